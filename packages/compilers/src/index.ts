@@ -1,1 +1,5 @@
-export {};
+export * from './shared/names.js';
+export * from './shared/output.js';
+export * from './shared/target.js';
+export * from './shared/header.js';
+export * from './shared/yaml.js';

@@ -1,0 +1,157 @@
+/**
+ * The podsec policy IR: engine-neutral, plain JSON, the single source of truth between the DSL
+ * and every compiler. Compilers never see DSL objects; fixture generators and `podsec verify`
+ * read the same IR (it is written to `<build>/ir/<policy>.json`).
+ *
+ * Semantics in one paragraph: a policy denies an object when any of its rules is violated. A
+ * rule is violated when its `when` condition holds (absent `when`: always) and its `require`
+ * check does not. Checks are evaluated against the Pod template of the object (a Pod, or the
+ * template of a Pod controller); container-scoped checks hold when they hold for every
+ * container of the listed container kinds.
+ */
+
+export const IR_VERSION = 1 as const;
+
+export type Scalar = string | number | boolean;
+
+export type Mode = 'enforce' | 'audit' | 'warn';
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type Operation = 'CREATE' | 'UPDATE';
+export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
+export type PodKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicaSet'
+  | 'ReplicationController'
+  | 'Job'
+  | 'CronJob';
+
+/** Key of an entry in FIELDS (fields.ts). */
+export type FieldId = string;
+
+/**
+ * A test on one value. `absent` says what a missing value means for the *top-level* predicate;
+ * nested predicates (inside and/or/not) only ever see present values.
+ */
+export type Predicate =
+  | { op: 'equals'; value: Scalar }
+  | { op: 'in'; values: Scalar[] }
+  | { op: 'notIn'; values: Scalar[] }
+  /** Inclusive numeric bounds; at least one is given. */
+  | { op: 'range'; min?: number; max?: number }
+  /** The value must be present (any value). */
+  | { op: 'present' }
+  /** The value must be absent. */
+  | { op: 'absent' }
+  /** String prefix. */
+  | { op: 'prefix'; value: string }
+  /** Glob with `*` (any run of characters) and `?` (one character), matched against the whole string. */
+  | { op: 'glob'; value: string }
+  /** List value: every element is one of `values`. */
+  | { op: 'subsetOf'; values: Scalar[]; normalize?: CapabilityNormalization }
+  /** List value: contains every one of `values`. */
+  | { op: 'containsAll'; values: Scalar[] }
+  /** List value: contains none of `values`. */
+  | { op: 'containsNone'; values: Scalar[]; normalize?: CapabilityNormalization }
+  /** Object value: has at least one key among `values`. */
+  | { op: 'hasAnyKey'; values: string[] }
+  | { op: 'and'; of: Predicate[] }
+  | { op: 'or'; of: Predicate[] }
+  | { op: 'not'; pred: Predicate };
+
+/**
+ * How a capability deny-list compares names: `exact` as PSA does; `capability` upper-cases and
+ * strips a `CAP_` prefix first, because runtimes accept `sys_admin` and `CAP_SYS_ADMIN`.
+ */
+export type CapabilityNormalization = 'exact' | 'capability';
+
+export interface TestedPredicate {
+  pred: Predicate;
+  /** What a missing value means: `pass` (only constrain values that are set) or `fail` (required). */
+  absent: 'pass' | 'fail';
+}
+
+/**
+ * Where a field is read:
+ * - `pod`: the pod-level value only;
+ * - `container`: each container's own value (pod-level value ignored);
+ * - `effective`: each container's value if set, else the pod-level value (Kubernetes precedence).
+ */
+export type Scope = 'pod' | 'container' | 'effective';
+
+export type Check =
+  | { kind: 'all'; checks: Check[] }
+  | { kind: 'any'; checks: Check[] }
+  | { kind: 'not'; check: Check }
+  /** A field test. Container scopes hold when every container of `containers` passes. */
+  | ({ kind: 'field'; field: FieldId; scope: Scope; containers?: ContainerKind[] } & TestedPredicate)
+  /**
+   * A test on each item of a list field (volumes, sysctls, ports): holds when every item passes.
+   * `path` selects a value inside the item ([] = the item itself).
+   */
+  | ({ kind: 'each'; field: FieldId; scope: 'pod' | 'container'; containers?: ContainerKind[]; path: string[] } & TestedPredicate)
+  /**
+   * A test on each entry of a string map field (annotations) whose key starts with `keyPrefix`:
+   * holds when every such entry's value passes.
+   */
+  | { kind: 'entries'; field: FieldId; keyPrefix: string; pred: Predicate };
+
+export interface Rule {
+  /** DNS-1123 label, unique in the policy; used as the Kyverno rule name. */
+  id: string;
+  /** Shown when the rule is violated. Plain text: compilers escape it per engine. */
+  message: string;
+  /** The rule only applies when this holds (PSA exemptions such as Windows pods, hostUsers: false). */
+  when?: Check;
+  require: Check;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface Match {
+  /** Pod plus the Pod controllers whose templates are checked. */
+  kinds: PodKind[];
+  operations: Operation[];
+  namespaces: { include: string[]; exclude: string[] };
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+}
+
+/** Exemptions in the Pod Security Admission sense. */
+export interface Exemptions {
+  usernames: string[];
+  runtimeClasses: string[];
+  namespaces: string[];
+}
+
+export interface PssRef {
+  /** PSA check id, e.g. `runAsNonRoot`, `capabilities_restricted`. */
+  check: string;
+  /** PSS control name, e.g. `Running as Non-root`. */
+  control: string;
+  /** Levels this policy belongs to. */
+  levels: ('baseline' | 'restricted')[];
+  /** The PSA version whose behaviour the policy reproduces, e.g. `v1.37`. */
+  version: string;
+}
+
+export interface PolicyIR {
+  irVersion: typeof IR_VERSION;
+  /** DNS-1123 subdomain-safe name; the base of every generated object name. */
+  name: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  mode: Mode;
+  pss?: PssRef;
+  /** Where the policy came from (a path relative to the policy directory), for generated headers. */
+  source: string;
+  match: Match;
+  exemptions: Exemptions;
+  rules: Rule[];
+}

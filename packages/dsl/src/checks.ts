@@ -1,0 +1,124 @@
+import type { Check, ContainerKind, Scalar, Scope } from '@podsec/ir';
+import type { ContainerFields, ContainerItemLists, InheritedFields, PodFields, PodItemLists } from './field-types.js';
+import { is, type Pred } from './predicates.js';
+
+type Absent = 'pass' | 'fail';
+type Elem<T> = T extends readonly (infer E)[] ? E : never;
+type Target =
+  | { kind: 'field'; field: string; scope: Scope; containers?: ContainerKind[] }
+  | { kind: 'each'; field: string; scope: 'pod' | 'container'; containers?: ContainerKind[]; path: string[] };
+
+/**
+ * A reference to a value (a field at some scope, or a value inside each item of a list) with
+ * the predicate methods. `optional` / `required` fix what a missing value means; without them
+ * each predicate uses its natural default (see `is`).
+ */
+export class ValueRef<T> {
+  constructor(
+    private readonly target: Target,
+    private readonly absentOverride?: Absent,
+  ) {}
+
+  /** Missing values pass: only values that are set are constrained. */
+  get optional(): ValueRef<T> {
+    return new ValueRef<T>(this.target, 'pass');
+  }
+  /** Missing values fail: the field must be set and satisfy the predicate. */
+  get required(): ValueRef<T> {
+    return new ValueRef<T>(this.target, 'fail');
+  }
+
+  is(p: Pred<T>): Check {
+    return { ...this.target, pred: p.ir, absent: this.absentOverride ?? p.absent } as Check;
+  }
+  equals(value: T & Scalar): Check {
+    return this.is(is.equals(value) as Pred<T>);
+  }
+  oneOf(values: readonly (T & Scalar)[]): Check {
+    return this.is(is.oneOf(values) as Pred<T>);
+  }
+  notOneOf(values: readonly (T & Scalar)[]): Check {
+    return this.is(is.notOneOf(values) as Pred<T>);
+  }
+  between(this: ValueRef<number>, min: number, max: number): Check {
+    return this.is(is.between(min, max));
+  }
+  atLeast(this: ValueRef<number>, min: number): Check {
+    return this.is(is.atLeast(min));
+  }
+  atMost(this: ValueRef<number>, max: number): Check {
+    return this.is(is.atMost(max));
+  }
+  present(): Check {
+    return this.is(is.present<T>());
+  }
+  absent(): Check {
+    return this.is(is.absent<T>());
+  }
+  startsWith(this: ValueRef<string>, prefix: string): Check {
+    return this.is(is.startsWith(prefix));
+  }
+  glob(this: ValueRef<string>, pattern: string): Check {
+    return this.is(is.glob(pattern));
+  }
+  subsetOf(values: readonly Elem<T>[], normalize?: 'exact' | 'capability'): Check {
+    return this.is(is.subsetOf(values as readonly Scalar[], normalize) as unknown as Pred<T>);
+  }
+  includesAll(values: readonly Elem<T>[]): Check {
+    return this.is(is.includesAll(values as readonly Scalar[]) as unknown as Pred<T>);
+  }
+  includesNone(values: readonly Elem<T>[], normalize?: 'exact' | 'capability'): Check {
+    return this.is(is.includesNone(values as readonly Scalar[], normalize) as unknown as Pred<T>);
+  }
+}
+
+export interface ContainerScopeOptions {
+  /** Container kinds to check; all three (containers, initContainers, ephemeralContainers) by default. */
+  kinds?: ContainerKind[];
+}
+
+const withKinds = (o?: ContainerScopeOptions) => (o?.kinds ? { containers: [...o.kinds] } : {});
+
+/** The pod-level value of a field. */
+export function pod<K extends keyof PodFields>(field: K): ValueRef<PodFields[K]> {
+  return new ValueRef({ kind: 'field', field, scope: 'pod' });
+}
+
+/** Each container's own value (the pod-level value is ignored). Holds when every container passes. */
+export function container<K extends keyof ContainerFields>(field: K, options?: ContainerScopeOptions): ValueRef<ContainerFields[K]> {
+  return new ValueRef({ kind: 'field', field, scope: 'container', ...withKinds(options) });
+}
+
+/** Each container's value if set, else the pod's: the value Kubernetes actually applies. */
+export function effective<K extends keyof InheritedFields>(field: K, options?: ContainerScopeOptions): ValueRef<InheritedFields[K]> {
+  return new ValueRef({ kind: 'field', field, scope: 'effective', ...withKinds(options) });
+}
+
+/** Items of a pod-level object list (volumes, sysctls). */
+export function podItems<K extends keyof PodItemLists>(field: K) {
+  return {
+    /** A value inside each item. */
+    where: <P extends keyof PodItemLists[K] & string>(path: P) =>
+      new ValueRef<NonNullable<PodItemLists[K][P]>>({ kind: 'each', field, scope: 'pod', path: [path] }),
+    /** Each item itself. */
+    each: () => new ValueRef<PodItemLists[K]>({ kind: 'each', field, scope: 'pod', path: [] }),
+  };
+}
+
+/** Items of a container-level object list (ports), in every container. */
+export function containerItems<K extends keyof ContainerItemLists>(field: K, options?: ContainerScopeOptions) {
+  return {
+    where: <P extends keyof ContainerItemLists[K] & string>(path: P) =>
+      new ValueRef<NonNullable<ContainerItemLists[K][P]>>({ kind: 'each', field, scope: 'container', path: [path], ...withKinds(options) }),
+    each: () => new ValueRef<ContainerItemLists[K]>({ kind: 'each', field, scope: 'container', path: [], ...withKinds(options) }),
+  };
+}
+
+/** Pod annotations whose key starts with `keyPrefix`: every such value must satisfy `p`. */
+export function annotations(keyPrefix: string) {
+  return { every: (p: Pred<string>): Check => ({ kind: 'entries', field: 'annotations', keyPrefix, pred: p.ir }) };
+}
+
+export const all = (...checks: Check[]): Check => ({ kind: 'all', checks });
+export const any = (...checks: Check[]): Check => ({ kind: 'any', checks });
+export const not = (check: Check): Check => ({ kind: 'not', check });

@@ -1,0 +1,90 @@
+import { ALL_POD_KINDS, IR_VERSION, type Check, type LabelSelector, type Mode, type Operation, type PodKind, type PolicyIR, type Severity } from '@podsec/ir';
+import { validatePolicyIR } from './validate.js';
+
+export interface RuleDefinition {
+  /** DNS label, unique in the policy (it becomes the Kyverno rule name). */
+  id: string;
+  /** Shown when the rule is violated; written as plain text, escaped for every engine. */
+  message: string;
+  /** The rule applies only when this holds (e.g. not(pod('os.name').equals('windows'))). */
+  when?: Check;
+  require: Check;
+}
+
+export interface PolicyDefinition {
+  name: string;
+  title: string;
+  description?: string;
+  severity?: Severity;
+  /** enforce (deny), audit (record), warn (warn the client). Default: enforce. */
+  mode?: Mode;
+  pss?: { check: string; control: string; levels: ('baseline' | 'restricted')[]; version?: string };
+  match?: {
+    /** Pod and all Pod controllers by default. */
+    kinds?: PodKind[];
+    /** CREATE and UPDATE by default. */
+    operations?: Operation[];
+    namespaces?: { include?: string[]; exclude?: string[] };
+    namespaceSelector?: LabelSelector;
+    objectSelector?: LabelSelector;
+  };
+  /** Pod Security Admission style exemptions. */
+  exemptions?: { usernames?: string[]; runtimeClasses?: string[]; namespaces?: string[] };
+  rules: RuleDefinition[];
+}
+
+const POLICY = Symbol.for('podsec.policy');
+
+/** A validated policy; `ir` is what every compiler reads. */
+export interface Policy {
+  readonly [POLICY]: true;
+  readonly ir: PolicyIR;
+}
+
+export function isPolicy(value: unknown): value is Policy {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY] === true;
+}
+
+export const DEFAULT_PSS_VERSION = 'v1.37';
+
+const sortedUnique = (xs: readonly string[] = []) => [...new Set(xs)].sort();
+
+/**
+ * Defines a policy. Everything is checked now, at definition time, and a misuse throws a
+ * PolicyDefinitionError naming the policy, rule and field with the fix.
+ */
+export function definePolicy(def: PolicyDefinition): Policy {
+  const ir: PolicyIR = {
+    irVersion: IR_VERSION,
+    name: def.name,
+    title: def.title,
+    description: def.description ?? '',
+    severity: def.severity ?? 'medium',
+    mode: def.mode ?? 'enforce',
+    ...(def.pss ? { pss: { check: def.pss.check, control: def.pss.control, levels: [...def.pss.levels], version: def.pss.version ?? DEFAULT_PSS_VERSION } } : {}),
+    source: '<inline>',
+    match: {
+      kinds: def.match?.kinds ? ALL_POD_KINDS.filter((k) => def.match!.kinds!.includes(k)) : [...ALL_POD_KINDS],
+      operations: def.match?.operations ? (['CREATE', 'UPDATE'] as const).filter((o) => def.match!.operations!.includes(o)) : ['CREATE', 'UPDATE'],
+      namespaces: { include: sortedUnique(def.match?.namespaces?.include), exclude: sortedUnique(def.match?.namespaces?.exclude) },
+      ...(def.match?.namespaceSelector ? { namespaceSelector: def.match.namespaceSelector } : {}),
+      ...(def.match?.objectSelector ? { objectSelector: def.match.objectSelector } : {}),
+    },
+    exemptions: {
+      usernames: sortedUnique(def.exemptions?.usernames),
+      runtimeClasses: sortedUnique(def.exemptions?.runtimeClasses),
+      namespaces: sortedUnique(def.exemptions?.namespaces),
+    },
+    rules: def.rules.map((r) => ({ id: r.id, message: r.message, ...(r.when ? { when: r.when } : {}), require: r.require })),
+  };
+  validatePolicyIR(ir);
+  // The IR is data: a deep copy detaches it from builder objects the author might mutate later.
+  return Object.freeze({ [POLICY]: true as const, ir: JSON.parse(JSON.stringify(ir)) as PolicyIR });
+}
+
+/** The same policy in another mode or scope, e.g. a warn-mode twin of an enforce policy. */
+export function withOverrides(policy: Policy, overrides: Partial<Pick<PolicyIR, 'name' | 'title' | 'mode' | 'exemptions' | 'match'>>): Policy {
+  const ir = { ...policy.ir, ...overrides };
+  validatePolicyIR(ir);
+  return Object.freeze({ [POLICY]: true as const, ir: JSON.parse(JSON.stringify(ir)) as PolicyIR });
+}

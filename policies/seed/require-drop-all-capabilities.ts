@@ -1,0 +1,17 @@
+import { container, definePolicy } from '@podsec/dsl';
+
+// Seed 003 (Linux capabilities): drop everything, then add back only what is needed.
+// `drop ∋ ALL` is list membership, not equality with [ALL].
+export default definePolicy({
+  name: 'require-drop-all-capabilities',
+  title: 'Require dropping all capabilities',
+  description: 'Every container must list ALL in securityContext.capabilities.drop.',
+  severity: 'medium',
+  rules: [
+    {
+      id: 'drop-all',
+      message: 'Containers must drop all capabilities: add "ALL" to securityContext.capabilities.drop.',
+      require: container('capabilities.drop').includesAll(['ALL']),
+    },
+  ],
+});

@@ -3,3 +3,5 @@ export * from './shared/output.js';
 export * from './shared/target.js';
 export * from './shared/header.js';
 export * from './shared/yaml.js';
+export * from './build.js';
+export { TARGETS } from './targets.js';

@@ -17,6 +17,7 @@ export const POLICY_IR_SCHEMA = {
   additionalProperties: false,
   required: ['irVersion', 'name', 'title', 'description', 'severity', 'mode', 'source', 'match', 'exemptions', 'rules'],
   properties: {
+    $comment: { type: 'string' },
     irVersion: { const: IR_VERSION },
     name: { ...dnsLabel, maxLength: 50 },
     title: { type: 'string', minLength: 1 },
@@ -177,5 +178,6 @@ export function parsePolicyIR(value: unknown, source = '<ir>'): PolicyIR {
   if (!compiled(value)) {
     throw new IRValidationError(source, (compiled.errors ?? []).slice(0, 20).map(formatIssue));
   }
-  return value as PolicyIR;
+  const { $comment: _comment, ...ir } = value as PolicyIR & { $comment?: string };
+  return ir as PolicyIR;
 }

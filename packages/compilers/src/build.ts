@@ -40,6 +40,17 @@ function irFile(ir: PolicyIR): GeneratedFile {
 }
 
 /**
+ * Pod Security Standards bundles, from each policy's `pss.levels`: a level's verdict on a Pod is
+ * deny when any member denies.
+ */
+export function pssBundles(irs: readonly PolicyIR[]): Record<string, string[]> {
+  const bundles: Record<string, string[]> = {};
+  for (const ir of irs) for (const level of ir.pss?.levels ?? []) (bundles[`pss-${level}`] ??= []).push(ir.name);
+  for (const members of Object.values(bundles)) members.sort();
+  return Object.fromEntries(Object.entries(bundles).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
  * Compiles policies for every target. Pure: returns the files and manifest; writing them is the
  * caller's job (atomically). Output is a function of the IR alone, so it is byte-stable.
  */
@@ -60,12 +71,13 @@ export function buildPolicies(irs: readonly PolicyIR[], options: { targets?: rea
     }
     policies.push(entry);
   }
+  const bundles = options.bundles ?? pssBundles(sorted);
   const manifest: BuildManifest = {
     $comment: DO_NOT_EDIT,
     version: MANIFEST_VERSION,
     generator: `podsec ${PODSEC_VERSION}`,
     policies,
-    ...(options.bundles ? { bundles: options.bundles } : {}),
+    ...(Object.keys(bundles).length ? { bundles } : {}),
   };
   files.push({ path: MANIFEST_FILE, content: json(manifest) });
   const seen = new Set<string>();

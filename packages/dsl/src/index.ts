@@ -5,3 +5,4 @@ export { PolicyDefinitionError } from './errors.js';
 export { validatePolicyIR } from './validate.js';
 export { LINUX_CAPABILITIES } from './capabilities.js';
 export type * from './field-types.js';
+export { PROBE_HOST_FIELD_IDS } from './field-types.js';

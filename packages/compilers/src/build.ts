@@ -4,6 +4,7 @@ import { generatedNames } from './shared/names.js';
 import type { GeneratedFile } from './shared/output.js';
 import type { TargetCompiler } from './shared/target.js';
 import { TARGETS } from './targets.js';
+import { policyDoc } from './docs/policy-doc.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
@@ -64,11 +65,16 @@ export function buildPolicies(irs: readonly PolicyIR[], options: { targets?: rea
     const ir_ = irFile(ir);
     files.push(ir_);
     const entry: ManifestPolicy = { name: ir.name, title: ir.title, source: ir.source, mode: ir.mode, ir: { file: ir_.path } };
+    const targetFiles: { target: string; file: string }[] = [];
     for (const target of targets) {
       const out = target.compile(ir, names);
       files.push(...out.files);
+      targetFiles.push(...out.files.map((f) => ({ target: target.id, file: f.path })));
       entry[target.id] = out.manifest;
     }
+    const doc = policyDoc(ir, targetFiles);
+    files.push(doc);
+    entry.docs = { file: doc.path };
     policies.push(entry);
   }
   const bundles = options.bundles ?? pssBundles(sorted);

@@ -83,7 +83,7 @@ describe('podsec build', () => {
     writeFileSync(join(out, 'README.md'), 'my notes\n');
     rmSync(join(src, 'b.ts'));
     const r = await podsec(['build', src, '--out', out]);
-    expect(r.stdout).toContain('1 stale removed');
+    expect(r.stdout).toContain('2 stale removed'); // ir/pol-b.json and docs/pol-b.md
     expect(existsSync(join(out, 'ir', 'pol-b.json'))).toBe(false);
     expect(existsSync(join(out, 'ir', 'pol-a.json'))).toBe(true);
     expect(readFileSync(join(out, 'ir', 'notes.json'), 'utf8')).toBe('{"mine": true}\n');

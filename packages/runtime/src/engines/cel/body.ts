@@ -1,0 +1,215 @@
+import { compileCel, evaluateCel, rethrowAsCel, type CelActivation, type CelCompileEnv, type CelFlavor, type CelProgram, type CelResult } from './compile.js';
+import type { CostOptions } from './cost.js';
+import { fail, isRecord, list, optionalString, string, type ShapeContext } from './shape.js';
+import type { CelDiagnostic, CelError } from './types.js';
+
+/**
+ * The CEL part both policy kinds share: matchConditions, variables, validations and auditAnnotations,
+ * compiled once per policy and evaluated per request.
+ */
+export interface NamedExpressionSpec {
+  name: string;
+  expression: string;
+}
+
+export interface ValidationSpec {
+  expression: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+}
+
+export interface AuditAnnotationSpec {
+  key: string;
+  valueExpression: string;
+}
+
+export interface CelBodySpec {
+  matchConditions: NamedExpressionSpec[];
+  variables: NamedExpressionSpec[];
+  validations: ValidationSpec[];
+  auditAnnotations: AuditAnnotationSpec[];
+}
+
+function readNamed(ctx: ShapeContext, v: unknown, path: string): NamedExpressionSpec[] {
+  const seen = new Set<string>();
+  return list(ctx, v, path).map((x, i) => {
+    const p = `${path}[${i}]`;
+    if (!isRecord(x)) return fail(ctx, p, 'expected an object', 'write {name, expression}');
+    const name = string(ctx, x.name, `${p}.name`);
+    if (seen.has(name)) fail(ctx, `${p}.name`, `duplicate name ${JSON.stringify(name)}`, 'give every entry a unique name');
+    seen.add(name);
+    return { name, expression: string(ctx, x.expression, `${p}.expression`) };
+  });
+}
+
+export function readCelBody(ctx: ShapeContext, spec: Record<string, unknown>, path: string): CelBodySpec {
+  const validations = list(ctx, spec.validations, `${path}.validations`).map((x, i) => {
+    const p = `${path}.validations[${i}]`;
+    if (!isRecord(x)) return fail(ctx, p, 'expected an object', 'write {expression, message}');
+    const v: ValidationSpec = { expression: string(ctx, x.expression, `${p}.expression`) };
+    const message = optionalString(ctx, x.message, `${p}.message`);
+    const messageExpression = optionalString(ctx, x.messageExpression, `${p}.messageExpression`);
+    const reason = optionalString(ctx, x.reason, `${p}.reason`);
+    if (message !== undefined) v.message = message;
+    if (messageExpression !== undefined) v.messageExpression = messageExpression;
+    if (reason !== undefined) v.reason = reason;
+    return v;
+  });
+  const auditAnnotations = list(ctx, spec.auditAnnotations, `${path}.auditAnnotations`).map((x, i) => {
+    const p = `${path}.auditAnnotations[${i}]`;
+    if (!isRecord(x)) return fail(ctx, p, 'expected an object', 'write {key, valueExpression}');
+    return { key: string(ctx, x.key, `${p}.key`), valueExpression: string(ctx, x.valueExpression, `${p}.valueExpression`) };
+  });
+  return {
+    matchConditions: readNamed(ctx, spec.matchConditions, `${path}.matchConditions`),
+    variables: readNamed(ctx, spec.variables, `${path}.variables`),
+    validations,
+    auditAnnotations,
+  };
+}
+
+/** An expression that either compiled or carries its compile diagnostic (evaluated as an error, as upstream). */
+export interface CompiledExpression {
+  path: string;
+  expression: string;
+  program?: CelProgram;
+  compileError?: CelDiagnostic;
+}
+
+export interface CompiledValidation {
+  index: number;
+  spec: ValidationSpec;
+  expression: CompiledExpression;
+  messageExpression?: CompiledExpression;
+}
+
+export interface CompiledBody {
+  matchConditions: (CompiledExpression & { name: string })[];
+  variables: (CompiledExpression & { name: string })[];
+  validations: CompiledValidation[];
+  auditAnnotations: (CompiledExpression & { key: string })[];
+  /** Compile errors and cost warnings, in document order. */
+  diagnostics: CelDiagnostic[];
+}
+
+export interface BodyCompileOptions {
+  flavor: CelFlavor;
+  hasParams: boolean;
+  policy: string;
+  source?: string;
+  /** Path of the spec these fields live under, e.g. `spec`. */
+  specPath: string;
+  cost?: CostOptions;
+}
+
+export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): CompiledBody {
+  const diagnostics: CelDiagnostic[] = [];
+  const declared = body.variables.map((v) => v.name);
+  const compileOne = (expression: string, path: string, visible: readonly string[], unavailable?: string): CompiledExpression => {
+    const env: CelCompileEnv = {
+      flavor: opts.flavor,
+      hasParams: opts.hasParams,
+      visibleVariables: visible,
+      declaredVariables: declared,
+      ...(unavailable ? { variablesUnavailable: unavailable } : {}),
+      ...(opts.cost ? { cost: opts.cost } : {}),
+    };
+    const location = { policy: opts.policy, expressionPath: path, ...(opts.source ? { source: opts.source } : {}) };
+    const r = compileCel(expression, env, location);
+    diagnostics.push(...r.warnings);
+    if (r.ok) return { path, expression, program: r.program };
+    diagnostics.push(r.diagnostic);
+    return { path, expression, compileError: r.diagnostic };
+  };
+  const sp = opts.specPath;
+  const variables = body.variables.map((v, i) => ({
+    name: v.name,
+    ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)),
+  }));
+  const matchConditions = body.matchConditions.map((m, i) => ({
+    name: m.name,
+    // Both the apiserver (ValidatingAdmissionPolicySpec.variables: "except MatchConditions because MatchConditions
+    // are evaluated before the rest of the policy") and Kyverno evaluate matchConditions before binding variables.
+    ...compileOne(m.expression, `${sp}.matchConditions[${i}].expression`, [], 'matchConditions are evaluated before variables are bound'),
+  }));
+  const validations = body.validations.map((v, i) => {
+    const c: CompiledValidation = { index: i, spec: v, expression: compileOne(v.expression, `${sp}.validations[${i}].expression`, declared) };
+    if (v.messageExpression !== undefined) {
+      c.messageExpression = compileOne(v.messageExpression, `${sp}.validations[${i}].messageExpression`, declared);
+    }
+    return c;
+  });
+  const auditAnnotations = body.auditAnnotations.map((a, i) => ({
+    key: a.key,
+    ...compileOne(a.valueExpression, `${sp}.auditAnnotations[${i}].valueExpression`, declared),
+  }));
+  return { matchConditions, variables, validations, auditAnnotations, diagnostics };
+}
+
+export function runExpression(e: CompiledExpression, activation: CelActivation): CelResult {
+  if (!e.program) return { ok: false, error: { code: 'compile_error', message: e.compileError?.message ?? 'expression did not compile' } };
+  return evaluateCel(e.program, activation);
+}
+
+/**
+ * Binds `variables` lazily: each is evaluated on first use and memoised; its error surfaces only where it is
+ * read (k8s.io/apiserver/pkg/cel/lazy), so an unused failing variable does not fail the policy.
+ */
+export function bindVariables(body: CompiledBody, activation: CelActivation): void {
+  const vars: Record<string, unknown> = {};
+  for (const v of body.variables) {
+    let memo: CelResult | undefined;
+    Object.defineProperty(vars, v.name, {
+      enumerable: true,
+      get(): unknown {
+        memo ??= runExpression(v, activation);
+        return memo.ok ? memo.value : rethrowAsCel(memo.error);
+      },
+    });
+  }
+  activation.variables = vars;
+}
+
+export type MatchConditionsOutcome =
+  | { state: 'match' }
+  | { state: 'no-match'; condition: string }
+  | { state: 'error'; errors: { condition: string; error: CelError }[] };
+
+/**
+ * k8s.io/apiserver/pkg/admission/plugin/webhook/matchconditions: any false condition means "does not apply",
+ * even when another one errors; errors decide only when no condition is false.
+ */
+export function evaluateMatchConditions(body: CompiledBody, activation: CelActivation): MatchConditionsOutcome {
+  const errors: { condition: string; error: CelError }[] = [];
+  for (const m of body.matchConditions) {
+    const r = runExpression(m, activation);
+    if (!r.ok) errors.push({ condition: m.name, error: r.error });
+    else if (typeof r.value !== 'boolean') {
+      errors.push({ condition: m.name, error: { code: 'type_error', message: `matchCondition must evaluate to bool, got ${typeof r.value}` } });
+    } else if (!r.value) return { state: 'no-match', condition: m.name };
+  }
+  return errors.length > 0 ? { state: 'error', errors } : { state: 'match' };
+}
+
+export type ValidationOutcome =
+  | { result: 'pass' }
+  | { result: 'fail' }
+  | { result: 'error'; error: CelError };
+
+export function evaluateValidation(v: CompiledValidation, activation: CelActivation): ValidationOutcome {
+  const r = runExpression(v.expression, activation);
+  if (!r.ok) return { result: 'error', error: r.error };
+  if (typeof r.value !== 'boolean') {
+    return { result: 'error', error: { code: 'type_error', message: `validation expression must evaluate to bool, got ${describeValue(r.value)}` } };
+  }
+  return { result: r.value ? 'pass' : 'fail' };
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'double';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? 'map' : typeof v;
+}

@@ -1,0 +1,180 @@
+import { EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
+import { calledFunctions, freeReferences, isNode, type CelNode } from './ast.js';
+import { estimateCost, type CostEstimate, type CostOptions } from './cost.js';
+import { celEnvironment, NAMESPACE_ROOTS } from './env.js';
+import type { CelDiagnostic, CelDiagnosticKind, CelError, ExpressionLocation } from './types.js';
+
+export type CelFlavor = 'vap' | 'vpol';
+
+/** What an expression may reference. */
+export interface CelCompileEnv {
+  flavor: CelFlavor;
+  /** VAP with spec.paramKind: `params` is declared. */
+  hasParams: boolean;
+  /** Variables this expression may read as `variables.<name>` (for a variable: only the ones before it). */
+  visibleVariables: readonly string[];
+  /** Every variable of the policy, to tell "declared later" from "undeclared". */
+  declaredVariables: readonly string[];
+  /** Set where `variables` cannot be used at all (Kyverno matchConditions), with the reason. */
+  variablesUnavailable?: string;
+  cost?: CostOptions;
+}
+
+export interface CelProgram {
+  expression: string;
+  location: ExpressionLocation;
+  cost: CostEstimate;
+  /** @internal the library's compiled function */
+  readonly run: ParseResult;
+}
+
+export type CompileResult =
+  | { ok: true; program: CelProgram; warnings: CelDiagnostic[] }
+  | { ok: false; diagnostic: CelDiagnostic; warnings: CelDiagnostic[] };
+
+/** The variables an expression is evaluated with; absent ones are null, as in Kubernetes. */
+export interface CelActivation {
+  object: unknown;
+  oldObject: unknown;
+  request: unknown;
+  params: unknown;
+  namespaceObject: unknown;
+  variables: Record<string, unknown>;
+  authorizer: unknown;
+}
+
+export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };
+
+/** Identifiers that exist upstream but need a live cluster or network; podsec reports them as unsupported. */
+const UNSUPPORTED_ROOTS: Readonly<Record<string, string>> = {
+  authorizer: 'the `authorizer` variable needs a live apiserver to answer authorization checks',
+  resource: "Kyverno's `resource` library reads cluster objects",
+  http: "Kyverno's `http` library makes network calls",
+  globalContext: "Kyverno's `globalContext` library reads cached cluster data",
+  imagedata: "Kyverno's `imagedata` library queries registries",
+  image: "Kyverno's `image` library parses image references and is not provided",
+  x509: "Kyverno's `x509` library is not provided",
+  json: "Kyverno's `json` library is not provided",
+  yaml: "Kyverno's `yaml` library is not provided",
+  generator: "Kyverno's `generator` library creates resources",
+  user: "Kyverno's `user` library is not provided",
+};
+
+const ROOTS_BY_FLAVOR: Readonly<Record<CelFlavor, ReadonlySet<string>>> = {
+  vap: new Set(['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables']),
+  vpol: new Set(['object', 'oldObject', 'request', 'namespaceObject', 'variables']),
+};
+
+function diagnostic(
+  location: ExpressionLocation,
+  expression: string,
+  kind: CelDiagnosticKind,
+  message: string,
+  severity: CelDiagnostic['severity'] = 'error',
+): CelDiagnostic {
+  return { ...location, expression, kind, severity, message };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Reference problems the library's checker cannot see, because every root is declared `dyn` there. */
+function referenceProblem(ast: CelNode, env: CelCompileEnv): { kind: CelDiagnosticKind; message: string } | undefined {
+  for (const ref of freeReferences(ast)) {
+    if (NAMESPACE_ROOTS.has(ref.root)) continue;
+    const unsupported = UNSUPPORTED_ROOTS[ref.root];
+    if (unsupported) return { kind: 'unsupported', message: `unsupported: ${unsupported}` };
+    if (!ROOTS_BY_FLAVOR[env.flavor].has(ref.root)) {
+      return { kind: 'reference', message: `undeclared reference to '${ref.root}'` };
+    }
+    if (ref.root === 'params' && !env.hasParams) {
+      return {
+        kind: 'reference',
+        message: "undeclared reference to 'params': params is only declared when spec.paramKind is set",
+      };
+    }
+    if (ref.root === 'variables' && env.variablesUnavailable) {
+      return { kind: 'reference', message: `'variables' cannot be used here: ${env.variablesUnavailable}` };
+    }
+    if (ref.root === 'variables' && ref.field !== undefined && !env.visibleVariables.includes(ref.field)) {
+      return {
+        kind: 'reference',
+        message: env.declaredVariables.includes(ref.field)
+          ? `variables.${ref.field} is declared after this expression; a variable may only use variables listed before it`
+          : `undeclared reference to 'variables.${ref.field}': no spec.variables entry has that name`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses and checks one expression. Failures come back as a diagnostic naming the policy and the expression's
+ * path, never as an exception.
+ */
+export function compileCel(expression: string, env: CelCompileEnv, location: ExpressionLocation): CompileResult {
+  const { env: celEnv, functions } = celEnvironment();
+  let parsed: ParseResult;
+  try {
+    parsed = celEnv.parse(expression);
+  } catch (e) {
+    const message = e instanceof ParseError ? `syntax error: ${firstLine(e.message)}` : `syntax error: ${String(e)}`;
+    return { ok: false, diagnostic: diagnostic(location, expression, 'parse', message), warnings: [] };
+  }
+  const ast = parsed.ast as unknown;
+  if (!isNode(ast)) {
+    return { ok: false, diagnostic: diagnostic(location, expression, 'parse', 'the parser returned no expression'), warnings: [] };
+  }
+  const problem = referenceProblem(ast, env);
+  if (problem) return { ok: false, diagnostic: diagnostic(location, expression, problem.kind, problem.message), warnings: [] };
+
+  const checked = parsed.check();
+  if (!checked.valid) {
+    const message = firstLine(checked.error?.message ?? 'type check failed');
+    const unknown = calledFunctions(ast).find((name) => !functions.has(name) && !isMacro(name));
+    const result = unknown
+      ? diagnostic(location, expression, 'unsupported', `unsupported function '${unknown}': podsec's CEL environment does not provide it (${message})`)
+      : diagnostic(location, expression, 'type', `type error: ${message}`);
+    return { ok: false, diagnostic: result, warnings: [] };
+  }
+  const cost = estimateCost(ast, env.cost);
+  const warnings = cost.exceedsPerExpressionLimit
+    ? [
+        diagnostic(
+          location,
+          expression,
+          'cost',
+          `estimated worst-case cost ${cost.cost.toLocaleString('en-US')} exceeds the apiserver's per-expression limit of 1,000,000 ` +
+            `(static estimate; lists without maxItems assumed to hold ${cost.assumedLists.map((l) => `${l.path}: ${l.size}`).join(', ') || 'n/a'})`,
+          'warning',
+        ),
+      ]
+    : [];
+  return { ok: true, program: { expression, location, cost, run: parsed }, warnings };
+}
+
+const MACROS = new Set(['has', 'all', 'exists', 'exists_one', 'map', 'filter', 'bind']);
+function isMacro(name: string): boolean {
+  return MACROS.has(name);
+}
+
+/** Evaluates a compiled program. CEL errors (no such key, overflow, bad regex…) come back as values. */
+export function evaluateCel(program: CelProgram, activation: CelActivation): CelResult {
+  try {
+    return { ok: true, value: program.run(activation as unknown as Record<string, unknown>) };
+  } catch (e) {
+    return { ok: false, error: toCelError(e) };
+  }
+}
+
+export function toCelError(e: unknown): CelError {
+  if (e instanceof EvaluationError) return { code: e.code || 'evaluation_error', message: firstLine(e.message) };
+  if (e instanceof Error) return { code: 'evaluation_error', message: firstLine(e.message) };
+  return { code: 'evaluation_error', message: String(e) };
+}
+
+/** Thrown from lazily evaluated variables so the library treats the failure as a CEL error value. */
+export function rethrowAsCel(error: CelError): never {
+  throw new EvaluationError(error.message);
+}

@@ -1,0 +1,104 @@
+/**
+ * Collects the definitions of one Rego module. Generators ask for names and shared helpers here;
+ * the emitter keeps sections in a fixed order and emits each helper once, so the module text is
+ * a pure function of the IR.
+ */
+import { NameAllocator } from './identifiers.js';
+
+export type Section = 'violations' | 'rules' | 'admission' | 'fields' | 'helpers';
+
+export const SECTION_TITLES: Readonly<Record<Section, string>> = {
+  violations: 'Violations: one per rule that applies to the object and is not satisfied.',
+  rules: 'Rule conditions, named after the IR rule ids (`<rule>_when`, `<rule>_require`).',
+  admission: 'What the policy reviews: kinds, operations, namespaces, selectors, exemptions.',
+  fields: 'Field readers: the value at a path, or null when it is unset (JSON null counts as unset).',
+  helpers: 'Helpers.',
+};
+
+const SECTION_ORDER: readonly Section[] = ['violations', 'rules', 'admission', 'fields', 'helpers'];
+
+/** Names the module defines itself; IR-derived names must not take them. */
+export const RESERVED_NAMES = [
+  'violation',
+  'applies',
+  'pod_template',
+  'review_operation',
+  'review_namespace',
+  'namespace_selected',
+  'object_selected',
+  'labels_of',
+  'containers',
+  'items',
+  'entries_with_prefix',
+  'capability_name',
+  'input',
+  'data',
+] as const;
+
+export class RegoEmitter {
+  private readonly names = new NameAllocator(RESERVED_NAMES);
+  private readonly blocks = new Map<Section, string[][]>(SECTION_ORDER.map((s) => [s, []]));
+  private readonly once = new Map<string, string>();
+  private vars = 0;
+
+  /** A fresh, unique rule or function name close to `desired`. */
+  name(desired: string): string {
+    return this.names.allocate(desired);
+  }
+
+  /** A local variable name unused anywhere else in the module (so nothing is ever shadowed). */
+  variable(base = 'x'): string {
+    this.vars += 1;
+    return `${base}${this.vars}`;
+  }
+
+  add(section: Section, block: string[]): void {
+    this.blocks.get(section)!.push(block);
+  }
+
+  /**
+   * Reserves the next place in `section` and returns a setter for it, so a rule can be written
+   * above the helpers its body creates (readers meet the rule before its parts).
+   */
+  slot(section: Section): (block: string[]) => void {
+    const block: string[] = [];
+    this.blocks.get(section)!.push(block);
+    return (lines) => {
+      block.push(...lines);
+    };
+  }
+
+  /**
+   * A definition shared by every user (a field reader, a helper): built and added on first
+   * request under `key`, then only named. `fixedName` skips allocation for reserved helpers.
+   */
+  shared(key: string, section: Section, desiredName: string, build: (name: string) => string[], fixedName = false): string {
+    const known = this.once.get(key);
+    if (known) return known;
+    const name = fixedName ? desiredName : this.name(desiredName);
+    this.once.set(key, name);
+    this.add(section, build(name));
+    return name;
+  }
+
+  /** The sections, each under a heading comment, blocks separated by blank lines. */
+  render(): string {
+    const out: string[] = [];
+    for (const section of SECTION_ORDER) {
+      const blocks = this.blocks.get(section)!;
+      if (!blocks.length) continue;
+      out.push('', `# ${'-'.repeat(98)}`, `# ${SECTION_TITLES[section]}`);
+      for (const block of blocks) out.push('', ...block);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
+
+/** Indents body lines one tab, as `opa fmt` does. */
+export const indent = (lines: readonly string[], depth = 1): string[] => lines.map((l) => `${'\t'.repeat(depth)}${l}`);
+
+/** `name if { … }`, or the one-line form for a single expression. */
+export function ruleBlock(head: string, body: readonly string[]): string[] {
+  if (body.length === 1 && !body[0]!.includes('{')) return [`${head} if ${body[0]}`];
+  return [`${head} if {`, ...indent(body), '}'];
+}

@@ -5,3 +5,4 @@ export * from './shared/header.js';
 export * from './shared/yaml.js';
 export * from './build.js';
 export { TARGETS } from './targets.js';
+export { gatekeeperInput, type GatekeeperInput } from './rego/input.js';

@@ -11,7 +11,7 @@ const template = Handlebars.compile(readFileSync(new URL('../templates/header-ha
 });
 
 /** Collapses anything that could end the comment line early (newlines in titles). */
-const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
+const oneLine = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ');
 
 /** The header every generated file starts with; `#` comments are valid in Rego and YAML alike. */
 export function generatedHeader(ir: Pick<PolicyIR, 'name' | 'source' | 'title'>): string {

@@ -22,17 +22,21 @@ export function readPath(root: Json, path: readonly string[]): Json {
   return cur;
 }
 
-/** Upper-cases and strips `CAP_`, so `sys_admin` and `CAP_SYS_ADMIN` name one capability. */
+/**
+ * Upper-cases ASCII letters and strips `CAP_`, so `sys_admin` and `CAP_SYS_ADMIN` name one
+ * capability. ASCII only, like CEL's upperAscii and Go's strings.ToUpper on capability names:
+ * full Unicode case mapping would turn `ſys_admin` into SYS_ADMIN, which no runtime accepts.
+ */
 export function normalizeCapability(v: Scalar): Scalar {
-  return typeof v === 'string' ? v.toUpperCase().replace(/^CAP_/, '') : v;
+  return typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()).replace(/^CAP_/, '') : v;
 }
 
-/** `*` matches any run of characters, `?` one character; everything else is literal. */
+/** `*` matches any run of characters, `?` one character (a code point); everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
   const body = [...glob]
     .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${body}$`, 's');
+  return new RegExp(`^${body}$`, 'su');
 }
 
 export function testPredicate(pred: Predicate, v: Json): boolean {

@@ -1,0 +1,113 @@
+/**
+ * IR checks as CEL over the Pod template, mirroring `evaluateCheck` (packages/ir/src/evaluate.ts).
+ * Every field read goes through an optional chain, so an absent field is a decision (`absent: pass`
+ * or `fail`), never a CEL "no such key" error that failurePolicy would turn into a denial.
+ */
+import { containerKindsOf, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
+import { and, not, or } from './bool.js';
+import { celString } from './literal.js';
+import { optionalPath } from './path.js';
+import { renderPredicate } from './predicates.js';
+
+/** Where checks read from: CEL text naming the Pod template and the container lists. */
+export interface CheckScope {
+  /** An optional chain to a path under the Pod template ({metadata, spec}; may lack either). */
+  pod(path: readonly string[]): string;
+  /** A CEL list of the containers of these kinds, in PSA order. */
+  containers(kinds: readonly ContainerKind[]): string;
+}
+
+/** Comprehension variable for containers; item and element variables are distinct so nesting never shadows. */
+export const CONTAINER_VAR = 'c';
+const ITEM_VAR = 'item';
+const KEY_VAR = 'k';
+
+export class CelCheckError extends Error {
+  override name = 'CelCheckError';
+}
+
+/** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
+function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined): string {
+  const test = renderPredicate(t.pred, `${opt}.value()`, type);
+  return t.absent === 'pass' ? or(not(`${opt}.hasValue()`), test) : and(`${opt}.hasValue()`, test);
+}
+
+function podPath(spec: FieldSpec, where: string): readonly string[] {
+  if (!spec.pod) throw new CelCheckError(`${where}: field "${spec.id}" has no pod-level path; use scope "container"`);
+  return spec.pod;
+}
+
+function containerPath(spec: FieldSpec, where: string): readonly string[] {
+  if (!spec.container) throw new CelCheckError(`${where}: field "${spec.id}" has no container-level path; use scope "pod"`);
+  return spec.container;
+}
+
+/** A container-scoped check split into the list it walks and the test each container must pass. */
+export interface PerContainer {
+  list: string;
+  /** CEL text over the container variable `c`. */
+  test: string;
+}
+
+/** The per-container form of a container-scoped `field` or `each` check, or undefined for other checks. */
+export function perContainer(check: Check, scope: CheckScope, where: string): PerContainer | undefined {
+  if (check.kind === 'field' && check.scope !== 'pod') {
+    const spec = fieldSpec(check.field);
+    const own = optionalPath(CONTAINER_VAR, containerPath(spec, where));
+    // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
+    // no pod-level form has nothing to fall back to, as in evaluateCheck).
+    const value = check.scope === 'effective' && spec.pod ? `${own}.or(${scope.pod(spec.pod)})` : own;
+    return { list: scope.containers(containerKindsOf(check)), test: testedOptional(value, check, spec.type) };
+  }
+  if (check.kind === 'each' && check.scope === 'container') {
+    const spec = fieldSpec(check.field);
+    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec, where))}.orValue([])`;
+    return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec, where) };
+  }
+  return undefined;
+}
+
+/** Schema types of list elements; a path inside an object element has no type in the field table. */
+const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'string', 'integer[]': 'integer', 'object[]': 'object' };
+
+function eachItem(items: string, check: Extract<Check, { kind: 'each' }>, spec: FieldSpec, where: string): string {
+  if (!spec.type.endsWith('[]')) throw new CelCheckError(`${where}: "each" needs a list field; "${spec.id}" is ${spec.type}: use a "field" check`);
+  // The item itself is always present (lists hold no nulls once the apiserver has decoded them).
+  const test =
+    check.path.length === 0
+      ? renderPredicate(check.pred, ITEM_VAR, ELEMENT_TYPE[spec.type])
+      : testedOptional(optionalPath(ITEM_VAR, check.path), check, undefined);
+  return `${items}.all(${ITEM_VAR}, ${test})`;
+}
+
+/** CEL text that is true exactly when `evaluateCheck(check, template)` is. `where` names the check in errors. */
+export function renderCheck(check: Check, scope: CheckScope, where: string): string {
+  switch (check.kind) {
+    case 'all':
+      return and(...check.checks.map((c, i) => renderCheck(c, scope, `${where}.checks[${i}]`)));
+    case 'any':
+      return or(...check.checks.map((c, i) => renderCheck(c, scope, `${where}.checks[${i}]`)));
+    case 'not':
+      return not(renderCheck(check.check, scope, `${where}.check`));
+    case 'field': {
+      const split = perContainer(check, scope, where);
+      if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
+      const spec = fieldSpec(check.field);
+      return testedOptional(scope.pod(podPath(spec, where)), check, spec.type);
+    }
+    case 'each': {
+      const split = perContainer(check, scope, where);
+      if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
+      const spec = fieldSpec(check.field);
+      return eachItem(`${scope.pod(podPath(spec, where))}.orValue([])`, check, spec, where);
+    }
+    case 'entries': {
+      const spec = fieldSpec(check.field);
+      if (spec.type !== 'string-map') throw new CelCheckError(`${where}: "entries" needs a string-map field; "${spec.id}" is ${spec.type}`);
+      const map = `${scope.pod(podPath(spec, where))}.orValue({})`;
+      const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
+      const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
+      return `${map}.all(${KEY_VAR}, ${selected})`;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { celString } from './literal.js';
+
+/**
+ * Words CEL reserves (cel-spec langdef.md): they cannot follow a `.`, so such keys are selected with
+ * the index form instead. Kubernetes escapes them in typed CRD schemas, but index syntax works on
+ * every value, typed or not.
+ */
+const RESERVED = new Set([
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
+  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+]);
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const isCelIdentifier = (key: string): boolean => IDENT.test(key) && !RESERVED.has(key);
+
+/**
+ * `base.?a.?b`: an optional that is empty when any step is missing, so reading an absent field never
+ * raises CEL's "no such key" (Kubernetes >= 1.29 enables optional types for admission CEL).
+ */
+export function optionalPath(base: string, path: readonly string[]): string {
+  return path.reduce((acc, key) => (isCelIdentifier(key) ? `${acc}.?${key}` : `${acc}[?${celString(key)}]`), base);
+}
+
+/** `has(v.key)` where the key can be selected; `key in v` otherwise. Both work on maps and objects. */
+export function hasKey(base: string, key: string): string {
+  return isCelIdentifier(key) ? `has(${base}.${key})` : `${celString(key)} in ${base}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * IR predicates as CEL, one renderer per operator. Each renderer receives the CEL text of a value that
+ * is known to be present and mirrors `testPredicate` in packages/ir/src/evaluate.ts, including its
+ * type tests (`range` only holds for numbers, `prefix` only for strings, ...): a mistyped value yields
+ * false, never a CEL error.
+ *
+ * When the value's type is fixed by the Kubernetes schema (the field table's `type`), the type test
+ * is left out: the apiserver decodes the object into its typed form before admission, so a string
+ * `runAsUser` never reaches a policy.
+ */
+import { normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
+import { and, FALSE, not, or, TRUE } from './bool.js';
+import { globToRe2 } from './glob.js';
+import { celDouble, celList, celScalar, celString } from './literal.js';
+import { hasKey } from './path.js';
+
+/** A value's CEL text and, when the schema fixes it, its type. */
+interface Value {
+  text: string;
+  type?: ValueType;
+}
+
+type Renderer<Op extends Predicate['op']> = (pred: Extract<Predicate, { op: Op }>, v: Value) => string;
+type RendererTable = { [Op in Predicate['op']]: Renderer<Op> };
+
+const LIST_TYPES: ReadonlySet<ValueType> = new Set(['string[]', 'integer[]', 'object[]']);
+const MAP_TYPES: ReadonlySet<ValueType> = new Set(['object', 'string-map']);
+const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'string', 'integer[]': 'integer', 'object[]': 'object' };
+
+const isNumber = (v: Value) => (v.type === 'integer' ? TRUE : or(`type(${v.text}) == int`, `type(${v.text}) == double`));
+const isString = (v: Value) => (v.type === 'string' ? TRUE : `type(${v.text}) == string`);
+const isList = (v: Value) => (v.type && LIST_TYPES.has(v.type) ? TRUE : `type(${v.text}) == list`);
+const isMap = (v: Value) => (v.type && MAP_TYPES.has(v.type) ? TRUE : `type(${v.text}) == map`);
+
+/**
+ * The capability normalisation of `normalizeCapability`: upper-case, then strip one `CAP_` prefix.
+ * Spelled out with a conditional because `cel.bind` is not in every Kubernetes CEL environment.
+ */
+function normalizedCapability(x: string): string {
+  const upper = `${x}.upperAscii()`;
+  return `(${upper}.startsWith("CAP_") ? ${upper}.substring(4) : ${upper})`;
+}
+
+/**
+ * Membership of list element `x` in `values`, as the reference compares: strict equality on scalars,
+ * after normalising strings on both sides when asked to.
+ */
+function memberOf(x: Value, values: readonly Scalar[], normalize: CapabilityNormalization | undefined): string {
+  if (values.length === 0) return FALSE;
+  if (normalize !== 'capability') return `${x.text} in ${celList(values)}`;
+  const strings = [...new Set(values.filter((v): v is string => typeof v === 'string').map((v) => normalizeCapability(v) as string))];
+  const others = values.filter((v) => typeof v !== 'string');
+  return or(
+    strings.length ? and(isString(x), `${normalizedCapability(x.text)} in ${celList(strings)}`) : FALSE,
+    others.length && x.type !== 'string' ? `${x.text} in ${celList(others)}` : FALSE,
+  );
+}
+
+const element = (list: Value): Value => {
+  const type = list.type && ELEMENT_TYPE[list.type];
+  return type ? { text: 'x', type } : { text: 'x' };
+};
+
+const RENDERERS: RendererTable = {
+  equals: (p, v) => `${v.text} == ${celScalar(p.value)}`,
+  in: (p, v) => (p.values.length ? `${v.text} in ${celList(p.values)}` : FALSE),
+  notIn: (p, v) => (p.values.length ? not(`${v.text} in ${celList(p.values)}`) : TRUE),
+  // Compared as doubles: an int field against a fractional bound would otherwise need CEL's
+  // cross-type numeric comparisons, which not every CEL environment enables.
+  range: (p, v) =>
+    and(
+      isNumber(v),
+      p.min === undefined ? TRUE : `double(${v.text}) >= ${celDouble(p.min)}`,
+      p.max === undefined ? TRUE : `double(${v.text}) <= ${celDouble(p.max)}`,
+    ),
+  present: () => TRUE,
+  absent: () => FALSE,
+  prefix: (p, v) => and(isString(v), p.value === '' ? TRUE : `${v.text}.startsWith(${celString(p.value)})`),
+  glob: (p, v) => and(isString(v), `${v.text}.matches(${celString(globToRe2(p.value))})`),
+  subsetOf: (p, v) =>
+    and(isList(v), p.values.length ? `${v.text}.all(x, ${memberOf(element(v), p.values, p.normalize)})` : `size(${v.text}) == 0`),
+  containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
+  containsNone: (p, v) =>
+    and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
+  hasAnyKey: (p, v) => and(isMap(v), or(...p.values.map((k) => hasKey(v.text, k)))),
+  and: (p, v) => and(...p.of.map((q) => render(q, v))),
+  or: (p, v) => or(...p.of.map((q) => render(q, v))),
+  not: (p, v) => not(render(p.pred, v)),
+};
+
+function render(pred: Predicate, v: Value): string {
+  const renderer = RENDERERS[pred.op] as Renderer<Predicate['op']> | undefined;
+  if (!renderer) throw new Error(`unsupported predicate operator "${(pred as { op: unknown }).op}" for CEL`);
+  return renderer(pred as never, v);
+}
+
+/**
+ * CEL text that is true exactly when `testPredicate(pred, value)` is, for a present value whose CEL
+ * text is `v`. `type`, when given, is the type the Kubernetes schema guarantees for that value.
+ */
+export function renderPredicate(pred: Predicate, v: string, type?: ValueType): string {
+  return render(pred, type ? { text: v, type } : { text: v });
+}

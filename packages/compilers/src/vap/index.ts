@@ -1,0 +1,20 @@
+import { generatedHeader } from '../shared/header.js';
+import type { TargetCompiler } from '../shared/target.js';
+import { toYamlDocuments } from '../shared/yaml.js';
+import { vapDocuments } from './documents.js';
+
+export { vapDocuments, VAP_API_VERSION, type VapDocuments } from './documents.js';
+
+/** `vap/<policy>.yaml`: the ValidatingAdmissionPolicy, then its binding. */
+export const vapCompiler: TargetCompiler = {
+  id: 'vap',
+  dir: 'vap',
+  compile(ir, names) {
+    const { core, policy, binding } = vapDocuments(ir, names);
+    const file = `vap/${ir.name}.yaml`;
+    return {
+      files: [{ path: file, content: generatedHeader(ir) + toYamlDocuments([policy, binding]) }],
+      manifest: { file, policy: names.vapPolicy, binding: names.vapBinding, validationActions: core.validationActions, rules: core.ruleIds },
+    };
+  },
+};

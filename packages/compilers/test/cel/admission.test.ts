@@ -1,0 +1,110 @@
+/**
+ * Admission-level behaviour of the emitted CEL that random equivalence does not reach: every
+ * expression type-checks, nothing errors when `object` is null (DELETE), ephemeral containers added
+ * through the `pods/ephemeralcontainers` subresource are checked, and bad IR fails with a clear error.
+ */
+import { describe, expect, it } from '@jest/globals';
+import type { PolicyIR } from '@podsec/ir';
+import { CelCompileError, compileCelPolicy } from '../../src/cel/index.js';
+import { CelHarness, celEnvironment } from './harness.js';
+import { celFixtures } from './fixtures.js';
+import { CEL_TARGETS, emit } from './emitted.js';
+
+const fixtures = celFixtures();
+const fixture = (name: string): PolicyIR => {
+  const found = fixtures.find((f) => f.ir.name === name);
+  if (!found) throw new Error(`fixture ${name} missing`);
+  return structuredClone(found.ir);
+};
+
+describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
+  it.each(fixtures)('$file: every expression is one line and type-checks, validations and conditions as bool, messages as string', ({ ir }) => {
+    const harness = new CelHarness(policyDoc(emit(target, ir).docs).spec as never);
+    const expressions = harness.expressions();
+    // The apiserver demands a `message` when an expression spans lines; ours never do.
+    expect(expressions.filter((e) => /[\n\r]/.test(e.expression)).map((e) => e.path)).toEqual([]);
+    const results = expressions.map(({ path, expression }) => ({ path, ...harness.check(expression) }));
+    expect(results.filter((r) => !r.valid)).toEqual([]);
+    for (const r of results) {
+      if (/validations\[\d+\]\.expression|matchConditions/.test(r.path)) expect({ path: r.path, type: r.type }).toEqual({ path: r.path, type: 'bool' });
+      if (r.path.endsWith('messageExpression')) expect({ path: r.path, type: r.type }).toEqual({ path: r.path, type: 'string' });
+    }
+  });
+
+  it.each(fixtures)('$file: match conditions never error when object is null (DELETE)', ({ ir }) => {
+    const spec = policyDoc(emit(target, ir).docs).spec as { matchConditions?: { name: string; expression: string }[] };
+    const env = celEnvironment();
+    for (const c of spec.matchConditions ?? []) {
+      const request = { operation: 'DELETE', namespace: 'team-a', userInfo: { username: 'bob' } };
+      expect({ name: c.name, result: typeof env.evaluate(c.expression, { object: null, oldObject: { kind: 'Pod' }, request }) }).toEqual({ name: c.name, result: 'boolean' });
+    }
+  });
+
+  it('checks ephemeral containers added through pods/ephemeralcontainers, even when the policy lists only CREATE', () => {
+    const ir = fixture('cel-host-isolation');
+    expect(ir.match.operations).toEqual(['CREATE']);
+    const harness = new CelHarness(policyDoc(emit(target, ir).docs).spec as never);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'prod', labels: { app: 'demo' } },
+      spec: {
+        containers: [{ name: 'app', image: 'nginx' }],
+        ephemeralContainers: [{ name: 'debugger', image: 'busybox', ports: [{ containerPort: 80, hostPort: 80 }] }],
+      },
+    };
+    const req = { operation: 'UPDATE' as const, object: pod, namespace: 'prod', namespaceLabels: {}, subResource: 'ephemeralcontainers' };
+    const verdict = harness.admit(req);
+    expect(verdict).toEqual({ applies: true, violated: [ir.rules.findIndex((r) => r.id === 'host-ports')], messages: ['hostPort must be unset or 0. (containers: debugger)'] });
+    // A plain Pod UPDATE is outside this policy's operations.
+    expect(harness.admit({ ...req, subResource: undefined })).toMatchObject({ applies: false });
+  });
+});
+
+describe('bad IR', () => {
+  const base = fixture('cel-run-as-non-root');
+
+  it('names the source, the IR path and the fix for a field without a container path', () => {
+    const ir = structuredClone(base);
+    ir.rules[0]!.require = { kind: 'field', field: 'hostNetwork', scope: 'container', pred: { op: 'equals', value: false }, absent: 'pass' };
+    expect(() => compileCelPolicy(ir)).toThrow(CelCompileError);
+    expect(() => compileCelPolicy(ir)).toThrow(
+      'policies/restricted/run-as-non-root.ts (policy "cel-run-as-non-root"), rules[0] (run-as-non-root): require: field "hostNetwork" has no container-level path; use scope "pod"',
+    );
+  });
+
+  it('rejects an unknown field, naming it', () => {
+    const ir = structuredClone(base);
+    ir.rules[1]!.require = { kind: 'field', field: 'runAsUsr', scope: 'pod', pred: { op: 'present' }, absent: 'fail' };
+    expect(() => compileCelPolicy(ir)).toThrow(/rules\[1\] \(effective-non-root\): unknown podsec field "runAsUsr"/);
+  });
+
+  it('rejects empty username and runtime-class exemptions, which no request can match', () => {
+    const ir = structuredClone(base);
+    ir.exemptions.usernames = ['alice', ''];
+    expect(() => compileCelPolicy(ir)).toThrow(/exemptions.usernames\[1\] is the empty string.*remove it/);
+    ir.exemptions.usernames = [];
+    ir.exemptions.runtimeClasses = [''];
+    expect(() => compileCelPolicy(ir)).toThrow(/exemptions.runtimeClasses\[0\] is the empty string/);
+  });
+
+  it('rejects a lone surrogate in a predicate value, naming the rule', () => {
+    const ir = structuredClone(base);
+    ir.rules[0]!.require = { kind: 'field', field: 'seccompProfile.type', scope: 'pod', pred: { op: 'equals', value: 'x\udc00' }, absent: 'pass' };
+    expect(() => compileCelPolicy(ir)).toThrow(/rules\[0\] \(run-as-non-root\): .*lone UTF-16 surrogate/);
+  });
+
+  it('rejects "each" over a scalar field and "entries" over a non-map field, saying what to use', () => {
+    const ir = structuredClone(base);
+    ir.rules[0]!.require = { kind: 'each', field: 'runAsUser', scope: 'pod', path: [], pred: { op: 'present' }, absent: 'pass' };
+    expect(() => compileCelPolicy(ir)).toThrow(/"each" needs a list field; "runAsUser" is integer: use a "field" check/);
+    ir.rules[0]!.require = { kind: 'entries', field: 'volumes', keyPrefix: '', pred: { op: 'present' } };
+    expect(() => compileCelPolicy(ir)).toThrow(/"entries" needs a string-map field; "volumes" is object\[\]/);
+  });
+
+  it('rejects an unsupported predicate operator as unsupported', () => {
+    const ir = structuredClone(base);
+    ir.rules[0]!.require = { kind: 'field', field: 'runAsUser', scope: 'pod', pred: { op: 'regex', value: 'x' } as never, absent: 'pass' };
+    expect(() => compileCelPolicy(ir)).toThrow(/unsupported predicate operator "regex"/);
+  });
+});

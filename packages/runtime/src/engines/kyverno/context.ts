@@ -1,0 +1,106 @@
+/**
+ * The JSON context a rule's `{{ }}` expressions query (Kyverno's pkg/engine/context): `request.*`, `images`,
+ * context `variable` entries, foreach `element`/`elementIndex` and values injected by the CLI.
+ */
+import { isObject, type JsonObject } from './json.js';
+import { kyvernoSearch } from './jmespath/interpreter.js';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+/** Split a dotted variable name the way Kyverno's AddVariable does (CSV with '.', so `"a.b"` stays one key). */
+export function splitVariablePath(key: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i] as string;
+    if (c === '"') {
+      if (quoted && key[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (c === '.' && !quoted) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/**
+ * JSON merge (RFC 7386 without deletes), the way addToContext merges into the raw context. Copy-on-write: the
+ * context is a persistent structure, so a checkpoint is just a reference and values are never cloned.
+ */
+function merged(target: JsonObject, patch: JsonObject): JsonObject {
+  const out: JsonObject = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    const existing = out[k];
+    out[k] = isObject(v) && isObject(existing) ? merged(existing, v) : v;
+  }
+  return out;
+}
+
+/**
+ * The context data is treated as immutable: callers must not mutate objects they pass in or get back
+ * (the engine never does; substitution and pattern checks build new values).
+ */
+export class JsonContext {
+  private data: JsonObject;
+  private readonly checkpoints: JsonObject[] = [];
+
+  constructor(initial: JsonObject = {}) {
+    this.data = initial;
+  }
+
+  raw(): JsonObject {
+    return this.data;
+  }
+
+  query(expression: string): unknown {
+    const q = expression.trim();
+    if (q === '') throw new Error('invalid query (nil)');
+    return kyvernoSearch(q, this.data);
+  }
+
+  /** The operation the substitution layer uses to rewrite request.object → request.oldObject on DELETE. */
+  operation(): string {
+    const req = this.data['request'];
+    const op = isObject(req) ? req['operation'] : undefined;
+    return typeof op === 'string' ? op : '';
+  }
+
+  addVariable(key: string, value: unknown): void {
+    const path = splitVariablePath(key);
+    let patch = value as JsonObject[string];
+    for (let i = path.length - 1; i >= 0; i--) patch = { [path[i] as string]: patch };
+    this.data = merged(this.data, patch as JsonObject);
+  }
+
+  /** Replace a top-level entry (not merged): context `variable` entries, rewritten requests. */
+  set(key: string, value: unknown): void {
+    this.data = { ...this.data, [key]: value as JsonObject[string] };
+  }
+
+  /** foreach: `element`, `elementIndex` and their nesting-level twins (`element0`, `elementIndex0`, …). */
+  addElement(element: unknown, index: number, nesting: number): void {
+    const e = element as JsonObject[string];
+    this.data = { ...this.data, element: e, [`element${nesting}`]: e, elementIndex: index, [`elementIndex${nesting}`]: index };
+  }
+
+  checkpoint(): void {
+    this.checkpoints.push(this.data);
+  }
+
+  /** Back to the last checkpoint, keeping it (Kyverno's Reset). */
+  reset(): void {
+    const top = this.checkpoints[this.checkpoints.length - 1];
+    if (top) this.data = top;
+  }
+
+  /** Back to the last checkpoint and drop it (Kyverno's Restore). */
+  restore(): void {
+    const top = this.checkpoints.pop();
+    if (top) this.data = top;
+  }
+}

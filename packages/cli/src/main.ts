@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { buildCommand, DEFAULT_OUT_DIR, DEFAULT_POLICY_DIR } from './commands/build.js';
+import { PASSTHROUGH_COMMANDS } from './commands/passthrough.js';
 import { CliError, processIO, type CommandIO } from './io.js';
 
 /** Builds the command tree; `run` resolves to the exit code instead of exiting. */
@@ -20,6 +21,24 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
       setExit(await buildCommand({ policyDir, out: opts.out, check: Boolean(opts.check) }, io));
     });
 
+  // Commands that parse their own arguments (they mirror `opa build`, `gator verify` and
+  // `kyverno test`), registered here so `podsec --help` lists them.
+  for (const [group, commands] of Object.entries(PASSTHROUGH_COMMANDS)) {
+    const parent = program.command(group).description(`${group} commands`);
+    for (const [name, spec] of Object.entries(commands)) {
+      parent
+        .command(name)
+        .description(spec.description)
+        .usage(spec.usage)
+        .helpOption(false)
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .argument('[args...]')
+        .action(async (args: string[]) => {
+          setExit(await spec.run(args, io));
+        });
+    }
+  }
   return program;
 }
 

@@ -24,8 +24,8 @@ export function readPath(root: Json, path: readonly string[]): Json {
 
 /**
  * Upper-cases ASCII letters and strips `CAP_`, so `sys_admin` and `CAP_SYS_ADMIN` name one
- * capability. ASCII only, like CEL's upperAscii and Go's strings.ToUpper on capability names:
- * full Unicode case mapping would turn `ſys_admin` into SYS_ADMIN, which no runtime accepts.
+ * capability. ASCII only, like CEL's upperAscii: full Unicode case mapping would turn `ſys_admin`
+ * into SYS_ADMIN, which no container runtime accepts as a capability name.
  */
 export function normalizeCapability(v: Scalar): Scalar {
   return typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()).replace(/^CAP_/, '') : v;
@@ -71,7 +71,7 @@ export function testPredicate(pred: Predicate, v: Json): boolean {
       return !!list && !list.some((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && denied.has(norm(x)));
     }
     case 'hasAnyKey':
-      return isObj(v) && pred.values.some((k) => k in v);
+      return isObj(v) && pred.values.some((k) => Object.prototype.hasOwnProperty.call(v, k));
     case 'and':
       return pred.of.every((p) => testPredicate(p, v));
     case 'or':

@@ -1,0 +1,17 @@
+import type { PolicyIR } from '@podsec/ir';
+
+/** A policy Kyverno cannot express as written: names the source file, the place in the policy and the fix. */
+export class KyvernoCompileError extends Error {
+  constructor(ir: PolicyIR, where: string, problem: string, fix: string) {
+    super(`${ir.source}: policy "${ir.name}", ${where}: ${problem}. Fix: ${fix}`);
+    this.name = 'KyvernoCompileError';
+  }
+}
+
+/** An IR construct with no exact Kyverno form; `fix` says what the author can write instead. */
+export class KyvernoUnsupportedError extends Error {
+  constructor(problem: string, readonly fix: string) {
+    super(problem);
+    this.name = 'KyvernoUnsupportedError';
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * IR checks as JMESPath boolean expressions, for `deny.conditions` and `preconditions` — the exact
+ * fallback for what patterns cannot say (`not`, `hasAnyKey`, capability normalisation, annotation
+ * entries, globs, …).
+ *
+ * Every expression evaluates to a JSON boolean, never null: Kyverno makes a `{{ }}` that resolves to
+ * nothing a rule *error*, and its JMESPath fork (kyverno/go-jmespath interpreter.go) raises
+ * NotFoundError on a missing field unless a comparator, function argument, `!`, the left side of
+ * `&&`/`||`, a pipe or a projection absorbs it — the right side of `&&` does not. So field reads
+ * only appear as operands of `==`/`!=`, of `type()`/`contains()`, or inside filters (never as a bare
+ * right operand of `&&`); absence is tested with
+ * `== null` (the API server drops JSON nulls, so null and missing are one case, as in evaluate.ts).
+ * Only JMESPath-spec functions and Kyverno's own (`to_upper`, `trim_prefix`, `regex_match`, `items`)
+ * are used — the community library's extras (`let`, `$`, `items/1`) do not exist in Kyverno.
+ *
+ * "Every x passes" is written `!(list[?!(pass)])`: a filter over a non-list is null and `!null` is
+ * true, which is evaluate.ts's "a missing list passes".
+ */
+import { CONTAINER_KINDS, fieldSpec, normalizeCapability } from '@podsec/ir';
+import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
+import { jmespathLiteral, jmespathPath } from './escape.js';
+import { KyvernoUnsupportedError } from './errors.js';
+
+const TRUE = '`true`';
+const FALSE = '`false`';
+
+/**
+ * Is `e` one operand already — a parenthesised group or a function call spanning the whole text?
+ * Literals (`` `…` ``, `'…'`, `"…"`) are skipped so their brackets do not count.
+ */
+function isAtom(e: string): boolean {
+  if (!/^(?:!|[a-z_]+)?\(/.test(e) || !e.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i]!;
+    if (c === '`' || c === "'" || c === '"') {
+      for (i++; i < e.length && e[i] !== c; i++) if (e[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0 && i < e.length - 1) return false;
+  }
+  return depth === 0;
+}
+const group = (e: string): string => (isAtom(e) ? e : `(${e})`);
+const and = (parts: string[]): string => (parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : `(${parts.map(group).join(' && ')})`);
+const or = (parts: string[]): string => (parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : `(${parts.map(group).join(' || ')})`);
+const not = (e: string): string => `!${group(e)}`;
+const isType = (v: string, type: 'string' | 'number' | 'array' | 'object'): string => `type(${v}) == '${type}'`;
+/** `v` relative to `base` (`@` inside a filter, an absolute path otherwise). */
+const under = (base: string, path: readonly string[]): string => (base === '@' ? jmespathPath(path) : path.length ? `${base}.${jmespathPath(path)}` : base);
+
+/** The RE2/ECMAScript regex (same syntax for this subset) that matches exactly the glob `*`/`?` language of evaluate.ts. */
+export function globToRegex(glob: string): string {
+  const body = [...glob].map((ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : ch.replace(/[.+*?()|[\]{}^$\\]/g, '\\$&'))).join('');
+  return `^${body}$`;
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/**
+ * Scalar membership with optional capability normalisation, as evaluate.ts normalizeCapability:
+ * upper-case ASCII letters, strip one `CAP_`. Kyverno's `to_upper` is Go's strings.ToUpper, which
+ * maps every Unicode letter (`ſ` → `S`), so it is only applied to ASCII items; a non-ASCII item keeps
+ * its non-ASCII characters under ASCII upper-casing and so can never equal an ASCII name.
+ */
+function member(values: readonly Scalar[], normalize: 'exact' | 'capability' | undefined, item: string): string {
+  if (normalize !== 'capability') return `contains(${jmespathLiteral(values)}, ${item})`;
+  const norm = [...new Set(values.map(normalizeCapability))];
+  const nonAscii = norm.find((v) => typeof v === 'string' && !ASCII_ONLY.test(v));
+  if (nonAscii !== undefined) {
+    throw new KyvernoUnsupportedError(`capability name ${JSON.stringify(nonAscii)} is not ASCII, and Kyverno's to_upper cannot upper-case ASCII letters only`, "use ASCII capability names or normalize: 'exact'");
+  }
+  const lit = jmespathLiteral(norm);
+  const asString = and([isType(item, 'string'), `regex_match(${jmespathLiteral(ASCII_ONLY.source)}, ${item})`, `contains(${lit}, trim_prefix(to_upper(${item}), 'CAP_'))`]);
+  // Non-string items are compared as they are; only worth a branch when the list has non-strings.
+  if (norm.every((v) => typeof v === 'string')) return asString;
+  return or([asString, and([`type(${item}) != 'string'`, `contains(${lit}, ${item})`])]);
+}
+
+/** A predicate on a value that is known to be present (not null). */
+export function predicateExpression(pred: Predicate, v: string): string {
+  switch (pred.op) {
+    case 'equals':
+      return `${v} == ${jmespathLiteral(pred.value)}`;
+    case 'in':
+      return `contains(${jmespathLiteral(pred.values)}, ${v})`;
+    case 'notIn':
+      return not(`contains(${jmespathLiteral(pred.values)}, ${v})`);
+    case 'range':
+      return and([
+        isType(v, 'number'),
+        ...(pred.min !== undefined ? [`${v} >= ${jmespathLiteral(pred.min)}`] : []),
+        ...(pred.max !== undefined ? [`${v} <= ${jmespathLiteral(pred.max)}`] : []),
+      ]);
+    case 'present':
+      return TRUE;
+    case 'absent':
+      return FALSE;
+    case 'prefix':
+      return and([isType(v, 'string'), `starts_with(${v}, ${jmespathLiteral(pred.value)})`]);
+    case 'glob':
+      return and([isType(v, 'string'), `regex_match(${jmespathLiteral(globToRegex(pred.value))}, ${v})`]);
+    case 'subsetOf':
+      return and([isType(v, 'array'), not(`${v}[?${not(member(pred.values, pred.normalize, '@'))}]`)]);
+    case 'containsAll':
+      return and([isType(v, 'array'), ...pred.values.map((x) => `contains(${v}, ${jmespathLiteral(x)})`)]);
+    case 'containsNone':
+      return and([isType(v, 'array'), not(`${v}[?${member(pred.values, pred.normalize, '@')}]`)]);
+    case 'hasAnyKey':
+      return and([isType(v, 'object'), `length(keys(${v})[?contains(${jmespathLiteral(pred.values)}, @)]) > \`0\``]);
+    case 'and':
+      return and(pred.of.map((p) => predicateExpression(p, v)));
+    case 'or':
+      return or(pred.of.map((p) => predicateExpression(p, v)));
+    case 'not':
+      return not(predicateExpression(pred.pred, v));
+  }
+}
+
+/**
+ * What predicateExpression yields when the value is null: literals are never null, and every
+ * type-dependent test starts with a `type()` guard that null fails.
+ */
+function onNull(pred: Predicate): boolean {
+  switch (pred.op) {
+    case 'notIn':
+    case 'present':
+      return true;
+    case 'and':
+      return pred.of.every(onNull);
+    case 'or':
+      return pred.of.some(onNull);
+    case 'not':
+      return !onNull(pred.pred);
+    default:
+      return false;
+  }
+}
+
+/**
+ * testValue of evaluate.ts: absent decides by `absent`, present values by the predicate. The
+ * explicit null test is left out when the predicate already gives the right answer on null.
+ */
+export function testedExpression(pred: Predicate, absent: 'pass' | 'fail', v: string): string {
+  const p = predicateExpression(pred, v);
+  if (absent === 'pass') return onNull(pred) ? p : or([`${v} == null`, p]);
+  return onNull(pred) ? and([`${v} != null`, p]) : p;
+}
+
+function podPath(spec: FieldSpec): readonly string[] {
+  if (!spec.pod) throw new Error(`field "${spec.id}" has no pod-level path: use scope 'container'`);
+  return spec.pod;
+}
+
+function containerPath(spec: FieldSpec): readonly string[] {
+  if (!spec.container) throw new Error(`field "${spec.id}" has no container-level path: use scope 'pod'`);
+  return spec.container;
+}
+
+/** All containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
+export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS): string {
+  return `${under(template, ['spec'])}.[${kinds.join(', ')}][]`;
+}
+
+/** Every container of `kinds` satisfies `pass` (an expression on `@`, the container). */
+const everyContainer = (template: string, kinds: readonly ContainerKind[] | undefined, pass: string) =>
+  not(`${containersExpression(template, kinds)} | [?${not(pass)}]`);
+
+/** JMESPath boolean expression deciding `check` on the Pod template at `template` (e.g. `request.object.spec.template`). */
+export function checkExpression(check: Check, template: string): string {
+  switch (check.kind) {
+    case 'all':
+      return and(check.checks.map((c) => checkExpression(c, template)));
+    case 'any':
+      return or(check.checks.map((c) => checkExpression(c, template)));
+    case 'not':
+      return not(checkExpression(check.check, template));
+    case 'field': {
+      const spec = fieldSpec(check.field);
+      if (check.scope === 'pod') return testedExpression(check.pred, check.absent, under(template, podPath(spec)));
+      const own = jmespathPath(containerPath(spec));
+      if (check.scope === 'container') return everyContainer(template, check.containers, testedExpression(check.pred, check.absent, own));
+      // effective: containers that set the field must pass on their own value; if any container
+      // leaves it unset, the pod-level value must pass too (evaluate.ts: own ?? pod).
+      const setAndFailing = `${containersExpression(template, check.containers)} | [?${own} != null && ${not(predicateExpression(check.pred, own))}]`;
+      const unset = `${containersExpression(template, check.containers)} | [?${own} == null]`;
+      return and([not(setAndFailing), or([testedExpression(check.pred, check.absent, under(template, podPath(spec))), not(unset)])]);
+    }
+    case 'each': {
+      const spec = fieldSpec(check.field);
+      const itemPasses = testedExpression(check.pred, check.absent, jmespathPath(check.path));
+      if (check.scope === 'pod') return not(`${under(template, podPath(spec))}[?${not(itemPasses)}]`);
+      // A container fails when its list has a failing item (non-empty filter result is truthy).
+      return not(`${containersExpression(template, check.containers)} | [?${jmespathPath(containerPath(spec))}[?${not(itemPasses)}]]`);
+    }
+    case 'entries': {
+      const map = under(template, podPath(fieldSpec(check.field)));
+      const failing = `items(${map}, 'key', 'value')[?starts_with(key, ${jmespathLiteral(check.keyPrefix)}) && ${not(predicateExpression(check.pred, 'value'))}]`;
+      // items() rejects a non-object, so a missing map short-circuits first (evaluate.ts: no map passes).
+      return or([`type(${map}) != 'object'`, not(failing)]);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Which admission requests a rule sees: `match` (kinds, operations, namespaces, selectors) and
+ * `exclude` (exempt namespaces and users), as PolicyIR.match and PolicyIR.exemptions say.
+ */
+import type { LabelSelector, PolicyIR } from '@podsec/ir';
+import { KyvernoCompileError } from './errors.js';
+import type { KindGroup } from './kinds.js';
+
+/** Kyverno matches namespace names and subject names as globs; podsec names are exact. */
+function exactNames(ir: PolicyIR, where: string, names: readonly string[]): string[] {
+  for (const n of names) {
+    if (/[*?]/.test(n)) throw new KyvernoCompileError(ir, where, `"${n}" contains * or ?, which Kyverno matches as a wildcard`, 'list exact names (Kyverno cannot escape wildcards here)');
+  }
+  return [...new Set(names)].sort();
+}
+
+function selector(sel: LabelSelector): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (sel.matchLabels && Object.keys(sel.matchLabels).length) out.matchLabels = Object.fromEntries(Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (sel.matchExpressions?.length) out.matchExpressions = sel.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+  return out;
+}
+
+export function matchBlock(ir: PolicyIR, group: KindGroup): Record<string, unknown> {
+  const m = ir.match;
+  // Ephemeral containers are added through the pods/ephemeralcontainers subresource, whose object is
+  // the whole Pod. Kyverno still matches it under a bare `Pod` for backward compatibility
+  // (pkg/utils/match/kind.go) and registers it in the webhook (utils_webhook.go); naming it keeps the
+  // policy correct if that implicit path goes away.
+  const kinds = group.kinds.flatMap((k) => (k === 'Pod' ? ['Pod', 'Pod/ephemeralcontainers'] : [k]));
+  const resources: Record<string, unknown> = { kinds, operations: [...new Set(m.operations)].sort() };
+  if (m.namespaces.include.length) resources.namespaces = exactNames(ir, 'match.namespaces.include', m.namespaces.include);
+  if (m.namespaceSelector) resources.namespaceSelector = selector(m.namespaceSelector);
+  if (m.objectSelector) resources.selector = selector(m.objectSelector);
+  return { any: [{ resources }] };
+}
+
+export function excludeBlock(ir: PolicyIR): Record<string, unknown> | undefined {
+  const namespaces = exactNames(ir, 'match.namespaces.exclude / exemptions.namespaces', [...ir.match.namespaces.exclude, ...ir.exemptions.namespaces]);
+  const users = exactNames(ir, 'exemptions.usernames', ir.exemptions.usernames);
+  const any: Record<string, unknown>[] = [];
+  if (namespaces.length) any.push({ resources: { namespaces } });
+  if (users.length) any.push({ subjects: users.map((name) => ({ kind: 'User', name })) });
+  return any.length ? { any } : undefined;
+}

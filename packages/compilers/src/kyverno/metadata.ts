@@ -1,0 +1,33 @@
+/**
+ * ClusterPolicy annotations: the kyverno/policies catalogue keys (title, category, severity, subject,
+ * description, minversion), autogen switched off (kinds.ts says why), and the PSS control the
+ * policy implements, under podsec's own prefix.
+ */
+import type { PolicyIR } from '@podsec/ir';
+
+/** Oldest Kyverno with rule-level `validate.failureAction` (1.13); everything else used is older. */
+export const KYVERNO_MIN_VERSION = '1.13.0';
+
+/** A policy in both levels is listed under Baseline, the weaker level that already requires it. */
+const category = (ir: PolicyIR): string =>
+  ir.pss ? `Pod Security Standards (${ir.pss.levels.includes('baseline') ? 'Baseline' : 'Restricted'})` : 'Pod Security';
+
+export function policyAnnotations(ir: PolicyIR): Record<string, string> {
+  return {
+    'policies.kyverno.io/title': ir.title,
+    'policies.kyverno.io/category': category(ir),
+    'policies.kyverno.io/severity': ir.severity,
+    'policies.kyverno.io/subject': 'Pod',
+    'policies.kyverno.io/minversion': KYVERNO_MIN_VERSION,
+    'policies.kyverno.io/description': ir.description,
+    'pod-policies.kyverno.io/autogen-controllers': 'none',
+    ...(ir.pss
+      ? {
+          'podsec.dev/pss-control': ir.pss.control,
+          'podsec.dev/pss-check': ir.pss.check,
+          'podsec.dev/pss-levels': [...ir.pss.levels].sort().join(','),
+          'podsec.dev/pss-version': ir.pss.version,
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * PolicyIR → one `kyverno.io/v1` ClusterPolicy. Per IR rule and template location (kinds.ts) one
+ * Kyverno rule: a `pattern`/`anyPattern` when check-pattern.ts can say the check exactly, otherwise
+ * a single `deny` condition on a JMESPath boolean (jmespath.ts). `when` and runtime-class
+ * exemptions become preconditions, so a rule that does not apply is *skipped* (never a failure).
+ */
+import type { PolicyIR, Rule } from '@podsec/ir';
+import type { GeneratedNames } from '../shared/names.js';
+import { checkExpression } from './jmespath.js';
+import { checkPattern } from './check-pattern.js';
+import { jmespathLiteral, jmespathPath, kyvernoText, variable } from './escape.js';
+import { KyvernoCompileError, KyvernoUnsupportedError } from './errors.js';
+import { kindGroups, ruleName, type KindGroup } from './kinds.js';
+import { excludeBlock, matchBlock } from './match.js';
+import { policyAnnotations } from './metadata.js';
+import { atPath, renderPattern, type PatternNode } from './pattern.js';
+
+export type FailureAction = 'Enforce' | 'Audit';
+
+const FAILURE_ACTION: Record<PolicyIR['mode'], FailureAction> = { enforce: 'Enforce', audit: 'Audit', warn: 'Audit' };
+
+export interface KyvernoCompileOptions {
+  /**
+   * `false` writes every rule as JMESPath deny conditions, even where a pattern would do: the
+   * equivalence tests run both forms, so each stays proven on its own.
+   */
+  patterns?: boolean;
+}
+
+export interface CompiledKyvernoPolicy {
+  policy: Record<string, unknown>;
+  /** IR rule id → kind → Kyverno rule name reported for objects of that kind. */
+  ruleNames: Record<string, Record<string, string>>;
+  failureAction: FailureAction;
+}
+
+/** `{{ expression }}` compared with a boolean: every expression jmespath.ts writes yields one. */
+const condition = (expression: string, value: boolean) => ({ key: variable(expression), operator: 'Equals', value });
+
+function preconditions(ir: PolicyIR, rule: Rule, template: string): Record<string, unknown> | undefined {
+  const all: Record<string, unknown>[] = [];
+  if (ir.exemptions.runtimeClasses.length) {
+    const classes = [...new Set(ir.exemptions.runtimeClasses)].sort();
+    all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.spec.runtimeClassName)`, false));
+  }
+  if (rule.when) all.push(condition(checkExpression(rule.when, template), true));
+  return all.length ? { all } : undefined;
+}
+
+/** The template-level alternatives lifted to the object root of this kind group. */
+function patternsFor(rule: Rule, group: KindGroup): PatternNode[] | undefined {
+  const alts = checkPattern(rule.require);
+  if (!alts || alts.length === 0) return undefined;
+  const lifted = alts.map((a) => atPath(group.template, a));
+  // An always-true tree ({}) says nothing useful and reads as a mistake; conditions state it plainly.
+  if (lifted.some((a) => a.kind === 'map' && a.entries.size === 0)) return undefined;
+  return lifted;
+}
+
+function validateBlock(ir: PolicyIR, rule: Rule, group: KindGroup, template: string, usePatterns: boolean): Record<string, unknown> {
+  const head = {
+    failureAction: FAILURE_ACTION[ir.mode],
+    // Enforce rules default to letting an UPDATE through when the old object already violated
+    // (validate_resource.go, allowExistingViolations); podsec decides on the object alone, as PSA does.
+    ...(ir.mode === 'enforce' ? { allowExistingViolations: false } : {}),
+    message: kyvernoText(rule.message),
+  };
+  const patterns = usePatterns ? patternsFor(rule, group) : undefined;
+  if (patterns?.length === 1) return { ...head, pattern: renderPattern(patterns[0]!) };
+  if (patterns) return { ...head, anyPattern: patterns.map(renderPattern) };
+  return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template), false)] } } };
+}
+
+export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, options: KyvernoCompileOptions = {}): CompiledKyvernoPolicy {
+  const groups = kindGroups(ir.match.kinds);
+  if (!groups.length) throw new KyvernoCompileError(ir, 'match.kinds', 'no Pod or Pod controller kind is matched', 'list at least one of Pod, Deployment, …, CronJob');
+  const exclude = excludeBlock(ir);
+  const ruleNames: Record<string, Record<string, string>> = {};
+  const seen = new Map<string, string>();
+  const rules: Record<string, unknown>[] = [];
+  ir.rules.forEach((rule, index) => {
+    ruleNames[rule.id] = {};
+    for (const group of groups) {
+      const name = ruleName(rule.id, group.suffix);
+      const clash = seen.get(name);
+      if (clash) throw new KyvernoCompileError(ir, `rules[${index}] (${rule.id})`, `Kyverno rule name "${name}" is also generated for ${clash}`, `rename rule "${rule.id}" so it does not end in -controllers or -cronjob`);
+      seen.set(name, `rule "${rule.id}"`);
+      for (const k of group.kinds) ruleNames[rule.id]![k] = name;
+      const template = group.template.length ? `request.object.${jmespathPath(group.template)}` : 'request.object';
+      try {
+        const pre = preconditions(ir, rule, template);
+        rules.push({
+          name,
+          match: matchBlock(ir, group),
+          ...(exclude ? { exclude } : {}),
+          ...(pre ? { preconditions: pre } : {}),
+          validate: validateBlock(ir, rule, group, template, options.patterns !== false),
+        });
+      } catch (e) {
+        if (e instanceof KyvernoCompileError) throw e;
+        const where = `rules[${index}] (${rule.id})`;
+        if (e instanceof KyvernoUnsupportedError) throw new KyvernoCompileError(ir, where, e.message, e.fix);
+        // Field-table errors (a scope the field does not have) name the field; add where it is used.
+        throw new KyvernoCompileError(ir, where, (e as Error).message, 'change the check to a scope and field the field table (packages/ir/src/fields.ts) defines');
+      }
+    }
+  });
+
+  const failureAction = FAILURE_ACTION[ir.mode];
+  const policy = {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: names.kyvernoPolicy, labels: { 'app.kubernetes.io/managed-by': 'podsec' }, annotations: policyAnnotations(ir) },
+    spec: {
+      // Kyverno refuses background scanning for policies that match on who made the request
+      // (pkg/validation/policy/background.go: userInfo in match/exclude), and a background scan has no user.
+      background: ir.exemptions.usernames.length === 0,
+      ...(ir.mode === 'warn' ? { emitWarning: true } : {}),
+      rules,
+    },
+  };
+  return { policy, ruleNames, failureAction };
+}

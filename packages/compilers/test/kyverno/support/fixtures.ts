@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { parsePolicyIR, type PolicyIR } from '@podsec/ir';
+import { generatedNames } from '../../../src/shared/names.js';
+import { compileClusterPolicy, kyvernoClusterPolicyCompiler, type KyvernoCompileOptions } from '../../../src/kyverno/index.js';
+import type { TargetOutput } from '../../../src/shared/target.js';
+import { toYaml } from '../../../src/shared/yaml.js';
+
+export const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/ir/', import.meta.url));
+
+/** The IR fixtures this target owns (`kyverno-*.json`), parsed and validated by the IR's own loader. */
+export function kyvernoFixtures(): { file: string; ir: PolicyIR }[] {
+  const files = readdirSync(FIXTURE_DIR).filter((f) => f.startsWith('kyverno-') && f.endsWith('.json')).sort();
+  if (!files.length) throw new Error(`no kyverno-*.json IR fixtures in ${FIXTURE_DIR}`);
+  return files.map((file) => ({ file, ir: parsePolicyIR(JSON.parse(readFileSync(FIXTURE_DIR + file, 'utf8')), file) }));
+}
+
+export interface CompiledFixture {
+  output: TargetOutput;
+  /** The ClusterPolicy as Kyverno would read it from the emitted YAML. */
+  policy: Record<string, unknown>;
+  manifest: { rules: Record<string, Record<string, string>> };
+}
+
+export function compileFixture(ir: PolicyIR): CompiledFixture {
+  const output = kyvernoClusterPolicyCompiler.compile(ir, generatedNames(ir));
+  const policy = parse(output.files[0]!.content) as Record<string, unknown>;
+  return { output, policy, manifest: output.manifest as CompiledFixture['manifest'] };
+}
+
+/** The policy as written with the given options, round-tripped through YAML like the target's file. */
+export function compilePolicyWith(ir: PolicyIR, options: KyvernoCompileOptions): Record<string, unknown> {
+  return parse(toYaml(compileClusterPolicy(ir, generatedNames(ir), options).policy)) as Record<string, unknown>;
+}

@@ -1,0 +1,61 @@
+import { buildWasm, loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
+import { gatekeeperInput } from '@podsec/compilers';
+import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../equivalence/types.js';
+import { loadFailure, policyNames, targetEntry } from './admission.js';
+
+interface Loaded {
+  policy: string;
+  entrypoint: string;
+  module?: RegoPolicy;
+  error?: unknown;
+  compiler?: 'opa' | 'podsec';
+}
+
+/** Gatekeeper's review input, exactly as the Rego target expects it (one definition, in the compiler). */
+export const gatekeeperReview = gatekeeperInput;
+
+function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
+  const result = resultSet[0]?.result;
+  if (!Array.isArray(result)) return [];
+  return result.map((v) => {
+    const o = (v ?? {}) as { msg?: unknown; details?: { rule?: unknown } };
+    return { rule: String(o.details?.rule ?? ''), message: String(o.msg ?? '') };
+  });
+}
+
+/**
+ * Each policy's Rego file compiled to WebAssembly (podsec's compiler, or `opa build` when an opa
+ * binary is on PATH / OPA_BIN) and run by the unmodified @open-policy-agent/opa-wasm SDK.
+ */
+export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
+  const loaded: Loaded[] = [];
+  for (const policy of policyNames(build)) {
+    const entry = targetEntry(build, policy, 'rego');
+    const file = String(entry.file);
+    const entrypoint = String(entry.entrypoint);
+    try {
+      const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
+      loaded.push({ policy, entrypoint, module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }), compiler: built.compiler });
+    } catch (error) {
+      loaded.push({ policy, entrypoint, error });
+    }
+  }
+  return {
+    id: 'rego',
+    describe: () => `rego (compiled by ${[...new Set(loaded.map((l) => l.compiler).filter(Boolean))].join(', ') || 'nothing'})`,
+    evaluate(object, ctx, only) {
+      const input = gatekeeperReview(object, ctx);
+      return loaded
+        .filter((l) => !only || only.includes(l.policy))
+        .map((l): EngineDecision => {
+          if (!l.module) return loadFailure('rego', l.policy, l.error);
+          try {
+            const violations = violationsOf(l.module.evaluate(input, l.entrypoint));
+            return { engine: 'rego', policy: l.policy, outcome: violations.length ? 'violated' : 'satisfied', violations, evidence: violations.map((v) => `violation (rule ${v.rule})`) };
+          } catch (e) {
+            return loadFailure('rego', l.policy, e);
+          }
+        });
+    },
+  };
+};

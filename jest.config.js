@@ -17,6 +17,7 @@ export default {
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   maxWorkers: 2,
   testTimeout: 60000,
 };

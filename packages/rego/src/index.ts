@@ -1,1 +1,14 @@
-export {};
+export { compileRego, type CompileOptions, type CompileResult, type HostBuiltin } from './compile-rego.js';
+export type { RegoSource } from './compile/compiler.js';
+export { compileToPlan } from './compile/compiler.js';
+export { RegoCompileError, type Pos } from './syntax/errors.js';
+export { parseModule } from './syntax/parser.js';
+export type { Module, Rule, Term, Literal } from './syntax/ast.js';
+export { lex, type Token } from './syntax/lexer.js';
+export { loadRegoPolicy, RegoEvalError, type RegoPolicy, type ResultSet } from './load.js';
+export { HOST_BUILTINS } from './host-builtins.js';
+export { buildWasm, findOpa, type BuildOptions, type BuildResult } from './build-wasm.js';
+export { extractTarGzFile, createTar } from './tar.js';
+export { regoBuildCommand, type CommandIo } from './cli/rego-build.js';
+export { gatorTestCommand, reviewFor } from './gator/gator-test.js';
+export { buildRuntime, runtimeModule, type RuntimeModule } from './wasm/runtime-build.js';

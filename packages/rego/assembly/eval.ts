@@ -1,0 +1,357 @@
+// Tree-walking evaluator over the plan produced by the TypeScript planner (src/plan/). Every term
+// is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
+// statements, and a body is solved by collecting every binding frame that satisfies it.
+import {
+  Value, ArrV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom,
+} from "./values";
+import { callBuiltin, resolveBuiltin } from "./builtins";
+import { callHost } from "./host";
+
+// Statement opcodes (mirrors src/plan/opcodes.ts).
+const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4;
+// Term opcodes.
+const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
+  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12;
+// Rule kinds.
+const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
+
+type Frame = Array<Value | null>;
+
+// @ts-ignore: decorator
+@inline function op(node: Value): i32 { return <i32>asNum(asArr(node).items[0]).n; }
+// @ts-ignore: decorator
+@inline function at(node: Value, i: i32): Value { return asArr(node).items[i]; }
+// @ts-ignore: decorator
+@inline function int(node: Value, i: i32): i32 { return <i32>asNum(asArr(node).items[i]).n; }
+function isNil(v: Value): bool { return v.kind == 0; }
+
+export class Plan {
+  rules: Array<Value> = new Array<Value>();
+  entryNames: Array<Value> = new Array<Value>();
+  entryRules: Array<i32> = new Array<i32>();
+  natives: Array<i32> = new Array<i32>();
+  host: Array<Value> = new Array<Value>();
+  constructor(root: Value) {
+    const parts = asArr(root).items;
+    this.rules = asArr(parts[0]).items;
+    this.entryNames = asArr(parts[1]).items;
+    const er = asArr(parts[2]).items;
+    for (let i = 0; i < er.length; i++) this.entryRules.push(<i32>asNum(er[i]).n);
+    const nat = asArr(parts[3]).items;
+    for (let i = 0; i < nat.length; i++) {
+      const name = asStr(nat[i]).s;
+      const id = resolveBuiltin(name);
+      if (id < 0) throw new Error("podsec runtime: built-in " + name + " is not implemented natively");
+      this.natives.push(id);
+    }
+    this.host = asArr(parts[4]).items;
+  }
+}
+
+
+export class Evaluator {
+  memo: Array<Value | null>;
+  memoState: Array<i32>; // 0 = not evaluated, 1 = in progress, 2 = done
+  constructor(public plan: Plan, public input: Value | null, public data: Value) {
+    const n = plan.rules.length;
+    this.memo = new Array<Value | null>(n);
+    this.memoState = new Array<i32>(n);
+    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; }
+  }
+
+  // ---- terms -------------------------------------------------------------------------------
+
+  term(t: Value, f: Frame): Value | null {
+    switch (op(t)) {
+      case T_CONST: return at(t, 1);
+      case T_VAR: return f[int(t, 1)];
+      case T_REF: {
+        let cur = this.term(at(t, 1), f);
+        const items = asArr(t).items;
+        for (let i = 2; i < items.length && cur !== null; i++) {
+          const k = this.term(items[i], f);
+          if (k === null) return null;
+          cur = lookup(cur, k);
+        }
+        return cur;
+      }
+      case T_RULE: return this.rule(int(t, 1));
+      case T_CALL: case T_HOST: case T_FUNC: {
+        const items = asArr(t).items;
+        const args = new Array<Value>();
+        for (let i = 2; i < items.length; i++) {
+          const v = this.term(items[i], f);
+          if (v === null) return null;
+          args.push(v);
+        }
+        const o = op(t);
+        if (o == T_CALL) return callBuiltin(this.plan.natives[int(t, 1)], args);
+        if (o == T_HOST) return callHost(int(t, 1), args);
+        return this.func(int(t, 1), args);
+      }
+      case T_ARRAY: {
+        const items = asArr(t).items;
+        const out = new Array<Value>();
+        for (let i = 1; i < items.length; i++) {
+          const v = this.term(items[i], f);
+          if (v === null) return null;
+          out.push(v);
+        }
+        return new ArrV(out);
+      }
+      case T_SET: {
+        const items = asArr(t).items;
+        const out = new Array<Value>();
+        for (let i = 1; i < items.length; i++) {
+          const v = this.term(items[i], f);
+          if (v === null) return null;
+          out.push(v);
+        }
+        return setFrom(out);
+      }
+      case T_OBJECT: {
+        const items = asArr(t).items;
+        const o = newObj();
+        for (let i = 1; i + 1 < items.length; i += 2) {
+          const k = this.term(items[i], f);
+          if (k === null) return null;
+          const v = this.term(items[i + 1], f);
+          if (v === null) return null;
+          objPut(o, k, v, true);
+        }
+        return o;
+      }
+      case T_COMPR: return this.comprehension(t, f);
+      case T_INPUT: return this.input;
+      case T_DATA: return this.data;
+    }
+    throw new Error("podsec runtime: bad term opcode " + op(t).toString());
+  }
+
+  comprehension(t: Value, f: Frame): Value {
+    const kind = int(t, 1);
+    const sols = new Array<Frame>();
+    this.body(asArr(at(t, 4)).items, 0, f, sols);
+    if (kind == 2) {
+      const o = newObj();
+      for (let i = 0; i < sols.length; i++) {
+        const k = this.term(at(t, 2), sols[i]);
+        const v = this.term(at(t, 3), sols[i]);
+        if (k === null || v === null) continue;
+        if (!objPut(o, k, v, false)) throw new Error("eval_conflict_error: object keys must be unique");
+      }
+      return o;
+    }
+    const out = new Array<Value>();
+    for (let i = 0; i < sols.length; i++) {
+      const v = this.term(at(t, 2), sols[i]);
+      if (v !== null) out.push(v);
+    }
+    return kind == 1 ? setFrom(out) : new ArrV(out);
+  }
+
+  // ---- patterns (unification of a term that may hold unbound variables with a value) -------
+
+  match(p: Value, v: Value, f: Frame): bool {
+    const o = op(p);
+    if (o == T_VAR) {
+      const slot = int(p, 1);
+      const cur = f[slot];
+      if (cur === null) { f[slot] = v; return true; }
+      return equal(cur, v);
+    }
+    if (o == T_ARRAY) {
+      if (v.kind != K_ARR) return false;
+      const items = asArr(p).items, vs = asArr(v).items;
+      if (vs.length != items.length - 1) return false;
+      for (let i = 1; i < items.length; i++) if (!this.match(items[i], vs[i - 1], f)) return false;
+      return true;
+    }
+    if (o == T_OBJECT) {
+      if (v.kind != K_OBJ) return false;
+      const items = asArr(p).items;
+      if (asObj(v).keys.length * 2 != items.length - 1) return false;
+      for (let i = 1; i + 1 < items.length; i += 2) {
+        const k = this.term(items[i], f);
+        if (k === null) return false;
+        const got = objGet(asObj(v), k);
+        if (got === null || !this.match(items[i + 1], got, f)) return false;
+      }
+      return true;
+    }
+    const want = this.term(p, f);
+    return want !== null && equal(want, v);
+  }
+
+  // ---- bodies ------------------------------------------------------------------------------
+
+  /** `limit` > 0 stops after that many solutions (negation and every need only one). */
+  body(stmts: Array<Value>, i: i32, f: Frame, out: Array<Frame>, limit: i32 = 0): void {
+    if (i == stmts.length) { out.push(f); return; }
+    const s = stmts[i];
+    switch (op(s)) {
+      case S_EXPR: {
+        const v = this.term(at(s, 1), f);
+        if (v !== null && !isFalse(v)) this.body(stmts, i + 1, f, out, limit);
+        return;
+      }
+      case S_MATCH: {
+        const v = this.term(at(s, 2), f);
+        if (v === null) return;
+        const g = f.slice(0);
+        if (this.match(at(s, 1), v, g)) this.body(stmts, i + 1, g, out, limit);
+        return;
+      }
+      case S_SCAN: {
+        const c = this.term(at(s, 1), f);
+        if (c === null) return;
+        const kp = at(s, 2), vp = at(s, 3);
+        // Array keys are materialised only when a key pattern asks for them.
+        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+        const vs = valuesOf(c);
+        for (let j = 0; j < vs.length; j++) {
+          const g = f.slice(0);
+          if (!isNil(kp) && !this.match(kp, ks[j], g)) continue;
+          if (!isNil(vp) && !this.match(vp, vs[j], g)) continue;
+          this.body(stmts, i + 1, g, out, limit);
+          if (limit > 0 && out.length >= limit) return;
+        }
+        return;
+      }
+      case S_NOT: {
+        const sols = new Array<Frame>();
+        this.body(asArr(at(s, 1)).items, 0, f.slice(0), sols, 1);
+        if (sols.length == 0) this.body(stmts, i + 1, f, out, limit);
+        return;
+      }
+      case S_EVERY: {
+        const c = this.term(at(s, 1), f);
+        if (c === null) return;
+        const kp = at(s, 2), vp = at(s, 3);
+        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+        const vs = valuesOf(c);
+        const inner = asArr(at(s, 4)).items;
+        for (let j = 0; j < vs.length; j++) {
+          const g = f.slice(0);
+          if (!isNil(kp) && !this.match(kp, ks[j], g)) return;
+          if (!isNil(vp) && !this.match(vp, vs[j], g)) return;
+          const sols = new Array<Frame>();
+          this.body(inner, 0, g, sols, 1);
+          if (sols.length == 0) return;
+        }
+        this.body(stmts, i + 1, f, out, limit);
+        return;
+      }
+    }
+    throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
+  }
+
+  // ---- rules -------------------------------------------------------------------------------
+
+  solve(def: Value, f: Frame): Array<Frame> {
+    const sols = new Array<Frame>();
+    this.body(asArr(at(def, 3)).items, 0, f, sols);
+    return sols;
+  }
+
+  /** Values of one definition, following its `else` chain while the body has no solution. */
+  defValues(def: Value, f: Frame, out: Array<Value>): void {
+    let d = def;
+    while (true) {
+      const sols = this.solve(d, f.slice(0));
+      if (sols.length > 0) {
+        for (let i = 0; i < sols.length; i++) {
+          const v = this.term(at(d, 2), sols[i]);
+          if (v !== null) addUnique(out, v);
+        }
+        return;
+      }
+      const next = at(d, 4);
+      if (isNil(next)) return;
+      d = next;
+    }
+  }
+
+  rule(idx: i32): Value | null {
+    const state = this.memoState[idx];
+    if (state == 2) return this.memo[idx];
+    const r = this.plan.rules[idx];
+    if (state == 1) throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
+    this.memoState[idx] = 1;
+    const kind = int(r, 0);
+    const nslots = int(r, 1);
+    const defs = asArr(at(r, 2)).items;
+    let result: Value | null = null;
+    if (kind == R_COMPLETE) {
+      const vals = new Array<Value>();
+      for (let i = 0; i < defs.length; i++) this.defValues(defs[i], newFrame(nslots), vals);
+      if (vals.length > 1) {
+        throw new Error("eval_conflict_error: rule " + ruleName(r) + " produced conflicting values");
+      }
+      if (vals.length == 1) result = vals[0];
+      else if (!isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
+    } else if (kind == R_SET) {
+      const members = new Array<Value>();
+      for (let i = 0; i < defs.length; i++) {
+        const sols = this.solve(defs[i], newFrame(nslots));
+        for (let j = 0; j < sols.length; j++) {
+          const k = this.term(at(defs[i], 1), sols[j]);
+          if (k !== null) members.push(k);
+        }
+      }
+      result = setFrom(members);
+    } else {
+      const o = newObj();
+      for (let i = 0; i < defs.length; i++) {
+        const sols = this.solve(defs[i], newFrame(nslots));
+        for (let j = 0; j < sols.length; j++) {
+          const k = this.term(at(defs[i], 1), sols[j]);
+          const v = this.term(at(defs[i], 2), sols[j]);
+          if (k === null || v === null) continue;
+          if (!objPut(o, k, v, false)) {
+            // OPA names the conflicting key as part of the rule path (data.x.p.key).
+            const key = k.kind == 3 ? asStr(k).s : "<non-string key>";
+            throw new Error("eval_conflict_error: rule " + ruleName(r) + "." + key + " produced conflicting values");
+          }
+        }
+      }
+      result = o;
+    }
+    this.memo[idx] = result;
+    this.memoState[idx] = 2;
+    return result;
+  }
+
+  func(idx: i32, args: Array<Value>): Value | null {
+    const r = this.plan.rules[idx];
+    const nslots = int(r, 1);
+    const defs = asArr(at(r, 2)).items;
+    const vals = new Array<Value>();
+    for (let i = 0; i < defs.length; i++) {
+      const f = newFrame(nslots);
+      const pats = asArr(at(defs[i], 0)).items;
+      if (pats.length != args.length) continue;
+      let ok = true;
+      for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j], args[j], f);
+      if (ok) this.defValues(defs[i], f, vals);
+    }
+    if (vals.length > 1) {
+      throw new Error("eval_conflict_error: functions must not produce multiple outputs for same inputs (function " + ruleName(r) + ")");
+    }
+    return vals.length == 1 ? vals[0] : null;
+  }
+}
+
+function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
+
+function newFrame(n: i32): Frame {
+  const f = new Array<Value | null>(n);
+  for (let i = 0; i < n; i++) f[i] = null;
+  return f;
+}
+
+function addUnique(list: Array<Value>, v: Value): void {
+  for (let i = 0; i < list.length; i++) if (equal(list[i], v)) return;
+  list.push(v);
+}
+

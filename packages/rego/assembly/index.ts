@@ -1,0 +1,122 @@
+// OPA Wasm ABI entry points. The linker (src/wasm/link.ts) places the serialised plan, as
+// [u32 length][JSON bytes], at the first heap address; reserving it with __alloc before anything
+// else is allocated keeps it out of the bump allocator's way. opa_heap_ptr_get/set and the
+// opa_eval wrapper that moves the heap are added by src/wasm/runtime-build.ts, because the stub
+// allocator's offset is not reachable from AssemblyScript.
+
+import {
+  Value, ArrV, mkStr, mkNum, newObj, objPut,
+} from "./values";
+import { Parser, dump } from "./json";
+import { Plan, Evaluator } from "./eval";
+
+@external("env", "opa_abort") declare function opa_abort(addr: usize): void;
+
+const PLAN_ADDR: usize = ((__heap_base + 4 + 15) & ~15);
+const PLAN_LEN: u32 = load<u32>(PLAN_ADDR);
+const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
+
+function decodePlan(): Plan | null {
+  if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");
+  if (PLAN_LEN == 0) return null;
+  const p = new Parser(PLAN_ADDR + 4, PLAN_LEN);
+  const root = p.parseDocument();
+  if (root === null) throw new Error("podsec runtime: corrupt plan: " + p.error);
+  return new Plan(root);
+}
+
+const PLAN: Plan | null = decodePlan();
+
+export const opa_wasm_abi_version: i32 = 1;
+export const opa_wasm_abi_minor_version: i32 = 2;
+
+export function podsec_plan_addr(): usize { return PLAN_ADDR; }
+
+function plan(): Plan {
+  if (PLAN === null) throw new Error("podsec runtime: module has no plan linked in");
+  return PLAN!;
+}
+
+export function abortHandler(message: string | null, file: string | null, line: u32, col: u32): void {
+  let text = "podsec runtime: abort";
+  if (message !== null) text = message;
+  opa_abort(changetype<usize>(String.UTF8.encode(text, true)));
+  unreachable();
+}
+
+export function opa_malloc(size: usize): usize { return __alloc(size); }
+
+export function opa_free(ptr: usize): void {}
+
+export function opa_json_parse(ptr: usize, len: usize): usize {
+  const v = new Parser(ptr, len).parseDocument();
+  return v === null ? 0 : changetype<usize>(v);
+}
+
+export function opa_value_parse(ptr: usize, len: usize): usize { return opa_json_parse(ptr, len); }
+
+export function opa_json_dump(v: usize): usize {
+  return changetype<usize>(String.UTF8.encode(dump(changetype<Value>(v)), true));
+}
+
+export function opa_value_dump(v: usize): usize { return opa_json_dump(v); }
+
+export function builtins(): usize {
+  const o = newObj();
+  const p = PLAN;
+  if (p !== null) for (let i = 0; i < p.host.length; i++) objPut(o, p.host[i], mkNum(<f64>i), true);
+  return changetype<usize>(o);
+}
+
+export function entrypoints(): usize {
+  const o = newObj();
+  const p = PLAN;
+  if (p !== null) for (let i = 0; i < p.entryNames.length; i++) objPut(o, p.entryNames[i], mkNum(<f64>i), true);
+  return changetype<usize>(o);
+}
+
+function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
+  const p = plan();
+  if (entrypoint < 0 || entrypoint >= p.entryRules.length) {
+    throw new Error("podsec runtime: unknown entrypoint id " + entrypoint.toString());
+  }
+  const v = new Evaluator(p, input, data).rule(p.entryRules[entrypoint]);
+  const rows = new Array<Value>();
+  if (v !== null) {
+    const row = newObj();
+    objPut(row, mkStr("result"), v, true);
+    rows.push(row);
+  }
+  return new ArrV(rows);
+}
+
+/** Fast path (ABI 1.2); the exported opa_eval wrapper has already moved the heap to heapPtr. */
+export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, inputLen: usize): usize {
+  let input: Value | null = null;
+  if (inputLen > 0) {
+    const p = new Parser(inputAddr, inputLen);
+    input = p.parseDocument();
+    if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);
+  }
+  const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
+  return changetype<usize>(String.UTF8.encode(dump(resultSet(entrypoint, input, data)), true));
+}
+
+// Older evaluation-context path (ABI 1.0/1.1), kept because it costs a few globals.
+let ctxInput: usize = 0;
+let ctxData: usize = 0;
+let ctxEntrypoint: i32 = 0;
+let ctxResult: usize = 0;
+
+export function opa_eval_ctx_new(): usize { ctxInput = 0; ctxData = 0; ctxEntrypoint = 0; ctxResult = 0; return 1; }
+export function opa_eval_ctx_set_input(ctx: usize, v: usize): void { ctxInput = v; }
+export function opa_eval_ctx_set_data(ctx: usize, v: usize): void { ctxData = v; }
+export function opa_eval_ctx_set_entrypoint(ctx: usize, e: i32): void { ctxEntrypoint = e; }
+export function opa_eval_ctx_get_result(ctx: usize): usize { return ctxResult; }
+export function eval(ctx: usize): i32 {
+  let input: Value | null = null;
+  if (ctxInput != 0) input = changetype<Value>(ctxInput);
+  const data = ctxData == 0 ? newObj() : changetype<Value>(ctxData);
+  ctxResult = changetype<usize>(resultSet(ctxEntrypoint, input, data));
+  return 0;
+}

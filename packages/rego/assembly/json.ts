@@ -1,0 +1,238 @@
+// JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
+// (sorted object keys, sets as arrays, integers without a fraction).
+import {
+  Value, ArrV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj,
+} from "./values";
+
+/** Deeper documents are rejected rather than risking a Wasm stack overflow. */
+export const MAX_DEPTH: i32 = 512;
+
+export class Parser {
+  pos: usize;
+  end: usize;
+  error: string = "";
+  constructor(public base: usize, len: usize) { this.pos = base; this.end = base + len; }
+
+  fail(msg: string): Value | null {
+    if (this.error.length == 0) this.error = msg + " at byte " + (this.pos - this.base).toString();
+    return null;
+  }
+  ws(): void {
+    while (this.pos < this.end) {
+      const c = load<u8>(this.pos);
+      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) this.pos++; else break;
+    }
+  }
+  peek(): i32 { return this.pos < this.end ? <i32>load<u8>(this.pos) : -1; }
+
+  parseDocument(): Value | null {
+    const v = this.value(0);
+    if (v === null) return null;
+    this.ws();
+    if (this.pos != this.end) return this.fail("unexpected trailing characters");
+    return v;
+  }
+
+  value(depth: i32): Value | null {
+    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
+    this.ws();
+    const c = this.peek();
+    if (c == 0x7b) return this.object(depth);
+    if (c == 0x5b) return this.array(depth);
+    if (c == 0x22) {
+      const s = this.str();
+      return s === null ? null : mkStr(s);
+    }
+    if (c == 0x74) return this.word("true", mkBool(true));
+    if (c == 0x66) return this.word("false", mkBool(false));
+    if (c == 0x6e) return this.word("null", mkNull());
+    if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    return this.fail(c < 0 ? "unexpected end of input" : "unexpected character");
+  }
+
+  word(w: string, v: Value): Value | null {
+    const n = <usize>w.length;
+    if (this.pos + n > this.end) return this.fail("unexpected end of input");
+    for (let i: usize = 0; i < n; i++) {
+      if (<i32>load<u8>(this.pos + i) != w.charCodeAt(<i32>i)) return this.fail("invalid literal");
+    }
+    this.pos += n;
+    return v;
+  }
+
+  number(): Value | null {
+    const start = this.pos;
+    if (this.peek() == 0x2d) this.pos++;
+    let digits = 0;
+    while (this.pos < this.end) {
+      const c = load<u8>(this.pos);
+      if ((c >= 0x30 && c <= 0x39) || c == 0x2e || c == 0x65 || c == 0x45 || c == 0x2b || c == 0x2d) {
+        this.pos++; digits++;
+      } else break;
+    }
+    if (digits == 0) return this.fail("invalid number");
+    const text = String.UTF8.decodeUnsafe(start, this.pos - start);
+    const n = parseFloat(text);
+    if (isNaN(n)) return this.fail("invalid number");
+    return mkNum(n);
+  }
+
+  hex4(): i32 {
+    if (this.pos + 4 > this.end) return -1;
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const c = <i32>load<u8>(this.pos++);
+      let d = -1;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+      else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
+      if (d < 0) return -1;
+      v = (v << 4) | d;
+    }
+    return v;
+  }
+
+  str(): string | null {
+    this.pos++; // opening quote
+    let out = "";
+    let runStart = this.pos;
+    while (true) {
+      if (this.pos >= this.end) { this.fail("unterminated string"); return null; }
+      const c = load<u8>(this.pos);
+      if (c == 0x22) {
+        out += String.UTF8.decodeUnsafe(runStart, this.pos - runStart);
+        this.pos++;
+        return out;
+      }
+      if (c < 0x20) { this.fail("control character in string"); return null; }
+      if (c != 0x5c) { this.pos++; continue; }
+      out += String.UTF8.decodeUnsafe(runStart, this.pos - runStart);
+      this.pos++;
+      if (this.pos >= this.end) { this.fail("unterminated string"); return null; }
+      const e = load<u8>(this.pos++);
+      if (e == 0x22) out += "\"";
+      else if (e == 0x5c) out += "\\";
+      else if (e == 0x2f) out += "/";
+      else if (e == 0x62) out += "\b";
+      else if (e == 0x66) out += "\f";
+      else if (e == 0x6e) out += "\n";
+      else if (e == 0x72) out += "\r";
+      else if (e == 0x74) out += "\t";
+      else if (e == 0x75) {
+        const u = this.hex4();
+        if (u < 0) { this.fail("invalid \\u escape"); return null; }
+        out += String.fromCharCode(u);
+      } else { this.fail("invalid escape"); return null; }
+      runStart = this.pos;
+    }
+  }
+
+  array(depth: i32): Value | null {
+    this.pos++;
+    const items = new Array<Value>();
+    this.ws();
+    if (this.peek() == 0x5d) { this.pos++; return new ArrV(items); }
+    while (true) {
+      const v = this.value(depth + 1);
+      if (v === null) return null;
+      items.push(v);
+      this.ws();
+      const c = this.peek();
+      if (c == 0x2c) { this.pos++; continue; }
+      if (c == 0x5d) { this.pos++; return new ArrV(items); }
+      return this.fail("expected , or ] in array");
+    }
+  }
+
+  object(depth: i32): Value | null {
+    this.pos++;
+    const o = newObj();
+    this.ws();
+    if (this.peek() == 0x7d) { this.pos++; return o; }
+    while (true) {
+      this.ws();
+      if (this.peek() != 0x22) return this.fail("expected string key in object");
+      const k = this.str();
+      if (k === null) return null;
+      this.ws();
+      if (this.peek() != 0x3a) return this.fail("expected : in object");
+      this.pos++;
+      const v = this.value(depth + 1);
+      if (v === null) return null;
+      objPut(o, mkStr(k), v, true);
+      this.ws();
+      const c = this.peek();
+      if (c == 0x2c) { this.pos++; continue; }
+      if (c == 0x7d) { this.pos++; return o; }
+      return this.fail("expected , or } in object");
+    }
+  }
+}
+
+export function formatNumber(n: f64): string {
+  if (n == Math.floor(n) && Math.abs(n) < 1e18) return (<i64>n).toString();
+  return n.toString();
+}
+
+const HEX = "0123456789abcdef";
+
+export function quote(s: string, parts: Array<string>): void {
+  parts.push("\"");
+  let runStart = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
+    if (i > runStart) parts.push(s.substring(runStart, i));
+    if (c == 0x22) parts.push("\\\"");
+    else if (c == 0x5c) parts.push("\\\\");
+    else if (c == 0x0a) parts.push("\\n");
+    else if (c == 0x0d) parts.push("\\r");
+    else if (c == 0x09) parts.push("\\t");
+    else parts.push("\\u00" + HEX.charAt(c >> 4) + HEX.charAt(c & 15));
+    runStart = i + 1;
+  }
+  if (runStart < s.length) parts.push(s.substring(runStart));
+  parts.push("\"");
+}
+
+export function dumpTo(v: Value, parts: Array<string>): void {
+  switch (v.kind) {
+    case K_NULL: parts.push("null"); break;
+    case K_BOOL: parts.push(asBool(v).b ? "true" : "false"); break;
+    case K_NUM: parts.push(formatNumber(asNum(v).n)); break;
+    case K_STR: quote(asStr(v).s, parts); break;
+    case K_ARR: dumpList(asArr(v).items, parts); break;
+    case K_OBJ: {
+      const o = asObj(v);
+      parts.push("{");
+      for (let i = 0; i < o.keys.length; i++) {
+        if (i > 0) parts.push(",");
+        const k = o.keys[i];
+        // JSON keys must be strings; OPA serialises non-string keys as their JSON text.
+        if (k.kind == K_STR) quote(asStr(k).s, parts);
+        else { const inner = new Array<string>(); dumpTo(k, inner); quote(inner.join(""), parts); }
+        parts.push(":");
+        dumpTo(o.vals[i], parts);
+      }
+      parts.push("}");
+      break;
+    }
+    default: dumpList(asSet(v).items, parts);
+  }
+}
+
+function dumpList(items: Array<Value>, parts: Array<string>): void {
+  parts.push("[");
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(",");
+    dumpTo(items[i], parts);
+  }
+  parts.push("]");
+}
+
+export function dump(v: Value): string {
+  const parts = new Array<string>();
+  dumpTo(v, parts);
+  return parts.join("");
+}
+

@@ -1,0 +1,213 @@
+// Rego value model for the in-Wasm evaluator. Objects and sets are kept sorted in OPA's canonical
+// order so that dumps are deterministic and equality is a linear walk.
+
+export const K_NULL: i32 = 0;
+export const K_BOOL: i32 = 1;
+export const K_NUM: i32 = 2;
+export const K_STR: i32 = 3;
+export const K_ARR: i32 = 4;
+export const K_OBJ: i32 = 5;
+export const K_SET: i32 = 6;
+
+export class Value {
+  constructor(public kind: i32) {}
+}
+export class BoolV extends Value {
+  constructor(public b: bool) { super(K_BOOL); }
+}
+export class NumV extends Value {
+  constructor(public n: f64) { super(K_NUM); }
+}
+export class StrV extends Value {
+  constructor(public s: string) { super(K_STR); }
+}
+export class ArrV extends Value {
+  constructor(public items: Array<Value>) { super(K_ARR); }
+}
+export class ObjV extends Value {
+  constructor(public keys: Array<Value>, public vals: Array<Value>) { super(K_OBJ); }
+}
+export class SetV extends Value {
+  constructor(public items: Array<Value>) { super(K_SET); }
+}
+
+export function mkNull(): Value { return new Value(K_NULL); }
+export function mkBool(b: bool): Value { return new BoolV(b); }
+export function mkNum(n: f64): Value { return new NumV(n); }
+export function mkStr(s: string): Value { return new StrV(s); }
+
+// @ts-ignore: decorator
+@inline export function asBool(v: Value): BoolV { return changetype<BoolV>(v); }
+// @ts-ignore: decorator
+@inline export function asNum(v: Value): NumV { return changetype<NumV>(v); }
+// @ts-ignore: decorator
+@inline export function asStr(v: Value): StrV { return changetype<StrV>(v); }
+// @ts-ignore: decorator
+@inline export function asArr(v: Value): ArrV { return changetype<ArrV>(v); }
+// @ts-ignore: decorator
+@inline export function asObj(v: Value): ObjV { return changetype<ObjV>(v); }
+// @ts-ignore: decorator
+@inline export function asSet(v: Value): SetV { return changetype<SetV>(v); }
+
+/** Maps a UTF-16 unit so that unit order equals Unicode code point order (Go compares UTF-8 bytes). */
+// @ts-ignore: decorator
+@inline function cpOrder(c: i32): i32 {
+  if (c < 0xd800) return c;
+  return c >= 0xe000 ? c - 0x800 : c + 0x2000;
+}
+
+export function cmpStr(a: string, b: string): i32 {
+  const n = min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = cpOrder(a.charCodeAt(i));
+    const y = cpOrder(b.charCodeAt(i));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1);
+}
+
+function cmpList(a: Array<Value>, b: Array<Value>): i32 {
+  const n = min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compare(a[i], b[i]);
+    if (c != 0) return c;
+  }
+  return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1);
+}
+
+/** OPA's total order: null < booleans < numbers < strings < arrays < objects < sets. */
+export function compare(a: Value, b: Value): i32 {
+  if (a.kind != b.kind) return a.kind < b.kind ? -1 : 1;
+  switch (a.kind) {
+    case K_NULL: return 0;
+    case K_BOOL: {
+      const x = asBool(a).b, y = asBool(b).b;
+      return x == y ? 0 : (x ? 1 : -1);
+    }
+    case K_NUM: {
+      const x = asNum(a).n, y = asNum(b).n;
+      return x == y ? 0 : (x < y ? -1 : 1);
+    }
+    case K_STR: return cmpStr(asStr(a).s, asStr(b).s);
+    case K_ARR: return cmpList(asArr(a).items, asArr(b).items);
+    case K_OBJ: {
+      const x = asObj(a), y = asObj(b);
+      const n = min(x.keys.length, y.keys.length);
+      for (let i = 0; i < n; i++) {
+        let c = compare(x.keys[i], y.keys[i]);
+        if (c != 0) return c;
+        c = compare(x.vals[i], y.vals[i]);
+        if (c != 0) return c;
+      }
+      return x.keys.length == y.keys.length ? 0 : (x.keys.length < y.keys.length ? -1 : 1);
+    }
+    default: return cmpList(asSet(a).items, asSet(b).items);
+  }
+}
+
+export function equal(a: Value, b: Value): bool { return compare(a, b) == 0; }
+
+/** Index of `k` in a sorted list, or -(insertion point) - 1. */
+export function search(list: Array<Value>, k: Value): i32 {
+  let lo = 0, hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(list[mid], k);
+    if (c == 0) return mid;
+    if (c < 0) lo = mid + 1; else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
+export function objGet(o: ObjV, k: Value): Value | null {
+  const i = search(o.keys, k);
+  return i >= 0 ? o.vals[i] : null;
+}
+
+/** Inserts or replaces; returns false if the key existed with a different value. */
+export function objPut(o: ObjV, k: Value, v: Value, replace: bool): bool {
+  const i = search(o.keys, k);
+  if (i >= 0) {
+    if (replace) { o.vals[i] = v; return true; }
+    return equal(o.vals[i], v);
+  }
+  const at = -i - 1;
+  insertAt(o.keys, at, k);
+  insertAt(o.vals, at, v);
+  return true;
+}
+
+export function setAdd(s: SetV, v: Value): void {
+  const i = search(s.items, v);
+  if (i < 0) insertAt(s.items, -i - 1, v);
+}
+
+export function setHas(s: SetV, v: Value): bool { return search(s.items, v) >= 0; }
+
+function insertAt(list: Array<Value>, at: i32, v: Value): void {
+  list.push(v);
+  for (let j = list.length - 1; j > at; j--) list[j] = list[j - 1];
+  list[at] = v;
+}
+
+export function newObj(): ObjV { return new ObjV(new Array<Value>(), new Array<Value>()); }
+export function newSet(): SetV { return new SetV(new Array<Value>()); }
+
+/** Sorts and deduplicates freshly collected set members in one pass (cheaper than repeated inserts). */
+export function setFrom(items: Array<Value>): SetV {
+  const sorted = items.slice(0);
+  sorted.sort((a: Value, b: Value): i32 => compare(a, b));
+  const out = new Array<Value>();
+  for (let i = 0; i < sorted.length; i++) {
+    if (out.length == 0 || compare(out[out.length - 1], sorted[i]) != 0) out.push(sorted[i]);
+  }
+  return new SetV(out);
+}
+
+export function typeName(v: Value): string {
+  switch (v.kind) {
+    case K_NULL: return "null";
+    case K_BOOL: return "boolean";
+    case K_NUM: return "number";
+    case K_STR: return "string";
+    case K_ARR: return "array";
+    case K_OBJ: return "object";
+    default: return "set";
+  }
+}
+
+/** Rego truthiness for body expressions: anything defined except `false`. */
+export function isFalse(v: Value): bool { return v.kind == K_BOOL && !asBool(v).b; }
+
+/** Collection members as (key, value) pairs; strings and scalars have none. */
+export function keysOf(c: Value): Array<Value> {
+  if (c.kind == K_ARR) {
+    const n = asArr(c).items.length;
+    const out = new Array<Value>(n);
+    for (let i = 0; i < n; i++) out[i] = mkNum(<f64>i);
+    return out;
+  }
+  if (c.kind == K_OBJ) return asObj(c).keys;
+  if (c.kind == K_SET) return asSet(c).items;
+  return new Array<Value>();
+}
+
+export function valuesOf(c: Value): Array<Value> {
+  if (c.kind == K_ARR) return asArr(c).items;
+  if (c.kind == K_OBJ) return asObj(c).vals;
+  if (c.kind == K_SET) return asSet(c).items;
+  return new Array<Value>();
+}
+
+export function lookup(c: Value, k: Value): Value | null {
+  if (c.kind == K_OBJ) return objGet(asObj(c), k);
+  if (c.kind == K_ARR) {
+    if (k.kind != K_NUM) return null;
+    const n = asNum(k).n;
+    const items = asArr(c).items;
+    if (n != Math.floor(n) || n < 0 || n >= <f64>items.length) return null;
+    return items[<i32>n];
+  }
+  if (c.kind == K_SET) return setHas(asSet(c), k) ? k : null;
+  return null;
+}

@@ -1,0 +1,15 @@
+// Plan encoding shared with the AssemblyScript evaluator (assembly/eval.ts declares the same
+// numbers). A plan is JSON: [rules, entrypointNames, entrypointRuleIndexes, nativeBuiltins, hostBuiltins].
+
+export const S = { EXPR: 0, MATCH: 1, SCAN: 2, NOT: 3, EVERY: 4 } as const;
+
+export const T = {
+  CONST: 0, VAR: 1, REF: 2, RULE: 3, CALL: 4, FUNC: 5, ARRAY: 6, OBJECT: 7,
+  SET: 8, COMPR: 9, INPUT: 10, DATA: 11, HOST: 12,
+} as const;
+
+export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;
+export type RuleKind = keyof typeof RULE_KIND;
+
+/** A plan node is a JSON array headed by its opcode; `null` marks an absent optional part. */
+export type PlanNode = unknown[];

@@ -66,7 +66,9 @@ function selectorLines(selector: LabelSelector, labels: string): string[] {
     const values = regoSet(expr.values ?? []);
     const line = {
       In: `${labels}[${key}] in ${values}`,
-      NotIn: `not ${labels}[${key}] in ${values}`,
+      // object.get keeps the operand defined: OPA evaluates call arguments before `not`, so an
+      // undefined `labels[key]` would fail the whole body instead of making NotIn hold.
+      NotIn: `not object.get(${labels}, ${key}, null) in ${values}`,
       Exists: `${key} in object.keys(${labels})`,
       DoesNotExist: `not ${key} in object.keys(${labels})`,
     }[expr.operator];
@@ -96,11 +98,16 @@ export function emitAdmission(e: RegoEmitter, ir: PolicyIR): void {
     if (exclude.length) body.push(`not review_namespace in ${regoSet(exclude)} # excluded namespaces`);
     if (exemptions.namespaces.length) body.push(`not review_namespace in ${regoSet(exemptions.namespaces)} # exempt namespaces`);
   }
+  // Exemptions are named rules negated as a whole: OPA evaluates the operands of `x in S` before
+  // a `not`, so `not input.review.userInfo.username in S` would fail (not hold) when the user is
+  // absent, as in Gatekeeper audit, and the policy would silently stop applying.
   if (exemptions.usernames.length) {
-    body.push(`not input.review.userInfo.username in ${regoSet(exemptions.usernames)} # exempt users`);
+    e.add('admission', ['# The requesting user is exempt.', `exempt_user if input.review.userInfo.username in ${regoSet(exemptions.usernames)}`]);
+    body.push('not exempt_user');
   }
   if (exemptions.runtimeClasses.length) {
-    body.push(`not pod_template.spec.runtimeClassName in ${regoSet(exemptions.runtimeClasses)} # exempt runtime classes`);
+    e.add('admission', ["# The Pod template's runtime class is exempt.", `exempt_runtime_class if pod_template.spec.runtimeClassName in ${regoSet(exemptions.runtimeClasses)}`]);
+    body.push('not exempt_runtime_class');
   }
   if (match.namespaceSelector) {
     const labelsOf = helper(e, 'labels_of');

@@ -160,7 +160,7 @@ namespace_selected if not input.review.namespaceObject
 
 namespace_selected if {
 	labels := labels_of(input.review.namespaceObject)
-	not labels["pod-security.kubernetes.io/enforce"] in {"privileged"}
+	not object.get(labels, "pod-security.kubernetes.io/enforce", null) in {"privileged"}
 }
 
 # The object's own labels (a controller's, not its template's) match the selector.

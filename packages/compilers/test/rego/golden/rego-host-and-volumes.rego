@@ -253,8 +253,8 @@ applies if {
 	input.review.object.kind in {"Pod", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 	review_operation in {"CREATE", "UPDATE"}
 	not review_namespace in {"kube-system"} # exempt namespaces
-	not input.review.userInfo.username in {"admin", "system:serviceaccount:ci:deployer"} # exempt users
-	not pod_template.spec.runtimeClassName in {"kata", "gvisor"} # exempt runtime classes
+	not exempt_user
+	not exempt_runtime_class
 	namespace_selected
 }
 
@@ -285,6 +285,12 @@ review_namespace := ns if {
 	ns := input.review.object.metadata.namespace
 	ns != null
 } else := "default"
+
+# The requesting user is exempt.
+exempt_user if input.review.userInfo.username in {"admin", "system:serviceaccount:ci:deployer"}
+
+# The Pod template's runtime class is exempt.
+exempt_runtime_class if pod_template.spec.runtimeClassName in {"kata", "gvisor"}
 
 # Namespace labels arrive as input.review.namespaceObject in recent Gatekeeper releases. Without
 # it, the Constraint's match.namespaceSelector, which Gatekeeper applies first, has decided.

@@ -84,8 +84,8 @@ applies if {
 	review_operation in {"CREATE", "UPDATE"}
 	not review_namespace in {"kube-system"} # excluded namespaces
 	not review_namespace in {"podsec-exempt"} # exempt namespaces
-	not input.review.userInfo.username in {"system:serviceaccount:kube-system:replicaset-controller"} # exempt users
-	not pod_template.spec.runtimeClassName in {"gvisor"} # exempt runtime classes
+	not exempt_user
+	not exempt_runtime_class
 }
 
 # The Pod template ({metadata, spec}) of the reviewed object: a Pod is its own template; each
@@ -118,6 +118,12 @@ review_namespace := ns if {
 	ns := input.review.object.metadata.namespace
 	ns != null
 } else := "default"
+
+# The requesting user is exempt.
+exempt_user if input.review.userInfo.username in {"system:serviceaccount:kube-system:replicaset-controller"}
+
+# The Pod template's runtime class is exempt.
+exempt_runtime_class if pod_template.spec.runtimeClassName in {"gvisor"}
 
 # --------------------------------------------------------------------------------------------------
 # Field readers: the value at a path, or null when it is unset (JSON null counts as unset).

@@ -202,8 +202,8 @@ entries_anything_require_value_not(v) if {
 applies if {
 	input.review.object.kind in {"Pod", "Job"}
 	review_operation in {"CREATE", "UPDATE"}
-	not input.review.userInfo.username in {"us\"er", "back\\slash"} # exempt users
-	not pod_template.spec.runtimeClassName in {"run|c*", "not"} # exempt runtime classes
+	not exempt_user
+	not exempt_runtime_class
 	object_selected
 }
 
@@ -226,10 +226,16 @@ review_operation := op if {
 	op != ""
 } else := "CREATE"
 
+# The requesting user is exempt.
+exempt_user if input.review.userInfo.username in {"us\"er", "back\\slash"}
+
+# The Pod template's runtime class is exempt.
+exempt_runtime_class if pod_template.spec.runtimeClassName in {"run|c*", "not"}
+
 # The object's own labels (a controller's, not its template's) match the selector.
 object_selected if {
 	labels := labels_of(input.review.object)
-	not labels["app.kubernetes.io/name"] in {"in", "not \"this\""}
+	not object.get(labels, "app.kubernetes.io/name", null) in {"in", "not \"this\""}
 	not "a" in object.keys(labels)
 	"b" in object.keys(labels)
 }

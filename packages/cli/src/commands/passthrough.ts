@@ -1,6 +1,9 @@
-import { gatorTestCommand, regoBuildCommand } from '@podsec/rego';
-import { testKyvernoCommand } from '@podsec/runtime';
 import type { CommandIO } from '../io.js';
+
+// Engines are imported when their command runs: binaryen and the CEL and Kyverno engines take
+// seconds to load, and `podsec build` needs none of them.
+const rego = () => import('@podsec/rego');
+const runtime = () => import('@podsec/runtime');
 
 interface PassthroughCommand {
   description: string;
@@ -14,19 +17,19 @@ export const PASSTHROUGH_COMMANDS: Record<string, Record<string, PassthroughComm
     build: {
       description: 'compile Rego to an OPA-ABI WebAssembly module (like `opa build -t wasm`; uses opa when OPA_BIN or PATH has it)',
       usage: '-e pkg/rule [-e …] -o policy.wasm FILES…',
-      run: regoBuildCommand,
+      run: async (argv, io) => (await rego()).regoBuildCommand(argv, io),
     },
   },
   test: {
     gator: {
       description: 'run Gatekeeper `gator verify` suites offline through the Rego→Wasm path',
       usage: 'SUITE.yaml…',
-      run: gatorTestCommand,
+      run: async (argv, io) => (await rego()).gatorTestCommand(argv, io),
     },
     kyverno: {
       description: 'run Kyverno CLI test declarations (kyverno-test.yaml) with podsec’s Kyverno and CEL engines',
       usage: 'DIR…',
-      run: (argv, io) => testKyvernoCommand(argv, io),
+      run: async (argv, io) => (await runtime()).testKyvernoCommand(argv, io),
     },
   },
 };

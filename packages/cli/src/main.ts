@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { buildCommand, DEFAULT_OUT_DIR, DEFAULT_POLICY_DIR } from './commands/build.js';
 import { PASSTHROUGH_COMMANDS } from './commands/passthrough.js';
 import { CliError, processIO, type CommandIO } from './io.js';
@@ -19,6 +19,41 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .option('--check', 'exit non-zero, naming the files, when DIR differs from what the sources generate')
     .action(async (policyDir: string, opts: { out: string; check?: boolean }) => {
       setExit(await buildCommand({ policyDir, out: opts.out, check: Boolean(opts.check) }, io));
+    });
+
+  const integer = (name: string) => (v: string) => {
+    if (!/^\d+$/.test(v)) throw new CliError(`${name} takes a whole number, got "${v}"`, 2);
+    return Number(v);
+  };
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+  program
+    .command('verify')
+    .description('build (or load --build DIR), run every output in its engine over generated, random, user and PSA fixtures, and fail on any disagreement')
+    .argument('[POLICY_DIR]', 'folder of policy modules', DEFAULT_POLICY_DIR)
+    .option('--build <DIR>', 'verify an existing build directory (e.g. committed, possibly hand-edited outputs)')
+    .option('--fixtures <PATH>', 'YAML/JSON resources to add as fixtures (repeatable; files or directories)', collect)
+    .option('--random <N>', 'random Pods and controllers to generate (0 disables)', integer('--random'), 200)
+    .option('--seed <S>', 'seed for the random fixtures (printed, so a run can be repeated)', integer('--seed'))
+    .option('--psa <DIR>', 'Pod Security Admission fixtures (index.json); default ../shared/conformance/psa when present')
+    .addOption(new Option('--format <FORMAT>', 'report format').choices(['text', 'json', 'junit', 'html']).default('text'))
+    .option('--out <FILE>', 'write the report to FILE instead of stdout')
+    .action(async (policyDir: string, opts: { build?: string; fixtures?: string[]; random: number; seed?: number; psa?: string; format: 'text' | 'json' | 'junit' | 'html'; out?: string }) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      setExit(await verifyCommand({ policyDir, ...opts }, io));
+    });
+
+  program
+    .command('eval')
+    .description('evaluate resources (files, directories, multi-document YAML, - for stdin) with every engine and print each verdict')
+    .argument('<RESOURCE...>', 'resources to evaluate')
+    .option('--policies <DIR>', 'folder of policy modules', DEFAULT_POLICY_DIR)
+    .option('--build <DIR>', 'use an existing build directory instead of policy sources')
+    .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
+    .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (resources: string[], opts: { policies: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
+      const { evalCommand } = await import('./commands/eval.js');
+      setExit(await evalCommand({ resources, ...opts }, io));
     });
 
   // Commands that parse their own arguments (they mirror `opa build`, `gator verify` and

@@ -1,4 +1,4 @@
-export * from './equivalence/types.js';
+export * from './equivalence/index.js';
 export { ENGINE_ADAPTERS, gatekeeperReview, admissionFacts } from './adapters/index.js';
 export { testKyvernoCommand } from './kyverno-test/index.js';
 export * as pss from './engines/pss/index.js';

@@ -1,0 +1,38 @@
+/** Plain-text pieces shared by the text, JUnit and HTML reports. */
+import { stringify } from 'yaml';
+import type { EngineDecision } from '../types.js';
+import type { Disagreement, ReferenceDecision } from '../verify.js';
+
+export function objectYaml(object: unknown): string {
+  return stringify(object, { lineWidth: 0 });
+}
+
+export function disagreementTitle(d: Disagreement): string {
+  const f = d.fixture;
+  const extra = [f.occurrences !== undefined ? `${f.occurrences} random object(s)` : '', f.seed !== undefined ? `seed ${f.seed}` : '', f.path ? `path ${f.path}` : ''].filter(Boolean);
+  return `${d.policy} × ${d.engines.join(', ')} — ${f.group}: ${f.name}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+/** One line per verdict: `rego: violated [rule-a] evidence: ...`, errors say so explicitly. */
+export function verdictLine(label: string, d: EngineDecision | ReferenceDecision, disagrees: boolean): string {
+  const rules = d.violations.length ? ` [${d.violations.map((v) => v.rule).join(', ')}]` : '';
+  const mark = disagrees ? (d.outcome === 'error' ? 'ERROR (counts as a disagreement)' : 'DISAGREES') : 'agrees';
+  const lines = [`${label}: ${d.outcome}${rules} — ${mark}`];
+  if (d.error) lines.push(`    error: ${d.error}`);
+  for (const v of d.violations) lines.push(`    message (${v.rule}): ${v.message}`);
+  for (const e of d.evidence ?? []) lines.push(`    evidence: ${e}`);
+  return lines.join('\n');
+}
+
+export function expectedLine(d: Disagreement): string {
+  return `expected (${d.expected.source}): ${d.expected.outcome}${d.expected.rules.length ? ` [${d.expected.rules.join(', ')}]` : ''}`;
+}
+
+export function disagreementDetails(d: Disagreement): string {
+  const verdicts = [
+    expectedLine(d),
+    ...(d.reference ? [verdictLine('reference', d.reference, d.engines.includes('reference'))] : []),
+    ...d.decisions.map((x) => verdictLine(x.engine, x, d.engines.includes(x.engine))),
+  ];
+  return `${verdicts.join('\n')}\nobject:\n${objectYaml(d.object).trimEnd().replace(/^/gm, '  ')}`;
+}

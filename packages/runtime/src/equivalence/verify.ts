@@ -1,0 +1,245 @@
+/**
+ * `podsec verify`: runs every fixture through every engine adapter and compares each decision to
+ * the expected one (the reference evaluator's, or for PSA fixtures the upstream level verdict).
+ * Engines are loaded once by the caller and evaluated in-process. Random disagreements are
+ * shrunk with fast-check to the smallest object that still shows them.
+ */
+import fc from 'fast-check';
+import type { AdmissionContext } from '@podsec/ir';
+import { referenceDecision, type ReferenceDecision } from './adapters.js';
+import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
+import type { Fixture, FixtureGroup } from './fixtures/types.js';
+import type { EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
+
+/** The reference evaluator appears as a column only where ground truth other than itself exists (PSA). */
+export type Verdicter = EngineId | 'reference';
+
+export interface VerifyOptions {
+  build: LoadedBuild;
+  adapters: readonly EngineAdapter[];
+  /** Engines that were asked for but have no adapter: reported as "not run", never as passing. */
+  notRun?: readonly EngineId[];
+  fixtures: readonly Fixture[];
+  /** Number of random objects (0 or absent: none). */
+  random?: number;
+  seed?: number;
+  /** Shrink at most this many distinct (policy, engine) random disagreements; default 20. */
+  maxShrinks?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface GroupCount {
+  /** A policy name, or a bundle name (`pss-restricted`) for bundle verdicts. */
+  policy: string;
+  engine: Verdicter;
+  group: FixtureGroup;
+  evaluated: number;
+  agree: number;
+  disagree: number;
+  /** Disagreements that were engine errors (also counted in `disagree`). */
+  errors: number;
+}
+
+export interface Expected {
+  outcome: 'violated' | 'satisfied';
+  /** IR rule ids (policies) or member policy names (bundles) that are violated. */
+  rules: string[];
+  source: string;
+}
+
+export interface Disagreement {
+  policy: string;
+  fixture: { name: string; group: FixtureGroup; seed?: number; path?: string; occurrences?: number; shrunk?: boolean };
+  object: unknown;
+  expected: Expected;
+  /** Engines whose decision differs from `expected` (an error always differs). */
+  engines: Verdicter[];
+  /** Every engine's decision for this policy on this object, agreeing ones too. */
+  decisions: EngineDecision[];
+  /** The reference evaluator's decision, when `expected` came from elsewhere (PSA). */
+  reference?: ReferenceDecision;
+}
+
+export type { ReferenceDecision };
+
+export interface VerifyResult {
+  engines: { id: EngineId; status: 'run' | 'not run' }[];
+  policies: string[];
+  counts: GroupCount[];
+  disagreements: Disagreement[];
+  totals: { fixtures: number; evaluations: number; disagreements: number };
+  random?: { runs: number; seed: number };
+}
+
+interface Comparison {
+  policy: string;
+  expected: Expected;
+  decisions: EngineDecision[];
+  reference?: ReferenceDecision;
+  engines: Verdicter[];
+}
+
+function decide(adapter: EngineAdapter, object: unknown, ctx: AdmissionContext, policies: readonly string[]): Map<string, EngineDecision> {
+  const out = new Map<string, EngineDecision>();
+  let decisions: EngineDecision[];
+  try {
+    decisions = adapter.evaluate(object, ctx, policies);
+  } catch (e) {
+    const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
+    for (const p of policies) out.set(p, { engine: adapter.id, policy: p, outcome: 'error', violations: [], error });
+    return out;
+  }
+  for (const d of decisions) out.set(d.policy, d);
+  for (const p of policies)
+    if (!out.has(p)) out.set(p, { engine: adapter.id, policy: p, outcome: 'error', violations: [], error: `the ${adapter.id} adapter returned no decision for policy "${p}"` });
+  return out;
+}
+
+const ruleIds = (d: ReferenceDecision) => [...new Set(d.violations.map((v) => v.rule))].sort();
+
+/**
+ * Same outcome, and when the engine traced its violations back to IR rules, the same rules: an
+ * engine that denies for the wrong reason is wrong too. Violations an engine could not trace
+ * (rule names that are not IR rule ids) are not compared.
+ */
+function agrees(d: EngineDecision, expected: Expected, known: ReadonlySet<string>): boolean {
+  if (d.outcome !== expected.outcome) return false;
+  if (d.outcome !== 'violated') return true;
+  const traced = ruleIds(d);
+  if (!traced.length || !traced.every((r) => known.has(r))) return true;
+  return traced.join('\0') === expected.rules.join('\0');
+}
+
+/** Compares every adapter on one fixture: one comparison per policy, plus one per bundle expectation. */
+function compareFixture(build: LoadedBuild, adapters: readonly EngineAdapter[], f: Fixture): Comparison[] {
+  const ctx: AdmissionContext = f.ctx ?? {};
+  const policies = f.policies ?? [...build.irs.keys()];
+  const byEngine = adapters.map((a) => decide(a, f.object, ctx, policies));
+  const refs = new Map(policies.map((p) => [p, referenceDecision(build.irs.get(p)!, f.object, ctx)]));
+  const out: Comparison[] = policies.map((policy) => {
+    const ref = refs.get(policy)!;
+    const expected: Expected = { outcome: ref.outcome as Expected['outcome'], rules: ruleIds(ref), source: 'reference' };
+    const decisions = byEngine.map((m) => m.get(policy)!);
+    const known = new Set(build.irs.get(policy)!.rules.map((r) => r.id));
+    return { policy, expected, decisions, engines: decisions.filter((d) => !agrees(d, expected, known)).map((d) => d.engine) };
+  });
+  if (f.bundle) {
+    const members = build.manifest.bundles?.[f.bundle.bundle] ?? [];
+    const bundleDecision = (of: (p: string) => ReferenceDecision): ReferenceDecision => {
+      const ds = members.map(of);
+      const errors = ds.filter((d) => d.outcome === 'error');
+      const violated = ds.filter((d) => d.outcome === 'violated');
+      return {
+        policy: f.bundle!.bundle,
+        outcome: errors.length ? 'error' : violated.length ? 'violated' : 'satisfied',
+        violations: violated.flatMap((d) => d.violations.map((v) => ({ rule: d.policy, message: v.message }))),
+        evidence: violated.map((d) => `member ${d.policy} violated`),
+        ...(errors.length ? { error: errors.map((d) => `${d.policy}: ${d.error}`).join('; ') } : {}),
+      };
+    };
+    const reference = bundleDecision((p) => refs.get(p)!);
+    const expected: Expected = { outcome: f.bundle.expect === 'fail' ? 'violated' : 'satisfied', rules: [], source: f.bundle.source };
+    const decisions = byEngine.map((m, i): EngineDecision => ({ engine: adapters[i]!.id, ...bundleDecision((p) => m.get(p)!) }));
+    const engines: Verdicter[] = [
+      ...(reference.outcome !== expected.outcome ? ['reference' as const] : []),
+      ...decisions.filter((d) => d.outcome !== expected.outcome).map((d) => d.engine),
+    ];
+    out.push({ policy: f.bundle.bundle, expected, decisions, reference, engines });
+  }
+  return out;
+}
+
+class Counter {
+  private readonly map = new Map<string, GroupCount>();
+  add(policy: string, engine: Verdicter, group: FixtureGroup, agree: boolean, error: boolean): void {
+    const key = `${policy}\0${engine}\0${group}`;
+    let c = this.map.get(key);
+    if (!c) this.map.set(key, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+    c.evaluated++;
+    if (agree) c.agree++;
+    else c.disagree++;
+    if (error) c.errors++;
+  }
+  list(): GroupCount[] {
+    return [...this.map.values()].sort((a, b) => (a.policy + a.engine + a.group < b.policy + b.engine + b.group ? -1 : 1));
+  }
+}
+
+function record(counter: Counter, group: FixtureGroup, c: Comparison): void {
+  for (const d of c.decisions) counter.add(c.policy, d.engine, group, !c.engines.includes(d.engine), d.outcome === 'error');
+  if (c.reference) counter.add(c.policy, 'reference', group, !c.engines.includes('reference'), false);
+}
+
+/**
+ * Finds, from the same seed, the first random object on which `engine` disagrees about `policy`
+ * and lets fast-check shrink it; returns the minimal object and the replay path.
+ */
+function shrinkRandom(build: LoadedBuild, adapters: readonly EngineAdapter[], arb: fc.Arbitrary<unknown>, policy: string, engine: EngineId, runs: number, seed: number) {
+  const adapter = adapters.filter((a) => a.id === engine);
+  const details = fc.check(
+    fc.property(arb, (object) => {
+      const c = compareFixture(build, adapter, { name: 'shrink', group: 'random', object, policies: [policy] })[0]!;
+      return !c.engines.includes(engine);
+    }),
+    { seed, numRuns: runs },
+  );
+  if (!details.failed || !details.counterexample) return undefined;
+  return { object: details.counterexample[0], path: details.counterexamplePath ?? undefined };
+}
+
+export function verify(options: VerifyOptions): VerifyResult {
+  const { build, adapters } = options;
+  for (const f of options.fixtures)
+    for (const p of f.policies ?? [])
+      if (!build.irs.has(p)) throw new Error(`fixture "${f.name}" (${f.group}) is about policy "${p}", which the build does not contain; build that policy too or drop the fixture`);
+  const seed = options.seed ?? Date.now() % 2 ** 31;
+  const runs = options.random ?? 0;
+  const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
+  const fixtures = [...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])];
+  const counter = new Counter();
+  const disagreements: Disagreement[] = [];
+  /** Random disagreements collapse per (policy, engine) before shrinking. */
+  const randomFirst = new Map<string, { engine: EngineId; c: Comparison; f: Fixture; occurrences: number }>();
+  let evaluations = 0;
+  fixtures.forEach((f, i) => {
+    for (const c of compareFixture(build, adapters, f)) {
+      evaluations += c.decisions.length;
+      record(counter, f.group, c);
+      if (!c.engines.length) continue;
+      if (f.group === 'random') {
+        for (const engine of c.engines) {
+          const key = `${c.policy}\0${engine}`;
+          const seen = randomFirst.get(key);
+          if (seen) seen.occurrences++;
+          else if (engine !== 'reference') randomFirst.set(key, { engine, c, f, occurrences: 1 });
+        }
+        continue;
+      }
+      disagreements.push({ policy: c.policy, fixture: { name: f.name, group: f.group }, object: f.object, expected: c.expected, engines: c.engines, decisions: c.decisions, ...(c.reference ? { reference: c.reference } : {}) });
+    }
+    options.onProgress?.(i + 1, fixtures.length);
+  });
+  let shrinks = 0;
+  for (const { engine, c, f, occurrences } of randomFirst.values()) {
+    const small = arb && shrinks++ < (options.maxShrinks ?? 20) ? shrinkRandom(build, adapters, arb, c.policy, engine, runs, seed) : undefined;
+    const object = small?.object ?? f.object;
+    const final = small ? compareFixture(build, adapters, { ...f, object, policies: [c.policy] })[0]! : c;
+    disagreements.push({
+      policy: c.policy,
+      fixture: { name: small ? `random (seed ${seed}, shrunk)` : f.name, group: 'random', seed, ...(small?.path ? { path: small.path } : {}), occurrences, shrunk: Boolean(small) },
+      object,
+      expected: final.expected,
+      engines: final.engines,
+      decisions: final.decisions,
+    });
+  }
+  const run = new Set(adapters.map((a) => a.id));
+  return {
+    engines: [...adapters.map((a) => ({ id: a.id, status: 'run' as const })), ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const }))],
+    policies: [...build.irs.keys()],
+    counts: counter.list(),
+    disagreements,
+    totals: { fixtures: fixtures.length, evaluations, disagreements: disagreements.length },
+    ...(runs > 0 ? { random: { runs, seed } } : {}),
+  };
+}

@@ -9,7 +9,10 @@ import { unwrapUint } from './ext/equality.js';
  */
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCel);
+  // Array.from, not value.map: an array from another realm (vm contexts, structuredClone under
+  // jest) would keep its foreign Array prototype through .map, and the CEL library tells lists
+  // apart with instanceof.
+  if (Array.isArray(value)) return Array.from(value, (v: unknown) => toCel(v));
   if (value !== null && typeof value === 'object') {
     if (value instanceof Uint8Array || value instanceof Date || value instanceof Optional) return value;
     const out: Record<string, unknown> = {};

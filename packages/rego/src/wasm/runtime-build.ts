@@ -6,7 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import binaryen from 'binaryen';
+// binaryen is only needed when the runtime is (re)built; importing it costs ~500 MiB of memory,
+// so it is loaded on demand rather than by everything that compiles Rego.
+type Binaryen = typeof import('binaryen').default;
+type BinaryenModule = ReturnType<Binaryen['readBinary']>;
+const loadBinaryen = async (): Promise<Binaryen> => (await import('binaryen')).default;
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const assemblyDir = join(packageRoot, 'assembly');
@@ -68,14 +72,14 @@ async function compileAssemblyScript(flags: string[]): Promise<Uint8Array> {
   return output;
 }
 
-function findFunctionByExport(m: binaryen.Module, exportName: string): string {
+function findFunctionByExport(binaryen: Binaryen, m: BinaryenModule, exportName: string): string {
   const ref = m.getExport(exportName);
   if (!ref) throw new Error(`podsec runtime: export ${exportName} missing`);
   return binaryen.getExportInfo(ref).value;
 }
 
 /** Adds the heap-pointer exports and the ABI-1.2 opa_eval wrapper that moves the heap first. */
-function addAbiGlue(bytes: Uint8Array): Uint8Array {
+function addAbiGlue(binaryen: Binaryen, bytes: Uint8Array): Uint8Array {
   // asc's default features (bulk memory, sign extension, ...); never CompactImports and other
   // post-MVP encodings Node 20 cannot load.
   const m = binaryen.readBinary(bytes);
@@ -95,7 +99,7 @@ function addAbiGlue(bytes: Uint8Array): Uint8Array {
     m.addFunction('opa_heap_ptr_set', i32, none, [], m.global.set(HEAP_GLOBAL, aligned(0)));
     m.addFunctionExport('opa_heap_ptr_get', 'opa_heap_ptr_get');
     m.addFunctionExport('opa_heap_ptr_set', 'opa_heap_ptr_set');
-    const inner = findFunctionByExport(m, 'podsec_eval');
+    const inner = findFunctionByExport(binaryen, m, 'podsec_eval');
     const params = binaryen.createType([i32, i32, i32, i32, i32, i32, i32]);
     m.addFunction('opa_eval', params, i32, [], m.block(null, [
       m.global.set(HEAP_GLOBAL, aligned(5)),
@@ -183,7 +187,7 @@ export async function runtimeModule(): Promise<RuntimeModule> {
 
 /** Builds the runtime without touching the cache (bench/rego-wasm.ts compares optimisation levels). */
 export async function buildRuntime(optimize: '-O0' | '-O1' | '-O2' | '-O3' | '-Os' | '-Oz' = DEFAULT_OPTIMIZE): Promise<RuntimeModule> {
-  const wasm = addAbiGlue(await compileAssemblyScript(ascFlags(optimize)));
+  const wasm = addAbiGlue(await loadBinaryen(), await compileAssemblyScript(ascFlags(optimize)));
   return { wasm, planAddr: await planAddressOf(wasm) };
 }
 

@@ -68,3 +68,25 @@ export const loadFailure = (engine: EngineId, policy: string, e: unknown): Engin
   violations: [],
   error: e instanceof Error ? e.message : String(e),
 });
+
+/**
+ * Runs `decide` for each loaded policy the caller asked for; a policy whose artifact failed to
+ * load, or whose evaluation throws, becomes an `error` decision rather than a crash.
+ */
+export function decideEach<L extends { policy: string; error?: unknown }>(
+  engine: EngineId,
+  loaded: readonly L[],
+  only: readonly string[] | undefined,
+  decide: (l: L) => EngineDecision,
+): EngineDecision[] {
+  return loaded
+    .filter((l) => !only || only.includes(l.policy))
+    .map((l) => {
+      if (l.error !== undefined) return loadFailure(engine, l.policy, l.error);
+      try {
+        return decide(l);
+      } catch (e) {
+        return loadFailure(engine, l.policy, e);
+      }
+    });
+}

@@ -1,7 +1,7 @@
 import type { AdmissionContext } from '@podsec/ir';
 import { evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '../engines/cel/index.js';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../equivalence/types.js';
-import { admissionFacts, loadFailure, namespaceObject, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, yamlDocuments } from './admission.js';
 
 type Obj = Record<string, unknown>;
 
@@ -53,28 +53,21 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
     id: 'vap',
     evaluate(object, ctx, only) {
       const attrs = attributes(object, ctx);
-      return loaded
-        .filter((l) => !only || only.includes(l.policy))
-        .map((l): EngineDecision => {
-          if (l.error) return loadFailure('vap', l.policy, l.error);
-          try {
-            const policy = l.docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
-            const bindings = l.docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
-            const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: String(l.entry.file) });
-            const all = [...d.denials, ...d.warnings, ...d.audits];
-            const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
-            if (configErrors.length) return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
-            return {
-              engine: 'vap',
-              policy: l.policy,
-              outcome: d.matched && all.length ? 'violated' : 'satisfied',
-              violations: all.map((v) => ({ rule: ruleFor(l.entry, v.expressionPath), message: v.message })),
-              evidence: all.map((v) => `${v.expressionPath ?? 'validation'}: ${v.expression ?? ''}`),
-            };
-          } catch (e) {
-            return loadFailure('vap', l.policy, e);
-          }
-        });
+      return decideEach('vap', loaded, only, (l): EngineDecision => {
+        const policy = l.docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
+        const bindings = l.docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
+        const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: String(l.entry.file) });
+        const all = [...d.denials, ...d.warnings, ...d.audits];
+        const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
+        if (configErrors.length) return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
+        return {
+          engine: 'vap',
+          policy: l.policy,
+          outcome: d.matched && all.length ? 'violated' : 'satisfied',
+          violations: all.map((v) => ({ rule: ruleFor(l.entry, v.expressionPath), message: v.message })),
+          evidence: all.map((v) => `${v.expressionPath ?? 'validation'}: ${v.expression ?? ''}`),
+        };
+      });
     },
   };
 };
@@ -86,25 +79,18 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
     id: 'vpol',
     evaluate(object, ctx, only) {
       const attrs = attributes(object, ctx);
-      return loaded
-        .filter((l) => !only || only.includes(l.policy))
-        .map((l): EngineDecision => {
-          if (l.error) return loadFailure('vpol', l.policy, l.error);
-          try {
-            const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: String(l.entry.file) });
-            if (r.status === 'error') return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
-            const violated = r.status === 'fail' || r.status === 'warn';
-            return {
-              engine: 'vpol',
-              policy: l.policy,
-              outcome: violated ? 'violated' : 'satisfied',
-              violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
-              evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],
-            };
-          } catch (e) {
-            return loadFailure('vpol', l.policy, e);
-          }
-        });
+      return decideEach('vpol', loaded, only, (l): EngineDecision => {
+        const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: String(l.entry.file) });
+        if (r.status === 'error') return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
+        const violated = r.status === 'fail' || r.status === 'warn';
+        return {
+          engine: 'vpol',
+          policy: l.policy,
+          outcome: violated ? 'violated' : 'satisfied',
+          violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
+          evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],
+        };
+      });
     },
   };
 };

@@ -2,7 +2,7 @@ import type { AdmissionContext } from '@podsec/ir';
 import { evaluateKyvernoPolicy, loadKyvernoPolicy, type LoadedPolicy } from '../engines/kyverno/index.js';
 import type { JsonObject } from '../engines/kyverno/json.js';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../equivalence/types.js';
-import { admissionFacts, loadFailure, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import { admissionFacts, decideEach, policyNames, targetEntry, yamlDocuments } from './admission.js';
 
 interface Loaded {
   policy: string;
@@ -40,26 +40,19 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
         ...(f.username !== undefined ? { userInfo: { username: f.username } } : {}),
         namespace: f.namespace,
       };
-      return loaded
-        .filter((l) => !only || only.includes(l.policy))
-        .map((l): EngineDecision => {
-          if (!l.doc) return loadFailure('kyverno', l.policy, l.error);
-          try {
-            const results = evaluateKyvernoPolicy(l.doc, request, { namespaceLabels: f.namespaceLabels });
-            const errors = results.filter((r) => r.status === 'error');
-            if (errors.length) return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
-            const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
-            return {
-              engine: 'kyverno',
-              policy: l.policy,
-              outcome: failed.length ? 'violated' : 'satisfied',
-              violations: failed.map((r) => ({ rule: l.ruleIds.get(r.rule) ?? r.rule, message: r.message })),
-              evidence: failed.map((r) => `rule ${r.rule}${r.path ? ` at pattern path ${r.path}` : ''}`),
-            };
-          } catch (e) {
-            return loadFailure('kyverno', l.policy, e);
-          }
-        });
+      return decideEach('kyverno', loaded, only, (l): EngineDecision => {
+        const results = evaluateKyvernoPolicy(l.doc!, request, { namespaceLabels: f.namespaceLabels });
+        const errors = results.filter((r) => r.status === 'error');
+        if (errors.length) return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
+        const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
+        return {
+          engine: 'kyverno',
+          policy: l.policy,
+          outcome: failed.length ? 'violated' : 'satisfied',
+          violations: failed.map((r) => ({ rule: l.ruleIds.get(r.rule) ?? r.rule, message: r.message })),
+          evidence: failed.map((r) => `rule ${r.rule}${r.path ? ` at pattern path ${r.path}` : ''}`),
+        };
+      });
     },
   };
 };

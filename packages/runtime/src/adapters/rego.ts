@@ -1,7 +1,7 @@
 import { buildWasm, loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../equivalence/types.js';
-import { loadFailure, policyNames, targetEntry } from './admission.js';
+import { decideEach, policyNames, targetEntry } from './admission.js';
 
 interface Loaded {
   policy: string;
@@ -45,17 +45,10 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
     describe: () => `rego (compiled by ${[...new Set(loaded.map((l) => l.compiler).filter(Boolean))].join(', ') || 'nothing'})`,
     evaluate(object, ctx, only) {
       const input = gatekeeperReview(object, ctx);
-      return loaded
-        .filter((l) => !only || only.includes(l.policy))
-        .map((l): EngineDecision => {
-          if (!l.module) return loadFailure('rego', l.policy, l.error);
-          try {
-            const violations = violationsOf(l.module.evaluate(input, l.entrypoint));
-            return { engine: 'rego', policy: l.policy, outcome: violations.length ? 'violated' : 'satisfied', violations, evidence: violations.map((v) => `violation (rule ${v.rule})`) };
-          } catch (e) {
-            return loadFailure('rego', l.policy, e);
-          }
-        });
+      return decideEach('rego', loaded, only, (l): EngineDecision => {
+        const violations = violationsOf(l.module!.evaluate(input, l.entrypoint));
+        return { engine: 'rego', policy: l.policy, outcome: violations.length ? 'violated' : 'satisfied', violations, evidence: violations.map((v) => `violation (rule ${v.rule})`) };
+      });
     },
   };
 };

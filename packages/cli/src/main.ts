@@ -56,6 +56,20 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
       setExit(await evalCommand({ resources, ...opts }, io));
     });
 
+  program
+    .command('pss')
+    .description('Pod Security Admission helpers')
+    .command('import')
+    .description('write a policy module from a PodSecurity AdmissionConfiguration (and Namespace labels)')
+    .argument('<ADMISSION_CONFIG>', 'AdmissionConfiguration (or PodSecurityConfiguration) YAML')
+    .option('--namespaces <FILE>', 'Namespaces whose pod-security.kubernetes.io labels to honour')
+    .requiredOption('--out <FILE>', 'TypeScript policy module to write')
+    .option('--force', 'overwrite a file podsec did not generate')
+    .action(async (config: string, opts: { namespaces?: string; out: string; force?: boolean }) => {
+      const { pssCommand } = await import('./commands/pss.js');
+      setExit(await pssCommand({ action: 'import', config, ...opts }, io));
+    });
+
   // Commands that parse their own arguments (they mirror `opa build`, `gator verify` and
   // `kyverno test`), registered here so `podsec --help` lists them.
   for (const [group, commands] of Object.entries(PASSTHROUGH_COMMANDS)) {

@@ -88,6 +88,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
           policy: l.policy,
           outcome: violated ? 'violated' : 'satisfied',
           violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
+          partial: true,
           evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],
         };
       });

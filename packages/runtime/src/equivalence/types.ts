@@ -35,6 +35,11 @@ export interface EngineDecision {
    */
   outcome: 'violated' | 'satisfied' | 'error';
   violations: EngineViolation[];
+  /**
+   * True when the engine reports only some of the violated rules (Kyverno's ValidatingPolicy
+   * stops at the first failing validation): verify then checks they are a subset.
+   */
+  partial?: boolean;
   /** The part of the output that decided: a Rego rule, a Kyverno rule + pattern path, a CEL expression. */
   evidence?: string[];
   error?: string;

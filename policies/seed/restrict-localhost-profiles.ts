@@ -1,0 +1,31 @@
+import { all, container, definePolicy, pod } from '@podsec/dsl';
+
+/** Seccomp profiles (paths under the kubelet's seccomp root) the nodes are known to carry. */
+export const ALLOWED_SECCOMP_PROFILES = ['my-profiles/profile-allow.json', 'profiles/audit.json'];
+/** AppArmor profiles loaded on every node. */
+export const ALLOWED_APPARMOR_PROFILES = ['k8s-apparmor-example-deny-write'];
+
+// Seed 000/003 (seccomp, AppArmor): a Localhost profile names a file or profile that must already
+// exist on whichever node the pod lands on, and it can be as permissive as Unconfined; only
+// reviewed profiles may be named. A container's profile replaces the pod's as a whole object
+// (kubelet determineEffectiveSecurityContext), so the pod's and each container's own values are
+// checked separately rather than field by field: any profile named anywhere must be allowed.
+export default definePolicy({
+  name: 'restrict-localhost-profiles',
+  title: 'Restrict Localhost seccomp and AppArmor profiles',
+  description: `Localhost seccomp profiles must be one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}; Localhost AppArmor profiles one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+  severity: 'high',
+  // One rule: Kyverno ValidatingPolicy stops at the first failing validation (see restrict-selinux-options).
+  rules: [
+    {
+      id: 'localhost-profiles',
+      message: `Localhost profiles must be allowed ones: seccompProfile.localhostProfile one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}; appArmorProfile.localhostProfile one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+      require: all(
+        pod('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
+        container('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
+        pod('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
+        container('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
+      ),
+    },
+  ],
+});

@@ -15,14 +15,19 @@ export default definePolicy({
   title: 'Restrict Localhost seccomp and AppArmor profiles',
   description: `Localhost seccomp profiles must be one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}; Localhost AppArmor profiles one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
   severity: 'high',
-  // One rule: Kyverno ValidatingPolicy stops at the first failing validation (see restrict-selinux-options).
   rules: [
     {
-      id: 'localhost-profiles',
-      message: `Localhost profiles must be allowed ones: seccompProfile.localhostProfile one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}; appArmorProfile.localhostProfile one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+      id: 'seccomp-localhost-profiles',
+      message: `Localhost seccomp profiles must be allowed ones: seccompProfile.localhostProfile one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}.`,
       require: all(
         pod('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
         container('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
+      ),
+    },
+    {
+      id: 'apparmor-localhost-profiles',
+      message: `Localhost AppArmor profiles must be allowed ones: appArmorProfile.localhostProfile one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+      require: all(
         pod('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
         container('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
       ),

@@ -14,18 +14,22 @@ export default definePolicy({
   title: 'Restrict SELinux options',
   description: `seLinuxOptions may only set level (matching ${SELINUX_LEVEL_PATTERN}) and type ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(', ')}; user and role must be unset.`,
   severity: 'high',
-  // One rule, not three: Kyverno ValidatingPolicy stops at the first failing validation, so a
-  // policy whose rules fail together would report different rule sets per engine.
   rules: [
     {
-      id: 'selinux-options',
-      message: `seLinuxOptions: level must be unset or an MCS category pair matching ${SELINUX_LEVEL_PATTERN} (e.g. s0:c123,c456), type unset or one of ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(', ')}, and user and role unset.`,
+      id: 'selinux-level',
+      message: `seLinuxOptions.level must be unset or an MCS category pair matching ${SELINUX_LEVEL_PATTERN} (e.g. s0:c123,c456).`,
+      require: all(pod('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN), container('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN)),
+    },
+    {
+      id: 'selinux-type',
+      message: `seLinuxOptions.type must be unset or one of ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(', ')}.`,
+      require: all(pod('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES), container('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES)),
+    },
+    {
+      id: 'selinux-user-role',
+      message: 'seLinuxOptions.user and seLinuxOptions.role must be unset: they are left to the container runtime.',
+      // '' is how the API spells "not set" for these strings (PSA check_seLinuxOptions.go reads it so too).
       require: all(
-        pod('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN),
-        container('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN),
-        pod('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES),
-        container('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES),
-        // '' is how the API spells "not set" for these strings (PSA check_seLinuxOptions.go reads it so too).
         pod('seLinuxOptions.user').optional.equals(''),
         container('seLinuxOptions.user').optional.equals(''),
         pod('seLinuxOptions.role').optional.equals(''),

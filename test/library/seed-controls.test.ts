@@ -112,10 +112,10 @@ describe('Localhost seccomp / AppArmor profiles from the allow-list', () => {
   const apparmor = (localhostProfile: string) => ({ appArmorProfile: { type: 'Localhost', localhostProfile } });
   it.each([
     ['the seed profiles', { securityContext: seccomp('my-profiles/profile-allow.json'), containers: [c(apparmor('k8s-apparmor-example-deny-write'))] }, []],
-    ['an unknown container seccomp profile', { containers: [c(seccomp('profiles/fine-grained.json'))] }, ['localhost-profiles']],
-    ['an unknown AppArmor profile on an ephemeral container', { containers: [c()], ephemeralContainers: [c(apparmor('unconfined-ish'), 'debug')] }, ['localhost-profiles']],
+    ['an unknown container seccomp profile', { containers: [c(seccomp('profiles/fine-grained.json'))] }, ['seccomp-localhost-profiles']],
+    ['an unknown AppArmor profile on an ephemeral container', { containers: [c()], ephemeralContainers: [c(apparmor('unconfined-ish'), 'debug')] }, ['apparmor-localhost-profiles']],
     // The container replaces the pod's profile, but a named pod profile is still checked (conservative).
-    ['an unknown pod profile every container overrides', { securityContext: seccomp('x.json'), containers: [c({ seccompProfile: { type: 'RuntimeDefault' } })] }, ['localhost-profiles']],
+    ['an unknown pod profile every container overrides', { securityContext: seccomp('x.json'), containers: [c({ seccompProfile: { type: 'RuntimeDefault' } })] }, ['seccomp-localhost-profiles']],
     ['RuntimeDefault and no securityContext', { securityContext: { seccompProfile: { type: 'RuntimeDefault' } }, containers: [c()] }, []],
   ] as const)('%s → %j', (_name, spec, rules) => expectEverywhere(restrictLocalhostProfiles, podWith(spec), [...rules]));
 });
@@ -124,9 +124,10 @@ describe('SELinux level and type restrictions', () => {
   const se = (seLinuxOptions: Obj) => ({ seLinuxOptions });
   it.each([
     ['the seed level on a container', { containers: [c(se({ level: 's0:c123,c456' }))] }, []],
-    ['a level without categories', { securityContext: se({ level: 's0' }), containers: [c()] }, ['selinux-options']],
-    ['spc_t on an init container', { containers: [c()], initContainers: [c(se({ type: 'spc_t' }), 'init')] }, ['selinux-options']],
-    ['container_t with a user', { containers: [c(se({ type: 'container_t', user: 'system_u' }))] }, ['selinux-options']],
+    ['a level without categories', { securityContext: se({ level: 's0' }), containers: [c()] }, ['selinux-level']],
+    ['spc_t on an init container', { containers: [c()], initContainers: [c(se({ type: 'spc_t' }), 'init')] }, ['selinux-type']],
+    ['container_t with a user', { containers: [c(se({ type: 'container_t', user: 'system_u' }))] }, ['selinux-user-role']],
+    ['spc_t with a role and a bare level', { containers: [c(se({ type: 'spc_t', role: 'system_r', level: 's0' }))] }, ['selinux-level', 'selinux-type', 'selinux-user-role']],
     ['empty user, role and type (unset, as the API reads them)', { securityContext: se({ user: '', role: '', type: '' }), containers: [c()] }, []],
   ] as const)('%s → %j', (_name, spec, rules) => expectEverywhere(restrictSeLinux, podWith(spec), [...rules]));
 });

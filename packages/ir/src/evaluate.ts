@@ -150,24 +150,31 @@ export interface AdmissionContext {
   username?: string;
 }
 
+export interface LabelRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: readonly string[];
+}
+
+/** One matchExpressions requirement, with Kubernetes semantics (NotIn holds when the label is absent). */
+export function labelRequirementHolds(labels: Readonly<Record<string, string>>, req: LabelRequirement): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+  switch (req.operator) {
+    case 'In':
+      return has && (req.values ?? []).includes(labels[req.key]!);
+    case 'NotIn':
+      return !has || !(req.values ?? []).includes(labels[req.key]!);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+  }
+}
+
 export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const val = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        return has && (e.values ?? []).includes(val as string);
-      case 'NotIn':
-        return !has || !(e.values ?? []).includes(val as string);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-    }
-  });
-  return byLabels && byExpressions;
+  return byLabels && (selector.matchExpressions ?? []).every((e) => labelRequirementHolds(labels, e));
 }
 
 function stringMap(v: Json): Record<string, string> {

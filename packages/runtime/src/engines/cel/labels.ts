@@ -1,3 +1,4 @@
+import { labelRequirementHolds } from '@podsec/ir';
 import { fail, isRecord, list, optionalRecord, string, stringList, type ShapeContext } from './shape.js';
 
 /** metav1.LabelSelector. An absent selector and an empty one both match everything. */
@@ -39,25 +40,7 @@ export function readLabelSelector(ctx: ShapeContext, v: unknown, path: string): 
 export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
   for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  for (const req of selector.matchExpressions) {
-    const has = Object.hasOwn(labels, req.key);
-    const value = labels[req.key];
-    switch (req.operator) {
-      case 'In':
-        if (!has || !req.values.includes(value ?? '')) return false;
-        break;
-      case 'NotIn':
-        if (has && req.values.includes(value ?? '')) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
+  return selector.matchExpressions.every((req) => labelRequirementHolds(labels, req));
 }
 
 /** metadata.labels of an object as a string map (non-string values are ignored, as the apiserver would reject them). */

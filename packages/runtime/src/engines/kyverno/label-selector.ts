@@ -1,4 +1,5 @@
 /** metav1.LabelSelector matching, with Kyverno's wildcard expansion of matchLabels (wildcards.ReplaceInSelector). */
+import { labelRequirementHolds } from '@podsec/ir';
 import { isObject } from './json.js';
 import { containsWildcard, wildcardMatch } from './wildcard.js';
 
@@ -33,25 +34,11 @@ export function matchesSelector(selector: unknown, labels: Record<string, string
       if (!isObject(e) || typeof e['key'] !== 'string') throw new SelectorError('a matchExpression needs a key');
       const key = e['key'];
       const values = Array.isArray(e['values']) ? e['values'].map(String) : [];
-      const has = Object.prototype.hasOwnProperty.call(labels, key);
-      switch (e['operator']) {
-        case 'In':
-          if (values.length === 0) throw new SelectorError(`values: must be specified when operator is In`);
-          if (!has || !values.includes(labels[key] as string)) return false;
-          break;
-        case 'NotIn':
-          if (values.length === 0) throw new SelectorError(`values: must be specified when operator is NotIn`);
-          if (has && values.includes(labels[key] as string)) return false;
-          break;
-        case 'Exists':
-          if (!has) return false;
-          break;
-        case 'DoesNotExist':
-          if (has) return false;
-          break;
-        default:
-          throw new SelectorError(`"${String(e['operator'])}" is not a valid label selector operator`);
-      }
+      const operator = e['operator'];
+      if (operator !== 'In' && operator !== 'NotIn' && operator !== 'Exists' && operator !== 'DoesNotExist')
+        throw new SelectorError(`"${String(operator)}" is not a valid label selector operator`);
+      if ((operator === 'In' || operator === 'NotIn') && values.length === 0) throw new SelectorError(`values: must be specified when operator is ${operator}`);
+      if (!labelRequirementHolds(labels, { key, operator, values })) return false;
     }
   }
   return true;

@@ -2,6 +2,7 @@
 import type { PolicyIR } from '@podsec/ir';
 import { compileCelPolicy, MANAGED_BY_LABELS, podsecAnnotations, type CelPolicyCore } from '../cel/index.js';
 import type { GeneratedNames } from '../shared/names.js';
+import { celSpecBody } from '../cel/spec-body.js';
 
 export const VAP_API_VERSION = 'admissionregistration.k8s.io/v1';
 
@@ -20,15 +21,7 @@ export function vapDocuments(ir: PolicyIR, names: GeneratedNames): VapDocuments 
     spec: {
       // Fail: a CEL error (which the expressions are written never to raise) must not admit a Pod.
       failurePolicy: 'Fail',
-      matchConstraints: {
-        matchPolicy: 'Equivalent',
-        ...(core.namespaceSelector ? { namespaceSelector: core.namespaceSelector } : {}),
-        ...(core.objectSelector ? { objectSelector: core.objectSelector } : {}),
-        resourceRules: core.resourceRules,
-      },
-      ...(core.matchConditions.length ? { matchConditions: core.matchConditions } : {}),
-      variables: core.variables,
-      validations: core.validations,
+      ...celSpecBody(core),
     },
   };
   const binding = {

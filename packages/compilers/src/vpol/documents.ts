@@ -2,6 +2,7 @@
 import type { PolicyIR } from '@podsec/ir';
 import { compileCelPolicy, MANAGED_BY_LABELS, podsecAnnotations, type CelPolicyCore } from '../cel/index.js';
 import type { GeneratedNames } from '../shared/names.js';
+import { celSpecBody } from '../cel/spec-body.js';
 
 export const VPOL_API_VERSION = 'policies.kyverno.io/v1';
 
@@ -42,15 +43,7 @@ export function vpolDocument(ir: PolicyIR, names: GeneratedNames): VpolDocument 
       // users' workloads as violations, so background evaluation is off when exemptions name users.
       // Namespace conditions need no such care: the scan sets request.namespace from the resource.
       ...(core.readsUserInfo ? { evaluation: { background: { enabled: false } } } : {}),
-      matchConstraints: {
-        matchPolicy: 'Equivalent',
-        ...(core.namespaceSelector ? { namespaceSelector: core.namespaceSelector } : {}),
-        ...(core.objectSelector ? { objectSelector: core.objectSelector } : {}),
-        resourceRules: core.resourceRules,
-      },
-      ...(core.matchConditions.length ? { matchConditions: core.matchConditions } : {}),
-      variables: core.variables,
-      validations: core.validations,
+      ...celSpecBody(core),
     },
   };
   return { core, policy };

@@ -28,6 +28,9 @@ describe('policies with several rules', () => {
     const { adapters } = await loadAdapters(build, ENGINE_IDS);
     const result = verify({ build, adapters, fixtures: [bothViolated, onlyPrivileged] });
     expect(result.disagreements).toEqual([]);
+    // Which compiler produced the Rego modules is always reported (opa when OPA_BIN or PATH has it).
+    const rego = result.engines.find((e) => e.id === 'rego')!;
+    expect(rego.description).toMatch(process.env.OPA_BIN ? /opa build -t wasm/ : /podsec's Rego→Wasm compiler/);
     const vpol = adapters.find((a) => a.id === 'vpol')!.evaluate(bothViolated.object, {})[0]!;
     expect(vpol.partial).toBe(true);
     expect(vpol.violations).toHaveLength(1);

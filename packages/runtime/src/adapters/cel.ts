@@ -51,6 +51,7 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
   const loaded = loadAll(build, 'vap');
   return {
     id: 'vap',
+    describe: () => 'ValidatingAdmissionPolicy + binding run with apiserver semantics in @marcbachmann/cel-js',
     evaluate(object, ctx, only) {
       const attrs = attributes(object, ctx);
       return decideEach('vap', loaded, only, (l): EngineDecision => {
@@ -77,6 +78,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
   const loaded = loadAll(build, 'kyvernoVpol');
   return {
     id: 'vpol',
+    describe: () => 'Kyverno ValidatingPolicy run with Kyverno semantics in @marcbachmann/cel-js',
     evaluate(object, ctx, only) {
       const attrs = attributes(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {

@@ -32,6 +32,7 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
   });
   return {
     id: 'kyverno',
+    describe: () => "ClusterPolicy run in podsec's Kyverno engine",
     evaluate(object, ctx: AdmissionContext, only) {
       const f = admissionFacts(object, ctx);
       const request = {

@@ -29,6 +29,7 @@ function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
  */
 export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
   const loaded: Loaded[] = [];
+  let opaVersion: string | undefined;
   for (const policy of policyNames(build)) {
     const entry = targetEntry(build, policy, 'rego');
     const file = String(entry.file);
@@ -36,13 +37,18 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
     try {
       const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
       loaded.push({ policy, entrypoint, module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }), compiler: built.compiler });
+      opaVersion ??= built.opaVersion;
     } catch (error) {
       loaded.push({ policy, entrypoint, error });
     }
   }
   return {
     id: 'rego',
-    describe: () => `rego (compiled by ${[...new Set(loaded.map((l) => l.compiler).filter(Boolean))].join(', ') || 'nothing'})`,
+    describe: () => {
+      const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
+      const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));
+      return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm`;
+    },
     evaluate(object, ctx, only) {
       const input = gatekeeperReview(object, ctx);
       return decideEach('rego', loaded, only, (l): EngineDecision => {

@@ -63,7 +63,8 @@ export interface Disagreement {
 export type { ReferenceDecision };
 
 export interface VerifyResult {
-  engines: { id: EngineId; status: 'run' | 'not run' }[];
+  /** `description` says how the engine ran, e.g. which compiler built the Rego modules. */
+  engines: { id: EngineId; status: 'run' | 'not run'; description?: string }[];
   policies: string[];
   counts: GroupCount[];
   disagreements: Disagreement[];
@@ -238,7 +239,7 @@ export function verify(options: VerifyOptions): VerifyResult {
   }
   const run = new Set(adapters.map((a) => a.id));
   return {
-    engines: [...adapters.map((a) => ({ id: a.id, status: 'run' as const })), ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const }))],
+    engines: [...adapters.map((a) => ({ id: a.id, status: 'run' as const, ...(a.describe ? { description: a.describe() } : {}) })), ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const }))],
     policies: [...build.irs.keys()],
     counts: counter.list(),
     disagreements,

@@ -5,7 +5,7 @@
  * {
  *   "format": "podsec-verify", "version": 1,
  *   "ok": boolean,                         // no disagreements and at least one engine run
- *   "engines": [{"id": "rego"|"kyverno"|"vpol"|"vap", "status": "run"|"not run"}],
+ *   "engines": [{"id": "rego"|"kyverno"|"vpol"|"vap", "status": "run"|"not run", "description"?: string}],
  *   "policies": [string],
  *   "random": {"runs": number, "seed": number}?,
  *   "totals": {"fixtures": n, "evaluations": n, "disagreements": n},

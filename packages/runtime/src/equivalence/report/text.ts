@@ -29,6 +29,8 @@ export function renderText(result: VerifyResult): string {
   out.push(table(['policy', ...m.columns], m.rows.map((r) => [r, ...m.columns.map((c) => cellText(m.cell(r, c)))])));
   out.push('');
   out.push(table(['fixture group', ...m.columns], m.groups.map((g) => [g, ...m.columns.map((c) => cellText(m.groupCell(c, g)))])));
+  const described = result.engines.filter((e) => e.description);
+  if (described.length) out.push('', ...described.map((e) => `${e.id}: ${e.description}`));
   const notRun = result.engines.filter((e) => e.status === 'not run').map((e) => e.id);
   if (notRun.length) out.push('', `not run (no engine adapter registered): ${notRun.join(', ')}`);
   if (result.random) out.push('', `random: ${result.random.runs} objects, seed ${result.random.seed} (rerun with --random ${result.random.runs} --seed ${result.random.seed})`);

@@ -4,10 +4,6 @@
  * (request resolution, int conversion, matching, variables and messages included).
  * Run: npx tsx bench/cel.ts  → bench/results/cel.json
  */
-import fc from 'fast-check';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   compileCel,
   evaluateCel,
@@ -16,42 +12,7 @@ import {
   toCel,
   type CelCompileEnv,
 } from '../packages/runtime/src/engines/cel/index.js';
-
-const POD_COUNT = 10_000;
-const SEED = 20261122;
-
-const securityContext = fc.record(
-  {
-    privileged: fc.boolean(),
-    allowPrivilegeEscalation: fc.boolean(),
-    runAsNonRoot: fc.boolean(),
-    runAsUser: fc.integer({ min: 0, max: 70000 }),
-    capabilities: fc.record(
-      {
-        add: fc.uniqueArray(fc.constantFrom('NET_BIND_SERVICE', 'SYS_ADMIN', 'NET_RAW', 'CHOWN', 'KILL'), { maxLength: 3 }),
-        drop: fc.uniqueArray(fc.constantFrom('ALL', 'NET_RAW'), { maxLength: 2 }),
-      },
-      { requiredKeys: [] },
-    ),
-  },
-  { requiredKeys: [] },
-);
-const container = fc.record({ name: fc.constantFrom('app', 'sidecar', 'init'), image: fc.constantFrom('nginx', 'busybox'), securityContext }, { requiredKeys: ['name', 'image'] });
-const podArb = fc.record({
-  apiVersion: fc.constant('v1'),
-  kind: fc.constant('Pod'),
-  metadata: fc.record({ name: fc.constantFrom('a', 'b', 'c'), namespace: fc.constantFrom('default', 'prod') }),
-  spec: fc.record(
-    {
-      hostNetwork: fc.boolean(),
-      hostPID: fc.boolean(),
-      securityContext,
-      containers: fc.array(container, { minLength: 1, maxLength: 4 }),
-      initContainers: fc.array(container, { maxLength: 2 }),
-    },
-    { requiredKeys: ['containers'] },
-  ),
-});
+import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 
 const EXPRESSIONS = [
   "!object.spec.?hostNetwork.orValue(false) && !object.spec.?hostPID.orValue(false)",
@@ -68,7 +29,7 @@ function rate(n: number, run: () => void): { operations: number; seconds: number
   return { operations: n, seconds, perSecond: Math.round(n / seconds) };
 }
 
-const pods = fc.sample(podArb, { numRuns: POD_COUNT, seed: SEED }) as Record<string, unknown>[];
+const pods = benchPods();
 const env: CelCompileEnv = { flavor: 'vap', hasParams: false, visibleVariables: [], declaredVariables: [] };
 const programs = EXPRESSIONS.map((e, i) => {
   const c = compileCel(e, env, { policy: 'bench', expressionPath: `spec.validations[${i}].expression` });
@@ -107,14 +68,12 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   library: '@marcbachmann/cel-js 8.0.0',
-  pods: POD_COUNT,
-  seed: SEED,
+  pods: BENCH_POD_COUNT,
+  seed: BENCH_SEED,
   expressions: EXPRESSIONS.length,
   expressionEvaluations: { ...rawEval, errors },
   validatingAdmissionPolicy: { ...vapEval, unit: 'policy evaluations (5 validations, 1 binding)', denied: vapDenied },
   validatingPolicy: { ...vpolEval, unit: 'policy evaluations (5 validations)', failed: vpolFailed },
 };
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'cel.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+writeBenchResult('cel', result);
 console.log(JSON.stringify(result, null, 2));

@@ -4,15 +4,13 @@
  * unmodified @open-policy-agent/opa-wasm SDK over 10,000 varied Pods.
  * Run: npx tsx bench/rego-wasm.ts  → bench/results/rego-wasm.json
  */
-import fc from 'fast-check';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { buildRuntime, compileRego, loadRegoPolicy, runtimeModule, type RuntimeModule } from '../packages/rego/src/index.js';
+import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 
-const POD_COUNT = 10_000;
-const SEED = 20261122;
 const COMPILE_REPEATS = 40;
 const root = dirname(fileURLToPath(import.meta.url));
 const gatorDir = join(root, '..', 'packages', 'rego', 'test', 'fixtures', 'gator');
@@ -55,27 +53,7 @@ const POLICIES = {
   'allow-privilege-escalation (v1, workloads)': templateRego('privilege-escalation'),
 };
 
-const securityContext = fc.record(
-  {
-    privileged: fc.boolean(),
-    allowPrivilegeEscalation: fc.boolean(),
-    runAsNonRoot: fc.boolean(),
-    capabilities: fc.record({ add: fc.uniqueArray(fc.constantFrom('NET_ADMIN', 'SYS_TIME'), { maxLength: 2 }), drop: fc.uniqueArray(fc.constantFrom('ALL'), { maxLength: 1 }) }, { requiredKeys: [] }),
-  },
-  { requiredKeys: [] },
-);
-const container = fc.record({ name: fc.constantFrom('app', 'sidecar', 'init'), image: fc.constantFrom('nginx', 'registry.example/debug/shell'), securityContext }, { requiredKeys: ['name', 'image'] });
-const podArb = fc.record({
-  apiVersion: fc.constant('v1'),
-  kind: fc.constant('Pod'),
-  metadata: fc.record({ name: fc.constantFrom('a', 'b', 'c'), namespace: fc.constantFrom('default', 'prod') }),
-  spec: fc.record(
-    { securityContext, containers: fc.array(container, { minLength: 1, maxLength: 4 }), initContainers: fc.array(container, { maxLength: 2 }), ephemeralContainers: fc.array(container, { maxLength: 1 }) },
-    { requiredKeys: ['containers'] },
-  ),
-});
-
-const pods = fc.sample(podArb, { numRuns: POD_COUNT, seed: SEED });
+const pods = benchPods();
 const inputs = pods.map((object) => ({ review: { object, kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE' }, parameters: { exemptImages: ['registry.example/debug/*'] } }));
 
 function percentile(sorted: number[], p: number): number {
@@ -125,12 +103,11 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   sdk: '@open-policy-agent/opa-wasm 1.10.0',
-  pods: POD_COUNT,
-  seed: SEED,
+  pods: BENCH_POD_COUNT,
+  seed: BENCH_SEED,
   compileRepeats: COMPILE_REPEATS,
   cachedRuntimeBytes: cached.wasm.length,
   byOptimisationLevel: levels,
 };
-mkdirSync(join(root, 'results'), { recursive: true });
-writeFileSync(join(root, 'results', 'rego-wasm.json'), JSON.stringify(result, null, 2) + '\n');
+writeBenchResult('rego-wasm', result);
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

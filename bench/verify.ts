@@ -5,10 +5,10 @@
  *
  * verify is synchronous, so RSS is sampled from inside the loops (a timer would never fire).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
+import { BENCH_POD_COUNT, BENCH_SEED, writeBenchResult } from './support.js';
 import { compilePolicyDir } from '../packages/cli/src/commands/build.js';
 import {
   ADAPTER_FACTORIES,
@@ -24,8 +24,8 @@ import {
 } from '../packages/runtime/src/equivalence/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const N = Number(process.argv[2] ?? 10_000);
-const SEED = Number(process.argv[3] ?? 20261122);
+const N = Number(process.argv[2] ?? BENCH_POD_COUNT);
+const SEED = Number(process.argv[3] ?? BENCH_SEED);
 
 let peakRss = process.memoryUsage().rss;
 const sample = () => {
@@ -92,7 +92,6 @@ const out = {
   perEngine,
   peakRssMiB: Math.round(peakRss / 2 ** 20),
 };
-mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'verify.json'), `${JSON.stringify(out, null, 2)}\n`);
+writeBenchResult('verify', out);
 console.log(JSON.stringify(out, null, 2));
 for (const a of adapters) a.close?.();

@@ -6,3 +6,4 @@ export * from './shared/yaml.js';
 export * from './build.js';
 export { TARGETS } from './targets.js';
 export { gatekeeperInput, type GatekeeperInput } from './rego/input.js';
+export * from './shared/annotations.js';

@@ -4,22 +4,16 @@
  * `kubectl get constraints -o yaml` shows what a policy is for.
  */
 import type { PolicyIR } from '@podsec/ir';
+import { ANNOTATION_PREFIX, provenanceAnnotations, pssAnnotations } from '../shared/annotations.js';
 import { PODSEC_VERSION } from '../shared/header.js';
 
 export function annotations(ir: PolicyIR): Record<string, string> {
-  const out: Record<string, string> = {
+  return {
     'metadata.gatekeeper.sh/title': ir.title,
     'metadata.gatekeeper.sh/version': PODSEC_VERSION,
     description: ir.description,
-    'podsec.dev/policy': ir.name,
-    'podsec.dev/source': ir.source,
-    'podsec.dev/severity': ir.severity,
+    ...provenanceAnnotations(ir),
+    [`${ANNOTATION_PREFIX}severity`]: ir.severity,
+    ...pssAnnotations(ir),
   };
-  if (ir.pss) {
-    out['podsec.dev/pss-control'] = ir.pss.control;
-    out['podsec.dev/pss-check'] = ir.pss.check;
-    out['podsec.dev/pss-levels'] = ir.pss.levels.join(',');
-    out['podsec.dev/pss-version'] = ir.pss.version;
-  }
-  return out;
 }

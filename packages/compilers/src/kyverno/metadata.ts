@@ -4,6 +4,7 @@
  * policy implements, under podsec's own prefix.
  */
 import type { PolicyIR } from '@podsec/ir';
+import { pssAnnotations } from '../shared/annotations.js';
 
 /** Oldest Kyverno with rule-level `validate.failureAction` (1.13); everything else used is older. */
 export const KYVERNO_MIN_VERSION = '1.13.0';
@@ -21,13 +22,6 @@ export function policyAnnotations(ir: PolicyIR): Record<string, string> {
     'policies.kyverno.io/minversion': KYVERNO_MIN_VERSION,
     'policies.kyverno.io/description': ir.description,
     'pod-policies.kyverno.io/autogen-controllers': 'none',
-    ...(ir.pss
-      ? {
-          'podsec.dev/pss-control': ir.pss.control,
-          'podsec.dev/pss-check': ir.pss.check,
-          'podsec.dev/pss-levels': [...ir.pss.levels].sort().join(','),
-          'podsec.dev/pss-version': ir.pss.version,
-        }
-      : {}),
+    ...pssAnnotations(ir),
   };
 }

@@ -3,6 +3,7 @@ import type { PolicyIR } from '@podsec/ir';
 import { compileCelPolicy, MANAGED_BY_LABELS, podsecAnnotations, type CelPolicyCore } from '../cel/index.js';
 import type { GeneratedNames } from '../shared/names.js';
 import { celSpecBody } from '../cel/spec-body.js';
+import { ANNOTATION_PREFIX } from '../shared/annotations.js';
 
 export const VAP_API_VERSION = 'admissionregistration.k8s.io/v1';
 
@@ -27,7 +28,7 @@ export function vapDocuments(ir: PolicyIR, names: GeneratedNames): VapDocuments 
   const binding = {
     apiVersion: VAP_API_VERSION,
     kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: names.vapBinding, labels: { ...MANAGED_BY_LABELS }, annotations: { 'podsec.io/policy': ir.name } },
+    metadata: { name: names.vapBinding, labels: { ...MANAGED_BY_LABELS }, annotations: { [`${ANNOTATION_PREFIX}policy`]: ir.name } },
     spec: { policyName: names.vapPolicy, validationActions: core.validationActions },
   };
   return { core, policy, binding };

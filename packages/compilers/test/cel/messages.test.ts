@@ -29,8 +29,8 @@ describe.each(CEL_TARGETS)('$name: user text round-trips', ({ target, policyDoc 
         const { docs } = emit(target, ir);
         const doc = policyDoc(docs);
         const annotations = (doc.metadata as { annotations: Record<string, string> }).annotations;
-        expect(annotations['podsec.io/title']).toBe(title);
-        expect(annotations['podsec.io/description']).toBe(description);
+        expect(annotations['podsec.dev/title']).toBe(title);
+        expect(annotations['podsec.dev/description']).toBe(description);
         const validations = doc.spec.validations as { message: string }[];
         expect(validations[portRule]!.message).toBe(staticMessage(ir, ir.rules[portRule]!));
         expect(validations[portRule]!.message).not.toMatch(/[\n\r\u2028\u2029\u0085]/);

@@ -245,30 +245,23 @@ function validateArray(resource: unknown[], pattern: unknown[], path: string, ac
       ),
     };
   }
-  const skipErrors: WalkError[] = [];
-  let applyCount = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const r = validateElement(resource[i], pattern[i], `${path}${i}/`, ac);
-    if (r) {
-      if (isSkip(r.error)) {
-        skipErrors.push(r.error);
-        continue;
-      }
-      return r;
-    }
-    applyCount++;
-  }
-  if (applyCount === 0 && skipErrors.length > 0) {
-    return { path, error: new WalkError(skipErrors.map((e) => e.message).join('; '), undefined, true) };
-  }
-  return undefined;
+  return validateElements(pattern.length, (i) => [resource[i], pattern[i]], path, ac);
 }
 
 function validateArrayOfMaps(resource: unknown[], pattern: JsonObject, path: string, ac: AnchorPresence): Walk {
+  return validateElements(resource.length, (i) => [resource[i], pattern], path, ac);
+}
+
+/**
+ * Validates elements 0..count-1 (each a resource element and its pattern): the first real failure
+ * wins; when every element was skipped by a conditional anchor, the list as a whole is skipped.
+ */
+function validateElements(count: number, element: (i: number) => [unknown, unknown], path: string, ac: AnchorPresence): Walk {
   const skipErrors: WalkError[] = [];
   let applyCount = 0;
-  for (let i = 0; i < resource.length; i++) {
-    const r = validateElement(resource[i], pattern, `${path}${i}/`, ac);
+  for (let i = 0; i < count; i++) {
+    const [res, pat] = element(i);
+    const r = validateElement(res, pat, `${path}${i}/`, ac);
     if (r) {
       if (isSkip(r.error)) {
         skipErrors.push(r.error);

@@ -11,7 +11,7 @@ import {
   evaluateValidatingPolicy,
   toCel,
   type CelCompileEnv,
-} from '../packages/runtime/src/engines/cel/index.js';
+} from '../packages/cel/src/index.js';
 import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 
 const EXPRESSIONS = [

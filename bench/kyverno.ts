@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateKyvernoPolicy, loadKyvernoPolicy, parseYamlDocuments, type LoadedPolicy } from '../packages/runtime/src/engines/kyverno/index.js';
+import { evaluateKyvernoPolicy, loadKyvernoPolicy, parseYamlDocuments, type LoadedPolicy } from '../packages/kyverno/src/index.js';
 import { sharedDir } from '../test/support/shared.js';
 import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 

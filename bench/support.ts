@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arbitraryPodObject } from '../packages/runtime/src/equivalence/fixtures/random.js';
+import { arbitraryPodObject } from '../packages/verify/src/fixtures/random.js';
 
 export const BENCH_POD_COUNT = 10_000;
 export const BENCH_SEED = 20261122;

@@ -21,7 +21,7 @@ import {
   referenceAdapterFactory,
   verify,
   type EngineAdapter,
-} from '../packages/runtime/src/equivalence/index.js';
+} from '../packages/verify/src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.argv[2] ?? BENCH_POD_COUNT);

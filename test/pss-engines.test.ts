@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { buildPolicies } from '@podsec/compilers';
-import { ENGINE_IDS, loadAdapters, loadBuildFromResult, psaFixtures, verify, type VerifyResult } from '@podsec/runtime';
+import { ENGINE_IDS, loadAdapters, loadBuildFromResult, psaFixtures, verify, type VerifyResult } from '@podsec/verify';
 import pss from '../policies/pss/index.js';
 import { sharedDir } from './support/shared.js';
 

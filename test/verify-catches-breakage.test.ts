@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { buildPolicies } from '@podsec/compilers';
-import { ENGINE_IDS, generatedFixtures, loadAdapters, loadBuildFromResult, verify, type EngineId, type LoadedBuild } from '@podsec/runtime';
+import { ENGINE_IDS, generatedFixtures, loadAdapters, loadBuildFromResult, verify, type EngineId, type LoadedBuild } from '@podsec/verify';
 import pss from '../policies/pss/index.js';
 
 // `podsec verify` exists to catch outputs that no longer mean what the policy says — typically

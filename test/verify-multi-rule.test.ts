@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildPolicies } from '@podsec/compilers';
 import { container, definePolicy, pod } from '@podsec/dsl';
-import { ENGINE_IDS, loadAdapters, loadBuildFromResult, verify, type Fixture } from '@podsec/runtime';
+import { ENGINE_IDS, loadAdapters, loadBuildFromResult, verify, type Fixture } from '@podsec/verify';
 
 // Kyverno's ValidatingPolicy stops at the first failing validation, so it names one violated rule
 // where the other engines name all of them. verify accepts a subset from such an engine, and

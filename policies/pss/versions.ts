@@ -1,6 +1,6 @@
 /**
  * What changes in the Pod Security Standards between PSA policy versions, as data. Every row is
- * checked against our PSA engine (packages/runtime/src/engines/pss, itself checked against
+ * checked against our PSA engine (packages/pss, itself checked against
  * upstream's per-version fixtures) by test/library/pss-versions.test.ts: a row that disagrees with
  * the engine's check table fails there, so nothing here is a guess.
  *

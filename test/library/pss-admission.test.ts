@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Policy } from '@podsec/dsl';
 import { evaluatePolicy, podTemplateOf } from '@podsec/ir';
-import { pss as engine } from '@podsec/runtime';
+import * as engine from '@podsec/pss';
 import { PssConfigError, pssFromAdmissionConfiguration, pssFromSettings, pssFromNamespaceLabels, readAdmissionConfiguration, readNamespaceLabels, type PssModeSetting } from '../../policies/pss/admission.js';
 import type { PssMode } from '../../policies/pss/controls.js';
 import { repoRoot, sharedDir } from '../support/shared.js';

@@ -1,5 +1,5 @@
 /**
- * The versioned PSS bundles against our Pod Security Admission engine (packages/runtime pss, which
+ * The versioned PSS bundles against our Pod Security Admission engine (packages/pss, which
  * passes upstream's per-version fixtures from kubernetes/pod-security-admission/test/testdata):
  * the version table row by row, then random Pods at every supported version and level.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Policy } from '@podsec/dsl';
 import { evaluatePolicy, podTemplateOf } from '@podsec/ir';
-import { pss as engine } from '@podsec/runtime';
+import * as engine from '@podsec/pss';
 import { pssPolicies } from '../../policies/pss/controls.js';
 import {
   PSS_CHECKS_SINCE,

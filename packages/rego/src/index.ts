@@ -10,5 +10,4 @@ export { HOST_BUILTINS } from './host-builtins.js';
 export { buildWasm, findOpa, type BuildOptions, type BuildResult } from './build-wasm.js';
 export { extractTarGzFile, createTar } from './tar.js';
 export { regoBuildCommand, type CommandIo } from './cli/rego-build.js';
-export { gatorTestCommand, reviewFor } from './gator/gator-test.js';
 export { buildRuntime, runtimeModule, type RuntimeModule } from './wasm/runtime-build.js';

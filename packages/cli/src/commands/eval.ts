@@ -17,7 +17,7 @@ import {
   type AdapterFactory,
   type EngineId,
   type EvalRow,
-} from '@podsec/runtime';
+} from '@podsec/verify';
 import { CliError, type CommandIO } from '../io.js';
 import { loadBuildFor } from './verify.js';
 

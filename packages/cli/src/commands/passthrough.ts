@@ -3,7 +3,8 @@ import type { CommandIO } from '../io.js';
 // Engines are imported when their command runs: binaryen and the CEL and Kyverno engines take
 // seconds to load, and `podsec build` needs none of them.
 const rego = () => import('@podsec/rego');
-const runtime = () => import('@podsec/runtime');
+const gatekeeper = () => import('@podsec/gatekeeper');
+const kyverno = () => import('@podsec/kyverno');
 
 interface PassthroughCommand {
   description: string;
@@ -24,12 +25,12 @@ export const PASSTHROUGH_COMMANDS: Record<string, Record<string, PassthroughComm
     gator: {
       description: 'run Gatekeeper `gator verify` suites offline through the Rego→Wasm path',
       usage: 'SUITE.yaml…',
-      run: async (argv, io) => (await rego()).gatorTestCommand(argv, io),
+      run: async (argv, io) => (await gatekeeper()).gatorTestCommand(argv, io),
     },
     kyverno: {
       description: 'run Kyverno CLI test declarations (kyverno-test.yaml) with podsec’s Kyverno and CEL engines',
       usage: 'DIR…',
-      run: async (argv, io) => (await runtime()).testKyvernoCommand(argv, io),
+      run: async (argv, io) => (await kyverno()).testKyvernoCommand(argv, io),
     },
   },
 };

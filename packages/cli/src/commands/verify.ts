@@ -29,7 +29,7 @@ import {
   type Fixture,
   type LoadedBuild,
   type ReportFormat,
-} from '@podsec/runtime';
+} from '@podsec/verify';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { CliError, type CommandIO } from '../io.js';
 import { compilePolicyDir, DEFAULT_POLICY_DIR } from './build.js';

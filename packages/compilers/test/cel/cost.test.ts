@@ -6,7 +6,7 @@
  * which catches needless nesting (one more comprehension level multiplies the cost by a list size).
  */
 import { describe, expect, it } from '@jest/globals';
-import { checkCelPolicy } from '../../../runtime/src/engines/cel/index.js';
+import { checkCelPolicy } from '@podsec/cel';
 import { celFixtures } from './fixtures.js';
 import { CEL_TARGETS, emit } from './emitted.js';
 

@@ -1,5 +1,5 @@
 /**
- * Whole emitted documents through podsec's CEL admission engines (packages/runtime/src/engines/cel:
+ * Whole emitted documents through podsec's CEL admission engines (packages/cel:
  * kube-apiserver's ValidatingAdmissionPolicy dispatcher and Kyverno's ValidatingPolicy engine): the
  * policy and binding as a cluster would load them, matched, conditioned and validated by the engine,
  * compared with `evaluatePolicy` on random requests.
@@ -12,7 +12,7 @@ import {
   evaluateValidatingAdmissionPolicy,
   evaluateValidatingPolicy,
   type AdmissionAttributes,
-} from '../../../runtime/src/engines/cel/index.js';
+} from '@podsec/cel';
 import { vapCompiler } from '../../src/vap/index.js';
 import { vpolCompiler } from '../../src/vpol/index.js';
 import { pssPolicies } from '../../../../policies/pss/controls.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { matchPattern } from '../../../runtime/src/engines/kyverno/index.js';
+import { matchPattern } from '@podsec/kyverno';
 import { atPath, conjoin, disjoin, keyed, leaf, listNode, mapNode, merge, MAX_ALTERNATIVES, passesWhenAbsent, renderPattern, type PatternNode } from '../../src/kyverno/pattern.js';
 import { checkPattern } from '../../src/kyverno/check-pattern.js';
 import { exactPattern, valuePattern } from '../../src/kyverno/value-pattern.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evaluatePolicy, parsePolicyIR } from '@podsec/ir';
-import { evaluateKyvernoPolicy, type JsonObject } from '../../../runtime/src/engines/kyverno/index.js';
+import { evaluateKyvernoPolicy, type JsonObject } from '@podsec/kyverno';
 import { arbitraryPodObject, valuesFromPolicy } from '../../../../test/support/pods.js';
 import { generatedNames } from '../../src/shared/names.js';
 import { compileClusterPolicy } from '../../src/kyverno/index.js';

@@ -1,6 +1,6 @@
 /**
  * Semantic equivalence: every emitted ClusterPolicy, run by podsec's Kyverno engine
- * (packages/runtime/src/engines/kyverno, Kyverno's engine.validate semantics), must decide each IR
+ * (packages/kyverno, Kyverno's engine.validate semantics), must decide each IR
  * rule exactly as the reference interpreter evaluatePolicy does, on random Pods and Pod
  * controllers. Kyverno `fail` ⇔ the IR rule is violated; `pass` and `skip` ⇔ it is not; `error`
  * and `warn` never occur. Objects the policy does not apply to must produce no failure.
@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evaluatePolicy, type AdmissionContext, type PodKind } from '@podsec/ir';
-import { evaluateKyvernoPolicy, type JsonObject } from '../../../runtime/src/engines/kyverno/index.js';
+import { evaluateKyvernoPolicy, type JsonObject } from '@podsec/kyverno';
 import { arbitraryPodObject, valuesFromPolicy } from '../../../../test/support/pods.js';
 import { compileFixture, compilePolicyWith, kyvernoFixtures } from './support/fixtures.js';
 

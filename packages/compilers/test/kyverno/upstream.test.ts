@@ -16,7 +16,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { evaluatePolicy, parsePolicyIR } from '@podsec/ir';
-import { evaluateKyvernoPolicy, type JsonObject } from '../../../runtime/src/engines/kyverno/index.js';
+import { evaluateKyvernoPolicy, type JsonObject } from '@podsec/kyverno';
 import { sharedDir } from '../../../../test/support/shared.js';
 import { compileFixture, compilePolicyWith, FIXTURE_DIR } from './support/fixtures.js';
 

@@ -1,0 +1,92 @@
+/** Turns (object, admission context) into what each engine's request looks like. */
+import { POD_KINDS, readPath, type AdmissionContext } from '@podsec/ir';
+import { parseAllDocuments } from 'yaml';
+import type { EngineDecision, EngineId, LoadedBuild } from '../types.js';
+
+type Obj = Record<string, unknown>;
+
+export interface AdmissionFacts {
+  operation: 'CREATE' | 'UPDATE';
+  object: Obj;
+  namespace: string;
+  name: string;
+  kind: { group: string; version: string; kind: string };
+  resource: { group: string; version: string; resource: string };
+  username?: string;
+  namespaceLabels: Record<string, string>;
+}
+
+export function admissionFacts(object: unknown, ctx: AdmissionContext): AdmissionFacts {
+  const obj = (typeof object === 'object' && object !== null ? object : {}) as Obj;
+  const kindName = String(readPath(obj, ['kind']) ?? '');
+  const apiVersion = String(readPath(obj, ['apiVersion']) ?? 'v1');
+  const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
+  const known = POD_KINDS.find((k) => k.kind === kindName);
+  const ns = ctx.namespace ?? (readPath(obj, ['metadata', 'namespace']) as string | undefined) ?? 'default';
+  return {
+    operation: ctx.operation ?? 'CREATE',
+    object: obj,
+    namespace: ns,
+    name: String(readPath(obj, ['metadata', 'name']) ?? ''),
+    kind: { group, version, kind: kindName },
+    resource: { group, version, resource: known?.resource ?? `${kindName.toLowerCase()}s` },
+    ...(ctx.username !== undefined ? { username: ctx.username } : {}),
+    namespaceLabels: ctx.namespaceLabels ?? { 'kubernetes.io/metadata.name': ns },
+  };
+}
+
+/** The namespace object CEL's `namespaceObject` and Kyverno's namespaceSelector see. */
+export const namespaceObject = (f: AdmissionFacts): Obj => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: f.namespace, labels: f.namespaceLabels } });
+
+/** YAML documents of a generated file (the header comment is not a document). */
+export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
+  const text = build.files.get(path);
+  if (text === undefined) throw new Error(`${path}: listed in manifest.json but missing from the build. Fix: rebuild with \`podsec build\`.`);
+  return parseAllDocuments(text)
+    .map((d) => {
+      if (d.errors.length) throw new Error(`${path}: invalid YAML: ${d.errors[0]!.message}`);
+      return d.toJS() as unknown;
+    })
+    .filter((d): d is Obj => typeof d === 'object' && d !== null);
+}
+
+/** The manifest entry of one target for one policy, typed loosely: targets own their shapes. */
+export function targetEntry(build: LoadedBuild, policy: string, target: string): Obj {
+  const p = build.manifest.policies.find((x) => x.name === policy);
+  const entry = p?.[target];
+  if (!entry || typeof entry !== 'object') throw new Error(`manifest.json: policy "${policy}" has no "${target}" entry. Fix: rebuild with \`podsec build\`.`);
+  return entry as Obj;
+}
+
+export const policyNames = (build: LoadedBuild, only?: readonly string[]) => build.manifest.policies.map((p) => p.name).filter((n) => !only || only.includes(n));
+
+/** A decision for a policy whose artifact could not even be loaded: every object errors. */
+export const loadFailure = (engine: EngineId, policy: string, e: unknown): EngineDecision => ({
+  engine,
+  policy,
+  outcome: 'error',
+  violations: [],
+  error: e instanceof Error ? e.message : String(e),
+});
+
+/**
+ * Runs `decide` for each loaded policy the caller asked for; a policy whose artifact failed to
+ * load, or whose evaluation throws, becomes an `error` decision rather than a crash.
+ */
+export function decideEach<L extends { policy: string; error?: unknown }>(
+  engine: EngineId,
+  loaded: readonly L[],
+  only: readonly string[] | undefined,
+  decide: (l: L) => EngineDecision,
+): EngineDecision[] {
+  return loaded
+    .filter((l) => !only || only.includes(l.policy))
+    .map((l) => {
+      if (l.error !== undefined) return loadFailure(engine, l.policy, l.error);
+      try {
+        return decide(l);
+      } catch (e) {
+        return loadFailure(engine, l.policy, e);
+      }
+    });
+}

@@ -1,0 +1,16 @@
+/** The equivalence layer: build loading, fixtures, verify, eval and reports. */
+export * from './types.js';
+export * from './load.js';
+export * from './adapters.js';
+export * from './verify.js';
+export * from './eval.js';
+export * from './fixtures/types.js';
+export * from './fixtures/errors.js';
+export * from './fixtures/generate.js';
+export * from './fixtures/psa.js';
+export * from './fixtures/resources.js';
+export * from './fixtures/semantics.js';
+export * from './fixtures/random-fixtures.js';
+export { arbitraryPodObject, arbitraryPodTemplate, valuesFromPolicy, wrapTemplate, type PodArbitraryOptions } from './fixtures/random.js';
+export * from './report/index.js';
+export { ENGINE_ADAPTERS, gatekeeperReview, admissionFacts } from './adapters/index.js';

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { chromium, type Browser } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { loadAdapters, referenceAdapterFactory } from '../src/adapters.js';
+import { generatedFixtures } from '../src/fixtures/generate.js';
+import type { Fixture } from '../src/fixtures/types.js';
+import { jsonReport, renderHtml, renderJson, renderJunit, renderText } from '../src/report/index.js';
+import { progressBar } from '../src/report/progress.js';
+import { ENGINE_IDS, type AdapterFactory, type EngineId } from '../src/types.js';
+import { verify, type VerifyResult } from '../src/verify.js';
+import { buildOf, ignoresEphemeral, PSS_IRS, throwing } from './support.js';
+
+/** Text that breaks naive XML/HTML writers: markup, entities, a CDATA end, a C0 control character. */
+const NASTY = `<script>window.pwned = 1</script> & "quotes" 'apos' ]]> \u0001 end`;
+
+/** Agrees on everything except that it reports a nasty message, and disagrees on hostPID pods. */
+const nastyAdapter = (id: EngineId): AdapterFactory => async (build) => {
+  const inner = await referenceAdapterFactory(id)(build);
+  return {
+    id,
+    evaluate: (object, ctx, policies) =>
+      inner.evaluate(object, ctx, policies).map((d) => {
+        const flip = JSON.stringify(object).includes('"hostPID":true');
+        return flip ? { ...d, outcome: d.outcome === 'violated' ? 'satisfied' : 'violated', violations: [{ rule: 'r<1>', message: NASTY }], evidence: [NASTY] } : d;
+      }),
+  };
+};
+
+const build = buildOf(PSS_IRS.filter((p) => ['pss-privileged', 'pss-host-namespaces', 'pss-run-as-non-root'].includes(p.name)));
+const nastyFixture: Fixture = {
+  name: `user/${NASTY}`,
+  group: 'user',
+  object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'n', namespace: 'default', annotations: { note: NASTY } }, spec: { hostPID: true, containers: [{ name: 'a', image: 'x' }] } },
+};
+let result: VerifyResult;
+
+beforeAll(async () => {
+  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, { rego: ignoresEphemeral('rego'), kyverno: nastyAdapter('kyverno'), vpol: throwing('vpol') });
+  result = verify({ build, adapters, notRun, fixtures: [...generatedFixtures(build.irs.values()), nastyFixture], random: 100, seed: 5 });
+});
+
+describe('JSON report', () => {
+  it('has the documented, stable shape', () => {
+    const json = JSON.parse(renderJson(result)) as ReturnType<typeof jsonReport>;
+    expect(Object.keys(json)).toEqual(['format', 'version', 'ok', 'engines', 'policies', 'counts', 'disagreements', 'totals', 'random']);
+    expect(json).toMatchObject({ format: 'podsec-verify', version: 1, ok: false, random: { runs: 100, seed: 5 } });
+    expect(json.engines).toEqual([
+      { id: 'rego', status: 'run' },
+      { id: 'kyverno', status: 'run' },
+      { id: 'vpol', status: 'run' },
+      { id: 'vap', status: 'not run' },
+    ]);
+    expect(json.totals.disagreements).toBe(json.disagreements.length);
+    for (const d of json.disagreements) {
+      expect(Object.keys(d).sort()).toEqual(['decisions', 'engines', 'expected', 'fixture', 'object', 'policy'].sort());
+      expect(['violated', 'satisfied']).toContain(d.expected.outcome);
+      expect(d.decisions.map((x) => x.engine)).toEqual(['rego', 'kyverno', 'vpol']);
+    }
+    expect(renderJson(result)).toBe(renderJson(result));
+  });
+});
+
+describe('JUnit report', () => {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+
+  it('is well-formed XML whatever the messages contain, with one failing case per disagreeing policy × group', () => {
+    const xml = renderJunit(result);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = parser.parse(xml) as { testsuites: { failures: string; testsuite: { name: string; failures: string; skipped: string; testcase: { name: string; failure?: { message: string; '#text': string }; skipped?: unknown }[] }[] } };
+    const suites = doc.testsuites.testsuite;
+    expect(suites.map((s) => s.name)).toEqual(['podsec verify: rego', 'podsec verify: kyverno', 'podsec verify: vpol', 'podsec verify: vap']);
+    const failing = suites.flatMap((s) => s.testcase.filter((c) => c.failure).map((c) => `${s.name} ${c.name}`));
+    const expected = new Set(result.disagreements.flatMap((d) => d.engines.map((e) => `podsec verify: ${e} ${d.policy} [${d.fixture.group}]`)));
+    expect(new Set(failing)).toEqual(expected);
+    expect(Number(doc.testsuites.failures)).toBe(failing.length);
+    // The nasty message survives escaping (control character replaced), inside the kyverno user case.
+    const kyvernoUser = suites[1]!.testcase.find((c) => c.name === 'pss-host-namespaces [user]')!;
+    expect(kyvernoUser.failure!['#text']).toContain(NASTY.replace('\u0001', '\uFFFD'));
+    // An engine with no adapter is skipped, never passed.
+    const vap = suites[3]!;
+    expect(vap.testcase.length).toBeGreaterThan(0);
+    expect(vap.testcase.every((c) => c.skipped !== undefined && !c.failure)).toBe(true);
+    expect(Number(vap.skipped)).toBe(vap.testcase.length);
+  });
+});
+
+describe('text report and progress', () => {
+  it('shows the summary table, the not-run engines, and each disagreement with its object as YAML', () => {
+    const text = renderText(result);
+    expect(text).toMatch(/^policy +rego +kyverno +vpol +vap\n/);
+    expect(text).toContain('not run (no engine adapter registered): vap');
+    expect(text).toContain('ERROR (counts as a disagreement)');
+    expect(text).toContain(`error: the vpol adapter threw: policy bundle failed to load`);
+    const first = text.split('\n#1 ')[1]!.split('\n#2 ')[0]!;
+    const yamlPart = first.split('\n  object:\n')[1]!;
+    expect(parseYaml(yamlPart.replace(/^ {4}/gm, ''))).toEqual(result.disagreements[0]!.object);
+    expect(text.trimEnd().split('\n').at(-1)).toBe(`FAILED: ${result.totals.fixtures} fixtures, ${result.totals.evaluations} engine evaluations, ${result.totals.disagreements} disagreement(s).`);
+  });
+
+  it('draws a progress bar only on an interactive terminal outside CI', () => {
+    let out = '';
+    const write = (t: string) => (out += t);
+    expect(progressBar({ isTTY: false, write }, {})).toBeUndefined();
+    expect(progressBar({ isTTY: true, write }, { CI: 'true' })).toBeUndefined();
+    const bar = progressBar({ isTTY: true, write }, {}, 10)!;
+    for (let i = 1; i <= 100; i++) bar(i, 100);
+    // Redrawn only when the bar grows (11 widths, 0..10) and once more at completion: not 100 times.
+    expect(out.split('\r').filter(Boolean)).toHaveLength(12);
+    expect(out.endsWith('\r[##########] 100/100\n')).toBe(true);
+  });
+});
+
+describe('HTML report in a real headless Chromium', () => {
+  const CHROMIUM = '/usr/bin/chromium';
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), 'podsec-html-'));
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); this test does not skip`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders the matrix and every disagreement; the count on the page equals the JSON report', async () => {
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(result));
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href);
+    const json = jsonReport(result);
+    expect(Number(await page.textContent('#disagreement-count'))).toBe(json.totals.disagreements);
+    expect(json.totals.disagreements).toBeGreaterThan(0);
+    expect(await page.locator('details.disagreement').count()).toBe(json.disagreements.length);
+    expect(await page.textContent('#status')).toBe('FAILED');
+    // policies × (engines) × groups: one row per policy, every (engine, group) cell coloured.
+    expect(await page.locator('#matrix tbody tr').count()).toBe(build.irs.size);
+    const failingCells = new Set(json.counts.filter((c) => c.disagree > 0).map((c) => `${c.policy}|${c.engine}|${c.group}`));
+    expect(await page.locator('#matrix td.disagree').count()).toBe(failingCells.size);
+    expect(await page.locator('#matrix td.not-run').count()).toBe(build.irs.size * new Set(json.counts.map((c) => c.group)).size);
+    // Expanding a disagreement shows its object and verdicts; the nasty text stays text.
+    const nasty = page.locator('details.disagreement', { hasText: 'user/<script>' }).first();
+    await nasty.locator('summary').click();
+    expect(await nasty.locator('pre.verdicts').isVisible()).toBe(true);
+    expect(await nasty.locator('pre.object').textContent()).toContain('hostPID: true');
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    await page.close();
+  });
+});

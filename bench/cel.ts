@@ -4,21 +4,14 @@
  * (request resolution, int conversion, matching, variables and messages included).
  * Run: npx tsx bench/cel.ts  → bench/results/cel.json
  */
-import {
-  compileCel,
-  evaluateCel,
-  evaluateValidatingAdmissionPolicy,
-  evaluateValidatingPolicy,
-  toCel,
-  type CelCompileEnv,
-} from '../packages/cel/src/index.js';
+import { compileCel, evaluateCel, evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, toCel, type CelCompileEnv } from '../packages/cel/src/index.js';
 import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 
 const EXPRESSIONS = [
-  "!object.spec.?hostNetwork.orValue(false) && !object.spec.?hostPID.orValue(false)",
-  "object.spec.containers.all(c, !c.?securityContext.?privileged.orValue(false))",
+  '!object.spec.?hostNetwork.orValue(false) && !object.spec.?hostPID.orValue(false)',
+  'object.spec.containers.all(c, !c.?securityContext.?privileged.orValue(false))',
   "object.spec.containers.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(x, x in ['NET_BIND_SERVICE']))",
-  "object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(object.spec.?securityContext.?runAsNonRoot.orValue(false)))",
+  'object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(object.spec.?securityContext.?runAsNonRoot.orValue(false)))',
   "object.spec.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists(d, d == 'ALL'))",
 ];
 
@@ -51,7 +44,12 @@ const spec = {
   validations: EXPRESSIONS.map((expression) => ({ expression, message: 'denied' })),
 };
 const vap = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'bench' }, spec };
-const binding = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'bench' }, spec: { policyName: 'bench', validationActions: ['Deny'] } };
+const binding = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingAdmissionPolicyBinding',
+  metadata: { name: 'bench' },
+  spec: { policyName: 'bench', validationActions: ['Deny'] },
+};
 const vpol = { apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'bench' }, spec };
 
 let vapDenied = 0;

@@ -54,7 +54,10 @@ const POLICIES = {
 };
 
 const pods = benchPods();
-const inputs = pods.map((object) => ({ review: { object, kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE' }, parameters: { exemptImages: ['registry.example/debug/*'] } }));
+const inputs = pods.map((object) => ({
+  review: { object, kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE' },
+  parameters: { exemptImages: ['registry.example/debug/*'] },
+}));
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;

@@ -56,7 +56,12 @@ function throughput(adapter: EngineAdapter) {
     if (i % 250 === 0) sample();
   });
   const elapsed = ms(start);
-  return { objects: randoms.length, evaluations: randoms.length * policies.length, ms: Math.round(elapsed), evaluationsPerSecond: Math.round((randoms.length * policies.length) / (elapsed / 1000)) };
+  return {
+    objects: randoms.length,
+    evaluations: randoms.length * policies.length,
+    ms: Math.round(elapsed),
+    evaluationsPerSecond: Math.round((randoms.length * policies.length) / (elapsed / 1000)),
+  };
 }
 
 const perEngine: Record<string, ReturnType<typeof throughput>> = { 'reference (baseline)': throughput(reference) };
@@ -86,8 +91,15 @@ const out = {
     disagreements: result.totals.disagreements,
     evaluationsPerSecond: Math.round(result.totals.evaluations / (verifyMs / 1000)),
     // Where any disagreements were, so a slow run that also failed can be followed up without rerunning it.
-    disagreeingCells: result.counts.filter((c) => c.disagree > 0).map((c) => ({ policy: c.policy, engine: c.engine, group: c.group, disagree: c.disagree, errors: c.errors })),
-    firstDisagreements: result.disagreements.slice(0, 5).map((d) => ({ policy: d.policy, engines: d.engines, fixture: d.fixture, decisions: d.decisions.map((x) => ({ engine: x.engine, outcome: x.outcome, error: x.error })) })),
+    disagreeingCells: result.counts
+      .filter((c) => c.disagree > 0)
+      .map((c) => ({ policy: c.policy, engine: c.engine, group: c.group, disagree: c.disagree, errors: c.errors })),
+    firstDisagreements: result.disagreements.slice(0, 5).map((d) => ({
+      policy: d.policy,
+      engines: d.engines,
+      fixture: d.fixture,
+      decisions: d.decisions.map((x) => ({ engine: x.engine, outcome: x.outcome, error: x.error })),
+    })),
   },
   perEngine,
   peakRssMiB: Math.round(peakRss / 2 ** 20),

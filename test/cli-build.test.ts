@@ -95,9 +95,17 @@ describe('podsec build', () => {
   });
 
   const badInputs: [string, Record<string, string>, RegExp][] = [
-    ['a policy module that throws', { 'x.ts': `throw new Error('boom from the policy');\n` }, /x\.ts: the policy module failed to load:\n\s+.*boom from the policy/],
+    [
+      'a policy module that throws',
+      { 'x.ts': `throw new Error('boom from the policy');\n` },
+      /x\.ts: the policy module failed to load:\n\s+.*boom from the policy/,
+    ],
     ['a syntax error', { 'x.ts': `export default definePolicy({ name: \n` }, /x\.ts: the policy module failed to load/],
-    ['a DSL misuse', { 'x.ts': POLICY('pol-x').replace("container('privileged').optional.equals(false)", "container('capabilities.add').subsetOf(['CAP_SYS_ADMIN'])") }, /policy "pol-x", rule "r": unknown capability spelling "CAP_SYS_ADMIN".*Fix: write "SYS_ADMIN"/],
+    [
+      'a DSL misuse',
+      { 'x.ts': POLICY('pol-x').replace("container('privileged').optional.equals(false)", "container('capabilities.add').subsetOf(['CAP_SYS_ADMIN'])") },
+      /policy "pol-x", rule "r": unknown capability spelling "CAP_SYS_ADMIN".*Fix: write "SYS_ADMIN"/,
+    ],
     ['two policies with one name', { 'a.ts': POLICY('same'), 'b.ts': POLICY('same') }, /b\.ts: policy name "same" is already used by .*a\.ts/],
     ['a folder without policies', { 'readme.txt': 'nothing' }, /no policies found/],
   ];
@@ -137,7 +145,10 @@ describe('podsec build', () => {
 
   it('runs from the installed binary, with the TypeScript loader, as the README says', () => {
     const out = scratchDir('bin');
-    const stdout = execFileSync(process.execPath, [join(repoRoot, 'packages/cli/bin/podsec.js'), 'build', 'policies', '--out', out], { cwd: repoRoot, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, [join(repoRoot, 'packages/cli/bin/podsec.js'), 'build', 'policies', '--out', out], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(stdout).toMatch(/policies → \d+ files/);
   }, 60_000);
 });

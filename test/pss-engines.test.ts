@@ -25,7 +25,9 @@ describe('PSS bundles in every engine agree with upstream PSA v1.37', () => {
   });
 
   it.each(ENGINE_IDS.map((e) => [e]))('%s gives every bundle verdict PSA gives', (engine) => {
-    const bundleRows = result.counts.filter((c) => c.engine === engine && c.policy.startsWith('pss-') && c.group === 'psa' && ['pss-baseline', 'pss-restricted'].includes(c.policy));
+    const bundleRows = result.counts.filter(
+      (c) => c.engine === engine && c.policy.startsWith('pss-') && c.group === 'psa' && ['pss-baseline', 'pss-restricted'].includes(c.policy),
+    );
     expect(bundleRows.map((c) => [c.policy, c.evaluated, c.agree])).toEqual([
       ['pss-baseline', 49, 49],
       ['pss-restricted', 99, 99],

@@ -73,12 +73,16 @@ describe('podsec verify catches broken outputs', () => {
     expect(baseline.totals.evaluations).toBeGreaterThan(fixtures.length * 4);
   });
 
-  it.each(BREAKAGES.map((b) => [b.what, b] as const))('%s', async (_what, b) => {
-    const result = await verifyBuild(buildWith(b.edit), [b.engine]);
-    expect(result.disagreements.length).toBeGreaterThan(0);
-    for (const d of result.disagreements) {
-      expect(d.policy).toBe(b.policy);
-      expect(d.engines).toEqual([b.engine]);
-    }
-  }, 300_000);
+  it.each(BREAKAGES.map((b) => [b.what, b] as const))(
+    '%s',
+    async (_what, b) => {
+      const result = await verifyBuild(buildWith(b.edit), [b.engine]);
+      expect(result.disagreements.length).toBeGreaterThan(0);
+      for (const d of result.disagreements) {
+        expect(d.policy).toBe(b.policy);
+        expect(d.engines).toEqual([b.engine]);
+      }
+    },
+    300_000,
+  );
 });

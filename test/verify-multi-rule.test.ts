@@ -17,10 +17,19 @@ const policy = definePolicy({
 const bothViolated: Fixture = {
   name: 'both rules violated',
   group: 'user',
-  object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } },
+  object: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default' },
+    spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] },
+  },
   policies: ['two-rules'],
 };
-const onlyPrivileged: Fixture = { ...bothViolated, name: 'only privileged', object: { ...bothViolated.object as object, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } } };
+const onlyPrivileged: Fixture = {
+  ...bothViolated,
+  name: 'only privileged',
+  object: { ...(bothViolated.object as object), spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } },
+};
 
 describe('policies with several rules', () => {
   it('agree in every engine when several rules fail at once', async () => {

@@ -99,13 +99,25 @@ function readDefaults(value: unknown, source: string, path: string): Record<PssM
 }
 
 function readPodSecurityConfiguration(cfg: unknown, source: string, path: string): Pick<PssClusterSettings, 'defaults' | 'exemptions'> {
-  if (!isObj(cfg)) throw new PssConfigError(source, path, 'must be an inline PodSecurityConfiguration', 'put the configuration under the plugin\'s "configuration:" key');
+  if (!isObj(cfg))
+    throw new PssConfigError(source, path, 'must be an inline PodSecurityConfiguration', 'put the configuration under the plugin\'s "configuration:" key');
   if (cfg.kind !== 'PodSecurityConfiguration')
-    throw new PssConfigError(source, `${path}.kind`, `expected kind PodSecurityConfiguration, got ${JSON.stringify(cfg.kind)}`, 'set kind: PodSecurityConfiguration');
+    throw new PssConfigError(
+      source,
+      `${path}.kind`,
+      `expected kind PodSecurityConfiguration, got ${JSON.stringify(cfg.kind)}`,
+      'set kind: PodSecurityConfiguration',
+    );
   if (!CONFIG_API_VERSIONS.includes(String(cfg.apiVersion)))
-    throw new PssConfigError(source, `${path}.apiVersion`, `unsupported apiVersion ${JSON.stringify(cfg.apiVersion)}`, `use ${CONFIG_API_VERSIONS.join(' or ')}`);
+    throw new PssConfigError(
+      source,
+      `${path}.apiVersion`,
+      `unsupported apiVersion ${JSON.stringify(cfg.apiVersion)}`,
+      `use ${CONFIG_API_VERSIONS.join(' or ')}`,
+    );
   const ex = cfg.exemptions;
-  if (ex !== undefined && ex !== null && !isObj(ex)) throw new PssConfigError(source, `${path}.exemptions`, 'must be a map', 'write usernames, runtimeClasses and namespaces lists under exemptions');
+  if (ex !== undefined && ex !== null && !isObj(ex))
+    throw new PssConfigError(source, `${path}.exemptions`, 'must be a map', 'write usernames, runtimeClasses and namespaces lists under exemptions');
   const exemptions: PssExemptionList = {
     usernames: readStringList(isObj(ex) ? ex.usernames : undefined, source, `${path}.exemptions.usernames`),
     runtimeClasses: readStringList(isObj(ex) ? ex.runtimeClasses : undefined, source, `${path}.exemptions.runtimeClasses`),
@@ -121,16 +133,27 @@ function readPodSecurityConfiguration(cfg: unknown, source: string, path: string
 export function readAdmissionConfiguration(doc: unknown, source = 'admission configuration'): Pick<PssClusterSettings, 'defaults' | 'exemptions'> {
   if (isObj(doc) && doc.kind === 'PodSecurityConfiguration') return readPodSecurityConfiguration(doc, source, '');
   if (!isObj(doc) || doc.kind !== 'AdmissionConfiguration')
-    throw new PssConfigError(source, 'kind', `expected kind AdmissionConfiguration, got ${JSON.stringify(isObj(doc) ? doc.kind : doc)}`, 'pass the file given to kube-apiserver --admission-control-config-file');
+    throw new PssConfigError(
+      source,
+      'kind',
+      `expected kind AdmissionConfiguration, got ${JSON.stringify(isObj(doc) ? doc.kind : doc)}`,
+      'pass the file given to kube-apiserver --admission-control-config-file',
+    );
   if (doc.apiVersion !== 'apiserver.config.k8s.io/v1')
     throw new PssConfigError(source, 'apiVersion', `unsupported apiVersion ${JSON.stringify(doc.apiVersion)}`, 'use apiserver.config.k8s.io/v1');
-  if (!Array.isArray(doc.plugins)) throw new PssConfigError(source, 'plugins', 'must be a list of admission plugins', 'add a plugins list with the PodSecurity plugin');
+  if (!Array.isArray(doc.plugins))
+    throw new PssConfigError(source, 'plugins', 'must be a list of admission plugins', 'add a plugins list with the PodSecurity plugin');
   const index = doc.plugins.findIndex((p) => isObj(p) && p.name === 'PodSecurity');
   if (index < 0) throw new PssConfigError(source, 'plugins', 'no plugin named PodSecurity', 'add `- name: PodSecurity` with an inline configuration');
   const plugin = doc.plugins[index] as Obj;
   const path = `plugins[${index}]`;
   if (plugin.configuration === undefined && plugin.path !== undefined)
-    throw new PssConfigError(source, `${path}.path`, 'a configuration read from another file is not supported', `inline that file's PodSecurityConfiguration under ${path}.configuration`);
+    throw new PssConfigError(
+      source,
+      `${path}.path`,
+      'a configuration read from another file is not supported',
+      `inline that file's PodSecurityConfiguration under ${path}.configuration`,
+    );
   return readPodSecurityConfiguration(plugin.configuration, source, `${path}.configuration`);
 }
 
@@ -151,7 +174,12 @@ export function readNamespaceLabels(input: unknown, defaults: Record<PssMode, Ps
   for (const { ns, path } of namespaceObjects(input)) {
     const at = (p: string) => (path ? `${path}.${p}` : p);
     if (!isObj(ns) || ns.kind !== 'Namespace')
-      throw new PssConfigError(source, at('kind'), `expected kind Namespace, got ${JSON.stringify(isObj(ns) ? ns.kind : ns)}`, 'pass Namespace objects (e.g. kubectl get ns -o yaml)');
+      throw new PssConfigError(
+        source,
+        at('kind'),
+        `expected kind Namespace, got ${JSON.stringify(isObj(ns) ? ns.kind : ns)}`,
+        'pass Namespace objects (e.g. kubectl get ns -o yaml)',
+      );
     const meta = isObj(ns.metadata) ? ns.metadata : {};
     const name = meta.name;
     if (typeof name !== 'string' || name === '') throw new PssConfigError(source, at('metadata.name'), 'missing', 'give the Namespace a name');
@@ -164,7 +192,8 @@ export function readNamespaceLabels(input: unknown, defaults: Record<PssMode, Ps
       const versionKey = `${levelKey}-version`;
       if (labels[levelKey] === undefined && labels[versionKey] === undefined) continue;
       const level = labels[levelKey] === undefined ? defaults[mode].level : readLevel(labels[levelKey], source, at(`metadata.labels["${levelKey}"]`));
-      const version = labels[versionKey] === undefined ? defaults[mode].version : readVersion(labels[versionKey], level, source, at(`metadata.labels["${versionKey}"]`));
+      const version =
+        labels[versionKey] === undefined ? defaults[mode].version : readVersion(labels[versionKey], level, source, at(`metadata.labels["${versionKey}"]`));
       modes[mode] = { level, version };
     }
     if (Object.keys(modes).length) out.push({ name, modes });

@@ -17,7 +17,16 @@ export type PssLevelOrPrivileged = PssLevelName | 'privileged';
 
 /** The "safe" sysctls, by the minor that first allowed them (upstream check_sysctls.go). */
 export const SYSCTLS_BY_MINOR: readonly { since: number; names: readonly string[] }[] = [
-  { since: 0, names: ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range'] },
+  {
+    since: 0,
+    names: [
+      'kernel.shm_rmid_forced',
+      'net.ipv4.ip_local_port_range',
+      'net.ipv4.ip_unprivileged_port_start',
+      'net.ipv4.tcp_syncookies',
+      'net.ipv4.ping_group_range',
+    ],
+  },
   { since: 27, names: ['net.ipv4.ip_local_reserved_ports'] },
   { since: 29, names: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'] },
   { since: 32, names: ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] },

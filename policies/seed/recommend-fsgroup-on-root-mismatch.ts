@@ -7,7 +7,8 @@ import { definePolicy, pod } from '@podsec/dsl';
 export default definePolicy({
   name: 'recommend-fsgroup-on-root-mismatch',
   title: 'Recommend fsGroupChangePolicy: OnRootMismatch',
-  description: 'Pods that set fsGroup should set spec.securityContext.fsGroupChangePolicy to OnRootMismatch, so volume ownership is only changed when the volume root does not match.',
+  description:
+    'Pods that set fsGroup should set spec.securityContext.fsGroupChangePolicy to OnRootMismatch, so volume ownership is only changed when the volume root does not match.',
   severity: 'low',
   mode: 'warn',
   rules: [

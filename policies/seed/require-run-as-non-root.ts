@@ -5,7 +5,8 @@ import { all, definePolicy, effective, pod } from '@podsec/dsl';
 export default definePolicy({
   name: 'require-run-as-non-root',
   title: 'Require runAsNonRoot',
-  description: 'Every container (including init and ephemeral containers) must run with runAsNonRoot: true, set on the container or inherited from the pod; the pod must not set it to false.',
+  description:
+    'Every container (including init and ephemeral containers) must run with runAsNonRoot: true, set on the container or inherited from the pod; the pod must not set it to false.',
   severity: 'high',
   mode: 'enforce',
   rules: [

@@ -5,7 +5,8 @@ import { definePolicy, pod } from '@podsec/dsl';
 export default definePolicy({
   name: 'require-supplemental-groups-strict',
   title: 'Require supplementalGroupsPolicy: Strict',
-  description: 'Pods must set spec.securityContext.supplementalGroupsPolicy to Strict, so groups defined in the container image cannot be attached to the process implicitly (Kubernetes 1.31+).',
+  description:
+    'Pods must set spec.securityContext.supplementalGroupsPolicy to Strict, so groups defined in the container image cannot be attached to the process implicitly (Kubernetes 1.31+).',
   severity: 'medium',
   rules: [
     {

@@ -12,7 +12,15 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { Policy } from '@podsec/dsl';
 import { evaluatePolicy, podTemplateOf } from '@podsec/ir';
 import * as engine from '@podsec/pss';
-import { PssConfigError, pssFromAdmissionConfiguration, pssFromSettings, pssFromNamespaceLabels, readAdmissionConfiguration, readNamespaceLabels, type PssModeSetting } from '../../policies/pss/admission.js';
+import {
+  PssConfigError,
+  pssFromAdmissionConfiguration,
+  pssFromSettings,
+  pssFromNamespaceLabels,
+  readAdmissionConfiguration,
+  readNamespaceLabels,
+  type PssModeSetting,
+} from '../../policies/pss/admission.js';
 import type { PssMode } from '../../policies/pss/controls.js';
 import { repoRoot, sharedDir } from '../support/shared.js';
 import { arbitraryPssObject } from './support/pss-pods.js';
@@ -23,7 +31,13 @@ type Obj = Record<string, unknown>;
 function seedAdmissionConfiguration(): string {
   const seed = readFileSync(sharedDir('seeds', '004_8a8bf9d7adfdf6a8.txt'), 'utf8');
   const lines = seed.slice(seed.indexOf('cat <<EOF > /tmp/pss/cluster-level-pss.yaml')).split('\n').slice(1);
-  return lines.slice(0, lines.findIndex((l) => l.trim() === 'EOF')).map((l) => l.slice(4)).join('\n');
+  return lines
+    .slice(
+      0,
+      lines.findIndex((l) => l.trim() === 'EOF'),
+    )
+    .map((l) => l.slice(4))
+    .join('\n');
 }
 
 const NAMESPACES_YAML = `
@@ -69,8 +83,26 @@ describe('pssFromAdmissionConfiguration: the cluster-level PSS seed', () => {
 
   it('is baseline enforced on Pods, restricted audited and warned on every Pod kind, kube-system exempt', () => {
     const byMode = (m: PssMode) => policies.filter((p) => p.ir.mode === m);
-    expect(byMode('enforce').map((p) => p.ir.pss!.check).sort()).toEqual(engine.checksFor('baseline', 'latest').map((d) => d.id).sort());
-    expect(byMode('audit').map((p) => p.ir.pss!.check).sort()).toEqual(engine.checksFor('restricted', 'latest').map((d) => d.id).sort());
+    expect(
+      byMode('enforce')
+        .map((p) => p.ir.pss!.check)
+        .sort(),
+    ).toEqual(
+      engine
+        .checksFor('baseline', 'latest')
+        .map((d) => d.id)
+        .sort(),
+    );
+    expect(
+      byMode('audit')
+        .map((p) => p.ir.pss!.check)
+        .sort(),
+    ).toEqual(
+      engine
+        .checksFor('restricted', 'latest')
+        .map((d) => d.id)
+        .sort(),
+    );
     expect(byMode('warn')).toHaveLength(byMode('audit').length);
     for (const p of byMode('enforce')) expect(p.ir.match.kinds).toEqual(['Pod']);
     for (const p of [...byMode('audit'), ...byMode('warn')]) expect(p.ir.match.kinds).toHaveLength(8);
@@ -110,7 +142,8 @@ describe('namespace labels', () => {
     const pinned = policies.filter((p) => p.ir.name.startsWith('enforce-restricted-1-29-'));
     expect(pinned.length).toBe(engine.checksFor('restricted', 'v1.29').length);
     for (const p of pinned) expect([p.ir.match.namespaces, p.ir.pss!.version]).toEqual([{ include: ['ledger', 'payments'], exclude: [] }, 'v1.29']);
-    for (const p of policies.filter((q) => q.ir.name.startsWith('enforce-baseline-'))) expect(p.ir.match.namespaces).toEqual({ include: [], exclude: ['ledger', 'legacy', 'payments'] });
+    for (const p of policies.filter((q) => q.ir.name.startsWith('enforce-baseline-')))
+      expect(p.ir.match.namespaces).toEqual({ include: [], exclude: ['ledger', 'legacy', 'payments'] });
     for (const p of policies.filter((q) => q.ir.name.startsWith('warn-baseline-'))) expect(p.ir.match.namespaces).toEqual({ include: ['legacy'], exclude: [] });
     for (const p of policies) expect(p.ir.name.length).toBeLessThanOrEqual(50);
   });
@@ -136,17 +169,73 @@ describe('namespace labels', () => {
 
 describe('bad input names the file, the path and the fix', () => {
   const seed = () => parse(seedAdmissionConfiguration()) as Obj;
-  const cfg = (d: Obj) => ((d.plugins as Obj[])[0]!.configuration as Obj);
+  const cfg = (d: Obj) => (d.plugins as Obj[])[0]!.configuration as Obj;
   const cases: [string, () => unknown, RegExp][] = [
     ['wrong kind', () => ({ apiVersion: 'v1', kind: 'ConfigMap' }), /^a\.yaml: kind: expected kind AdmissionConfiguration, got "ConfigMap"\. Fix: /],
-    ['no PodSecurity plugin', () => ({ ...seed(), plugins: [{ name: 'EventRateLimit' }] }), /^a\.yaml: plugins: no plugin named PodSecurity\. Fix: add `- name: PodSecurity`/],
-    ['configuration in another file', () => ({ ...seed(), plugins: [{ name: 'PodSecurity', path: 'pss.yaml' }] }), /^a\.yaml: plugins\[0\]\.path: .*not supported\. Fix: inline/],
-    ['unknown level', () => { const d = seed(); (cfg(d).defaults as Obj).enforce = 'strict'; return d; }, /^a\.yaml: plugins\[0\]\.configuration\.defaults\.enforce: unknown Pod Security level "strict"\. Fix: use one of privileged, baseline, restricted$/],
-    ['version before the library', () => { const d = seed(); (cfg(d).defaults as Obj)['audit-version'] = 'v1.22'; return d; }, /defaults\.audit-version: unsupported Pod Security version "v1\.22" for level restricted\. Fix: write "latest" or "v1\.<minor>" with minor 23 … 37$/],
-    ['future version', () => { const d = seed(); (cfg(d).defaults as Obj)['warn-version'] = 'v1.40'; return d; }, /defaults\.warn-version: unsupported Pod Security version "v1\.40"/],
-    ['typo in defaults', () => { const d = seed(); (cfg(d).defaults as Obj).enforce_version = 'latest'; return d; }, /defaults\.enforce_version: unknown key\. Fix: use one of enforce, enforce-version/],
-    ['old config apiVersion', () => { const d = seed(); cfg(d).apiVersion = 'pod-security.admission.config.k8s.io/v1alpha1'; return d; }, /configuration\.apiVersion: unsupported apiVersion .*Fix: use pod-security\.admission\.config\.k8s\.io\/v1 or/],
-    ['bad exemptions', () => { const d = seed(); (cfg(d).exemptions as Obj).namespaces = 'kube-system'; return d; }, /exemptions\.namespaces: must be a list of non-empty strings/],
+    [
+      'no PodSecurity plugin',
+      () => ({ ...seed(), plugins: [{ name: 'EventRateLimit' }] }),
+      /^a\.yaml: plugins: no plugin named PodSecurity\. Fix: add `- name: PodSecurity`/,
+    ],
+    [
+      'configuration in another file',
+      () => ({ ...seed(), plugins: [{ name: 'PodSecurity', path: 'pss.yaml' }] }),
+      /^a\.yaml: plugins\[0\]\.path: .*not supported\. Fix: inline/,
+    ],
+    [
+      'unknown level',
+      () => {
+        const d = seed();
+        (cfg(d).defaults as Obj).enforce = 'strict';
+        return d;
+      },
+      /^a\.yaml: plugins\[0\]\.configuration\.defaults\.enforce: unknown Pod Security level "strict"\. Fix: use one of privileged, baseline, restricted$/,
+    ],
+    [
+      'version before the library',
+      () => {
+        const d = seed();
+        (cfg(d).defaults as Obj)['audit-version'] = 'v1.22';
+        return d;
+      },
+      /defaults\.audit-version: unsupported Pod Security version "v1\.22" for level restricted\. Fix: write "latest" or "v1\.<minor>" with minor 23 … 37$/,
+    ],
+    [
+      'future version',
+      () => {
+        const d = seed();
+        (cfg(d).defaults as Obj)['warn-version'] = 'v1.40';
+        return d;
+      },
+      /defaults\.warn-version: unsupported Pod Security version "v1\.40"/,
+    ],
+    [
+      'typo in defaults',
+      () => {
+        const d = seed();
+        (cfg(d).defaults as Obj).enforce_version = 'latest';
+        return d;
+      },
+      /defaults\.enforce_version: unknown key\. Fix: use one of enforce, enforce-version/,
+    ],
+    [
+      'old config apiVersion',
+      () => {
+        const d = seed();
+        cfg(d).apiVersion = 'pod-security.admission.config.k8s.io/v1alpha1';
+        return d;
+      },
+      /configuration\.apiVersion: unsupported apiVersion .*Fix: use pod-security\.admission\.config\.k8s\.io\/v1 or/,
+    ],
+    [
+      'bad exemptions',
+      () => {
+        const d = seed();
+        (cfg(d).exemptions as Obj).namespaces = 'kube-system';
+        return d;
+      },
+      /exemptions\.namespaces: must be a list of non-empty strings/,
+    ],
   ];
   it.each(cases)('%s', (_name, make, message) => {
     expect(() => pssFromAdmissionConfiguration(make(), { source: 'a.yaml' })).toThrow(PssConfigError);
@@ -154,16 +243,41 @@ describe('bad input names the file, the path and the fix', () => {
   });
 
   it('hand-edited settings in a generated module', () => {
-    const settings = { ...readAdmissionConfiguration(parse(seedAdmissionConfiguration())), namespaces: [{ name: 'x', modes: { warn: { level: 'restricted' as const, version: 'v1.2' } } }] };
-    expect(() => pssFromSettings(settings, 'cluster/pss.ts')).toThrow('cluster/pss.ts: namespaces[0].modes.warn.version: unsupported Pod Security version "v1.2" for level restricted. Fix: write "latest" or "v1.<minor>" with minor 23 … 37');
+    const settings = {
+      ...readAdmissionConfiguration(parse(seedAdmissionConfiguration())),
+      namespaces: [{ name: 'x', modes: { warn: { level: 'restricted' as const, version: 'v1.2' } } }],
+    };
+    expect(() => pssFromSettings(settings, 'cluster/pss.ts')).toThrow(
+      'cluster/pss.ts: namespaces[0].modes.warn.version: unsupported Pod Security version "v1.2" for level restricted. Fix: write "latest" or "v1.<minor>" with minor 23 … 37',
+    );
   });
 
   it('namespace files', () => {
-    expect(() => pssFromNamespaceLabels([{ kind: 'Pod', metadata: { name: 'x' } }], { source: 'ns.yaml' })).toThrow(/^ns\.yaml: \[0\]\.kind: expected kind Namespace, got "Pod"\. Fix: /);
-    expect(() => pssFromNamespaceLabels({ kind: 'Namespace', metadata: { name: 'x', labels: { 'pod-security.kubernetes.io/warn': 'Restricted' } } }, { source: 'ns.yaml' })).toThrow(
+    expect(() => pssFromNamespaceLabels([{ kind: 'Pod', metadata: { name: 'x' } }], { source: 'ns.yaml' })).toThrow(
+      /^ns\.yaml: \[0\]\.kind: expected kind Namespace, got "Pod"\. Fix: /,
+    );
+    expect(() =>
+      pssFromNamespaceLabels(
+        { kind: 'Namespace', metadata: { name: 'x', labels: { 'pod-security.kubernetes.io/warn': 'Restricted' } } },
+        { source: 'ns.yaml' },
+      ),
+    ).toThrow(
       'ns.yaml: metadata.labels["pod-security.kubernetes.io/warn"]: unknown Pod Security level "Restricted". Fix: use one of privileged, baseline, restricted',
     );
-    expect(() => pssFromNamespaceLabels({ kind: 'List', items: [{ kind: 'Namespace', metadata: { name: 'x', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.9' } } }] }, { source: 'ns.yaml' })).toThrow(
+    expect(() =>
+      pssFromNamespaceLabels(
+        {
+          kind: 'List',
+          items: [
+            {
+              kind: 'Namespace',
+              metadata: { name: 'x', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.9' } },
+            },
+          ],
+        },
+        { source: 'ns.yaml' },
+      ),
+    ).toThrow(
       /^ns\.yaml: items\[0\]\.metadata\.labels\["pod-security\.kubernetes\.io\/enforce-version"\]: unsupported Pod Security version "v1\.9" for level baseline/,
     );
   });

@@ -48,8 +48,15 @@ describe('the version table agrees with the PSA engine', () => {
   });
 
   it.each(SUPPORTED_PSS_VERSIONS.flatMap((v) => LEVELS.map((l) => [v, l] as const)))('%s %s: one policy per check the engine runs', (v, level) => {
-    const ours = pssPolicies({ version: v, level }).map((p) => p.ir.pss!.check).sort();
-    expect(ours).toEqual(engine.checksFor(level, v).map((d) => d.id).sort());
+    const ours = pssPolicies({ version: v, level })
+      .map((p) => p.ir.pss!.check)
+      .sort();
+    expect(ours).toEqual(
+      engine
+        .checksFor(level, v)
+        .map((d) => d.id)
+        .sort(),
+    );
     for (const p of pssPolicies({ version: v, level })) expect(p.ir.pss!.version).toBe(v);
   });
 
@@ -69,24 +76,34 @@ describe('the version table agrees with the PSA engine', () => {
   };
   const CONDITION: Record<string, Obj> = { windows: { os: { name: 'windows' } }, userNamespace: { hostUsers: false } };
 
-  it.each(PSS_EXEMPTIONS.map((e) => [e.check, e.condition, e.since] as const))('%s: %s pods are exempt from v1.%i on (engine and bundle)', (check, condition, since) => {
-    const level: Level = check === 'procMount' ? 'baseline' : 'restricted';
-    const pod = podOf({ ...FAILING[check], ...CONDITION[condition] });
-    const plain = podOf(FAILING[check]!);
-    for (const [minor, exempt] of [[since - 1, false], [since, true], [PSS_LATEST_MINOR, true]] as const) {
-      const v = `v1.${minor}`;
-      const ours = policyFor(check, level, v);
-      expect([v, engineResult(pod, level, v, check)?.allowed]).toEqual([v, exempt]);
-      expect([v, violated(ours!, pod)]).toEqual([v, !exempt]);
-      expect([v, violated(ours!, plain), engineResult(plain, level, v, check)?.allowed]).toEqual([v, true, false]);
-    }
-  });
+  it.each(PSS_EXEMPTIONS.map((e) => [e.check, e.condition, e.since] as const))(
+    '%s: %s pods are exempt from v1.%i on (engine and bundle)',
+    (check, condition, since) => {
+      const level: Level = check === 'procMount' ? 'baseline' : 'restricted';
+      const pod = podOf({ ...FAILING[check], ...CONDITION[condition] });
+      const plain = podOf(FAILING[check]!);
+      for (const [minor, exempt] of [
+        [since - 1, false],
+        [since, true],
+        [PSS_LATEST_MINOR, true],
+      ] as const) {
+        const v = `v1.${minor}`;
+        const ours = policyFor(check, level, v);
+        expect([v, engineResult(pod, level, v, check)?.allowed]).toEqual([v, exempt]);
+        expect([v, violated(ours!, pod)]).toEqual([v, !exempt]);
+        expect([v, violated(ours!, plain), engineResult(plain, level, v, check)?.allowed]).toEqual([v, true, false]);
+      }
+    },
+  );
 
   const newNames = (table: typeof SYSCTLS_BY_MINOR) => table.filter((r) => r.since > PSS_MIN_MINOR).flatMap((r) => r.names.map((n) => [n, r.since] as const));
 
   it.each(newNames(SYSCTLS_BY_MINOR))('sysctl %s is allowed from v1.%i on (engine and bundle)', (name, since) => {
     const pod = podOf({ securityContext: { sysctls: [{ name, value: '1' }] }, containers: [{ name: 'c', image: 'i' }] });
-    for (const [minor, allowed] of [[since - 1, false], [since, true]] as const) {
+    for (const [minor, allowed] of [
+      [since - 1, false],
+      [since, true],
+    ] as const) {
       const v = `v1.${minor}`;
       expect([v, engineResult(pod, 'baseline', v, 'sysctls')?.allowed, violated(policyFor('sysctls', 'baseline', v)!, pod)]).toEqual([v, allowed, !allowed]);
     }
@@ -94,9 +111,16 @@ describe('the version table agrees with the PSA engine', () => {
 
   it.each(newNames(SELINUX_TYPES_BY_MINOR))('SELinux type %s is allowed from v1.%i on (engine and bundle)', (type, since) => {
     const pod = podOf({ containers: [{ name: 'c', image: 'i', securityContext: { seLinuxOptions: { type } } }] });
-    for (const [minor, allowed] of [[since - 1, false], [since, true]] as const) {
+    for (const [minor, allowed] of [
+      [since - 1, false],
+      [since, true],
+    ] as const) {
       const v = `v1.${minor}`;
-      expect([v, engineResult(pod, 'baseline', v, 'seLinuxOptions')?.allowed, violated(policyFor('seLinuxOptions', 'baseline', v)!, pod)]).toEqual([v, allowed, !allowed]);
+      expect([v, engineResult(pod, 'baseline', v, 'seLinuxOptions')?.allowed, violated(policyFor('seLinuxOptions', 'baseline', v)!, pod)]).toEqual([
+        v,
+        allowed,
+        !allowed,
+      ]);
     }
   });
 });

@@ -42,7 +42,10 @@ function expectEverywhere(policy: Policy, pod: Obj, rules: string[]): void {
 }
 
 describe('the seed example Pods', () => {
-  const files = readdirSync(SEED_PODS).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+  const files = readdirSync(SEED_PODS)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
 
   it('are the nine seed examples', () => expect(files).toHaveLength(9));
 
@@ -56,7 +59,12 @@ describe('the seed example Pods', () => {
     'seccomp-apparmor-selinux': { localhost: [], selinux: [], group: ['run-as-group'] },
     // runAsUser only: the primary group is root (seed 000: "omitted … root(0)").
     'security-context-demo-2': { group: ['run-as-group'], fsGroup: ['fsgroup-range'] },
-    'security-context-demo-3': { group: ['run-as-group'], fsGroup: ['fsgroup-range'], readOnly: ['read-only-root-filesystem'], strict: ['supplemental-groups-strict'] },
+    'security-context-demo-3': {
+      group: ['run-as-group'],
+      fsGroup: ['fsgroup-range'],
+      readOnly: ['read-only-root-filesystem'],
+      strict: ['supplemental-groups-strict'],
+    },
     'security-context-demo-4': { group: ['run-as-group'], procMount: [], selinux: [] },
     // Merge (absent) lets image groups in; Strict does not (seed 002).
     'security-context-demo-5': { group: [], strict: ['supplemental-groups-strict'], fsGroup: ['fsgroup-range'] },
@@ -65,8 +73,14 @@ describe('the seed example Pods', () => {
     'security-context-demo': { group: [], fsGroup: [], onRootMismatch: ['fsgroup-change-policy'], readOnly: ['read-only-root-filesystem'] },
   };
   const POLICY: Record<string, Policy> = {
-    group: requireRunAsGroup, fsGroup: requireFsGroupRange, onRootMismatch: recommendOnRootMismatch, procMount: restrictProcMount,
-    localhost: restrictLocalhostProfiles, selinux: restrictSeLinux, readOnly: requireReadOnlyRoot, strict: requireStrictGroups,
+    group: requireRunAsGroup,
+    fsGroup: requireFsGroupRange,
+    onRootMismatch: recommendOnRootMismatch,
+    procMount: restrictProcMount,
+    localhost: restrictLocalhostProfiles,
+    selinux: restrictSeLinux,
+    readOnly: requireReadOnlyRoot,
+    strict: requireStrictGroups,
   };
   const cases = Object.entries(EXPECT).flatMap(([file, byPolicy]) => Object.entries(byPolicy).map(([key, rules]) => [file, key, rules] as const));
   it.each(cases)('%s: %s → %j', (file, key, rules) => expectEverywhere(POLICY[key]!, seedPod(file), [...rules]));
@@ -79,20 +93,31 @@ describe('runAsGroup set and non-zero (effective, every container)', () => {
   });
   it('an init or ephemeral container falling back to root fails', () => {
     expectEverywhere(requireRunAsGroup, podWith({ containers: [c({ runAsGroup: 1 })], initContainers: [c(undefined, 'init')] }), ['run-as-group']);
-    expectEverywhere(requireRunAsGroup, podWith({ securityContext: { runAsGroup: 5 }, containers: [c()], ephemeralContainers: [c({ runAsGroup: 0 }, 'debug')] }), ['run-as-group']);
+    expectEverywhere(
+      requireRunAsGroup,
+      podWith({ securityContext: { runAsGroup: 5 }, containers: [c()], ephemeralContainers: [c({ runAsGroup: 0 }, 'debug')] }),
+      ['run-as-group'],
+    );
   });
   it('no securityContext at all fails', () => expectEverywhere(requireRunAsGroup, podWith({ containers: [c()] }), ['run-as-group']));
 });
 
 describe('fsGroup in range, OnRootMismatch recommended (warn)', () => {
-  it.each([[1, []], [65535, []], [0, ['fsgroup-range']], [65536, ['fsgroup-range']]] as const)('fsGroup %i → %j', (fsGroup, rules) =>
+  it.each([
+    [1, []],
+    [65535, []],
+    [0, ['fsgroup-range']],
+    [65536, ['fsgroup-range']],
+  ] as const)('fsGroup %i → %j', (fsGroup, rules) =>
     expectEverywhere(requireFsGroupRange, podWith({ securityContext: { fsGroup }, containers: [c()] }), [...rules]),
   );
   it('a container cannot set fsGroup, so an absent pod value fails whatever containers say', () =>
     expectEverywhere(requireFsGroupRange, podWith({ containers: [c({ runAsGroup: 10 })] }), ['fsgroup-range']));
   it('the recommendation is a warn-mode policy that only speaks when fsGroup is set', () => {
     expect(recommendOnRootMismatch.ir.mode).toBe('warn');
-    expectEverywhere(recommendOnRootMismatch, podWith({ securityContext: { fsGroup: 2000, fsGroupChangePolicy: 'Always' }, containers: [c()] }), ['fsgroup-change-policy']);
+    expectEverywhere(recommendOnRootMismatch, podWith({ securityContext: { fsGroup: 2000, fsGroupChangePolicy: 'Always' }, containers: [c()] }), [
+      'fsgroup-change-policy',
+    ]);
     expectEverywhere(recommendOnRootMismatch, podWith({ securityContext: { fsGroupChangePolicy: 'Always' }, containers: [c()] }), []);
   });
 });
@@ -113,9 +138,17 @@ describe('Localhost seccomp / AppArmor profiles from the allow-list', () => {
   it.each([
     ['the seed profiles', { securityContext: seccomp('my-profiles/profile-allow.json'), containers: [c(apparmor('k8s-apparmor-example-deny-write'))] }, []],
     ['an unknown container seccomp profile', { containers: [c(seccomp('profiles/fine-grained.json'))] }, ['seccomp-localhost-profiles']],
-    ['an unknown AppArmor profile on an ephemeral container', { containers: [c()], ephemeralContainers: [c(apparmor('unconfined-ish'), 'debug')] }, ['apparmor-localhost-profiles']],
+    [
+      'an unknown AppArmor profile on an ephemeral container',
+      { containers: [c()], ephemeralContainers: [c(apparmor('unconfined-ish'), 'debug')] },
+      ['apparmor-localhost-profiles'],
+    ],
     // The container replaces the pod's profile, but a named pod profile is still checked (conservative).
-    ['an unknown pod profile every container overrides', { securityContext: seccomp('x.json'), containers: [c({ seccompProfile: { type: 'RuntimeDefault' } })] }, ['seccomp-localhost-profiles']],
+    [
+      'an unknown pod profile every container overrides',
+      { securityContext: seccomp('x.json'), containers: [c({ seccompProfile: { type: 'RuntimeDefault' } })] },
+      ['seccomp-localhost-profiles'],
+    ],
     ['RuntimeDefault and no securityContext', { securityContext: { seccompProfile: { type: 'RuntimeDefault' } }, containers: [c()] }, []],
   ] as const)('%s → %j', (_name, spec, rules) => expectEverywhere(restrictLocalhostProfiles, podWith(spec), [...rules]));
 });
@@ -127,7 +160,11 @@ describe('SELinux level and type restrictions', () => {
     ['a level without categories', { securityContext: se({ level: 's0' }), containers: [c()] }, ['selinux-level']],
     ['spc_t on an init container', { containers: [c()], initContainers: [c(se({ type: 'spc_t' }), 'init')] }, ['selinux-type']],
     ['container_t with a user', { containers: [c(se({ type: 'container_t', user: 'system_u' }))] }, ['selinux-user-role']],
-    ['spc_t with a role and a bare level', { containers: [c(se({ type: 'spc_t', role: 'system_r', level: 's0' }))] }, ['selinux-level', 'selinux-type', 'selinux-user-role']],
+    [
+      'spc_t with a role and a bare level',
+      { containers: [c(se({ type: 'spc_t', role: 'system_r', level: 's0' }))] },
+      ['selinux-level', 'selinux-type', 'selinux-user-role'],
+    ],
     ['empty user, role and type (unset, as the API reads them)', { securityContext: se({ user: '', role: '', type: '' }), containers: [c()] }, []],
   ] as const)('%s → %j', (_name, spec, rules) => expectEverywhere(restrictSeLinux, podWith(spec), [...rules]));
 });
@@ -135,8 +172,13 @@ describe('SELinux level and type restrictions', () => {
 describe('readOnlyRootFilesystem: true', () => {
   it.each([
     ['every container', { containers: [c({ readOnlyRootFilesystem: true })], initContainers: [c({ readOnlyRootFilesystem: true }, 'init')] }, []],
-    ['an ephemeral container without it', { containers: [c({ readOnlyRootFilesystem: true })], ephemeralContainers: [c(undefined, 'debug')] }, ['read-only-root-filesystem']],
+    [
+      'an ephemeral container without it',
+      { containers: [c({ readOnlyRootFilesystem: true })], ephemeralContainers: [c(undefined, 'debug')] },
+      ['read-only-root-filesystem'],
+    ],
     ['explicitly false', { containers: [c({ readOnlyRootFilesystem: false })] }, ['read-only-root-filesystem']],
   ] as const)('%s → %j', (_name, spec, rules) => expectEverywhere(requireReadOnlyRoot, podWith(spec), [...rules]));
-  it('is a container-only field: the pod cannot set it for them', () => expect(verdict(requireReadOnlyRoot, podWith({ securityContext: {}, containers: [c()] }))).toEqual(['read-only-root-filesystem']));
+  it('is a container-only field: the pod cannot set it for them', () =>
+    expect(verdict(requireReadOnlyRoot, podWith({ securityContext: {}, containers: [c()] }))).toEqual(['read-only-root-filesystem']));
 });

@@ -8,5 +8,8 @@ import { fileURLToPath } from 'node:url';
 export default function globalSetup() {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const tsx = createRequire(import.meta.url).resolve('tsx');
-  execFileSync(process.execPath, ['--import', tsx, join(root, 'packages', 'rego', 'scripts', 'build-runtime.ts')], { cwd: join(root, 'packages', 'rego'), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['--import', tsx, join(root, 'packages', 'rego', 'scripts', 'build-runtime.ts')], {
+    cwd: join(root, 'packages', 'rego'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

@@ -13,10 +13,7 @@ export function sharedDir(...parts: string[]): string {
   const root = process.env.PODSEC_SHARED_DIR ?? resolve(repoRoot, '..', 'shared');
   const path = join(root, ...parts);
   if (!existsSync(path)) {
-    throw new Error(
-      `conformance data not found at ${path}: these tests need ../shared/ beside the checkout ` +
-        `(or PODSEC_SHARED_DIR pointing at it)`,
-    );
+    throw new Error(`conformance data not found at ${path}: these tests need ../shared/ beside the checkout ` + `(or PODSEC_SHARED_DIR pointing at it)`);
   }
   return path;
 }

@@ -70,9 +70,7 @@ export function freeReferences(root: CelNode): Reference[] {
       // `cel` in cel.bind and namespace receivers are not variables of the policy.
       if (!bound.has(id)) {
         const field =
-          parent && (parent.op === '.' || parent.op === '.?') && Array.isArray(parent.args) && parent.args[0] === node
-            ? String(parent.args[1])
-            : undefined;
+          parent && (parent.op === '.' || parent.op === '.?') && Array.isArray(parent.args) && parent.args[0] === node ? String(parent.args[1]) : undefined;
         refs.push({ root: id, ...(field !== undefined ? { field } : {}) });
       }
       return;

@@ -192,10 +192,7 @@ export function evaluateMatchConditions(body: CompiledBody, activation: CelActiv
   return errors.length > 0 ? { state: 'error', errors } : { state: 'match' };
 }
 
-export type ValidationOutcome =
-  | { result: 'pass' }
-  | { result: 'fail' }
-  | { result: 'error'; error: CelError };
+export type ValidationOutcome = { result: 'pass' } | { result: 'fail' } | { result: 'error'; error: CelError };
 
 export function evaluateValidation(v: CompiledValidation, activation: CelActivation): ValidationOutcome {
   const r = runExpression(v.expression, activation);

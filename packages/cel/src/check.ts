@@ -28,28 +28,65 @@ export function checkCelPolicy(doc: unknown, options: CheckOptions = {}): CelDia
     const out = [...body.diagnostics];
     const where = { policy: policy.name, ...(options.source ? { source: options.source } : {}) };
     if (!policy.matchConstraints || policy.matchConstraints.resourceRules.length === 0) {
-      out.push({ ...where, expressionPath: 'spec.matchConstraints.resourceRules', expression: '', severity: 'error', kind: 'reference', message: 'matchConstraints.resourceRules is required: the apiserver rejects the policy without it' });
+      out.push({
+        ...where,
+        expressionPath: 'spec.matchConstraints.resourceRules',
+        expression: '',
+        severity: 'error',
+        kind: 'reference',
+        message: 'matchConstraints.resourceRules is required: the apiserver rejects the policy without it',
+      });
     }
     if (policy.validations.length === 0 && policy.auditAnnotations.length === 0) {
-      out.push({ ...where, expressionPath: 'spec.validations', expression: '', severity: 'error', kind: 'reference', message: 'validations and auditAnnotations may not both be empty: the apiserver rejects the policy' });
+      out.push({
+        ...where,
+        expressionPath: 'spec.validations',
+        expression: '',
+        severity: 'error',
+        kind: 'reference',
+        message: 'validations and auditAnnotations may not both be empty: the apiserver rejects the policy',
+      });
     }
     policy.matchConstraints?.resourceRules.forEach((r, i) => {
       if (r.operations.length === 0) {
-        out.push({ ...where, expressionPath: `spec.matchConstraints.resourceRules[${i}].operations`, expression: '', severity: 'error', kind: 'reference', message: 'operations is required (the apiserver rejects the policy; an empty list matches no request)' });
+        out.push({
+          ...where,
+          expressionPath: `spec.matchConstraints.resourceRules[${i}].operations`,
+          expression: '',
+          severity: 'error',
+          kind: 'reference',
+          message: 'operations is required (the apiserver rejects the policy; an empty list matches no request)',
+        });
       }
     });
-    out.push(...budgetWarning(policy.name, options.source, sumCosts([...body.matchConditions, ...body.variables, ...body.validations.map((v) => v.expression), ...body.auditAnnotations])));
+    out.push(
+      ...budgetWarning(
+        policy.name,
+        options.source,
+        sumCosts([...body.matchConditions, ...body.variables, ...body.validations.map((v) => v.expression), ...body.auditAnnotations]),
+      ),
+    );
     return out;
   }
   if (kind === 'ValidatingPolicy') {
     const { policy, diagnostics } = compileValidatingPolicy(doc, options);
     const out = [...diagnostics];
     if (policy.mode !== 'Kubernetes') {
-      out.push({ policy: policy.name, ...(options.source ? { source: options.source } : {}), expressionPath: 'spec.evaluation.mode', expression: '', severity: 'error', kind: 'unsupported', message: `unsupported: evaluation mode ${policy.mode}; podsec evaluates Kubernetes admission requests only` });
+      out.push({
+        policy: policy.name,
+        ...(options.source ? { source: options.source } : {}),
+        expressionPath: 'spec.evaluation.mode',
+        expression: '',
+        severity: 'error',
+        kind: 'unsupported',
+        message: `unsupported: evaluation mode ${policy.mode}; podsec evaluates Kubernetes admission requests only`,
+      });
     }
     return out;
   }
-  throw new Error(`${source}: kind: expected ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding or ValidatingPolicy, found ${JSON.stringify(kind)}. Fix: pass one of those documents`);
+  throw new Error(
+    `${source}: kind: expected ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding or ValidatingPolicy, found ${JSON.stringify(kind)}. Fix: pass one of those documents`,
+  );
 }
 
 function sumCosts(exprs: { program?: { cost: { cost: number } } }[]): number {

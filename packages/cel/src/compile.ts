@@ -28,9 +28,7 @@ export interface CelProgram {
   readonly run: ParseResult;
 }
 
-export type CompileResult =
-  | { ok: true; program: CelProgram; warnings: CelDiagnostic[] }
-  | { ok: false; diagnostic: CelDiagnostic; warnings: CelDiagnostic[] };
+export type CompileResult = { ok: true; program: CelProgram; warnings: CelDiagnostic[] } | { ok: false; diagnostic: CelDiagnostic; warnings: CelDiagnostic[] };
 
 /** The variables an expression is evaluated with; absent ones are null, as in Kubernetes. */
 export interface CelActivation {

@@ -8,14 +8,7 @@ import { setsExtension } from './ext/sets.js';
 import { stringsExtension } from './ext/strings.js';
 
 /** Extensions registered on top of the library, in the order Kubernetes' base environment adds them. */
-export const CEL_EXTENSIONS: readonly CelExtension[] = [
-  stringsExtension,
-  listsExtension,
-  regexExtension,
-  setsExtension,
-  quantityExtension,
-  optionalsExtension,
-];
+export const CEL_EXTENSIONS: readonly CelExtension[] = [stringsExtension, listsExtension, regexExtension, setsExtension, quantityExtension, optionalsExtension];
 
 /**
  * Every top-level variable either engine can bind. All are declared `dyn`: Kubernetes type-checks against the
@@ -26,8 +19,23 @@ export const ROOT_VARIABLES = ['object', 'oldObject', 'request', 'params', 'name
 
 /** Namespace constants (receivers of library functions) and type identifiers: not policy variables. */
 export const NAMESPACE_ROOTS: ReadonlySet<string> = new Set([
-  'cel', 'optional', 'sets', 'strings',
-  'int', 'uint', 'double', 'string', 'bool', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn', 'timestamp', 'duration',
+  'cel',
+  'optional',
+  'sets',
+  'strings',
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bool',
+  'bytes',
+  'list',
+  'map',
+  'null_type',
+  'type',
+  'dyn',
+  'timestamp',
+  'duration',
 ]);
 
 let shared: { env: Environment; functions: ReadonlySet<string> } | undefined;

@@ -112,9 +112,7 @@ function namespaceSelectorMatches(selector: LabelSelector | undefined, req: Matc
   // Cluster-scoped requests other than Namespaces are never filtered by namespaceSelector.
   if (req.namespace === '' && !isNamespaceResource(req.resource)) return true;
   if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0)) return true;
-  const nsLabels = isNamespaceResource(req.resource)
-    ? labelsOf(req.object ?? req.oldObject)
-    : labelsOf(req.namespaceObject);
+  const nsLabels = isNamespaceResource(req.resource) ? labelsOf(req.object ?? req.oldObject) : labelsOf(req.namespaceObject);
   return selectorMatches(selector, nsLabels);
 }
 

@@ -65,13 +65,7 @@ export function stringList(ctx: ShapeContext, v: unknown, path: string): string[
   });
 }
 
-export function oneOf<T extends string>(
-  ctx: ShapeContext,
-  v: unknown,
-  path: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function oneOf<T extends string>(ctx: ShapeContext, v: unknown, path: string, allowed: readonly T[], fallback: T): T {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
     fail(ctx, path, `unsupported value ${describe(v)}`, `use one of ${allowed.join(', ')}`);

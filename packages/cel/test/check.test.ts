@@ -16,7 +16,12 @@ describe('checkCelPolicy', () => {
     const [policy] = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown);
     const d = checkCelPolicy(policy, { source: 'match-namespaces/policy.yaml' });
     expect(d).toMatchObject([
-      { policy: 'validate-namespace-name', source: 'match-namespaces/policy.yaml', expressionPath: 'spec.matchConstraints.resourceRules[0].operations', severity: 'error' },
+      {
+        policy: 'validate-namespace-name',
+        source: 'match-namespaces/policy.yaml',
+        expressionPath: 'spec.matchConstraints.resourceRules[0].operations',
+        severity: 'error',
+      },
     ]);
   });
 

@@ -6,16 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  compileCel,
-  evaluateCel,
-  fromCel,
-  toCel,
-  type CelActivation,
-  type CelCompileEnv,
-  type CelProgram,
-  type CelResult,
-} from '../src/index.js';
+import { compileCel, evaluateCel, fromCel, toCel, type CelActivation, type CelCompileEnv, type CelProgram, type CelResult } from '../src/index.js';
 
 const env: CelCompileEnv = { flavor: 'vap', hasParams: false, visibleVariables: [], declaredVariables: [] };
 const loc = { policy: 'p', expressionPath: 'spec.validations[0].expression' };
@@ -44,7 +35,7 @@ describe('absent fields', () => {
   });
   it('optional chaining with orValue supplies a default', () => {
     expect(run('object.spec.?hostNetwork.orValue(false)', pod)).toEqual({ ok: true, value: false });
-    expect(run("object.spec.?securityContext.?runAsNonRoot.orValue(true)", pod)).toEqual({ ok: true, value: true });
+    expect(run('object.spec.?securityContext.?runAsNonRoot.orValue(true)', pod)).toEqual({ ok: true, value: true });
     expect(run('object.spec.containers[?5].hasValue()', pod)).toEqual({ ok: true, value: false });
     expect(run('optional.of(1).orValue(2) == 1', pod)).toEqual({ ok: true, value: true });
     expect(run('optional.none().orValue(2) == 2', pod)).toEqual({ ok: true, value: true });
@@ -133,7 +124,7 @@ describe('properties (fast-check)', () => {
   const exists = program('object.l.exists(c, c.a)');
   const all = program('object.l.all(c, c.a)');
   const expected = (l: { a?: boolean }[], quantifier: 'exists' | 'all'): CelResult | 'error' => {
-    const decisive = quantifier === 'exists' ? true : false;
+    const decisive = quantifier === 'exists';
     if (l.some((e) => e.a === decisive)) return { ok: true, value: decisive };
     if (l.some((e) => e.a === undefined)) return 'error';
     return { ok: true, value: !decisive };

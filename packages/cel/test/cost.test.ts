@@ -10,7 +10,8 @@ import { checkCelPolicy, compileCel, UNBOUNDED_LIST_SIZE, type CelCompileEnv } f
 
 const env: CelCompileEnv = { flavor: 'vap', hasParams: false, visibleVariables: [], declaredVariables: [] };
 const loc = { policy: 'caps', expressionPath: 'spec.validations[0].expression' };
-const nested = "object.spec.containers.all(c, !has(c.securityContext) || c.securityContext.?capabilities.?add.orValue([]).all(cap, cap in ['NET_BIND_SERVICE']))";
+const nested =
+  "object.spec.containers.all(c, !has(c.securityContext) || c.securityContext.?capabilities.?add.orValue([]).all(cap, cap in ['NET_BIND_SERVICE']))";
 
 describe('cost estimate', () => {
   it('flags containers × capabilities without maxItems as over the per-expression limit', () => {
@@ -19,10 +20,7 @@ describe('cost estimate', () => {
     if (!c.ok) return;
     expect(c.program.cost.exceedsPerExpressionLimit).toBe(true);
     expect(c.program.cost.cost).toBeGreaterThan(UNBOUNDED_LIST_SIZE * UNBOUNDED_LIST_SIZE);
-    expect(c.program.cost.assumedLists.map((l) => l.path)).toEqual([
-      'object.spec.containers',
-      'object.spec.containers[*].securityContext.capabilities.add',
-    ]);
+    expect(c.program.cost.assumedLists.map((l) => l.path)).toEqual(['object.spec.containers', 'object.spec.containers[*].securityContext.capabilities.add']);
     expect(c.warnings).toHaveLength(1);
     expect(c.warnings[0]).toMatchObject({ kind: 'cost', severity: 'warning', policy: 'caps', expressionPath: 'spec.validations[0].expression' });
     expect(c.warnings[0]?.message).toMatch(/static estimate/);

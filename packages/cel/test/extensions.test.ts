@@ -35,7 +35,7 @@ const truths: Record<string, string[]> = {
     "'  \\ttrim\\n    '.trim() == 'trim'",
     "['hello', 'mellow'].join(' ') == 'hello mellow'",
     "'gums'.reverse() == 'smug'",
-    "strings.quote('single-quote with \"double quote\"') == '\"single-quote with \\\\\"double quote\\\\\"\"'",
+    'strings.quote(\'single-quote with "double quote"\') == \'"single-quote with \\\\"double quote\\\\""\'',
     "'this is a string: %s\\nand an integer: %d'.format(['str', 42]) == 'this is a string: str\\nand an integer: 42'",
     "'%.3f'.format([3.14159]) == '3.142'",
     "'%f'.format([2.5]) == '2.500000'",
@@ -81,7 +81,7 @@ const truths: Record<string, string[]> = {
     '!optional.ofNonZeroValue(0).hasValue()',
     '!optional.ofNonZeroValue([]).hasValue()',
     'optional.ofNonZeroValue([1]).hasValue()',
-    "object.?caps.orValue([]).size() == 3",
+    'object.?caps.orValue([]).size() == 3',
   ],
   quantity: [
     "quantity('50k').isInteger()",

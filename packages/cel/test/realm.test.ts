@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/useIsArray: the test is about arrays from another realm, which Array.isArray accepts and instanceof does not.
 import { describe, expect, it } from '@jest/globals';
 import { runInNewContext } from 'node:vm';
 import { evaluateValidatingAdmissionPolicy } from '../src/index.js';
@@ -25,8 +26,15 @@ describe('values from another realm', () => {
         validations: [{ expression: 'object.spec.containers.all(c, !(c.?securityContext.?privileged.orValue(false)))' }],
       },
     };
-    const binding = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'b' }, spec: { policyName: 'no-privileged', validationActions: ['Deny'] } };
-    const pod = runInNewContext(`({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', securityContext: { privileged: true } }] } })`) as Record<string, unknown>;
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'b' },
+      spec: { policyName: 'no-privileged', validationActions: ['Deny'] },
+    };
+    const pod = runInNewContext(
+      `({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', securityContext: { privileged: true } }] } })`,
+    ) as Record<string, unknown>;
     const decision = evaluateValidatingAdmissionPolicy(policy, [binding], { operation: 'CREATE', object: pod, oldObject: null, namespace: 'default' });
     expect(decision.allowed).toBe(false);
   });

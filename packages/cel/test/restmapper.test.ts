@@ -23,7 +23,10 @@ describe('restMappingFor', () => {
   });
   it('knows cluster-scoped kinds', () => {
     expect(restMappingFor('v1', 'Namespace')).toMatchObject({ gvr: { group: '', version: 'v1', resource: 'namespaces' }, namespaced: false });
-    expect(restMappingFor('flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema')).toMatchObject({ gvr: { group: 'flowcontrol.apiserver.k8s.io', version: 'v1beta2', resource: 'flowschemas' }, namespaced: false });
+    expect(restMappingFor('flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema')).toMatchObject({
+      gvr: { group: 'flowcontrol.apiserver.k8s.io', version: 'v1beta2', resource: 'flowschemas' },
+      namespaced: false,
+    });
   });
   it('guesses the plural of unknown kinds and says so', () => {
     expect(restMappingFor('example.com/v1', 'Widget')).toMatchObject({ gvr: { resource: 'widgets' }, known: false });

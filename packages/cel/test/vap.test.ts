@@ -6,12 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import {
-  CelPolicyShapeError,
-  evaluateValidatingAdmissionPolicy,
-  loadValidatingAdmissionPolicyBinding,
-  type AdmissionAttributes,
-} from '../src/index.js';
+import { CelPolicyShapeError, evaluateValidatingAdmissionPolicy, loadValidatingAdmissionPolicyBinding, type AdmissionAttributes } from '../src/index.js';
 
 const y = (text: string): Record<string, unknown> => parse(text) as Record<string, unknown>;
 
@@ -41,10 +36,20 @@ ${spec.replace(/^/gm, '  ')}
 }
 
 function pod(extra: Record<string, unknown> = {}, labels: Record<string, string> = {}): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'team-a', labels }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...extra } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'team-a', labels },
+    spec: { containers: [{ name: 'c', image: 'nginx' }], ...extra },
+  };
 }
 
-const create = (object: Record<string, unknown>, more: Partial<AdmissionAttributes> = {}): AdmissionAttributes => ({ operation: 'CREATE', object, oldObject: null, ...more });
+const create = (object: Record<string, unknown>, more: Partial<AdmissionAttributes> = {}): AdmissionAttributes => ({
+  operation: 'CREATE',
+  object,
+  oldObject: null,
+  ...more,
+});
 
 describe('validations and failurePolicy', () => {
   const errorsOnMissingField = `${podRules}
@@ -99,7 +104,11 @@ validations:
 validations:
 - expression: "request.operation == 'UPDATE' && request.userInfo.username == 'alice' && request.namespace == 'team-a' && request.subResource == 'ephemeralcontainers' && request.resource.resource == 'pods'"`);
     const d = evaluateValidatingAdmissionPolicy(p, [binding()], {
-      operation: 'UPDATE', object: pod(), oldObject: pod(), subResource: 'ephemeralcontainers', userInfo: { username: 'alice' },
+      operation: 'UPDATE',
+      object: pod(),
+      oldObject: pod(),
+      subResource: 'ephemeralcontainers',
+      userInfo: { username: 'alice' },
     });
     expect(d.matched).toBe(true);
     expect(d.allowed).toBe(true);
@@ -107,8 +116,7 @@ validations:
 });
 
 describe('messages', () => {
-  const withMessage = (m: string): Record<string, unknown> =>
-    policy(`${podRules}\nvalidations:\n- expression: "false"\n${m.replace(/^/gm, '  ')}`);
+  const withMessage = (m: string): Record<string, unknown> => policy(`${podRules}\nvalidations:\n- expression: "false"\n${m.replace(/^/gm, '  ')}`);
   const messageOf = (p: Record<string, unknown>): string | undefined => evaluateValidatingAdmissionPolicy(p, [binding()], create(pod())).denials[0]?.message;
 
   it('messageExpression is used when it yields a string', () => {
@@ -216,9 +224,12 @@ describe('validationActions', () => {
 describe('matching', () => {
   const pass = `validations: [{expression: "true"}]`;
   const matched = (rules: string, attrs: AdmissionAttributes, bindingSpec?: string): boolean =>
-    evaluateValidatingAdmissionPolicy(policy(`matchConstraints:\n${rules.replace(/^/gm, '  ')}\n${pass}`), [binding(bindingSpec)], attrs).bindings.some((b) => b.matched);
+    evaluateValidatingAdmissionPolicy(policy(`matchConstraints:\n${rules.replace(/^/gm, '  ')}\n${pass}`), [binding(bindingSpec)], attrs).bindings.some(
+      (b) => b.matched,
+    );
   const ephemeral: AdmissionAttributes = { operation: 'UPDATE', object: pod(), oldObject: pod(), subResource: 'ephemeralcontainers' };
-  const rule = (resources: string, ops = '["*"]'): string => `resourceRules: [{apiGroups: [""], apiVersions: [v1], resources: ${resources}, operations: ${ops}}]`;
+  const rule = (resources: string, ops = '["*"]'): string =>
+    `resourceRules: [{apiGroups: [""], apiVersions: [v1], resources: ${resources}, operations: ${ops}}]`;
 
   it('pods does not match the ephemeralcontainers subresource; pods/ephemeralcontainers does', () => {
     expect(matched(rule('[pods]'), ephemeral)).toBe(false);
@@ -233,7 +244,12 @@ describe('matching', () => {
     expect(matched(rule('[pods]', '[]'), create(pod()))).toBe(false);
   });
   it('excludeResourceRules win', () => {
-    expect(matched(`${rule('[pods]')}\nexcludeResourceRules: [{apiGroups: [""], apiVersions: [v1], resources: [pods], operations: [CREATE], resourceNames: [web]}]`, create(pod()))).toBe(false);
+    expect(
+      matched(
+        `${rule('[pods]')}\nexcludeResourceRules: [{apiGroups: [""], apiVersions: [v1], resources: [pods], operations: [CREATE], resourceNames: [web]}]`,
+        create(pod()),
+      ),
+    ).toBe(false);
   });
   it('scope: Cluster does not match namespaced requests', () => {
     expect(matched(`resourceRules: [{apiGroups: [""], apiVersions: [v1], resources: [pods], operations: ["*"], scope: Cluster}]`, create(pod()))).toBe(false);
@@ -264,18 +280,26 @@ describe('params', () => {
   const p = policy(`paramKind: {apiVersion: v1, kind: ConfigMap}
 ${podRules}
 validations: [{expression: "size(object.spec.containers) <= int(params.data.max)", messageExpression: "'max ' + params.data.max"}]`);
-  const cm = (name: string, max: string, labels: Record<string, string> = {}, namespace = 'team-a'): Record<string, unknown> =>
-    ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data: { max } });
+  const cm = (name: string, max: string, labels: Record<string, string> = {}, namespace = 'team-a'): Record<string, unknown> => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels },
+    data: { max },
+  });
 
   it('paramRef.name picks the object in the request namespace', () => {
     const b = binding(`validationActions: [Deny]\nparamRef: {name: limits, parameterNotFoundAction: Deny}`);
     expect(evaluateValidatingAdmissionPolicy(p, [b], create(pod()), { paramResources: [cm('limits', '1')] }).allowed).toBe(true);
     expect(evaluateValidatingAdmissionPolicy(p, [b], create(pod()), { paramResources: [cm('limits', '0')] }).denials[0]?.message).toBe('max 0');
-    expect(evaluateValidatingAdmissionPolicy(p, [b], create(pod()), { paramResources: [cm('limits', '0', {}, 'other')] }).denials[0]?.message).toMatch(/no params found/);
+    expect(evaluateValidatingAdmissionPolicy(p, [b], create(pod()), { paramResources: [cm('limits', '0', {}, 'other')] }).denials[0]?.message).toMatch(
+      /no params found/,
+    );
   });
   it('a selector evaluates once per selected param, and all must pass', () => {
     const b = binding(`validationActions: [Deny]\nparamRef: {selector: {matchLabels: {tier: x}}, parameterNotFoundAction: Deny}`);
-    const d = evaluateValidatingAdmissionPolicy(p, [b], create(pod()), { paramResources: [cm('a', '1', { tier: 'x' }), cm('b', '0', { tier: 'x' }), cm('c', '0')] });
+    const d = evaluateValidatingAdmissionPolicy(p, [b], create(pod()), {
+      paramResources: [cm('a', '1', { tier: 'x' }), cm('b', '0', { tier: 'x' }), cm('c', '0')],
+    });
     expect(d.bindings[0]?.evaluations.map((e) => e.param)).toEqual(['team-a/a', 'team-a/b']);
     expect(d.allowed).toBe(false);
   });

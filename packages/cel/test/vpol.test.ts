@@ -38,13 +38,22 @@ validations:
 
 const podSpec = (hostNetwork: boolean): Record<string, unknown> => ({ hostNetwork, containers: [{ name: 'c', image: 'nginx' }] });
 const create = (object: Record<string, unknown>): AdmissionAttributes => ({ operation: 'CREATE', object, oldObject: null });
-const pod = (hostNetwork: boolean): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'n' }, spec: podSpec(hostNetwork) });
+const pod = (hostNetwork: boolean): Record<string, unknown> => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'n' },
+  spec: podSpec(hostNetwork),
+});
 const deployment = (hostNetwork: boolean): Record<string, unknown> => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dep', namespace: 'n' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'dep', namespace: 'n' },
   spec: { template: { metadata: { name: 'tmpl' }, spec: podSpec(hostNetwork) } },
 });
 const cronjob = (hostNetwork: boolean): Record<string, unknown> => ({
-  apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', namespace: 'n' },
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'cj', namespace: 'n' },
   spec: { jobTemplate: { spec: { template: { metadata: { name: 'cjt' }, spec: podSpec(hostNetwork) } } } },
 });
 
@@ -55,7 +64,10 @@ describe('statuses', () => {
     expect(r).toMatchObject({ status: 'fail', message: 'hostNetwork on web', failedValidation: { index: 0 }, admission: { allowed: false } });
   });
   it('stops at the first failing validation', () => {
-    const r = evaluateValidatingPolicy(vpol(`${podRules}\nvalidations:\n- {expression: "true"}\n- {expression: "false", message: second}\n- {expression: "false", message: third}`), create(pod(false)));
+    const r = evaluateValidatingPolicy(
+      vpol(`${podRules}\nvalidations:\n- {expression: "true"}\n- {expression: "false", message: second}\n- {expression: "false", message: third}`),
+      create(pod(false)),
+    );
     expect(r).toMatchObject({ status: 'fail', message: 'second', failedValidation: { index: 1 } });
   });
   it('an expression error is status error, whatever failurePolicy says', () => {
@@ -64,7 +76,10 @@ describe('statuses', () => {
     expect(r.error?.expressionPath).toBe('spec.validations[0].expression');
   });
   it('a failing messageExpression becomes the message (no fallback, unlike VAP)', () => {
-    const r = evaluateValidatingPolicy(vpol(`${podRules}\nvalidations: [{expression: "false", message: static, messageExpression: "object.nope"}]`), create(pod(false)));
+    const r = evaluateValidatingPolicy(
+      vpol(`${podRules}\nvalidations: [{expression: "false", message: static, messageExpression: "object.nope"}]`),
+      create(pod(false)),
+    );
     expect(r.message).toMatch(/^failed to evaluate message expression: /);
   });
   it('an empty message names the validation index', () => {
@@ -79,7 +94,9 @@ describe('statuses', () => {
     expect(evaluateValidatingPolicy(mc('object.nope', 'Ignore'), create(pod(false))).status).toBe('skip');
   });
   it('matchConditions cannot read variables (they run before variables are bound)', () => {
-    const p = vpol(`${podRules}\nvariables: [{name: v, expression: "true"}]\nmatchConditions: [{name: c, expression: "variables.v"}]\nvalidations: [{expression: "true"}]`);
+    const p = vpol(
+      `${podRules}\nvariables: [{name: v, expression: "true"}]\nmatchConditions: [{name: c, expression: "variables.v"}]\nvalidations: [{expression: "true"}]`,
+    );
     expect(checkCelPolicy(p)).toMatchObject([{ expressionPath: 'spec.matchConditions[0].expression', kind: 'reference' }]);
     expect(evaluateValidatingPolicy(p, create(pod(false)))).toMatchObject({ status: 'skip', skipReason: 'invalid-policy', applied: true });
   });
@@ -112,7 +129,7 @@ describe('statuses', () => {
 
 describe('autogen for Pod controllers', () => {
   it('rewrites object.spec / object.metadata textually but keeps .namespace anchored', () => {
-    expect(autogenRewrite("object.spec.containers + object.metadata.name + object.metadata.namespace + oldObject.spec.x", 'defaults')).toBe(
+    expect(autogenRewrite('object.spec.containers + object.metadata.name + object.metadata.namespace + oldObject.spec.x', 'defaults')).toBe(
       'object.spec.template.spec.containers + object.spec.template.metadata.name + object.metadata.namespace + oldObject.spec.template.spec.x',
     );
     expect(autogenRewrite('object.metadata.namespaceFoo', 'cronjobs')).toBe('object.spec.jobTemplate.spec.template.metadata.namespaceFoo');
@@ -142,7 +159,9 @@ describe('autogen for Pod controllers', () => {
     expect(evaluateValidatingPolicy(none, create(deployment(true))).applied).toBe(false);
   });
   it('is not generated when the policy matches more than Pods or filters by object labels', () => {
-    const two = vpol(`matchConstraints:\n  resourceRules:\n  - {apiGroups: [""], apiVersions: [v1], resources: [pods, services], operations: [CREATE]}\nvalidations: [{expression: "true"}]`);
+    const two = vpol(
+      `matchConstraints:\n  resourceRules:\n  - {apiGroups: [""], apiVersions: [v1], resources: [pods, services], operations: [CREATE]}\nvalidations: [{expression: "true"}]`,
+    );
     expect(evaluateValidatingPolicy(two, create(deployment(true))).applied).toBe(false);
     const sel = vpol(`${podRules}\n  objectSelector: {matchLabels: {a: b}}\nvalidations: [{expression: "true"}]`);
     expect(evaluateValidatingPolicy(sel, create(deployment(true))).applied).toBe(false);
@@ -151,7 +170,9 @@ describe('autogen for Pod controllers', () => {
 
 describe('request', () => {
   it('Kyverno exposes the whole AdmissionRequest, objects included', () => {
-    const p = vpol(`${podRules}\nvalidations: [{expression: "request.object.metadata.name == 'web' && request.operation == 'CREATE' && request.kind.kind == 'Pod'"}]`);
+    const p = vpol(
+      `${podRules}\nvalidations: [{expression: "request.object.metadata.name == 'web' && request.operation == 'CREATE' && request.kind.kind == 'Pod'"}]`,
+    );
     expect(evaluateValidatingPolicy(p, create(pod(false))).status).toBe('pass');
   });
 });

@@ -31,7 +31,12 @@ export function findPolicyModules(dir: string): string[] {
 }
 
 function policiesExported(mod: Record<string, unknown>): unknown[] {
-  const values = [mod.default, ...Object.entries(mod).filter(([k]) => k !== 'default').map(([, v]) => v)];
+  const values = [
+    mod.default,
+    ...Object.entries(mod)
+      .filter(([k]) => k !== 'default')
+      .map(([, v]) => v),
+  ];
   return values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isPolicy);
 }
 
@@ -44,7 +49,8 @@ const firstLines = (e: unknown) => (e instanceof Error ? e.message : String(e)).
  */
 export async function loadPolicies(dir: string, cwd: string): Promise<LoadedPolicy[]> {
   const root = resolve(cwd, dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
   const byName = new Map<string, LoadedPolicy>();
   for (const file of findPolicyModules(root)) {
     const rel = relative(root, file).split(sep).join('/');

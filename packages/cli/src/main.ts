@@ -38,10 +38,15 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .option('--psa <DIR>', 'Pod Security Admission fixtures (index.json); default ../shared/conformance/psa when present')
     .addOption(new Option('--format <FORMAT>', 'report format').choices(['text', 'json', 'junit', 'html']).default('text'))
     .option('--out <FILE>', 'write the report to FILE instead of stdout')
-    .action(async (policyDir: string, opts: { build?: string; fixtures?: string[]; random: number; seed?: number; psa?: string; format: 'text' | 'json' | 'junit' | 'html'; out?: string }) => {
-      const { verifyCommand } = await import('./commands/verify.js');
-      setExit(await verifyCommand({ policyDir, ...opts }, io));
-    });
+    .action(
+      async (
+        policyDir: string,
+        opts: { build?: string; fixtures?: string[]; random: number; seed?: number; psa?: string; format: 'text' | 'json' | 'junit' | 'html'; out?: string },
+      ) => {
+        const { verifyCommand } = await import('./commands/verify.js');
+        setExit(await verifyCommand({ policyDir, ...opts }, io));
+      },
+    );
 
   program
     .command('eval')
@@ -51,10 +56,12 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .option('--build <DIR>', 'use an existing build directory instead of policy sources')
     .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (resources: string[], opts: { policies: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
-      const { evalCommand } = await import('./commands/eval.js');
-      setExit(await evalCommand({ resources, ...opts }, io));
-    });
+    .action(
+      async (resources: string[], opts: { policies: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
+        const { evalCommand } = await import('./commands/eval.js');
+        setExit(await evalCommand({ resources, ...opts }, io));
+      },
+    );
 
   program
     .command('pss')

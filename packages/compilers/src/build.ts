@@ -55,7 +55,10 @@ export function pssBundles(irs: readonly PolicyIR[]): Record<string, string[]> {
  * Compiles policies for every target. Pure: returns the files and manifest; writing them is the
  * caller's job (atomically). Output is a function of the IR alone, so it is byte-stable.
  */
-export function buildPolicies(irs: readonly PolicyIR[], options: { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } = {}): BuildResult {
+export function buildPolicies(
+  irs: readonly PolicyIR[],
+  options: { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } = {},
+): BuildResult {
   const targets = options.targets ?? TARGETS;
   const sorted = [...irs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: GeneratedFile[] = [];

@@ -88,9 +88,14 @@ export interface ContainerItemLists {
 
 /** Every probe and lifecycle handler `host` field (the PSS Host Probes / Lifecycle Hooks control). */
 export const PROBE_HOST_FIELD_IDS = [
-  'livenessProbe.httpGet.host', 'livenessProbe.tcpSocket.host',
-  'readinessProbe.httpGet.host', 'readinessProbe.tcpSocket.host',
-  'startupProbe.httpGet.host', 'startupProbe.tcpSocket.host',
-  'lifecycle.postStart.httpGet.host', 'lifecycle.postStart.tcpSocket.host',
-  'lifecycle.preStop.httpGet.host', 'lifecycle.preStop.tcpSocket.host',
+  'livenessProbe.httpGet.host',
+  'livenessProbe.tcpSocket.host',
+  'readinessProbe.httpGet.host',
+  'readinessProbe.tcpSocket.host',
+  'startupProbe.httpGet.host',
+  'startupProbe.tcpSocket.host',
+  'lifecycle.postStart.httpGet.host',
+  'lifecycle.postStart.tcpSocket.host',
+  'lifecycle.preStop.httpGet.host',
+  'lifecycle.preStop.tcpSocket.host',
 ] as const satisfies readonly (keyof ContainerOnlyFields)[];

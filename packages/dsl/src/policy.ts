@@ -61,7 +61,9 @@ export function definePolicy(def: PolicyDefinition): Policy {
     description: def.description ?? '',
     severity: def.severity ?? 'medium',
     mode: def.mode ?? 'enforce',
-    ...(def.pss ? { pss: { check: def.pss.check, control: def.pss.control, levels: [...def.pss.levels], version: def.pss.version ?? DEFAULT_PSS_VERSION } } : {}),
+    ...(def.pss
+      ? { pss: { check: def.pss.check, control: def.pss.control, levels: [...def.pss.levels], version: def.pss.version ?? DEFAULT_PSS_VERSION } }
+      : {}),
     source: '<inline>',
     match: {
       kinds: def.match?.kinds ? ALL_POD_KINDS.filter((k) => def.match!.kinds!.includes(k)) : [...ALL_POD_KINDS],

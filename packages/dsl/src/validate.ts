@@ -56,14 +56,17 @@ function checkPredicateValues(check: Extract<Check, { pred: Predicate }>, where:
         fail(
           where,
           `unknown capability spelling ${JSON.stringify(v)} in "${check.field}"`,
-          LINUX_CAPABILITIES.includes(guess) ? `write "${guess}" (Kubernetes names capabilities without CAP_, upper-case)` : `use a name from capabilities(7) without the CAP_ prefix, or "ALL"`,
+          LINUX_CAPABILITIES.includes(guess)
+            ? `write "${guess}" (Kubernetes names capabilities without CAP_, upper-case)`
+            : `use a name from capabilities(7) without the CAP_ prefix, or "ALL"`,
         );
       }
     }
   }
   if (spec.enum) {
     for (const v of values)
-      if (!spec.enum.includes(String(v))) fail(where, `"${check.field}" is one of ${spec.enum.join(', ')}; ${JSON.stringify(v)} can never match`, `use one of ${spec.enum.join(', ')}`);
+      if (!spec.enum.includes(String(v)))
+        fail(where, `"${check.field}" is one of ${spec.enum.join(', ')}; ${JSON.stringify(v)} can never match`, `use one of ${spec.enum.join(', ')}`);
   }
 }
 
@@ -80,7 +83,8 @@ function checkScope(check: Check, where: string, fail: Fail): void {
   const needsPod = check.scope === 'pod' || check.scope === 'effective';
   const needsContainer = check.scope === 'container' || check.scope === 'effective';
   if (needsPod && !spec.pod) fail(where, `"${check.field}" exists only on containers, but is read at ${check.scope} scope`, `use container("${check.field}")`);
-  if (needsContainer && !spec.container) fail(where, `"${check.field}" exists only on the pod, but is read at ${check.scope} scope`, `use pod("${check.field}")`);
+  if (needsContainer && !spec.container)
+    fail(where, `"${check.field}" exists only on the pod, but is read at ${check.scope} scope`, `use pod("${check.field}")`);
 }
 
 /** Within one `all`, tests on the same value whose allowed sets cannot overlap. */
@@ -98,11 +102,20 @@ function checkContradictions(root: Check, where: string, fail: Fail): void {
       if (set) {
         const merged = prev ? new Set([...prev.values].filter((v) => set.has(v))) : set;
         if (merged.size === 0)
-          fail(where, `contradictory constraints on ${c.scope} "${c.field}": ${prev!.text} and ${JSON.stringify([...set])} share no value`, `keep one of them, or use any(...) for alternatives`);
+          fail(
+            where,
+            `contradictory constraints on ${c.scope} "${c.field}": ${prev!.text} and ${JSON.stringify([...set])} share no value`,
+            `keep one of them, or use any(...) for alternatives`,
+          );
         allowed.set(key, { values: merged, text: JSON.stringify([...merged]) });
       } else if (denied && prev) {
         const left = [...prev.values].filter((v) => !denied.has(v));
-        if (left.length === 0) fail(where, `contradictory constraints on ${c.scope} "${c.field}": every allowed value ${prev.text} is also forbidden`, `remove the value from one of the lists`);
+        if (left.length === 0)
+          fail(
+            where,
+            `contradictory constraints on ${c.scope} "${c.field}": every allowed value ${prev.text} is also forbidden`,
+            `remove the value from one of the lists`,
+          );
       }
     }
   }
@@ -116,7 +129,11 @@ function checkLocalhostProfiles(rule: PolicyIR['rules'][number], where: string, 
     if (!(c.pred.op === 'equals' && c.pred.value === 'Localhost')) continue;
     const profileField = PROFILE_FIELDS[c.field]!;
     if (!nodes.some((n) => n.kind === 'field' && n.field === profileField))
-      fail(where, `requires ${c.field} Localhost but says nothing about ${profileField}; Kubernetes rejects a Localhost profile without one`, `add effective("${profileField}").oneOf([...allowed profiles]) to the rule`);
+      fail(
+        where,
+        `requires ${c.field} Localhost but says nothing about ${profileField}; Kubernetes rejects a Localhost profile without one`,
+        `add effective("${profileField}").oneOf([...allowed profiles]) to the rule`,
+      );
   }
 }
 
@@ -125,7 +142,11 @@ export function validatePolicyIR(ir: PolicyIR): void {
     throw new PolicyDefinitionError(ir.name || '<unnamed>', where, problem, fix);
   };
   if (!DNS_LABEL.test(ir.name) || ir.name.length > 50)
-    policyFail('name', `"${ir.name}" is not a valid name`, 'use lower-case letters, digits and "-", at most 50 characters, starting and ending with a letter or digit');
+    policyFail(
+      'name',
+      `"${ir.name}" is not a valid name`,
+      'use lower-case letters, digits and "-", at most 50 characters, starting and ending with a letter or digit',
+    );
   if (!ir.title.trim()) policyFail('title', 'the title is empty', 'give the policy a title');
   if (ir.rules.length === 0) policyFail('rules', 'the policy has no rules', 'add at least one rule');
   const seen = new Set<string>();

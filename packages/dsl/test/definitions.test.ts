@@ -1,10 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { parsePolicyIR } from '@podsec/ir';
-import { all, annotations, any, container, containerItems, definePolicy, effective, is, not, pod, podItems, PolicyDefinitionError, type RuleDefinition } from '../src/index.js';
+import {
+  all,
+  annotations,
+  any,
+  container,
+  containerItems,
+  definePolicy,
+  effective,
+  is,
+  not,
+  pod,
+  podItems,
+  PolicyDefinitionError,
+  type RuleDefinition,
+} from '../src/index.js';
 
 const base = { name: 'p', title: 'P' };
-const one = (rule: Partial<RuleDefinition> & Pick<RuleDefinition, 'require'>) =>
-  definePolicy({ ...base, rules: [{ id: 'r', message: 'm', ...rule }] });
+const one = (rule: Partial<RuleDefinition> & Pick<RuleDefinition, 'require'>) => definePolicy({ ...base, rules: [{ id: 'r', message: 'm', ...rule }] });
 
 function definitionError(f: () => unknown): PolicyDefinitionError {
   try {
@@ -39,9 +52,19 @@ describe('definePolicy → IR', () => {
           when: not(pod('os.name').equals('windows')),
           require: all(container('capabilities.drop').includesAll(['ALL']), container('capabilities.add').subsetOf(['NET_BIND_SERVICE'])),
         },
-        { id: 'volumes', message: 'v', require: podItems('volumes').each().is(is.hasAnyKey(['configMap', 'emptyDir'])) },
+        {
+          id: 'volumes',
+          message: 'v',
+          require: podItems('volumes')
+            .each()
+            .is(is.hasAnyKey(['configMap', 'emptyDir'])),
+        },
         { id: 'ports', message: 'p', require: containerItems('ports').where('hostPort').optional.oneOf([0]) },
-        { id: 'apparmor', message: 'a', require: annotations('container.apparmor.security.beta.kubernetes.io/').every(is.anyOf(is.oneOf(['runtime/default']), is.startsWith('localhost/'))) },
+        {
+          id: 'apparmor',
+          message: 'a',
+          require: annotations('container.apparmor.security.beta.kubernetes.io/').every(is.anyOf(is.oneOf(['runtime/default']), is.startsWith('localhost/'))),
+        },
         { id: 'any', message: 'x', require: any(effective('runAsUser').atLeast(1), pod('hostUsers').equals(false)) },
       ],
     });
@@ -67,23 +90,70 @@ describe('definePolicy → IR', () => {
 
 describe('misuse is reported at definition time, naming policy, rule, field and fix', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['negative UID', () => one({ require: effective('runAsUser').notOneOf([-1]) }), /policy "p", rule "r": "runAsUser" is a Linux user\/group ID, but the policy uses -1\. Fix: use a whole number/],
+    [
+      'negative UID',
+      () => one({ require: effective('runAsUser').notOneOf([-1]) }),
+      /policy "p", rule "r": "runAsUser" is a Linux user\/group ID, but the policy uses -1\. Fix: use a whole number/,
+    ],
     ['negative range bound', () => one({ require: pod('fsGroup').between(-5, 10) }), /"fsGroup" is a Linux user\/group ID/],
-    ['unknown capability spelling', () => one({ require: container('capabilities.add').subsetOf(['CAP_NET_BIND_SERVICE']) }), /unknown capability spelling "CAP_NET_BIND_SERVICE" in "capabilities.add"\. Fix: write "NET_BIND_SERVICE"/],
+    [
+      'unknown capability spelling',
+      () => one({ require: container('capabilities.add').subsetOf(['CAP_NET_BIND_SERVICE']) }),
+      /unknown capability spelling "CAP_NET_BIND_SERVICE" in "capabilities.add"\. Fix: write "NET_BIND_SERVICE"/,
+    ],
     ['lower-case capability', () => one({ require: container('capabilities.drop').includesAll(['all']) }), /Fix: write "ALL"/],
     ['made-up capability', () => one({ require: container('capabilities.add').subsetOf(['FLY']) }), /Fix: use a name from capabilities\(7\)/],
     ['empty allow-list', () => one({ require: effective('seccompProfile.type').oneOf([]) }), /empty allow-list for "seccompProfile.type": nothing can pass/],
-    ['Localhost seccomp without profile', () => one({ require: effective('seccompProfile.type').equals('Localhost') }), /requires seccompProfile.type Localhost but says nothing about seccompProfile.localhostProfile/],
+    [
+      'Localhost seccomp without profile',
+      () => one({ require: effective('seccompProfile.type').equals('Localhost') }),
+      /requires seccompProfile.type Localhost but says nothing about seccompProfile.localhostProfile/,
+    ],
     ['Localhost AppArmor without profile', () => one({ require: effective('appArmorProfile.type').equals('Localhost') }), /appArmorProfile.localhostProfile/],
-    ['contradiction', () => one({ require: all(pod('supplementalGroupsPolicy').equals('Strict'), pod('supplementalGroupsPolicy').equals('Merge')) }), /contradictory constraints on pod "supplementalGroupsPolicy"/],
-    ['allowed value also forbidden', () => one({ require: all(pod('fsGroupChangePolicy').oneOf(['Always']), pod('fsGroupChangePolicy').notOneOf(['Always'])) }), /every allowed value \["Always"\] is also forbidden/],
+    [
+      'contradiction',
+      () => one({ require: all(pod('supplementalGroupsPolicy').equals('Strict'), pod('supplementalGroupsPolicy').equals('Merge')) }),
+      /contradictory constraints on pod "supplementalGroupsPolicy"/,
+    ],
+    [
+      'allowed value also forbidden',
+      () => one({ require: all(pod('fsGroupChangePolicy').oneOf(['Always']), pod('fsGroupChangePolicy').notOneOf(['Always'])) }),
+      /every allowed value \["Always"\] is also forbidden/,
+    ],
     ['empty range', () => one({ require: pod('fsGroup').between(10, 5) }), /range for "fsGroup" is empty \(min 10 > max 5\)/],
-    ['value outside the enum (untyped JS)', () => one({ require: pod('fsGroupChangePolicy').equals('Sometimes' as 'Always') }), /"fsGroupChangePolicy" is one of OnRootMismatch, Always/],
-    ['wrong value type (untyped JS)', () => one({ require: container('privileged').equals('false' as unknown as boolean) }), /"privileged" holds boolean values, but the policy compares it with "false"/],
-    ['pod-only field at container scope (untyped JS)', () => one({ require: container('hostNetwork' as 'privileged').equals(false) }), /"hostNetwork" exists only on the pod, but is read at container scope\. Fix: use pod\("hostNetwork"\)/],
+    [
+      'value outside the enum (untyped JS)',
+      () => one({ require: pod('fsGroupChangePolicy').equals('Sometimes' as 'Always') }),
+      /"fsGroupChangePolicy" is one of OnRootMismatch, Always/,
+    ],
+    [
+      'wrong value type (untyped JS)',
+      () => one({ require: container('privileged').equals('false' as unknown as boolean) }),
+      /"privileged" holds boolean values, but the policy compares it with "false"/,
+    ],
+    [
+      'pod-only field at container scope (untyped JS)',
+      () => one({ require: container('hostNetwork' as 'privileged').equals(false) }),
+      /"hostNetwork" exists only on the pod, but is read at container scope\. Fix: use pod\("hostNetwork"\)/,
+    ],
     ['unknown field (untyped JS)', () => one({ require: pod('runAsRoot' as 'runAsUser').equals(1) }), /unknown field "runAsRoot"/],
-    ['bad name', () => definePolicy({ name: 'Bad_Name', title: 't', rules: [{ id: 'r', message: 'm', require: pod('hostPID').optional.equals(false) }] }), /policy "Bad_Name", name: "Bad_Name" is not a valid name/],
-    ['duplicate rule', () => definePolicy({ ...base, rules: [{ id: 'r', message: 'm', require: pod('hostPID').optional.equals(false) }, { id: 'r', message: 'm', require: pod('hostIPC').optional.equals(false) }] }), /duplicate rule id "r"/],
+    [
+      'bad name',
+      () => definePolicy({ name: 'Bad_Name', title: 't', rules: [{ id: 'r', message: 'm', require: pod('hostPID').optional.equals(false) }] }),
+      /policy "Bad_Name", name: "Bad_Name" is not a valid name/,
+    ],
+    [
+      'duplicate rule',
+      () =>
+        definePolicy({
+          ...base,
+          rules: [
+            { id: 'r', message: 'm', require: pod('hostPID').optional.equals(false) },
+            { id: 'r', message: 'm', require: pod('hostIPC').optional.equals(false) },
+          ],
+        }),
+      /duplicate rule id "r"/,
+    ],
     ['empty message', () => one({ message: ' ', require: pod('hostPID').optional.equals(false) }), /rule "r": the message is empty/],
     ['empty glob', () => one({ require: effective('seLinuxOptions.type').glob('') }), /an empty glob for "seLinuxOptions.type" matches every value/],
   ];

@@ -46,9 +46,13 @@ describe('the DSL is typed against kubernetes-types', () => {
     ['an unknown item key', `podItems('volumes').where('hostpath').absent();`],
     ['a predicate of another type', `container('privileged').is(is.startsWith('x'));`],
   ];
-  it.each(rejected)('rejects %s', (_name, body) => {
-    const found = diagnostics(body);
-    expect(found.length).toBeGreaterThan(0);
-    expect(found.join('\n')).not.toMatch(/Cannot find module/);
-  }, 60_000);
+  it.each(rejected)(
+    'rejects %s',
+    (_name, body) => {
+      const found = diagnostics(body);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.join('\n')).not.toMatch(/Cannot find module/);
+    },
+    60_000,
+  );
 });

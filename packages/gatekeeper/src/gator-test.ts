@@ -78,7 +78,11 @@ export function checkCase(policy: RegoPolicy, entrypoint: string, test: SuiteTes
     const ok = a.violations === 'yes' ? n > 0 : a.violations === 'no' ? n === 0 : n === a.violations;
     if (!ok) {
       const what = a.message ? ` matching /${a.message.source}/` : '';
-      return { ok: false, violations, failure: `expected ${a.violations === 'yes' ? 'at least one' : a.violations === 'no' ? 'no' : a.violations} violation(s)${what}, got ${n}${violations.length ? `: ${violations.map((v) => JSON.stringify(v.msg)).join(', ')}` : ''}` };
+      return {
+        ok: false,
+        violations,
+        failure: `expected ${a.violations === 'yes' ? 'at least one' : a.violations === 'no' ? 'no' : a.violations} violation(s)${what}, got ${n}${violations.length ? `: ${violations.map((v) => JSON.stringify(v.msg)).join(', ')}` : ''}`,
+      };
     }
   }
   return { ok: true, violations };
@@ -105,7 +109,10 @@ export async function gatorTestCommand(argv: string[], io: CommandIo): Promise<n
       const entrypoint = `${test.packageName.replace(/\./g, '/')}/violation`;
       let policy: RegoPolicy;
       try {
-        const sources = [{ path: `${test.templateFile}#spec.targets[0].rego`, text: test.rego }, ...test.libs.map((text, i) => ({ path: `${test.templateFile}#spec.targets[0].libs[${i}]`, text }))];
+        const sources = [
+          { path: `${test.templateFile}#spec.targets[0].rego`, text: test.rego },
+          ...test.libs.map((text, i) => ({ path: `${test.templateFile}#spec.targets[0].libs[${i}]`, text })),
+        ];
         const compiled = compileRego(sources, { entrypoints: [entrypoint] });
         policy = await loadRegoPolicy(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
       } catch (e) {

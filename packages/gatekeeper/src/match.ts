@@ -55,13 +55,16 @@ export function matches(match: Match | undefined, obj: ObjectRef): boolean {
   if (sel) {
     for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (obj.labels[k] !== v) return false;
     for (const e of sel.matchExpressions ?? []) {
-      const has = Object.prototype.hasOwnProperty.call(obj.labels, e.key);
+      const has = Object.hasOwn(obj.labels, e.key);
       const val = obj.labels[e.key];
       const ok =
-        e.operator === 'In' ? has && (e.values ?? []).includes(val!)
-        : e.operator === 'NotIn' ? !has || !(e.values ?? []).includes(val!)
-        : e.operator === 'Exists' ? has
-        : !has;
+        e.operator === 'In'
+          ? has && (e.values ?? []).includes(val!)
+          : e.operator === 'NotIn'
+            ? !has || !(e.values ?? []).includes(val!)
+            : e.operator === 'Exists'
+              ? has
+              : !has;
       if (!ok) return false;
     }
   }

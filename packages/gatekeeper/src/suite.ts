@@ -102,7 +102,8 @@ function loadConstraint(file: string, kind: string): Pick<SuiteTest, 'match' | '
   if (spec.match !== undefined) {
     if (!isObj(spec.match)) throw new SuiteError(`${file}: spec.match: expected a mapping`);
     for (const k of Object.keys(spec.match)) {
-      if (!SUPPORTED_MATCH_FIELDS.includes(k)) throw new SuiteError(`${file}: spec.match.${k}: unsupported by podsec test gator (supported: ${SUPPORTED_MATCH_FIELDS.join(', ')})`);
+      if (!SUPPORTED_MATCH_FIELDS.includes(k))
+        throw new SuiteError(`${file}: spec.match.${k}: unsupported by podsec test gator (supported: ${SUPPORTED_MATCH_FIELDS.join(', ')})`);
     }
     match = spec.match as Match;
   }
@@ -153,7 +154,9 @@ export function loadSuite(suiteFile: string): { name: string; tests: SuiteTest[]
       });
       const inventoryFiles = Array.isArray(c.inventory) ? c.inventory : c.inventory === undefined ? [] : null;
       if (!inventoryFiles) throw new SuiteError(`${suiteFile}: ${cat}.inventory: expected a list of files`);
-      const inventory = inventoryFiles.flatMap((f, k) => loadYamlDocs(resolve(base, str(f, suiteFile, `${cat}.inventory[${k}]`, 'give the file of an inventory object'))));
+      const inventory = inventoryFiles.flatMap((f, k) =>
+        loadYamlDocs(resolve(base, str(f, suiteFile, `${cat}.inventory[${k}]`, 'give the file of an inventory object'))),
+      );
       return { name: typeof c.name === 'string' ? c.name : `case ${j}`, object: loadYaml(objectFile), objectFile, inventory, assertions };
     });
     return { name: typeof t.name === 'string' ? t.name : `test ${i}`, templateFile, ...tpl, ...con, cases };

@@ -69,12 +69,19 @@ describe('podsec test gator', () => {
       cpSync(join(fixtures, 'privileged'), dir, { recursive: true });
       writeFileSync(join(dir, 'suite.yaml'), readFileSync(join(dir, 'suite.yaml'), 'utf8').replace('- violations: no\n', '- violations: maybe\n'));
       const r = await run(['suite.yaml'], dir);
-      expect(r.err).toBe(`podsec test gator: ${join(dir, 'suite.yaml')}: tests[0].cases[0].assertions[0].violations: expected yes, no or a non-negative integer, got "maybe"\n`);
+      expect(r.err).toBe(
+        `podsec test gator: ${join(dir, 'suite.yaml')}: tests[0].cases[0].assertions[0].violations: expected yes, no or a non-negative integer, got "maybe"\n`,
+      );
       expect(r.code).toBe(1);
-      writeFileSync(join(dir, 'constraint.yaml'), readFileSync(join(dir, 'constraint.yaml'), 'utf8').replace('excludedNamespaces', 'scope: Namespaced\n    excludedNamespaces'));
+      writeFileSync(
+        join(dir, 'constraint.yaml'),
+        readFileSync(join(dir, 'constraint.yaml'), 'utf8').replace('excludedNamespaces', 'scope: Namespaced\n    excludedNamespaces'),
+      );
       writeFileSync(join(dir, 'suite.yaml'), readFileSync(join(fixtures, 'privileged', 'suite.yaml'), 'utf8'));
       const r2 = await run(['suite.yaml'], dir);
-      expect(r2.err).toContain(`${join(dir, 'constraint.yaml')}: spec.match.scope: unsupported by podsec test gator (supported: kinds, namespaces, excludedNamespaces, labelSelector)`);
+      expect(r2.err).toContain(
+        `${join(dir, 'constraint.yaml')}: spec.match.scope: unsupported by podsec test gator (supported: kinds, namespaces, excludedNamespaces, labelSelector)`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,9 +33,7 @@ export function normalizeCapability(v: Scalar): Scalar {
 
 /** `*` matches any run of characters, `?` one character (a code point); everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
-  const body = [...glob]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
+  const body = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'su');
 }
 
@@ -71,7 +69,7 @@ export function testPredicate(pred: Predicate, v: Json): boolean {
       return !!list && !list.some((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && denied.has(norm(x)));
     }
     case 'hasAnyKey':
-      return isObj(v) && pred.values.some((k) => Object.prototype.hasOwnProperty.call(v, k));
+      return isObj(v) && pred.values.some((k) => Object.hasOwn(v, k));
     case 'and':
       return pred.of.every((p) => testPredicate(p, v));
     case 'or':
@@ -158,7 +156,7 @@ export interface LabelRequirement {
 
 /** One matchExpressions requirement, with Kubernetes semantics (NotIn holds when the label is absent). */
 export function labelRequirementHolds(labels: Readonly<Record<string, string>>, req: LabelRequirement): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+  const has = Object.hasOwn(labels, req.key);
   switch (req.operator) {
     case 'In':
       return has && (req.values ?? []).includes(labels[req.key]!);
@@ -181,9 +179,7 @@ function stringMap(v: Json): Record<string, string> {
   return isObj(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>) : {};
 }
 
-export type ReferenceVerdict =
-  | { applies: false; reason: string }
-  | { applies: true; violated: boolean; violations: { rule: string; message: string }[] };
+export type ReferenceVerdict = { applies: false; reason: string } | { applies: true; violated: boolean; violations: { rule: string; message: string }[] };
 
 /** What the policy decides for an object, per the IR's semantics. */
 export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionContext = {}): ReferenceVerdict {
@@ -199,7 +195,8 @@ export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionCon
   const runtimeClass = readPath(pod.template, fieldSpec('runtimeClassName').pod ?? []);
   if (typeof runtimeClass === 'string' && policy.exemptions.runtimeClasses.includes(runtimeClass)) return { applies: false, reason: 'runtimeClass exempt' };
   if (!selectorMatches(policy.match.namespaceSelector, ctx.namespaceLabels ?? {})) return { applies: false, reason: 'namespaceSelector not matched' };
-  if (!selectorMatches(policy.match.objectSelector, stringMap(readPath(object, ['metadata', 'labels'])))) return { applies: false, reason: 'objectSelector not matched' };
+  if (!selectorMatches(policy.match.objectSelector, stringMap(readPath(object, ['metadata', 'labels']))))
+    return { applies: false, reason: 'objectSelector not matched' };
   const violations = policy.rules
     .filter((r) => (r.when ? evaluateCheck(r.when, pod.template) : true) && !evaluateCheck(r.require, pod.template))
     .map((r) => ({ rule: r.id, message: r.message }));

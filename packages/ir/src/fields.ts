@@ -1,14 +1,6 @@
 import type { ContainerKind, FieldId, PodKind } from './types.js';
 
-export type ValueType =
-  | 'boolean'
-  | 'integer'
-  | 'string'
-  | 'string[]'
-  | 'integer[]'
-  | 'object'
-  | 'object[]'
-  | 'string-map';
+export type ValueType = 'boolean' | 'integer' | 'string' | 'string[]' | 'integer[]' | 'object' | 'object[]' | 'string-map';
 
 /**
  * Everything the compilers, the DSL and the fixture generators need to know about one field.
@@ -37,30 +29,122 @@ const csc = (...rest: string[]) => ['securityContext', ...rest] as const;
 const inherited: FieldSpec[] = [
   { id: 'runAsUser', type: 'integer', pod: sc('runAsUser'), container: csc('runAsUser'), samples: [0, 1000], doc: 'UID the container process runs as.' },
   { id: 'runAsGroup', type: 'integer', pod: sc('runAsGroup'), container: csc('runAsGroup'), samples: [0, 3000], doc: 'Primary GID; omitted means root (0).' },
-  { id: 'runAsNonRoot', type: 'boolean', pod: sc('runAsNonRoot'), container: csc('runAsNonRoot'), doc: 'The kubelet refuses to start a container that would run as UID 0.' },
-  { id: 'seLinuxOptions.level', type: 'string', pod: sc('seLinuxOptions', 'level'), container: csc('seLinuxOptions', 'level'), samples: ['s0:c123,c456'], doc: 'SELinux level label.' },
-  { id: 'seLinuxOptions.user', type: 'string', pod: sc('seLinuxOptions', 'user'), container: csc('seLinuxOptions', 'user'), samples: ['', 'system_u'], doc: 'SELinux user label.' },
-  { id: 'seLinuxOptions.role', type: 'string', pod: sc('seLinuxOptions', 'role'), container: csc('seLinuxOptions', 'role'), samples: ['', 'object_r'], doc: 'SELinux role label.' },
-  { id: 'seLinuxOptions.type', type: 'string', pod: sc('seLinuxOptions', 'type'), container: csc('seLinuxOptions', 'type'), samples: ['', 'container_t', 'spc_t'], doc: 'SELinux type label.' },
-  { id: 'seccompProfile.type', type: 'string', pod: sc('seccompProfile', 'type'), container: csc('seccompProfile', 'type'), enum: ['RuntimeDefault', 'Localhost', 'Unconfined'], doc: 'Seccomp profile kind.' },
-  { id: 'seccompProfile.localhostProfile', type: 'string', pod: sc('seccompProfile', 'localhostProfile'), container: csc('seccompProfile', 'localhostProfile'), samples: ['profiles/audit.json'], doc: 'Seccomp profile file under the kubelet seccomp root (type Localhost only).' },
-  { id: 'appArmorProfile.type', type: 'string', pod: sc('appArmorProfile', 'type'), container: csc('appArmorProfile', 'type'), enum: ['RuntimeDefault', 'Localhost', 'Unconfined'], doc: 'AppArmor profile kind (field form, Kubernetes 1.30+).' },
-  { id: 'appArmorProfile.localhostProfile', type: 'string', pod: sc('appArmorProfile', 'localhostProfile'), container: csc('appArmorProfile', 'localhostProfile'), samples: ['k8s-apparmor-example-deny-write'], doc: 'AppArmor profile loaded on the node (type Localhost only).' },
-  { id: 'windowsOptions.hostProcess', type: 'boolean', pod: sc('windowsOptions', 'hostProcess'), container: csc('windowsOptions', 'hostProcess'), doc: 'Windows HostProcess container.' },
+  {
+    id: 'runAsNonRoot',
+    type: 'boolean',
+    pod: sc('runAsNonRoot'),
+    container: csc('runAsNonRoot'),
+    doc: 'The kubelet refuses to start a container that would run as UID 0.',
+  },
+  {
+    id: 'seLinuxOptions.level',
+    type: 'string',
+    pod: sc('seLinuxOptions', 'level'),
+    container: csc('seLinuxOptions', 'level'),
+    samples: ['s0:c123,c456'],
+    doc: 'SELinux level label.',
+  },
+  {
+    id: 'seLinuxOptions.user',
+    type: 'string',
+    pod: sc('seLinuxOptions', 'user'),
+    container: csc('seLinuxOptions', 'user'),
+    samples: ['', 'system_u'],
+    doc: 'SELinux user label.',
+  },
+  {
+    id: 'seLinuxOptions.role',
+    type: 'string',
+    pod: sc('seLinuxOptions', 'role'),
+    container: csc('seLinuxOptions', 'role'),
+    samples: ['', 'object_r'],
+    doc: 'SELinux role label.',
+  },
+  {
+    id: 'seLinuxOptions.type',
+    type: 'string',
+    pod: sc('seLinuxOptions', 'type'),
+    container: csc('seLinuxOptions', 'type'),
+    samples: ['', 'container_t', 'spc_t'],
+    doc: 'SELinux type label.',
+  },
+  {
+    id: 'seccompProfile.type',
+    type: 'string',
+    pod: sc('seccompProfile', 'type'),
+    container: csc('seccompProfile', 'type'),
+    enum: ['RuntimeDefault', 'Localhost', 'Unconfined'],
+    doc: 'Seccomp profile kind.',
+  },
+  {
+    id: 'seccompProfile.localhostProfile',
+    type: 'string',
+    pod: sc('seccompProfile', 'localhostProfile'),
+    container: csc('seccompProfile', 'localhostProfile'),
+    samples: ['profiles/audit.json'],
+    doc: 'Seccomp profile file under the kubelet seccomp root (type Localhost only).',
+  },
+  {
+    id: 'appArmorProfile.type',
+    type: 'string',
+    pod: sc('appArmorProfile', 'type'),
+    container: csc('appArmorProfile', 'type'),
+    enum: ['RuntimeDefault', 'Localhost', 'Unconfined'],
+    doc: 'AppArmor profile kind (field form, Kubernetes 1.30+).',
+  },
+  {
+    id: 'appArmorProfile.localhostProfile',
+    type: 'string',
+    pod: sc('appArmorProfile', 'localhostProfile'),
+    container: csc('appArmorProfile', 'localhostProfile'),
+    samples: ['k8s-apparmor-example-deny-write'],
+    doc: 'AppArmor profile loaded on the node (type Localhost only).',
+  },
+  {
+    id: 'windowsOptions.hostProcess',
+    type: 'boolean',
+    pod: sc('windowsOptions', 'hostProcess'),
+    container: csc('windowsOptions', 'hostProcess'),
+    doc: 'Windows HostProcess container.',
+  },
 ];
 
 const podOnly: FieldSpec[] = [
   { id: 'fsGroup', type: 'integer', pod: sc('fsGroup'), samples: [0, 2000], doc: 'Group that owns supported volumes; files created are owned by it.' },
-  { id: 'fsGroupChangePolicy', type: 'string', pod: sc('fsGroupChangePolicy'), enum: ['OnRootMismatch', 'Always'], doc: 'When volume ownership is changed to fsGroup.' },
+  {
+    id: 'fsGroupChangePolicy',
+    type: 'string',
+    pod: sc('fsGroupChangePolicy'),
+    enum: ['OnRootMismatch', 'Always'],
+    doc: 'When volume ownership is changed to fsGroup.',
+  },
   { id: 'supplementalGroups', type: 'integer[]', pod: sc('supplementalGroups'), samples: [4000], doc: 'Extra GIDs of the first container process.' },
-  { id: 'supplementalGroupsPolicy', type: 'string', pod: sc('supplementalGroupsPolicy'), enum: ['Merge', 'Strict'], doc: 'Merge (default) also adds groups from the image /etc/group; Strict uses only the manifest.' },
-  { id: 'seLinuxChangePolicy', type: 'string', pod: sc('seLinuxChangePolicy'), enum: ['MountOption', 'Recursive'], doc: 'How SELinux labels are applied to volumes.' },
+  {
+    id: 'supplementalGroupsPolicy',
+    type: 'string',
+    pod: sc('supplementalGroupsPolicy'),
+    enum: ['Merge', 'Strict'],
+    doc: 'Merge (default) also adds groups from the image /etc/group; Strict uses only the manifest.',
+  },
+  {
+    id: 'seLinuxChangePolicy',
+    type: 'string',
+    pod: sc('seLinuxChangePolicy'),
+    enum: ['MountOption', 'Recursive'],
+    doc: 'How SELinux labels are applied to volumes.',
+  },
   { id: 'sysctls', type: 'object[]', pod: sc('sysctls'), itemKeys: ['name', 'value'], doc: 'Namespaced sysctls set for the pod.' },
   { id: 'hostNetwork', type: 'boolean', pod: ['spec', 'hostNetwork'], doc: 'Use the node network namespace.' },
   { id: 'hostPID', type: 'boolean', pod: ['spec', 'hostPID'], doc: 'Use the node PID namespace.' },
   { id: 'hostIPC', type: 'boolean', pod: ['spec', 'hostIPC'], doc: 'Use the node IPC namespace.' },
   { id: 'hostUsers', type: 'boolean', pod: ['spec', 'hostUsers'], doc: 'false runs the pod in its own user namespace.' },
-  { id: 'volumes', type: 'object[]', pod: ['spec', 'volumes'], itemKeys: ['hostPath', 'emptyDir', 'configMap', 'secret'], doc: 'Pod volumes; the volume type is the key that is set.' },
+  {
+    id: 'volumes',
+    type: 'object[]',
+    pod: ['spec', 'volumes'],
+    itemKeys: ['hostPath', 'emptyDir', 'configMap', 'secret'],
+    doc: 'Pod volumes; the volume type is the key that is set.',
+  },
   { id: 'os.name', type: 'string', pod: ['spec', 'os', 'name'], enum: ['linux', 'windows'], doc: 'Operating system of the pod.' },
   { id: 'runtimeClassName', type: 'string', pod: ['spec', 'runtimeClassName'], samples: ['gvisor'], doc: 'RuntimeClass of the pod.' },
   { id: 'annotations', type: 'string-map', pod: ['metadata', 'annotations'], doc: 'Pod annotations (the legacy AppArmor annotations live here).' },
@@ -86,10 +170,27 @@ const lifecycleHosts: FieldSpec[] = (['postStart', 'preStop'] as const).flatMap(
 );
 
 const containerOnly: FieldSpec[] = [
-  { id: 'allowPrivilegeEscalation', type: 'boolean', container: csc('allowPrivilegeEscalation'), doc: 'Sets no_new_privs when false; always true for privileged or CAP_SYS_ADMIN containers.' },
+  {
+    id: 'allowPrivilegeEscalation',
+    type: 'boolean',
+    container: csc('allowPrivilegeEscalation'),
+    doc: 'Sets no_new_privs when false; always true for privileged or CAP_SYS_ADMIN containers.',
+  },
   { id: 'privileged', type: 'boolean', container: csc('privileged'), doc: 'Run with all host privileges.' },
-  { id: 'capabilities.add', type: 'string[]', container: csc('capabilities', 'add'), samples: ['NET_BIND_SERVICE', 'SYS_ADMIN', 'NET_RAW'], doc: 'Capabilities added to the runtime default set.' },
-  { id: 'capabilities.drop', type: 'string[]', container: csc('capabilities', 'drop'), samples: ['ALL', 'NET_RAW'], doc: 'Capabilities removed from the runtime default set.' },
+  {
+    id: 'capabilities.add',
+    type: 'string[]',
+    container: csc('capabilities', 'add'),
+    samples: ['NET_BIND_SERVICE', 'SYS_ADMIN', 'NET_RAW'],
+    doc: 'Capabilities added to the runtime default set.',
+  },
+  {
+    id: 'capabilities.drop',
+    type: 'string[]',
+    container: csc('capabilities', 'drop'),
+    samples: ['ALL', 'NET_RAW'],
+    doc: 'Capabilities removed from the runtime default set.',
+  },
   { id: 'readOnlyRootFilesystem', type: 'boolean', container: csc('readOnlyRootFilesystem'), doc: 'Mount the root filesystem read-only.' },
   { id: 'procMount', type: 'string', container: csc('procMount'), enum: ['Default', 'Unmasked'], doc: 'Unmasked requires hostUsers: false.' },
   { id: 'ports', type: 'object[]', container: ['ports'], itemKeys: ['containerPort', 'hostPort'], doc: 'Container ports; hostPort binds a node port.' },

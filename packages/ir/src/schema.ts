@@ -104,20 +104,61 @@ export const POLICY_IR_SCHEMA = {
     predicate: {
       oneOf: [
         { type: 'object', additionalProperties: false, required: ['op', 'value'], properties: { op: { const: 'equals' }, value: scalar } },
-        { type: 'object', additionalProperties: false, required: ['op', 'values'], properties: { op: { enum: ['in', 'notIn', 'containsAll'] }, values: { ...scalars, minItems: 1 } } },
-        { type: 'object', additionalProperties: false, required: ['op', 'values'], properties: { op: { enum: ['subsetOf', 'containsNone'] }, values: scalars, normalize } },
-        { type: 'object', additionalProperties: false, required: ['op'], properties: { op: { const: 'range' }, min: { type: 'number' }, max: { type: 'number' } }, anyOf: [{ required: ['min'] }, { required: ['max'] }] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'values'],
+          properties: { op: { enum: ['in', 'notIn', 'containsAll'] }, values: { ...scalars, minItems: 1 } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'values'],
+          properties: { op: { enum: ['subsetOf', 'containsNone'] }, values: scalars, normalize },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op'],
+          properties: { op: { const: 'range' }, min: { type: 'number' }, max: { type: 'number' } },
+          anyOf: [{ required: ['min'] }, { required: ['max'] }],
+        },
         { type: 'object', additionalProperties: false, required: ['op'], properties: { op: { enum: ['present', 'absent'] } } },
         { type: 'object', additionalProperties: false, required: ['op', 'value'], properties: { op: { enum: ['prefix', 'glob'] }, value: { type: 'string' } } },
-        { type: 'object', additionalProperties: false, required: ['op', 'values'], properties: { op: { const: 'hasAnyKey' }, values: { ...strings, minItems: 1 } } },
-        { type: 'object', additionalProperties: false, required: ['op', 'of'], properties: { op: { enum: ['and', 'or'] }, of: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' } } } },
-        { type: 'object', additionalProperties: false, required: ['op', 'pred'], properties: { op: { const: 'not' }, pred: { $ref: '#/definitions/predicate' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'values'],
+          properties: { op: { const: 'hasAnyKey' }, values: { ...strings, minItems: 1 } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'of'],
+          properties: { op: { enum: ['and', 'or'] }, of: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' } } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'pred'],
+          properties: { op: { const: 'not' }, pred: { $ref: '#/definitions/predicate' } },
+        },
       ],
     },
     check: {
       oneOf: [
-        { type: 'object', additionalProperties: false, required: ['kind', 'checks'], properties: { kind: { enum: ['all', 'any'] }, checks: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } } } },
-        { type: 'object', additionalProperties: false, required: ['kind', 'check'], properties: { kind: { const: 'not' }, check: { $ref: '#/definitions/check' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'checks'],
+          properties: { kind: { enum: ['all', 'any'] }, checks: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'check'],
+          properties: { kind: { const: 'not' }, check: { $ref: '#/definitions/check' } },
+        },
         {
           type: 'object',
           additionalProperties: false,

@@ -18,15 +18,7 @@ export type Mode = 'enforce' | 'audit' | 'warn';
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Operation = 'CREATE' | 'UPDATE';
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
-export type PodKind =
-  | 'Pod'
-  | 'Deployment'
-  | 'StatefulSet'
-  | 'DaemonSet'
-  | 'ReplicaSet'
-  | 'ReplicationController'
-  | 'Job'
-  | 'CronJob';
+export type PodKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
 
 /** Key of an entry in FIELDS (fields.ts). */
 export type FieldId = string;

@@ -33,7 +33,7 @@ const parsed = new Map<string, Anchor | undefined>();
 export function parseAnchor(raw: string): Anchor | undefined {
   if (parsed.has(raw)) return parsed.get(raw);
   const m = ANCHOR_RE.exec(raw.trim());
-  const a = m && m[2] ? { type: MODIFIERS[m[1] ?? ''] as AnchorType, key: m[2] } : undefined;
+  const a = m?.[2] ? { type: MODIFIERS[m[1] ?? ''] as AnchorType, key: m[2] } : undefined;
   if (parsed.size < 10_000) parsed.set(raw, a);
   return a;
 }

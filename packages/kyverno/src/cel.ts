@@ -32,7 +32,11 @@ function program(expression: string, policy: string, path: string, variables: st
   const key = `${variables.join(',')}\u0000${expression}`;
   let p = programs.get(key);
   if (p === undefined) {
-    const r = compileCel(expression, { flavor: 'vap', hasParams: false, visibleVariables: variables, declaredVariables: variables }, { policy, expressionPath: path });
+    const r = compileCel(
+      expression,
+      { flavor: 'vap', hasParams: false, visibleVariables: variables, declaredVariables: variables },
+      { policy, expressionPath: path },
+    );
     p = r.ok ? r.program : r.diagnostic.message;
     programs.set(key, p);
   }

@@ -5,7 +5,7 @@
  */
 import { isObject, type JsonObject } from './json.js';
 import { checkKind, type Gvk } from './kinds.js';
-import { matchesSelector, SelectorError } from './label-selector.js';
+import { matchesSelector, type SelectorError } from './label-selector.js';
 import type { UserInfo } from './types.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -38,7 +38,9 @@ const USER_KEYS = ['roles', 'clusterRoles', 'subjects'] as const;
 
 function isEmptyDescription(d: unknown): boolean {
   if (!isObject(d)) return true;
-  return Object.values(d).every((v) => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0) || v === '');
+  return Object.values(d).every(
+    (v) => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0) || v === '',
+  );
 }
 
 function isEmptyUser(filter: JsonObject): boolean {

@@ -253,8 +253,7 @@ function numericCompare(cmp: Cmp): OperatorFn {
 }
 
 function durationCompare(cmp: Cmp): OperatorFn {
-  const asDuration = (v: unknown): number | undefined =>
-    typeof v === 'number' ? Math.trunc(v) : typeof v === 'string' ? parseGoDuration(v) : undefined;
+  const asDuration = (v: unknown): number | undefined => (typeof v === 'number' ? Math.trunc(v) : typeof v === 'string' ? parseGoDuration(v) : undefined);
   return (key, value) => {
     if (typeof key !== 'number' && typeof key !== 'string') return false;
     const k = asDuration(key);
@@ -291,9 +290,24 @@ const OPERATORS: Record<string, OperatorFn> = {
 };
 
 export const CONDITION_OPERATORS: readonly string[] = [
-  'Equal', 'Equals', 'NotEqual', 'NotEquals', 'In', 'AnyIn', 'AllIn', 'NotIn', 'AnyNotIn', 'AllNotIn',
-  'GreaterThanOrEquals', 'GreaterThan', 'LessThanOrEquals', 'LessThan',
-  'DurationGreaterThanOrEquals', 'DurationGreaterThan', 'DurationLessThanOrEquals', 'DurationLessThan',
+  'Equal',
+  'Equals',
+  'NotEqual',
+  'NotEquals',
+  'In',
+  'AnyIn',
+  'AllIn',
+  'NotIn',
+  'AnyNotIn',
+  'AllNotIn',
+  'GreaterThanOrEquals',
+  'GreaterThan',
+  'LessThanOrEquals',
+  'LessThan',
+  'DurationGreaterThanOrEquals',
+  'DurationGreaterThan',
+  'DurationLessThanOrEquals',
+  'DurationLessThan',
 ];
 
 export function operatorFor(name: string): OperatorFn | undefined {

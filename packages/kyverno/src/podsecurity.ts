@@ -146,12 +146,7 @@ function exempt(
   }
 }
 
-export function evaluatePodSecuritySubrule(
-  resource: JsonObject,
-  level: string,
-  version: string,
-  excludes: readonly PodSecurityExclude[],
-): PodSecurityOutcome {
+export function evaluatePodSecuritySubrule(resource: JsonObject, level: string, version: string, excludes: readonly PodSecurityExclude[]): PodSecurityOutcome {
   const pod = podOf(resource);
   if (!pod) throw new Error(`podSecurity cannot evaluate kind ${String(resource['kind'])}: only Pods and Pod controllers carry a Pod spec`);
   const v = version || 'latest';
@@ -181,7 +176,9 @@ export function formatPodSecurityFailures(failures: PodSecurityOutcome['failures
     .map(({ result, violations }) => {
       const errs = violations.map((v) => {
         const vals = badValues(v);
-        return v.type === 'forbidden' && vals.length > 0 ? `${v.field} is forbidden, forbidden values found: ${vals.length === 1 ? vals[0] : `[${vals.join(' ')}]`}` : `${v.field}: ${v.type === 'required' ? 'Required value' : 'Forbidden'}`;
+        return v.type === 'forbidden' && vals.length > 0
+          ? `${v.field} is forbidden, forbidden values found: ${vals.length === 1 ? vals[0] : `[${vals.join(' ')}]`}`
+          : `${v.field}: ${v.type === 'required' ? 'Required value' : 'Forbidden'}`;
       });
       return `(Forbidden reason: ${result.reason ?? ''}, field error list: [${errs.join(', ')}])`;
     })

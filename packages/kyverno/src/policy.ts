@@ -58,7 +58,12 @@ function checkPatternAnchors(pattern: unknown, file: string, path: string): void
   else if (isObject(pattern)) {
     for (const [k, v] of Object.entries(pattern)) {
       if (REFERENCE_RE.test(k)) throw new UnsupportedFeatureError(file, `${path}.${k}`, 'the $(...) reference to another pattern field');
-      if (parseAnchor(k)?.type === 'addIfNotPresent') throw new UnsupportedFeatureError(file, `${path}.${k}`, 'the add-if-not-present anchor +() in a validate pattern (it only has a meaning in mutate rules)');
+      if (parseAnchor(k)?.type === 'addIfNotPresent')
+        throw new UnsupportedFeatureError(
+          file,
+          `${path}.${k}`,
+          'the add-if-not-present anchor +() in a validate pattern (it only has a meaning in mutate rules)',
+        );
       checkPatternAnchors(v, file, `${path}.${k}`);
     }
   }
@@ -85,10 +90,12 @@ function checkConditions(block: unknown, file: string, path: string): void {
 }
 
 function checkForeach(list: unknown, file: string, path: string): void {
-  if (!Array.isArray(list)) throw new PolicyLoadError(file, path, 'foreach must be a list', 'Write foreach: [{list: ..., deny|pattern|anyPattern|foreach: ...}]');
+  if (!Array.isArray(list))
+    throw new PolicyLoadError(file, path, 'foreach must be a list', 'Write foreach: [{list: ..., deny|pattern|anyPattern|foreach: ...}]');
   list.forEach((fe, i) => {
     const p = `${path}[${i}]`;
-    if (!isObject(fe) || typeof fe['list'] !== 'string') throw new PolicyLoadError(file, `${p}.list`, 'foreach needs a list expression', 'Add list: <JMESPath expression>');
+    if (!isObject(fe) || typeof fe['list'] !== 'string')
+      throw new PolicyLoadError(file, `${p}.list`, 'foreach needs a list expression', 'Add list: <JMESPath expression>');
     checkContext(fe['context'], file, `${p}.context`);
     checkConditions(fe['preconditions'], file, `${p}.preconditions`);
     if (isObject(fe['deny'])) checkConditions(fe['deny']['conditions'], file, `${p}.deny.conditions`);
@@ -101,14 +108,23 @@ function checkForeach(list: unknown, file: string, path: string): void {
 function checkRule(rule: unknown, file: string, path: string): JsonObject {
   if (!isObject(rule)) throw new PolicyLoadError(file, path, 'a rule must be an object', 'Write each rule as a map with name, match and validate');
   if (typeof rule['name'] !== 'string' || rule['name'] === '') throw new PolicyLoadError(file, `${path}.name`, 'a rule needs a name', 'Add name: <rule name>');
-  for (const [k, what] of Object.entries(OTHER_RULE_TYPES)) if (rule[k] !== undefined && rule[k] !== null) throw new UnsupportedFeatureError(file, `${path}.${k}`, what);
-  if (!isObject(rule['match'])) throw new PolicyLoadError(file, `${path}.match`, 'a rule needs a match block', 'Add match: {any: [{resources: {kinds: [...]}}]}');
+  for (const [k, what] of Object.entries(OTHER_RULE_TYPES))
+    if (rule[k] !== undefined && rule[k] !== null) throw new UnsupportedFeatureError(file, `${path}.${k}`, what);
+  if (!isObject(rule['match']))
+    throw new PolicyLoadError(file, `${path}.match`, 'a rule needs a match block', 'Add match: {any: [{resources: {kinds: [...]}}]}');
   const v = rule['validate'];
-  if (!isObject(v)) throw new PolicyLoadError(file, `${path}.validate`, 'a rule needs a validate block', 'Add validate with pattern, anyPattern, deny, foreach, podSecurity or cel');
+  if (!isObject(v))
+    throw new PolicyLoadError(
+      file,
+      `${path}.validate`,
+      'a rule needs a validate block',
+      'Add validate with pattern, anyPattern, deny, foreach, podSecurity or cel',
+    );
   if (v['manifests'] !== undefined) throw new UnsupportedFeatureError(file, `${path}.validate.manifests`, 'manifest signature verification');
   if (v['assert'] !== undefined) throw new UnsupportedFeatureError(file, `${path}.validate.assert`, 'validate.assert (kyverno-json assertion trees)');
   const kinds = VALIDATION_KINDS.filter((k) => v[k] !== undefined && v[k] !== null);
-  if (kinds.length === 0) throw new PolicyLoadError(file, `${path}.validate`, 'no validation given', 'Add one of pattern, anyPattern, deny, foreach, podSecurity, cel');
+  if (kinds.length === 0)
+    throw new PolicyLoadError(file, `${path}.validate`, 'no validation given', 'Add one of pattern, anyPattern, deny, foreach, podSecurity, cel');
   const fa = v['failureAction'];
   if (fa !== undefined && !(typeof fa === 'string' && /^(audit|enforce)$/i.test(fa))) {
     throw new PolicyLoadError(file, `${path}.validate.failureAction`, `invalid failureAction ${JSON.stringify(fa)}`, 'Use Audit or Enforce');
@@ -140,7 +156,12 @@ export function loadKyvernoPolicy(doc: unknown, file: string): LoadedPolicy {
   }
   const apiVersion = str(doc['apiVersion']);
   if (!apiVersion || !POLICY_API_VERSIONS.includes(apiVersion)) {
-    throw new PolicyLoadError(file, 'apiVersion', `unsupported apiVersion ${JSON.stringify(doc['apiVersion'])}`, `Use one of ${POLICY_API_VERSIONS.join(', ')}`);
+    throw new PolicyLoadError(
+      file,
+      'apiVersion',
+      `unsupported apiVersion ${JSON.stringify(doc['apiVersion'])}`,
+      `Use one of ${POLICY_API_VERSIONS.join(', ')}`,
+    );
   }
   const md = doc['metadata'];
   if (!isObject(md) || typeof md['name'] !== 'string' || md['name'] === '') {
@@ -175,7 +196,12 @@ export function loadPolicyException(doc: unknown, file: string): LoadedException
   }
   const apiVersion = str(doc['apiVersion']);
   if (!apiVersion || !EXCEPTION_API_VERSIONS.includes(apiVersion)) {
-    throw new PolicyLoadError(file, 'apiVersion', `unsupported apiVersion ${JSON.stringify(doc['apiVersion'])}`, `Use one of ${EXCEPTION_API_VERSIONS.join(', ')}`);
+    throw new PolicyLoadError(
+      file,
+      'apiVersion',
+      `unsupported apiVersion ${JSON.stringify(doc['apiVersion'])}`,
+      `Use one of ${EXCEPTION_API_VERSIONS.join(', ')}`,
+    );
   }
   const md = doc['metadata'];
   if (!isObject(md) || typeof md['name'] !== 'string') throw new PolicyLoadError(file, 'metadata.name', 'the exception has no name', 'Set metadata.name');

@@ -52,7 +52,7 @@ class AnchorPresence {
       const a = parseAnchor(key);
       if (!a || !(a.type === 'condition' || a.type === 'existence' || a.type === 'negation')) continue;
       if (this.seen.get(key) === true) continue;
-      this.seen.set(key, Object.prototype.hasOwnProperty.call(resource, a.key));
+      this.seen.set(key, Object.hasOwn(resource, a.key));
     }
   }
 
@@ -90,9 +90,7 @@ function validateElement(resource: unknown, pattern: unknown, path: string, ac: 
     if (!isObject(resource)) {
       return {
         path,
-        error: new WalkError(
-          `pattern and resource have different structures. Path: ${path}. Expected map[string]interface {}, found ${goTypeName(resource)}`,
-        ),
+        error: new WalkError(`pattern and resource have different structures. Path: ${path}. Expected map[string]interface {}, found ${goTypeName(resource)}`),
       };
     }
     ac.record(pattern, resource);
@@ -134,7 +132,7 @@ function handleKey(key: string, anchor: Anchor | undefined, patternValue: unknow
     return validateElement(value, patternValue, current, ac);
   }
   const current = `${path}${anchor.key}/`;
-  const present = Object.prototype.hasOwnProperty.call(resourceMap, anchor.key);
+  const present = Object.hasOwn(resourceMap, anchor.key);
   const value = resourceMap[anchor.key];
   switch (anchor.type) {
     case 'negation':
@@ -159,14 +157,20 @@ function handleKey(key: string, anchor: Anchor | undefined, patternValue: unknow
 function handleExistence(value: unknown, present: boolean, patternValue: unknown, current: string, ac: AnchorPresence): Walk {
   if (!present) return undefined;
   if (!Array.isArray(value)) {
-    return { path: current, error: new WalkError(`invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`) };
+    return {
+      path: current,
+      error: new WalkError(`invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`),
+    };
   }
   if (!Array.isArray(patternValue)) {
     return { path: current, error: new WalkError(`invalid pattern type ${goTypeName(patternValue)}: Pattern has to be of list to compare against resource`) };
   }
   for (const p of patternValue) {
     if (!isObject(p)) {
-      return { path: current, error: new WalkError(`invalid pattern type ${goTypeName(p)}: Pattern has to be of type map to compare against items in resource`) };
+      return {
+        path: current,
+        error: new WalkError(`invalid pattern type ${goTypeName(p)}: Pattern has to be of type map to compare against items in resource`),
+      };
     }
     // At least one element of the resource list must match each pattern map.
     const ok = value.some((el, i) => validateElement(el, p, `${current}${i}/`, ac) === undefined);
@@ -240,9 +244,7 @@ function validateArray(resource: unknown[], pattern: unknown[], path: string, ac
   if (resource.length < pattern.length) {
     return {
       path: '',
-      error: new WalkError(
-        `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
-      ),
+      error: new WalkError(`validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`),
     };
   }
   return validateElements(pattern.length, (i) => [resource[i], pattern[i]], path, ac);

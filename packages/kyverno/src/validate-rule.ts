@@ -99,7 +99,9 @@ function podSecurityHandler(env: RuleEnv, ps: JsonObject): RuleOutcome | undefin
   }
   if (result.allowed) return outcome('pass', `Validation rule '${ruleName(env)}' passed.`);
   if (matched.length > 0) {
-    const exExcludes = matched.flatMap((e) => (Array.isArray(e.spec['podSecurity']) ? e.spec['podSecurity'].filter(isObject) : [])) as unknown as PodSecurityExclude[];
+    const exExcludes = matched.flatMap((e) =>
+      Array.isArray(e.spec['podSecurity']) ? e.spec['podSecurity'].filter(isObject) : [],
+    ) as unknown as PodSecurityExclude[];
     const after = evaluatePodSecuritySubrule(resource, level, version, [...excludes, ...exExcludes]);
     if (after.allowed) {
       const keys = matched.map(exceptionKey);
@@ -193,7 +195,13 @@ class Validator {
       ctx.set('request', { ...request, object: this.env.oldObject, operation: 'CREATE' });
       const subject: MatchSubject = { ...this.env.subject, resource: this.env.oldObject, operation: 'CREATE' };
       if (matchRule(this.env.rule['match'], this.env.rule['exclude'], subject, this.env.policy.namespace)) return result;
-      const prior = new Validator({ ...this.env, object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject }, this.block, this.spec, 0, undefined).validate();
+      const prior = new Validator(
+        { ...this.env, object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject },
+        this.block,
+        this.spec,
+        0,
+        undefined,
+      ).validate();
       if (prior?.status === 'fail') return outcome('skip', 'skipping the rule evaluation as pre-existing violations are allowed');
       return result;
     } finally {
@@ -237,7 +245,9 @@ class Validator {
     const m = this.substitutedMessage();
     if (!m.ok) return `validation error: variables substitution error in rule ${this.name} execution error: ${err}`;
     const msg = m.text.endsWith('.') ? m.text : `${m.text}.`;
-    return path !== '' ? `validation error: ${msg} rule ${this.name} failed at path ${path}` : `validation error: ${msg} rule ${this.name} execution error: ${err}`;
+    return path !== ''
+      ? `validation error: ${msg} rule ${this.name} failed at path ${path}`
+      : `validation error: ${msg} rule ${this.name} execution error: ${err}`;
   }
 
   private validatePatterns(): RuleOutcome | undefined {
@@ -342,14 +352,7 @@ class Validator {
           }
           scoped = es;
         }
-        const validator = new Validator(
-          this.env,
-          fe,
-          fe,
-          this.nesting + 1,
-          scoped && isObject(element) ? element : this.element,
-          fe['context'],
-        );
+        const validator = new Validator(this.env, fe, fe, this.nesting + 1, scoped && isObject(element) ? element : this.element, fe['context']);
         const r = validator.validate();
         if (!r || r.status === 'skip') continue;
         if (r.status !== 'pass') {

@@ -28,7 +28,7 @@ function findVars(s: string): string[] {
 }
 
 function stripBraces(v: string): { variable: string; shallow: boolean } {
-  let variable = v.replaceAll('{{', '').replaceAll('}}', '').trim();
+  const variable = v.replaceAll('{{', '').replaceAll('}}', '').trim();
   if (variable.startsWith('-')) return { variable: variable.slice(1).trim(), shallow: true };
   return { variable, shallow: false };
 }

@@ -15,12 +15,9 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   if (!containsWildcard(pattern)) return pattern === value;
   let re = cache.get(pattern);
   if (!re) {
-    const body = [...pattern]
-      .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
+    const body = [...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
     re = new RegExp(`^${body}$`, 'u');
     if (cache.size < 10_000) cache.set(pattern, re);
   }
   return re.test(value);
 }
-

@@ -32,21 +32,46 @@ const securityContext = fc.record(
     procMount: fc.constantFrom('Default', 'Unmasked'),
     seccompProfile: fc.record({ type: fc.constantFrom('RuntimeDefault', 'Unconfined', 'Localhost') }),
     seLinuxOptions: fc.record({ type: fc.constantFrom('container_t', 'spc_t'), user: fc.constant('u') }, { requiredKeys: [] }),
-    capabilities: fc.record({ add: fc.uniqueArray(fc.constantFrom('NET_BIND_SERVICE', 'SYS_ADMIN', 'CHOWN'), { maxLength: 2 }), drop: fc.uniqueArray(fc.constantFrom('ALL', 'NET_RAW'), { maxLength: 2 }) }, { requiredKeys: [] }),
+    capabilities: fc.record(
+      {
+        add: fc.uniqueArray(fc.constantFrom('NET_BIND_SERVICE', 'SYS_ADMIN', 'CHOWN'), { maxLength: 2 }),
+        drop: fc.uniqueArray(fc.constantFrom('ALL', 'NET_RAW'), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );
 const container = fc.record(
-  { name: fc.constantFrom('a', 'b'), image: fc.constant('nginx'), securityContext, ports: fc.array(fc.record({ containerPort: fc.constant(80), hostPort: fc.constantFrom(0, 80, 5500) }), { maxLength: 1 }) },
+  {
+    name: fc.constantFrom('a', 'b'),
+    image: fc.constant('nginx'),
+    securityContext,
+    ports: fc.array(fc.record({ containerPort: fc.constant(80), hostPort: fc.constantFrom(0, 80, 5500) }), { maxLength: 1 }),
+  },
   { requiredKeys: ['name', 'image'] },
 );
 const podParts = fc.record({
-  metadata: fc.record({ name: fc.constant('p'), annotations: fc.dictionary(fc.constantFrom('container.apparmor.security.beta.kubernetes.io/a', 'x'), fc.constantFrom('runtime/default', 'unconfined'), { maxKeys: 1 }) }, { requiredKeys: ['name'] }),
+  metadata: fc.record(
+    {
+      name: fc.constant('p'),
+      annotations: fc.dictionary(fc.constantFrom('container.apparmor.security.beta.kubernetes.io/a', 'x'), fc.constantFrom('runtime/default', 'unconfined'), {
+        maxKeys: 1,
+      }),
+    },
+    { requiredKeys: ['name'] },
+  ),
   spec: fc.record(
     {
       hostNetwork: fc.boolean(),
       hostIPC: fc.boolean(),
-      securityContext: fc.record({ runAsNonRoot: fc.boolean(), sysctls: fc.array(fc.record({ name: fc.constantFrom('kernel.shm_rmid_forced', 'net.core.somaxconn'), value: fc.constant('1') }), { maxLength: 1 }) }, { requiredKeys: [] }),
+      securityContext: fc.record(
+        {
+          runAsNonRoot: fc.boolean(),
+          sysctls: fc.array(fc.record({ name: fc.constantFrom('kernel.shm_rmid_forced', 'net.core.somaxconn'), value: fc.constant('1') }), { maxLength: 1 }),
+        },
+        { requiredKeys: [] },
+      ),
       volumes: fc.array(fc.oneof(fc.constant({ name: 'v', emptyDir: {} }), fc.constant({ name: 'h', hostPath: { path: '/' } })), { maxLength: 2 }),
       containers: fc.array(container, { minLength: 1, maxLength: 2 }),
       initContainers: fc.array(container, { maxLength: 1 }),
@@ -56,7 +81,11 @@ const podParts = fc.record({
 });
 
 const verdicts = (object: Record<string, unknown>): string[] =>
-  policies.map((p) => evaluateKyvernoPolicy(p, { operation: 'CREATE', object: object as never }).map((r) => `${r.rule.replace(/^autogen-(cronjob-)?/, '')}=${r.status}`).join(',')).flat();
+  policies.flatMap((p) =>
+    evaluateKyvernoPolicy(p, { operation: 'CREATE', object: object as never })
+      .map((r) => `${r.rule.replace(/^autogen-(cronjob-)?/, '')}=${r.status}`)
+      .join(','),
+  );
 
 describe('autogen preserves verdicts (Pod vs Deployment vs CronJob)', () => {
   it('loads the 18 classic policies', () => expect(policies).toHaveLength(18));

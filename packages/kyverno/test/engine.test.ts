@@ -15,12 +15,21 @@ import {
 type Obj = Record<string, unknown>;
 const policy = (rules: Obj[], extra: { annotations?: Record<string, string>; spec?: Obj } = {}) =>
   loadKyvernoPolicy(
-    { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p', annotations: extra.annotations ?? {} }, spec: { rules, ...(extra.spec ?? {}) } },
+    {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'p', annotations: extra.annotations ?? {} },
+      spec: { rules, ...(extra.spec ?? {}) },
+    },
     'test.yaml',
   );
 const podRule = (name: string, validate: Obj, more: Obj = {}): Obj => ({ name, match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate, ...more });
 const pod = (spec: Obj, metadata: Obj = { name: 'p', namespace: 'default' }): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata, spec });
-const req = (object: Obj, extra: Partial<KyvernoAdmissionRequest> = {}): KyvernoAdmissionRequest => ({ operation: 'CREATE', object: object as never, ...extra });
+const req = (object: Obj, extra: Partial<KyvernoAdmissionRequest> = {}): KyvernoAdmissionRequest => ({
+  operation: 'CREATE',
+  object: object as never,
+  ...extra,
+});
 const noPrivileged = { message: 'no privileged', pattern: { spec: { containers: [{ '=(securityContext)': { '=(privileged)': 'false' } }] } } };
 
 describe('match / exclude (pkg/engine/utils/match.go)', () => {
@@ -49,7 +58,9 @@ describe('match / exclude (pkg/engine/utils/match.go)', () => {
     expect(evaluateKyvernoPolicy(policy([rule({ operations: ['DELETE'] })]), req(p1))).toHaveLength(0);
   });
   it('without admission user info, user filters are dropped from match but never match in exclude', () => {
-    const matchSubjects = policy([{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] }, subjects: [{ kind: 'User', name: 'alice' }] }] }, validate: { deny: {} } }]);
+    const matchSubjects = policy([
+      { name: 'r', match: { any: [{ resources: { kinds: ['Pod'] }, subjects: [{ kind: 'User', name: 'alice' }] }] }, validate: { deny: {} } },
+    ]);
     expect(evaluateKyvernoPolicy(matchSubjects, req(pod({})))).toHaveLength(1);
     expect(evaluateKyvernoPolicy(matchSubjects, req(pod({}), { userInfo: { username: 'bob' } }))).toHaveLength(0);
     expect(evaluateKyvernoPolicy(matchSubjects, req(pod({}), { userInfo: { username: 'alice' } }))).toHaveLength(1);
@@ -65,13 +76,27 @@ describe('autogen (pkg/autogen/v1; docs "Auto-Gen Rules for Pod Controllers")', 
   const p = policy([podRule('no-priv', noPrivileged)]);
   it('generates autogen-<rule> and autogen-cronjob-<rule> with the pattern under the Pod template', () => {
     expect(p.computedRules.map((r) => r['name'])).toEqual(['no-priv', 'autogen-no-priv', 'autogen-cronjob-no-priv']);
-    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'a', securityContext: { privileged: true } }] } } } };
-    expect(evaluateKyvernoPolicy(p, req(dep))).toMatchObject([{ rule: 'autogen-no-priv', status: 'fail', path: '/spec/template/spec/containers/0/securityContext/privileged/' }]);
-    const cj = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'a' }] } } } } } };
+    const dep = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: { template: { spec: { containers: [{ name: 'a', securityContext: { privileged: true } }] } } },
+    };
+    expect(evaluateKyvernoPolicy(p, req(dep))).toMatchObject([
+      { rule: 'autogen-no-priv', status: 'fail', path: '/spec/template/spec/containers/0/securityContext/privileged/' },
+    ]);
+    const cj = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c' },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'a' }] } } } } },
+    };
     expect(evaluateKyvernoPolicy(p, req(cj))).toMatchObject([{ rule: 'autogen-cronjob-no-priv', status: 'pass' }]);
   });
   it('rewrites request.object.spec in expressions', () => {
-    const deny = policy([podRule('hostnet', { deny: { conditions: { any: [{ key: '{{ request.object.spec.hostNetwork || `false` }}', operator: 'Equals', value: true }] } } })]);
+    const deny = policy([
+      podRule('hostnet', { deny: { conditions: { any: [{ key: '{{ request.object.spec.hostNetwork || `false` }}', operator: 'Equals', value: true }] } } }),
+    ]);
     const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { hostNetwork: true } } } };
     expect(evaluateKyvernoPolicy(deny, req(dep))).toMatchObject([{ rule: 'autogen-hostnet', status: 'fail' }]);
   });
@@ -93,29 +118,54 @@ describe('preconditions, deny and foreach (docs: Preconditions, Deny rules, fore
     expect(evaluateKyvernoPolicy(p, req(pod({})))).toMatchObject([{ status: 'skip', message: 'preconditions not met' }]);
   });
   it('deny with variables in the message; legacy list conditions mean all', () => {
-    const p = policy([podRule('r', { message: 'pod {{request.object.metadata.name}} denied', deny: { conditions: [{ key: '{{ request.object.spec.hostPID || `false` }}', operator: 'Equals', value: true }] } })]);
+    const p = policy([
+      podRule('r', {
+        message: 'pod {{request.object.metadata.name}} denied',
+        deny: { conditions: [{ key: '{{ request.object.spec.hostPID || `false` }}', operator: 'Equals', value: true }] },
+      }),
+    ]);
     expect(evaluateKyvernoPolicy(p, req(pod({ hostPID: true })))).toMatchObject([{ status: 'fail', message: 'pod p denied' }]);
     expect(evaluateKyvernoPolicy(p, req(pod({})))).toMatchObject([{ status: 'pass' }]);
   });
   it('an unresolvable variable in a condition is an error', () => {
-    const p = policy([podRule('r', { deny: { conditions: { any: [{ key: '{{ request.object.metadata.annotations.x }}', operator: 'Equals', value: 'a' }] } } })]);
+    const p = policy([
+      podRule('r', { deny: { conditions: { any: [{ key: '{{ request.object.metadata.annotations.x }}', operator: 'Equals', value: 'a' }] } } }),
+    ]);
     expect(evaluateKyvernoPolicy(p, req(pod({})))).toMatchObject([{ status: 'error' }]);
   });
   it('foreach over containers with element, nested foreach and elementIndex', () => {
     const p = policy([
       podRule('drop-all', {
         message: 'drop ALL',
-        foreach: [{ list: 'request.object.spec.containers', deny: { conditions: { all: [{ key: 'ALL', operator: 'AnyNotIn', value: '{{ element.securityContext.capabilities.drop[] || `[]` }}' }] } } }],
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            deny: { conditions: { all: [{ key: 'ALL', operator: 'AnyNotIn', value: '{{ element.securityContext.capabilities.drop[] || `[]` }}' }] } },
+          },
+        ],
       }),
       podRule('nested', {
-        foreach: [{ list: 'request.object.spec.containers', foreach: [{ list: 'element.ports', deny: { conditions: { any: [{ key: '{{ element.containerPort }}', operator: 'LessThan', value: 1024 }] } } }] }],
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            foreach: [{ list: 'element.ports', deny: { conditions: { any: [{ key: '{{ element.containerPort }}', operator: 'LessThan', value: 1024 }] } } }],
+          },
+        ],
       }),
-      podRule('index', { foreach: [{ list: 'request.object.spec.containers', deny: { conditions: { any: [{ key: '{{ elementIndex }}', operator: 'GreaterThan', value: 0 }] } } }] }),
+      podRule('index', {
+        foreach: [
+          { list: 'request.object.spec.containers', deny: { conditions: { any: [{ key: '{{ elementIndex }}', operator: 'GreaterThan', value: 0 }] } } },
+        ],
+      }),
     ]);
     const ok = pod({ containers: [{ name: 'a', securityContext: { capabilities: { drop: ['ALL'] } }, ports: [{ containerPort: 8080 }] }] });
     expect(evaluateKyvernoPolicy(p, req(ok)).map((r) => r.status)).toEqual(['pass', 'pass', 'pass']);
     const bad = pod({ containers: [{ name: 'a', ports: [{ containerPort: 80 }] }, { name: 'b' }] });
-    expect(evaluateKyvernoPolicy(p, req(bad)).map((r) => [r.rule, r.status])).toEqual([['drop-all', 'fail'], ['nested', 'fail'], ['index', 'fail']]);
+    expect(evaluateKyvernoPolicy(p, req(bad)).map((r) => [r.rule, r.status])).toEqual([
+      ['drop-all', 'fail'],
+      ['nested', 'fail'],
+      ['index', 'fail'],
+    ]);
     expect(evaluateKyvernoPolicy(p, req(bad))[0]?.message).toBe('validation failure: drop ALL');
   });
   it('foreach with elementScope over non-map elements is an error; an empty list gives no result', () => {
@@ -125,14 +175,20 @@ describe('preconditions, deny and foreach (docs: Preconditions, Deny rules, fore
   });
   it('context variables (value, jmesPath, default)', () => {
     const p = policy([
-      podRule('r', { deny: { conditions: { any: [{ key: '{{ who }}', operator: 'NotEquals', value: 'fallback' }] } } }, {
-        context: [{ name: 'who', variable: { jmesPath: 'request.object.metadata.generateName', default: 'fallback' } }],
-      }),
+      podRule(
+        'r',
+        { deny: { conditions: { any: [{ key: '{{ who }}', operator: 'NotEquals', value: 'fallback' }] } } },
+        {
+          context: [{ name: 'who', variable: { jmesPath: 'request.object.metadata.generateName', default: 'fallback' } }],
+        },
+      ),
     ]);
     expect(evaluateKyvernoPolicy(p, req(pod({})))).toMatchObject([{ status: 'pass' }]);
   });
   it('the images variable', () => {
-    const p = policy([podRule('r', { deny: { conditions: { any: [{ key: '{{ images.containers.*.registry }}', operator: 'AnyNotIn', value: ['ghcr.io'] }] } } })]);
+    const p = policy([
+      podRule('r', { deny: { conditions: { any: [{ key: '{{ images.containers.*.registry }}', operator: 'AnyNotIn', value: ['ghcr.io'] }] } } }),
+    ]);
     expect(evaluateKyvernoPolicy(p, req(pod({ containers: [{ name: 'a', image: 'ghcr.io/x/y:1' }] })))).toMatchObject([{ status: 'pass' }]);
     expect(evaluateKyvernoPolicy(p, req(pod({ containers: [{ name: 'a', image: 'nginx' }] })))).toMatchObject([{ status: 'fail' }]);
   });
@@ -151,7 +207,9 @@ describe('results: failure actions, scored=false, applyRules', () => {
     const p = policy([podRule('r', { ...noPrivileged, failureAction: 'Enforce' })]);
     const bad = pod({ containers: [{ name: 'a', securityContext: { privileged: true } }] });
     expect(evaluateKyvernoPolicy(p, req(bad, { operation: 'UPDATE', oldObject: bad as never }))).toMatchObject([{ status: 'skip' }]);
-    expect(evaluateKyvernoPolicy(p, req(bad, { operation: 'UPDATE', oldObject: pod({ containers: [{ name: 'a' }] }) as never }))).toMatchObject([{ status: 'fail' }]);
+    expect(evaluateKyvernoPolicy(p, req(bad, { operation: 'UPDATE', oldObject: pod({ containers: [{ name: 'a' }] }) as never }))).toMatchObject([
+      { status: 'fail' },
+    ]);
   });
 });
 
@@ -163,12 +221,18 @@ describe('PolicyException kyverno.io/v2 (docs: Policy Exceptions)', () => {
         apiVersion: 'kyverno.io/v2',
         kind: 'PolicyException',
         metadata: { name: 'ex', namespace: 'kyverno' },
-        spec: { exceptions: [{ policyName: 'p', ruleNames: ['r', 'autogen-r'] }], match: { any: [{ resources: { kinds: ['Pod'], names: ['tool-*'] } }] }, ...(conditions ? { conditions } : {}) },
+        spec: {
+          exceptions: [{ policyName: 'p', ruleNames: ['r', 'autogen-r'] }],
+          match: { any: [{ resources: { kinds: ['Pod'], names: ['tool-*'] } }] },
+          ...(conditions ? { conditions } : {}),
+        },
       },
       'ex.yaml',
     );
   it('skips matching resources and names the exception', () => {
-    expect(evaluateKyvernoPolicy(p, req(pod({}, { name: 'tool-1' })), { exceptions: [exception()] })).toMatchObject([{ status: 'skip', exceptions: ['kyverno/ex'] }]);
+    expect(evaluateKyvernoPolicy(p, req(pod({}, { name: 'tool-1' })), { exceptions: [exception()] })).toMatchObject([
+      { status: 'skip', exceptions: ['kyverno/ex'] },
+    ]);
     expect(evaluateKyvernoPolicy(p, req(pod({}, { name: 'web' })), { exceptions: [exception()] })).toMatchObject([{ status: 'fail' }]);
   });
   it('applies only when its conditions hold', () => {
@@ -182,8 +246,13 @@ describe('podSecurity subrule (validate_pss.go / pkg/pss/evaluate.go)', () => {
   const restricted = (exclude: Obj[] = []) => policy([podRule('pss', { podSecurity: { level: 'restricted', version: 'latest', exclude } })]);
   const hardened = { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } };
   it('passes a hardened Pod and fails one that adds a capability', () => {
-    expect(evaluateKyvernoPolicy(restricted(), req(pod({ containers: [{ name: 'a', image: 'nginx', securityContext: hardened }] })))).toMatchObject([{ status: 'pass' }]);
-    const r = evaluateKyvernoPolicy(restricted(), req(pod({ containers: [{ name: 'a', image: 'nginx', securityContext: { ...hardened, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } }] })));
+    expect(evaluateKyvernoPolicy(restricted(), req(pod({ containers: [{ name: 'a', image: 'nginx', securityContext: hardened }] })))).toMatchObject([
+      { status: 'pass' },
+    ]);
+    const r = evaluateKyvernoPolicy(
+      restricted(),
+      req(pod({ containers: [{ name: 'a', image: 'nginx', securityContext: { ...hardened, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } }] })),
+    );
     expect(r).toMatchObject([{ status: 'fail' }]);
     expect(r[0]?.message).toContain('It violates PodSecurity "restricted:latest"');
   });
@@ -191,9 +260,19 @@ describe('podSecurity subrule (validate_pss.go / pkg/pss/evaluate.go)', () => {
     const ex = restricted([{ controlName: 'Capabilities', images: ['nginx*'] }]);
     const add = { ...hardened, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } };
     expect(evaluateKyvernoPolicy(ex, req(pod({ containers: [{ name: 'a', image: 'nginx:1', securityContext: add }] })))).toMatchObject([{ status: 'pass' }]);
-    expect(evaluateKyvernoPolicy(ex, req(pod({ containers: [{ name: 'a', image: 'nginx:1', securityContext: add }, { name: 'b', image: 'redis', securityContext: add }] })))).toMatchObject([
-      { status: 'fail' },
-    ]);
+    expect(
+      evaluateKyvernoPolicy(
+        ex,
+        req(
+          pod({
+            containers: [
+              { name: 'a', image: 'nginx:1', securityContext: add },
+              { name: 'b', image: 'redis', securityContext: add },
+            ],
+          }),
+        ),
+      ),
+    ).toMatchObject([{ status: 'fail' }]);
   });
   it('exclude with restrictedField and values matches the offending value; container fields need images', () => {
     const field = { controlName: 'Seccomp', restrictedField: 'spec.containers[*].securityContext.seccompProfile.type', values: ['Unconfined'] };
@@ -207,9 +286,13 @@ describe('podSecurity subrule (validate_pss.go / pkg/pss/evaluate.go)', () => {
 
 describe('validate.cel and celPreconditions (validate_cel.go)', () => {
   const p = policy([
-    podRule('cel', { cel: { expressions: [{ expression: "!has(object.spec.hostNetwork) || object.spec.hostNetwork == false", message: 'no host network' }] } }, {
-      celPreconditions: [{ name: 'red', expression: "has(object.metadata.labels) && object.metadata.labels['color'] == 'red'" }],
-    }),
+    podRule(
+      'cel',
+      { cel: { expressions: [{ expression: '!has(object.spec.hostNetwork) || object.spec.hostNetwork == false', message: 'no host network' }] } },
+      {
+        celPreconditions: [{ name: 'red', expression: "has(object.metadata.labels) && object.metadata.labels['color'] == 'red'" }],
+      },
+    ),
   ]);
   it('passes, fails with the message, and skips when a precondition is false', () => {
     const red = { name: 'p', labels: { color: 'red' } };
@@ -242,9 +325,9 @@ describe('loadKyvernoPolicy: clear errors, unsupported features reported', () =>
     expect(() => loadKyvernoPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'x' }, spec: {} }, 'c.yaml')).toThrow(
       'c.yaml: spec.rules: the policy has no rules. Add at least one rule',
     );
-    expect(() => loadKyvernoPolicy(doc({ name: 'r', match: {}, validate: { deny: { conditions: { any: [{ key: 1, operator: 'Contains', value: 1 }] } } } }), 'd.yaml')).toThrow(
-      /d\.yaml: spec\.rules\[0\]\.validate\.deny\.conditions\.any\[0\]\.operator: unknown operator "Contains"/,
-    );
+    expect(() =>
+      loadKyvernoPolicy(doc({ name: 'r', match: {}, validate: { deny: { conditions: { any: [{ key: 1, operator: 'Contains', value: 1 }] } } } }), 'd.yaml'),
+    ).toThrow(/d\.yaml: spec\.rules\[0\]\.validate\.deny\.conditions\.any\[0\]\.operator: unknown operator "Contains"/);
     expect(() => loadKyvernoPolicy({ kind: 'Deployment' }, 'e.yaml')).toThrow(PolicyLoadError);
   });
 });

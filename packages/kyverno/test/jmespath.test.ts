@@ -39,16 +39,22 @@ describe('Kyverno functions', () => {
     ["label_match({app: 'db'}, {app: 'web'})", false],
     ["base64_decode('aGVsbG8=')", 'hello'],
     ["base64_encode('hello')", 'aGVsbG8='],
-    ["parse_json('{\"a\":\"b\"}').a", 'b'],
+    ['parse_json(\'{"a":"b"}\').a', 'b'],
     ["parse_yaml('value: a\nlist: [1, 2]').list", [1, 2]],
     ["path_canonicalize('/var/run/../run//containerd/containerd.sock')", '/var/run/containerd/containerd.sock'],
-    ["items({b: `2`, a: `1`}, 'key', 'value')", [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]],
+    [
+      "items({b: `2`, a: `1`}, 'key', 'value')",
+      [
+        { key: 'a', value: 1 },
+        { key: 'b', value: 2 },
+      ],
+    ],
     ["items(['x'], 'i', 'v')", [{ i: 0, v: 'x' }]],
     ['to_string(`1`)', '1'],
     ["length('abc')", 3],
-    ["keys({a: `1`})", ['a']],
+    ['keys({a: `1`})', ['a']],
     ["contains(['a', 'b'], 'b')", true],
-    ["type(`1`)", 'number'],
+    ['type(`1`)', 'number'],
     ['abs(`-2`)', 2],
     ['add(`1`, `2`)', 3],
     ['divide(`6`, `4`)', 1.5],
@@ -59,7 +65,10 @@ describe('Kyverno functions', () => {
     ["to_boolean('TRUE')", true],
     ["sha256('a')", 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb'],
     ["image_normalize('nginx')", 'docker.io/nginx:latest'],
-    ["image_normalize('ghcr.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef')", 'ghcr.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
+    [
+      "image_normalize('ghcr.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef')",
+      'ghcr.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    ],
   ];
   it.each(cases)('%s', (expr, expected) => {
     expect(kyvernoSearch(expr, {})).toEqual(expected);
@@ -80,7 +89,22 @@ describe('Kyverno functions', () => {
   });
 
   it('covers the functions the conformance data uses', () => {
-    for (const f of ['to_upper', 'to_lower', 'regex_match', 'pattern_match', 'equal_fold', 'truncate', 'label_match', 'base64_decode', 'base64_encode', 'parse_json', 'parse_yaml', 'path_canonicalize', 'x509_decode', 'items']) {
+    for (const f of [
+      'to_upper',
+      'to_lower',
+      'regex_match',
+      'pattern_match',
+      'equal_fold',
+      'truncate',
+      'label_match',
+      'base64_decode',
+      'base64_encode',
+      'parse_json',
+      'parse_yaml',
+      'path_canonicalize',
+      'x509_decode',
+      'items',
+    ]) {
       expect(KYVERNO_FUNCTION_NAMES).toContain(f);
     }
   });

@@ -87,4 +87,3 @@ describe('wildcards', () => {
     ['a?c', 'ac', false],
   ]);
 });
-

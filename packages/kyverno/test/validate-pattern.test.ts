@@ -39,7 +39,10 @@ describe('equality anchor =(key): "if present, must match"', () => {
 describe('negation anchor X(key): the key must be absent', () => {
   const pattern = { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } };
   it('fails when present, with the path of the key', () => {
-    expect(matchPattern(pod({ volumes: [{ name: 'v', hostPath: { path: '/' } }] }), pattern)).toMatchObject({ status: 'fail', path: '/spec/volumes/0/hostPath/' });
+    expect(matchPattern(pod({ volumes: [{ name: 'v', hostPath: { path: '/' } }] }), pattern)).toMatchObject({
+      status: 'fail',
+      path: '/spec/volumes/0/hostPath/',
+    });
   });
   it('passes when absent', () => expect(matchPattern(pod({ volumes: [{ name: 'v', emptyDir: {} }] }), pattern).status).toBe('pass'));
 });
@@ -67,7 +70,8 @@ describe('global anchor <(key): a mismatch anywhere skips the whole rule', () =>
 
 describe('existence anchor ^(key): at least one element matches', () => {
   const pattern = { spec: { '^(containers)': [{ image: 'nginx:*' }] } };
-  it('passes when one element matches', () => expect(matchPattern(pod({ containers: [{ image: 'busybox' }, { image: 'nginx:1' }] }), pattern).status).toBe('pass'));
+  it('passes when one element matches', () =>
+    expect(matchPattern(pod({ containers: [{ image: 'busybox' }, { image: 'nginx:1' }] }), pattern).status).toBe('pass'));
   it('fails when none does', () => expect(matchPattern(pod({ containers: [{ image: 'busybox' }] }), pattern).status).toBe('fail'));
 });
 
@@ -88,6 +92,8 @@ describe('errors', () => {
   it('a failure while an anchored key was never present in the resource is an error, not a fail (AnchorMap.KeysAreMissing)', () => {
     const r = matchPattern(pod({ nodeName: 'b' }), { spec: { '^(initContainers)': [{ image: 'x' }], nodeName: 'a' } });
     expect(r.status).toBe('error');
-    expect(matchPattern(pod({ nodeName: 'b', initContainers: [{ image: 'x' }] }), { spec: { '^(initContainers)': [{ image: 'x' }], nodeName: 'a' } }).status).toBe('fail');
+    expect(
+      matchPattern(pod({ nodeName: 'b', initContainers: [{ image: 'x' }] }), { spec: { '^(initContainers)': [{ image: 'x' }], nodeName: 'a' } }).status,
+    ).toBe('fail');
   });
 });

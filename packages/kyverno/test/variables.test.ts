@@ -24,7 +24,7 @@ describe('substituteAll', () => {
     expect(substituteAll(ctx(), 'name={{request.object.metadata.name}} labels={{request.object.metadata.labels}}')).toBe('name=web labels={"n":"3"}');
   });
   it('inner variables are resolved first', () => {
-    expect(substituteAll(ctx(), "{{ request.object.{{key}}.name }}")).toBe('web');
+    expect(substituteAll(ctx(), '{{ request.object.{{key}}.name }}')).toBe('web');
   });
   it('\\{{ escapes a variable', () => {
     expect(substituteAll(ctx(), 'literal \\{{ x }}')).toBe('literal {{ x }}');

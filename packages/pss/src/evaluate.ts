@@ -1,13 +1,6 @@
 import { readPssPod } from './input.js';
 import { checksFor } from './registry.js';
-import type {
-  PssCheckDescriptor,
-  PssCheckResult,
-  PssEvaluation,
-  PssLevel,
-  PssMinorVersion,
-  PssVersion,
-} from './types.js';
+import type { PssCheckDescriptor, PssCheckResult, PssEvaluation, PssLevel, PssMinorVersion, PssVersion } from './types.js';
 import { parsePssVersion } from './version.js';
 
 export interface PssEvaluateOptions {

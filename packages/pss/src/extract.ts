@@ -52,9 +52,7 @@ export function extractPodSpec(resource: unknown, source = 'resource'): Extracte
   if (entry === undefined) return null;
   const apiVersion = resource['apiVersion'];
   if (typeof apiVersion !== 'string') {
-    throw new PodSpecExtractError(
-      `${source}: ${kind} has no apiVersion; set apiVersion (e.g. "${entry.group ? `${entry.group}/` : ''}v1")`,
-    );
+    throw new PodSpecExtractError(`${source}: ${kind} has no apiVersion; set apiVersion (e.g. "${entry.group ? `${entry.group}/` : ''}v1")`);
   }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   if (group !== entry.group) return null;

@@ -7,13 +7,7 @@ import type { PssPod } from './types.js';
  * Fields PSA does not read are not looked at. Nulls are read as Go's JSON decoding reads them.
  */
 
-type Shape =
-  | 'string'
-  | 'boolean'
-  | 'integer'
-  | { readonly object: Readonly<Record<string, Shape>> }
-  | { readonly list: Shape }
-  | { readonly map: Shape };
+type Shape = 'string' | 'boolean' | 'integer' | { readonly object: Readonly<Record<string, Shape>> } | { readonly list: Shape } | { readonly map: Shape };
 
 const obj = (fields: Readonly<Record<string, Shape>>): Shape => ({ object: fields });
 const list = (of: Shape): Shape => ({ list: of });
@@ -48,10 +42,36 @@ const container = obj({
 
 /** Every volume source PSA's restrictedVolumes check distinguishes must be an object when present. */
 const VOLUME_SOURCE_KEYS = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected',
-  'secret', 'hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs',
-  'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte',
-  'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+  'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
 ] as const;
 
 const volume = obj({
@@ -153,9 +173,7 @@ function normalize(value: unknown, shape: Shape, path: string, at: Where): unkno
   }
   if ('list' in shape) {
     if (!Array.isArray(value)) return fail(`must be a list, got ${describeValue(value)}`);
-    return value.map((item: unknown, i) =>
-      item === null || item === undefined ? zeroValue(shape.list) : normalize(item, shape.list, `${path}[${i}]`, at),
-    );
+    return value.map((item: unknown, i) => (item === null || item === undefined ? zeroValue(shape.list) : normalize(item, shape.list, `${path}[${i}]`, at)));
   }
   if (!isRecord(value)) return fail(`must be an object, got ${describeValue(value)}`);
   if ('map' in shape) {

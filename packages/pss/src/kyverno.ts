@@ -39,9 +39,7 @@ function kyvernoMinor(version: string): number {
   if (version === '' || version === 'latest') return Number.POSITIVE_INFINITY;
   const match = /^v1\.(0|[1-9][0-9]*)$/.exec(version);
   if (match?.[1] === undefined) {
-    throw new PssVersionError(
-      `unsupported podSecurity version ${JSON.stringify(version)}: Kyverno accepts "latest" or "v1.<minor>"`,
-    );
+    throw new PssVersionError(`unsupported podSecurity version ${JSON.stringify(version)}: Kyverno accepts "latest" or "v1.<minor>"`);
   }
   return Number(match[1]);
 }

@@ -68,9 +68,7 @@ validateCheckTable(PSS_CHECKS);
 /** Upstream orders results baseline ids (sorted) first, then restricted ids (sorted), so that
  *  messages are stable; our results follow the same order. */
 const ORDERED: readonly PssCheckDefinition[] = [...PSS_CHECKS].sort(
-  (a, b) =>
-    Number(a.level === 'restricted') - Number(b.level === 'restricted') ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  (a, b) => Number(a.level === 'restricted') - Number(b.level === 'restricted') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
 );
 
 function select(check: PssCheckDefinition, minor: number): PssCheckDescriptor | undefined {

@@ -18,8 +18,7 @@ export function* containersOf(spec: PssPodSpec): Generator<VisitedContainer> {
       const container = list[index];
       if (container === undefined) continue;
       const name = container.name ?? '';
-      const ref: PssContainerRef =
-        typeof container.image === 'string' ? { kind, index, name, image: container.image } : { kind, index, name };
+      const ref: PssContainerRef = typeof container.image === 'string' ? { kind, index, name, image: container.image } : { kind, index, name };
       yield { container, ref, path: `spec.${kind}[${index}]` };
     }
   }

@@ -14,8 +14,7 @@ const fixtures = loadPsaIndex();
 describe('upstream PSA v1.37 testdata', () => {
   it('covers all 148 upstream Pods (15+34 baseline, 23+76 restricted)', () => {
     expect(fixtures).toHaveLength(148);
-    const count = (level: string, outcome: string): number =>
-      fixtures.filter((f) => f.level === level && f.expect === outcome).length;
+    const count = (level: string, outcome: string): number => fixtures.filter((f) => f.level === level && f.expect === outcome).length;
     expect([count('baseline', 'pass'), count('baseline', 'fail')]).toEqual([15, 34]);
     expect([count('restricted', 'pass'), count('restricted', 'fail')]).toEqual([23, 76]);
   });
@@ -24,8 +23,7 @@ describe('upstream PSA v1.37 testdata', () => {
     // Read and evaluated inside the tests, so a fixture that throws fails its own tests only.
     const text = (): string => readFixtureText(fixture.file);
     const manifest = (): unknown => parseYaml(text());
-    const evaluate = (): PssEvaluation =>
-      evaluatePodSecurity(manifest(), { level: fixture.level, version: fixture.version, source: fixture.file });
+    const evaluate = (): PssEvaluation => evaluatePodSecurity(manifest(), { level: fixture.level, version: fixture.version, source: fixture.file });
 
     it('is the file the index describes', () => {
       expect(createHash('sha256').update(text()).digest('hex')).toBe(fixture.sha256);

@@ -1,21 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  evaluatePodSecurity,
-  extractPodSpec,
-  PodSpecExtractError,
-  PssInputError,
-  readPssPod,
-} from '../src/index.js';
+import { evaluatePodSecurity, extractPodSpec, PodSpecExtractError, PssInputError, readPssPod } from '../src/index.js';
 import { basePod, withField, withFields } from './support.js';
 
 describe('input validation', () => {
   it.each([
-    ['spec.containers[0].securityContext.runAsUser', '0', /spec\.containers\[0\]\.securityContext\.runAsUser must be an integer \(unquoted\), got the string "0"/],
+    [
+      'spec.containers[0].securityContext.runAsUser',
+      '0',
+      /spec\.containers\[0\]\.securityContext\.runAsUser must be an integer \(unquoted\), got the string "0"/,
+    ],
     ['spec.hostNetwork', 'true', /spec\.hostNetwork must be a boolean/],
     ['spec.containers', { name: 'x' }, /spec\.containers must be a list, got an object/],
     ['spec.securityContext.sysctls[0].name', 5, /spec\.securityContext\.sysctls\[0\]\.name must be a string, got number 5/],
     ['spec.initContainers[0].securityContext.capabilities.add', 'NET_RAW', /capabilities\.add must be a list/],
-    ['metadata.annotations', { 'container.apparmor.security.beta.kubernetes.io/c': 1 }, /metadata\.annotations\[container\.apparmor\.security\.beta\.kubernetes\.io\/c\] must be a string/],
+    [
+      'metadata.annotations',
+      { 'container.apparmor.security.beta.kubernetes.io/c': 1 },
+      /metadata\.annotations\[container\.apparmor\.security\.beta\.kubernetes\.io\/c\] must be a string/,
+    ],
     ['spec.volumes[0]', { name: 'v', hostPath: '/etc' }, /spec\.volumes\[0\]\.hostPath must be an object/],
   ])('refuses %s = %j, naming the file and the field', (field, value, message) => {
     const pod = withField(basePod('baseline'), field, value);
@@ -46,9 +48,7 @@ describe('input validation', () => {
       'metadata.annotations': { 'container.apparmor.security.beta.kubernetes.io/container1': null },
     });
     const before = structuredClone(pod);
-    const caps = evaluatePodSecurity(pod, { level: 'restricted', version: 'latest' }).results.find(
-      (r) => r.id === 'capabilities_restricted',
-    );
+    const caps = evaluatePodSecurity(pod, { level: 'restricted', version: 'latest' }).results.find((r) => r.id === 'capabilities_restricted');
     // policy/check_capabilities_restricted.go: [""] does not contain "ALL"; an empty AppArmor annotation is allowed.
     expect(caps?.violations).toEqual([
       expect.objectContaining({ field: 'spec.containers[0].securityContext.capabilities.drop', type: 'forbidden', value: [''] }),
@@ -72,9 +72,7 @@ describe('volumes', () => {
 
   it('refuses a volume source it does not know, as "unknown", instead of waving it through', () => {
     const pod = withField(basePod('restricted'), 'spec.volumes', [{ name: 'v', fancyNewVolume: {} }]);
-    const volumes = evaluatePodSecurity(pod, { level: 'restricted', version: 'latest' }).results.find(
-      (r) => r.id === 'restrictedVolumes',
-    );
+    const volumes = evaluatePodSecurity(pod, { level: 'restricted', version: 'latest' }).results.find((r) => r.id === 'restrictedVolumes');
     expect(volumes?.detail).toBe('volume "v" uses restricted volume type "unknown"');
     expect(volumes?.violations).toEqual([{ field: 'spec.volumes[0].unknown', type: 'forbidden' }]);
   });
@@ -138,8 +136,8 @@ describe('extractPodSpec', () => {
     };
     const pod = extractPodSpec(deployment, 'web.yaml');
     if (pod === null) throw new Error('expected a Pod template');
-    expect(() =>
-      evaluatePodSecurity(pod, { level: 'baseline', version: 'latest', source: 'web.yaml', fieldPrefix: pod.fieldPrefix }),
-    ).toThrow(/^web\.yaml: spec\.template\.spec\.containers\[0\]\.ports\[0\]\.hostPort must be an integer/);
+    expect(() => evaluatePodSecurity(pod, { level: 'baseline', version: 'latest', source: 'web.yaml', fieldPrefix: pod.fieldPrefix })).toThrow(
+      /^web\.yaml: spec\.template\.spec\.containers\[0\]\.ports\[0\]\.hostPort must be an integer/,
+    );
   });
 });

@@ -9,13 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { sharedDir } from '../../../test/support/shared.js';
-import {
-  evaluatePodSecurity,
-  evaluatePodSecurityAsKyverno,
-  extractPodSpec,
-  type PssLevel,
-  type PssViolation,
-} from '../src/index.js';
+import { evaluatePodSecurity, evaluatePodSecurityAsKyverno, extractPodSpec, type PssLevel, type PssViolation } from '../src/index.js';
 
 interface Exclude {
   readonly controlName: string;
@@ -50,7 +44,10 @@ function subrule(file: string): SubrulePolicy {
 
 /** Kyverno's `wildcard.CheckPatterns` for the `*`/`?` globs these tests use. */
 function globMatch(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }
 
@@ -63,9 +60,9 @@ function excluded(control: string, v: PssViolation, excludes: readonly Exclude[]
   });
 }
 
-const expectations = (
-  JSON.parse(readFileSync(sharedDir('conformance', 'kyverno', 'index.json'), 'utf8')) as Expectation[]
-).filter((e) => e.policy_file.startsWith('subrule/'));
+const expectations = (JSON.parse(readFileSync(sharedDir('conformance', 'kyverno', 'index.json'), 'utf8')) as Expectation[]).filter((e) =>
+  e.policy_file.startsWith('subrule/'),
+);
 
 describe('Kyverno podSecurity subrule ground truth', () => {
   it('has the 8 upstream subrule expectations', () => {

@@ -4,17 +4,14 @@
  * kyverno/pod-security-admission at 46f2077 (policy/check_*.go there).
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  checksFor,
-  evaluatePodSecurity,
-  evaluatePodSecurityAsKyverno,
-  kyvernoChecksFor,
-  PssVersionError,
-} from '../src/index.js';
+import { checksFor, evaluatePodSecurity, evaluatePodSecurityAsKyverno, kyvernoChecksFor, PssVersionError } from '../src/index.js';
 import { basePod, withFields } from './support.js';
 
 const refused = (r: { results: readonly { id: string; allowed: boolean }[] }): string[] =>
-  r.results.filter((x) => !x.allowed).map((x) => x.id).sort();
+  r.results
+    .filter((x) => !x.allowed)
+    .map((x) => x.id)
+    .sort();
 
 describe('Kyverno podSecurity check selection', () => {
   it('runs baseline checks at restricted even where upstream overrides them', () => {
@@ -42,7 +39,7 @@ describe('Kyverno podSecurity check selection', () => {
     expect(kyvernoChecksFor('restricted', 'latest').map((d) => d.id)).not.toContain('procMount_restricted');
   });
 
-  it('falls back to a check\'s first implementation for versions before it', () => {
+  it("falls back to a check's first implementation for versions before it", () => {
     const pod = withFields(basePod('baseline'), { 'spec.containers[0].livenessProbe': { tcpSocket: { host: 'db', port: 5432 } } });
     expect(refused(evaluatePodSecurityAsKyverno(pod, { level: 'baseline', version: 'v1.20' }))).toEqual(['hostProbesAndHostLifecycle']);
     expect(refused(evaluatePodSecurity(pod, { level: 'baseline', version: 'v1.20' }))).toEqual([]);
@@ -62,10 +59,9 @@ describe('Kyverno podSecurity check selection', () => {
     expect(refused(evaluatePodSecurity(pod, { level: 'baseline', version: 'latest' }))).toEqual([]);
   });
 
-  it('accepts any v1.N and an empty version, as Kyverno\'s ParseVersion does', () => {
+  it("accepts any v1.N and an empty version, as Kyverno's ParseVersion does", () => {
     expect(evaluatePodSecurityAsKyverno(basePod('baseline'), { level: 'baseline', version: 'v1.40' }).version).toBe('v1.37');
     expect(evaluatePodSecurityAsKyverno(basePod('baseline'), { level: 'baseline', version: '' }).allowed).toBe(true);
     expect(() => kyvernoChecksFor('baseline', 'v2.0')).toThrow(PssVersionError);
-
   });
 });

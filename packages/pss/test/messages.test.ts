@@ -80,8 +80,6 @@ describe('upstream message wording', () => {
   it.each(CASES.map((k) => [k.upstream, k] as const))('%s', (_name, testCase) => {
     const descriptor = checksFor('restricted', 'latest').find((d) => d.id === testCase.check);
     const outcome = descriptor?.check(testCase.pod);
-    expect(outcome).toEqual(
-      expect.objectContaining({ allowed: false, reason: testCase.reason, detail: testCase.detail }),
-    );
+    expect(outcome).toEqual(expect.objectContaining({ allowed: false, reason: testCase.reason, detail: testCase.detail }));
   });
 });

@@ -3,19 +3,10 @@
  * (`populate`, `inflateVersions`, `validateChecks`) and api/helpers.go (`ParseVersion`).
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  checksFor,
-  parsePssVersion,
-  PSS_CHECKS,
-  PSS_LATEST_MINOR,
-  PssVersionError,
-  validateCheckTable,
-  type PssCheckDefinition,
-} from '../src/index.js';
+import { checksFor, parsePssVersion, PSS_CHECKS, PSS_LATEST_MINOR, PssVersionError, validateCheckTable, type PssCheckDefinition } from '../src/index.js';
 import { loadPsaIndex } from './support.js';
 
-const ids = (level: 'privileged' | 'baseline' | 'restricted', version: string): string[] =>
-  checksFor(level, version).map((d) => d.id);
+const ids = (level: 'privileged' | 'baseline' | 'restricted', version: string): string[] => checksFor(level, version).map((d) => d.id);
 
 describe('check table', () => {
   it('has every check upstream generates fixtures for, with the same control and level', () => {
@@ -29,9 +20,7 @@ describe('check table', () => {
   });
 
   it('overrides exactly the four baseline checks upstream replaces at restricted', () => {
-    const overrides = Object.fromEntries(
-      PSS_CHECKS.filter((c) => c.overrides !== undefined).map((c) => [c.id, c.overrides]),
-    );
+    const overrides = Object.fromEntries(PSS_CHECKS.filter((c) => c.overrides !== undefined).map((c) => [c.id, c.overrides]));
     // index.json evaluated_at_restricted_by, inverted.
     const fromFixtures = Object.fromEntries(
       loadPsaIndex()
@@ -53,7 +42,14 @@ describe('check table', () => {
     expect(() => validateCheckTable([row({}), row({})])).toThrow(/duplicate/);
     expect(() => validateCheckTable([row({ versions: [] })])).toThrow(/no versions/);
     expect(() =>
-      validateCheckTable([row({ versions: [{ minVersion: 'v1.5', check: fn }, { minVersion: 'v1.5', check: fn }] })]),
+      validateCheckTable([
+        row({
+          versions: [
+            { minVersion: 'v1.5', check: fn },
+            { minVersion: 'v1.5', check: fn },
+          ],
+        }),
+      ]),
     ).toThrow(/strictly increasing/);
     expect(() => validateCheckTable([row({ overrides: 'hostPorts' })])).toThrow(/only restricted/);
     expect(() =>
@@ -88,7 +84,7 @@ describe('checksFor', () => {
     expect(restricted).toHaveLength(12 - 4 + 7);
   });
 
-  it('applies overrides only from the overriding check\'s first version', () => {
+  it("applies overrides only from the overriding check's first version", () => {
     // capabilities_restricted from v1.22, seccompProfile_restricted from v1.19, procMount_restricted from v1.35.
     expect(ids('restricted', 'v1.21')).toContain('capabilities_baseline');
     expect(ids('restricted', 'v1.22')).not.toContain('capabilities_baseline');
@@ -101,9 +97,14 @@ describe('checksFor', () => {
 
   it('selects the newest implementation not newer than the version', () => {
     const sysctls = (v: string): string | undefined => checksFor('baseline', v).find((d) => d.id === 'sysctls')?.minVersion;
-    expect([sysctls('v1.0'), sysctls('v1.26'), sysctls('v1.27'), sysctls('v1.31'), sysctls('v1.36'), sysctls('latest')]).toEqual(
-      ['v1.0', 'v1.0', 'v1.27', 'v1.29', 'v1.32', 'v1.37'],
-    );
+    expect([sysctls('v1.0'), sysctls('v1.26'), sysctls('v1.27'), sysctls('v1.31'), sysctls('v1.36'), sysctls('latest')]).toEqual([
+      'v1.0',
+      'v1.0',
+      'v1.27',
+      'v1.29',
+      'v1.32',
+      'v1.37',
+    ]);
     expect(ids('baseline', 'v1.33')).not.toContain('hostProbesAndHostLifecycle');
     expect(ids('restricted', 'v1.7')).not.toContain('allowPrivilegeEscalation');
   });
@@ -117,12 +118,9 @@ describe('parsePssVersion', () => {
     expect(parsePssVersion('v1.25').resolved).toBe('v1.25');
   });
 
-  it.each(['v1.38', 'v1.100', 'v2.0', 'v1.01', '1.30', 'v1', 'v1.x', '', 'Latest', ' v1.30'])(
-    'refuses %j, naming the supported range',
-    (value) => {
-      expect(() => parsePssVersion(value)).toThrow(PssVersionError);
-      expect(() => parsePssVersion(value)).toThrow(/supported versions are "latest" and v1\.0 … v1\.37/);
-      expect(() => checksFor('baseline', value)).toThrow(PssVersionError);
-    },
-  );
+  it.each(['v1.38', 'v1.100', 'v2.0', 'v1.01', '1.30', 'v1', 'v1.x', '', 'Latest', ' v1.30'])('refuses %j, naming the supported range', (value) => {
+    expect(() => parsePssVersion(value)).toThrow(PssVersionError);
+    expect(() => parsePssVersion(value)).toThrow(/supported versions are "latest" and v1\.0 … v1\.37/);
+    expect(() => checksFor('baseline', value)).toThrow(PssVersionError);
+  });
 });

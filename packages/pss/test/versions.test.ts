@@ -223,9 +223,7 @@ const CASES: readonly VersionCase[] = [
     upstream: 'policy/check_appArmorProfile.go + policy/visitor.go (ephemeral containers are visited)',
     level: 'baseline',
     fields: {
-      'spec.ephemeralContainers': [
-        { name: 'debugger', image: 'busybox', securityContext: { appArmorProfile: { type: 'Unconfined' } } },
-      ],
+      'spec.ephemeralContainers': [{ name: 'debugger', image: 'busybox', securityContext: { appArmorProfile: { type: 'Unconfined' } } }],
     },
     expect: { 'v1.0': ['appArmorProfile'], latest: ['appArmorProfile'] },
   },
@@ -281,12 +279,9 @@ const CASES: readonly VersionCase[] = [
 describe('version-dependent PSA behaviour', () => {
   describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, testCase) => {
     const pod = withFields(basePod(testCase.level), testCase.fields);
-    it.each(Object.entries(testCase.expect))(
-      `${testCase.level}:%s refused by %j (${testCase.upstream})`,
-      (version, expected) => {
-        expect(refusedBy(pod, testCase.level, version).sort()).toEqual([...expected].sort());
-      },
-    );
+    it.each(Object.entries(testCase.expect))(`${testCase.level}:%s refused by %j (${testCase.upstream})`, (version, expected) => {
+      expect(refusedBy(pod, testCase.level, version).sort()).toEqual([...expected].sort());
+    });
   });
 });
 
@@ -314,9 +309,7 @@ describe('ephemeral containers', () => {
     const restricted = withFields(basePod('restricted'), {
       'spec.ephemeralContainers': [{ name: 'debugger', image: 'busybox' }],
     });
-    expect(refusedBy(restricted, 'restricted', 'latest').sort()).toEqual(
-      ['allowPrivilegeEscalation', 'capabilities_restricted'].sort(),
-    );
+    expect(refusedBy(restricted, 'restricted', 'latest').sort()).toEqual(['allowPrivilegeEscalation', 'capabilities_restricted'].sort());
     const fixed = withFields(restricted, {
       'spec.ephemeralContainers[0].securityContext': { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     });

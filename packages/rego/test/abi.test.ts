@@ -8,7 +8,11 @@ beforeAll(ensureRuntime, RUNTIME_BUILD_TIMEOUT_MS);
 interface WasmApi {
   Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
   Instance: new (m: object, imports: object) => { exports: Record<string, (...a: number[]) => number> };
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[]; exports(m: object): { name: string; kind: string }[] };
+  Module: {
+    new (bytes: Uint8Array): object;
+    imports(m: object): { module: string; name: string; kind: string }[];
+    exports(m: object): { name: string; kind: string }[];
+  };
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -23,7 +27,22 @@ describe('OPA Wasm ABI surface', () => {
     expect(imports).toContain('env.opa_abort:function');
     expect(imports.every((i) => i.startsWith('env.'))).toBe(true);
     const exports = new Set(WA.Module.exports(m).map((e) => `${e.name}:${e.kind}`));
-    for (const fn of ['opa_malloc', 'opa_json_parse', 'opa_json_dump', 'opa_heap_ptr_get', 'opa_heap_ptr_set', 'opa_eval', 'builtins', 'entrypoints', 'opa_eval_ctx_new', 'opa_eval_ctx_set_input', 'opa_eval_ctx_set_data', 'opa_eval_ctx_set_entrypoint', 'eval', 'opa_eval_ctx_get_result']) {
+    for (const fn of [
+      'opa_malloc',
+      'opa_json_parse',
+      'opa_json_dump',
+      'opa_heap_ptr_get',
+      'opa_heap_ptr_set',
+      'opa_eval',
+      'builtins',
+      'entrypoints',
+      'opa_eval_ctx_new',
+      'opa_eval_ctx_set_input',
+      'opa_eval_ctx_set_data',
+      'opa_eval_ctx_set_entrypoint',
+      'eval',
+      'opa_eval_ctx_get_result',
+    ]) {
       expect(exports).toContain(`${fn}:function`);
     }
     expect(exports).toContain('opa_wasm_abi_version:global');
@@ -31,7 +50,9 @@ describe('OPA Wasm ABI surface', () => {
   });
 
   it('reports host built-ins by name with the ids the module calls them by', async () => {
-    const r = compileRego([{ path: 'a.rego', text: 'package t\n\np := [sprintf("%d", [1]), regex.match("a", "a"), glob.match("a", [], "a")]' }], { entrypoints: ['t/p'] });
+    const r = compileRego([{ path: 'a.rego', text: 'package t\n\np := [sprintf("%d", [1]), regex.match("a", "a"), glob.match("a", [], "a")]' }], {
+      entrypoints: ['t/p'],
+    });
     expect(r.diagnostics.hostBuiltins).toEqual(['regex.match', 'glob.match']);
     expect(Object.keys(r.hostBuiltins).sort()).toEqual(['glob.match', 'regex.match']);
     const p = await loadRegoPolicy(r.wasm, r.hostBuiltins);
@@ -81,7 +102,16 @@ describe('ABI 1.0 evaluation-context path', () => {
     const trap = (addr: number) => {
       throw new Error(text(addr));
     };
-    const env = { memory, opa_abort: trap, opa_println: trap, opa_builtin0: trap, opa_builtin1: trap, opa_builtin2: trap, opa_builtin3: trap, opa_builtin4: trap };
+    const env = {
+      memory,
+      opa_abort: trap,
+      opa_println: trap,
+      opa_builtin0: trap,
+      opa_builtin1: trap,
+      opa_builtin2: trap,
+      opa_builtin3: trap,
+      opa_builtin4: trap,
+    };
     const x = new WA.Instance(new WA.Module(wasm), { env }).exports;
     const load = (value: unknown) => {
       const bytes = new TextEncoder().encode(JSON.stringify(value));

@@ -17,10 +17,12 @@ beforeAll(() => {
   ensureRuntime();
   dir = mkdtempSync(join(tmpdir(), 'podsec-rego-build-'));
   const ours = compileRego([{ path: 'p.rego', text: POLICY }], { entrypoints: ['t/allow'] });
-  const bundle = gzipSync(createTar([
-    { name: '/data.json', data: new TextEncoder().encode('{}') },
-    { name: '/policy.wasm', data: ours.wasm },
-  ]));
+  const bundle = gzipSync(
+    createTar([
+      { name: '/data.json', data: new TextEncoder().encode('{}') },
+      { name: '/policy.wasm', data: ours.wasm },
+    ]),
+  );
   writeFileSync(join(dir, 'prepared.tar.gz'), bundle);
   fakeOpa = join(dir, 'bin', 'opa');
   const script = [
@@ -44,7 +46,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('tar', () => {
   it('extracts one file from a gzipped ustar archive and ignores the others', () => {
-    const gz = gzipSync(createTar([{ name: 'a.txt', data: new Uint8Array([1]) }, { name: '/policy.wasm', data: new Uint8Array(700).fill(7) }]));
+    const gz = gzipSync(
+      createTar([
+        { name: 'a.txt', data: new Uint8Array([1]) },
+        { name: '/policy.wasm', data: new Uint8Array(700).fill(7) },
+      ]),
+    );
     expect(extractTarGzFile(gz, '/policy.wasm')).toEqual(new Uint8Array(700).fill(7));
     expect(extractTarGzFile(gz, '/missing')).toBeUndefined();
   });
@@ -99,7 +106,9 @@ describe('podsec rego build', () => {
     delete process.env.OPA_BIN;
     try {
       expect(await regoBuildCommand(['-e', 't/allow', '-o', 'out/policy.wasm', 'policy.rego'], cio)).toBe(1);
-      expect(o.err).toBe(`podsec rego build: cannot write out/policy.wasm: ENOENT: no such file or directory, open '${join(dir, 'out', 'policy.wasm')}.${process.pid}.tmp'\n`);
+      expect(o.err).toBe(
+        `podsec rego build: cannot write out/policy.wasm: ENOENT: no such file or directory, open '${join(dir, 'out', 'policy.wasm')}.${process.pid}.tmp'\n`,
+      );
       mkdirSync(join(dir, 'out'));
       expect(await regoBuildCommand(['-e', 't/allow', '-o', 'out/policy.wasm', 'policy.rego'], cio)).toBe(0);
     } finally {

@@ -30,14 +30,16 @@ describe('string built-ins', () => {
   });
 
   it('split, replace, indexof and substring', async () => {
-    expect(await exprs(['split("a.b.c", ".")', 'split("abc", "")', 'replace("a-b-c", "-", "+")', 'indexof("añb", "b")', 'substring("héllo", 1, 3)', 'substring("abc", 1, -1)'])).toEqual([
-      ['a', 'b', 'c'],
-      ['a', 'b', 'c'],
-      'a+b+c',
-      2,
-      'éll',
-      'bc',
-    ]);
+    expect(
+      await exprs([
+        'split("a.b.c", ".")',
+        'split("abc", "")',
+        'replace("a-b-c", "-", "+")',
+        'indexof("añb", "b")',
+        'substring("héllo", 1, 3)',
+        'substring("abc", 1, -1)',
+      ]),
+    ).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], 'a+b+c', 2, 'éll', 'bc']);
   });
 
   it('the trim family', async () => {
@@ -118,13 +120,31 @@ describe('collections', () => {
 
   it('set operators and union/intersection built-ins', async () => {
     expect(
-      await exprs(['{1, 2} | {2, 3}', '{1, 2} & {2, 3}', '{1, 2} - {2, 3}', 'union({{1}, {2}, {1, 3}})', 'intersection({{1, 2}, {2, 3}})', 'array.concat([1], [2, 3])', 'array.slice([1, 2, 3, 4], 1, 3)']),
+      await exprs([
+        '{1, 2} | {2, 3}',
+        '{1, 2} & {2, 3}',
+        '{1, 2} - {2, 3}',
+        'union({{1}, {2}, {1, 3}})',
+        'intersection({{1, 2}, {2, 3}})',
+        'array.concat([1], [2, 3])',
+        'array.slice([1, 2, 3, 4], 1, 3)',
+      ]),
     ).toEqual([[1, 2, 3], [2], [1], [1, 2, 3], [2], [1, 2, 3], [2, 3]]);
   });
 
   it('aggregates: count, sum, product, min, max, sort, any, all', async () => {
     expect(
-      await exprs(['count({"a": 1})', 'sum([1, 2, 3.5])', 'product([2, 3])', 'min([3, 1, 2])', 'max({"a", "c", "b"})', 'sort([3, "a", 1, null])', 'any([false, true])', 'all([true, false])', 'all([])']),
+      await exprs([
+        'count({"a": 1})',
+        'sum([1, 2, 3.5])',
+        'product([2, 3])',
+        'min([3, 1, 2])',
+        'max({"a", "c", "b"})',
+        'sort([3, "a", 1, null])',
+        'any([false, true])',
+        'all([true, false])',
+        'all([])',
+      ]),
     ).toEqual([1, 6.5, 6, 1, 'c', [null, 1, 3, 'a'], true, false, true]);
   });
 
@@ -136,7 +156,17 @@ describe('collections', () => {
 describe('types and conversion', () => {
   it('is_* and type_name', async () => {
     expect(
-      await exprs(['is_string("a")', 'is_number(1.5)', 'is_boolean(false)', 'is_array([])', 'is_object({})', 'is_set(set())', 'is_null(null)', 'is_string(1)', '[type_name(null), type_name(true), type_name(1), type_name("s"), type_name([]), type_name({}), type_name(set())]']),
+      await exprs([
+        'is_string("a")',
+        'is_number(1.5)',
+        'is_boolean(false)',
+        'is_array([])',
+        'is_object({})',
+        'is_set(set())',
+        'is_null(null)',
+        'is_string(1)',
+        '[type_name(null), type_name(true), type_name(1), type_name("s"), type_name([]), type_name({}), type_name(set())]',
+      ]),
     ).toEqual([true, true, true, true, true, true, true, false, ['null', 'boolean', 'number', 'string', 'array', 'object', 'set']]);
   });
 

@@ -148,7 +148,10 @@ describe('run-as-non-root (Rego v1, container-over-pod precedence)', () => {
         ephemeralContainers: [{ name: 'dbg', securityContext: { runAsNonRoot: false } }],
       },
     };
-    expect(messages(p, entry, review(sample))).toEqual(['containers overrides: runAsNonRoot must be true', 'ephemeralContainers dbg: runAsNonRoot must be true']);
+    expect(messages(p, entry, review(sample))).toEqual([
+      'containers overrides: runAsNonRoot must be true',
+      'ephemeralContainers dbg: runAsNonRoot must be true',
+    ]);
     expect(messages(p, entry, review({ kind: 'Pod', spec: { containers: [{ name: 'bare' }] } }))).toEqual(['containers bare: runAsNonRoot must be true']);
     expect(messages(p, entry, review({ kind: 'Pod', spec: {} }))).toEqual([]);
   });
@@ -235,7 +238,9 @@ describe('the Rego shape podsec emits', () => {
     ['CronJob', { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec } } } } }],
   ])('finds the pod spec of a %s and applies container-over-pod precedence', async (_kind, object) => {
     const p = await policyOf(EMITTED_SHAPE, [entry]);
-    expect(p.evaluate({ review: { object } }, entry)).toEqual([{ result: [{ details: { rule: 'run-as-non-root' }, msg: 'container off must set runAsNonRoot' }] }]);
+    expect(p.evaluate({ review: { object } }, entry)).toEqual([
+      { result: [{ details: { rule: 'run-as-non-root' }, msg: 'container off must set runAsNonRoot' }] },
+    ]);
   });
 
   it('an unknown kind has no pod spec and so no violations', async () => {

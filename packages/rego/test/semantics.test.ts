@@ -185,7 +185,9 @@ describe('else', () => {
 describe('functions', () => {
   // functions/test-functions-1001.yaml (multi, arrays, objects), functions/test-functions-0997 (cross package)
   it('selects among multiple definitions by argument patterns', async () => {
-    const src = mod('multi(1, x) := x\nmulti(2, x) := y if { y := 2 * x + 1 }\nmulti("foo", _) := "bar"\nr := [multi(1, 2), multi(2, 2), multi("foo", 0)]\nu if multi(3, 1)');
+    const src = mod(
+      'multi(1, x) := x\nmulti(2, x) := y if { y := 2 * x + 1 }\nmulti("foo", _) := "bar"\nr := [multi(1, 2), multi(2, 2), multi("foo", 0)]\nu if multi(3, 1)',
+    );
     expect(await valueOf(src, 't/r')).toEqual([2, 5, 'bar']);
     expect(await valueOf(src, 't/u')).toBeUndefined();
   });
@@ -219,7 +221,10 @@ describe('iteration, some and every', () => {
   it('some x in, some k, v in, and ref iteration with _ and named keys', async () => {
     const input = { xs: [10, 20], m: { a: 1, b: 2 } };
     expect(await valueOf(mod('p contains x if { some x in input.xs }'), 't/p', input)).toEqual([10, 20]);
-    expect(await valueOf(mod('p contains [k, v] if { some k, v in input.m }'), 't/p', input)).toEqual([['a', 1], ['b', 2]]);
+    expect(await valueOf(mod('p contains [k, v] if { some k, v in input.m }'), 't/p', input)).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect(await valueOf(mod('p contains i if { input.xs[i] > 15 }'), 't/p', input)).toEqual([1]);
     expect(await valueOf(mod('p contains k if { input.m[k] == 2 }'), 't/p', input)).toEqual(['b']);
     expect(await valueOf(mod('p := count([1 | input.xs[_]])'), 't/p', input)).toBe(2);
@@ -269,12 +274,21 @@ describe('unification', () => {
 describe('comprehensions', () => {
   // comprehensions/test-comprehensions-0781.yaml and following (array, set, object; outer vars)
   it('array, set and object comprehensions see bound outer variables', async () => {
-    const input = { cs: [{ name: 'a', p: true }, { name: 'b', p: false }, { name: 'a', p: true }] };
+    const input = {
+      cs: [
+        { name: 'a', p: true },
+        { name: 'b', p: false },
+        { name: 'a', p: true },
+      ],
+    };
     expect(await valueOf(mod('p := [c.name | some c in input.cs; c.p]'), 't/p', input)).toEqual(['a', 'a']);
     expect(await valueOf(mod('p := {c.name | some c in input.cs}'), 't/p', input)).toEqual(['a', 'b']);
     expect(await valueOf(mod('p := {c.name: c.p | some c in input.cs; c.name == "b"}'), 't/p', input)).toEqual({ b: false });
     const outer = mod('p contains [x, n] if { some x in ["a", "b"]; n := count([c | some c in input.cs; c.name == x]) }');
-    expect(await valueOf(outer, 't/p', input)).toEqual([['a', 2], ['b', 1]]);
+    expect(await valueOf(outer, 't/p', input)).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('an object comprehension with two values for one key is an eval_conflict_error', async () => {

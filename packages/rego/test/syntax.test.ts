@@ -95,7 +95,10 @@ describe('parser', () => {
   });
 
   it('distinguishes comprehensions from set union and objects from sets', () => {
-    const m = parseModule('p.rego', 'package x\na := [x | some x in s]\nb := {x | x := s[_]}\nc := {k: v | some k, v in o}\nd := {1, 2}\ne := {"k": 1}\nf := {}');
+    const m = parseModule(
+      'p.rego',
+      'package x\na := [x | some x in s]\nb := {x | x := s[_]}\nc := {k: v | some k, v in o}\nd := {1, 2}\ne := {"k": 1}\nf := {}',
+    );
     expect(m.rules.map((r) => r.head.value!.type)).toEqual(['arraycompr', 'setcompr', 'objectcompr', 'set', 'object', 'object']);
   });
 

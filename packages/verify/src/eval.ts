@@ -28,7 +28,12 @@ export function verdictOf(decision: EngineDecision, mode: Mode): Verdict {
   return decision.outcome === 'violated' ? VIOLATION_VERDICT[mode] : 'allow';
 }
 
-export function evaluateResources(build: LoadedBuild, adapters: readonly EngineAdapter[], resources: readonly LoadedResource[], ctx: AdmissionContext = {}): EvalRow[] {
+export function evaluateResources(
+  build: LoadedBuild,
+  adapters: readonly EngineAdapter[],
+  resources: readonly LoadedResource[],
+  ctx: AdmissionContext = {},
+): EvalRow[] {
   const rows: EvalRow[] = [];
   const policies = [...build.irs.keys()];
   for (const r of resources)
@@ -42,7 +47,13 @@ export function evaluateResources(build: LoadedBuild, adapters: readonly EngineA
       }
       const byPolicy = new Map(decisions.map((d) => [d.policy, d]));
       for (const policy of policies) {
-        const d = byPolicy.get(policy) ?? { engine: adapter.id, policy, outcome: 'error' as const, violations: [], error: `the ${adapter.id} adapter returned no decision` };
+        const d = byPolicy.get(policy) ?? {
+          engine: adapter.id,
+          policy,
+          outcome: 'error' as const,
+          violations: [],
+          error: `the ${adapter.id} adapter returned no decision`,
+        };
         rows.push({
           resource: r.name,
           policy,

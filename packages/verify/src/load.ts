@@ -34,7 +34,8 @@ function filesNamedBy(value: unknown, out: string[] = []): string[] {
 
 function checkManifest(value: unknown, where: string): BuildManifest {
   if (!isObj(value)) throw new BuildLoadError(`${where}: expected a JSON object. ${REBUILD}.`);
-  if (value.version !== 1) throw new BuildLoadError(`${where}: .version is ${JSON.stringify(value.version)}, this podsec reads manifest version 1. ${REBUILD}.`);
+  if (value.version !== 1)
+    throw new BuildLoadError(`${where}: .version is ${JSON.stringify(value.version)}, this podsec reads manifest version 1. ${REBUILD}.`);
   if (!Array.isArray(value.policies)) throw new BuildLoadError(`${where}: .policies must be an array. ${REBUILD}.`);
   value.policies.forEach((p, i) => {
     if (!isObj(p) || typeof p.name !== 'string' || !isObj(p.ir) || typeof p.ir.file !== 'string')
@@ -73,7 +74,8 @@ function parseIR(text: string, where: string, expectedName: string): PolicyIR {
 
 /** Reads `manifest.json`, every file it names, and each policy's IR from a build directory. */
 export function loadBuildFromDir(dir: string): LoadedBuild {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BuildLoadError(`${dir}: no such build directory. Fix: pass the --out DIR of \`podsec build\`.`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new BuildLoadError(`${dir}: no such build directory. Fix: pass the --out DIR of \`podsec build\`.`);
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw new BuildLoadError(`${manifestPath}: missing; ${dir} is not a podsec build directory. ${REBUILD}.`);
   let raw: unknown;
@@ -104,7 +106,8 @@ export function loadBuildFromResult(result: BuildResult): LoadedBuild {
   const irs = new Map<string, PolicyIR>();
   for (const p of result.manifest.policies) {
     const text = files.get(p.ir.file);
-    if (text === undefined) throw new BuildLoadError(`build result: policy "${p.name}" names IR file ${p.ir.file}, which the build did not produce (a compiler bug).`);
+    if (text === undefined)
+      throw new BuildLoadError(`build result: policy "${p.name}" names IR file ${p.ir.file}, which the build did not produce (a compiler bug).`);
     irs.set(p.name, parseIR(text, `<build>/${p.ir.file}`, p.name));
   }
   checkBundles(result.manifest, irs, '<build>/manifest.json');

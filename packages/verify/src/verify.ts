@@ -92,7 +92,14 @@ function decide(adapter: EngineAdapter, object: unknown, ctx: AdmissionContext, 
   }
   for (const d of decisions) out.set(d.policy, d);
   for (const p of policies)
-    if (!out.has(p)) out.set(p, { engine: adapter.id, policy: p, outcome: 'error', violations: [], error: `the ${adapter.id} adapter returned no decision for policy "${p}"` });
+    if (!out.has(p))
+      out.set(p, {
+        engine: adapter.id,
+        policy: p,
+        outcome: 'error',
+        violations: [],
+        error: `the ${adapter.id} adapter returned no decision for policy "${p}"`,
+      });
   return out;
 }
 
@@ -178,7 +185,15 @@ function record(counter: Counter, group: FixtureGroup, c: Comparison): void {
  * Finds, from the same seed, the first random object on which `engine` disagrees about `policy`
  * and lets fast-check shrink it; returns the minimal object and the replay path.
  */
-function shrinkRandom(build: LoadedBuild, adapters: readonly EngineAdapter[], arb: fc.Arbitrary<unknown>, policy: string, engine: EngineId, runs: number, seed: number) {
+function shrinkRandom(
+  build: LoadedBuild,
+  adapters: readonly EngineAdapter[],
+  arb: fc.Arbitrary<unknown>,
+  policy: string,
+  engine: EngineId,
+  runs: number,
+  seed: number,
+) {
   const adapter = adapters.filter((a) => a.id === engine);
   const details = fc.check(
     fc.property(arb, (object) => {
@@ -195,7 +210,8 @@ export function verify(options: VerifyOptions): VerifyResult {
   const { build, adapters } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
-      if (!build.irs.has(p)) throw new Error(`fixture "${f.name}" (${f.group}) is about policy "${p}", which the build does not contain; build that policy too or drop the fixture`);
+      if (!build.irs.has(p))
+        throw new Error(`fixture "${f.name}" (${f.group}) is about policy "${p}", which the build does not contain; build that policy too or drop the fixture`);
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
@@ -219,7 +235,15 @@ export function verify(options: VerifyOptions): VerifyResult {
         }
         continue;
       }
-      disagreements.push({ policy: c.policy, fixture: { name: f.name, group: f.group }, object: f.object, expected: c.expected, engines: c.engines, decisions: c.decisions, ...(c.reference ? { reference: c.reference } : {}) });
+      disagreements.push({
+        policy: c.policy,
+        fixture: { name: f.name, group: f.group },
+        object: f.object,
+        expected: c.expected,
+        engines: c.engines,
+        decisions: c.decisions,
+        ...(c.reference ? { reference: c.reference } : {}),
+      });
     }
     options.onProgress?.(i + 1, fixtures.length);
   });
@@ -230,7 +254,14 @@ export function verify(options: VerifyOptions): VerifyResult {
     const final = small ? compareFixture(build, adapters, { ...f, object, policies: [c.policy] })[0]! : c;
     disagreements.push({
       policy: c.policy,
-      fixture: { name: small ? `random (seed ${seed}, shrunk)` : f.name, group: 'random', seed, ...(small?.path ? { path: small.path } : {}), occurrences, shrunk: Boolean(small) },
+      fixture: {
+        name: small ? `random (seed ${seed}, shrunk)` : f.name,
+        group: 'random',
+        seed,
+        ...(small?.path ? { path: small.path } : {}),
+        occurrences,
+        shrunk: Boolean(small),
+      },
       object,
       expected: final.expected,
       engines: final.engines,
@@ -239,7 +270,10 @@ export function verify(options: VerifyOptions): VerifyResult {
   }
   const run = new Set(adapters.map((a) => a.id));
   return {
-    engines: [...adapters.map((a) => ({ id: a.id, status: 'run' as const, ...(a.describe ? { description: a.describe() } : {}) })), ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const }))],
+    engines: [
+      ...adapters.map((a) => ({ id: a.id, status: 'run' as const, ...(a.describe ? { description: a.describe() } : {}) })),
+      ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const })),
+    ],
     policies: [...build.irs.keys()],
     counts: counter.list(),
     disagreements,

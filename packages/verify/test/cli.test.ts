@@ -50,7 +50,9 @@ describe('podsec verify', () => {
 
   it('exits 1 and names the disagreement when an engine is wrong', async () => {
     const c = io();
-    const code = await verifyCommand({ policyDir: 'policies/seed', random: 0, format: 'text' }, c, { factories: { rego: referenceAdapterFactory('rego'), kyverno: ignoresEphemeral('kyverno') } });
+    const code = await verifyCommand({ policyDir: 'policies/seed', random: 0, format: 'text' }, c, {
+      factories: { rego: referenceAdapterFactory('rego'), kyverno: ignoresEphemeral('kyverno') },
+    });
     expect(code).toBe(1);
     expect(c.out()).toContain('require-run-as-non-root × kyverno — placement: require-run-as-non-root/effective runAsNonRoot/ephemeralContainers');
     expect(c.out()).toMatch(/vpol +vap/);
@@ -60,7 +62,11 @@ describe('podsec verify', () => {
   it('verifies a build directory with the PSA ground truth and writes an HTML report with --out', async () => {
     const build = writeBuild(PSS_IRS);
     const c = io();
-    const code = await verifyCommand({ build, random: 20, seed: 1, format: 'html', out: 'report.html' }, { ...c, cwd: build }, { factories: REFERENCE_FACTORIES });
+    const code = await verifyCommand(
+      { build, random: 20, seed: 1, format: 'html', out: 'report.html' },
+      { ...c, cwd: build },
+      { factories: REFERENCE_FACTORIES },
+    );
     expect(code).toBe(0);
     const html = readFileSync(join(build, 'report.html'), 'utf8');
     expect(html).toContain('<span id="disagreement-count">0</span>');
@@ -68,14 +74,20 @@ describe('podsec verify', () => {
     expect(c.out()).toMatch(/^report\.html: html report, \d+ fixtures, 0 disagreement\(s\)\.\n$/);
     // The PSA bundles were checked (default ../shared/conformance/psa is relative to cwd, so pass it explicitly here).
     const c2 = io();
-    await verifyCommand({ build, random: 0, format: 'json', psa: join(repoRoot, '..', 'shared', 'conformance', 'psa') }, c2, { factories: { rego: referenceAdapterFactory('rego') } });
+    await verifyCommand({ build, random: 0, format: 'json', psa: join(repoRoot, '..', 'shared', 'conformance', 'psa') }, c2, {
+      factories: { rego: referenceAdapterFactory('rego') },
+    });
     const report = JSON.parse(c2.out()) as JsonReport;
-    expect(report.counts.filter((x) => x.group === 'psa' && x.policy.startsWith('pss-') && !report.policies.includes(x.policy)).reduce((n, x) => n + x.evaluated, 0)).toBe(148 * 2);
+    expect(
+      report.counts.filter((x) => x.group === 'psa' && x.policy.startsWith('pss-') && !report.policies.includes(x.policy)).reduce((n, x) => n + x.evaluated, 0),
+    ).toBe(148 * 2);
   });
 
   it('reads --fixtures directories of user resources', async () => {
     const c = io();
-    await verifyCommand({ policyDir: 'policies/seed', random: 0, format: 'json', fixtures: ['test/fixtures/seed-pods'] }, c, { factories: { rego: referenceAdapterFactory('rego') } });
+    await verifyCommand({ policyDir: 'policies/seed', random: 0, format: 'json', fixtures: ['test/fixtures/seed-pods'] }, c, {
+      factories: { rego: referenceAdapterFactory('rego') },
+    });
     const report = JSON.parse(c.out()) as JsonReport;
     expect(report.counts.filter((x) => x.group === 'user').every((x) => x.evaluated >= 9)).toBe(true);
   });
@@ -84,9 +96,13 @@ describe('podsec verify', () => {
     const c = io();
     expect(await verifyCommand({ policyDir: 'policies/seed', random: 0 }, c, { factories: {} })).toBe(1);
     expect(c.err()).toContain('no engine adapter is registered, so nothing was verified');
-    await expect(verifyCommand({ policyDir: 'policies/seed', format: 'xml' as never }, io(), { factories: {} })).rejects.toThrow(new CliError('--format xml: unknown report format. Fix: use one of text, json, junit, html.', 2));
+    await expect(verifyCommand({ policyDir: 'policies/seed', format: 'xml' as never }, io(), { factories: {} })).rejects.toThrow(
+      new CliError('--format xml: unknown report format. Fix: use one of text, json, junit, html.', 2),
+    );
     await expect(verifyCommand({ build: 'no/such/build' }, io(), { factories: {} })).rejects.toThrow(/no\/such\/build: no such build directory/);
-    await expect(verifyCommand({ policyDir: 'policies/seed', fixtures: ['no-such.yaml'] }, io(), { factories: {} })).rejects.toThrow('no-such.yaml: no such file or directory. Fix: pass YAML/JSON files, directories, or - for stdin.');
+    await expect(verifyCommand({ policyDir: 'policies/seed', fixtures: ['no-such.yaml'] }, io(), { factories: {} })).rejects.toThrow(
+      'no-such.yaml: no such file or directory. Fix: pass YAML/JSON files, directories, or - for stdin.',
+    );
   });
 });
 
@@ -115,9 +131,15 @@ metadata: {name: settings}
 
   it('prints one verdict per resource × policy × engine for stdin and files, mapped by mode', async () => {
     const dir = scratch();
-    writeFileSync(join(dir, 'ephemeral.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: dbg}\nspec:\n  containers: [{name: a, image: x}]\n  ephemeralContainers: [{name: d, image: x, securityContext: {privileged: true}}]\n');
+    writeFileSync(
+      join(dir, 'ephemeral.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: dbg}\nspec:\n  containers: [{name: a, image: x}]\n  ephemeralContainers: [{name: d, image: x, securityContext: {privileged: true}}]\n',
+    );
     const c = io(dir);
-    const code = await evalCommand({ build, format: 'json', resources: ['-', 'ephemeral.yaml'] }, c, { factories: { rego: referenceAdapterFactory('rego'), vap: ignoresEphemeral('vap') }, readStdin: () => STDIN });
+    const code = await evalCommand({ build, format: 'json', resources: ['-', 'ephemeral.yaml'] }, c, {
+      factories: { rego: referenceAdapterFactory('rego'), vap: ignoresEphemeral('vap') },
+      readStdin: () => STDIN,
+    });
     expect(code).toBe(1);
     const rows = JSON.parse(c.out()) as EvalRow[];
     expect(rows.every((r) => Object.keys(r).join() === 'resource,policy,engine,verdict,violations')).toBe(true);
@@ -140,12 +162,20 @@ metadata: {name: settings}
 
   it('reports engine errors as verdict error, and an engine without an adapter as an error', async () => {
     const c = io();
-    expect(await evalCommand({ build, engine: 'vpol', format: 'json', resources: ['-'] }, c, { factories: { vpol: throwing('vpol') }, readStdin: () => STDIN })).toBe(1);
+    expect(
+      await evalCommand({ build, engine: 'vpol', format: 'json', resources: ['-'] }, c, { factories: { vpol: throwing('vpol') }, readStdin: () => STDIN }),
+    ).toBe(1);
     const rows = JSON.parse(c.out()) as (EvalRow & { error?: string })[];
     expect(rows.every((r) => r.verdict === 'error' && r.error === 'the vpol adapter threw: policy bundle failed to load: unexpected token at 3:7')).toBe(true);
-    await expect(evalCommand({ build, engine: 'vap', resources: ['-'] }, io(), { factories: {}, readStdin: () => STDIN })).rejects.toThrow('--engine vap: no adapter is registered for this engine in this podsec.');
-    await expect(evalCommand({ build, resources: ['-'] }, io(), { factories: REFERENCE_FACTORIES, readStdin: () => 'kind: Pod\n  bad: [' })).rejects.toThrow('<stdin>:1:7: document 0 is not valid YAML/JSON (Nested mappings are not allowed in compact mappings). Fix: correct the syntax there.');
-    await expect(evalCommand({ build, resources: ['-'] }, io(), { factories: REFERENCE_FACTORIES, readStdin: () => '---\n- a\n' })).rejects.toThrow('<stdin>#0: the document is a list, not a Kubernetes object.');
+    await expect(evalCommand({ build, engine: 'vap', resources: ['-'] }, io(), { factories: {}, readStdin: () => STDIN })).rejects.toThrow(
+      '--engine vap: no adapter is registered for this engine in this podsec.',
+    );
+    await expect(evalCommand({ build, resources: ['-'] }, io(), { factories: REFERENCE_FACTORIES, readStdin: () => 'kind: Pod\n  bad: [' })).rejects.toThrow(
+      '<stdin>:1:7: document 0 is not valid YAML/JSON (Nested mappings are not allowed in compact mappings). Fix: correct the syntax there.',
+    );
+    await expect(evalCommand({ build, resources: ['-'] }, io(), { factories: REFERENCE_FACTORIES, readStdin: () => '---\n- a\n' })).rejects.toThrow(
+      '<stdin>#0: the document is a list, not a Kubernetes object.',
+    );
   });
 
   it('text output lists violations under each verdict', async () => {

@@ -42,7 +42,10 @@ describe('boundary values', () => {
   });
 
   it('in / notIn: every listed value and values outside the list (enum and near misses)', () => {
-    const vs = boundaryValues({ op: 'in', values: ['RuntimeDefault', 'Localhost'] }, { id: 'x', type: 'string', enum: ['RuntimeDefault', 'Localhost', 'Unconfined'], doc: '' });
+    const vs = boundaryValues(
+      { op: 'in', values: ['RuntimeDefault', 'Localhost'] },
+      { id: 'x', type: 'string', enum: ['RuntimeDefault', 'Localhost', 'Unconfined'], doc: '' },
+    );
     expect(vs.filter((v) => v.passes).map((v) => v.value)).toEqual(['RuntimeDefault', 'Localhost']);
     expect(vs.filter((v) => !v.passes).map((v) => v.value)).toEqual(expect.arrayContaining(['Unconfined', 'runtimedefault']));
   });
@@ -69,13 +72,19 @@ describe('boundary values', () => {
 });
 
 describe('fixtures generated from the IR', () => {
-  const noPrivileged = ir('no-privileged', [{ id: 'r', message: 'm', require: { kind: 'field', field: 'privileged', scope: 'container', pred: { op: 'equals', value: false }, absent: 'pass' } }]);
+  const noPrivileged = ir('no-privileged', [
+    { id: 'r', message: 'm', require: { kind: 'field', field: 'privileged', scope: 'container', pred: { op: 'equals', value: false }, absent: 'pass' } },
+  ]);
 
   it('a container field: every value at every container kind, plus an empty securityContext, and 8 controller kinds twice', () => {
     const fs = policyFixtures(noPrivileged);
     const groups = (g: string) => fs.filter((f) => f.group === g).map((f) => f.name);
     // values false / true / absent: at `containers` they are the boundary; the other kinds and `{}` are placement.
-    expect(groups('boundary')).toEqual(['no-privileged/container privileged/containers: false', 'no-privileged/container privileged/containers: true', 'no-privileged/container privileged/containers: absent']);
+    expect(groups('boundary')).toEqual([
+      'no-privileged/container privileged/containers: false',
+      'no-privileged/container privileged/containers: true',
+      'no-privileged/container privileged/containers: absent',
+    ]);
     expect(groups('placement')).toHaveLength(1 + 4 * 2);
     expect(groups('controller')).toHaveLength(2 * POD_KINDS.length);
     expect(verdict(noPrivileged, byName(fs, 'no-privileged/container privileged/ephemeralContainers: true'))).toBe('violated');
@@ -127,8 +136,12 @@ describe('fixtures generated from the IR', () => {
       expect([n, names.has(n)]).toEqual([n, true]);
     const byIr = new Map(LIBRARY_IRS.map((p) => [p.name, p]));
     // A Windows pod is exempt (PSA check_allowPrivilegeEscalation.go); a Linux one is not.
-    expect(verdict(byIr.get('pss-allow-privilege-escalation')!, byName(fs, 'pss-allow-privilege-escalation/when pod os.name/pod: "windows" (require violated)'))).toBe('satisfied');
-    expect(verdict(byIr.get('pss-allow-privilege-escalation')!, byName(fs, 'pss-allow-privilege-escalation/when pod os.name/pod: "linux" (require violated)'))).toBe('violated');
+    expect(
+      verdict(byIr.get('pss-allow-privilege-escalation')!, byName(fs, 'pss-allow-privilege-escalation/when pod os.name/pod: "windows" (require violated)')),
+    ).toBe('satisfied');
+    expect(
+      verdict(byIr.get('pss-allow-privilege-escalation')!, byName(fs, 'pss-allow-privilege-escalation/when pod os.name/pod: "linux" (require violated)')),
+    ).toBe('violated');
   });
 
   it('covers every leaf check of every bundled policy, at every placement, with both outcomes', () => {
@@ -148,7 +161,8 @@ describe('fixtures generated from the IR', () => {
             const leafFixtures = mine.filter((f) => f.name.startsWith(prefix + label));
             expect([policy.name, label, leafFixtures.some((f) => f.group === 'boundary')]).toEqual([policy.name, label, true]);
             if (root === rule.require && leaf.kind !== 'entries' && leaf.scope !== 'pod')
-              for (const kind of CONTAINER_KINDS) expect([policy.name, label, kind, leafFixtures.some((f) => f.name.includes(`/${kind}`))]).toEqual([policy.name, label, kind, true]);
+              for (const kind of CONTAINER_KINDS)
+                expect([policy.name, label, kind, leafFixtures.some((f) => f.name.includes(`/${kind}`))]).toEqual([policy.name, label, kind, true]);
           }
       }
     }
@@ -175,10 +189,16 @@ describe('random fixtures', () => {
 
 describe('user resources', () => {
   it('names every document file#index Kind/namespace/name, expands Lists, skips empty documents, reads JSON', () => {
-    const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns}\n---\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}\n';
+    const yaml =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns}\n---\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}\n';
     expect(parseResources(yaml, 'pods.yaml').map((r) => r.name)).toEqual(['pods.yaml#0 Pod/ns/a', 'pods.yaml#2.items[0] Deployment/d']);
     expect(parseResources('{"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"job-"}}', 'p.json').map((r) => r.name)).toEqual(['p.json#0 Pod/job-*']);
-    expect(() => parseResources('apiVersion: v1\nmetadata: {name: a}\n', 'x.yaml')).toThrow('x.yaml#0: .kind is missing. Fix: give every resource apiVersion and kind (e.g. kind: Pod).');
-    expect(userFixtures(parseResources(yaml, 'pods.yaml')).map((f) => [f.group, f.policies])).toEqual([['user', undefined], ['user', undefined]]);
+    expect(() => parseResources('apiVersion: v1\nmetadata: {name: a}\n', 'x.yaml')).toThrow(
+      'x.yaml#0: .kind is missing. Fix: give every resource apiVersion and kind (e.g. kind: Pod).',
+    );
+    expect(userFixtures(parseResources(yaml, 'pods.yaml')).map((f) => [f.group, f.policies])).toEqual([
+      ['user', undefined],
+      ['user', undefined],
+    ]);
   });
 });

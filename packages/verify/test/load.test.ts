@@ -36,10 +36,14 @@ describe('loading a build', () => {
   });
 
   it('names the directory when there is no build there', () => {
-    expect(() => loadBuildFromDir('/nonexistent/podsec-build')).toThrow('/nonexistent/podsec-build: no such build directory. Fix: pass the --out DIR of `podsec build`.');
+    expect(() => loadBuildFromDir('/nonexistent/podsec-build')).toThrow(
+      '/nonexistent/podsec-build: no such build directory. Fix: pass the --out DIR of `podsec build`.',
+    );
     const empty = mkdtempSync(join(tmpdir(), 'podsec-empty-'));
     dirs.push(empty);
-    expect(() => loadBuildFromDir(empty)).toThrow(`${join(empty, 'manifest.json')}: missing; ${empty} is not a podsec build directory. Fix: run \`podsec build POLICY_DIR --out DIR\` again.`);
+    expect(() => loadBuildFromDir(empty)).toThrow(
+      `${join(empty, 'manifest.json')}: missing; ${empty} is not a podsec build directory. Fix: run \`podsec build POLICY_DIR --out DIR\` again.`,
+    );
   });
 
   it('names the file and the path inside it for a malformed manifest', () => {
@@ -51,7 +55,9 @@ describe('loading a build', () => {
     expect(() => loadBuildFromDir(dir2)).toThrow(`${join(dir2, 'manifest.json')}: .policies[0] needs a string "name" and "ir": {"file": ...}.`);
     const dir3 = writtenBuild();
     edit(dir3, 'manifest.json', (t) => JSON.stringify({ ...JSON.parse(t), bundles: { 'pss-baseline': ['no-such-policy'] } }));
-    expect(() => loadBuildFromDir(dir3)).toThrow(`${join(dir3, 'manifest.json')}: .bundles.pss-baseline[0] names policy "no-such-policy", which the manifest does not list.`);
+    expect(() => loadBuildFromDir(dir3)).toThrow(
+      `${join(dir3, 'manifest.json')}: .bundles.pss-baseline[0] names policy "no-such-policy", which the manifest does not list.`,
+    );
   });
 
   it('names a missing IR file and the manifest entry that lists it', () => {
@@ -66,6 +72,8 @@ describe('loading a build', () => {
     expect(() => loadBuildFromDir(dir)).toThrow(/ir\/pss-privileged\.json: not a valid podsec policy IR:\n {2}- \/mode /);
     const dir2 = writtenBuild();
     edit(dir2, 'ir/pss-privileged.json', (t) => t.replace('"name": "pss-privileged"', '"name": "renamed"'));
-    expect(() => loadBuildFromDir(dir2)).toThrow(`${join(dir2, 'ir', 'pss-privileged.json')}: .name is "renamed" but the manifest lists it as "pss-privileged".`);
+    expect(() => loadBuildFromDir(dir2)).toThrow(
+      `${join(dir2, 'ir', 'pss-privileged.json')}: .name is "renamed" but the manifest lists it as "pss-privileged".`,
+    );
   });
 });

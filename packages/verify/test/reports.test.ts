@@ -19,28 +19,41 @@ import { buildOf, ignoresEphemeral, PSS_IRS, throwing } from './support.js';
 const NASTY = `<script>window.pwned = 1</script> & "quotes" 'apos' ]]> \u0001 end`;
 
 /** Agrees on everything except that it reports a nasty message, and disagrees on hostPID pods. */
-const nastyAdapter = (id: EngineId): AdapterFactory => async (build) => {
-  const inner = await referenceAdapterFactory(id)(build);
-  return {
-    id,
-    evaluate: (object, ctx, policies) =>
-      inner.evaluate(object, ctx, policies).map((d) => {
-        const flip = JSON.stringify(object).includes('"hostPID":true');
-        return flip ? { ...d, outcome: d.outcome === 'violated' ? 'satisfied' : 'violated', violations: [{ rule: 'r<1>', message: NASTY }], evidence: [NASTY] } : d;
-      }),
+const nastyAdapter =
+  (id: EngineId): AdapterFactory =>
+  async (build) => {
+    const inner = await referenceAdapterFactory(id)(build);
+    return {
+      id,
+      evaluate: (object, ctx, policies) =>
+        inner.evaluate(object, ctx, policies).map((d) => {
+          const flip = JSON.stringify(object).includes('"hostPID":true');
+          return flip
+            ? { ...d, outcome: d.outcome === 'violated' ? 'satisfied' : 'violated', violations: [{ rule: 'r<1>', message: NASTY }], evidence: [NASTY] }
+            : d;
+        }),
+    };
   };
-};
 
 const build = buildOf(PSS_IRS.filter((p) => ['pss-privileged', 'pss-host-namespaces', 'pss-run-as-non-root'].includes(p.name)));
 const nastyFixture: Fixture = {
   name: `user/${NASTY}`,
   group: 'user',
-  object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'n', namespace: 'default', annotations: { note: NASTY } }, spec: { hostPID: true, containers: [{ name: 'a', image: 'x' }] } },
+  object: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'n', namespace: 'default', annotations: { note: NASTY } },
+    spec: { hostPID: true, containers: [{ name: 'a', image: 'x' }] },
+  },
 };
 let result: VerifyResult;
 
 beforeAll(async () => {
-  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, { rego: ignoresEphemeral('rego'), kyverno: nastyAdapter('kyverno'), vpol: throwing('vpol') });
+  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, {
+    rego: ignoresEphemeral('rego'),
+    kyverno: nastyAdapter('kyverno'),
+    vpol: throwing('vpol'),
+  });
   result = verify({ build, adapters, notRun, fixtures: [...generatedFixtures(build.irs.values()), nastyFixture], random: 100, seed: 5 });
 });
 
@@ -71,7 +84,17 @@ describe('JUnit report', () => {
   it('is well-formed XML whatever the messages contain, with one failing case per disagreeing policy × group', () => {
     const xml = renderJunit(result);
     expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = parser.parse(xml) as { testsuites: { failures: string; testsuite: { name: string; failures: string; skipped: string; testcase: { name: string; failure?: { message: string; '#text': string }; skipped?: unknown }[] }[] } };
+    const doc = parser.parse(xml) as {
+      testsuites: {
+        failures: string;
+        testsuite: {
+          name: string;
+          failures: string;
+          skipped: string;
+          testcase: { name: string; failure?: { message: string; '#text': string }; skipped?: unknown }[];
+        }[];
+      };
+    };
     const suites = doc.testsuites.testsuite;
     expect(suites.map((s) => s.name)).toEqual(['podsec verify: rego', 'podsec verify: kyverno', 'podsec verify: vpol', 'podsec verify: vap']);
     const failing = suites.flatMap((s) => s.testcase.filter((c) => c.failure).map((c) => `${s.name} ${c.name}`));
@@ -99,7 +122,9 @@ describe('text report and progress', () => {
     const first = text.split('\n#1 ')[1]!.split('\n#2 ')[0]!;
     const yamlPart = first.split('\n  object:\n')[1]!;
     expect(parseYaml(yamlPart.replace(/^ {4}/gm, ''))).toEqual(result.disagreements[0]!.object);
-    expect(text.trimEnd().split('\n').at(-1)).toBe(`FAILED: ${result.totals.fixtures} fixtures, ${result.totals.evaluations} engine evaluations, ${result.totals.disagreements} disagreement(s).`);
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      `FAILED: ${result.totals.fixtures} fixtures, ${result.totals.evaluations} engine evaluations, ${result.totals.disagreements} disagreement(s).`,
+    );
   });
 
   it('draws a progress bar only on an interactive terminal outside CI', () => {
@@ -124,7 +149,15 @@ describe('HTML report in a real headless Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); this test does not skip`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {

@@ -25,7 +25,10 @@ export function buildOf(irs: readonly PolicyIR[]): LoadedBuild {
   return loadBuildFromResult(buildPolicies(irs));
 }
 
-export const REFERENCE_FACTORIES: Record<EngineId, AdapterFactory> = Object.fromEntries(ENGINE_IDS.map((id) => [id, referenceAdapterFactory(id)])) as Record<EngineId, AdapterFactory>;
+export const REFERENCE_FACTORIES: Record<EngineId, AdapterFactory> = Object.fromEntries(ENGINE_IDS.map((id) => [id, referenceAdapterFactory(id)])) as Record<
+  EngineId,
+  AdapterFactory
+>;
 
 type Obj = Record<string, unknown>;
 
@@ -54,22 +57,28 @@ async function rewriting(id: EngineId, build: LoadedBuild, rewrite: (template: O
 }
 
 /** Forgets ephemeral containers, as engines that only walk containers + initContainers do. */
-export const ignoresEphemeral = (id: EngineId): AdapterFactory => (build) =>
-  rewriting(id, build, (t) => {
-    delete (t.spec as Obj | undefined)?.ephemeralContainers;
-  });
+export const ignoresEphemeral =
+  (id: EngineId): AdapterFactory =>
+  (build) =>
+    rewriting(id, build, (t) => {
+      delete (t.spec as Obj | undefined)?.ephemeralContainers;
+    });
 
 /** Reads only pod-level values: every container's own securityContext is dropped. */
-export const podLevelOnly = (id: EngineId): AdapterFactory => (build) =>
-  rewriting(id, build, (t) => {
-    for (const kind of ['containers', 'initContainers', 'ephemeralContainers'])
-      for (const c of ((t.spec as Obj | undefined)?.[kind] as Obj[] | undefined) ?? []) delete c.securityContext;
-  });
+export const podLevelOnly =
+  (id: EngineId): AdapterFactory =>
+  (build) =>
+    rewriting(id, build, (t) => {
+      for (const kind of ['containers', 'initContainers', 'ephemeralContainers'])
+        for (const c of ((t.spec as Obj | undefined)?.[kind] as Obj[] | undefined) ?? []) delete c.securityContext;
+    });
 
 /** Fails on every object, like an engine whose policy did not load. */
-export const throwing = (id: EngineId): AdapterFactory => async () => ({
-  id,
-  evaluate() {
-    throw new Error('policy bundle failed to load: unexpected token at 3:7');
-  },
-});
+export const throwing =
+  (id: EngineId): AdapterFactory =>
+  async () => ({
+    id,
+    evaluate() {
+      throw new Error('policy bundle failed to load: unexpected token at 3:7');
+    },
+  });

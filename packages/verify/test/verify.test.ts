@@ -20,7 +20,10 @@ const psa = psaFixtures(sharedDir('conformance', 'psa'), build.manifest);
 const user = userFixtures(loadResources([join(repoRoot, 'test', 'fixtures', 'seed-pods')], repoRoot));
 const FIXTURES: Fixture[] = [...generatedFixtures(LIBRARY_IRS), ...psa.fixtures, ...semantics.fixtures, ...user];
 
-async function run(factories: Partial<Record<EngineId, AdapterFactory>>, options: { fixtures?: Fixture[]; random?: number; seed?: number; on?: LoadedBuild } = {}): Promise<VerifyResult> {
+async function run(
+  factories: Partial<Record<EngineId, AdapterFactory>>,
+  options: { fixtures?: Fixture[]; random?: number; seed?: number; on?: LoadedBuild } = {},
+): Promise<VerifyResult> {
   const b = options.on ?? build;
   const { adapters, notRun } = await loadAdapters(b, ENGINE_IDS, factories);
   return verify({ build: b, adapters, notRun, fixtures: options.fixtures ?? FIXTURES, random: options.random ?? 0, seed: options.seed ?? 1 });
@@ -124,14 +127,21 @@ describe('verify catches broken engines and names policy, engine and fixture', (
       name: 'two-rules',
       rules: [
         { ...privileged.rules[0]!, id: 'privileged' },
-        { id: 'host-pid', message: 'no hostPID', require: { kind: 'field', field: 'hostPID', scope: 'pod', pred: { op: 'equals', value: false }, absent: 'pass' } },
+        {
+          id: 'host-pid',
+          message: 'no hostPID',
+          require: { kind: 'field', field: 'hostPID', scope: 'pod', pred: { op: 'equals', value: false }, absent: 'pass' },
+        },
       ],
     };
     const b = buildOf([twoRules]);
     const swapped: AdapterFactory = async (bb) => {
       const inner = await referenceAdapterFactory('vap')(bb);
       const swap: Record<string, string> = { privileged: 'host-pid', 'host-pid': 'privileged' };
-      return { id: 'vap', evaluate: (o, ctx, ps) => inner.evaluate(o, ctx, ps).map((d) => ({ ...d, violations: d.violations.map((v) => ({ ...v, rule: swap[v.rule]! })) })) };
+      return {
+        id: 'vap',
+        evaluate: (o, ctx, ps) => inner.evaluate(o, ctx, ps).map((d) => ({ ...d, violations: d.violations.map((v) => ({ ...v, rule: swap[v.rule]! })) })),
+      };
     };
     const r = await run({ vap: swapped }, { on: b, fixtures: generatedFixtures(b.irs.values()) });
     const d = r.disagreements.find((x) => x.fixture.name === 'two-rules/host-pid/pod hostPID/pod: true')!;
@@ -151,7 +161,9 @@ describe('verify catches broken engines and names policy, engine and fixture', (
 
   it('rejects a fixture about a policy the build does not have', async () => {
     const small = buildOf(PSS_IRS.slice(0, 1));
-    await expect(run(REFERENCE_FACTORIES, { on: small, fixtures: semantics.fixtures.slice(0, 1) })).rejects.toThrow(/is about policy "no-privileged", which the build does not contain/);
+    await expect(run(REFERENCE_FACTORIES, { on: small, fixtures: semantics.fixtures.slice(0, 1) })).rejects.toThrow(
+      /is about policy "no-privileged", which the build does not contain/,
+    );
   });
 });
 
@@ -167,7 +179,9 @@ describe('random disagreements are shrunk and reproducible', () => {
     expect(d.policy).toBe('pss-privileged');
     expect(d.engines).toEqual(['kyverno']);
     expect(d.fixture).toMatchObject({ group: 'random', seed: 99, shrunk: true });
-    expect(d.fixture.occurrences).toBe(total(r, (c) => c.engine === 'kyverno') - r.counts.filter((c) => c.engine === 'kyverno').reduce((n, c) => n + c.agree, 0));
+    expect(d.fixture.occurrences).toBe(
+      total(r, (c) => c.engine === 'kyverno') - r.counts.filter((c) => c.engine === 'kyverno').reduce((n, c) => n + c.agree, 0),
+    );
     const o = d.object as { kind: string; spec: Record<string, unknown> };
     expect(o.kind).toBe('Pod');
     expect(Object.keys(o.spec).sort()).toEqual(['containers', 'ephemeralContainers']);

@@ -48,7 +48,12 @@ function fixProfile(sc: unknown, key: 'seccompProfile' | 'appArmorProfile'): voi
   if (profile.type !== 'Localhost') delete profile.localhostProfile;
 }
 
-const HARDENED_CONTAINER: Obj = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+const HARDENED_CONTAINER: Obj = {
+  allowPrivilegeEscalation: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 /** Fills only what the random generator left unset, so the random fields still decide. */
 function harden(sc: Obj | undefined, defaults: Obj): Obj {
@@ -97,7 +102,8 @@ function twist(template: Obj, t: Twists): void {
   if (t.trim !== undefined) trim(template, t.trim);
   const containers = ['containers', 'initContainers', 'ephemeralContainers'].flatMap((k) => (Array.isArray(spec[k]) ? (spec[k] as Obj[]) : []));
   if (t.harden || t.trim !== undefined) for (const c of containers) c.securityContext = harden(c.securityContext as Obj | undefined, HARDENED_CONTAINER);
-  if (t.sysctls) spec.securityContext = { ...(isObj(spec.securityContext) ? spec.securityContext : {}), sysctls: t.sysctls.map((name) => ({ name, value: '1' })) };
+  if (t.sysctls)
+    spec.securityContext = { ...(isObj(spec.securityContext) ? spec.securityContext : {}), sysctls: t.sysctls.map((name) => ({ name, value: '1' })) };
   if (t.hostUsers !== undefined) spec.hostUsers = t.hostUsers;
   if (t.windows) spec.os = { name: 'windows' };
   if (t.probeHost !== undefined && containers[0]) containers[0].readinessProbe = { httpGet: { path: '/', port: 80, host: t.probeHost } };

@@ -40,7 +40,10 @@ export function parseQuantity(text: string): Quantity | undefined {
 }
 
 function quantity(text: string): Quantity {
-  return parseQuantity(text) ?? celRuntimeError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': ${JSON.stringify(text)}`);
+  return (
+    parseQuantity(text) ??
+    celRuntimeError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': ${JSON.stringify(text)}`)
+  );
 }
 
 const cmp = (a: Quantity, b: Quantity): bigint => (a.nanos < b.nanos ? -1n : a.nanos > b.nanos ? 1n : 0n);

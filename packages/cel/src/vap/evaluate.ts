@@ -1,12 +1,4 @@
-import {
-  bindVariables,
-  compileBody,
-  evaluateMatchConditions,
-  evaluateValidation,
-  runExpression,
-  type CompiledBody,
-  type CompiledValidation,
-} from '../body.js';
+import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation, runExpression, type CompiledBody, type CompiledValidation } from '../body.js';
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources } from '../match.js';
@@ -145,11 +137,7 @@ function validationMessage(v: CompiledValidation, activation: CelActivation): st
   return `failed expression: ${v.spec.expression}`;
 }
 
-function evaluateOnce(
-  compiled: CompiledVap,
-  data: CelRequestData,
-  param: Record<string, unknown> | null,
-): VapEvaluation {
+function evaluateOnce(compiled: CompiledVap, data: CelRequestData, param: Record<string, unknown> | null): VapEvaluation {
   const { policy, body } = compiled;
   const activation = activationFor(data, param);
   const evaluation: VapEvaluation = {
@@ -235,13 +223,7 @@ function kyvernoStatusOf(outcome: VapBindingOutcome): KyvernoStatus | undefined 
   return status;
 }
 
-function evaluateBinding(
-  compiled: CompiledVap,
-  binding: VapBinding,
-  req: ResolvedRequest,
-  data: CelRequestData,
-  options: VapOptions,
-): VapBindingOutcome {
+function evaluateBinding(compiled: CompiledVap, binding: VapBinding, req: ResolvedRequest, data: CelRequestData, options: VapOptions): VapBindingOutcome {
   const outcome: VapBindingOutcome = {
     binding: binding.name,
     validationActions: binding.validationActions,
@@ -317,9 +299,7 @@ export function evaluateValidatingAdmissionPolicy(
   };
   // `kyverno test` evaluates a binding-less policy as if bound with Deny; the apiserver ignores it.
   const effectiveBindings: VapBinding[] =
-    cliMode && bindings.length === 0
-      ? [{ name: '', source: policy.source, policyName: policy.name, validationActions: ['Deny'] }]
-      : bindings;
+    cliMode && bindings.length === 0 ? [{ name: '', source: policy.source, policyName: policy.name, validationActions: ['Deny'] }] : bindings;
   const checkConstraints = !cliMode || bindings.length === 0;
   decision.matched = !checkConstraints || (policy.matchConstraints !== undefined && matchesResources(policy.matchConstraints, req));
   if (!decision.matched) return decision;

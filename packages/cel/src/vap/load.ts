@@ -81,11 +81,17 @@ export function loadValidatingAdmissionPolicyBinding(doc: unknown, source = '<bi
   const actions = written.length === 0 && options.defaultValidationActions ? [...options.defaultValidationActions] : written;
   if (actions.length === 0) fail(ctx, 'spec.validationActions', 'at least one action is required', 'set validationActions: [Deny] (or Warn / Audit)');
   actions.forEach((a, i) => {
-    if (!(ACTIONS as readonly string[]).includes(a)) fail(ctx, `spec.validationActions[${i}]`, `unknown action ${JSON.stringify(a)}`, `use ${ACTIONS.join(', ')}`);
+    if (!(ACTIONS as readonly string[]).includes(a))
+      fail(ctx, `spec.validationActions[${i}]`, `unknown action ${JSON.stringify(a)}`, `use ${ACTIONS.join(', ')}`);
   });
   if (new Set(actions).size !== actions.length) fail(ctx, 'spec.validationActions', 'actions must be unique', 'list each action once');
   if (actions.includes('Deny') && actions.includes('Warn')) {
-    fail(ctx, 'spec.validationActions', 'Deny and Warn cannot be used together (a denied request already returns the failure to the client)', 'keep Deny, or use Warn with Audit');
+    fail(
+      ctx,
+      'spec.validationActions',
+      'Deny and Warn cannot be used together (a denied request already returns the failure to the client)',
+      'keep Deny, or use Warn with Audit',
+    );
   }
   const binding: VapBinding = {
     name: string(ctx, md.name, 'metadata.name'),

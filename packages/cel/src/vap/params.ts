@@ -26,20 +26,22 @@ function metaString(o: Record<string, unknown>, f: 'name' | 'namespace'): string
 /** k8s.io/apiserver/pkg/admission/plugin/policy/generic/policy_dispatcher.go collectParams. */
 export function resolveParams(policy: VapPolicy, binding: VapBinding, req: ResolvedRequest, options: ParamSource): ParamResolution {
   if (!policy.paramKind) {
-    return binding.paramRef ? { ok: false, error: `binding ${binding.name} sets paramRef but policy ${policy.name} has no paramKind` } : { ok: true, params: [null] };
+    return binding.paramRef
+      ? { ok: false, error: `binding ${binding.name} sets paramRef but policy ${policy.name} has no paramKind` }
+      : { ok: true, params: [null] };
   }
   const ref = binding.paramRef;
   if (!ref) return { ok: false, error: `policy ${policy.name} has paramKind ${policy.paramKind.kind} but binding ${binding.name} has no paramRef` };
   const { apiVersion, kind } = policy.paramKind;
-  const candidates = (options.paramResources ?? []).filter(
-    (p): p is Record<string, unknown> => isRecord(p) && p.apiVersion === apiVersion && p.kind === kind,
-  );
+  const candidates = (options.paramResources ?? []).filter((p): p is Record<string, unknown> => isRecord(p) && p.apiVersion === apiVersion && p.kind === kind);
   let found: Record<string, unknown>[];
   if (options.compat === 'kyverno-cli') {
     // pkg/admissionpolicy: selector → every labelled match; otherwise the first object matching name/namespace.
     found = ref.selector
       ? candidates.filter((p) => selectorMatches(ref.selector, labelsOf(p)))
-      : candidates.filter((p) => (!ref.name || metaString(p, 'name') === ref.name) && (!ref.namespace || metaString(p, 'namespace') === ref.namespace)).slice(0, 1);
+      : candidates
+          .filter((p) => (!ref.name || metaString(p, 'name') === ref.name) && (!ref.namespace || metaString(p, 'namespace') === ref.namespace))
+          .slice(0, 1);
   } else {
     let namespace = ref.namespace ?? '';
     if (!ref.namespace && restMappingFor(apiVersion, kind).namespaced) {
@@ -49,9 +51,7 @@ export function resolveParams(policy: VapPolicy, binding: VapBinding, req: Resol
       namespace = req.namespace;
     }
     found = candidates.filter(
-      (p) =>
-        metaString(p, 'namespace') === namespace &&
-        (ref.name ? metaString(p, 'name') === ref.name : selectorMatches(ref.selector, labelsOf(p))),
+      (p) => metaString(p, 'namespace') === namespace && (ref.name ? metaString(p, 'name') === ref.name : selectorMatches(ref.selector, labelsOf(p))),
     );
   }
   if (found.length > 0) return { ok: true, params: found };
@@ -59,4 +59,3 @@ export function resolveParams(policy: VapPolicy, binding: VapBinding, req: Resol
     ? { ok: 'allow' }
     : { ok: false, error: `no params found for policy binding ${binding.name} with Deny parameterNotFoundAction` };
 }
-

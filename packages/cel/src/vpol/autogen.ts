@@ -80,7 +80,11 @@ export function canAutogen(match: MatchResources | undefined): boolean {
 }
 
 /** pkg/cel/autogen/match.go CreateMatchConstraints, as JSON (one rule per group/version, resources sorted). */
-function matchConstraintsFor(targets: readonly AutogenTarget[], operations: readonly string[], namespaceSelector: unknown): Record<string, unknown> | undefined {
+function matchConstraintsFor(
+  targets: readonly AutogenTarget[],
+  operations: readonly string[],
+  namespaceSelector: unknown,
+): Record<string, unknown> | undefined {
   if (targets.length === 0 || operations.length === 0) return undefined;
   const byGv = new Map<string, { group: string; version: string; resources: Set<string> }>();
   for (const t of targets) {
@@ -122,7 +126,9 @@ export function autogenVariants(
   const rawMatch = rawSpec.matchConstraints;
   const nsSelector = typeof rawMatch === 'object' && rawMatch !== null ? (rawMatch as Record<string, unknown>).namespaceSelector : undefined;
   return [...grouped.keys()].sort().map((config) => {
-    const targets = (grouped.get(config) ?? []).sort((a, b) => cmp(a.group, b.group) || cmp(a.version, b.version) || cmp(a.resource, b.resource) || cmp(a.kind, b.kind));
+    const targets = (grouped.get(config) ?? []).sort(
+      (a, b) => cmp(a.group, b.group) || cmp(a.version, b.version) || cmp(a.resource, b.resource) || cmp(a.kind, b.kind),
+    );
     const spec: Record<string, unknown> = { ...rawSpec };
     const mc = matchConstraintsFor(targets, operations, nsSelector);
     if (mc) spec.matchConstraints = mc;

@@ -1,12 +1,4 @@
-import {
-  bindVariables,
-  compileBody,
-  evaluateMatchConditions,
-  evaluateValidation,
-  runExpression,
-  type CompiledBody,
-  type CompiledValidation,
-} from '../body.js';
+import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation, runExpression, type CompiledBody, type CompiledValidation } from '../body.js';
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources, type MatchResources } from '../match.js';
@@ -151,7 +143,11 @@ export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttribute
   const compiled = compileValidatingPolicy(doc, options);
   const { policy } = compiled;
   if (policy.mode !== 'Kubernetes') {
-    throw new CelUnsupportedFeatureError(policy.source, 'spec.evaluation.mode', `evaluation mode ${policy.mode}: podsec evaluates Kubernetes admission requests only`);
+    throw new CelUnsupportedFeatureError(
+      policy.source,
+      'spec.evaluation.mode',
+      `evaluation mode ${policy.mode}: podsec evaluates Kubernetes admission requests only`,
+    );
   }
   const result = (status: KyvernoStatus, extra: Partial<VpolResult> = {}): VpolResult => {
     const s: KyvernoStatus = status === 'fail' && !policy.scored ? 'warn' : status;
@@ -169,8 +165,7 @@ export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttribute
   // Kyverno refuses to load a policy whose expressions do not compile; `kyverno test` prints a `skip` row for it
   // (reason "invalid policy"), so a result is produced, unlike for resources the policy does not match.
   if (compiled.diagnostics.some((d) => d.severity === 'error')) return result('skip', { skipReason: 'invalid-policy' });
-  const disabled =
-    (options.context === 'admission' && !policy.admissionEnabled) || (options.context === 'background' && !policy.backgroundEnabled);
+  const disabled = (options.context === 'admission' && !policy.admissionEnabled) || (options.context === 'background' && !policy.backgroundEnabled);
   if (disabled) return result('skip', { applied: false, skipReason: 'evaluation-disabled' });
 
   const req = resolveRequest(attrs);

@@ -29,10 +29,15 @@ export interface VpolPolicy extends CelBodySpec {
 
 const ACTIONS = ['Deny', 'Warn', 'Audit'] as const;
 
-export function readVpolSpec(ctx: ShapeContext, spec: Record<string, unknown>, specPath: string): Omit<VpolPolicy, 'name' | 'source' | 'apiVersion' | 'scored' | 'rawSpec'> {
+export function readVpolSpec(
+  ctx: ShapeContext,
+  spec: Record<string, unknown>,
+  specPath: string,
+): Omit<VpolPolicy, 'name' | 'source' | 'apiVersion' | 'scored' | 'rawSpec'> {
   const actions = stringList(ctx, spec.validationActions, `${specPath}.validationActions`);
   actions.forEach((a, i) => {
-    if (!(ACTIONS as readonly string[]).includes(a)) fail(ctx, `${specPath}.validationActions[${i}]`, `unknown action ${JSON.stringify(a)}`, `use ${ACTIONS.join(', ')}`);
+    if (!(ACTIONS as readonly string[]).includes(a))
+      fail(ctx, `${specPath}.validationActions[${i}]`, `unknown action ${JSON.stringify(a)}`, `use ${ACTIONS.join(', ')}`);
   });
   if (actions.includes('Deny') && actions.includes('Warn')) {
     fail(ctx, `${specPath}.validationActions`, 'Deny and Warn cannot be used together', 'keep Deny, or use Warn with Audit');

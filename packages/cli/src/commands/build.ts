@@ -31,12 +31,17 @@ export async function buildCommand(options: BuildOptions, io: CommandIO): Promis
   const shown = isAbsolute(options.out) ? outDir : relative(io.cwd, outDir) || '.';
   const plan = planOutput(outDir, result.files);
   if (options.check) {
-    const problems = [...plan.changed.map((f) => `  ${f.path}: differs from what the sources generate`), ...plan.stale.map((p) => `  ${p}: stale (its policy no longer exists)`)];
+    const problems = [
+      ...plan.changed.map((f) => `  ${f.path}: differs from what the sources generate`),
+      ...plan.stale.map((p) => `  ${p}: stale (its policy no longer exists)`),
+    ];
     if (problems.length === 0) {
       io.stdout(`${shown}: ${result.files.length} generated files are up to date.\n`);
       return 0;
     }
-    io.stderr(`${shown}: ${problems.length} generated file(s) are out of date; run \`podsec build ${options.policyDir} --out ${options.out}\`:\n${problems.join('\n')}\n`);
+    io.stderr(
+      `${shown}: ${problems.length} generated file(s) are out of date; run \`podsec build ${options.policyDir} --out ${options.out}\`:\n${problems.join('\n')}\n`,
+    );
     return 1;
   }
   try {

@@ -55,7 +55,8 @@ function renderText(rows: readonly EvalRow[]): string {
 
 export async function evalCommand(options: EvalCommandOptions, io: CommandIO, deps: EvalDeps = {}): Promise<number> {
   const engine = options.engine ?? 'all';
-  if (engine !== 'all' && !ENGINE_IDS.includes(engine)) throw new CliError(`--engine ${engine}: unknown engine. Fix: use one of ${[...ENGINE_IDS, 'all'].join(', ')}.`, 2);
+  if (engine !== 'all' && !ENGINE_IDS.includes(engine))
+    throw new CliError(`--engine ${engine}: unknown engine. Fix: use one of ${[...ENGINE_IDS, 'all'].join(', ')}.`, 2);
   if (options.format && options.format !== 'text' && options.format !== 'json') throw new CliError(`--format ${options.format}: eval writes text or json.`, 2);
   if (options.policies && options.build) throw new CliError('--policies and --build are alternatives. Fix: pass one of them.', 2);
   if (!options.resources.length) throw new CliError('no RESOURCE given. Fix: pass YAML/JSON files, directories, or - for stdin.', 2);

@@ -93,8 +93,12 @@ function collectFixtures(options: VerifyCommandOptions, build: LoadedBuild, io: 
 }
 
 function checkOptions(options: VerifyCommandOptions): void {
-  if (options.format && !REPORT_FORMATS.includes(options.format)) throw new CliError(`--format ${options.format}: unknown report format. Fix: use one of ${REPORT_FORMATS.join(', ')}.`, 2);
-  for (const [flag, v] of [['--random', options.random], ['--seed', options.seed]] as const)
+  if (options.format && !REPORT_FORMATS.includes(options.format))
+    throw new CliError(`--format ${options.format}: unknown report format. Fix: use one of ${REPORT_FORMATS.join(', ')}.`, 2);
+  for (const [flag, v] of [
+    ['--random', options.random],
+    ['--seed', options.seed],
+  ] as const)
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new CliError(`${flag} ${v}: expected a non-negative integer.`, 2);
 }
 

@@ -88,7 +88,10 @@ function matchConditions(ir: PolicyIR): MatchCondition[] {
   if (ex.namespaces.length) out.push({ name: 'exempt-namespaces', expression: not(`request.namespace in ${celList(ex.namespaces)}`) });
   // An empty name can never match: the apiserver omits an empty username from the request, and
   // rejects an empty runtimeClassName. Rejecting it lets "" serve as the absent-value sentinel below.
-  for (const [list, path] of [[ex.usernames, 'exemptions.usernames'], [ex.runtimeClasses, 'exemptions.runtimeClasses']] as const) {
+  for (const [list, path] of [
+    [ex.usernames, 'exemptions.usernames'],
+    [ex.runtimeClasses, 'exemptions.runtimeClasses'],
+  ] as const) {
     const empty = list.indexOf('');
     if (empty >= 0) throw new Error(`${path}[${empty}] is the empty string, which no admission request carries; remove it`);
   }
@@ -106,7 +109,8 @@ function matchConditions(ir: PolicyIR): MatchCondition[] {
 function canonicalSelector(sel: LabelSelector): LabelSelector {
   const out: LabelSelector = {};
   if (sel.matchLabels) out.matchLabels = Object.fromEntries(Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (sel.matchExpressions) out.matchExpressions = sel.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+  if (sel.matchExpressions)
+    out.matchExpressions = sel.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
   return out;
 }
 

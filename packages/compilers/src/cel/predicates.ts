@@ -77,11 +77,9 @@ const RENDERERS: RendererTable = {
   absent: () => FALSE,
   prefix: (p, v) => and(isString(v), p.value === '' ? TRUE : `${v.text}.startsWith(${celString(p.value)})`),
   glob: (p, v) => and(isString(v), `${v.text}.matches(${celString(globToRe2(p.value))})`),
-  subsetOf: (p, v) =>
-    and(isList(v), p.values.length ? `${v.text}.all(x, ${memberOf(element(v), p.values, p.normalize)})` : `size(${v.text}) == 0`),
+  subsetOf: (p, v) => and(isList(v), p.values.length ? `${v.text}.all(x, ${memberOf(element(v), p.values, p.normalize)})` : `size(${v.text}) == 0`),
   containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
-  containsNone: (p, v) =>
-    and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
+  containsNone: (p, v) => and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
   hasAnyKey: (p, v) => and(isMap(v), or(...p.values.map((k) => hasKey(v.text, k)))),
   and: (p, v) => and(...p.of.map((q) => render(q, v))),
   or: (p, v) => or(...p.of.map((q) => render(q, v))),

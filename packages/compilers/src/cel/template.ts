@@ -38,7 +38,8 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
   branches.sort((a, b) => b.kinds.length - a.kinds.length);
   const [fallback, ...tested] = branches;
   return tested.reduceRight(
-    (otherwise, b) => ifThen(b.kinds.length === 1 ? `${root}.kind == ${celString(b.kinds[0]!)}` : `${root}.kind in ${celList(b.kinds)}`, `dyn(${b.value})`, otherwise),
+    (otherwise, b) =>
+      ifThen(b.kinds.length === 1 ? `${root}.kind == ${celString(b.kinds[0]!)}` : `${root}.kind in ${celList(b.kinds)}`, `dyn(${b.value})`, otherwise),
     `dyn(${fallback!.value})`,
   );
 }
@@ -69,7 +70,10 @@ export class SharedVariables implements CheckScope {
   containers(kinds: readonly ContainerKind[]): string {
     if (kinds.length === 0) return '[]';
     const name = containerListName(kinds);
-    this.lists.set(name, CONTAINER_KINDS.filter((k) => kinds.includes(k)));
+    this.lists.set(
+      name,
+      CONTAINER_KINDS.filter((k) => kinds.includes(k)),
+    );
     return `variables.${name}`;
   }
 

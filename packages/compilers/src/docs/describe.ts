@@ -10,7 +10,8 @@ const PREDICATE_TEXT: { [K in Predicate['op']]: (p: Extract<Predicate, { op: K }
   equals: (p) => `is ${list([p.value])}`,
   in: (p) => `is one of ${list(p.values)}`,
   notIn: (p) => `is not one of ${list(p.values)}`,
-  range: (p) => (p.min !== undefined && p.max !== undefined ? `is between ${p.min} and ${p.max}` : p.min !== undefined ? `is at least ${p.min}` : `is at most ${p.max}`),
+  range: (p) =>
+    p.min !== undefined && p.max !== undefined ? `is between ${p.min} and ${p.max}` : p.min !== undefined ? `is at least ${p.min}` : `is at most ${p.max}`,
   present: () => 'is set',
   absent: () => 'is not set',
   prefix: (p) => `starts with ${list([p.value])}`,

@@ -8,7 +8,11 @@ import { describeCheck } from './describe.js';
 const template = Handlebars.compile(readFileSync(new URL('../templates/policy-doc.md.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
 
 /** Anchors of the controls on the Pod Security Standards page. */
-const pssAnchor = (control: string) => control.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const pssAnchor = (control: string) =>
+  control
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** `docs/<policy>.md`: what the policy checks, where it applies and which files implement it. */
 export function policyDoc(ir: PolicyIR, files: { target: string; file: string }[]): GeneratedFile {

@@ -41,10 +41,20 @@ function checkedSelector(ir: PolicyIR, selector: LabelSelector, irPath: string):
     const n = e.values?.length ?? 0;
     const needsValues = e.operator === 'In' || e.operator === 'NotIn';
     if (needsValues && n === 0) {
-      throw compileError(ir, `${irPath}.matchExpressions[${i}].values`, `operator ${e.operator} needs at least one value; Kubernetes rejects the selector otherwise`, e.operator === 'In' ? 'list the values (an empty In matches no object)' : 'drop the expression (an empty NotIn matches every object)');
+      throw compileError(
+        ir,
+        `${irPath}.matchExpressions[${i}].values`,
+        `operator ${e.operator} needs at least one value; Kubernetes rejects the selector otherwise`,
+        e.operator === 'In' ? 'list the values (an empty In matches no object)' : 'drop the expression (an empty NotIn matches every object)',
+      );
     }
     if (!needsValues && n > 0) {
-      throw compileError(ir, `${irPath}.matchExpressions[${i}].values`, `operator ${e.operator} takes no values; Kubernetes rejects the selector otherwise`, 'remove the values');
+      throw compileError(
+        ir,
+        `${irPath}.matchExpressions[${i}].values`,
+        `operator ${e.operator} takes no values; Kubernetes rejects the selector otherwise`,
+        'remove the values',
+      );
     }
   });
   return structuredClone(selector);

@@ -64,7 +64,12 @@ export function checkPattern(check: Check): Alternatives {
       // scalar list pattern, which Kyverno compares positionally, so that case falls back.
       const spec = fieldSpec(check.field);
       // Item values carry no enum of their own: the list's field spec says nothing about them.
-      const itemPattern = testedAt(check.path, check.pred, check.absent, spec.type === 'object[]' ? { id: spec.id, type: itemType(check), doc: spec.doc } : spec);
+      const itemPattern = testedAt(
+        check.path,
+        check.pred,
+        check.absent,
+        spec.type === 'object[]' ? { id: spec.id, type: itemType(check), doc: spec.doc } : spec,
+      );
       if (!itemPattern) return undefined;
       if (check.scope === 'pod') return spec.pod ? [atPath(spec.pod, listNode(itemPattern))] : undefined;
       return spec.container ? [everyContainer(check.containers, atPath(spec.container, listNode(itemPattern)))] : undefined;

@@ -10,7 +10,10 @@ export class KyvernoCompileError extends Error {
 
 /** An IR construct with no exact Kyverno form; `fix` says what the author can write instead. */
 export class KyvernoUnsupportedError extends Error {
-  constructor(problem: string, readonly fix: string) {
+  constructor(
+    problem: string,
+    readonly fix: string,
+  ) {
     super(problem);
     this.name = 'KyvernoUnsupportedError';
   }

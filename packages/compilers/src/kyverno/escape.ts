@@ -22,9 +22,7 @@ const REFERENCE_START = /\$\((?=[^\n][^ )]*\))/gu;
  * because that pass removes only one backslash.
  */
 export function kyvernoText(text: string): string {
-  return text
-    .replace(REFERENCE_START, '\\$(')
-    .replace(/\{{2,}/g, (run) => `${'{'.repeat(run.length - 2)}\\{{`);
+  return text.replace(REFERENCE_START, '\\$(').replace(/\{{2,}/g, (run) => `${'{'.repeat(run.length - 2)}\\{{`);
 }
 
 /**

@@ -69,10 +69,17 @@ function member(values: readonly Scalar[], normalize: 'exact' | 'capability' | u
   const norm = [...new Set(values.map(normalizeCapability))];
   const nonAscii = norm.find((v) => typeof v === 'string' && !ASCII_ONLY.test(v));
   if (nonAscii !== undefined) {
-    throw new KyvernoUnsupportedError(`capability name ${JSON.stringify(nonAscii)} is not ASCII, and Kyverno's to_upper cannot upper-case ASCII letters only`, "use ASCII capability names or normalize: 'exact'");
+    throw new KyvernoUnsupportedError(
+      `capability name ${JSON.stringify(nonAscii)} is not ASCII, and Kyverno's to_upper cannot upper-case ASCII letters only`,
+      "use ASCII capability names or normalize: 'exact'",
+    );
   }
   const lit = jmespathLiteral(norm);
-  const asString = and([isType(item, 'string'), `regex_match(${jmespathLiteral(ASCII_ONLY.source)}, ${item})`, `contains(${lit}, trim_prefix(to_upper(${item}), 'CAP_'))`]);
+  const asString = and([
+    isType(item, 'string'),
+    `regex_match(${jmespathLiteral(ASCII_ONLY.source)}, ${item})`,
+    `contains(${lit}, trim_prefix(to_upper(${item}), 'CAP_'))`,
+  ]);
   // Non-string items are compared as they are; only worth a branch when the list has non-strings.
   if (norm.every((v) => typeof v === 'string')) return asString;
   return or([asString, and([`type(${item}) != 'string'`, `contains(${lit}, ${item})`])]);

@@ -9,15 +9,23 @@ import type { KindGroup } from './kinds.js';
 /** Kyverno matches namespace names and subject names as globs; podsec names are exact. */
 function exactNames(ir: PolicyIR, where: string, names: readonly string[]): string[] {
   for (const n of names) {
-    if (/[*?]/.test(n)) throw new KyvernoCompileError(ir, where, `"${n}" contains * or ?, which Kyverno matches as a wildcard`, 'list exact names (Kyverno cannot escape wildcards here)');
+    if (/[*?]/.test(n))
+      throw new KyvernoCompileError(
+        ir,
+        where,
+        `"${n}" contains * or ?, which Kyverno matches as a wildcard`,
+        'list exact names (Kyverno cannot escape wildcards here)',
+      );
   }
   return [...new Set(names)].sort();
 }
 
 function selector(sel: LabelSelector): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (sel.matchLabels && Object.keys(sel.matchLabels).length) out.matchLabels = Object.fromEntries(Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1)));
-  if (sel.matchExpressions?.length) out.matchExpressions = sel.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+  if (sel.matchLabels && Object.keys(sel.matchLabels).length)
+    out.matchLabels = Object.fromEntries(Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (sel.matchExpressions?.length)
+    out.matchExpressions = sel.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
   return out;
 }
 

@@ -141,8 +141,10 @@ export function renderPattern(node: PatternNode): unknown {
   if (node.kind === 'value') return node.value;
   if (node.kind === 'list') return [renderPattern(node.item)];
   const keys = [...node.entries.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => {
-    const e = node.entries.get(k)!;
-    return [ANCHOR[e.presence](k), renderPattern(e.node)];
-  }));
+  return Object.fromEntries(
+    keys.map((k) => {
+      const e = node.entries.get(k)!;
+      return [ANCHOR[e.presence](k), renderPattern(e.node)];
+    }),
+  );
 }

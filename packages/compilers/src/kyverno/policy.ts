@@ -73,7 +73,8 @@ function validateBlock(ir: PolicyIR, rule: Rule, group: KindGroup, template: str
 
 export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, options: KyvernoCompileOptions = {}): CompiledKyvernoPolicy {
   const groups = kindGroups(ir.match.kinds);
-  if (!groups.length) throw new KyvernoCompileError(ir, 'match.kinds', 'no Pod or Pod controller kind is matched', 'list at least one of Pod, Deployment, …, CronJob');
+  if (!groups.length)
+    throw new KyvernoCompileError(ir, 'match.kinds', 'no Pod or Pod controller kind is matched', 'list at least one of Pod, Deployment, …, CronJob');
   const exclude = excludeBlock(ir);
   const ruleNames: Record<string, Record<string, string>> = {};
   const seen = new Map<string, string>();
@@ -83,7 +84,13 @@ export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, option
     for (const group of groups) {
       const name = ruleName(rule.id, group.suffix);
       const clash = seen.get(name);
-      if (clash) throw new KyvernoCompileError(ir, `rules[${index}] (${rule.id})`, `Kyverno rule name "${name}" is also generated for ${clash}`, `rename rule "${rule.id}" so it does not end in -controllers or -cronjob`);
+      if (clash)
+        throw new KyvernoCompileError(
+          ir,
+          `rules[${index}] (${rule.id})`,
+          `Kyverno rule name "${name}" is also generated for ${clash}`,
+          `rename rule "${rule.id}" so it does not end in -controllers or -cronjob`,
+        );
       seen.set(name, `rule "${rule.id}"`);
       for (const k of group.kinds) ruleNames[rule.id]![k] = name;
       const template = group.template.length ? `request.object.${jmespathPath(group.template)}` : 'request.object';
@@ -101,7 +108,12 @@ export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, option
         const where = `rules[${index}] (${rule.id})`;
         if (e instanceof KyvernoUnsupportedError) throw new KyvernoCompileError(ir, where, e.message, e.fix);
         // Field-table errors (a scope the field does not have) name the field; add where it is used.
-        throw new KyvernoCompileError(ir, where, (e as Error).message, 'change the check to a scope and field the field table (packages/ir/src/fields.ts) defines');
+        throw new KyvernoCompileError(
+          ir,
+          where,
+          (e as Error).message,
+          'change the check to a scope and field the field table (packages/ir/src/fields.ts) defines',
+        );
       }
     }
   });

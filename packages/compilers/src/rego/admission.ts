@@ -24,8 +24,7 @@ function templateGroups(kinds: readonly string[]): { kinds: string[]; path: read
   return groups;
 }
 
-const kindTest = (kinds: readonly string[]) =>
-  kinds.length === 1 ? `${OBJECT}.kind == ${regoString(kinds[0]!)}` : `${OBJECT}.kind in ${regoSet(kinds)}`;
+const kindTest = (kinds: readonly string[]) => (kinds.length === 1 ? `${OBJECT}.kind == ${regoString(kinds[0]!)}` : `${OBJECT}.kind in ${regoSet(kinds)}`);
 
 function podTemplateRule(ir: PolicyIR): string[] {
   const groups = templateGroups(ir.match.kinds);
@@ -50,7 +49,7 @@ const OPERATION_RULE = [
 ];
 
 const NAMESPACE_RULE = [
-  "# The request's namespace, else the object's own, else \"default\" (where the API server puts it).",
+  '# The request\'s namespace, else the object\'s own, else "default" (where the API server puts it).',
   'review_namespace := ns if {',
   ...indent(['ns := input.review.namespace', 'ns != null']),
   '} else := ns if {',
@@ -106,7 +105,10 @@ export function emitAdmission(e: RegoEmitter, ir: PolicyIR): void {
     body.push('not exempt_user');
   }
   if (exemptions.runtimeClasses.length) {
-    e.add('admission', ["# The Pod template's runtime class is exempt.", `exempt_runtime_class if pod_template.spec.runtimeClassName in ${regoSet(exemptions.runtimeClasses)}`]);
+    e.add('admission', [
+      "# The Pod template's runtime class is exempt.",
+      `exempt_runtime_class if pod_template.spec.runtimeClassName in ${regoSet(exemptions.runtimeClasses)}`,
+    ]);
     body.push('not exempt_runtime_class');
   }
   if (match.namespaceSelector) {
@@ -122,13 +124,16 @@ export function emitAdmission(e: RegoEmitter, ir: PolicyIR): void {
   }
   if (match.objectSelector) {
     const labelsOf = helper(e, 'labels_of');
-    e.add('admission', selectorRule('object_selected', ["# The object's own labels (a controller's, not its template's) match the selector."], match.objectSelector, `${labelsOf}(${OBJECT})`));
+    e.add(
+      'admission',
+      selectorRule(
+        'object_selected',
+        ["# The object's own labels (a controller's, not its template's) match the selector."],
+        match.objectSelector,
+        `${labelsOf}(${OBJECT})`,
+      ),
+    );
     body.push('object_selected');
   }
-  placeApplies([
-    '# The policy applies to the object: every line below must hold.',
-    'applies if {',
-    ...indent(body),
-    '}',
-  ]);
+  placeApplies(['# The policy applies to the object: every line below must hold.', 'applies if {', ...indent(body), '}']);
 }

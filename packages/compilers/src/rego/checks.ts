@@ -61,7 +61,10 @@ const CHECKS: CheckTable = {
     const test = testFunction(e, `${name}_value`, check);
     if (check.scope === 'pod') return ruleBlock(name, [`${test}(${podReader(e, fctx, check.field)})`]);
     const read = check.scope === 'effective' ? effectiveReader(e, fctx, check.field) : containerReader(e, fctx, check.field);
-    return ruleBlock(name, everyContainer(e, check, (c) => [`${test}(${read}(${c}))`]));
+    return ruleBlock(
+      name,
+      everyContainer(e, check, (c) => [`${test}(${read}(${c}))`]),
+    );
   },
   each: (check, { e, name, ctx }) => {
     const fctx: FieldContext = { ir: ctx.ir, at: ctx.at };
@@ -73,14 +76,21 @@ const CHECKS: CheckTable = {
     };
     if (check.scope === 'pod') return ruleBlock(name, everyItem(podReader(e, fctx, check.field)));
     const read = containerReader(e, fctx, check.field);
-    return ruleBlock(name, everyContainer(e, check, (c) => everyItem(`${read}(${c})`)));
+    return ruleBlock(
+      name,
+      everyContainer(e, check, (c) => everyItem(`${read}(${c})`)),
+    );
   },
   entries: (check, { e, name, ctx }) => {
     // Entry values are tested as they are, JSON null included: `entries` has no `absent`.
     const test = predicateFunction(e, `${name}_value`, [check.pred]);
     const value = e.variable('value');
     const map = podReader(e, { ir: ctx.ir, at: ctx.at }, check.field);
-    return ruleBlock(name, [`every ${value} in ${helper(e, 'entries_with_prefix')}(${map}, ${regoString(check.keyPrefix)}) {`, ...indent([`${test}(${value})`]), '}']);
+    return ruleBlock(name, [
+      `every ${value} in ${helper(e, 'entries_with_prefix')}(${map}, ${regoString(check.keyPrefix)}) {`,
+      ...indent([`${test}(${value})`]),
+      '}',
+    ]);
   },
 };
 

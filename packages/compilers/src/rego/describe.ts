@@ -10,7 +10,8 @@ const PREDICATE_TEXT: { [Op in Predicate['op']]: (p: Extract<Predicate, { op: Op
   equals: (p) => `equals ${JSON.stringify(p.value)}`,
   in: (p) => `is one of ${list(p.values)}`,
   notIn: (p) => `is none of ${list(p.values)}`,
-  range: (p) => `is a number${p.min !== undefined ? ` >= ${p.min}` : ''}${p.min !== undefined && p.max !== undefined ? ' and' : ''}${p.max !== undefined ? ` <= ${p.max}` : ''}`,
+  range: (p) =>
+    `is a number${p.min !== undefined ? ` >= ${p.min}` : ''}${p.min !== undefined && p.max !== undefined ? ' and' : ''}${p.max !== undefined ? ` <= ${p.max}` : ''}`,
   present: () => 'is set',
   absent: () => 'is unset',
   prefix: (p) => `starts with ${JSON.stringify(p.value)}`,
@@ -31,7 +32,7 @@ export function describePredicate(pred: Predicate): string {
 const SCOPE_TEXT = {
   pod: 'of the Pod',
   container: 'of each container',
-  effective: 'in effect for each container (its own, else the Pod\'s)',
+  effective: "in effect for each container (its own, else the Pod's)",
 } as const;
 
 function containersText(kinds: readonly string[] | undefined): string {

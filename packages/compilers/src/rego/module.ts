@@ -17,11 +17,18 @@ import { regoComment, regoString, UnencodableStringError } from './strings.js';
 
 const IMPORTS = ['contains', 'every', 'if', 'in'].map((k) => `import future.keywords.${k}`);
 
-
 function policyComment(ir: PolicyIR): string[] {
-  const lines = [...(ir.description ? ['#', ...regoComment(ir.description)] : []), '#', `# Severity: ${ir.severity}. Mode: ${ir.mode} (Gatekeeper enforcementAction: ${ENFORCEMENT_ACTIONS[ir.mode]}).`];
+  const lines = [
+    ...(ir.description ? ['#', ...regoComment(ir.description)] : []),
+    '#',
+    `# Severity: ${ir.severity}. Mode: ${ir.mode} (Gatekeeper enforcementAction: ${ENFORCEMENT_ACTIONS[ir.mode]}).`,
+  ];
   if (ir.pss) {
-    lines.push(...regoComment(`Pod Security Standards control "${ir.pss.control}" (PSA check ${ir.pss.check}; ${ir.pss.levels.join(', ')}; as of PSA ${ir.pss.version}).`));
+    lines.push(
+      ...regoComment(
+        `Pod Security Standards control "${ir.pss.control}" (PSA check ${ir.pss.check}; ${ir.pss.levels.join(', ')}; as of PSA ${ir.pss.version}).`,
+      ),
+    );
   }
   return lines;
 }

@@ -26,7 +26,11 @@ const RENDERERS: RendererTable = {
   equals: (p, v) => [`${v} == ${regoScalar(p.value)}`],
   in: (p, v) => [`${v} in ${regoSet(p.values)}`],
   notIn: (p, v) => [`not ${v} in ${regoSet(p.values)}`],
-  range: (p, v) => [`is_number(${v})`, ...(p.min !== undefined ? [`${v} >= ${regoScalar(p.min)}`] : []), ...(p.max !== undefined ? [`${v} <= ${regoScalar(p.max)}`] : [])],
+  range: (p, v) => [
+    `is_number(${v})`,
+    ...(p.min !== undefined ? [`${v} >= ${regoScalar(p.min)}`] : []),
+    ...(p.max !== undefined ? [`${v} <= ${regoScalar(p.max)}`] : []),
+  ],
   present: () => ['true'],
   absent: () => ['false'],
   prefix: (p, v) => [`is_string(${v})`, `startswith(${v}, ${regoString(p.value)})`],

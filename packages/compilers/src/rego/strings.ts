@@ -49,11 +49,7 @@ export function regoArray(values: readonly Scalar[]): string {
 export function regoComment(text: string): string[] {
   return text
     .split(/\r\n|[\n\r\u0085\u2028\u2029]/)
-    .map((line) =>
-      line
-        .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF\uFFFE\uFFFF]/g, hex4)
-        .replace(LONE_SURROGATE_GLOBAL, '\uFFFD'),
-    )
+    .map((line) => line.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF\uFFFE\uFFFF]/g, hex4).replace(LONE_SURROGATE_GLOBAL, '\uFFFD'))
     .map((line) => (line ? `# ${line}` : '#'));
 }
 const LONE_SURROGATE_GLOBAL = new RegExp(LONE_SURROGATE.source, 'g');

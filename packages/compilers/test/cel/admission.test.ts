@@ -36,7 +36,10 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
     const env = celEnvironment();
     for (const c of spec.matchConditions ?? []) {
       const request = { operation: 'DELETE', namespace: 'team-a', userInfo: { username: 'bob' } };
-      expect({ name: c.name, result: typeof env.evaluate(c.expression, { object: null, oldObject: { kind: 'Pod' }, request }) }).toEqual({ name: c.name, result: 'boolean' });
+      expect({ name: c.name, result: typeof env.evaluate(c.expression, { object: null, oldObject: { kind: 'Pod' }, request }) }).toEqual({
+        name: c.name,
+        result: 'boolean',
+      });
     }
   });
 
@@ -55,7 +58,11 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
     };
     const req = { operation: 'UPDATE' as const, object: pod, namespace: 'prod', namespaceLabels: {}, subResource: 'ephemeralcontainers' };
     const verdict = harness.admit(req);
-    expect(verdict).toEqual({ applies: true, violated: [ir.rules.findIndex((r) => r.id === 'host-ports')], messages: ['hostPort must be unset or 0. (containers: debugger)'] });
+    expect(verdict).toEqual({
+      applies: true,
+      violated: [ir.rules.findIndex((r) => r.id === 'host-ports')],
+      messages: ['hostPort must be unset or 0. (containers: debugger)'],
+    });
     // A plain Pod UPDATE is outside this policy's operations.
     expect(harness.admit({ ...req, subResource: undefined })).toMatchObject({ applies: false });
   });

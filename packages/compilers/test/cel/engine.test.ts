@@ -7,12 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evaluatePolicy } from '@podsec/ir';
-import {
-  checkCelPolicy,
-  evaluateValidatingAdmissionPolicy,
-  evaluateValidatingPolicy,
-  type AdmissionAttributes,
-} from '@podsec/cel';
+import { checkCelPolicy, evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '@podsec/cel';
 import { vapCompiler } from '../../src/vap/index.js';
 import { vpolCompiler } from '../../src/vpol/index.js';
 import { pssPolicies } from '../../../../policies/pss/controls.js';
@@ -90,12 +85,17 @@ describe('Kyverno ValidatingPolicy through the Kyverno-semantics engine', () => 
         // A false matchCondition is a `skip` rule response in Kyverno (pkg/cel/policies/vpol/engine/engine.go,
         // RuleSkip with SkipReasonMatchConditions), not "no response".
         const applies = result.applied && result.status !== 'skip';
-        expect({ applies, skipReason: applies ? undefined : result.skipReason !== undefined }).toEqual({ applies: expected.applies, skipReason: expected.applies ? undefined : true });
+        expect({ applies, skipReason: applies ? undefined : result.skipReason !== undefined }).toEqual({
+          applies: expected.applies,
+          skipReason: expected.applies ? undefined : true,
+        });
         if (!expected.applies) return;
         // Kyverno stops at the first failing validation: it must be the first rule the reference violates.
         const first = expected.violations[0]?.rule;
         expect({ status: result.status, rule: result.failedValidation ? ruleIds[result.failedValidation.index] : undefined }).toEqual(
-          first === undefined ? { status: 'pass', rule: undefined } : { status: ir.mode === 'warn' ? expect.stringMatching(/^(fail|warn)$/) : 'fail', rule: first },
+          first === undefined
+            ? { status: 'pass', rule: undefined }
+            : { status: ir.mode === 'warn' ? expect.stringMatching(/^(fail|warn)$/) : 'fail', rule: first },
         );
         expect(result.admission.allowed).toBe(ir.mode !== 'enforce' || first === undefined);
       }),
@@ -109,7 +109,10 @@ describe('Kyverno ValidatingPolicy through the Kyverno-semantics engine', () => 
     const attrs: AdmissionAttributes = { operation: 'CREATE', object: pod, oldObject: null, namespace: 'team-a', userInfo: {} };
     for (const { ir } of fixtures.filter((f) => f.file.startsWith('cel-'))) {
       const result = evaluateValidatingPolicy(emit(vpolCompiler, ir).docs[0], attrs, { context: 'background' });
-      expect({ policy: ir.name, skipped: result.skipReason === 'evaluation-disabled' }).toEqual({ policy: ir.name, skipped: ir.exemptions.usernames.length > 0 });
+      expect({ policy: ir.name, skipped: result.skipReason === 'evaluation-disabled' }).toEqual({
+        policy: ir.name,
+        skipped: ir.exemptions.usernames.length > 0,
+      });
     }
   });
 });

@@ -89,9 +89,7 @@ export function labelSelectorMatches(sel: SelectorLike | undefined, labels: Reco
   return true;
 }
 
-export type HarnessVerdict =
-  | { applies: false; reason: string }
-  | { applies: true; violated: number[]; messages: string[] };
+export type HarnessVerdict = { applies: false; reason: string } | { applies: true; violated: number[]; messages: string[] };
 
 export class CelHarness {
   private readonly env = celEnvironment();
@@ -147,7 +145,12 @@ export class CelHarness {
       // The apiserver omits an empty username (`json:"username,omitempty"`).
       userInfo: req.username ? { username: req.username } : {},
     });
-    const base: Obj = { object: toCel(req.object), oldObject: null, request, namespaceObject: toCel({ metadata: { name: req.namespace, labels: req.namespaceLabels } }) };
+    const base: Obj = {
+      object: toCel(req.object),
+      oldObject: null,
+      request,
+      namespaceObject: toCel({ metadata: { name: req.namespace, labels: req.namespaceLabels } }),
+    };
     for (const c of this.spec.matchConditions ?? []) {
       const r = this.run(c.expression, base);
       if (typeof r !== 'boolean') throw new Error(`matchCondition ${c.name} returned ${String(r)}`);

@@ -11,8 +11,42 @@ import { globToRegExp } from '@podsec/ir';
 import { celEnvironment, toCel } from './harness.js';
 
 const env = celEnvironment();
-const tricky = fc.constantFrom('"', "'", '\\', '\n', '\r', '\t', '\u0000', '\u0085', '\u2028', '\u200b', '\ufeff', '{{', '}}', '*', '?', '|', '!', '<', '>', '&', '-', '\\n', '\\u0041', '\\x41', '\\101', '😀', 'é', '${x}', '%s');
-const anyText = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }).filter((s) => !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))), fc.array(tricky).map((p) => p.join('')));
+const tricky = fc.constantFrom(
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '\u0000',
+  '\u0085',
+  '\u2028',
+  '\u200b',
+  '\ufeff',
+  '{{',
+  '}}',
+  '*',
+  '?',
+  '|',
+  '!',
+  '<',
+  '>',
+  '&',
+  '-',
+  '\\n',
+  '\\u0041',
+  '\\x41',
+  '\\101',
+  '😀',
+  'é',
+  '${x}',
+  '%s',
+);
+const anyText = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }).filter((s) => !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))),
+  fc.array(tricky).map((p) => p.join('')),
+);
 
 describe('celString', () => {
   it('evaluates to the original string (2,000 cases)', () => {

@@ -12,8 +12,39 @@ import { celFixtures } from './fixtures.js';
 import { CEL_TARGETS, emit } from './emitted.js';
 import { CelHarness } from './harness.js';
 
-const tricky = fc.constantFrom('"', "'", '\\', '\n', '\r\n', '\t', '{{ x }}', '*', '?', '|', '!', '<', '>', '&', '1-10', '\\n', '\\u0041', '😀', 'é', '#', ': ', '- ', '---', '%s', '${x}', '\u2028', '\u0085');
-const text = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1 }), fc.array(tricky, { minLength: 1, maxLength: 6 }).map((p) => p.join('')));
+const tricky = fc.constantFrom(
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\r\n',
+  '\t',
+  '{{ x }}',
+  '*',
+  '?',
+  '|',
+  '!',
+  '<',
+  '>',
+  '&',
+  '1-10',
+  '\\n',
+  '\\u0041',
+  '😀',
+  'é',
+  '#',
+  ': ',
+  '- ',
+  '---',
+  '%s',
+  '${x}',
+  '\u2028',
+  '\u0085',
+);
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1 }),
+  fc.array(tricky, { minLength: 1, maxLength: 6 }).map((p) => p.join('')),
+);
 const base = celFixtures().find((f) => f.ir.name === 'cel-host-isolation')!.ir;
 
 describe.each(CEL_TARGETS)('$name: user text round-trips', ({ target, policyDoc }) => {

@@ -9,7 +9,25 @@ import { testPredicate, type Predicate, type Scalar, type ValueType } from '@pod
 import { renderPredicate } from '../../src/cel/predicates.js';
 import { celEnvironment, toCel } from './harness.js';
 
-const STRINGS = ['', 'a', 'A', 'ALL', 'NET_RAW', 'net_raw', 'CAP_NET_RAW', 'cap_net_raw', 'CAP_CAP_X', 'CAP_X', 'X', 'x*y', 'a.b', 'é', 'line\nbreak', '"q"', 'back\\slash'];
+const STRINGS = [
+  '',
+  'a',
+  'A',
+  'ALL',
+  'NET_RAW',
+  'net_raw',
+  'CAP_NET_RAW',
+  'cap_net_raw',
+  'CAP_CAP_X',
+  'CAP_X',
+  'X',
+  'x*y',
+  'a.b',
+  'é',
+  'line\nbreak',
+  '"q"',
+  'back\\slash',
+];
 const NUMBERS = [0, 1, -1, 2, 1.5, 65535, 65536];
 const scalar: fc.Arbitrary<Scalar> = fc.oneof(fc.constantFrom(...STRINGS), fc.constantFrom(...NUMBERS), fc.boolean());
 const scalars = fc.array(scalar, { maxLength: 3 });
@@ -21,7 +39,9 @@ const leaf: fc.Arbitrary<Predicate> = fc.oneof(
   scalar.map((value) => ({ op: 'equals', value }) as const),
   scalars.map((values) => ({ op: 'in', values }) as const),
   scalars.map((values) => ({ op: 'notIn', values }) as const),
-  fc.record({ min: fc.option(fc.constantFrom(...NUMBERS), { nil: undefined }), max: fc.option(fc.constantFrom(...NUMBERS), { nil: undefined }) }).map(({ min, max }) => ({ op: 'range' as const, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) })),
+  fc
+    .record({ min: fc.option(fc.constantFrom(...NUMBERS), { nil: undefined }), max: fc.option(fc.constantFrom(...NUMBERS), { nil: undefined }) })
+    .map(({ min, max }) => ({ op: 'range' as const, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) })),
   fc.constant({ op: 'present' } as const),
   fc.constant({ op: 'absent' } as const),
   fc.constantFrom(...STRINGS).map((value) => ({ op: 'prefix', value }) as const),
@@ -59,7 +79,11 @@ describe('renderPredicate', () => {
         const expression = renderPredicate(pred, 'object');
         const checked = env.check(expression);
         expect({ expression, valid: checked.valid, error: checked.error?.message }).toEqual({ expression, valid: true, error: undefined });
-        expect({ expression, value: v, result: env.evaluate(expression, { object: toCel(v) }) }).toEqual({ expression, value: v, result: testPredicate(pred, v) });
+        expect({ expression, value: v, result: env.evaluate(expression, { object: toCel(v) }) }).toEqual({
+          expression,
+          value: v,
+          result: testPredicate(pred, v),
+        });
       }),
       { numRuns: 3000, seed: 7 },
     );
@@ -78,7 +102,11 @@ describe('renderPredicate', () => {
     fc.assert(
       fc.property(predicate, values, (pred, v) => {
         const expression = renderPredicate(pred, 'object', type);
-        expect({ expression, value: v, result: env.evaluate(expression, { object: toCel(v) }) }).toEqual({ expression, value: v, result: testPredicate(pred, v) });
+        expect({ expression, value: v, result: env.evaluate(expression, { object: toCel(v) }) }).toEqual({
+          expression,
+          value: v,
+          result: testPredicate(pred, v),
+        });
       }),
       { numRuns: 1000, seed: 17 },
     );

@@ -37,7 +37,9 @@ function close(node: unknown, isMetadata = false): void {
 
 /** A validator for one served version of a CRD from shared/schemas. */
 export function crdValidator(relativePath: string, version: string): ValidateFunction {
-  const crd = parse(readFileSync(sharedDir('schemas', relativePath), 'utf8')) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+  const crd = parse(readFileSync(sharedDir('schemas', relativePath), 'utf8')) as {
+    spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+  };
   const served = crd.spec.versions.find((v) => v.name === version);
   if (!served) throw new Error(`${relativePath} serves no version ${version}`);
   const schema = structuredClone(served.schema.openAPIV3Schema);

@@ -18,7 +18,10 @@ const validateTemplate = crdValidator('gatekeeper/constrainttemplate-customresou
 
 // API groups as the kubernetes-models classes state them (apiVersion = group/version).
 const GROUP_OF: Record<string, string> = Object.fromEntries(
-  [Pod, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob].map((k) => [k.kind, k.apiVersion.includes('/') ? k.apiVersion.split('/')[0]! : '']),
+  [Pod, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob].map((k) => [
+    k.kind,
+    k.apiVersion.includes('/') ? k.apiVersion.split('/')[0]! : '',
+  ]),
 );
 
 interface Metadata {
@@ -35,7 +38,13 @@ interface ConstraintDoc {
   metadata: Metadata;
   spec: {
     enforcementAction: string;
-    match: { kinds: { apiGroups: string[]; kinds: string[] }[]; namespaces?: string[]; excludedNamespaces?: string[]; labelSelector?: unknown; namespaceSelector?: unknown };
+    match: {
+      kinds: { apiGroups: string[]; kinds: string[] }[];
+      namespaces?: string[];
+      excludedNamespaces?: string[];
+      labelSelector?: unknown;
+      namespaceSelector?: unknown;
+    };
   };
 }
 interface Compiled {
@@ -178,12 +187,27 @@ describe('gatekeeper target: bad input', () => {
     const ir: PolicyIR = { ...base, match: { ...base.match, namespaces: { include: [], exclude: ['kube-*'] } } };
     const names = generatedNames(ir);
     expect(() => gatekeeperCompiler.compile(ir, names)).toThrow(RegoTargetError);
-    expect(() => gatekeeperCompiler.compile(ir, names)).toThrow(/run-as-non-root\.ts: match\.namespaces\.exclude\[0\]: "kube-\*" is not a namespace name.*Fix: list namespaces by their exact names/);
+    expect(() => gatekeeperCompiler.compile(ir, names)).toThrow(
+      /run-as-non-root\.ts: match\.namespaces\.exclude\[0\]: "kube-\*" is not a namespace name.*Fix: list namespaces by their exact names/,
+    );
   });
 
   it('refuses a selector Kubernetes would reject (In without values)', () => {
-    const ir: PolicyIR = { ...base, match: { ...base.match, objectSelector: { matchExpressions: [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'In', values: [] }] } } };
-    expect(() => gatekeeperCompiler.compile(ir, generatedNames(ir))).toThrow(/match\.objectSelector\.matchExpressions\[1\]\.values: operator In needs at least one value/);
+    const ir: PolicyIR = {
+      ...base,
+      match: {
+        ...base.match,
+        objectSelector: {
+          matchExpressions: [
+            { key: 'a', operator: 'Exists' },
+            { key: 'b', operator: 'In', values: [] },
+          ],
+        },
+      },
+    };
+    expect(() => gatekeeperCompiler.compile(ir, generatedNames(ir))).toThrow(
+      /match\.objectSelector\.matchExpressions\[1\]\.values: operator In needs at least one value/,
+    );
   });
 
   it('refuses an exempt namespace name that is not a DNS-1123 label', () => {

@@ -62,10 +62,26 @@ describe('emitted ClusterPolicies', () => {
 /** The same IR with every object's keys reversed and every set-like list reversed. */
 function scrambled(ir: PolicyIR): PolicyIR {
   const reverseKeys = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(reverseKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+    Array.isArray(v)
+      ? v.map(reverseKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reverseKeys(x)]),
+          )
+        : v;
   const out = reverseKeys(ir) as PolicyIR;
-  out.exemptions = { usernames: [...ir.exemptions.usernames].reverse(), runtimeClasses: [...ir.exemptions.runtimeClasses].reverse(), namespaces: [...ir.exemptions.namespaces].reverse() };
-  out.match = { ...out.match, operations: [...ir.match.operations].reverse(), namespaces: { include: [...ir.match.namespaces.include].reverse(), exclude: [...ir.match.namespaces.exclude].reverse() } };
+  out.exemptions = {
+    usernames: [...ir.exemptions.usernames].reverse(),
+    runtimeClasses: [...ir.exemptions.runtimeClasses].reverse(),
+    namespaces: [...ir.exemptions.namespaces].reverse(),
+  };
+  out.match = {
+    ...out.match,
+    operations: [...ir.match.operations].reverse(),
+    namespaces: { include: [...ir.match.namespaces.include].reverse(), exclude: [...ir.match.namespaces.exclude].reverse() },
+  };
   return out;
 }
 
@@ -80,7 +96,11 @@ describe('determinism', () => {
 describe('policy-level settings', () => {
   it.each(fixtures)('$file: failure action per rule, warnings for warn mode, background unless users are exempt', ({ ir }) => {
     const { policy } = compileFixture(ir);
-    const spec = policy.spec as { background: boolean; emitWarning?: boolean; rules: { validate: { failureAction: string; allowExistingViolations?: boolean } }[] };
+    const spec = policy.spec as {
+      background: boolean;
+      emitWarning?: boolean;
+      rules: { validate: { failureAction: string; allowExistingViolations?: boolean } }[];
+    };
     for (const r of spec.rules) {
       expect(r.validate.failureAction).toBe(ir.mode === 'enforce' ? 'Enforce' : 'Audit');
       expect(r.validate.allowExistingViolations).toBe(ir.mode === 'enforce' ? false : undefined);
@@ -100,7 +120,7 @@ describe('manifest entry', () => {
     const manifest = output.manifest as { file: string; kind: string; name: string; rules: Record<string, Record<string, string>>; failureAction: string };
     expect(manifest.kind).toBe('ClusterPolicy');
     expect(manifest.failureAction).toBe(ir.mode === 'enforce' ? 'Enforce' : 'Audit');
-    const ruleNames = ((policy.spec as { rules: { name: string }[] }).rules).map((r) => r.name);
+    const ruleNames = (policy.spec as { rules: { name: string }[] }).rules.map((r) => r.name);
     expect(new Set(ruleNames).size).toBe(ruleNames.length);
     expect(Object.keys(manifest.rules)).toEqual(ir.rules.map((r) => r.id));
     for (const rule of ir.rules) {

@@ -13,7 +13,9 @@ describe('bad input is reported with the source, the place in the policy and the
     const ir = base();
     ir.exemptions.namespaces = ['team-*'];
     expect(compile(ir)).toThrow(KyvernoCompileError);
-    expect(compile(ir)).toThrow(/fixtures\/kyverno-run-as-non-root\.ts: policy "kyverno-run-as-non-root", match\.namespaces\.exclude \/ exemptions\.namespaces: "team-\*" contains \* or \?.*Fix: list exact names/);
+    expect(compile(ir)).toThrow(
+      /fixtures\/kyverno-run-as-non-root\.ts: policy "kyverno-run-as-non-root", match\.namespaces\.exclude \/ exemptions\.namespaces: "team-\*" contains \* or \?.*Fix: list exact names/,
+    );
     const users = base();
     users.exemptions.usernames = ['system:serviceaccount:*'];
     expect(compile(users)).toThrow(/exemptions\.usernames: "system:serviceaccount:\*"/);
@@ -22,7 +24,9 @@ describe('bad input is reported with the source, the place in the policy and the
   it('a rule id that collides with a generated controller rule name', () => {
     const ir = base();
     ir.rules.push({ ...ir.rules[0]!, id: 'run-as-non-root-controllers' });
-    expect(compile(ir)).toThrow(/rules\[2\] \(run-as-non-root-controllers\): Kyverno rule name "run-as-non-root-controllers" is also generated for rule "run-as-non-root".*Fix: rename rule/);
+    expect(compile(ir)).toThrow(
+      /rules\[2\] \(run-as-non-root-controllers\): Kyverno rule name "run-as-non-root-controllers" is also generated for rule "run-as-non-root".*Fix: rename rule/,
+    );
   });
 
   it('a scope the field does not have', () => {
@@ -33,7 +37,13 @@ describe('bad input is reported with the source, the place in the policy and the
 
   it('capability normalisation of a non-ASCII name, which Kyverno cannot reproduce', () => {
     const ir = base();
-    ir.rules[1]!.require = { kind: 'field', field: 'capabilities.add', scope: 'container', pred: { op: 'containsNone', values: ['ſys_admin'], normalize: 'capability' }, absent: 'pass' };
+    ir.rules[1]!.require = {
+      kind: 'field',
+      field: 'capabilities.add',
+      scope: 'container',
+      pred: { op: 'containsNone', values: ['ſys_admin'], normalize: 'capability' },
+      absent: 'pass',
+    };
     expect(compile(ir)).toThrow(/rules\[1\] \(run-as-non-root-user\): capability name "ſYS_ADMIN" is not ASCII.*Fix: use ASCII capability names/);
   });
 

@@ -40,14 +40,7 @@ describe('kyvernoText (messages)', () => {
 });
 
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    tricky,
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 3 }),
-  ),
+  value: fc.oneof({ depthSize: 'small' }, tricky, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 })),
 })).value;
 
 describe('jmespathLiteral', () => {
@@ -73,9 +66,12 @@ describe('jmespathLiteral', () => {
 describe('jmespathIdentifier', () => {
   it('selects the key it names', () => {
     fc.assert(
-      fc.property(tricky.filter((s) => s.length > 0), (k) => {
-        expect(search({ [k]: 42 }, jmespathIdentifier(k))).toBe(42);
-      }),
+      fc.property(
+        tricky.filter((s) => s.length > 0),
+        (k) => {
+          expect(search({ [k]: 42 }, jmespathIdentifier(k))).toBe(42);
+        },
+      ),
     );
   });
 });
@@ -95,7 +91,29 @@ describe('globToRegex (the regex_match argument for IR globs)', () => {
 
 describe('isLiteralPatternString', () => {
   it('rejects every pattern metacharacter, Go boolean spelling and number-like text', () => {
-    for (const s of ['a|b', 'a&b', '!a', '>1', '<1', 'a*', 'a?', '1-2', 'a-b', '{{x}}', '$(x)', 'a b', 'true', 'False', 't', '1', '0.5', '', 'null', '10Gi', '5m']) {
+    for (const s of [
+      'a|b',
+      'a&b',
+      '!a',
+      '>1',
+      '<1',
+      'a*',
+      'a?',
+      '1-2',
+      'a-b',
+      '{{x}}',
+      '$(x)',
+      'a b',
+      'true',
+      'False',
+      't',
+      '1',
+      '0.5',
+      '',
+      'null',
+      '10Gi',
+      '5m',
+    ]) {
       expect(isLiteralPatternString(s)).toBe(false);
     }
     for (const s of ['RuntimeDefault', 'Localhost', 'container_t', 'kernel.shm_rmid_forced', 'NET_BIND_SERVICE', 'runtime/default']) {

@@ -7,7 +7,20 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { matchPattern } from '@podsec/kyverno';
-import { atPath, conjoin, disjoin, keyed, leaf, listNode, mapNode, merge, MAX_ALTERNATIVES, passesWhenAbsent, renderPattern, type PatternNode } from '../../src/kyverno/pattern.js';
+import {
+  atPath,
+  conjoin,
+  disjoin,
+  keyed,
+  leaf,
+  listNode,
+  mapNode,
+  merge,
+  MAX_ALTERNATIVES,
+  passesWhenAbsent,
+  renderPattern,
+  type PatternNode,
+} from '../../src/kyverno/pattern.js';
 import { checkPattern } from '../../src/kyverno/check-pattern.js';
 import { exactPattern, valuePattern } from '../../src/kyverno/value-pattern.js';
 import { globToRegExp } from '@podsec/ir';
@@ -20,8 +33,12 @@ function accepts(node: PatternNode, resource: unknown): boolean {
 
 describe('anchors from absence', () => {
   it('an optional leaf makes its parents =() anchored; a required leaf makes them plain keys', () => {
-    expect(renderPattern(atPath(['spec', 'securityContext'], leaf('runAsNonRoot', 'optional', true)))).toEqual({ '=(spec)': { '=(securityContext)': { '=(runAsNonRoot)': true } } });
-    expect(renderPattern(atPath(['spec', 'securityContext'], leaf('runAsNonRoot', 'required', true)))).toEqual({ spec: { securityContext: { runAsNonRoot: true } } });
+    expect(renderPattern(atPath(['spec', 'securityContext'], leaf('runAsNonRoot', 'optional', true)))).toEqual({
+      '=(spec)': { '=(securityContext)': { '=(runAsNonRoot)': true } },
+    });
+    expect(renderPattern(atPath(['spec', 'securityContext'], leaf('runAsNonRoot', 'required', true)))).toEqual({
+      spec: { securityContext: { runAsNonRoot: true } },
+    });
     expect(renderPattern(atPath(['spec'], leaf('hostPath', 'forbidden')))).toEqual({ '=(spec)': { 'X(hostPath)': 'null' } });
   });
 
@@ -35,7 +52,11 @@ describe('anchors from absence', () => {
     const optional = atPath(['spec'], leaf('hostPID', 'optional', false));
     const required = atPath(['spec'], leaf('hostPID', 'required', false));
     const forbidden = atPath(['spec'], leaf('hostPID', 'forbidden'));
-    expect([accepts(optional, { spec: {} }), accepts(optional, { spec: { hostPID: false } }), accepts(optional, { spec: { hostPID: true } })]).toEqual([true, true, false]);
+    expect([accepts(optional, { spec: {} }), accepts(optional, { spec: { hostPID: false } }), accepts(optional, { spec: { hostPID: true } })]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect([accepts(required, { spec: {} }), accepts(required, { spec: { hostPID: false } })]).toEqual([false, true]);
     expect([accepts(forbidden, { spec: {} }), accepts(forbidden, { spec: { hostPID: false } })]).toEqual([true, false]);
   });
@@ -107,18 +128,44 @@ describe('value patterns', () => {
     expect(valuePattern({ op: 'equals', value: false }, 'boolean')).toBe(false);
     expect(valuePattern({ op: 'glob', value: 'registry.k8s.io/*' }, 'string')).toBe('registry.k8s.io/*');
     expect(valuePattern({ op: 'prefix', value: 'localhost/' }, 'string')).toBe('localhost/*');
-    expect(valuePattern({ op: 'or', of: [{ op: 'equals', value: 'runtime/default' }, { op: 'prefix', value: 'localhost/' }] }, 'string')).toBe('runtime/default | localhost/*');
-    expect(valuePattern({ op: 'and', of: [{ op: 'prefix', value: 'profiles/' }, { op: 'glob', value: '*.json' }] }, 'string')).toBe('profiles/* & *.json');
+    expect(
+      valuePattern(
+        {
+          op: 'or',
+          of: [
+            { op: 'equals', value: 'runtime/default' },
+            { op: 'prefix', value: 'localhost/' },
+          ],
+        },
+        'string',
+      ),
+    ).toBe('runtime/default | localhost/*');
+    expect(
+      valuePattern(
+        {
+          op: 'and',
+          of: [
+            { op: 'prefix', value: 'profiles/' },
+            { op: 'glob', value: '*.json' },
+          ],
+        },
+        'string',
+      ),
+    ).toBe('profiles/* & *.json');
   });
 
   it('a `*` glob pattern decides like evaluate.ts globToRegExp in the engine', () => {
     const unit = fc.constantFrom('a', 'b', '.', '/', '*');
     fc.assert(
-      fc.property(fc.string({ unit, minLength: 1, maxLength: 6 }), fc.string({ unit: fc.constantFrom('a', 'b', '.', '/', '*', '?', ' '), maxLength: 8 }), (glob, value) => {
-        const p = valuePattern({ op: 'glob', value: glob }, 'string');
-        if (p === undefined) return;
-        expect(accepts(leaf('v', 'required', p), { v: value })).toBe(globToRegExp(glob).test(value));
-      }),
+      fc.property(
+        fc.string({ unit, minLength: 1, maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '.', '/', '*', '?', ' '), maxLength: 8 }),
+        (glob, value) => {
+          const p = valuePattern({ op: 'glob', value: glob }, 'string');
+          if (p === undefined) return;
+          expect(accepts(leaf('v', 'required', p), { v: value })).toBe(globToRegExp(glob).test(value));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -132,21 +179,36 @@ describe('value patterns', () => {
     expect(valuePattern({ op: 'glob', value: 'a?' }, 'string')).toBeUndefined();
     expect(valuePattern({ op: 'glob', value: 'a b*' }, 'string')).toBeUndefined();
     expect(valuePattern({ op: 'prefix', value: '>' }, 'string')).toBeUndefined();
-    expect(valuePattern({ op: 'or', of: [{ op: 'in', values: ['a1', 'b1'] }, { op: 'equals', value: 'c1' }] }, 'string')).toBeUndefined();
+    expect(
+      valuePattern(
+        {
+          op: 'or',
+          of: [
+            { op: 'in', values: ['a1', 'b1'] },
+            { op: 'equals', value: 'c1' },
+          ],
+        },
+        'string',
+      ),
+    ).toBeUndefined();
   });
 
   it('a literal-safe string pattern matches only itself in the engine', () => {
     fc.assert(
-      fc.property(fc.constantFrom('RuntimeDefault', 'Localhost', 'container_t', 'kernel.shm_rmid_forced'), fc.oneof(fc.string(), fc.constantFrom('RuntimeDefault', 'runtimedefault', 'Localhost ', 'container_t', '*')), (lit, value) => {
-        const p = valuePattern({ op: 'equals', value: lit }, 'string')!;
-        expect(accepts(leaf('v', 'required', p), { v: value })).toBe(value === lit);
-      }),
+      fc.property(
+        fc.constantFrom('RuntimeDefault', 'Localhost', 'container_t', 'kernel.shm_rmid_forced'),
+        fc.oneof(fc.string(), fc.constantFrom('RuntimeDefault', 'runtimedefault', 'Localhost ', 'container_t', '*')),
+        (lit, value) => {
+          const p = valuePattern({ op: 'equals', value: lit }, 'string')!;
+          expect(accepts(leaf('v', 'required', p), { v: value })).toBe(value === lit);
+        },
+      ),
     );
   });
 });
 
 describe('exactPattern: the value equal to the pattern text', () => {
-  it('the engine admits a string pattern\'s own text, whatever its terms say', () => {
+  it("the engine admits a string pattern's own text, whatever its terms say", () => {
     expect(accepts(leaf('v', 'required', 'container_t | spc_t'), { v: 'container_t | spc_t' })).toBe(true);
   });
 
@@ -155,7 +217,9 @@ describe('exactPattern: the value equal to the pattern text', () => {
     // Free string: "container_t | spc_t" would pass the pattern and fail the predicate.
     expect(exactPattern(inTwo, { type: 'string' })).toBeUndefined();
     // Enumerated by the API (validated before webhooks run): the pattern text never arrives.
-    expect(exactPattern({ op: 'in', values: ['RuntimeDefault', 'Localhost'] }, { type: 'string', enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] })).toBe('RuntimeDefault | Localhost');
+    expect(exactPattern({ op: 'in', values: ['RuntimeDefault', 'Localhost'] }, { type: 'string', enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] })).toBe(
+      'RuntimeDefault | Localhost',
+    );
     // The predicate accepts the text itself.
     expect(exactPattern({ op: 'notIn', values: ['Unmasked'] }, { type: 'string' })).toBe('!Unmasked');
     expect(exactPattern({ op: 'prefix', value: 'localhost/' }, { type: 'string' })).toBe('localhost/*');
@@ -166,7 +230,14 @@ describe('exactPattern: the value equal to the pattern text', () => {
 
 describe('checkPattern', () => {
   it('writes effective precedence as the require-run-as-nonroot anyPattern pair', () => {
-    const alts = checkPattern({ kind: 'field', field: 'runAsNonRoot', scope: 'effective', containers: ['containers'], pred: { op: 'equals', value: true }, absent: 'fail' })!;
+    const alts = checkPattern({
+      kind: 'field',
+      field: 'runAsNonRoot',
+      scope: 'effective',
+      containers: ['containers'],
+      pred: { op: 'equals', value: true },
+      absent: 'fail',
+    })!;
     expect(alts.map(renderPattern)).toEqual([
       { spec: { '=(containers)': [{ '=(securityContext)': { '=(runAsNonRoot)': true } }], securityContext: { runAsNonRoot: true } } },
       { '=(spec)': { '=(containers)': [{ securityContext: { runAsNonRoot: true } }] } },
@@ -174,9 +245,13 @@ describe('checkPattern', () => {
   });
 
   it('leaves to conditions what patterns cannot say', () => {
-    expect(checkPattern({ kind: 'not', check: { kind: 'field', field: 'hostPID', scope: 'pod', pred: { op: 'equals', value: true }, absent: 'pass' } })).toBeUndefined();
+    expect(
+      checkPattern({ kind: 'not', check: { kind: 'field', field: 'hostPID', scope: 'pod', pred: { op: 'equals', value: true }, absent: 'pass' } }),
+    ).toBeUndefined();
     expect(checkPattern({ kind: 'entries', field: 'annotations', keyPrefix: 'x/', pred: { op: 'equals', value: 'y' } })).toBeUndefined();
-    expect(checkPattern({ kind: 'field', field: 'capabilities.add', scope: 'container', pred: { op: 'containsNone', values: ['SYS_ADMIN'] }, absent: 'pass' })).toBeUndefined();
+    expect(
+      checkPattern({ kind: 'field', field: 'capabilities.add', scope: 'container', pred: { op: 'containsNone', values: ['SYS_ADMIN'] }, absent: 'pass' }),
+    ).toBeUndefined();
     expect(checkPattern({ kind: 'each', field: 'supplementalGroups', scope: 'pod', path: [], pred: { op: 'range', min: 1 }, absent: 'pass' })).toBeUndefined();
   });
 });

@@ -17,11 +17,19 @@ const POLICIES = 150;
 const OBJECTS_PER_POLICY = 12;
 
 describe('random IR policies: Kyverno engine ≡ evaluatePolicy', () => {
-  it.each([{ form: 'as emitted', patterns: true }, { form: 'conditions only', patterns: false }])('$form', ({ patterns }) => {
+  it.each([
+    { form: 'as emitted', patterns: true },
+    { form: 'conditions only', patterns: false },
+  ])('$form', ({ patterns }) => {
     let patternRules = 0;
     fc.assert(
       fc.property(
-        arbitraryPolicyIR.chain((ir) => fc.tuple(fc.constant(ir), fc.array(arbitraryPodObject({ values: valuesFromPolicy(ir) }), { minLength: OBJECTS_PER_POLICY, maxLength: OBJECTS_PER_POLICY }))),
+        arbitraryPolicyIR.chain((ir) =>
+          fc.tuple(
+            fc.constant(ir),
+            fc.array(arbitraryPodObject({ values: valuesFromPolicy(ir) }), { minLength: OBJECTS_PER_POLICY, maxLength: OBJECTS_PER_POLICY }),
+          ),
+        ),
         ([raw, objects]) => {
           const ir = parsePolicyIR(raw, 'arbitraryPolicyIR');
           const { policy, ruleNames } = compileClusterPolicy(ir, generatedNames(ir), { patterns });
@@ -33,7 +41,10 @@ describe('random IR policies: Kyverno engine ≡ evaluatePolicy', () => {
             for (const rule of ir.rules) {
               const r = results.find((x) => x.rule === ruleNames[rule.id]![object.kind as string]);
               expect(r?.status).toMatch(/^(pass|fail|skip)$/);
-              expect({ rule: rule.id, violated: r?.status === 'fail' }).toEqual({ rule: rule.id, violated: reference.applies && reference.violations.some((v) => v.rule === rule.id) });
+              expect({ rule: rule.id, violated: r?.status === 'fail' }).toEqual({
+                rule: rule.id,
+                violated: reference.applies && reference.violations.some((v) => v.rule === rule.id),
+              });
             }
           }
         },

@@ -22,11 +22,20 @@ const SEED = Number(process.env.PODSEC_SEED ?? 20261122);
 const admission = fc.record({
   operation: fc.constantFrom('CREATE' as const, 'UPDATE' as const),
   // Weighted toward admission that applies, so rule outcomes (not just match misses) dominate.
-  namespace: fc.oneof({ weight: 6, arbitrary: fc.constant('default') }, { weight: 1, arbitrary: fc.constantFrom('team-a', 'team-a-sandbox', 'kube-system', 'other') }),
+  namespace: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('default') },
+    { weight: 1, arbitrary: fc.constantFrom('team-a', 'team-a-sandbox', 'kube-system', 'other') },
+  ),
   username: fc.option(fc.constantFrom('alice', 'system:serviceaccount:kube-system:replicaset-controller'), { nil: undefined }),
-  namespaceLabels: fc.oneof({ weight: 4, arbitrary: fc.constant<Record<string, string>>({}) }, { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'podsec.dev/enforce': 'off' }, { 'podsec.dev/enforce': 'on' }) }),
+  namespaceLabels: fc.oneof(
+    { weight: 4, arbitrary: fc.constant<Record<string, string>>({}) },
+    { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'podsec.dev/enforce': 'off' }, { 'podsec.dev/enforce': 'on' }) },
+  ),
   runtimeClassName: fc.option(fc.constantFrom('gvisor', 'kata', 'runc', 'run|c*'), { nil: undefined }),
-  labels: fc.oneof({ weight: 4, arbitrary: fc.constant<Record<string, string>>({ app: 'demo' }) }, { weight: 1, arbitrary: fc.constant<Record<string, string>>({ app: 'other' }) }),
+  labels: fc.oneof(
+    { weight: 4, arbitrary: fc.constant<Record<string, string>>({ app: 'demo' }) },
+    { weight: 1, arbitrary: fc.constant<Record<string, string>>({ app: 'other' }) },
+  ),
 });
 
 /** Where each kind keeps its Pod template spec, to set runtimeClassName on any object. */
@@ -53,15 +62,29 @@ describe.each(cases)('$file, $form: Kyverno engine ≡ evaluatePolicy', ({ ir, p
         (object.metadata as Record<string, unknown>).namespace = adm.namespace;
         (object.metadata as Record<string, unknown>).labels = adm.labels;
         if (adm.runtimeClassName !== undefined) templateSpec(object).runtimeClassName = adm.runtimeClassName;
-        const ctx: AdmissionContext = { operation: adm.operation, namespace: adm.namespace, namespaceLabels: adm.namespaceLabels, ...(adm.username !== undefined ? { username: adm.username } : {}) };
+        const ctx: AdmissionContext = {
+          operation: adm.operation,
+          namespace: adm.namespace,
+          namespaceLabels: adm.namespaceLabels,
+          ...(adm.username !== undefined ? { username: adm.username } : {}),
+        };
         const reference = evaluatePolicy(ir, object, ctx);
         const results = evaluateKyvernoPolicy(
           policy,
           // On UPDATE the old object is the same one: Kyverno's default would then skip Enforce rules.
-          { operation: adm.operation, object: object as JsonObject, ...(adm.operation === 'UPDATE' ? { oldObject: object as JsonObject } : {}), namespace: adm.namespace, userInfo: adm.username !== undefined ? { username: adm.username } : {} },
+          {
+            operation: adm.operation,
+            object: object as JsonObject,
+            ...(adm.operation === 'UPDATE' ? { oldObject: object as JsonObject } : {}),
+            namespace: adm.namespace,
+            userInfo: adm.username !== undefined ? { username: adm.username } : {},
+          },
           { namespaceLabels: adm.namespaceLabels },
         );
-        for (const r of results) expect({ rule: r.rule, status: r.status, message: r.message }).toEqual(expect.objectContaining({ status: expect.stringMatching(/^(pass|fail|skip)$/) }));
+        for (const r of results)
+          expect({ rule: r.rule, status: r.status, message: r.message }).toEqual(
+            expect.objectContaining({ status: expect.stringMatching(/^(pass|fail|skip)$/) }),
+          );
         const kind = object.kind as string;
         for (const rule of ir.rules) {
           const name = manifest.rules[rule.id]![kind]!;
@@ -82,7 +105,8 @@ describe.each(cases)('$file, $form: Kyverno engine ≡ evaluatePolicy', ({ ir, p
     );
     // The generators must exercise both outcomes, or agreement would prove little.
     expect(applied).toBeGreaterThan(RUNS / 4);
-    for (const [rule, o] of outcomes) expect({ rule, violatedSeen: o.violated > 0, heldSeen: o.held > 0 }).toEqual({ rule, violatedSeen: true, heldSeen: true });
+    for (const [rule, o] of outcomes)
+      expect({ rule, violatedSeen: o.violated > 0, heldSeen: o.held > 0 }).toEqual({ rule, violatedSeen: true, heldSeen: true });
   });
 });
 
@@ -100,14 +124,18 @@ describe.each(kyvernoFixtures().filter(({ ir }) => ir.match.kinds.includes('Pod'
       fc.property(arbitraryPodObject({ values: valuesFromPolicy(ir), kinds: ['Pod'] }), (pod) => {
         const object = pod as JsonObject;
         const reference = evaluatePolicy(ir, object, { operation: 'UPDATE', namespace: 'default' });
-        const results = evaluateKyvernoPolicy(policy, {
-          operation: 'UPDATE',
-          object,
-          oldObject: object,
-          subresource: 'ephemeralcontainers',
-          kind: { group: '', version: 'v1', kind: 'Pod' },
-          namespace: 'default',
-        }, { namespaceLabels: {} });
+        const results = evaluateKyvernoPolicy(
+          policy,
+          {
+            operation: 'UPDATE',
+            object,
+            oldObject: object,
+            subresource: 'ephemeralcontainers',
+            kind: { group: '', version: 'v1', kind: 'Pod' },
+            namespace: 'default',
+          },
+          { namespaceLabels: {} },
+        );
         if (reference.applies) {
           evaluated++;
           // Every Pod rule reported a result: the subresource was matched, not silently ignored.
@@ -115,7 +143,10 @@ describe.each(kyvernoFixtures().filter(({ ir }) => ir.match.kinds.includes('Pod'
         }
         for (const rule of ir.rules) {
           const status = results.find((r) => r.rule === manifest.rules[rule.id]!.Pod)?.status;
-          expect({ rule: rule.id, violated: status === 'fail' }).toEqual({ rule: rule.id, violated: reference.applies && reference.violations.some((v) => v.rule === rule.id) });
+          expect({ rule: rule.id, violated: status === 'fail' }).toEqual({
+            rule: rule.id,
+            violated: reference.applies && reference.violations.some((v) => v.rule === rule.id),
+          });
         }
       }),
       { numRuns: 150, seed: SEED },
@@ -134,12 +165,20 @@ describe('capability normalisation is ASCII-only, like evaluate.ts', () => {
   const { policy, manifest } = compileFixture(ir);
 
   it.each(['ſys_admin', 'sys_admin', 'CAP_SYS_ADMIN', 'cap_sys_admin', 'SYS_ADMIN', 'NET_BIND_SERVICE'])('add: [%s]', (cap) => {
-    const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { add: [cap], drop: ['ALL'] } } }] } };
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { add: [cap], drop: ['ALL'] } } }] },
+    };
     const reference = evaluatePolicy(ir, object, { operation: 'CREATE', namespace: 'default' });
     const results = evaluateKyvernoPolicy(policy, { operation: 'CREATE', object: object as JsonObject, namespace: 'default', userInfo: {} });
     for (const rule of ir.rules) {
       const status = results.find((r) => r.rule === manifest.rules[rule.id]!.Pod)?.status;
-      expect({ rule: rule.id, violated: status === 'fail' }).toEqual({ rule: rule.id, violated: reference.applies && reference.violations.some((v) => v.rule === rule.id) });
+      expect({ rule: rule.id, violated: status === 'fail' }).toEqual({
+        rule: rule.id,
+        violated: reference.applies && reference.violations.some((v) => v.rule === rule.id),
+      });
     }
   });
 });

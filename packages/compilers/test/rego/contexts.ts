@@ -22,8 +22,7 @@ function selectorLabels(selectors: (LabelSelector | undefined)[]): [string, stri
   return out;
 }
 
-const labelMap = (pool: [string, string][]) =>
-  fc.subarray(pool).map((entries) => Object.fromEntries(entries) as Record<string, string>);
+const labelMap = (pool: [string, string][]) => fc.subarray(pool).map((entries) => Object.fromEntries(entries) as Record<string, string>);
 
 /** Labels that satisfy the selector (the first allowed value of each `In`). */
 export function satisfying(selector: LabelSelector | undefined): Record<string, string> {
@@ -128,4 +127,7 @@ export function withObjectLabels(object: Obj, ir: PolicyIR, labels: Record<strin
 }
 
 export const objectLabelPool = (ir: PolicyIR) =>
-  fc.oneof({ arbitrary: fc.constant(satisfying(ir.match.objectSelector)), weight: 3 }, { arbitrary: labelMap(selectorLabels([ir.match.objectSelector])), weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.constant(satisfying(ir.match.objectSelector)), weight: 3 },
+    { arbitrary: labelMap(selectorLabels([ir.match.objectSelector])), weight: 1 },
+  );

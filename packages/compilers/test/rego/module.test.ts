@@ -8,14 +8,45 @@ import { loadFixtures, regoFixtures } from './fixtures.js';
 function reverseKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reverseKeys) as T;
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reverseKeys(v)]),
+  ) as T;
 }
 
 // The builtins packages/rego compiles (CONTRIBUTING / the Rego subset in the compiler brief).
 const SUBSET_BUILTINS = new Set([
-  'count', 'sprintf', 'concat', 'startswith', 'endswith', 'contains', 'lower', 'upper', 'split', 'trim', 'trim_prefix',
-  'trim_suffix', 'trim_left', 'trim_right', 'trim_space', 'replace', 'regex.match', 'glob.match', 'object.get', 'object.keys',
-  'array.concat', 'type_name', 'is_string', 'is_number', 'is_boolean', 'is_array', 'is_object', 'is_set', 'is_null', 'set',
+  'count',
+  'sprintf',
+  'concat',
+  'startswith',
+  'endswith',
+  'contains',
+  'lower',
+  'upper',
+  'split',
+  'trim',
+  'trim_prefix',
+  'trim_suffix',
+  'trim_left',
+  'trim_right',
+  'trim_space',
+  'replace',
+  'regex.match',
+  'glob.match',
+  'object.get',
+  'object.keys',
+  'array.concat',
+  'type_name',
+  'is_string',
+  'is_number',
+  'is_boolean',
+  'is_array',
+  'is_object',
+  'is_set',
+  'is_null',
+  'set',
 ]);
 
 const compile = (ir: PolicyIR) => compileRegoModule(ir, generatedNames(ir));
@@ -92,7 +123,10 @@ describe('rego module: bad input is reported with file, IR path and fix', () => 
 
   it('refuses a Pod-only field read per container, inside a nested check', () => {
     const ir = withRule({
-      require: { kind: 'all', checks: [{ kind: 'not', check: { kind: 'field', field: 'hostNetwork', scope: 'effective', pred: { op: 'equals', value: true }, absent: 'pass' } }] },
+      require: {
+        kind: 'all',
+        checks: [{ kind: 'not', check: { kind: 'field', field: 'hostNetwork', scope: 'effective', pred: { op: 'equals', value: true }, absent: 'pass' } }],
+      },
     });
     expect(() => compile(ir)).toThrow(/rules\[0\]\.require\.checks\[0\]\.check\.scope: field "hostNetwork" exists only at Pod level/);
   });

@@ -13,7 +13,12 @@ import { regoFixtures } from './fixtures.js';
 type Obj = Record<string, unknown>;
 
 const fixture = (file: string) => regoFixtures().find((f) => f.file === file)!.ir;
-const pod = (spec: Obj, extra: Obj = {}): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a', labels: { app: 'demo' }, ...extra }, spec });
+const pod = (spec: Obj, extra: Obj = {}): Obj => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'team-a', labels: { app: 'demo' }, ...extra },
+  spec,
+});
 const c = (securityContext: Obj, extra: Obj = {}): Obj => ({ name: 'c', image: 'nginx', securityContext, ...extra });
 
 interface Trap {
@@ -70,14 +75,22 @@ const TRAPS: Trap[] = [
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { name: 'cj', namespace: 'team-a', labels: { app: 'demo' } },
-      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [c({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } })] } } } } },
+      spec: {
+        schedule: '* * * * *',
+        jobTemplate: { spec: { template: { spec: { containers: [c({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } })] } } } },
+      },
     },
     rule: 'no-sys-admin',
   },
   {
     trap: 'a Deployment keeps its Pod template under spec.template',
     policy: 'rego-run-as-non-root.json',
-    object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { template: { spec: { containers: [c({ runAsNonRoot: false })] } } } },
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'default' },
+      spec: { template: { spec: { containers: [c({ runAsNonRoot: false })] } } },
+    },
     rule: 'run-as-non-root',
   },
   {
@@ -115,7 +128,9 @@ describe('semantics.md traps through the compiled Rego (opa-wasm)', () => {
       const verdict = evaluatePolicy(ir, t.object, ctx);
       const want = verdict.applies ? verdict.violations.map((v) => v.rule).sort() : [];
       expect(want).toContain(t.rule);
-      const got = evaluators.get(t.policy)!(gatekeeperInput(t.object, ctx)).map((v) => v.details.rule).sort();
+      const got = evaluators.get(t.policy)!(gatekeeperInput(t.object, ctx))
+        .map((v) => v.details.rule)
+        .sort();
       expect(got).toEqual(want);
     });
   }

@@ -19,7 +19,11 @@ import { goldenText } from '../cel/golden.js';
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
   if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([k, x]) => [k, reverseKeys(x)]),
+  );
 }
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
@@ -66,7 +70,13 @@ describe('vap target', () => {
     expect((docs[0]!.metadata as { name: string }).name).toBe(names.vapPolicy);
     expect((docs[1]!.metadata as { name: string }).name).toBe(names.vapBinding);
     expect((docs[1]!.spec as { policyName: string }).policyName).toBe(names.vapPolicy);
-    expect(out.manifest).toEqual({ file: `vap/${ir.name}.yaml`, policy: names.vapPolicy, binding: names.vapBinding, validationActions: (docs[1]!.spec as { validationActions: string[] }).validationActions, rules: ir.rules.map((r) => r.id) });
+    expect(out.manifest).toEqual({
+      file: `vap/${ir.name}.yaml`,
+      policy: names.vapPolicy,
+      binding: names.vapBinding,
+      validationActions: (docs[1]!.spec as { validationActions: string[] }).validationActions,
+      rules: ir.rules.map((r) => r.id),
+    });
   });
 
   it.each<[Mode, string[]]>([
@@ -99,7 +109,10 @@ describe('vap target', () => {
 
   it('without Pod in the kinds there is no ephemeral-containers rule', () => {
     const ir = { ...fixtures[0]!.ir, match: { ...fixtures[0]!.ir.match, kinds: ['Deployment' as const] } };
-    const spec = emit(vapCompiler, ir).docs[0]!.spec as { matchConstraints: { resourceRules: { resources: string[] }[] }; variables: { name: string; expression: string }[] };
+    const spec = emit(vapCompiler, ir).docs[0]!.spec as {
+      matchConstraints: { resourceRules: { resources: string[] }[] };
+      variables: { name: string; expression: string }[];
+    };
     expect(spec.matchConstraints.resourceRules.map((r) => r.resources)).toEqual([['deployments']]);
     expect(spec.variables[0]).toEqual({ name: 'template', expression: 'object.?spec.?template.orValue({})' });
   });

@@ -71,7 +71,13 @@ describe('kyverno ValidatingPolicy target', () => {
     // Kyverno's CanAutoGen needs exactly one resource rule naming only `pods`; we never emit that.
     const rules = spec.matchConstraints.resourceRules;
     expect(rules.length === 1 && rules[0]!.resources.length === 1 && rules[0]!.resources[0] === 'pods').toBe(false);
-    expect(manifest).toEqual({ file: `kyverno-vpol/${ir.name}.yaml`, kind: 'ValidatingPolicy', name: generatedNames(ir).kyvernoVpol, validationActions: spec.validationActions, rules: ir.rules.map((r) => r.id) });
+    expect(manifest).toEqual({
+      file: `kyverno-vpol/${ir.name}.yaml`,
+      kind: 'ValidatingPolicy',
+      name: generatedNames(ir).kyvernoVpol,
+      validationActions: spec.validationActions,
+      rules: ir.rules.map((r) => r.id),
+    });
   });
 
   it('turns background scans off only when an exemption reads the requesting user', () => {

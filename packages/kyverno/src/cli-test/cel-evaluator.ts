@@ -46,14 +46,22 @@ export const celTestEvaluator: CelTestEvaluator = {
         try {
           const d = evaluateValidatingAdmissionPolicy(doc, bindings, attrs, { compat: 'kyverno-cli', paramResources: [...input.paramResources] });
           const message = [...d.denials, ...d.warnings, ...d.audits].map((v) => v.message).join('; ');
-          out.push(d.kyvernoStatus === undefined ? { policy, kind: 'ValidatingAdmissionPolicy', message: 'no binding applied' } : { policy, kind: 'ValidatingAdmissionPolicy', status: d.kyvernoStatus, message });
+          out.push(
+            d.kyvernoStatus === undefined
+              ? { policy, kind: 'ValidatingAdmissionPolicy', message: 'no binding applied' }
+              : { policy, kind: 'ValidatingAdmissionPolicy', status: d.kyvernoStatus, message },
+          );
         } catch (e) {
           out.push(failure(policy, 'ValidatingAdmissionPolicy', e));
         }
       } else if (doc['kind'] === 'ValidatingPolicy') {
         try {
           const r = evaluateValidatingPolicy(doc, attrs);
-          out.push(r.applied ? { policy, kind: 'ValidatingPolicy', status: r.status, message: r.message ?? '' } : { policy, kind: 'ValidatingPolicy', message: r.skipReason ?? 'not applied' });
+          out.push(
+            r.applied
+              ? { policy, kind: 'ValidatingPolicy', status: r.status, message: r.message ?? '' }
+              : { policy, kind: 'ValidatingPolicy', message: r.skipReason ?? 'not applied' },
+          );
         } catch (e) {
           out.push(failure(policy, 'ValidatingPolicy', e));
         }

@@ -61,7 +61,12 @@ export function readDeclaration(file: string): TestDeclaration {
   const doc = docs[0]?.value;
   if (!isObject(doc)) throw new KyvernoTestError(file, '(document)', 'empty test file', 'Write a cli.kyverno.io/v1alpha1 Test');
   if (doc['kind'] !== 'Test' || doc['apiVersion'] !== 'cli.kyverno.io/v1alpha1') {
-    throw new KyvernoTestError(file, 'apiVersion/kind', `expected apiVersion cli.kyverno.io/v1alpha1 and kind Test, got ${JSON.stringify(doc['apiVersion'])} / ${JSON.stringify(doc['kind'])}`, 'Use the current kyverno-test schema (kubectl kyverno fix test can migrate old files)');
+    throw new KyvernoTestError(
+      file,
+      'apiVersion/kind',
+      `expected apiVersion cli.kyverno.io/v1alpha1 and kind Test, got ${JSON.stringify(doc['apiVersion'])} / ${JSON.stringify(doc['kind'])}`,
+      'Use the current kyverno-test schema (kubectl kyverno fix test can migrate old files)',
+    );
   }
   if (doc['name'] !== undefined) {
     throw new KyvernoTestError(file, 'name', 'top-level name is the pre-1.15 schema', 'Move it to metadata.name');
@@ -86,8 +91,18 @@ export function readDeclaration(file: string): TestDeclaration {
     if (op !== undefined && op !== 'CREATE' && op !== 'UPDATE' && op !== 'DELETE') {
       throw new KyvernoTestError(file, `${p}.operation`, `invalid operation ${JSON.stringify(op)}`, 'Use CREATE, UPDATE or DELETE');
     }
-    if (r['patchedResources'] !== undefined || r['generatedResource'] !== undefined || r['generatedResources'] !== undefined || r['cloneSourceResource'] !== undefined) {
-      throw new KyvernoTestError(file, p, 'unsupported: mutate/generate result comparisons', 'podsec runs validation only; remove patchedResources/generatedResource(s)');
+    if (
+      r['patchedResources'] !== undefined ||
+      r['generatedResource'] !== undefined ||
+      r['generatedResources'] !== undefined ||
+      r['cloneSourceResource'] !== undefined
+    ) {
+      throw new KyvernoTestError(
+        file,
+        p,
+        'unsupported: mutate/generate result comparisons',
+        'podsec runs validation only; remove patchedResources/generatedResource(s)',
+      );
     }
     const decl: TestResultDecl = {
       index,

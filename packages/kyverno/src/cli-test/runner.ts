@@ -201,7 +201,12 @@ function loadInputs(decl: TestDeclaration): Inputs {
   for (const file of inputFiles(decl, decl.exceptions, 'exceptions')) {
     for (const { index, value } of readDocs(file)) {
       if (isObject(value) && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('policies.kyverno.io/')) {
-        throw new KyvernoTestError(file, `document ${index}`, 'unsupported: CEL PolicyExceptions (policies.kyverno.io) are not evaluated', 'Remove it or run this test with kubectl-kyverno');
+        throw new KyvernoTestError(
+          file,
+          `document ${index}`,
+          'unsupported: CEL PolicyExceptions (policies.kyverno.io) are not evaluated',
+          'Remove it or run this test with kubectl-kyverno',
+        );
       }
       inputs.exceptions.push(loadPolicyException(value, `${file}#${index}`));
     }
@@ -219,7 +224,8 @@ function loadInputs(decl: TestDeclaration): Inputs {
   if (decl.userinfo !== undefined) {
     const [file] = inputFiles(decl, [decl.userinfo], 'userinfo');
     const doc = file ? readDocs(file)[0]?.value : undefined;
-    if (!isObject(doc)) throw new KyvernoTestError(decl.userinfo, '(document)', 'expected a UserInfo document', 'Write kind: UserInfo with userInfo, roles, clusterRoles');
+    if (!isObject(doc))
+      throw new KyvernoTestError(decl.userinfo, '(document)', 'expected a UserInfo document', 'Write kind: UserInfo with userInfo, roles, clusterRoles');
     const ui = isObject(doc['userInfo']) ? doc['userInfo'] : {};
     const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const userInfo: UserInfo = {};
@@ -231,7 +237,11 @@ function loadInputs(decl: TestDeclaration): Inputs {
 }
 
 /** The admission request the CLI builds for one policy × resource (makePolicyContext). */
-function buildRequest(resource: LoadedResource, variables: Record<string, unknown>, operation: Operation): { object: JsonObject | null; oldObject: JsonObject | null } {
+function buildRequest(
+  resource: LoadedResource,
+  variables: Record<string, unknown>,
+  operation: Operation,
+): { object: JsonObject | null; oldObject: JsonObject | null } {
   const request: JsonObject = { operation };
   if (operation !== 'DELETE') request['object'] = clone(resource.doc);
   if (operation !== 'CREATE') request['oldObject'] = clone(resource.doc);
@@ -267,7 +277,9 @@ function evaluateAll(inputs: Inputs, explicitOperation: Operation | undefined, o
       const { object, oldObject } = buildRequest(resource, variables, operation);
       const request: KyvernoAdmissionRequest = { operation, object, oldObject };
       const sub = inputs.values.subresources.find(
-        (s) => s.subresourceKind.kind === resource.kind && `${s.subresourceKind.group ? `${s.subresourceKind.group}/` : ''}${s.subresourceKind.version}` === resource.apiVersion,
+        (s) =>
+          s.subresourceKind.kind === resource.kind &&
+          `${s.subresourceKind.group ? `${s.subresourceKind.group}/` : ''}${s.subresourceKind.version}` === resource.apiVersion,
       );
       if (sub) {
         request.kind = sub.parentKind;
@@ -359,18 +371,39 @@ function checkResults(decl: TestDeclaration, inputs: Inputs, runs: Map<string, R
         operation,
       };
       if (res.unsupportedKind) {
-        push({ ...base, rule: res.rule, ok: false, reason: 'unsupported', reasonText: 'Unsupported', message: `unsupported: results with ${res.unsupportedKind} are not evaluated by podsec` });
+        push({
+          ...base,
+          rule: res.rule,
+          ok: false,
+          reason: 'unsupported',
+          reasonText: 'Unsupported',
+          message: `unsupported: results with ${res.unsupportedKind} are not evaluated by podsec`,
+        });
         continue;
       }
       const broken = inputs.brokenPolicies.get(policyName);
       if (broken) {
-        push({ ...base, rule: res.rule, ok: false, reason: broken.unsupported ? 'unsupported' : 'invalid-policy', reasonText: broken.unsupported ? 'Unsupported' : 'Invalid policy', message: broken.message });
+        push({
+          ...base,
+          rule: res.rule,
+          ok: false,
+          reason: broken.unsupported ? 'unsupported' : 'invalid-policy',
+          reasonText: broken.unsupported ? 'Unsupported' : 'Invalid policy',
+          message: broken.message,
+        });
         continue;
       }
       if (isCelResult(res, inputs)) {
         const celResults = run.cel.get(r.key);
         if (!celResults) {
-          push({ ...base, rule: res.rule, ok: false, reason: 'unsupported', reasonText: 'Unsupported', message: 'unsupported: no CEL engine is wired into the test runner for ValidatingAdmissionPolicy / ValidatingPolicy' });
+          push({
+            ...base,
+            rule: res.rule,
+            ok: false,
+            reason: 'unsupported',
+            reasonText: 'Unsupported',
+            message: 'unsupported: no CEL engine is wired into the test runner for ValidatingAdmissionPolicy / ValidatingPolicy',
+          });
           continue;
         }
         const mine = celResults.filter((c) => c.policy === policyName);
@@ -380,12 +413,27 @@ function checkResults(decl: TestDeclaration, inputs: Inputs, runs: Map<string, R
         }
         for (const c of mine) {
           if (c.unsupported || c.invalid) {
-            push({ ...base, rule: res.rule, ok: false, reason: c.unsupported ? 'unsupported' : 'invalid-policy', reasonText: c.unsupported ? 'Unsupported' : 'Invalid policy', message: c.message });
+            push({
+              ...base,
+              rule: res.rule,
+              ok: false,
+              reason: c.unsupported ? 'unsupported' : 'invalid-policy',
+              reasonText: c.unsupported ? 'Unsupported' : 'Invalid policy',
+              message: c.message,
+            });
           } else if (c.status === undefined) {
             push({ ...base, rule: res.rule, ok: true, reason: 'excluded', reasonText: 'Excluded', message: c.message });
           } else {
             const ok = c.status === res.result;
-            push({ ...base, rule: res.rule, actual: c.status, ok, reason: ok ? 'ok' : 'mismatch', reasonText: ok ? 'Ok' : `Want ${res.result}, got ${c.status}`, message: c.message });
+            push({
+              ...base,
+              rule: res.rule,
+              actual: c.status,
+              ok,
+              reason: ok ? 'ok' : 'mismatch',
+              reasonText: ok ? 'Ok' : `Want ${res.result}, got ${c.status}`,
+              message: c.message,
+            });
           }
         }
         continue;
@@ -402,7 +450,15 @@ function checkResults(decl: TestDeclaration, inputs: Inputs, runs: Map<string, R
       }
       for (const m of matching) {
         const ok = m.status === res.result;
-        const row: Omit<KyvernoTestRow, 'id'> = { ...base, rule: m.rule, actual: m.status, ok, reason: ok ? 'ok' : 'mismatch', reasonText: ok ? 'Ok' : `Want ${res.result}, got ${m.status}`, message: m.message };
+        const row: Omit<KyvernoTestRow, 'id'> = {
+          ...base,
+          rule: m.rule,
+          actual: m.status,
+          ok,
+          reason: ok ? 'ok' : 'mismatch',
+          reasonText: ok ? 'Ok' : `Want ${res.result}, got ${m.status}`,
+          message: m.message,
+        };
         if (m.path !== undefined) row.path = m.path;
         push(row);
       }
@@ -438,7 +494,7 @@ export function runKyvernoTests(paths: readonly string[], opts: KyvernoTestOptio
   let errors = 0;
   for (const c of cases) {
     if (c.error) errors++;
-    for (const r of c.rows) (r.ok ? passed++ : failed++);
+    for (const r of c.rows) r.ok ? passed++ : failed++;
   }
   return { cases: cases.map((c) => ({ ...c, file: relative(cwd, c.file) || c.file })), passed, failed, errors };
 }

@@ -53,13 +53,19 @@ export function parseValues(doc: unknown, file: string): TestValues {
   for (const [i, p] of list(doc['policies']).entries()) {
     if (typeof p['name'] !== 'string') throw new KyvernoTestError(file, `policies[${i}].name`, 'missing policy name', 'Add name: <policy name>');
     const byRes = v.resourceValues.get(p['name']) ?? new Map<string, Record<string, unknown>>();
-    for (const r of list(p['resources'])) if (typeof r['name'] === 'string' && isObject(r['values'])) byRes.set(r['name'], { ...(byRes.get(r['name']) ?? {}), ...r['values'] });
+    for (const r of list(p['resources']))
+      if (typeof r['name'] === 'string' && isObject(r['values'])) byRes.set(r['name'], { ...(byRes.get(r['name']) ?? {}), ...r['values'] });
     v.resourceValues.set(p['name'], byRes);
     const byRule = v.ruleValues.get(p['name']) ?? new Map<string, Record<string, unknown>>();
     for (const r of list(p['rules'])) {
       if (typeof r['name'] !== 'string') continue;
       if (r['foreachValues'] !== undefined) {
-        throw new KyvernoTestError(file, `policies[${i}].rules`, 'unsupported: foreachValues', 'Remove foreachValues; podsec evaluates foreach lists from the resource');
+        throw new KyvernoTestError(
+          file,
+          `policies[${i}].rules`,
+          'unsupported: foreachValues',
+          'Remove foreachValues; podsec evaluates foreach lists from the resource',
+        );
       }
       if (isObject(r['values'])) byRule.set(r['name'], { ...r['values'] });
     }

@@ -48,7 +48,6 @@ function goPathClean(p: string): string {
   return posix.normalize(p).replace(/(.)\/$/, '$1');
 }
 
-
 function base64urlToDecimal(s: string): string {
   const hex = Buffer.from(s, 'base64url').toString('hex');
   return BigInt(`0x${hex || '0'}`).toString(10);
@@ -136,7 +135,8 @@ const TABLE: Record<string, Entry> = {
   },
   regex_replace_all_literal: {
     args: ['string', 'any', 'any'],
-    fn: ([re, s, r]) => toStringLoose('regex_replace_all_literal', s, 2).replace(new RegExp(re as string, 'g'), () => toStringLoose('regex_replace_all_literal', r, 3)),
+    fn: ([re, s, r]) =>
+      toStringLoose('regex_replace_all_literal', s, 2).replace(new RegExp(re as string, 'g'), () => toStringLoose('regex_replace_all_literal', r, 3)),
   },
   pattern_match: { args: ['string', 'any'], fn: ([p, s]) => wildcardMatch(p as string, toStringLoose('pattern_match', s, 2)) },
   label_match: {
@@ -216,7 +216,10 @@ const TABLE: Record<string, Entry> = {
   items: {
     args: ['any', 'string', 'string'],
     fn: ([c, kn, vn]) => {
-      if (isObject(c)) return Object.keys(c).sort().map((k) => ({ [kn as string]: k, [vn as string]: c[k] ?? null }));
+      if (isObject(c))
+        return Object.keys(c)
+          .sort()
+          .map((k) => ({ [kn as string]: k, [vn as string]: c[k] ?? null }));
       if (Array.isArray(c)) return c.map((v, i) => ({ [kn as string]: i, [vn as string]: v }));
       throw new KyvernoFunctionError('items', 'argument #1 is not of type Object or Array');
     },
@@ -239,9 +242,27 @@ const TABLE: Record<string, Entry> = {
       return range(parseSemver(v as string) ?? { major: 0, minor: 0, patch: 0, pre: [] });
     },
   },
-  sha256: { args: ['string'], fn: ([s]) => createHash('sha256').update(s as string).digest('hex') },
-  sha1: { args: ['string'], fn: ([s]) => createHash('sha1').update(s as string).digest('hex') },
-  md5: { args: ['string'], fn: ([s]) => createHash('md5').update(s as string).digest('hex') },
+  sha256: {
+    args: ['string'],
+    fn: ([s]) =>
+      createHash('sha256')
+        .update(s as string)
+        .digest('hex'),
+  },
+  sha1: {
+    args: ['string'],
+    fn: ([s]) =>
+      createHash('sha1')
+        .update(s as string)
+        .digest('hex'),
+  },
+  md5: {
+    args: ['string'],
+    fn: ([s]) =>
+      createHash('md5')
+        .update(s as string)
+        .digest('hex'),
+  },
   image_normalize: {
     args: ['string'],
     fn: ([s]) => {

@@ -52,14 +52,7 @@ function compileCached(expression: string): Node {
 }
 
 function isFalse(v: unknown): boolean {
-  return (
-    v === null ||
-    v === undefined ||
-    v === false ||
-    v === '' ||
-    (Array.isArray(v) && v.length === 0) ||
-    (isObject(v) && Object.keys(v).length === 0)
-  );
+  return v === null || v === undefined || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
 function strictDeepEqual(a: unknown, b: unknown): boolean {
@@ -95,7 +88,7 @@ function visit(node: Node, value: unknown, root: unknown): unknown {
   switch (node.type) {
     case 'Field': {
       if (isObject(value)) {
-        if (!Object.prototype.hasOwnProperty.call(value, node.name)) throw new Missing(node.name);
+        if (!Object.hasOwn(value, node.name)) throw new Missing(node.name);
         return value[node.name];
       }
       return null;
@@ -197,9 +190,7 @@ function visit(node: Node, value: unknown, root: unknown): unknown {
     case 'ExpressionReference':
       return { expref: true, ...node.child };
     case 'Ternary':
-      return isFalse(absorb(node.condition, value, root))
-        ? visit(node.falseExpr, value, root)
-        : visit(node.trueExpr, value, root);
+      return isFalse(absorb(node.condition, value, root)) ? visit(node.falseExpr, value, root) : visit(node.trueExpr, value, root);
     default:
       // Arithmetic, let-expressions and other JMESPath-community extensions are not part of Kyverno's
       // dialect; delegate to the library so they at least evaluate with standard semantics.

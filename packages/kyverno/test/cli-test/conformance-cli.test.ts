@@ -85,7 +85,9 @@ describe('Kyverno CLI test cases, vap and vpol families, dispatched to the CEL e
   });
 
   it.each(celFamilies.map((e) => [`${e.case}: ${e.policy} / ${e.resource} → ${e.expect}`, e] as const))('%s', (_t, e) => {
-    const found = (celCases.get(e.test_file)?.rows ?? []).filter((r) => r.policy.split('/').pop() === e.policy && r.name === e.name && (e.namespace === '' || r.namespace === e.namespace));
+    const found = (celCases.get(e.test_file)?.rows ?? []).filter(
+      (r) => r.policy.split('/').pop() === e.policy && r.name === e.name && (e.namespace === '' || r.namespace === e.namespace),
+    );
     expect(found).toHaveLength(1);
     const row = found[0] as KyvernoTestRow;
     expect(row.ok).toBe(true);

@@ -20,11 +20,7 @@ function allowPrivilegeEscalationV1Dot8({ spec }: PssPod): PssCheckOutcome {
     else violations.push({ field, type: 'forbidden', value: true, container: ref });
   }
   if (bad.length === 0) return ALLOWED;
-  return forbidden(
-    'allowPrivilegeEscalation != false',
-    `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false`,
-    violations,
-  );
+  return forbidden('allowPrivilegeEscalation != false', `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false`, violations);
 }
 
 // Upstream allowPrivilegeEscalation_1_25: Pod validation forbids the field on Windows pods.

@@ -6,8 +6,19 @@ import { ALLOWED, forbidden } from './outcome.js';
 /** The container runtime's default capability set, which baseline lets a container re-add.
  *  Upstream compares exact strings: `CAP_CHOWN` or `chown` are not in the set. */
 const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP',
-  'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 
 const RESTRICTED_ALLOWED_ADD = 'NET_BIND_SERVICE';
@@ -80,9 +91,7 @@ function capabilitiesRestrictedV1Dot22({ spec }: PssPod): PssCheckOutcome {
     details.push(`${containersPhrase(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
   }
   if (addingForbidden.length > 0) {
-    details.push(
-      `${containersPhrase(addingForbidden)} must not include ${joinQuote(sortedSet(forbiddenCaps))} in securityContext.capabilities.add`,
-    );
+    details.push(`${containersPhrase(addingForbidden)} must not include ${joinQuote(sortedSet(forbiddenCaps))} in securityContext.capabilities.add`);
   }
   if (details.length === 0) return ALLOWED;
   return forbidden('unrestricted capabilities', details.join('; '), [...dropViolations, ...addViolations]);

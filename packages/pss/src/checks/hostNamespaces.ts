@@ -1,11 +1,7 @@
 import type { PssCheckDefinition, PssPod, PssCheckOutcome, PssPodSpec } from '../types.js';
 import { ALLOWED, forbidden } from './outcome.js';
 
-const HOST_NAMESPACE_FIELDS: readonly (keyof PssPodSpec & ('hostNetwork' | 'hostPID' | 'hostIPC'))[] = [
-  'hostNetwork',
-  'hostPID',
-  'hostIPC',
-];
+const HOST_NAMESPACE_FIELDS: readonly (keyof PssPodSpec & ('hostNetwork' | 'hostPID' | 'hostIPC'))[] = ['hostNetwork', 'hostPID', 'hostIPC'];
 
 // Mirrors upstream policy/check_hostNamespaces.go (hostNamespaces_1_0).
 function hostNamespacesV1Dot0({ spec }: PssPod): PssCheckOutcome {

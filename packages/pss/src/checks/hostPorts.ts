@@ -24,8 +24,7 @@ function hostPortsV1Dot0({ spec }: PssPod): PssCheckOutcome {
   const portList = sortedSet(ports);
   return forbidden(
     'hostPort',
-    `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ` +
-      `${pluralize('hostPort', 'hostPorts', portList.length)} ${portList.join(', ')}`,
+    `${containersPhrase(bad)} ${pluralize('uses', 'use', bad.length)} ` + `${pluralize('hostPort', 'hostPorts', portList.length)} ${portList.join(', ')}`,
     violations,
   );
 }

@@ -1,12 +1,5 @@
 import { containersPhrase, joinQuote, pluralize, sortedSet } from '../format.js';
-import type {
-  PssCheckDefinition,
-  PssCheckOutcome,
-  PssContainer,
-  PssHostHandler,
-  PssPod,
-  PssViolation,
-} from '../types.js';
+import type { PssCheckDefinition, PssCheckOutcome, PssContainer, PssHostHandler, PssPod, PssViolation } from '../types.js';
 import { containersOf } from '../visit.js';
 import { ALLOWED, forbidden } from './outcome.js';
 

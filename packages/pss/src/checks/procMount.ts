@@ -19,11 +19,7 @@ function procMountV1Dot0({ spec }: PssPod): PssCheckOutcome {
     violations.push({ field: `${path}.securityContext.procMount`, type: 'forbidden', value: procMount, container: ref });
   }
   if (bad.length === 0) return ALLOWED;
-  return forbidden(
-    'procMount',
-    `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sortedSet(types))}`,
-    violations,
-  );
+  return forbidden('procMount', `${containersPhrase(bad)} must not set securityContext.procMount to ${joinQuote(sortedSet(types))}`, violations);
 }
 
 // Upstream procMount1_35baseline: an unmasked /proc is acceptable inside a user namespace.

@@ -32,18 +32,10 @@ function runAsNonRootV1Dot0({ spec }: PssPod): PssCheckOutcome {
   if (explicitlyBad.length > 0) setters.push(containersPhrase(explicitlyBad));
 
   if (setters.length > 0) {
-    return forbidden(
-      'runAsNonRoot != true',
-      `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
-      [...explicit, ...missing],
-    );
+    return forbidden('runAsNonRoot != true', `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`, [...explicit, ...missing]);
   }
   if (implicitlyBad.length > 0) {
-    return forbidden(
-      'runAsNonRoot != true',
-      `pod or ${containersPhrase(implicitlyBad)} must set securityContext.runAsNonRoot=true`,
-      missing,
-    );
+    return forbidden('runAsNonRoot != true', `pod or ${containersPhrase(implicitlyBad)} must set securityContext.runAsNonRoot=true`, missing);
   }
   return ALLOWED;
 }

@@ -59,11 +59,7 @@ function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>): PssCheckFn {
     if (typeList.length > 0) problems.push(`${pluralize('type', 'types', typeList.length)} ${joinQuote(typeList)}`);
     if (setUser) problems.push('user may not be set');
     if (setRole) problems.push('role may not be set');
-    return forbidden(
-      'seLinuxOptions',
-      `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${problems.join('; ')}`,
-      violations,
-    );
+    return forbidden('seLinuxOptions', `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${problems.join('; ')}`, violations);
   };
 }
 

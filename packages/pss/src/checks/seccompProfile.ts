@@ -28,11 +28,7 @@ function seccompProfileBaselineV1Dot0({ metadata, spec }: PssPod): PssCheckOutco
   for (const { ref } of containersOf(spec)) inspect(CONTAINER_ANNOTATION_PREFIX + ref.name);
   if (bad.size === 0) return ALLOWED;
   const entries = sortedSet(bad.keys());
-  return forbidden(
-    'seccompProfile',
-    `forbidden ${pluralize('annotation', 'annotations', entries.length)} ${entries.join(', ')}`,
-    [...bad.values()],
-  );
+  return forbidden('seccompProfile', `forbidden ${pluralize('annotation', 'annotations', entries.length)} ${entries.join(', ')}`, [...bad.values()]);
 }
 
 /**
@@ -79,11 +75,10 @@ function seccompField(pod: PssPod, requireProfile: boolean): PssCheckOutcome {
   if (explicitlyBad.length > 0) setters.push(containersPhrase(explicitlyBad));
 
   if (setters.length > 0) {
-    return forbidden(
-      'seccompProfile',
-      `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badTypes))}`,
-      [...violations, ...missing],
-    );
+    return forbidden('seccompProfile', `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badTypes))}`, [
+      ...violations,
+      ...missing,
+    ]);
   }
   if (implicitlyBad.length > 0) {
     return forbidden(
@@ -98,8 +93,7 @@ function seccompField(pod: PssPod, requireProfile: boolean): PssCheckOutcome {
 const seccompProfileBaselineV1Dot19 = (pod: PssPod): PssCheckOutcome => seccompField(pod, false);
 const seccompProfileRestrictedV1Dot19 = (pod: PssPod): PssCheckOutcome => seccompField(pod, true);
 // Upstream seccompProfileRestricted_1_25: Pod validation forbids seccomp on Windows pods.
-const seccompProfileRestrictedV1Dot25 = (pod: PssPod): PssCheckOutcome =>
-  isWindowsPod(pod.spec) ? ALLOWED : seccompField(pod, true);
+const seccompProfileRestrictedV1Dot25 = (pod: PssPod): PssCheckOutcome => (isWindowsPod(pod.spec) ? ALLOWED : seccompField(pod, true));
 
 export const seccompProfileBaseline: PssCheckDefinition = {
   id: 'seccompProfile_baseline',

@@ -20,12 +20,7 @@ const SYSCTLS_ADDED: readonly { readonly minVersion: PssMinorVersion; readonly n
   { minVersion: 'v1.27', names: ['net.ipv4.ip_local_reserved_ports'] },
   {
     minVersion: 'v1.29',
-    names: [
-      'net.ipv4.tcp_keepalive_time',
-      'net.ipv4.tcp_fin_timeout',
-      'net.ipv4.tcp_keepalive_intvl',
-      'net.ipv4.tcp_keepalive_probes',
-    ],
+    names: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'],
   },
   { minVersion: 'v1.32', names: ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] },
   { minVersion: 'v1.37', names: ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'] },

@@ -3,15 +3,31 @@ import type { PssCheckDefinition, PssPod, PssCheckOutcome, PssViolation, PssVolu
 import { ALLOWED, forbidden } from './outcome.js';
 
 /** Inline volume sources the restricted level accepts (upstream check_restrictedVolumes.go). */
-const ALLOWED_VOLUME_SOURCES = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
-] as const;
+const ALLOWED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
 
 /** The sources upstream names when refusing, in upstream's precedence order; anything else is "unknown". */
 const NAMED_RESTRICTED_SOURCES = [
-  'hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd',
-  'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk',
-  'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
+  'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
 ] as const;
 
 const isSet = (volume: PssVolume, key: string): boolean => volume[key] !== undefined && volume[key] !== null;

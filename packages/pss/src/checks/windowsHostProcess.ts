@@ -25,11 +25,7 @@ function windowsHostProcessV1Dot0({ spec }: PssPod): PssCheckOutcome {
   }
   if (badContainers.length > 0) setters.push(containersPhrase(badContainers));
   if (setters.length === 0) return ALLOWED;
-  return forbidden(
-    'hostProcess',
-    `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`,
-    violations,
-  );
+  return forbidden('hostProcess', `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`, violations);
 }
 
 export const windowsHostProcess: PssCheckDefinition = {

@@ -114,7 +114,8 @@ export class Lowerer {
           firstError ??= e;
         }
       }
-      if (!progressed) throw new RegoCompileError(firstError!.pos, `rego_unsafe_var_error: var ${firstError!.varName} is unsafe (nothing in the body binds it)`);
+      if (!progressed)
+        throw new RegoCompileError(firstError!.pos, `rego_unsafe_var_error: var ${firstError!.varName} is unsafe (nothing in the body binds it)`);
     }
     return { stmts, bound: cur, scope };
   }
@@ -200,10 +201,21 @@ export class Lowerer {
       case 'not': {
         // `import future.keywords.not` (and rego.v2) opt into the newer semantics: the whole
         // negated expression, operands included, is inside the not.
-        const hoisted = this.negationKeepsOperands() ? { extras: [], lit: lit.lit } : hoistNegated(lit.lit, () => `__not${this.hoistCounter++}__`, (name) => !scope.lookup(name) && this.isGlobalName(name));
+        const hoisted = this.negationKeepsOperands()
+          ? { extras: [], lit: lit.lit }
+          : hoistNegated(
+              lit.lit,
+              () => `__not${this.hoistCounter++}__`,
+              (name) => !scope.lookup(name) && this.isGlobalName(name),
+            );
         if (hoisted.extras.length > 0) {
           for (const { name } of hoisted.extras) scope.declare(name, this.fresh());
-          const assigns: Literal[] = hoisted.extras.map(({ name, term }) => ({ type: 'assign', left: { type: 'var', name, pos: term.pos }, right: term, pos: term.pos }));
+          const assigns: Literal[] = hoisted.extras.map(({ name, term }) => ({
+            type: 'assign',
+            left: { type: 'var', name, pos: term.pos },
+            right: term,
+            pos: term.pos,
+          }));
           return [...assigns, { type: 'not', lit: hoisted.lit, pos: lit.pos }];
         }
         const inner = this.body([lit.lit], scope, bound);
@@ -426,7 +438,8 @@ export class Lowerer {
     for (const c of candidates) {
       const g = this.program.byPath.get(c.join('\u0000'));
       if (g) {
-        if (g.kind !== 'function') throw new RegoCompileError(g.rules[0]?.rule.pos ?? g.defaultRule!.rule.pos, `data.${g.path.join('.')} is a rule, not a function`);
+        if (g.kind !== 'function')
+          throw new RegoCompileError(g.rules[0]?.rule.pos ?? g.defaultRule!.rule.pos, `data.${g.path.join('.')} is a rule, not a function`);
         return g;
       }
     }

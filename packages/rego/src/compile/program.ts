@@ -71,7 +71,10 @@ export function buildProgram(modules: Module[]): Program {
         g.rules.push({ rule, module: m });
       }
       if (g.kind !== kind) {
-        throw new RegoCompileError(rule.head.pos, `rule data.${path.join('.')} conflicts with another definition: declared as ${kind} here and ${g.kind} elsewhere`);
+        throw new RegoCompileError(
+          rule.head.pos,
+          `rule data.${path.join('.')} conflicts with another definition: declared as ${kind} here and ${g.kind} elsewhere`,
+        );
       }
     }
   }

@@ -4,8 +4,19 @@
 export const S = { EXPR: 0, MATCH: 1, SCAN: 2, NOT: 3, EVERY: 4 } as const;
 
 export const T = {
-  CONST: 0, VAR: 1, REF: 2, RULE: 3, CALL: 4, FUNC: 5, ARRAY: 6, OBJECT: 7,
-  SET: 8, COMPR: 9, INPUT: 10, DATA: 11, HOST: 12,
+  CONST: 0,
+  VAR: 1,
+  REF: 2,
+  RULE: 3,
+  CALL: 4,
+  FUNC: 5,
+  ARRAY: 6,
+  OBJECT: 7,
+  SET: 8,
+  COMPR: 9,
+  INPUT: 10,
+  DATA: 11,
+  HOST: 12,
 } as const;
 
 export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;

@@ -105,7 +105,8 @@ class Parser {
     const isDefault = this.is('default') && this.peek().kind === 'ident' && !this.peek().nlBefore;
     if (isDefault) this.next();
     const nameTok = this.ident('a rule name');
-    if (this.is('.') && !this.t.nlBefore) throw unsupported(this.t.pos, 'multi-segment rule head (ref head)', 'declare the rule in a package of that name instead');
+    if (this.is('.') && !this.t.nlBefore)
+      throw unsupported(this.t.pos, 'multi-segment rule head (ref head)', 'declare the rule in a package of that name instead');
     const head: RuleHead = { name: nameTok.text, args: null, key: null, value: null, partialSet: false, pos: nameTok.pos };
     if (this.is('(') && !this.t.nlBefore) {
       this.next();

@@ -22,11 +22,16 @@ const HEAP_GLOBAL = '~lib/rt/stub/offset';
 
 /** `--debug` keeps the name section, which addAbiGlue needs to find the allocator's global. */
 const ascFlags = (optimize: string) => [
-  '--runtime', 'stub',
-  '--importMemory', '--noExportMemory',
-  '--use', 'abort=index/abortHandler',
-  optimize, '--debug',
-  '--outFile', 'runtime.wasm',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--noExportMemory',
+  '--use',
+  'abort=index/abortHandler',
+  optimize,
+  '--debug',
+  '--outFile',
+  'runtime.wasm',
 ];
 
 /** Measured in bench/rego-wasm.ts: -O3 evaluates faster than -O0 and the build is cached anyway. */
@@ -45,7 +50,9 @@ function sourceHash(): string {
   const h = createHash('sha256');
   const ascPkg = JSON.parse(readFileSync(require.resolve('assemblyscript/package.json'), 'utf8')) as { version: string };
   h.update(`asc ${ascPkg.version} ${ASC_FLAGS.join(' ')}\n`);
-  for (const f of readdirSync(assemblyDir).filter((n) => n.endsWith('.ts')).sort()) {
+  for (const f of readdirSync(assemblyDir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()) {
     h.update(f).update(readFileSync(join(assemblyDir, f)));
   }
   return h.digest('hex').slice(0, 16);
@@ -93,18 +100,27 @@ function addAbiGlue(binaryen: Binaryen, bytes: Uint8Array): Uint8Array {
     if (!found) throw new Error(`podsec runtime: allocator global ${HEAP_GLOBAL} not found; the AssemblyScript stub runtime changed`);
     const { i32, none } = binaryen;
     // Keep block payloads 16-byte aligned as the stub allocator assumes: offset = align16(p + 4) - 4.
-    const aligned = (local: number) =>
-      m.i32.sub(m.i32.and(m.i32.add(m.local.get(local, i32), m.i32.const(19)), m.i32.const(~15)), m.i32.const(4));
+    const aligned = (local: number) => m.i32.sub(m.i32.and(m.i32.add(m.local.get(local, i32), m.i32.const(19)), m.i32.const(~15)), m.i32.const(4));
     m.addFunction('opa_heap_ptr_get', none, i32, [], m.global.get(HEAP_GLOBAL, i32));
     m.addFunction('opa_heap_ptr_set', i32, none, [], m.global.set(HEAP_GLOBAL, aligned(0)));
     m.addFunctionExport('opa_heap_ptr_get', 'opa_heap_ptr_get');
     m.addFunctionExport('opa_heap_ptr_set', 'opa_heap_ptr_set');
     const inner = findFunctionByExport(binaryen, m, 'podsec_eval');
     const params = binaryen.createType([i32, i32, i32, i32, i32, i32, i32]);
-    m.addFunction('opa_eval', params, i32, [], m.block(null, [
-      m.global.set(HEAP_GLOBAL, aligned(5)),
-      m.return(m.call(inner, [m.local.get(1, i32), m.local.get(2, i32), m.local.get(3, i32), m.local.get(4, i32)], i32)),
-    ], i32));
+    m.addFunction(
+      'opa_eval',
+      params,
+      i32,
+      [],
+      m.block(
+        null,
+        [
+          m.global.set(HEAP_GLOBAL, aligned(5)),
+          m.return(m.call(inner, [m.local.get(1, i32), m.local.get(2, i32), m.local.get(3, i32), m.local.get(4, i32)], i32)),
+        ],
+        i32,
+      ),
+    );
     m.addFunctionExport('opa_eval', 'opa_eval');
     m.removeExport('podsec_eval');
     if (!m.validate()) throw new Error('podsec runtime: module failed validation after adding ABI glue');
@@ -124,8 +140,19 @@ async function planAddressOf(wasm: Uint8Array): Promise<number> {
   const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   // Instantiating with a zeroed memory runs the start function with an empty plan (length 0).
   const memory = new WA.Memory({ initial: 5 });
-  const fail = () => { throw new Error('podsec runtime: unexpected host call while probing'); };
-  const env = { memory, opa_abort: fail, opa_println: fail, opa_builtin0: fail, opa_builtin1: fail, opa_builtin2: fail, opa_builtin3: fail, opa_builtin4: fail };
+  const fail = () => {
+    throw new Error('podsec runtime: unexpected host call while probing');
+  };
+  const env = {
+    memory,
+    opa_abort: fail,
+    opa_println: fail,
+    opa_builtin0: fail,
+    opa_builtin1: fail,
+    opa_builtin2: fail,
+    opa_builtin3: fail,
+    opa_builtin4: fail,
+  };
   const { instance } = await WA.instantiate(wasm, { env });
   return (instance.exports.podsec_plan_addr as () => number)();
 }

@@ -36,7 +36,11 @@ export function admissionFacts(object: unknown, ctx: AdmissionContext): Admissio
 }
 
 /** The namespace object CEL's `namespaceObject` and Kyverno's namespaceSelector see. */
-export const namespaceObject = (f: AdmissionFacts): Obj => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: f.namespace, labels: f.namespaceLabels } });
+export const namespaceObject = (f: AdmissionFacts): Obj => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: f.namespace, labels: f.namespaceLabels },
+});
 
 /** YAML documents of a generated file (the header comment is not a document). */
 export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
@@ -58,7 +62,8 @@ export function targetEntry(build: LoadedBuild, policy: string, target: string):
   return entry as Obj;
 }
 
-export const policyNames = (build: LoadedBuild, only?: readonly string[]) => build.manifest.policies.map((p) => p.name).filter((n) => !only || only.includes(n));
+export const policyNames = (build: LoadedBuild, only?: readonly string[]) =>
+  build.manifest.policies.map((p) => p.name).filter((n) => !only || only.includes(n));
 
 /** A decision for a policy whose artifact could not even be loaded: every object errors. */
 export const loadFailure = (engine: EngineId, policy: string, e: unknown): EngineDecision => ({

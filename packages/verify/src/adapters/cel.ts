@@ -60,7 +60,8 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: String(l.entry.file) });
         const all = [...d.denials, ...d.warnings, ...d.audits];
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
-        if (configErrors.length) return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
+        if (configErrors.length)
+          return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
         return {
           engine: 'vap',
           policy: l.policy,
@@ -83,7 +84,8 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
       const attrs = attributes(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {
         const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: String(l.entry.file) });
-        if (r.status === 'error') return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
+        if (r.status === 'error')
+          return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';
         return {
           engine: 'vpol',

@@ -44,7 +44,8 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
       return decideEach('kyverno', loaded, only, (l): EngineDecision => {
         const results = evaluateKyvernoPolicy(l.doc!, request, { namespaceLabels: f.namespaceLabels });
         const errors = results.filter((r) => r.status === 'error');
-        if (errors.length) return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
+        if (errors.length)
+          return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
         const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
         return {
           engine: 'kyverno',

@@ -36,7 +36,12 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
     const entrypoint = String(entry.entrypoint);
     try {
       const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
-      loaded.push({ policy, entrypoint, module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }), compiler: built.compiler });
+      loaded.push({
+        policy,
+        entrypoint,
+        module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
+        compiler: built.compiler,
+      });
       opaVersion ??= built.opaVersion;
     } catch (error) {
       loaded.push({ policy, entrypoint, error });
@@ -53,7 +58,13 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
       const input = gatekeeperReview(object, ctx);
       return decideEach('rego', loaded, only, (l): EngineDecision => {
         const violations = violationsOf(l.module!.evaluate(input, l.entrypoint));
-        return { engine: 'rego', policy: l.policy, outcome: violations.length ? 'violated' : 'satisfied', violations, evidence: violations.map((v) => `violation (rule ${v.rule})`) };
+        return {
+          engine: 'rego',
+          policy: l.policy,
+          outcome: violations.length ? 'violated' : 'satisfied',
+          violations,
+          evidence: violations.map((v) => `violation (rule ${v.rule})`),
+        };
       });
     },
   };

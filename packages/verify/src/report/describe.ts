@@ -9,7 +9,11 @@ export function objectYaml(object: unknown): string {
 
 export function disagreementTitle(d: Disagreement): string {
   const f = d.fixture;
-  const extra = [f.occurrences !== undefined ? `${f.occurrences} random object(s)` : '', f.seed !== undefined ? `seed ${f.seed}` : '', f.path ? `path ${f.path}` : ''].filter(Boolean);
+  const extra = [
+    f.occurrences !== undefined ? `${f.occurrences} random object(s)` : '',
+    f.seed !== undefined ? `seed ${f.seed}` : '',
+    f.path ? `path ${f.path}` : '',
+  ].filter(Boolean);
   return `${d.policy} × ${d.engines.join(', ')} — ${f.group}: ${f.name}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 

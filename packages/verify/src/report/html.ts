@@ -22,7 +22,14 @@ summary{cursor:pointer;font-family:monospace}
 .ok{color:#1a7f37}.failed{color:#cf222e}`;
 
 function cellHtml(c: Cell): string {
-  const text = c.status === 'not run' ? 'not run' : c.status === 'empty' ? '–' : c.status === 'agree' ? `${c.evaluated}` : `${c.disagree}/${c.evaluated}${c.errors ? ` (${c.errors} err)` : ''}`;
+  const text =
+    c.status === 'not run'
+      ? 'not run'
+      : c.status === 'empty'
+        ? '–'
+        : c.status === 'agree'
+          ? `${c.evaluated}`
+          : `${c.disagree}/${c.evaluated}${c.errors ? ` (${c.errors} err)` : ''}`;
   const title = c.status === 'disagree' ? `${c.disagree} of ${c.evaluated} disagree` : c.status === 'agree' ? `${c.evaluated} agree` : c.status;
   return `<td class="${c.status.replace(' ', '-')}" title="${esc(title)}">${esc(text)}</td>`;
 }
@@ -44,7 +51,9 @@ export function renderHtml(result: VerifyResult): string {
   const m = buildMatrix(result);
   const head1 = m.columns.map((c) => `<th colspan="${m.groups.length}">${esc(c)}</th>`).join('');
   const head2 = m.columns.map(() => m.groups.map((g) => `<th>${esc(g)}</th>`).join('')).join('');
-  const rows = m.rows.map((r) => `<tr><td class="policy">${esc(r)}</td>${m.columns.map((c) => m.groups.map((g) => cellHtml(m.cell(r, c, g))).join('')).join('')}</tr>`).join('\n');
+  const rows = m.rows
+    .map((r) => `<tr><td class="policy">${esc(r)}</td>${m.columns.map((c) => m.groups.map((g) => cellHtml(m.cell(r, c, g))).join('')).join('')}</tr>`)
+    .join('\n');
   const t = result.totals;
   const ok = verifyPassed(result);
   const notRun = result.engines.filter((e) => e.status === 'not run').map((e) => e.id);

@@ -42,17 +42,23 @@ export function renderJunit(result: VerifyResult): string {
           failures++;
           const ds = byCell.get(`${row}\0${engine}\0${group}`) ?? [];
           const body = ds.map((d) => `${disagreementTitle(d)}\n${disagreementDetails(d)}`).join('\n\n');
-          cases.push(`${open}>\n      <failure${attrs({ message: `${cell.disagree} of ${cell.evaluated} fixtures disagree${cell.errors ? ` (${cell.errors} engine errors)` : ''}`, type: 'disagreement' })}>${escapeText(body)}</failure>\n    </testcase>`);
+          cases.push(
+            `${open}>\n      <failure${attrs({ message: `${cell.disagree} of ${cell.evaluated} fixtures disagree${cell.errors ? ` (${cell.errors} engine errors)` : ''}`, type: 'disagreement' })}>${escapeText(body)}</failure>\n    </testcase>`,
+          );
         } else cases.push(`${open}/>`);
       }
     if (m.notRun.has(engine) && cases.length === 0) {
       skipped++;
-      cases.push(`    <testcase${attrs({ classname: `podsec.verify.${engine}`, name: 'all policies' })}>\n      <skipped${attrs({ message: `engine ${engine} was not run: no adapter is registered` })}/>\n    </testcase>`);
+      cases.push(
+        `    <testcase${attrs({ classname: `podsec.verify.${engine}`, name: 'all policies' })}>\n      <skipped${attrs({ message: `engine ${engine} was not run: no adapter is registered` })}/>\n    </testcase>`,
+      );
     }
     allTests += cases.length;
     allFailures += failures;
     allSkipped += skipped;
-    suites.push(`  <testsuite${attrs({ name: `podsec verify: ${engine}`, tests: cases.length, failures, errors: 0, skipped })}>\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite${attrs({ name: `podsec verify: ${engine}`, tests: cases.length, failures, errors: 0, skipped })}>\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: 'podsec verify', tests: allTests, failures: allFailures, errors: 0, skipped: allSkipped })}>\n${suites.join('\n')}\n</testsuites>\n`;
 }

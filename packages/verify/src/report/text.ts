@@ -19,25 +19,43 @@ function cellText(c: Cell): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export function renderText(result: VerifyResult): string {
   const m = buildMatrix(result);
   const out: string[] = [];
-  out.push(table(['policy', ...m.columns], m.rows.map((r) => [r, ...m.columns.map((c) => cellText(m.cell(r, c)))])));
+  out.push(
+    table(
+      ['policy', ...m.columns],
+      m.rows.map((r) => [r, ...m.columns.map((c) => cellText(m.cell(r, c)))]),
+    ),
+  );
   out.push('');
-  out.push(table(['fixture group', ...m.columns], m.groups.map((g) => [g, ...m.columns.map((c) => cellText(m.groupCell(c, g)))])));
+  out.push(
+    table(
+      ['fixture group', ...m.columns],
+      m.groups.map((g) => [g, ...m.columns.map((c) => cellText(m.groupCell(c, g)))]),
+    ),
+  );
   const described = result.engines.filter((e) => e.description);
   if (described.length) out.push('', ...described.map((e) => `${e.id}: ${e.description}`));
   const notRun = result.engines.filter((e) => e.status === 'not run').map((e) => e.id);
   if (notRun.length) out.push('', `not run (no engine adapter registered): ${notRun.join(', ')}`);
-  if (result.random) out.push('', `random: ${result.random.runs} objects, seed ${result.random.seed} (rerun with --random ${result.random.runs} --seed ${result.random.seed})`);
+  if (result.random)
+    out.push('', `random: ${result.random.runs} objects, seed ${result.random.seed} (rerun with --random ${result.random.runs} --seed ${result.random.seed})`);
   result.disagreements.forEach((d, i) => {
     out.push('', `#${i + 1} ${disagreementTitle(d)}`, disagreementDetails(d).replace(/^/gm, '  '));
   });
   const t = result.totals;
-  out.push('', `${verifyPassed(result) ? 'OK' : 'FAILED'}: ${t.fixtures} fixtures, ${t.evaluations} engine evaluations, ${t.disagreements} disagreement(s)${result.engines.some((e) => e.status === 'run') ? '' : ', no engine was run'}.`);
+  out.push(
+    '',
+    `${verifyPassed(result) ? 'OK' : 'FAILED'}: ${t.fixtures} fixtures, ${t.evaluations} engine evaluations, ${t.disagreements} disagreement(s)${result.engines.some((e) => e.status === 'run') ? '' : ', no engine was run'}.`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -28,7 +28,12 @@ function scalarPredicate(values: Scalar[], numeric: boolean, depth: number): fc.
     fc.constant({ op: 'absent' } as Predicate),
   ];
   if (numeric) {
-    leaves.push(fc.record({ min: fc.option(fc.constantFrom(0, 1, 1000), { nil: undefined }), max: fc.option(fc.constantFrom(0, 999, 65535), { nil: undefined }) }).filter((r) => r.min !== undefined || r.max !== undefined).map((r) => ({ op: 'range', ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) }) as Predicate));
+    leaves.push(
+      fc
+        .record({ min: fc.option(fc.constantFrom(0, 1, 1000), { nil: undefined }), max: fc.option(fc.constantFrom(0, 999, 65535), { nil: undefined }) })
+        .filter((r) => r.min !== undefined || r.max !== undefined)
+        .map((r) => ({ op: 'range', ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) }) as Predicate),
+    );
   } else {
     const strs = values.filter((x): x is string => typeof x === 'string');
     if (strs.length) {
@@ -66,22 +71,46 @@ const scalarFields = Object.values(FIELDS).filter((f) => ['boolean', 'integer', 
 const listFields = Object.values(FIELDS).filter((f) => f.type === 'string[]' || f.type === 'integer[]');
 
 const fieldCheck: fc.Arbitrary<Check> = fc.constantFrom(...scalarFields, ...listFields).chain((spec) => {
-  const scopes = [...(spec.pod ? ['pod' as const] : []), ...(spec.container ? ['container' as const] : []), ...(spec.pod && spec.container ? ['effective' as const] : [])];
+  const scopes = [
+    ...(spec.pod ? ['pod' as const] : []),
+    ...(spec.container ? ['container' as const] : []),
+    ...(spec.pod && spec.container ? ['effective' as const] : []),
+  ];
   const pred = spec.type.endsWith('[]') ? listPredicate(spec) : scalarPredicate(pool(spec), spec.type === 'integer', 1);
-  return fc.record({ scope: fc.constantFrom(...scopes), pred, absent, containers: containerKinds }).map(
-    ({ scope, pred: p, absent: a, containers }) => ({ kind: 'field', field: spec.id, scope, pred: p, absent: a, ...(scope !== 'pod' && containers ? { containers } : {}) }) as Check,
-  );
+  return fc
+    .record({ scope: fc.constantFrom(...scopes), pred, absent, containers: containerKinds })
+    .map(
+      ({ scope, pred: p, absent: a, containers }) =>
+        ({ kind: 'field', field: spec.id, scope, pred: p, absent: a, ...(scope !== 'pod' && containers ? { containers } : {}) }) as Check,
+    );
 });
 
 const eachCheck: fc.Arbitrary<Check> = fc.oneof(
-  fc.record({ pred: scalarPredicate(['kernel.shm_rmid_forced', 'net.ipv4.ping_group_range', 'kernel.msgmax', 'net.'], false, 1), absent }).map(({ pred, absent: a }) => ({ kind: 'each', field: 'sysctls', scope: 'pod', path: ['name'], pred, absent: a }) as Check),
-  fc.record({ pred: scalarPredicate([0, 80, 5000, 8080], true, 1), absent, containers: containerKinds }).map(({ pred, absent: a, containers }) => ({ kind: 'each', field: 'ports', scope: 'container', path: ['hostPort'], pred, absent: a, ...(containers ? { containers } : {}) }) as Check),
-  fc.record({ keys: fc.uniqueArray(fc.constantFrom('hostPath', 'emptyDir', 'configMap', 'secret', 'image', 'nfs'), { minLength: 1, maxLength: 3 }), negate: fc.boolean(), absent }).map(({ keys, negate, absent: a }) => {
-    const has: Predicate = { op: 'hasAnyKey', values: keys };
-    return { kind: 'each', field: 'volumes', scope: 'pod', path: [], pred: negate ? { op: 'not', pred: has } : has, absent: a } as Check;
-  }),
-  fc.record({ absent }).map(({ absent: a }) => ({ kind: 'each', field: 'volumes', scope: 'pod', path: ['hostPath'], pred: { op: 'absent' }, absent: a }) as Check),
-  fc.record({ pred: scalarPredicate([0, 4000, 50000], true, 1), absent }).map(({ pred, absent: a }) => ({ kind: 'each', field: 'supplementalGroups', scope: 'pod', path: [], pred, absent: a }) as Check),
+  fc
+    .record({ pred: scalarPredicate(['kernel.shm_rmid_forced', 'net.ipv4.ping_group_range', 'kernel.msgmax', 'net.'], false, 1), absent })
+    .map(({ pred, absent: a }) => ({ kind: 'each', field: 'sysctls', scope: 'pod', path: ['name'], pred, absent: a }) as Check),
+  fc
+    .record({ pred: scalarPredicate([0, 80, 5000, 8080], true, 1), absent, containers: containerKinds })
+    .map(
+      ({ pred, absent: a, containers }) =>
+        ({ kind: 'each', field: 'ports', scope: 'container', path: ['hostPort'], pred, absent: a, ...(containers ? { containers } : {}) }) as Check,
+    ),
+  fc
+    .record({
+      keys: fc.uniqueArray(fc.constantFrom('hostPath', 'emptyDir', 'configMap', 'secret', 'image', 'nfs'), { minLength: 1, maxLength: 3 }),
+      negate: fc.boolean(),
+      absent,
+    })
+    .map(({ keys, negate, absent: a }) => {
+      const has: Predicate = { op: 'hasAnyKey', values: keys };
+      return { kind: 'each', field: 'volumes', scope: 'pod', path: [], pred: negate ? { op: 'not', pred: has } : has, absent: a } as Check;
+    }),
+  fc
+    .record({ absent })
+    .map(({ absent: a }) => ({ kind: 'each', field: 'volumes', scope: 'pod', path: ['hostPath'], pred: { op: 'absent' }, absent: a }) as Check),
+  fc
+    .record({ pred: scalarPredicate([0, 4000, 50000], true, 1), absent })
+    .map(({ pred, absent: a }) => ({ kind: 'each', field: 'supplementalGroups', scope: 'pod', path: [], pred, absent: a }) as Check),
 );
 
 const entriesCheck: fc.Arbitrary<Check> = scalarPredicate(['runtime/default', 'localhost/my-profile', 'unconfined', ''], false, 1).map(
@@ -113,7 +142,11 @@ export const arbitraryPolicyIR: fc.Arbitrary<PolicyIR> = fc
     severity: 'medium',
     mode,
     source: 'test/kyverno/support/arbitrary-ir.ts',
-    match: { kinds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'], operations: ['CREATE', 'UPDATE'], namespaces: { include: [], exclude: [] } },
+    match: {
+      kinds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'],
+      operations: ['CREATE', 'UPDATE'],
+      namespaces: { include: [], exclude: [] },
+    },
     exemptions: { usernames: [], runtimeClasses: [], namespaces: [] },
     rules: rules.map((r, i) => ({ id: `rule-${i}`, message: `rule ${i} {{ violated }}`, require: r.require, ...(r.when ? { when: r.when } : {}) })),
   }));

@@ -11,7 +11,9 @@ export const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/ir/', import.me
 
 /** The IR fixtures this target owns (`kyverno-*.json`), parsed and validated by the IR's own loader. */
 export function kyvernoFixtures(): { file: string; ir: PolicyIR }[] {
-  const files = readdirSync(FIXTURE_DIR).filter((f) => f.startsWith('kyverno-') && f.endsWith('.json')).sort();
+  const files = readdirSync(FIXTURE_DIR)
+    .filter((f) => f.startsWith('kyverno-') && f.endsWith('.json'))
+    .sort();
   if (!files.length) throw new Error(`no kyverno-*.json IR fixtures in ${FIXTURE_DIR}`);
   return files.map((file) => ({ file, ir: parsePolicyIR(JSON.parse(readFileSync(FIXTURE_DIR + file, 'utf8')), file) }));
 }

@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { comprehensionsExtension } from './ext/comprehensions.js';
+import { conversionsExtension } from './ext/conversions.js';
 import { encodersExtension } from './ext/encoders.js';
 import { listsExtension } from './ext/lists.js';
 import { mathExtension } from './ext/math.js';
@@ -21,6 +22,7 @@ export const CEL_EXTENSIONS: readonly CelExtension[] = [
   mathExtension,
   encodersExtension,
   comprehensionsExtension,
+  conversionsExtension,
 ];
 
 /**

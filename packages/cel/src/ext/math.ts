@@ -70,7 +70,14 @@ function fn(signature: string, handler: (...args: never[]) => unknown): CelFunct
 const variadic = (name: 'greatest' | 'least'): CelFunctionSpec[] => [
   // One argument: a number, or a list of numbers.
   fn(`${name}(dyn): dyn`, (x: unknown) => extreme(Array.isArray(x) ? x : [x], name)),
-  ...Array.from({ length: MAX_VARIADIC - 1 }, (_, i) => fn(`${name}(${Array(i + 2).fill('dyn').join(', ')}): dyn`, (...a: unknown[]) => extreme(a, name))),
+  ...Array.from({ length: MAX_VARIADIC - 1 }, (_, i) =>
+    fn(
+      `${name}(${Array(i + 2)
+        .fill('dyn')
+        .join(', ')}): dyn`,
+      (...a: unknown[]) => extreme(a, name),
+    ),
+  ),
 ];
 
 export const mathExtension: CelExtension = {
@@ -106,5 +113,3 @@ export const mathExtension: CelExtension = {
     fn('bitShiftRight(uint, int): uint', (a: object, b: bigint) => shift(a, b, false)),
   ],
 };
-
-

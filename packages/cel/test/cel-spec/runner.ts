@@ -67,7 +67,8 @@ export interface TestResult {
 }
 
 /** Message types of the conformance protos and the protobuf well-known types other than Timestamp/Duration. */
-const PROTOBUF_NAMES = /\b(TestAllTypes|NestedTestAllTypes|NestedMessage|NestedEnum|GlobalEnum|TestRequired\w*|google\.protobuf\.(?!Timestamp\b|Duration\b)\w+|cel\.expr\.conformance\.\w+)/;
+const PROTOBUF_NAMES =
+  /\b(TestAllTypes|NestedTestAllTypes|NestedMessage|NestedEnum|GlobalEnum|TestRequired\w*|google\.protobuf\.(?!Timestamp\b|Duration\b)\w+|cel\.expr\.conformance\.\w+)/;
 const WELL_KNOWN_OBJECTS = new Set(['type.googleapis.com/google.protobuf.Duration', 'type.googleapis.com/google.protobuf.Timestamp']);
 
 /** Why a test needs protobuf messages, or undefined. */
@@ -160,7 +161,8 @@ export function typeName(t: JsonObject): string {
 export function sameValue(actual: unknown, expected: unknown): boolean {
   if (expected instanceof UINT_CLASS) return actual instanceof UINT_CLASS && actual.valueOf() === expected.valueOf();
   if (typeof expected === 'bigint') return typeof actual === 'bigint' && actual === expected;
-  if (typeof expected === 'number') return typeof actual === 'number' && (Object.is(actual, expected) || actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)));
+  if (typeof expected === 'number')
+    return typeof actual === 'number' && (Object.is(actual, expected) || actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)));
   if (expected === null || typeof expected !== 'object') return actual === expected;
   if (expected instanceof Uint8Array) return actual instanceof Uint8Array && Buffer.from(actual).equals(Buffer.from(expected));
   if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((x, i) => sameValue(actual[i], x));
@@ -172,7 +174,8 @@ export function sameValue(actual: unknown, expected: unknown): boolean {
     if (entries.length !== expected.size) return false;
     return [...expected].every(([k, v]) => entries.some(([ak, av]) => sameKey(ak, k, actual instanceof Map) && sameValue(av, v)));
   }
-  if ('celType' in expected) return actual !== null && typeof actual === 'object' && (actual as { name?: unknown }).name === (expected as { celType: string }).celType;
+  if ('celType' in expected)
+    return actual !== null && typeof actual === 'object' && (actual as { name?: unknown }).name === (expected as { celType: string }).celType;
   return false;
 }
 

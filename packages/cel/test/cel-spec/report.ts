@@ -1,5 +1,15 @@
-/** Prints per-suite cel-spec pass counts: `pnpm exec tsx packages/cel/test/cel-spec/report.ts [--failures] [--library] [--all | suite…]`. */
+/** Prints per-suite cel-spec pass counts: `pnpm exec tsx packages/cel/test/cel-spec/report.ts [--failures] [--library] [--all | suite…] | --write (CONFORMANCE.md)`. */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderConformance } from './render.js';
 import { allSuites, KUBERNETES_SUITES, runConformance } from './runner.js';
+
+if (process.argv.includes('--write')) {
+  const file = fileURLToPath(new URL('../../CONFORMANCE.md', import.meta.url));
+  writeFileSync(file, renderConformance(runConformance(KUBERNETES_SUITES), runConformance(KUBERNETES_SUITES, 'library')));
+  console.log(`wrote ${file}`);
+  process.exit(0);
+}
 
 const args = process.argv.slice(2);
 const showFailures = args.includes('--failures');

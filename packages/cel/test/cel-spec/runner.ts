@@ -243,10 +243,17 @@ function runOne(o: JsonObject & { expr: string }, kind: EnvironmentKind): { ok: 
 export function runConformance(suites: readonly string[], kind: EnvironmentKind = 'podsec'): TestResult[] {
   const wanted = new Set(suites);
   const results: TestResult[] = [];
+  const seen = new Map<string, number>();
+  // A few sections reuse a test name; the second becomes `name#2`.
+  const uniqueId = (id: string): string => {
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    return n === 1 ? id : `${id}#${n}`;
+  };
   const walk = (suite: string, s: SerializedSuite, prefix: string): void => {
     for (const t of s.tests ?? []) {
       const o = t.original;
-      const id = `${prefix}/${o.name ?? o.expr}`;
+      const id = uniqueId(`${prefix}/${o.name ?? o.expr}`);
       if (protobufReason(o)) {
         results.push({ id, suite, expr: o.expr, outcome: 'protobuf' });
         continue;

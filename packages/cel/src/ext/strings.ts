@@ -45,7 +45,6 @@ const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '\\"',
 };
 function quote(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is escaped
   const body = s.replace(/[\x00-\x1f\x7f"\\]/g, (c) => QUOTE_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return `"${body}"`;
 }

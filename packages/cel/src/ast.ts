@@ -12,7 +12,9 @@ export function isNode(v: unknown): v is CelNode {
 }
 
 /** Macros whose first argument declares an iteration variable over the receiver. */
-export const COMPREHENSIONS: ReadonlySet<string> = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+export const COMPREHENSIONS: ReadonlySet<string> = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'optMap', 'optFlatMap']);
+/** cel-go's two-variable comprehensions (ext/comprehensions.ts). */
+export const TWO_VARIABLE_COMPREHENSIONS: ReadonlySet<string> = new Set(['all', 'exists', 'existsOne', 'exists_one', 'transformList', 'transformMap']);
 
 /** Child nodes, in source order. */
 export function children(node: CelNode): CelNode[] {
@@ -43,14 +45,19 @@ export function identName(node: CelNode): string | undefined {
 }
 
 /** The variable a comprehension or cel.bind introduces, if `node` is one. */
-export function boundVariable(node: CelNode): { name: string; scope: CelNode[] } | undefined {
+export function boundVariable(node: CelNode): { name: string; names: string[]; scope: CelNode[] } | undefined {
   const rc = rcallParts(node);
   if (!rc) return undefined;
   const first = rc.args[0];
   const name = first ? identName(first) : undefined;
   if (!name) return undefined;
-  if (COMPREHENSIONS.has(rc.name)) return { name, scope: rc.args.slice(1) };
-  if (rc.name === 'bind' && identName(rc.receiver) === 'cel') return { name, scope: rc.args.slice(2) };
+  // Two-variable forms (`all(i, v, p)`, `transformList(i, v, [f,] e)`) bind (index or key, value).
+  const second = rc.args[1] ? identName(rc.args[1]) : undefined;
+  if (TWO_VARIABLE_COMPREHENSIONS.has(rc.name) && second !== undefined && rc.args.length >= 3) {
+    return { name, names: [name, second], scope: rc.args.slice(2) };
+  }
+  if (COMPREHENSIONS.has(rc.name)) return { name, names: [name], scope: rc.args.slice(1) };
+  if (rc.name === 'bind' && identName(rc.receiver) === 'cel') return { name, names: [name], scope: rc.args.slice(2) };
   return undefined;
 }
 
@@ -81,7 +88,7 @@ export function freeReferences(root: CelNode): Reference[] {
       if (rc) {
         const isBind = rc.name === 'bind';
         if (!isBind) walk(rc.receiver, bound, node);
-        const inner = new Set(bound).add(b.name);
+        const inner = new Set([...bound, ...b.names]);
         if (isBind && rc.args[1]) walk(rc.args[1], bound, node);
         for (const s of b.scope) walk(s, inner, node);
         return;

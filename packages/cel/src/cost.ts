@@ -7,7 +7,8 @@ import { boundVariable, children, identName, isNode, rcallParts, type CelNode } 
  *
  *  - a variable reference, field selection, index, `has()` or function call costs 1 plus its operands;
  *  - `&&` / `||` cost both sides (worst case), `a ? b : c` costs `a` plus the larger branch;
- *  - a comprehension (`all`, `exists`, `exists_one`, `map`, `filter`) costs its range plus, per element,
+ *  - a comprehension (`all`, `exists`, `exists_one`, `map`, `filter`, their two-variable forms, `transformList`,
+ *    `transformMap`, and `optMap`/`optFlatMap` over an optional's single value) costs its range plus, per element,
  *    its body plus 1, times the assumed list size;
  *  - a list whose size is unknown (any list read from the request: Pod lists carry no `maxItems`) is assumed to
  *    hold as many elements as fit in the apiserver's 3 MiB request limit, one `{}` or `""` plus a comma each,
@@ -82,10 +83,11 @@ export function estimateCost(root: CelNode, options: CostOptions = {}): CostEsti
         }
         return (init ? cost(init, scope) : 0) + (body ? cost(body, inner) : 0);
       }
-      const n = listSize(rc.receiver, scope);
+      // optMap/optFlatMap run their body at most once, on the optional's value.
+      const n = rc.name === 'optMap' || rc.name === 'optFlatMap' ? 1 : listSize(rc.receiver, scope);
       const rangePath = pathOf(rc.receiver, scope);
       const inner = new Map(scope);
-      inner.set(bound.name, `${rangePath ?? '<computed list>'}[*]`);
+      for (const name of bound.names) inner.set(name, `${rangePath ?? '<computed list>'}[*]`);
       const perElement = sum(bound.scope.map((s) => cost(s, inner))) + 1;
       return cost(rc.receiver, scope) + n * perElement;
     }

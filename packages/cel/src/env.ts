@@ -1,5 +1,9 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { comprehensionsExtension } from './ext/comprehensions.js';
+import { conversionsExtension } from './ext/conversions.js';
+import { encodersExtension } from './ext/encoders.js';
 import { listsExtension } from './ext/lists.js';
+import { mathExtension } from './ext/math.js';
 import { optionalsExtension } from './ext/optionals.js';
 import { quantityExtension } from './ext/quantity.js';
 import { regexExtension } from './ext/regex.js';
@@ -8,7 +12,18 @@ import { setsExtension } from './ext/sets.js';
 import { stringsExtension } from './ext/strings.js';
 
 /** Extensions registered on top of the library, in the order Kubernetes' base environment adds them. */
-export const CEL_EXTENSIONS: readonly CelExtension[] = [stringsExtension, listsExtension, regexExtension, setsExtension, quantityExtension, optionalsExtension];
+export const CEL_EXTENSIONS: readonly CelExtension[] = [
+  stringsExtension,
+  listsExtension,
+  regexExtension,
+  setsExtension,
+  quantityExtension,
+  optionalsExtension,
+  mathExtension,
+  encodersExtension,
+  comprehensionsExtension,
+  conversionsExtension,
+];
 
 /**
  * Every top-level variable either engine can bind. All are declared `dyn`: Kubernetes type-checks against the
@@ -23,6 +38,8 @@ export const NAMESPACE_ROOTS: ReadonlySet<string> = new Set([
   'optional',
   'sets',
   'strings',
+  'math',
+  'base64',
   'int',
   'uint',
   'double',

@@ -151,3 +151,19 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+describe('cel-spec behaviour admission policies rely on (issue 14)', () => {
+  it('has() on a selection from an indexed element', () => {
+    expect(run('has(object.spec.containers[1].securityContext)', pod)).toEqual({ ok: true, value: true });
+    expect(run('has(object.spec.containers[0].securityContext)', pod)).toEqual({ ok: true, value: false });
+  });
+  it('quantifiers over empty literals, optional equality and optional literal entries', () => {
+    expect(run('[].all(e, e > 0)', pod)).toEqual({ ok: true, value: true });
+    expect(run('optional.of(1) == optional.of(1) && optional.none() != optional.of(1)', pod)).toEqual({ ok: true, value: true });
+    expect(fromCel((run('[?object.spec.?hostPID, ?object.spec.?securityContext.?runAsUser]', pod) as { value: unknown }).value)).toEqual([1000]);
+  });
+  it('two-variable comprehensions and optMap', () => {
+    expect(run('object.spec.containers.all(i, c, i < 2 && c.name != "")', pod)).toEqual({ ok: true, value: true });
+    expect(run('object.spec.?securityContext.optMap(s, s.runAsUser).orValue(0) == 1000', pod)).toEqual({ ok: true, value: true });
+  });
+});

@@ -63,3 +63,20 @@ spec:
     expect(d.every((x) => x.source === 'caps.yaml' && x.policy === 'caps')).toBe(true);
   });
 });
+
+describe('cost of the comprehension forms added on top of the library', () => {
+  const costOf = (expression: string): number => {
+    const c = compileCel(expression, { flavor: 'vap', hasParams: false, visibleVariables: [], declaredVariables: [] }, { policy: 'p', expressionPath: 'e' });
+    if (!c.ok) throw new Error(c.diagnostic.message);
+    return c.program.cost.cost;
+  };
+  it('two-variable comprehensions are charged per element like one-variable ones, and compile', () => {
+    const one = costOf('object.spec.containers.all(c, c.name != "")');
+    const two = costOf('object.spec.containers.all(i, c, c.name != "")');
+    expect(two).toBe(one);
+    expect(costOf('object.spec.containers.transformList(i, c, c.name)')).toBeGreaterThan(1_000_000);
+  });
+  it('optMap runs its body once', () => {
+    expect(costOf('object.spec.?securityContext.optMap(s, s.runAsUser).hasValue()')).toBeLessThan(20);
+  });
+});

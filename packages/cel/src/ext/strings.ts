@@ -1,3 +1,4 @@
+import { Optional } from '@marcbachmann/cel-js';
 import { celToDisplay } from '../values.js';
 import { celRuntimeError } from './errors.js';
 import type { CelExtension } from './registry.js';
@@ -31,25 +32,50 @@ function replaceN(s: string, from: string, to: string, n: bigint): string {
   return out;
 }
 
+/** Go-style quoting as cel-go's `strings.quote`: C escapes for control characters, \\xNN for the others. */
+const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  '"': '\\"',
+};
 function quote(s: string): string {
-  return JSON.stringify(s);
+  const body = s.replace(/[\x00-\x1f\x7f"\\]/g, (c) => QUOTE_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${body}"`;
 }
 
-function displayNested(v: unknown): string {
-  if (typeof v === 'string') return quote(v);
-  if (Array.isArray(v)) return `[${v.map(displayNested).join(', ')}]`;
-  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-    const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
-    return `{${entries.map(([k, x]) => `${displayNested(k)}: ${displayNested(x)}`).join(', ')}}`;
-  }
-  return formatString(v);
-}
-
+/** `%s` of a value, as cel-go's formatter prints it: nested strings unquoted, map entries sorted by key. */
 function formatString(v: unknown): string {
   if (typeof v === 'number') return formatDouble(v, undefined);
-  if (Array.isArray(v) || (v !== null && typeof v === 'object' && !(v instanceof Uint8Array))) return displayNested(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (v instanceof Date) return v.toISOString().replace(/\.000Z$/, 'Z');
+  if (Array.isArray(v)) return `[${v.map(formatString).join(', ')}]`;
+  if (v !== null && typeof v === 'object' && !(v instanceof Optional)) {
+    const special = specialString(v);
+    if (special !== undefined) return special;
+    const entries = (v instanceof Map ? [...v.entries()] : Object.entries(v)).map(([k, x]) => [formatString(k), formatString(x)] as const);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${k}: ${x}`).join(', ')}}`;
+  }
   return celToDisplay(v);
+}
+
+/** Library values that are objects but not maps: durations (`6347s`), types (`string`), uints. */
+function specialString(v: object): string | undefined {
+  const name = v.constructor?.name;
+  if (name === 'Duration') {
+    const d = v as { seconds: bigint; nanos: number };
+    const frac = d.nanos === 0 ? '' : `.${String(Math.abs(d.nanos)).padStart(9, '0').replace(/0+$/, '')}`;
+    return `${d.seconds}${frac}s`;
+  }
+  if (name === 'Type') return String((v as { name: unknown }).name);
+  if (name === 'UnsignedInt') return String(v.valueOf());
+  return undefined;
 }
 
 function formatDouble(v: number, precision: number | undefined): string {
@@ -128,7 +154,8 @@ export function celFormat(template: string, args: readonly unknown[]): string {
         out += formatString(arg);
         break;
       case 'd':
-        out += integerArg(arg, 'decimal').toString();
+        // cel-go prints NaN and ±Infinity for %d rather than failing.
+        out += typeof arg === 'number' && !Number.isFinite(arg) ? formatDouble(arg, undefined) : integerArg(arg, 'decimal').toString();
         break;
       case 'f': {
         if (typeof arg !== 'number' && typeof arg !== 'bigint') {

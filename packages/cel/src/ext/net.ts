@@ -153,14 +153,15 @@ export function parseCIDR(raw: string): CIDRPrefix | string {
   const fail = (why: string): string =>
     `network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix(${JSON.stringify(raw)}): ${why}`;
   const slash = raw.lastIndexOf('/');
-  if (slash < 0) return fail('no \'/\'');
+  if (slash < 0) return fail("no '/'");
   const addrText = raw.slice(0, slash);
   const bitsText = raw.slice(slash + 1);
   if (addrText.includes('%')) return fail('IPv6 zones cannot be present in a prefix');
   const addr = parseIPNoZone(addrText);
   if (typeof addr === 'string') return fail(`ParseAddr(${JSON.stringify(addrText)}): ${addr}`);
   if (!/^(0|[1-9]\d{0,2})$/.test(bitsText) || Number(bitsText) > addr.bits) return fail(`bad bits after slash: ${JSON.stringify(bitsText)}`);
-  if (addr.family === 6 && addr.value >> 32n === V4_IN_V6_PREFIX >> 32n) return `network address parse error during conversion from string: IPv4-mapped IPv6 address ${JSON.stringify(raw)} is not allowed`;
+  if (addr.family === 6 && addr.value >> 32n === V4_IN_V6_PREFIX >> 32n)
+    return `network address parse error during conversion from string: IPv4-mapped IPv6 address ${JSON.stringify(raw)} is not allowed`;
   return new CIDRPrefix(addr, Number(bitsText));
 }
 

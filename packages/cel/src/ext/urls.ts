@@ -61,7 +61,7 @@ function validHost(host: string): string | undefined {
   let h = host;
   if (h.startsWith('[')) {
     const close = h.indexOf(']');
-    if (close < 0) return 'missing \']\' in host';
+    if (close < 0) return "missing ']' in host";
     const port = h.slice(close + 1);
     if (port !== '' && !/^:\d*$/.test(port)) return `invalid port ${JSON.stringify(port)} after host`;
     return undefined;
@@ -110,7 +110,8 @@ export function parseURL(raw: string): KubeURL | string {
     const bad = validHost(host);
     if (bad) return fail(bad);
   }
-  if (unescape(rest, false) === undefined) return fail(`invalid URL escape ${JSON.stringify(rest.slice(rest.search(/%(?![0-9a-fA-F]{2})/), rest.search(/%(?![0-9a-fA-F]{2})/) + 3))}`);
+  if (unescape(rest, false) === undefined)
+    return fail(`invalid URL escape ${JSON.stringify(rest.slice(rest.search(/%(?![0-9a-fA-F]{2})/), rest.search(/%(?![0-9a-fA-F]{2})/) + 3))}`);
   return new KubeURL(scheme, host, rest, rawQuery);
 }
 
@@ -168,5 +169,10 @@ export const urlsExtension: CelExtension = {
     { signature: `${T_URL}.getEscapedPath(): string`, handler: escapedPath, library: LIB },
     { signature: `${T_URL}.getQuery(): map<string, list<string>>`, handler: query, library: LIB },
   ],
-  operators: [{ signature: `${T_URL} == ${T_URL}`, handler: (a: KubeURL, b: KubeURL) => a.scheme === b.scheme && a.host === b.host && a.rawPath === b.rawPath && a.rawQuery === b.rawQuery }],
+  operators: [
+    {
+      signature: `${T_URL} == ${T_URL}`,
+      handler: (a: KubeURL, b: KubeURL) => a.scheme === b.scheme && a.host === b.host && a.rawPath === b.rawPath && a.rawQuery === b.rawQuery,
+    },
+  ],
 };

@@ -1,5 +1,5 @@
 import { EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel-js';
-import { calledFunctions, freeReferences, isNode, type CelNode } from './ast.js';
+import { calledFunctions, children, freeReferences, identName, isNode, rcallParts, type CelNode } from './ast.js';
 import { estimateCost, type CostEstimate, type CostOptions } from './cost.js';
 import { celEnvironment, NAMESPACE_ROOTS } from './env.js';
 import type { CelDiagnostic, CelDiagnosticKind, CelError, ExpressionLocation } from './types.js';
@@ -45,7 +45,6 @@ export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelEr
 
 /** Identifiers that exist upstream but need a live cluster or network; podsec reports them as unsupported. */
 const UNSUPPORTED_ROOTS: Readonly<Record<string, string>> = {
-  authorizer: 'the `authorizer` variable needs a live apiserver to answer authorization checks',
   resource: "Kyverno's `resource` library reads cluster objects",
   http: "Kyverno's `http` library makes network calls",
   globalContext: "Kyverno's `globalContext` library reads cached cluster data",
@@ -77,10 +76,35 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
+/**
+ * Kubernetes' authorizer library asks the apiserver's authorizer chain (RBAC, webhooks) at admission time; no
+ * offline answer is faithful, so any use is refused at compile time, naming the function that would ask.
+ */
+function authorizerMessage(ast: CelNode): string {
+  const chain = (n: CelNode): string | undefined => {
+    if (identName(n) === 'authorizer') return 'authorizer';
+    if (n.op === '.' && Array.isArray(n.args) && isNode(n.args[0]) && identName(n.args[0]) === 'authorizer') return `authorizer.${String(n.args[1])}`;
+    return undefined;
+  };
+  const find = (n: CelNode): string | undefined => {
+    const rc = rcallParts(n);
+    const base = rc ? chain(rc.receiver) : undefined;
+    if (rc && base) return `${base}.${rc.name}()`;
+    for (const c of children(n)) {
+      const hit = find(c);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const fn = find(ast);
+  return `unsupported: authorizer needs a live apiserver: ${fn ?? 'the `authorizer` variable'} asks the cluster's authorizers (RBAC, webhooks), which offline evaluation does not have`;
+}
+
 /** Reference problems the library's checker cannot see, because every root is declared `dyn` there. */
 function referenceProblem(ast: CelNode, env: CelCompileEnv): { kind: CelDiagnosticKind; message: string } | undefined {
   for (const ref of freeReferences(ast)) {
     if (NAMESPACE_ROOTS.has(ref.root)) continue;
+    if (ref.root === 'authorizer') return { kind: 'unsupported', message: authorizerMessage(ast) };
     const unsupported = UNSUPPORTED_ROOTS[ref.root];
     if (unsupported) return { kind: 'unsupported', message: `unsupported: ${unsupported}` };
     if (!ROOTS_BY_FLAVOR[env.flavor].has(ref.root)) {

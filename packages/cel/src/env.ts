@@ -2,22 +2,30 @@ import { Environment } from '@marcbachmann/cel-js';
 import { comprehensionsExtension } from './ext/comprehensions.js';
 import { conversionsExtension } from './ext/conversions.js';
 import { encodersExtension } from './ext/encoders.js';
+import { formatExtension } from './ext/format.js';
 import { listsExtension } from './ext/lists.js';
 import { mathExtension } from './ext/math.js';
+import { netExtension } from './ext/net.js';
 import { optionalsExtension } from './ext/optionals.js';
 import { quantityExtension } from './ext/quantity.js';
 import { regexExtension } from './ext/regex.js';
 import { registerExtension, type CelExtension } from './ext/registry.js';
+import { semverExtension } from './ext/semver.js';
 import { setsExtension } from './ext/sets.js';
 import { stringsExtension } from './ext/strings.js';
+import { urlsExtension } from './ext/urls.js';
 
 /** Extensions registered on top of the library, in the order Kubernetes' base environment adds them. */
 export const CEL_EXTENSIONS: readonly CelExtension[] = [
   stringsExtension,
   listsExtension,
   regexExtension,
+  urlsExtension,
   setsExtension,
   quantityExtension,
+  netExtension,
+  formatExtension,
+  semverExtension,
   optionalsExtension,
   mathExtension,
   encodersExtension,
@@ -40,6 +48,8 @@ export const NAMESPACE_ROOTS: ReadonlySet<string> = new Set([
   'strings',
   'math',
   'base64',
+  'format',
+  'ip',
   'int',
   'uint',
   'double',

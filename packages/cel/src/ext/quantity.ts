@@ -74,4 +74,6 @@ export const quantityExtension: CelExtension = {
     { signature: 'Quantity.sub(Quantity): Quantity', handler: (a: Quantity, b: Quantity) => fromNanos(a.nanos - b.nanos), library: LIB },
     { signature: 'Quantity.sub(int): Quantity', handler: (a: Quantity, b: bigint) => fromNanos(a.nanos - b * NANO), library: LIB },
   ],
+  // cel-go's Quantity.Equal compares values: quantity('1') == quantity('1000m').
+  operators: [{ signature: 'Quantity == Quantity', handler: (a: Quantity, b: Quantity) => a.nanos === b.nanos }],
 };

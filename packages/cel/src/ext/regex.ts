@@ -40,6 +40,8 @@ function findAll(s: string, pattern: string, limit: bigint): string[] {
   const re = compileRe2(pattern);
   const out: string[] = [];
   if (limit === 0n) return out;
+  // matchAll starts at the shared cached RegExp's lastIndex, which an earlier find() may have advanced.
+  re.lastIndex = 0;
   for (const m of s.matchAll(re)) {
     out.push(m[0]);
     if (limit > 0n && BigInt(out.length) >= limit) break;

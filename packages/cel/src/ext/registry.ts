@@ -21,6 +21,8 @@ export interface CelExtension {
   /** Object types the functions return, e.g. `Quantity`. */
   types?: { name: string; ctor: new (...args: never[]) => object }[];
   functions: CelFunctionSpec[];
+  /** Operator overloads, e.g. `net.IP == net.IP` (cel-go types compare through their own `Equal`). */
+  operators?: { signature: string; handler: (left: never, right: never) => unknown }[];
 }
 
 export function registerExtension(env: Environment, ext: CelExtension): void {
@@ -35,4 +37,5 @@ export function registerExtension(env: Environment, ext: CelExtension): void {
   for (const fn of ext.functions) {
     env.registerFunction(fn.signature, fn.handler as (...args: unknown[]) => unknown, { description: fn.library });
   }
+  for (const op of ext.operators ?? []) env.registerOperator(op.signature, op.handler as (l: unknown, r: unknown) => unknown);
 }

@@ -5,6 +5,7 @@ import {
   Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup,
 } from "./values";
 import { sprintf } from "./sprintf";
+import { compileRegex, compileGlob, runProgram } from "./regex";
 
 const NAMES: Array<string> = [
   "equal", "neq", "lt", "lte", "gt", "gte",
@@ -16,6 +17,7 @@ const NAMES: Array<string> = [
   "any", "all", "to_number", "min", "max", "sum",
   "internal.member_2", "internal.member_3", "abs", "indexof", "substring", "object.remove", "array.slice",
   "numbers.range", "product", "sort", "strings.any_prefix_match", "strings.any_suffix_match", "sprintf",
+  "regex.match", "glob.match",
 ];
 
 export function resolveBuiltin(name: string): i32 { return NAMES.indexOf(name); }
@@ -343,6 +345,8 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
     }
     case 55: return fold(x, true);
     case 59: return isStr(x) && (y.kind == K_ARR) ? mkStr(sprintf(str(x), asArr(y).items)) : null;
+    case 60: return isStr(x) && isStr(y) ? regexMatch(str(x), str(y)) : null;
+    case 61: return globMatch(x, y, z);
     case 57: return anyAffixMatch(x, y, true);
     case 58: return anyAffixMatch(x, y, false);
     case 56: {
@@ -355,3 +359,29 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
   return null;
 }
 
+
+/** Invalid RE2 is undefined (OPA's non-strict built-in error); RE2 this engine lacks stops evaluation. */
+function regexMatch(pattern: string, value: string): Value | null {
+  const prog = compileRegex(pattern);
+  if (prog.unsupported) throw new Error("regex.match: unsupported RE2 syntax in " + pattern + ": " + prog.error);
+  if (prog.error != "") return null;
+  return mkBool(runProgram(prog, value));
+}
+
+/** OPA: delimiters null means none; an empty array means the default ".". */
+function globMatch(pattern: Value, delimiters: Value, value: Value): Value | null {
+  if (!isStr(pattern) || !isStr(value)) return null;
+  const seps = new Array<i32>();
+  if (delimiters.kind == K_ARR) {
+    const ds = asArr(delimiters).items;
+    if (ds.length == 0) seps.push(46);
+    for (let i = 0; i < ds.length; i++) {
+      if (!isStr(ds[i])) return null;
+      const d = str(ds[i]);
+      for (let j = 0; j < d.length; j++) { const c = d.codePointAt(j); seps.push(c); if (c > 0xffff) j++; }
+    }
+  } else if (delimiters.kind != K_NULL) return null;
+  const prog = compileGlob(str(pattern), seps);
+  if (prog.error != "") return null;
+  return mkBool(runProgram(prog, str(value)));
+}

@@ -17,7 +17,7 @@ const NAMES: Array<string> = [
   "any", "all", "to_number", "min", "max", "sum",
   "internal.member_2", "internal.member_3", "abs", "indexof", "substring", "object.remove", "array.slice",
   "numbers.range", "product", "sort", "strings.any_prefix_match", "strings.any_suffix_match", "sprintf",
-  "regex.match", "glob.match",
+  "regex.match", "glob.match", "object.union", "trace",
 ];
 
 export function resolveBuiltin(name: string): i32 { return NAMES.indexOf(name); }
@@ -347,6 +347,8 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
     case 59: return isStr(x) && (y.kind == K_ARR) ? mkStr(sprintf(str(x), asArr(y).items)) : null;
     case 60: return isStr(x) && isStr(y) ? regexMatch(str(x), str(y)) : null;
     case 61: return globMatch(x, y, z);
+    case 62: return x.kind == K_OBJ && y.kind == K_OBJ ? objectUnion(x, y) : null;
+    case 63: return isStr(x) ? mkBool(true) : null; // trace notes are a debugging aid; the call is true
     case 57: return anyAffixMatch(x, y, true);
     case 58: return anyAffixMatch(x, y, false);
     case 56: {
@@ -384,4 +386,17 @@ function globMatch(pattern: Value, delimiters: Value, value: Value): Value | nul
   const prog = compileGlob(str(pattern), seps);
   if (prog.error != "") return null;
   return mkBool(runProgram(prog, str(value)));
+}
+
+/** OPA's object.union: b's entries win, except that two objects under one key merge recursively. */
+function objectUnion(a: Value, b: Value): Value {
+  if (a.kind != K_OBJ || b.kind != K_OBJ) return b;
+  const ao = asObj(a), bo = asObj(b);
+  const out = newObj();
+  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], ao.vals[i], true);
+  for (let i = 0; i < bo.keys.length; i++) {
+    const prev = objGet(out, bo.keys[i]);
+    objPut(out, bo.keys[i], prev === null ? bo.vals[i] : objectUnion(prev, bo.vals[i]), true);
+  }
+  return out;
 }

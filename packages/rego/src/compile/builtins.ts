@@ -74,6 +74,8 @@ export const BUILTINS: Record<string, BuiltinSpec> = {
   sprintf: native(2),
   'regex.match': native(2),
   'glob.match': native(3),
+  'object.union': native(2),
+  trace: native(1),
 };
 
 /** Rego's `set()` is the only way to write an empty set literal. */

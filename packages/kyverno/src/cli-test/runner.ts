@@ -8,6 +8,7 @@
  * - values-file variables are written into the JSON context first and the resource is read back from it.
  */
 import { readFileSync } from 'node:fs';
+import { restMappingFor } from '@podsec/cel';
 import { dirname, relative, resolve } from 'node:path';
 import { JsonContext } from '../context.js';
 import { evaluateKyvernoPolicy } from '../engine.js';
@@ -147,15 +148,27 @@ function policyNameOf(doc: JsonObject): string {
   return typeof md['name'] === 'string' ? md['name'] : '';
 }
 
-function toResource(doc: unknown, file: string, index: number): LoadedResource {
-  if (!isObject(doc) || typeof doc['kind'] !== 'string') {
+/**
+ * The CLI loads a namespaced resource without `metadata.namespace` into `default`, as kubectl would
+ * create it; so a namespaced Policy in `default` applies to it and policies read the namespace.
+ * Kinds known to be cluster-scoped keep none; unknown kinds (CRDs) count as namespaced.
+ */
+function withDefaultNamespace(doc: JsonObject, apiVersion: string, kind: string): JsonObject {
+  const md = isObject(doc['metadata']) ? doc['metadata'] : undefined;
+  if ((md && typeof md['namespace'] === 'string' && md['namespace'] !== '') || !restMappingFor(apiVersion, kind).namespaced) return doc;
+  return { ...doc, metadata: { ...(md ?? {}), namespace: 'default' } };
+}
+
+function toResource(raw: unknown, file: string, index: number): LoadedResource {
+  if (!isObject(raw) || typeof raw['kind'] !== 'string') {
     throw new KyvernoTestError(file, `document ${index}`, 'a resource needs apiVersion and kind', 'Add apiVersion and kind');
   }
+  const apiVersion = typeof raw['apiVersion'] === 'string' ? raw['apiVersion'] : '';
+  const doc = withDefaultNamespace(raw, apiVersion, raw['kind']);
   const md = isObject(doc['metadata']) ? doc['metadata'] : {};
   const name = typeof md['name'] === 'string' ? md['name'] : typeof md['generateName'] === 'string' ? md['generateName'] : '';
-  const apiVersion = typeof doc['apiVersion'] === 'string' ? doc['apiVersion'] : '';
   const namespace = typeof md['namespace'] === 'string' ? md['namespace'] : '';
-  return { doc, apiVersion, kind: doc['kind'], namespace, name, key: `${apiVersion},${doc['kind']},${namespace},${name}` };
+  return { doc, apiVersion, kind: raw['kind'], namespace, name, key: `${apiVersion},${raw['kind']},${namespace},${name}` };
 }
 
 function loadInputs(decl: TestDeclaration): Inputs {

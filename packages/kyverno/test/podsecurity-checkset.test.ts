@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { evaluatePodSecurity, evaluatePodSecurityAsKyverno, type PssLevel } from '@podsec/pss';
 import { sharedDir } from '../../../test/support/shared.js';
 import { evaluateKyvernoPolicy, loadKyvernoPolicy } from '../src/index.js';
+import type { JsonObject } from '../src/json.js';
 import { evaluatePodSecuritySubrule } from '../src/podsecurity.js';
 
 type Obj = Record<string, unknown>;
@@ -27,7 +28,7 @@ const refused = (r: { results: readonly { id: string; allowed: boolean }[] }) =>
     .sort();
 
 const engineRefused = (pod: Obj, level: string, version: string) =>
-  evaluatePodSecuritySubrule(pod, level, version, [])
+  evaluatePodSecuritySubrule(pod as JsonObject, level, version, [])
     .failures.map((f) => f.result.id)
     .sort();
 

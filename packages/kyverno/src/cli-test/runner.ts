@@ -50,6 +50,8 @@ export interface CelTestEvaluator {
     operation: Operation;
     namespaceObject: JsonObject | null;
     paramResources: readonly JsonObject[];
+    /** policies.kyverno.io PolicyExceptions the test names. */
+    exceptions?: readonly JsonObject[];
     userInfo?: UserInfo;
   }): CelTestResult[];
 }
@@ -117,6 +119,8 @@ interface Inputs {
   brokenPolicies: Map<string, { unsupported: boolean; message: string }>;
   resources: LoadedResource[];
   exceptions: LoadedException[];
+  /** policies.kyverno.io PolicyException documents, loaded by the CEL engine. */
+  celExceptions: JsonObject[];
   paramResources: JsonObject[];
   values: TestValues;
   userInfo?: { userInfo: UserInfo; roles: string[]; clusterRoles: string[] };
@@ -178,6 +182,7 @@ function loadInputs(decl: TestDeclaration): Inputs {
     brokenPolicies: new Map(),
     resources: [],
     exceptions: [],
+    celExceptions: [],
     paramResources: [],
     values: emptyValues(),
   };
@@ -213,13 +218,10 @@ function loadInputs(decl: TestDeclaration): Inputs {
   }
   for (const file of inputFiles(decl, decl.exceptions, 'exceptions')) {
     for (const { index, value } of readDocs(file)) {
+      // CEL PolicyExceptions (policies.kyverno.io) apply to ValidatingPolicies, the kyverno.io ones to classic policies.
       if (isObject(value) && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('policies.kyverno.io/')) {
-        throw new KyvernoTestError(
-          file,
-          `document ${index}`,
-          'unsupported: CEL PolicyExceptions (policies.kyverno.io) are not evaluated',
-          'Remove it or run this test with kubectl-kyverno',
-        );
+        inputs.celExceptions.push(value);
+        continue;
       }
       inputs.exceptions.push(loadPolicyException(value, `${file}#${index}`));
     }
@@ -331,6 +333,7 @@ function evaluateAll(inputs: Inputs, explicitOperation: Operation | undefined, o
         operation,
         namespaceObject,
         paramResources: inputs.paramResources,
+        exceptions: inputs.celExceptions,
       };
       if (inputs.userInfo) input.userInfo = inputs.userInfo.userInfo;
       run.cel.set(resource.key, celEvaluator.evaluate(input));

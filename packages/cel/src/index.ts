@@ -29,4 +29,5 @@ export {
 export { loadValidatingAdmissionPolicy, loadValidatingAdmissionPolicyBinding, type ValidationAction } from './vap/load.js';
 export { evaluateValidatingPolicy, CelUnsupportedFeatureError, type VpolOptions, type VpolResult, type VpolSkipReason } from './vpol/evaluate.js';
 export { loadValidatingPolicy } from './vpol/load.js';
+export { loadCelPolicyException, type CelPolicyException } from './vpol/exceptions.js';
 export { applyReplacements as autogenRewrite, autogenVariants } from './vpol/autogen.js';

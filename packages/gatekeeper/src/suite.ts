@@ -2,7 +2,7 @@
 // Every error names the file, the path inside it, and what to write instead.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseGoYaml } from '@podsec/yaml';
 import { SUPPORTED_MATCH_FIELDS, type Match } from './match.js';
 
 export class SuiteError extends Error {
@@ -43,9 +43,14 @@ function loadYamlDocs(file: string): Obj[] {
     throw new SuiteError(`${file}: cannot read file; check the path in the suite`);
   }
   const out: Obj[] = [];
-  parseAllDocuments(text).forEach((doc, i) => {
-    if (doc.errors.length > 0) throw new SuiteError(`${file}: invalid YAML in document ${i + 1}: ${doc.errors[0]!.message}`);
-    const v: unknown = doc.toJS();
+  // gator reads with Go's YAML parser: what it accepts beyond YAML 1.2 loads, with a warning.
+  let docs: { value: unknown }[];
+  try {
+    docs = parseGoYaml(text, file, { yaml11: false });
+  } catch (e) {
+    throw new SuiteError((e as Error).message);
+  }
+  docs.forEach(({ value: v }, i) => {
     if (v === null || v === undefined) return;
     if (!isObj(v)) throw new SuiteError(`${file}: document ${i + 1}: expected a YAML mapping at the top level`);
     out.push(v);

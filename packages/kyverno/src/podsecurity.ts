@@ -1,11 +1,13 @@
 /**
  * The `validate.podSecurity` subrule — Kyverno's handlers/validation/validate_pss.go and pkg/pss/evaluate.go,
- * built on podsec's own Pod Security Standards checks (../pss). Kyverno runs every PSA check defined for the
- * level's version without PSA's "restricted replaces baseline" overrides, and `exclude` entries remove
+ * built on podsec's own Pod Security Standards checks (../pss). The check set is Kyverno's, from one source:
+ * `kyvernoChecksFor` (pss/kyverno.ts) describes its fork of pod-security-admission — every check for
+ * restricted and privileged with no overrides, checks the fork lacks left out, the fork's older
+ * implementations, and the first implementation for versions that predate a check. `exclude` entries remove
  * individual field errors (matched by control, `restrictedField` with indexes as `*`, `values`, and for
  * image-scoped exclusions the container name) rather than whole checks.
  */
-import { checksFor, parsePssVersion, readPssPod, type PssCheckDescriptor, type PssCheckResult, type PssLevel, type PssViolation } from '@podsec/pss';
+import { kyvernoChecksFor, readPssPod, type PssCheckDescriptor, type PssCheckResult, type PssLevel, type PssViolation } from '@podsec/pss';
 import { isObject, type JsonObject } from './json.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -22,21 +24,10 @@ export interface PodSecurityOutcome {
   failures: { result: PssCheckResult; violations: PssViolation[] }[];
 }
 
-function descriptors(level: string, version: string): PssCheckDescriptor[] {
-  // Upstream's evaluatePSS only filters for baseline; privileged and restricted both run every check.
-  if (level === 'baseline') return checksFor('baseline', version);
-  const seen = new Set<string>();
-  return [...checksFor('baseline', version), ...checksFor('restricted', version)].filter((d) => {
-    if (seen.has(d.id)) return false;
-    seen.add(d.id);
-    return true;
-  });
-}
-
-function evaluate(level: string, version: string, pod: JsonObject, source: string): PssCheckResult[] {
+function evaluate(checks: readonly PssCheckDescriptor[], pod: JsonObject, source: string): PssCheckResult[] {
   const checked = readPssPod(pod, source);
   const out: PssCheckResult[] = [];
-  for (const d of descriptors(level, version)) {
+  for (const d of checks) {
     const r = d.check(checked);
     if (!r.allowed) {
       out.push({ id: d.id, control: d.control, level: d.level, allowed: false, reason: r.reason, detail: r.detail, violations: r.violations });
@@ -149,21 +140,21 @@ function exempt(
 export function evaluatePodSecuritySubrule(resource: JsonObject, level: string, version: string, excludes: readonly PodSecurityExclude[]): PodSecurityOutcome {
   const pod = podOf(resource);
   if (!pod) throw new Error(`podSecurity cannot evaluate kind ${String(resource['kind'])}: only Pods and Pod controllers carry a Pod spec`);
-  const v = version || 'latest';
+  const lvl: PssLevel = level === 'baseline' || level === 'restricted' || level === 'privileged' ? level : 'restricted';
+  let checks: PssCheckDescriptor[];
   try {
-    parsePssVersion(v);
+    checks = kyvernoChecksFor(lvl, version);
   } catch (e) {
     throw new Error(`failed to parse pod security api version: ${(e as Error).message}`, { cause: e });
   }
-  const lvl: PssLevel = level === 'baseline' || level === 'restricted' || level === 'privileged' ? level : 'restricted';
   const source = `${String(resource['kind'])}/${String(isObject(resource['metadata']) ? (resource['metadata']['name'] ?? '') : '')}`;
-  const current = new Map(evaluate(lvl, v, pod, source).map((r) => [r.id, { result: r, violations: [...r.violations] }]));
+  const current = new Map(evaluate(checks, pod, source).map((r) => [r.id, { result: r, violations: [...r.violations] }]));
   for (const ex of excludes) {
     if (ex.images && ex.images.length > 0) {
       const matching = matchingPod(pod, ex.images);
-      exempt(current, evaluate(lvl, v, matching, source), ex, pod, matching);
+      exempt(current, evaluate(checks, matching, source), ex, pod, matching);
     } else {
-      exempt(current, evaluate(lvl, v, podLevelOnly(pod), source), ex, pod, undefined);
+      exempt(current, evaluate(checks, podLevelOnly(pod), source), ex, pod, undefined);
     }
   }
   const failures = [...current.values()];

@@ -46,3 +46,53 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
 export function compareNumbers(a: number, b: number): -1 | 0 | 1 {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** apimachinery's Quantity formats: how a quantity was written decides how results are printed. */
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+export function quantityFormat(s: string): QuantityFormat {
+  const m = QUANTITY_RE.exec(s);
+  if (m?.[3]) return 'DecimalExponent';
+  if (m?.[5] && m[5] in BINARY_SUFFIX) return 'BinarySI';
+  return 'DecimalSI';
+}
+
+const DECIMAL_SUFFIX_OF: Record<number, string> = Object.fromEntries(Object.entries(DECIMAL_SUFFIX).map(([k, v]) => [v, k]));
+const BINARY_SUFFIX_OF: Record<number, string> = { 0: '', ...Object.fromEntries(Object.entries(BINARY_SUFFIX).map(([k, v]) => [v, k])) };
+
+/**
+ * Quantity.String() (CanonicalizeBytes) of `unscaled × 10^-scale`: BinarySI for integers of magnitude ≥ 1024
+ * (the largest power-of-1024 suffix that keeps an integer), otherwise the decimal form with an exponent that
+ * is a multiple of 3, written as an SI suffix (DecimalSI) or `eN` (DecimalExponent).
+ */
+export function formatQuantity(unscaled: bigint, scale: number, format: QuantityFormat): string {
+  if (unscaled === 0n) return '0';
+  let f = format;
+  if (f === 'BinarySI') {
+    const integral = scale <= 0 || unscaled % 10n ** BigInt(scale) === 0n;
+    const value = scale <= 0 ? unscaled * 10n ** BigInt(-scale) : unscaled / 10n ** BigInt(scale);
+    if (!integral || (value > -1024n && value < 1024n)) f = 'DecimalSI';
+    else {
+      let amount = value;
+      let exp = 0;
+      while (amount % 1024n === 0n && exp < 60) {
+        amount /= 1024n;
+        exp += 10;
+      }
+      return `${amount}${BINARY_SUFFIX_OF[exp]}`;
+    }
+  }
+  let amount = unscaled;
+  let exp = -scale;
+  while (amount % 10n === 0n) {
+    amount /= 10n;
+    exp++;
+  }
+  while (exp % 3 !== 0) {
+    amount *= 10n;
+    exp--;
+  }
+  if (f === 'DecimalExponent') return exp === 0 ? `${amount}` : `${amount}e${exp}`;
+  const suffix = DECIMAL_SUFFIX_OF[exp];
+  return suffix === undefined ? `${amount}e${exp}` : `${amount}${suffix}`;
+}

@@ -1,42 +1,19 @@
 /**
  * YAML decoding the way Kubernetes tooling does it (sigs.k8s.io/yaml over go-yaml v2): YAML 1.1 scalars
- * (`yes`/`on` are booleans, `0755` is octal) but timestamps stay strings, since they are re-encoded to JSON.
+ * (`yes`/`on` are booleans, `0755` is octal) but timestamps stay strings, since they are re-encoded to JSON;
+ * and what go-yaml accepts beyond YAML 1.2 loads, with a warning (the shared loader, @podsec/yaml).
  */
-import { parseAllDocuments, type Tags } from 'yaml';
+import { GoYamlError, parseGoYaml, type GoYamlDocument } from '@podsec/yaml';
 
-const OPTIONS = {
-  version: '1.1' as const,
-  schema: 'yaml-1.1',
-  customTags: (tags: Tags): Tags => tags.filter((t) => t !== 'timestamp' && (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:timestamp')),
-};
+export { GoYamlError as YamlError };
+export type YamlDocument = GoYamlDocument;
 
-export class YamlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'YamlError';
-  }
-}
-
-export interface YamlDocument {
-  /** 0-based document index in the file, counting empty and comment-only documents. */
-  index: number;
-  value: unknown;
-}
-
-export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
-  const docs = parseAllDocuments(text, OPTIONS);
-  const list = Array.isArray(docs) ? docs : [];
-  return list.map((doc, index) => {
-    const err = doc.errors[0];
-    if (err) {
-      const line = err.linePos?.[0];
-      throw new YamlError(`${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML in document ${index}: ${err.message}`);
-    }
-    return { index, value: doc.toJS() as unknown };
-  });
+export function parseYamlDocuments(text: string, file: string, warn?: (message: string) => void): YamlDocument[] {
+  return parseGoYaml(text, file, warn ? { warn } : {});
 }
 
 export function parseYamlValue(text: string): unknown {
-  const docs = parseYamlDocuments(text, '<inline>');
+  // Inline values (parse_yaml in JMESPath) are data, not files a user can fix: no warnings.
+  const docs = parseGoYaml(text, '<inline>', { warn: () => {} });
   return docs[0]?.value ?? null;
 }

@@ -5,6 +5,7 @@ import {
   Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup,
 } from "./values";
 import { sprintf } from "./sprintf";
+import { compileRegex, compileGlob, runProgram } from "./regex";
 
 const NAMES: Array<string> = [
   "equal", "neq", "lt", "lte", "gt", "gte",
@@ -16,6 +17,7 @@ const NAMES: Array<string> = [
   "any", "all", "to_number", "min", "max", "sum",
   "internal.member_2", "internal.member_3", "abs", "indexof", "substring", "object.remove", "array.slice",
   "numbers.range", "product", "sort", "strings.any_prefix_match", "strings.any_suffix_match", "sprintf",
+  "regex.match", "glob.match", "object.union", "trace",
 ];
 
 export function resolveBuiltin(name: string): i32 { return NAMES.indexOf(name); }
@@ -343,6 +345,10 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
     }
     case 55: return fold(x, true);
     case 59: return isStr(x) && (y.kind == K_ARR) ? mkStr(sprintf(str(x), asArr(y).items)) : null;
+    case 60: return isStr(x) && isStr(y) ? regexMatch(str(x), str(y)) : null;
+    case 61: return globMatch(x, y, z);
+    case 62: return x.kind == K_OBJ && y.kind == K_OBJ ? objectUnion(x, y) : null;
+    case 63: return isStr(x) ? mkBool(true) : null; // trace notes are a debugging aid; the call is true
     case 57: return anyAffixMatch(x, y, true);
     case 58: return anyAffixMatch(x, y, false);
     case 56: {
@@ -355,3 +361,42 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
   return null;
 }
 
+
+/** Invalid RE2 is undefined (OPA's non-strict built-in error); RE2 this engine lacks stops evaluation. */
+function regexMatch(pattern: string, value: string): Value | null {
+  const prog = compileRegex(pattern);
+  if (prog.unsupported) throw new Error("regex.match: unsupported RE2 syntax in " + pattern + ": " + prog.error);
+  if (prog.error != "") return null;
+  return mkBool(runProgram(prog, value));
+}
+
+/** OPA: delimiters null means none; an empty array means the default ".". */
+function globMatch(pattern: Value, delimiters: Value, value: Value): Value | null {
+  if (!isStr(pattern) || !isStr(value)) return null;
+  const seps = new Array<i32>();
+  if (delimiters.kind == K_ARR) {
+    const ds = asArr(delimiters).items;
+    if (ds.length == 0) seps.push(46);
+    for (let i = 0; i < ds.length; i++) {
+      if (!isStr(ds[i])) return null;
+      const d = str(ds[i]);
+      for (let j = 0; j < d.length; j++) { const c = d.codePointAt(j); seps.push(c); if (c > 0xffff) j++; }
+    }
+  } else if (delimiters.kind != K_NULL) return null;
+  const prog = compileGlob(str(pattern), seps);
+  if (prog.error != "") return null;
+  return mkBool(runProgram(prog, str(value)));
+}
+
+/** OPA's object.union: b's entries win, except that two objects under one key merge recursively. */
+function objectUnion(a: Value, b: Value): Value {
+  if (a.kind != K_OBJ || b.kind != K_OBJ) return b;
+  const ao = asObj(a), bo = asObj(b);
+  const out = newObj();
+  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], ao.vals[i], true);
+  for (let i = 0; i < bo.keys.length; i++) {
+    const prev = objGet(out, bo.keys[i]);
+    objPut(out, bo.keys[i], prev === null ? bo.vals[i] : objectUnion(prev, bo.vals[i]), true);
+  }
+  return out;
+}

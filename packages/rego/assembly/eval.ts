@@ -8,7 +8,9 @@ import { callBuiltin, resolveBuiltin } from "./builtins";
 import { callHost } from "./host";
 
 // Statement opcodes (mirrors src/plan/opcodes.ts).
-const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4;
+const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
+// `with` targets.
+const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
   T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12;
@@ -52,11 +54,57 @@ export class Plan {
 export class Evaluator {
   memo: Array<Value | null>;
   memoState: Array<i32>; // 0 = not evaluated, 1 = in progress, 2 = done
+  /** Rules replaced by an enclosing `with data.… as`: 1 where `replaced` holds the rule's value. */
+  isReplaced: Array<i32>;
+  replaced: Array<Value | null>;
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
     const n = plan.rules.length;
     this.memo = new Array<Value | null>(n);
     this.memoState = new Array<i32>(n);
+    this.isReplaced = new Array<i32>(n);
+    this.replaced = new Array<Value | null>(n);
+    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; this.isReplaced[i] = 0; this.replaced[i] = null; }
+  }
+
+  /**
+   * Runs `inner` with the modifiers of a `with` statement applied and collects its solutions.
+   * Everything a rule computed may depend on what was replaced, so the rule memo starts empty
+   * inside and the outer one is restored after.
+   */
+  withScope(s: Value, f: Frame, sols: Array<Frame>): void {
+    const specs = asArr(at(at(s, 1), 1)).items;
+    const valueTerms = asArr(at(s, 2)).items;
+    const values = new Array<Value>();
+    for (let i = 0; i < valueTerms.length; i++) {
+      const v = this.term(valueTerms[i], f);
+      if (v === null) return; // an undefined replacement makes the expression undefined
+      values.push(v);
+    }
+    const n = this.plan.rules.length;
+    const saved = new WithSave(this);
+    this.memo = new Array<Value | null>(n);
+    this.memoState = new Array<i32>(n);
+    this.isReplaced = saved.isReplaced.slice(0);
+    this.replaced = saved.replaced.slice(0);
     for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; }
+    for (let i = 0; i < specs.length; i++) {
+      const spec = asArr(specs[i]).items;
+      const path = asArr(spec[1]).items;
+      if (<i32>asNum(spec[0]).n == W_INPUT) {
+        this.input = upsert(this.input, path, 0, values[i]);
+      } else {
+        this.data = upsert(this.data, path, 0, values[i])!;
+        const rules = asArr(spec[2]).items;
+        for (let j = 0; j < rules.length; j++) {
+          const r = asArr(rules[j]).items;
+          const idx = <i32>asNum(r[0]).n;
+          this.isReplaced[idx] = 1;
+          this.replaced[idx] = lookupPath(values[i], asArr(r[1]).items);
+        }
+      }
+    }
+    this.body(asArr(at(s, 3)).items, 0, f.slice(0), sols);
+    saved.restore(this);
   }
 
   // ---- terms -------------------------------------------------------------------------------
@@ -224,6 +272,15 @@ export class Evaluator {
         if (sols.length == 0) this.body(stmts, i + 1, f, out, limit);
         return;
       }
+      case S_WITH: {
+        const sols = new Array<Frame>();
+        this.withScope(s, f, sols);
+        for (let j = 0; j < sols.length; j++) {
+          this.body(stmts, i + 1, sols[j], out, limit);
+          if (limit > 0 && out.length >= limit) return;
+        }
+        return;
+      }
       case S_EVERY: {
         const c = this.term(at(s, 1), f);
         if (c === null) return;
@@ -273,6 +330,7 @@ export class Evaluator {
   }
 
   rule(idx: i32): Value | null {
+    if (this.isReplaced[idx] != 0) return this.replaced[idx];
     const state = this.memoState[idx];
     if (state == 2) return this.memo[idx];
     const r = this.plan.rules[idx];
@@ -340,6 +398,42 @@ export class Evaluator {
     }
     return vals.length == 1 ? vals[0] : null;
   }
+}
+
+class WithSave {
+  input: Value | null;
+  data: Value;
+  memo: Array<Value | null>;
+  memoState: Array<i32>;
+  isReplaced: Array<i32>;
+  replaced: Array<Value | null>;
+  constructor(e: Evaluator) {
+    this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoState = e.memoState;
+    this.isReplaced = e.isReplaced; this.replaced = e.replaced;
+  }
+  restore(e: Evaluator): void {
+    e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoState = this.memoState;
+    e.isReplaced = this.isReplaced; e.replaced = this.replaced;
+  }
+}
+
+/** A copy of `doc` with `path[from..]` set to `v`; non-objects on the way become objects, as in OPA. */
+function upsert(doc: Value | null, path: Array<Value>, from: i32, v: Value): Value | null {
+  if (from == path.length) return v;
+  const o = newObj();
+  if (doc !== null && doc.kind == K_OBJ) {
+    const src = asObj(doc);
+    for (let i = 0; i < src.keys.length; i++) { o.keys.push(src.keys[i]); o.vals.push(src.vals[i]); }
+  }
+  const cur = doc !== null && doc.kind == K_OBJ ? objGet(asObj(doc), path[from]) : null;
+  objPut(o, path[from], upsert(cur, path, from + 1, v)!, true);
+  return o;
+}
+
+function lookupPath(v: Value, path: Array<Value>): Value | null {
+  let cur: Value | null = v;
+  for (let i = 0; i < path.length && cur !== null; i++) cur = lookup(cur!, path[i]);
+  return cur;
 }
 
 function ruleName(r: Value): string { return asStr(at(r, 4)).s; }

@@ -9,6 +9,8 @@ export type HostBuiltin = (...args: unknown[]) => unknown;
 export interface CompileOptions {
   /** Rule paths such as "podsec/require_run_as_non_root/violation". */
   entrypoints: string[];
+  /** See PlanOptions: ignore errors in rules the entrypoints never reach (test runners). */
+  onlyReachable?: boolean;
   /** A specific runtime build (benchmarks); defaults to the cached -O3 build. */
   runtime?: RuntimeModule;
 }
@@ -26,7 +28,7 @@ export interface CompileResult {
 
 export function compileRego(sources: RegoSource[], options: CompileOptions): CompileResult {
   const t0 = performance.now();
-  const compiled = compileToPlan(sources, options.entrypoints);
+  const compiled = compileToPlan(sources, options.entrypoints, { onlyReachable: options.onlyReachable ?? false });
   const runtime = options.runtime ?? runtimeModuleSync();
   const planJson = JSON.stringify(compiled.plan);
   const linked = linkPlan(runtime.wasm, runtime.planAddr, planJson);

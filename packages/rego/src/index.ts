@@ -10,4 +10,5 @@ export { HOST_BUILTINS } from './host-builtins.js';
 export { buildWasm, findOpa, type BuildOptions, type BuildResult } from './build-wasm.js';
 export { extractTarGzFile, createTar } from './tar.js';
 export { regoBuildCommand, type CommandIo } from './cli/rego-build.js';
+export { regoTestCommand } from './cli/rego-test.js';
 export { buildRuntime, runtimeModule, type RuntimeModule } from './wasm/runtime-build.js';

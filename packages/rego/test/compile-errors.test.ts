@@ -48,9 +48,9 @@ describe('compile errors', () => {
     ],
     ['two defaults', 'package t\n\ndefault p := 1\ndefault p := 2', 'policy.rego:4:1: multiple default rules data.t.p found'],
     [
-      'with inside a comprehension',
-      'package t\n\np := [x | x := input with input as 1]',
-      'policy.rego:3:22: unsupported: "with" modifier (evaluate the policy with the desired input instead)',
+      'with mocking a built-in',
+      'package t\n\np := [x | x := count(input) with count as 1]',
+      'policy.rego:3:34: unsupported: a "with" target other than input[.path] or data.path (replace input or a data document; mocking functions and built-ins is not supported)',
     ],
     [
       'whole-package reference',

@@ -106,7 +106,8 @@ describe('parser', () => {
     ['package x\np if {\n}', 'a.rego:3:1: rule body must not be empty'],
     ['package x\np if { x := 1 y := 2 }', 'a.rego:2:15: expected a newline or ";" after the expression, found "y"'],
     ['p := 1', 'a.rego:1:1: expected "package" declaration at the start of the module'],
-    ['package x\np := input with input as 1', 'a.rego:2:12: unsupported: "with" modifier (evaluate the policy with the desired input instead)'],
+    ['package x\np := input with input as 1', 'a.rego:2:12: "with" modifies an expression in a rule body, not a rule head value'],
+    ['package x\np if input with input', 'a.rego:2:22: expected "as", found end of file'],
     ['package x\na.b.c := 1', 'a.rego:2:2: unsupported: multi-segment rule head (ref head) (declare the rule in a package of that name instead)'],
     ['package x\np := [1, 2', 'a.rego:2:11: expected "," or "]", found end of file'],
   ])('rejects %j with a positioned message', (src, message) => {

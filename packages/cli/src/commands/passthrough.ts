@@ -27,6 +27,11 @@ export const PASSTHROUGH_COMMANDS: Record<string, Record<string, PassthroughComm
       usage: 'SUITE.yaml…',
       run: async (argv, io) => (await gatekeeper()).gatorTestCommand(argv, io),
     },
+    rego: {
+      description: 'run Rego unit tests (test_ rules) like `opa test`, through Rego→Wasm',
+      usage: '[-v] [--run REGEX] FILES|DIRS…',
+      run: async (argv, io) => (await rego()).regoTestCommand(argv, io),
+    },
     kyverno: {
       description: 'run Kyverno CLI test declarations (kyverno-test.yaml) with podsec’s Kyverno and CEL engines',
       usage: 'DIR…',

@@ -9,7 +9,9 @@ import {
   CelUnsupportedFeatureError,
   evaluateValidatingAdmissionPolicy,
   evaluateValidatingPolicy,
+  loadCelPolicyException,
   type AdmissionAttributes,
+  type CelPolicyException,
 } from '@podsec/cel';
 import { isObject, type JsonObject } from '../json.js';
 import type { CelTestEvaluator, CelTestResult } from './runner.js';
@@ -40,6 +42,14 @@ export const celTestEvaluator: CelTestEvaluator = {
     if (input.userInfo) attrs.userInfo = input.userInfo;
     const bindings = input.documents.filter((d) => d['kind'] === 'ValidatingAdmissionPolicyBinding');
     const out: CelTestResult[] = [];
+    // An exception that cannot be loaded makes every ValidatingPolicy result unsupported/invalid, never a pass.
+    let exceptions: CelPolicyException[] = [];
+    let exceptionFailure: unknown;
+    try {
+      exceptions = (input.exceptions ?? []).map((d) => loadCelPolicyException(d, `PolicyException ${nameOf(d)}`));
+    } catch (e) {
+      exceptionFailure = e;
+    }
     for (const doc of input.documents) {
       const policy = nameOf(doc);
       if (doc['kind'] === 'ValidatingAdmissionPolicy') {
@@ -56,7 +66,8 @@ export const celTestEvaluator: CelTestEvaluator = {
         }
       } else if (doc['kind'] === 'ValidatingPolicy') {
         try {
-          const r = evaluateValidatingPolicy(doc, attrs);
+          if (exceptionFailure) throw exceptionFailure;
+          const r = evaluateValidatingPolicy(doc, attrs, { exceptions });
           out.push(
             r.applied
               ? { policy, kind: 'ValidatingPolicy', status: r.status, message: r.message ?? '' }

@@ -8,6 +8,7 @@
  * - values-file variables are written into the JSON context first and the resource is read back from it.
  */
 import { readFileSync } from 'node:fs';
+import { restMappingFor } from '@podsec/cel';
 import { dirname, relative, resolve } from 'node:path';
 import { JsonContext } from '../context.js';
 import { evaluateKyvernoPolicy } from '../engine.js';
@@ -49,6 +50,8 @@ export interface CelTestEvaluator {
     operation: Operation;
     namespaceObject: JsonObject | null;
     paramResources: readonly JsonObject[];
+    /** policies.kyverno.io PolicyExceptions the test names. */
+    exceptions?: readonly JsonObject[];
     userInfo?: UserInfo;
   }): CelTestResult[];
 }
@@ -116,6 +119,8 @@ interface Inputs {
   brokenPolicies: Map<string, { unsupported: boolean; message: string }>;
   resources: LoadedResource[];
   exceptions: LoadedException[];
+  /** policies.kyverno.io PolicyException documents, loaded by the CEL engine. */
+  celExceptions: JsonObject[];
   paramResources: JsonObject[];
   values: TestValues;
   userInfo?: { userInfo: UserInfo; roles: string[]; clusterRoles: string[] };
@@ -147,15 +152,27 @@ function policyNameOf(doc: JsonObject): string {
   return typeof md['name'] === 'string' ? md['name'] : '';
 }
 
-function toResource(doc: unknown, file: string, index: number): LoadedResource {
-  if (!isObject(doc) || typeof doc['kind'] !== 'string') {
+/**
+ * The CLI loads a namespaced resource without `metadata.namespace` into `default`, as kubectl would
+ * create it; so a namespaced Policy in `default` applies to it and policies read the namespace.
+ * Kinds known to be cluster-scoped keep none; unknown kinds (CRDs) count as namespaced.
+ */
+function withDefaultNamespace(doc: JsonObject, apiVersion: string, kind: string): JsonObject {
+  const md = isObject(doc['metadata']) ? doc['metadata'] : undefined;
+  if ((md && typeof md['namespace'] === 'string' && md['namespace'] !== '') || !restMappingFor(apiVersion, kind).namespaced) return doc;
+  return { ...doc, metadata: { ...(md ?? {}), namespace: 'default' } };
+}
+
+function toResource(raw: unknown, file: string, index: number): LoadedResource {
+  if (!isObject(raw) || typeof raw['kind'] !== 'string') {
     throw new KyvernoTestError(file, `document ${index}`, 'a resource needs apiVersion and kind', 'Add apiVersion and kind');
   }
+  const apiVersion = typeof raw['apiVersion'] === 'string' ? raw['apiVersion'] : '';
+  const doc = withDefaultNamespace(raw, apiVersion, raw['kind']);
   const md = isObject(doc['metadata']) ? doc['metadata'] : {};
   const name = typeof md['name'] === 'string' ? md['name'] : typeof md['generateName'] === 'string' ? md['generateName'] : '';
-  const apiVersion = typeof doc['apiVersion'] === 'string' ? doc['apiVersion'] : '';
   const namespace = typeof md['namespace'] === 'string' ? md['namespace'] : '';
-  return { doc, apiVersion, kind: doc['kind'], namespace, name, key: `${apiVersion},${doc['kind']},${namespace},${name}` };
+  return { doc, apiVersion, kind: raw['kind'], namespace, name, key: `${apiVersion},${raw['kind']},${namespace},${name}` };
 }
 
 function loadInputs(decl: TestDeclaration): Inputs {
@@ -165,6 +182,7 @@ function loadInputs(decl: TestDeclaration): Inputs {
     brokenPolicies: new Map(),
     resources: [],
     exceptions: [],
+    celExceptions: [],
     paramResources: [],
     values: emptyValues(),
   };
@@ -200,13 +218,10 @@ function loadInputs(decl: TestDeclaration): Inputs {
   }
   for (const file of inputFiles(decl, decl.exceptions, 'exceptions')) {
     for (const { index, value } of readDocs(file)) {
+      // CEL PolicyExceptions (policies.kyverno.io) apply to ValidatingPolicies, the kyverno.io ones to classic policies.
       if (isObject(value) && typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('policies.kyverno.io/')) {
-        throw new KyvernoTestError(
-          file,
-          `document ${index}`,
-          'unsupported: CEL PolicyExceptions (policies.kyverno.io) are not evaluated',
-          'Remove it or run this test with kubectl-kyverno',
-        );
+        inputs.celExceptions.push(value);
+        continue;
       }
       inputs.exceptions.push(loadPolicyException(value, `${file}#${index}`));
     }
@@ -318,6 +333,7 @@ function evaluateAll(inputs: Inputs, explicitOperation: Operation | undefined, o
         operation,
         namespaceObject,
         paramResources: inputs.paramResources,
+        exceptions: inputs.celExceptions,
       };
       if (inputs.userInfo) input.userInfo = inputs.userInfo.userInfo;
       run.cel.set(resource.key, celEvaluator.evaluate(input));

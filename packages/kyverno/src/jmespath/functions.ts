@@ -10,6 +10,7 @@ import { isObject } from '../json.js';
 import { wildcardMatch } from '../wildcard.js';
 import { parseImage } from '../images.js';
 import { parseSemver, parseSemverRange } from '../semver.js';
+import { ArithmeticError, arithmetic, sum, type ArithmeticOp } from './arithmetic.js';
 
 export class KyvernoFunctionError extends Error {
   constructor(fn: string, message: string) {
@@ -74,18 +75,18 @@ function x509Decode(pem: string): unknown {
   };
 }
 
-/** add/subtract/…: Kyverno's arithmetic.go also combines quantities and durations; podsec does numbers only. */
-function arithmetic(fn: string, op: (a: number, b: number) => number): Entry {
-  return {
-    args: ['any', 'any'],
-    fn: ([a, b]) => {
-      if (typeof a === 'number' && typeof b === 'number') return op(a, b);
-      if (typeof a === 'string' || typeof b === 'string') {
-        throw new KyvernoFunctionError(fn, 'unsupported: quantity and duration arithmetic is not implemented by podsec');
-      }
-      throw new KyvernoFunctionError(fn, 'operands must be numbers');
-    },
-  };
+/** add/subtract/…: numbers, Kubernetes quantities and Go durations, as Kyverno combines them (arithmetic.ts). */
+function arithmeticEntry(op: ArithmeticOp): Entry {
+  return { args: ['any', 'any'], fn: ([a, b]) => guard(op, () => arithmetic(op, a, b)) };
+}
+
+function guard(fn: string, run: () => unknown): unknown {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ArithmeticError) throw new KyvernoFunctionError(fn, e.message.replace(/^JMESPath function '\w+': /, ''));
+    throw e;
+  }
 }
 
 const TABLE: Record<string, Entry> = {
@@ -151,17 +152,12 @@ const TABLE: Record<string, Entry> = {
       throw new KyvernoFunctionError('to_boolean', `lowercase argument must be 'true' or 'false' (provided: '${s as string}')`);
     },
   },
-  add: arithmetic('add', (a, b) => a + b),
-  subtract: arithmetic('subtract', (a, b) => a - b),
-  multiply: arithmetic('multiply', (a, b) => a * b),
-  divide: arithmetic('divide', (a, b) => {
-    if (b === 0) throw new KyvernoFunctionError('divide', 'Zero divisor passed');
-    return a / b;
-  }),
-  modulo: arithmetic('modulo', (a, b) => {
-    if (b === 0) throw new KyvernoFunctionError('modulo', 'Zero divisor passed');
-    return a % b;
-  }),
+  add: arithmeticEntry('add'),
+  subtract: arithmeticEntry('subtract'),
+  multiply: arithmeticEntry('multiply'),
+  divide: arithmeticEntry('divide'),
+  modulo: arithmeticEntry('modulo'),
+  sum: { args: ['array'], fn: ([items]) => guard('sum', () => sum(items as unknown[])) },
   round: {
     args: ['number', 'number'],
     fn: ([n, d]) => {

@@ -87,7 +87,7 @@ describe('testKyvernoCommand', () => {
     expect(await testKyvernoCommand(['.'], t.io)).toBe(0);
     const text = t.out.join('');
     expect(text).toContain('│ ID │ POLICY');
-    expect(text).toMatch(/no-host-network\s+│ autogen-host-network\s+│ apps\/v1\/Deployment\/\/bad-deploy\s+│ Pass\s+│ Ok/);
+    expect(text).toMatch(/no-host-network\s+│ autogen-host-network\s+│ apps\/v1\/Deployment\/default\/bad-deploy\s+│ Pass\s+│ Ok/);
     expect(text).toContain('Test Summary: 3 tests passed and 0 tests failed');
   });
 

@@ -44,7 +44,9 @@ describe('kyverno/policies pod-security conformance (kyverno-test.yaml through r
   });
 
   it.each(index.map((e) => [`${e.policy} / ${e.rule_as_evaluated} / ${e.resource} → ${e.expect}`, e] as const))('%s', (_title, e) => {
-    const found = rows.get(`${e.policy}|${e.rule_as_evaluated}|${e.kind}/${e.namespace}/${e.name}`) ?? [];
+    // The curated index keeps each file's namespace; the CLI loads namespaced resources without one into `default`.
+    const at = (ns: string) => rows.get(`${e.policy}|${e.rule_as_evaluated}|${e.kind}/${ns}/${e.name}`);
+    const found = (e.namespace === '' ? at('default') : undefined) ?? at(e.namespace) ?? [];
     expect(found).toHaveLength(1);
     const row = found[0] as KyvernoTestRow;
     // The engine's own status, not just "the CLI would accept it": no Excluded rows here.
@@ -52,10 +54,10 @@ describe('kyverno/policies pod-security conformance (kyverno-test.yaml through r
   });
 
   it('reports the failing pattern path for pattern rules (what the equivalence checker shows)', () => {
-    const row = rows.get('disallow-privileged-containers|privileged-containers|Pod//badpod01')?.[0];
+    const row = rows.get('disallow-privileged-containers|privileged-containers|Pod/default/badpod01')?.[0];
     expect(row?.actual).toBe('fail');
     expect(row?.path).toMatch(/^\/spec\/containers\/0\/securityContext\/privileged\/$/);
-    const deployment = rows.get('disallow-privileged-containers|autogen-privileged-containers|Deployment//baddeployment01')?.[0];
+    const deployment = rows.get('disallow-privileged-containers|autogen-privileged-containers|Deployment/default/baddeployment01')?.[0];
     expect(deployment?.path).toMatch(/^\/spec\/template\/spec\/containers\/0\/securityContext\/privileged\/$/);
   });
 });

@@ -61,13 +61,23 @@ function checkRecursion(program: Program, deps: Map<number, Set<number>>): void 
   for (const g of program.groups) visit(g.index, []);
 }
 
-export function compileToPlan(sources: RegoSource[], entrypoints: string[]): CompiledPlan {
+export interface PlanOptions {
+  /**
+   * Compile only what the entrypoints need: an error in a rule they never reach is ignored (its
+   * slot in the plan stays empty). `podsec test rego` uses this so that one test outside the
+   * subset does not stop the others; `podsec rego build` checks every rule, as `opa build` does.
+   */
+  onlyReachable?: boolean;
+}
+
+export function compileToPlan(sources: RegoSource[], entrypoints: string[], options: PlanOptions = {}): CompiledPlan {
   if (sources.length === 0) throw new Error('compileRego: no Rego sources given');
   if (entrypoints.length === 0) throw new Error('compileRego: give at least one entrypoint such as "pkg/rule"');
   const program = buildProgram(sources.map((s) => parseModule(s.path, s.text)));
   const table = new HostTable();
   const deps = new Map<number, Set<number>>();
-  const rules: unknown[] = program.groups.map((group) => {
+  const errors = new Map<number, unknown>();
+  const lowerGroup = (group: RuleGroup): unknown => {
     const module = (group.rules[0] ?? group.defaultRule)!.module;
     const lw = new Lowerer(program, module, table);
     // One frame layout per rule group: definitions from different modules share the slot counter.
@@ -84,6 +94,16 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[]): Com
     }
     deps.set(group.index, lw.deps);
     return [RULE_KIND[group.kind], lw.slots, defs, dflt, 'data.' + group.path.join('.')];
+  };
+  const rules: unknown[] = program.groups.map((group) => {
+    if (!options.onlyReachable) return lowerGroup(group);
+    try {
+      return lowerGroup(group);
+    } catch (e) {
+      errors.set(group.index, e);
+      deps.set(group.index, new Set());
+      return [RULE_KIND[group.kind], 0, [], null, 'data.' + group.path.join('.')];
+    }
   });
   checkRecursion(program, deps);
   const entryIds: Record<string, number> = {};
@@ -99,6 +119,16 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[]): Com
     entryIds[name] = i;
     entryRules.push(g.index);
   });
+  if (errors.size > 0) {
+    const seen = new Set<number>();
+    const visit = (i: number): void => {
+      if (seen.has(i)) return;
+      seen.add(i);
+      if (errors.has(i)) throw errors.get(i);
+      for (const d of deps.get(i) ?? []) visit(d);
+    };
+    entryRules.forEach(visit);
+  }
   return {
     plan: [rules, entrypoints, entryRules, table.natives, table.names],
     entrypoints: entryIds,

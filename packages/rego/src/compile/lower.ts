@@ -2,9 +2,9 @@
 // check would accept (a literal runs once every variable it reads is bound), refs with unbound
 // variable keys become explicit SCAN statements, and `=` is oriented so that the side holding
 // unbound variables is matched against the value of the other side.
-import type { Literal, Module, Term } from '../syntax/ast.js';
+import type { Literal, Module, Term, WithModifier } from '../syntax/ast.js';
 import { RegoCompileError, unsupported, type Pos } from '../syntax/errors.js';
-import { S, T, type PlanNode } from '../plan/opcodes.js';
+import { S, T, WITH_TARGET, type PlanNode } from '../plan/opcodes.js';
 import { BUILTINS, EMPTY_SET_CALL } from './builtins.js';
 import { hoistNegated } from './negation.js';
 import { groupForPath, isPackagePrefix, staticStrings, type Program, type RuleGroup } from './program.js';
@@ -149,7 +149,9 @@ export class Lowerer {
         scope.declare(v.name, this.fresh());
       }
     };
-    for (const lit of lits) {
+    // Variables bound inside a `with` literal are the body's: `x := f with input as y` binds x.
+    const unwrapped = lits.map(unwrapWith);
+    for (const lit of unwrapped) {
       if (lit.type === 'some') lit.names.forEach(explicit);
       else if (lit.type === 'assign') explicit(lit.left);
       else if (lit.type === 'somein') {
@@ -164,7 +166,7 @@ export class Lowerer {
       }
     };
     extra.forEach(implicit);
-    for (const lit of lits) literalTerms(lit).forEach(implicit);
+    for (const lit of unwrapped) literalTerms(lit).forEach(implicit);
   }
 
   private negationKeepsOperands(): boolean {
@@ -228,6 +230,8 @@ export class Lowerer {
         out.push([S.SCAN, coll, key, this.pat(lit.value, scope, bound, out)]);
         return null;
       }
+      case 'with':
+        return this.withLiteral(lit, scope, bound, out);
       case 'every': {
         const coll = this.val(lit.coll, scope, bound, out);
         const inner = new Scope(scope);
@@ -240,6 +244,48 @@ export class Lowerer {
         return null;
       }
     }
+  }
+
+  /**
+   * `lit with t1 as v1 …`: the values are computed outside the modifiers, then `lit` runs with the
+   * input or the data paths replaced (rules under a replaced data path take the replacement's value).
+   * When lowering rewrites `lit` into several literals, each keeps the same modifiers.
+   */
+  private withLiteral(lit: Extract<Literal, { type: 'with' }>, scope: Scope, bound: Bound, out: PlanNode[]): Literal[] | null {
+    const targets = lit.mods.map((m) => this.withTarget(m));
+    const values = lit.mods.map((m) => this.val(m.value, scope, bound, out));
+    const inner: PlanNode[] = [];
+    const split = this.literal(lit.lit, scope, bound, inner);
+    if (split) return split.map((l) => ({ type: 'with', lit: l, mods: lit.mods, pos: lit.pos }));
+    out.push([S.WITH, [T.CONST, targets], values, inner]);
+    return null;
+  }
+
+  /** [kind, path, [[ruleIndex, pathBelowTarget], …]] for one modifier's target. */
+  private withTarget(m: WithModifier): unknown[] {
+    const t = m.target;
+    const head = t.type === 'ref' ? t.head : t;
+    const path = staticStrings(t.type === 'ref' ? t.path : []);
+    const root = head.type === 'var' ? head.name : '';
+    if ((root !== 'input' && root !== 'data') || !path) {
+      throw unsupported(
+        t.pos,
+        'a "with" target other than input[.path] or data.path',
+        'replace input or a data document; mocking functions and built-ins is not supported',
+      );
+    }
+    if (root === 'input') return [WITH_TARGET.input, path, []];
+    if (path.length === 0) throw unsupported(t.pos, '"with data as …"', 'replace a path below data, such as data.inventory');
+    const overridden: [number, string[]][] = [];
+    for (const g of this.program.groups) {
+      const under = g.path.length >= path.length && path.every((s, i) => g.path[i] === s);
+      const above = g.path.length < path.length && g.path.every((s, i) => path[i] === s);
+      if (above) throw unsupported(t.pos, `"with" replacing part of rule data.${g.path.join('.')}`, 'replace the whole rule');
+      if (!under) continue;
+      if (g.kind === 'function') throw unsupported(t.pos, `"with" replacing function data.${g.path.join('.')}`, 'mocking functions is not supported');
+      overridden.push([g.index, g.path.slice(path.length)]);
+    }
+    return [WITH_TARGET.data, path, overridden];
   }
 
   /** OPA's call form with a trailing output argument, `f(x, y)`, means `y = f(x)`. */
@@ -494,6 +540,10 @@ export function varsIn(term: Term, intoRefHeads: boolean): Extract<Term, { type:
   };
   walk(term);
   return out;
+}
+
+function unwrapWith(lit: Literal): Literal {
+  return lit.type === 'with' ? unwrapWith(lit.lit) : lit;
 }
 
 /** Terms that sit directly in a literal (nested bodies of not/every are separate scopes). */

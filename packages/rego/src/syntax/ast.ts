@@ -22,7 +22,15 @@ export type Literal =
   | { type: 'not'; lit: Literal; pos: Pos }
   | { type: 'some'; names: Term[]; pos: Pos }
   | { type: 'somein'; key: Term | null; value: Term; coll: Term; pos: Pos }
-  | { type: 'every'; key: Term | null; value: Term; coll: Term; body: Literal[]; pos: Pos };
+  | { type: 'every'; key: Term | null; value: Term; coll: Term; body: Literal[]; pos: Pos }
+  /** `lit with input.x as v with data.y as w`: the modifiers apply, in order, while `lit` runs. */
+  | { type: 'with'; lit: Literal; mods: WithModifier[]; pos: Pos };
+
+export interface WithModifier {
+  target: Term;
+  value: Term;
+  pos: Pos;
+}
 
 export interface RuleHead {
   name: string;

@@ -1,6 +1,6 @@
 // Recursive-descent parser for the Rego subset podsec compiles, accepting both v1 (`if`,
 // `contains`) and v0 (`p[x] { ... }`) rule syntax so existing Gatekeeper templates load as-is.
-import type { ElseClause, Import, Literal, Module, Rule, RuleHead, Term } from './ast.js';
+import type { ElseClause, Import, Literal, Module, Rule, RuleHead, Term, WithModifier } from './ast.js';
 import { RegoCompileError, unsupported, type Pos } from './errors.js';
 import { lex, type Token } from './lexer.js';
 
@@ -13,7 +13,7 @@ const INFIX_LEVELS: Record<string, string>[] = [
   { '*': 'mul', '/': 'div', '%': 'rem' },
 ];
 
-const KEYWORDS_UNSUPPORTED = new Set(['with', 'as']);
+const KEYWORDS_RESERVED = new Set(['with', 'as']);
 
 class Parser {
   private i = 0;
@@ -124,7 +124,7 @@ class Parser {
     if (this.is('=') || this.is(':=')) {
       this.next();
       head.value = this.term();
-      this.rejectWith();
+      if (this.is('with') && !this.t.nlBefore) this.fail('"with" modifies an expression in a rule body, not a rule head value');
     }
     if (isDefault) {
       if (head.value === null) this.fail('default rules need a value: default p := <value>', nameTok);
@@ -182,8 +182,8 @@ class Parser {
       this.next();
       return { type: 'not', lit: this.literal(), pos: t.pos };
     }
-    if (this.is('some')) return this.some();
-    if (this.is('every')) return this.every();
+    if (this.is('some')) return this.withModifiers(this.some());
+    if (this.is('every')) return this.withModifiers(this.every());
     const left = this.term();
     let lit: Literal;
     if ((this.is(':=') || this.is('=')) && !this.t.nlBefore) {
@@ -193,12 +193,18 @@ class Parser {
     } else {
       lit = { type: 'expr', term: left, pos: t.pos };
     }
-    this.rejectWith();
-    return lit;
+    return this.withModifiers(lit);
   }
 
-  private rejectWith(): void {
-    if (this.is('with') && !this.t.nlBefore) throw unsupported(this.t.pos, '"with" modifier', 'evaluate the policy with the desired input instead');
+  private withModifiers(lit: Literal): Literal {
+    const mods: WithModifier[] = [];
+    while (this.is('with') && !this.t.nlBefore) {
+      const pos = this.next().pos;
+      const target = this.term();
+      this.expect('as');
+      mods.push({ target, value: this.term(), pos });
+    }
+    return mods.length ? { type: 'with', lit, mods, pos: lit.pos } : lit;
   }
 
   private some(): Literal {
@@ -309,7 +315,7 @@ class Parser {
         this.next();
         if (t.text === 'true' || t.text === 'false') return { type: 'scalar', value: t.text === 'true', pos: t.pos };
         if (t.text === 'null') return { type: 'scalar', value: null, pos: t.pos };
-        if (KEYWORDS_UNSUPPORTED.has(t.text)) throw unsupported(t.pos, `keyword "${t.text}"`);
+        if (KEYWORDS_RESERVED.has(t.text)) this.fail(`unexpected keyword "${t.text}"`, t);
         return { type: 'var', name: t.text, pos: t.pos };
       }
       case 'punct':

@@ -1,0 +1,1 @@
+export { GoYamlError, parseGoYaml, type GoYamlDocument, type GoYamlOptions } from './go-yaml.js';

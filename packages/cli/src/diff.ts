@@ -47,7 +47,7 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   while (k < changed.length) {
     // Group changes closer than 2×CONTEXT lines into one hunk.
     let end = k;
-    while (end + 1 < changed.length && changed[end + 1]! - changed[end]! <= 2 * CONTEXT) end++;
+    while (end + 1 < changed.length && changed[end + 1]! - changed[end]! <= 2 * CONTEXT + 1) end++;
     const from = Math.max(0, changed[k]! - CONTEXT);
     const to = Math.min(ops.length, changed[end]! + CONTEXT + 1);
     let oldStart = 1;

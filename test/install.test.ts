@@ -146,4 +146,16 @@ export default definePolicy({
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(/^cluster-out: 12 policies/);
   });
+
+  it("the README's policy-module example type-checks and builds as written", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const example = /## Use podsec in your own repo[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(example).toContain("from 'podsec/pss'");
+    mkdirSync(join(project, 'readme-example'));
+    writeFileSync(join(project, 'readme-example', 'policies.ts'), example);
+    const build = podsec('build', 'readme-example', '--out', 'readme-out');
+    expect(build.stderr).toBe('');
+    expect(build.code).toBe(0);
+    expect(build.stdout).toMatch(/^readme-out: \d+ policies/);
+  });
 });

@@ -23,6 +23,8 @@ const CACHE_FORMAT = 1;
 const DEFAULT_OPTIONS = {
   strict: true,
   target: 'ES2022',
+  // Without DOM: policies run in Node, and lib.dom.d.ts alone is a third of the parse time.
+  lib: ['ES2022'],
   module: 'ESNext',
   moduleResolution: 'Bundler',
   skipLibCheck: true,

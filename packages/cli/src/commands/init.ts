@@ -45,6 +45,7 @@ const TSCONFIG = `${JSON.stringify(
   {
     compilerOptions: {
       target: 'ES2022',
+      lib: ['ES2022'],
       module: 'ESNext',
       moduleResolution: 'Bundler',
       strict: true,

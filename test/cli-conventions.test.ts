@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { unifiedDiff } from '../packages/cli/src/diff.js';
 import { userCwd } from '../packages/cli/src/io.js';
 import { podsec, scratchDir } from './support/cli.js';
+import { repoRoot } from './support/shared.js';
 
 const made: string[] = [];
 const scratch = (prefix: string) => {
@@ -106,6 +107,20 @@ describe('podsec command-line conventions', () => {
     const quiet = await podsec(['build', 'policies', '--out', 'gen', '--check'], dir);
     expect(quiet.code).toBe(1);
     expect(quiet.stdout).toBe('');
+  });
+
+  it('verify is repeatable by default and says when the PSA fixtures are absent', async () => {
+    const dir = scratch('psa-absent');
+    const args = ['verify', join(repoRoot, 'policies', 'pss'), '--policy', 'pss-privileged', '--random', '20', '--no-typecheck'];
+    const a = await podsec(args, dir);
+    const b = await podsec(args, dir);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toContain('seed 1 ');
+    expect(a.stderr).toContain('podsec: no Pod Security Admission fixtures at ../shared/conformance/psa, so the pss-* bundles are checked without');
+    expect(a.stdout).not.toMatch(/^psa /m);
+    const random = await podsec([...args, '--seed', 'random'], dir);
+    expect(random.stdout).toMatch(/rerun with --random 20 --seed \d+\)/);
   });
 
   it('paths are relative to the directory the user ran from (INIT_CWD under a "podsec" package script)', () => {

@@ -79,12 +79,42 @@ function stillClean(recorded: Record<string, string> | undefined): boolean {
   return true;
 }
 
-function compilerOptions(ts: typeof TS, firstFile: string): TS.CompilerOptions {
-  const configFile = ts.findConfigFile(dirname(firstFile), ts.sys.fileExists, 'tsconfig.json');
+/** The tsconfig.json that governs `from` (the nearest above it), as an editor would pick it. */
+function findTsconfig(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'tsconfig.json'))) return join(dir, 'tsconfig.json');
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function compilerOptions(ts: typeof TS, firstFile: string, configFile: string | undefined): TS.CompilerOptions {
   const raw = configFile ? ts.readConfigFile(configFile, ts.sys.readFile).config : { compilerOptions: DEFAULT_OPTIONS };
   const parsed = ts.parseJsonConfigFileContent(raw ?? {}, ts.sys, configFile ? dirname(configFile) : dirname(firstFile));
   // The roots are the policy modules; a tsconfig's own include/files only matter to the IDE.
   return { ...parsed.options, noEmit: true, incremental: false, composite: false };
+}
+
+/**
+ * Parsed files kept for the life of the process (tests, long-running tools): the libraries a
+ * policy imports (lib.*.d.ts, kubernetes-types, podsec's own types) are parsed once, not per run.
+ * An entry is reused only while the file's text is unchanged.
+ */
+const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
+
+function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const original = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = host.readFile(fileName);
+    if (text === undefined) return original(fileName, languageVersion, onError, shouldCreate);
+    const key = `${fileName}\0${typeof languageVersion === 'object' ? JSON.stringify(languageVersion) : languageVersion}`;
+    const hit = parsed.get(key);
+    if (hit && hit.text === text) return hit.sf;
+    const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+    parsed.set(key, { text, sf });
+    return sf;
+  };
+  return host;
 }
 
 function isUsersFile(ts: typeof TS, program: TS.Program, sf: TS.SourceFile): boolean {
@@ -111,12 +141,15 @@ export async function typecheckPolicyModules(files: readonly string[], cwd: stri
   const roots = [...files].map((f) => resolve(f)).sort();
   if (!roots.length) return { checked: 0, cached: false, ms: 0 };
   const cacheFile = join(cacheDirFor(dirname(roots[0]!), env), 'typecheck.json');
-  const key = sha(roots.join('\n'));
+  const configFile = findTsconfig(dirname(roots[0]!));
+  // The compiler options change what is an error, so the tsconfig is part of the key.
+  const key = sha(`${roots.join('\n')}\n${configFile ?? ''}\n${configFile ? readFileSync(configFile, 'utf8') : ''}`);
   const cache = readCache(cacheFile);
   if (stillClean(cache.clean[key])) return { checked: roots.length, cached: true, ms: Date.now() - started };
 
   const ts = (await import('typescript')).default;
-  const program = ts.createProgram(roots, compilerOptions(ts, roots[0]!));
+  const options = compilerOptions(ts, roots[0]!, configFile);
+  const program = ts.createProgram(roots, options, cachingHost(ts, options));
   const own = program.getSourceFiles().filter((sf) => isUsersFile(ts, program, sf));
   const diagnostics = own.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]);
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);

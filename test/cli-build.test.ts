@@ -100,7 +100,8 @@ describe('podsec build', () => {
       { 'x.ts': `throw new Error('boom from the policy');\n` },
       /x\.ts: the policy module failed to load:\n\s+.*boom from the policy/,
     ],
-    ['a syntax error', { 'x.ts': `export default definePolicy({ name: \n` }, /x\.ts: the policy module failed to load/],
+    // The type-check runs first, so a syntax error is the compiler's, with line and column.
+    ['a syntax error', { 'x.ts': `export default definePolicy({ name: \n` }, /x\.ts:1:\d+ - error TS1109: Expression expected\./],
     [
       'a DSL misuse',
       { 'x.ts': POLICY('pol-x').replace("container('privileged').optional.equals(false)", "container('capabilities.add').subsetOf(['CAP_SYS_ADMIN'])") },
@@ -113,7 +114,7 @@ describe('podsec build', () => {
     const src = scratchDir('bad');
     for (const [name, text] of Object.entries(files)) writeFileSync(join(src, name), text);
     const r = await podsec(['build', src, '--out', scratchDir('bad-out')]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
   });
@@ -133,13 +134,13 @@ describe('podsec build', () => {
     // root ignores permission bits; then the directory is simply writable and the build succeeds.
     if (process.getuid?.() === 0) expect(r.code).toBe(0);
     else {
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot write the build output \(permission denied\)/);
     }
     const file = join(parent, 'a-file');
     writeFileSync(file, 'x');
     const r2 = await podsec(['build', 'policies', '--out', join(file, 'out')]);
-    expect(r2.code).toBe(1);
+    expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/cannot write the build output \(a path component is a file\)/);
   });
 

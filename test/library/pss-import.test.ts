@@ -34,11 +34,7 @@ describe('podsec pss import', () => {
   it('the shipped example is exactly what the command generates from admission-config.yaml', () => {
     const config = parse(readFileSync(join(EXAMPLE, 'admission-config.yaml'), 'utf8'));
     const settings = { ...readAdmissionConfiguration(config), namespaces: [] };
-    const expected = renderPssModule(
-      settings,
-      join(EXAMPLE, 'pss.ts'),
-      'podsec pss import examples/cluster-pss/admission-config.yaml --out examples/cluster-pss/pss.ts',
-    );
+    const expected = renderPssModule(settings, 'podsec pss import examples/cluster-pss/admission-config.yaml --out examples/cluster-pss/pss.ts');
     expect(readFileSync(join(EXAMPLE, 'pss.ts'), 'utf8')).toBe(expected);
   });
 

@@ -3,4 +3,4 @@
 // never need a separate build step; policy modules are loaded the same way.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/main.ts');
+await import('../src/bin.ts');

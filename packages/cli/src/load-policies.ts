@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { isPolicy } from '@podsec/dsl';
 import type { PolicyIR } from '@podsec/ir';
 import { CliError } from './io.js';
+import { selectPolicies } from './select.js';
+import { typecheckPolicyModules } from './typecheck.js';
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
 const SKIP_DIRS = new Set(['node_modules', '.git', 'test', '__tests__']);
@@ -42,17 +44,26 @@ function policiesExported(mod: Record<string, unknown>): unknown[] {
 
 const firstLines = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 6).join('\n  ');
 
+export interface LoadOptions {
+  /** Type-check the modules with the TypeScript compiler first (default true; `--no-typecheck`). */
+  typecheck?: boolean;
+  /** `--policy NAME` patterns (globs over policy names); empty or absent: every policy. */
+  select?: readonly string[];
+}
+
 /**
- * Imports every policy module below `dir` (TypeScript runs through the tsx loader the CLI
- * registers, so authors have no compile step) and returns each policy's IR, with `source` set to
- * the module path relative to `dir`.
+ * Type-checks, then imports every policy module below `dir` (TypeScript runs through the tsx
+ * loader the CLI registers, so authors have no compile step) and returns each policy's IR, with
+ * `source` set to the module path relative to `dir`.
  */
-export async function loadPolicies(dir: string, cwd: string): Promise<LoadedPolicy[]> {
+export async function loadPolicies(dir: string, cwd: string, options: LoadOptions = {}): Promise<LoadedPolicy[]> {
   const root = resolve(cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
+  const modules = findPolicyModules(root);
+  if (options.typecheck !== false) await typecheckPolicyModules(modules, cwd);
   const byName = new Map<string, LoadedPolicy>();
-  for (const file of findPolicyModules(root)) {
+  for (const file of modules) {
     const rel = relative(root, file).split(sep).join('/');
     let mod: Record<string, unknown>;
     try {
@@ -72,5 +83,6 @@ export async function loadPolicies(dir: string, cwd: string): Promise<LoadedPoli
     }
   }
   if (byName.size === 0) throw new CliError(`${dir}: no policies found. Fix: export definePolicy(...) from .ts modules in that folder.`, 2);
-  return [...byName.values()].sort((a, b) => (a.ir.name < b.ir.name ? -1 : 1));
+  const all = [...byName.values()].sort((a, b) => (a.ir.name < b.ir.name ? -1 : 1));
+  return selectPolicies(all, options.select ?? [], (l) => l.ir.name);
 }

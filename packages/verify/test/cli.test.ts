@@ -97,7 +97,7 @@ describe('podsec verify', () => {
     expect(await verifyCommand({ policyDir: 'policies/seed', random: 0 }, c, { factories: {} })).toBe(1);
     expect(c.err()).toContain('no engine adapter is registered, so nothing was verified');
     await expect(verifyCommand({ policyDir: 'policies/seed', format: 'xml' as never }, io(), { factories: {} })).rejects.toThrow(
-      new CliError('--format xml: unknown report format. Fix: use one of text, json, junit, html.', 2),
+      new CliError('--format xml: unknown report format. Fix: use one of text, json, junit, html, sarif.', 2),
     );
     await expect(verifyCommand({ build: 'no/such/build' }, io(), { factories: {} })).rejects.toThrow(/no\/such\/build: no such build directory/);
     await expect(verifyCommand({ policyDir: 'policies/seed', fixtures: ['no-such.yaml'] }, io(), { factories: {} })).rejects.toThrow(

@@ -122,8 +122,14 @@ describe('text report and progress', () => {
     const first = text.split('\n#1 ')[1]!.split('\n#2 ')[0]!;
     const yamlPart = first.split('\n  object:\n')[1]!;
     expect(parseYaml(yamlPart.replace(/^ {4}/gm, ''))).toEqual(result.disagreements[0]!.object);
+    // The summary's count is the group table's total row: each run engine's column sums to it.
+    const totalRow = text.split('\n').find((l) => l.startsWith('total '))!;
+    const columnTotals = [...totalRow.matchAll(/(?:ok |FAIL \d+\/)(\d+)/g)].map((m) => Number(m[1]));
+    const run = result.engines.filter((e) => e.status === 'run').length;
+    expect(columnTotals.length).toBe(run);
+    expect(columnTotals.reduce((a, b) => a + b, 0)).toBe(result.totals.evaluations);
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      `FAILED: ${result.totals.fixtures} fixtures, ${result.totals.evaluations} engine evaluations, ${result.totals.disagreements} disagreement(s).`,
+      `FAILED: ${result.totals.fixtures} fixtures, ${result.totals.evaluations} engine evaluations (${columnTotals[0]} per engine: the total row above), ${result.totals.disagreements} disagreement(s).`,
     );
   });
 
@@ -177,18 +183,47 @@ describe('HTML report in a real headless Chromium', () => {
     expect(json.totals.disagreements).toBeGreaterThan(0);
     expect(await page.locator('details.disagreement').count()).toBe(json.disagreements.length);
     expect(await page.textContent('#status')).toBe('FAILED');
-    // policies × (engines) × groups: one row per policy, every (engine, group) cell coloured.
+    // policies × engines: one row per policy, one cell per (policy, engine).
     expect(await page.locator('#matrix tbody tr').count()).toBe(build.irs.size);
-    const failingCells = new Set(json.counts.filter((c) => c.disagree > 0).map((c) => `${c.policy}|${c.engine}|${c.group}`));
+    const failingCells = new Set(json.counts.filter((c) => c.disagree > 0).map((c) => `${c.policy}|${c.engine}`));
     expect(await page.locator('#matrix td.disagree').count()).toBe(failingCells.size);
-    expect(await page.locator('#matrix td.not-run').count()).toBe(build.irs.size * new Set(json.counts.map((c) => c.group)).size);
-    // Expanding a disagreement shows its object and verdicts; the nasty text stays text.
+    expect(await page.locator('#matrix td.not-run').count()).toBe(build.irs.size);
+    // Disagreements are expanded: verdicts and object visible without a click; the nasty text stays text.
     const nasty = page.locator('details.disagreement', { hasText: 'user/<script>' }).first();
-    await nasty.locator('summary').click();
     expect(await nasty.locator('pre.verdicts').isVisible()).toBe(true);
     expect(await nasty.locator('pre.object').textContent()).toContain('hostPID: true');
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(requests).toEqual([pathToFileURL(file).href]);
+    await page.close();
+  });
+
+  it('fits a 1280 px window with the summary first, and screenshots as rendered', async () => {
+    const file = join(dir, 'layout.html');
+    writeFileSync(file, renderHtml(result));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(pathToFileURL(file).href);
+    // No horizontal scrolling: the page is no wider than the window.
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(1280);
+    const top = async (selector: string) => (await page.locator(selector).first().boundingBox())!.y;
+    expect(await top('#summary')).toBeLessThan(await top('#matrix'));
+    expect(await top('#matrix')).toBeLessThan(await top('details.disagreement'));
+    // The summary and the whole matrix are on the first screen.
+    const matrix = (await page.locator('#matrix').boundingBox())!;
+    expect(matrix.x + matrix.width).toBeLessThanOrEqual(1280);
+    const shot = join(dir, 'report.png');
+    const png = await page.screenshot({ path: shot, fullPage: false });
+    // PNG IHDR: width and height at bytes 16..23.
+    expect(png.readUInt32BE(16)).toBe(1280);
+    expect(png.readUInt32BE(20)).toBe(800);
+    // A disagreement cell is painted in the failure colour (the screenshot shows colour, not just markup).
+    const cell = page.locator('#matrix td.disagree').first();
+    expect(
+      await cell.evaluate(
+        (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor,
+      ),
+    ).toBe('rgb(255, 216, 211)');
     await page.close();
   });
 });

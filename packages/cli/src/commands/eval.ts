@@ -7,6 +7,7 @@
  * is allowed, 1 when anything is denied or an engine errored.
  */
 import { readFileSync } from 'node:fs';
+import { PODSEC_VERSION } from '@podsec/compilers';
 import {
   ADAPTER_FACTORIES,
   ENGINE_IDS,
@@ -14,24 +15,32 @@ import {
   FixtureLoadError,
   loadAdapters,
   loadResources,
+  renderEvalSarif,
   type AdapterFactory,
   type EngineId,
   type EvalRow,
 } from '@podsec/verify';
-import { CliError, type CommandIO } from '../io.js';
-import { loadBuildFor } from './verify.js';
+import { CliError, EXIT, type CommandIO } from '../io.js';
+import { loadBuildFor, policySources } from './verify.js';
+
+export const EVAL_FORMATS = ['text', 'json', 'sarif'] as const;
+export type EvalFormat = (typeof EVAL_FORMATS)[number];
 
 export type EngineChoice = EngineId | 'all';
 
 export interface EvalCommandOptions {
-  /** `--policies DIR` (default `policies`). */
+  /** `--policies DIR` (default `policies` when --build is not given). */
   policies?: string;
+  /** `--policy NAME` (repeatable, globs): evaluate only these policies. */
+  policy?: string[];
+  /** `--no-typecheck` sets this to false. */
+  typecheck?: boolean;
   /** `--build DIR`: a build directory instead of policy sources. */
   build?: string;
   /** `--engine` (default all). */
   engine?: EngineChoice;
-  /** `--format text|json` (default text). */
-  format?: 'text' | 'json';
+  /** `--format text|json|sarif` (default text). */
+  format?: EvalFormat;
   /** Positional RESOURCE… (at least one). */
   resources: string[];
 }
@@ -57,7 +66,7 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   const engine = options.engine ?? 'all';
   if (engine !== 'all' && !ENGINE_IDS.includes(engine))
     throw new CliError(`--engine ${engine}: unknown engine. Fix: use one of ${[...ENGINE_IDS, 'all'].join(', ')}.`, 2);
-  if (options.format && options.format !== 'text' && options.format !== 'json') throw new CliError(`--format ${options.format}: eval writes text or json.`, 2);
+  if (options.format && !EVAL_FORMATS.includes(options.format)) throw new CliError(`--format ${options.format}: eval writes ${EVAL_FORMATS.join(', ')}.`, 2);
   if (options.policies && options.build) throw new CliError('--policies and --build are alternatives. Fix: pass one of them.', 2);
   if (!options.resources.length) throw new CliError('no RESOURCE given. Fix: pass YAML/JSON files, directories, or - for stdin.', 2);
   let resources;
@@ -67,7 +76,8 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
     if (e instanceof FixtureLoadError) throw new CliError(e.message);
     throw e;
   }
-  const build = await loadBuildFor({ policyDir: options.policies, build: options.build }, io);
+  const selection = { policyDir: options.policies, build: options.build, policy: options.policy, typecheck: options.typecheck };
+  const build = await loadBuildFor(selection, io);
   const wanted = engine === 'all' ? ENGINE_IDS : [engine];
   const { adapters, notRun } = await loadAdapters(build, wanted, deps.factories ?? ADAPTER_FACTORIES);
   if (engine !== 'all' && notRun.length) throw new CliError(`--engine ${engine}: no adapter is registered for this engine in this podsec.`);
@@ -75,8 +85,13 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (notRun.length) io.stderr(`podsec: not run (no adapter registered): ${notRun.join(', ')}\n`);
   try {
     const rows = evaluateResources(build, adapters, resources);
-    io.stdout(options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderText(rows));
-    return rows.some((r) => r.verdict !== 'allow') ? 1 : 0;
+    const render: Record<EvalFormat, () => string> = {
+      text: () => renderText(rows),
+      json: () => `${JSON.stringify(rows, null, 2)}\n`,
+      sarif: () => renderEvalSarif(rows, { toolVersion: PODSEC_VERSION, sourceOf: policySources(build, selection, io) }),
+    };
+    io.stdout(render[options.format ?? 'text']());
+    return rows.some((r) => r.verdict !== 'allow') ? EXIT.findings : EXIT.ok;
   } finally {
     for (const a of adapters) a.close?.();
   }

@@ -6,8 +6,9 @@
  * fixtures through every registered engine adapter and compares each to the reference
  * semantics. Exit 1 on any disagreement, or when no engine could be run; 0 otherwise.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { PODSEC_VERSION } from '@podsec/compilers';
 import {
   ADAPTER_FACTORIES,
   BuildLoadError,
@@ -20,6 +21,7 @@ import {
   loadResources,
   progressBar,
   psaFixtures,
+  renderVerifySarif,
   REPORTERS,
   userFixtures,
   verify,
@@ -28,14 +30,19 @@ import {
   type EngineId,
   type Fixture,
   type LoadedBuild,
+  type PolicySource,
   type ReportFormat,
 } from '@podsec/verify';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { CliError, type CommandIO } from '../io.js';
+import { CliError, EXIT, type CommandIO } from '../io.js';
+import { selectPolicies } from '../select.js';
 import { compilePolicyDir, DEFAULT_POLICY_DIR } from './build.js';
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit', 'html'];
+export type VerifyFormat = ReportFormat | 'sarif';
+export const REPORT_FORMATS: readonly VerifyFormat[] = ['text', 'json', 'junit', 'html', 'sarif'];
 export const DEFAULT_RANDOM = 200;
+/** A fixed default, so two runs over the same sources are the same run; `--seed random` varies it. */
+export const DEFAULT_SEED = 1;
 /** Where the PSA ground truth sits beside a checkout; used when present and --psa is not given. */
 export const DEFAULT_PSA_DIR = '../shared/conformance/psa';
 
@@ -48,14 +55,18 @@ export interface VerifyCommandOptions {
   fixtures?: string[];
   /** `--random N` (default 200; 0 disables). */
   random?: number;
-  /** `--seed S` (default: time based, printed so a run can be repeated). */
-  seed?: number;
+  /** `--seed S` (default DEFAULT_SEED; `random`: time based, printed so the run can be repeated). */
+  seed?: number | 'random';
   /** `--psa DIR`: PSA conformance folder (index.json); default ../shared/conformance/psa when present. */
   psa?: string;
   /** `--format` (default text). */
-  format?: ReportFormat;
+  format?: VerifyFormat;
   /** `--out FILE`: write the report there instead of stdout. */
   out?: string;
+  /** `--policy NAME` (repeatable, globs): verify only these policies. */
+  policy?: string[];
+  /** `--no-typecheck` sets this to false. */
+  typecheck?: boolean;
 }
 
 export interface VerifyDeps {
@@ -63,15 +74,62 @@ export interface VerifyDeps {
   env?: NodeJS.ProcessEnv;
 }
 
+export interface BuildSelection {
+  policyDir?: string;
+  build?: string;
+  policy?: string[];
+  typecheck?: boolean;
+}
+
+/** Only the selected policies of a build read from disk; bundles survive when all members do. */
+function selectFromBuild(build: LoadedBuild, patterns: readonly string[]): LoadedBuild {
+  if (!patterns.length) return build;
+  const policies = selectPolicies(build.manifest.policies, patterns, (p) => p.name);
+  const names = new Set(policies.map((p) => p.name));
+  const bundles = Object.fromEntries(Object.entries(build.manifest.bundles ?? {}).filter(([, members]) => members.every((m) => names.has(m))));
+  const { bundles: _dropped, ...rest } = build.manifest;
+  return {
+    ...build,
+    manifest: { ...rest, policies, ...(Object.keys(bundles).length ? { bundles } : {}) },
+    irs: new Map([...build.irs].filter(([name]) => names.has(name))),
+  };
+}
+
 /** Loads the build the options name: a build directory, or the policy folder compiled in memory. */
-export async function loadBuildFor(options: { policyDir?: string; build?: string }, io: CommandIO): Promise<LoadedBuild> {
+export async function loadBuildFor(options: BuildSelection, io: CommandIO): Promise<LoadedBuild> {
   try {
-    if (options.build) return loadBuildFromDir(resolve(io.cwd, options.build));
-    return loadBuildFromResult(await compilePolicyDir(options.policyDir ?? DEFAULT_POLICY_DIR, io));
+    if (options.build) return selectFromBuild(loadBuildFromDir(resolve(io.cwd, options.build)), options.policy ?? []);
+    return loadBuildFromResult(await compilePolicyDir(options.policyDir ?? DEFAULT_POLICY_DIR, io, { typecheck: options.typecheck, select: options.policy }));
   } catch (e) {
     if (e instanceof BuildLoadError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/**
+ * Where each policy is defined, for SARIF: its module (relative to the user's directory) and the
+ * line that names it; for a build directory read from disk, the IR file the build holds.
+ */
+export function policySources(build: LoadedBuild, options: BuildSelection, io: CommandIO): (policy: string) => PolicySource | undefined {
+  const shown = (abs: string) => relative(io.cwd, abs).split(sep).join('/');
+  return (policy) => {
+    const entry = build.manifest.policies.find((p) => p.name === policy);
+    if (!entry) return undefined;
+    if (options.build) return { uri: shown(resolve(io.cwd, options.build, entry.ir.file)) };
+    const ir = build.irs.get(policy);
+    if (!ir?.source) return undefined;
+    const file = resolve(io.cwd, options.policyDir ?? DEFAULT_POLICY_DIR, ir.source);
+    let line: number | undefined;
+    try {
+      const at = readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(`'${policy}'`) || l.includes(`"${policy}"`));
+      if (at >= 0) line = at + 1;
+    } catch {
+      // The module moved since it was loaded: the location is still the best we know.
+    }
+    return { uri: shown(file), ...(line ? { line } : {}) };
+  };
 }
 
 function collectFixtures(options: VerifyCommandOptions, build: LoadedBuild, io: CommandIO): Fixture[] {
@@ -79,6 +137,11 @@ function collectFixtures(options: VerifyCommandOptions, build: LoadedBuild, io: 
   try {
     if (options.fixtures?.length) fixtures.push(...userFixtures(loadResources(options.fixtures, io.cwd)));
     const psaDir = options.psa ? resolve(io.cwd, options.psa) : resolve(io.cwd, DEFAULT_PSA_DIR);
+    const hasPssBundles = Object.keys(build.manifest.bundles ?? {}).some((b) => b.startsWith('pss-'));
+    if (!options.psa && hasPssBundles && !existsSync(resolve(psaDir, 'index.json')))
+      io.stderr(
+        `podsec: no Pod Security Admission fixtures at ${DEFAULT_PSA_DIR}, so the pss-* bundles are checked without PSA's own verdicts. Fix: pass --psa DIR (a folder with index.json, e.g. the upstream PSA fixtures).\n`,
+      );
     if (options.psa || existsSync(resolve(psaDir, 'index.json'))) {
       const psa = psaFixtures(psaDir, build.manifest);
       fixtures.push(...psa.fixtures);
@@ -97,7 +160,7 @@ function checkOptions(options: VerifyCommandOptions): void {
     throw new CliError(`--format ${options.format}: unknown report format. Fix: use one of ${REPORT_FORMATS.join(', ')}.`, 2);
   for (const [flag, v] of [
     ['--random', options.random],
-    ['--seed', options.seed],
+    ['--seed', options.seed === 'random' ? undefined : options.seed],
   ] as const)
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new CliError(`${flag} ${v}: expected a non-negative integer.`, 2);
 }
@@ -114,16 +177,18 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
       notRun,
       fixtures,
       random: options.random ?? DEFAULT_RANDOM,
-      seed: options.seed ?? Date.now() % 2 ** 31,
+      seed: options.seed === 'random' ? Date.now() % 2 ** 31 : (options.seed ?? DEFAULT_SEED),
       onProgress: progressBar({ isTTY: io.isTTY, write: io.stderr }, deps.env),
     });
-    const report = REPORTERS[options.format ?? 'text'](result);
+    const format = options.format ?? 'text';
+    const report =
+      format === 'sarif' ? renderVerifySarif(result, { toolVersion: PODSEC_VERSION, sourceOf: policySources(build, options, io) }) : REPORTERS[format](result);
     if (options.out) {
       writeFileAtomic(resolve(io.cwd, options.out), report);
       io.stdout(`${options.out}: ${options.format ?? 'text'} report, ${result.totals.fixtures} fixtures, ${result.totals.disagreements} disagreement(s).\n`);
     } else io.stdout(report);
     if (!adapters.length) io.stderr('podsec: no engine adapter is registered, so nothing was verified.\n');
-    return verifyPassed(result) ? 0 : 1;
+    return verifyPassed(result) ? EXIT.ok : EXIT.findings;
   } finally {
     for (const a of adapters) a.close?.();
   }

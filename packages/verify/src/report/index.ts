@@ -16,3 +16,4 @@ export const REPORTERS: Readonly<Record<ReportFormat, (result: VerifyResult) => 
 export { renderHtml, renderJson, renderJunit, renderText };
 export { jsonReport, verifyPassed, JSON_REPORT_FORMAT, JSON_REPORT_VERSION, type JsonReport } from './json.js';
 export { progressBar } from './progress.js';
+export { renderEvalSarif, renderVerifySarif, SARIF_SCHEMA, type PolicySource, type SarifOptions } from './sarif.js';

@@ -37,10 +37,18 @@ export function renderText(result: VerifyResult): string {
     ),
   );
   out.push('');
+  // The total row is the sum the closing summary line quotes, so the two always agree.
+  const total = (c: (typeof m.columns)[number]) => {
+    const cells = m.groups.map((g) => m.groupCell(c, g));
+    if (cells.some((x) => x.status === 'not run')) return cellText({ status: 'not run', evaluated: 0, disagree: 0, errors: 0 });
+    const sum = { evaluated: 0, disagree: 0, errors: 0 };
+    for (const x of cells) for (const k of ['evaluated', 'disagree', 'errors'] as const) sum[k] += x[k];
+    return cellText({ ...sum, status: sum.evaluated === 0 ? 'empty' : sum.disagree ? 'disagree' : 'agree' });
+  };
   out.push(
     table(
       ['fixture group', ...m.columns],
-      m.groups.map((g) => [g, ...m.columns.map((c) => cellText(m.groupCell(c, g)))]),
+      [...m.groups.map((g) => [g, ...m.columns.map((c) => cellText(m.groupCell(c, g)))]), ['total', ...m.columns.map(total)]],
     ),
   );
   const described = result.engines.filter((e) => e.description);
@@ -53,9 +61,13 @@ export function renderText(result: VerifyResult): string {
     out.push('', `#${i + 1} ${disagreementTitle(d)}`, disagreementDetails(d).replace(/^/gm, '  '));
   });
   const t = result.totals;
+  const run = result.engines.filter((e) => e.status === 'run').length;
+  const engineTotals = result.engines.filter((e) => e.status === 'run').map((e) => m.groups.reduce((n, g) => n + m.groupCell(e.id, g).evaluated, 0));
+  const same = engineTotals.length > 0 && engineTotals.every((n) => n === engineTotals[0]) && engineTotals[0]! * run === t.evaluations;
+  const perEngine = same ? ` (${engineTotals[0]} per engine: the total row above)` : '';
   out.push(
     '',
-    `${verifyPassed(result) ? 'OK' : 'FAILED'}: ${t.fixtures} fixtures, ${t.evaluations} engine evaluations, ${t.disagreements} disagreement(s)${result.engines.some((e) => e.status === 'run') ? '' : ', no engine was run'}.`,
+    `${verifyPassed(result) ? 'OK' : 'FAILED'}: ${t.fixtures} fixtures, ${t.evaluations} engine evaluations${perEngine}, ${t.disagreements} disagreement(s)${run ? '' : ', no engine was run'}.`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,37 @@
+// `podsec/pss`: the Pod Security Standards library (policies/pss in the repository): one policy
+// per Pod Security Admission check at any PSA version v1.23–v1.37, and the readers that turn a
+// cluster's PodSecurity admission configuration and Namespace labels into policies.
+export {
+  ALLOWED_SELINUX_TYPES,
+  ALLOWED_SYSCTLS,
+  BASELINE_CAPABILITIES,
+  FORBIDDEN_VOLUME_TYPES,
+  PSS_VERSION,
+  pssPolicies,
+  RESTRICTED_VOLUME_TYPES,
+  type PssMode,
+  type PssPolicyOptions,
+} from '../../../policies/pss/controls.js';
+export {
+  PSS_LABEL_PREFIX,
+  PSS_MODES,
+  PssConfigError,
+  pssFromAdmissionConfiguration,
+  pssFromNamespaceLabels,
+  pssFromSettings,
+  readAdmissionConfiguration,
+  readNamespaceLabels,
+  type PssClusterSettings,
+  type PssExemptionList,
+  type PssModeSetting,
+} from '../../../policies/pss/admission.js';
+export {
+  PSS_LATEST_MINOR,
+  PSS_MIN_MINOR,
+  PssLibraryVersionError,
+  resolvePssVersion,
+  SUPPORTED_PSS_VERSIONS,
+  type PssLevelName,
+  type PssLevelOrPrivileged,
+  type ResolvedPssVersion,
+} from '../../../policies/pss/versions.js';

@@ -32,7 +32,8 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .description('build (or load --build DIR), run every output in its engine over generated, random, user and PSA fixtures, and fail on any disagreement')
     .argument('[POLICY_DIR]', 'folder of policy modules', DEFAULT_POLICY_DIR)
     .option('--build <DIR>', 'verify an existing build directory (e.g. committed, possibly hand-edited outputs)')
-    .option('--fixtures <PATH>', 'YAML/JSON resources to add as fixtures (repeatable; files or directories)', collect)
+    .option('--fixtures <PATH>', 'YAML/JSON resources or AdmissionReviews to add as fixtures (repeatable; files or directories)', collect)
+    .option('--namespaces <FILE>', 'Namespace objects whose labels the fixtures see (namespaceSelector; repeatable)', collect)
     .option('--random <N>', 'random Pods and controllers to generate (0 disables)', integer('--random'), 200)
     .option('--seed <S>', 'seed for the random fixtures (printed, so a run can be repeated)', integer('--seed'))
     .option('--psa <DIR>', 'Pod Security Admission fixtures (index.json); default ../shared/conformance/psa when present')
@@ -41,7 +42,16 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .action(
       async (
         policyDir: string,
-        opts: { build?: string; fixtures?: string[]; random: number; seed?: number; psa?: string; format: 'text' | 'json' | 'junit' | 'html'; out?: string },
+        opts: {
+          build?: string;
+          fixtures?: string[];
+          namespaces?: string[];
+          random: number;
+          seed?: number;
+          psa?: string;
+          format: 'text' | 'json' | 'junit' | 'html';
+          out?: string;
+        },
       ) => {
         const { verifyCommand } = await import('./commands/verify.js');
         setExit(await verifyCommand({ policyDir, ...opts }, io));
@@ -54,10 +64,20 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .argument('<RESOURCE...>', 'resources to evaluate')
     .option('--policies <DIR>', 'folder of policy modules', DEFAULT_POLICY_DIR)
     .option('--build <DIR>', 'use an existing build directory instead of policy sources')
-    .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
+    .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'gatekeeper', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--namespaces <FILE>', 'Namespace objects whose labels the resources see (namespaceSelector; repeatable)', collect)
     .action(
-      async (resources: string[], opts: { policies: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
+      async (
+        resources: string[],
+        opts: {
+          policies: string;
+          build?: string;
+          engine: 'rego' | 'gatekeeper' | 'kyverno' | 'vpol' | 'vap' | 'all';
+          format: 'text' | 'json';
+          namespaces?: string[];
+        },
+      ) => {
         const { evalCommand } = await import('./commands/eval.js');
         setExit(await evalCommand({ resources, ...opts }, io));
       },

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   ADAPTER_FACTORIES,
+  applyNamespaces,
   BuildLoadError,
   ENGINE_IDS,
   FixtureLoadError,
@@ -44,8 +45,10 @@ export interface VerifyCommandOptions {
   policyDir?: string;
   /** `--build DIR`: verify a build directory written by `podsec build` (possibly hand-edited). */
   build?: string;
-  /** `--fixtures PATH…` (repeatable): YAML/JSON files or directories of resources. */
+  /** `--fixtures PATH…` (repeatable): YAML/JSON files or directories of resources or AdmissionReviews. */
   fixtures?: string[];
+  /** `--namespaces FILE…` (repeatable): Namespace objects whose labels the fixtures see. */
+  namespaces?: string[];
   /** `--random N` (default 200; 0 disables). */
   random?: number;
   /** `--seed S` (default: time based, printed so a run can be repeated). */
@@ -77,7 +80,7 @@ export async function loadBuildFor(options: { policyDir?: string; build?: string
 function collectFixtures(options: VerifyCommandOptions, build: LoadedBuild, io: CommandIO): Fixture[] {
   const fixtures = generatedFixtures(build.irs.values());
   try {
-    if (options.fixtures?.length) fixtures.push(...userFixtures(loadResources(options.fixtures, io.cwd)));
+    if (options.fixtures?.length) fixtures.push(...userFixtures(applyNamespaces(loadResources(options.fixtures, io.cwd), options.namespaces ?? [], io.cwd)));
     const psaDir = options.psa ? resolve(io.cwd, options.psa) : resolve(io.cwd, DEFAULT_PSA_DIR);
     if (options.psa || existsSync(resolve(psaDir, 'index.json'))) {
       const psa = psaFixtures(psaDir, build.manifest);

@@ -1,7 +1,18 @@
 import type { AdmissionContext } from '@podsec/ir';
 import { evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '@podsec/cel';
-import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
-import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import type { AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
+import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
+
+/** The API's validation actions as admission actions; Deny wins, then Warn (shown to the client), then Audit. */
+const ACTIONS: readonly [string, AdmissionAction][] = [
+  ['Deny', 'deny'],
+  ['Warn', 'warn'],
+  ['Audit', 'audit'],
+];
+
+function actionOf(actions: readonly string[]): AdmissionAction {
+  return ACTIONS.find(([a]) => actions.includes(a))?.[1] ?? 'allow';
+}
 
 type Obj = Record<string, unknown>;
 
@@ -10,13 +21,14 @@ function attributes(object: unknown, ctx: AdmissionContext): AdmissionAttributes
   return {
     operation: f.operation,
     object: f.object,
-    oldObject: f.operation === 'UPDATE' ? f.object : null,
+    oldObject: f.oldObject,
     kind: f.kind,
     resource: f.resource,
+    ...(f.subResource ? { subResource: f.subResource } : {}),
     name: f.name,
     namespace: f.namespace,
     namespaceObject: namespaceObject(f),
-    ...(f.username !== undefined ? { userInfo: { username: f.username } } : {}),
+    ...(f.username !== undefined || f.groups !== undefined ? { userInfo: userInfoOf(f) } : {}),
   };
 }
 
@@ -62,10 +74,25 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
         if (configErrors.length)
           return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
+        const base = { engine: 'vap' as const, policy: l.policy };
+        if (!d.matched) return { ...base, outcome: 'satisfied', action: 'skip', skipReason: 'spec.matchConstraints not matched', violations: [] };
+        const evaluated = d.bindings.some((b) => b.matched && b.evaluations.some((e) => e.matchConditions !== 'not-matched'));
+        if (!evaluated) {
+          const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';
+          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+        }
+        if (!all.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
+        const actions = fired.flatMap((b) => b.validationActions);
         return {
-          engine: 'vap',
-          policy: l.policy,
-          outcome: d.matched && all.length ? 'violated' : 'satisfied',
+          ...base,
+          outcome: 'violated',
+          action: actionOf(actions),
+          actionSource: {
+            file: String(l.entry.file),
+            path: `ValidatingAdmissionPolicyBinding ${fired.map((b) => b.binding).join(', ')}: spec.validationActions`,
+            found: JSON.stringify(actions),
+          },
           violations: all.map((v) => ({ rule: ruleFor(l.entry, v.expressionPath), message: v.message })),
           evidence: all.map((v) => `${v.expressionPath ?? 'validation'}: ${v.expression ?? ''}`),
         };
@@ -87,10 +114,14 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
         if (r.status === 'error')
           return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';
+        if (r.status === 'skip')
+          return { engine: 'vpol', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: r.skipReason ?? 'skipped', violations: [] };
         return {
           engine: 'vpol',
           policy: l.policy,
           outcome: violated ? 'violated' : 'satisfied',
+          action: violated ? actionOf(r.validationActions) : 'allow',
+          ...(violated ? { actionSource: { file: String(l.entry.file), path: 'spec.validationActions', found: JSON.stringify(r.validationActions) } } : {}),
           violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
           partial: true,
           evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],

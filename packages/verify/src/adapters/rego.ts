@@ -62,6 +62,8 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
           engine: 'rego',
           policy: l.policy,
           outcome: violations.length ? 'violated' : 'satisfied',
+          // A plain Rego module carries no enforcement action; whoever runs it decides.
+          ...(violations.length ? {} : { action: 'allow' as const }),
           violations,
           evidence: violations.map((v) => `violation (rule ${v.rule})`),
         };

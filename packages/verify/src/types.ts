@@ -62,6 +62,8 @@ export interface EngineDecision {
   action?: AdmissionAction;
   /** Where the action of a violation was read (for `deny`/`warn`/`audit`). */
   actionSource?: ActionSource;
+  /** The build files the engine ran for this policy. */
+  files?: string[];
   /** Why the policy does not apply (`skip`): the kind, operation, namespace, selector or exemption. */
   skipReason?: string;
   /** The part of the output that decided: a Rego rule, a Kyverno rule + pattern path, a CEL expression. */

@@ -97,20 +97,21 @@ export const loadFailure = (engine: EngineId, policy: string, e: unknown): Engin
  * Runs `decide` for each loaded policy the caller asked for; a policy whose artifact failed to
  * load, or whose evaluation throws, becomes an `error` decision rather than a crash.
  */
-export function decideEach<L extends { policy: string; error?: unknown }>(
+export function decideEach<L extends { policy: string; error?: unknown; files?: readonly string[] }>(
   engine: EngineId,
   loaded: readonly L[],
   only: readonly string[] | undefined,
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
+  const withFiles = (l: L, d: EngineDecision): EngineDecision => (l.files?.length ? { ...d, files: [...l.files] } : d);
   return loaded
     .filter((l) => !only || only.includes(l.policy))
     .map((l) => {
-      if (l.error !== undefined) return loadFailure(engine, l.policy, l.error);
+      if (l.error !== undefined) return withFiles(l, loadFailure(engine, l.policy, l.error));
       try {
-        return decide(l);
+        return withFiles(l, decide(l));
       } catch (e) {
-        return loadFailure(engine, l.policy, e);
+        return withFiles(l, loadFailure(engine, l.policy, e));
       }
     });
 }

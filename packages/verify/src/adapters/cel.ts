@@ -42,6 +42,7 @@ function ruleFor(entry: Obj, path?: string): string {
 
 interface Loaded {
   policy: string;
+  files: string[];
   entry: Obj;
   docs: Obj[];
   error?: unknown;
@@ -50,10 +51,11 @@ interface Loaded {
 function loadAll(build: LoadedBuild, target: 'vap' | 'kyvernoVpol'): Loaded[] {
   return policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, target);
+    const files = [String(entry.file)];
     try {
-      return { policy, entry, docs: yamlDocuments(build, String(entry.file)) };
+      return { policy, files, entry, docs: yamlDocuments(build, String(entry.file)) };
     } catch (error) {
-      return { policy, entry, docs: [], error };
+      return { policy, files, entry, docs: [], error };
     }
   });
 }

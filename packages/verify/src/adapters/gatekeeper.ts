@@ -13,6 +13,7 @@ import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, 
 
 interface Loaded {
   policy: string;
+  files?: string[];
   program?: TemplateProgram;
   constraint?: ConstraintSource;
   error?: unknown;
@@ -35,16 +36,19 @@ function onlyDocument(build: LoadedBuild, file: string, what: string): Record<st
 }
 
 async function load(build: LoadedBuild, policy: string): Promise<Loaded> {
+  let files: string[] | undefined;
   try {
     const entry = targetEntry(build, policy, 'gatekeeper');
     const templateFile = partFile(entry, 'template', policy);
     const constraintFile = partFile(entry, 'constraint', policy);
+    files = [templateFile, constraintFile];
     const template = parseConstraintTemplate(onlyDocument(build, templateFile, 'ConstraintTemplate'), templateFile);
+    files = [`${templateFile} ${template.at}`, `${constraintFile} spec.match`];
     const constraint = parseConstraint(onlyDocument(build, constraintFile, template.constraintKind), constraintFile, template.constraintKind);
     effectiveAction(constraint); // an unknown action fails the load, naming the field
-    return { policy, program: await compileTemplate(template), constraint };
+    return { policy, files, program: await compileTemplate(template), constraint };
   } catch (error) {
-    return { policy, error };
+    return { policy, ...(files ? { files } : {}), error };
   }
 }
 
@@ -100,7 +104,8 @@ export const gatekeeperAdapterFactory: AdapterFactory = async (build: LoadedBuil
         if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
           return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
         const r = reviewConstraint(l.program!, l.constraint!, review);
-        if (r.status === 'skip') return { ...base, outcome: 'satisfied', action: 'skip', skipReason: MISS_REASON[r.miss], violations: [] };
+        if (r.status === 'skip')
+          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
         const violations = r.violations.map((v) => {
           const rule = (v.details as { rule?: unknown } | undefined)?.rule;
           return { rule: typeof rule === 'string' ? rule : '', message: v.msg };

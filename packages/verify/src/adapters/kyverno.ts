@@ -7,6 +7,7 @@ import { admissionFacts, decideEach, policyNames, targetEntry, userInfoOf, yamlD
 
 interface Loaded {
   policy: string;
+  files?: string[];
   doc?: LoadedPolicy;
   /** Kyverno rule name → IR rule id. */
   ruleIds: Map<string, string>;
@@ -45,9 +46,9 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
     const entry = targetEntry(build, policy, 'kyverno');
     try {
       const [doc] = yamlDocuments(build, String(entry.file));
-      return { policy, doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
+      return { policy, files: [String(entry.file)], doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
     } catch (error) {
-      return { policy, ruleIds: new Map(), error };
+      return { policy, files: [String(entry.file)], ruleIds: new Map(), error };
     }
   });
   return {
@@ -71,7 +72,7 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
         const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
         const base = { engine: 'kyverno' as const, policy: l.policy };
         if (results.every((r) => r.status === 'skip')) {
-          const reason = results.length ? 'rule preconditions not met or excepted' : 'no rule matched (match/exclude)';
+          const reason = results.length ? 'spec.rules[*].preconditions not met (or excepted)' : 'no rule matched (spec.rules[*].match/exclude)';
           return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
         }
         if (!failed.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };

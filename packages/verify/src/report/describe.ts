@@ -22,7 +22,8 @@ export function verdictLine(label: string, d: EngineDecision | ReferenceDecision
   const rules = d.violations.length ? ` [${d.violations.map((v) => v.rule).join(', ')}]` : '';
   const mark = disagrees ? (d.outcome === 'error' ? 'ERROR (counts as a disagreement)' : 'DISAGREES') : 'agrees';
   const action = d.action ? ` → ${d.action}` : '';
-  const lines = [`${label}: ${d.outcome}${action}${rules} — ${mark}`];
+  const files = 'files' in d && d.files?.length ? ` (${d.files.join(', ')})` : '';
+  const lines = [`${label}${files}: ${d.outcome}${action}${rules} — ${mark}`];
   if (d.error) lines.push(`    error: ${d.error}`);
   if (d.skipReason) lines.push(`    skip: ${d.skipReason}`);
   if ('actionSource' in d && d.actionSource) lines.push(`    action from ${d.actionSource.file}: ${d.actionSource.path} = ${d.actionSource.found}`);

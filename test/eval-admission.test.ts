@@ -95,6 +95,16 @@ describe('podsec eval with AdmissionReviews', () => {
     expect(r.stdout).not.toMatch(/#0 .* audited {2}kyverno: allow/);
   }, 120_000);
 
+  it('verify --fixtures takes the same AdmissionReviews and Namespaces, and all five engines agree with the IR on them', async () => {
+    const r = await podsec(['verify', '--build', 'build', '--random', '0', '--format', 'json', '--fixtures', 'reviews.json', '--namespaces', 'ns.yaml'], dir);
+    const report = JSON.parse(r.stdout) as { ok: boolean; counts: { engine: string; group: string; evaluated: number; agree: number }[] };
+    const user = report.counts.filter((c) => c.group === 'user');
+    expect([...new Set(user.map((c) => c.engine))].sort()).toEqual([...ENGINES].sort());
+    for (const c of user) expect([c.evaluated, c.agree]).toEqual([4, 4]);
+    expect(report.ok).toBe(true);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
   it('refuses a review podsec cannot decide, naming the document and the fix', async () => {
     writeFileSync(join(dir, 'delete.json'), JSON.stringify(review({ operation: 'DELETE' })));
     const r = await podsec(['eval', '--build', 'build', 'delete.json'], dir);

@@ -144,7 +144,7 @@ const TAMPERS: Tamper[] = [
     file: FILES.vpol,
     from: /\n {10}- deployments/,
     to: '',
-    names: 'not-matched',
+    names: 'spec.matchConstraints not matched',
   },
   {
     what: 'ValidatingPolicy exemption edit: exempt runtime class renamed in matchConditions',

@@ -10,6 +10,13 @@ const ACTIONS: readonly [string, AdmissionAction][] = [
   ['Audit', 'audit'],
 ];
 
+/** Kyverno's skip reasons, named by the field that decided. */
+const VPOL_SKIP: Readonly<Record<string, string>> = {
+  'not-matched': 'spec.matchConstraints not matched',
+  'match-conditions': 'spec.matchConditions not met',
+  'evaluation-disabled': 'spec.evaluation disables admission',
+};
+
 function actionOf(actions: readonly string[]): AdmissionAction {
   return ACTIONS.find(([a]) => actions.includes(a))?.[1] ?? 'allow';
 }
@@ -116,8 +123,28 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
         if (r.status === 'error')
           return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';
+        // Kyverno would refuse the policy: that is an error here, never a quiet skip.
+        if (r.skipReason === 'invalid-policy')
+          return {
+            engine: 'vpol',
+            policy: l.policy,
+            outcome: 'error',
+            violations: [],
+            error:
+              r.diagnostics
+                .filter((x) => x.severity === 'error')
+                .map((x) => x.message)
+                .join('; ') || 'invalid policy',
+          };
         if (r.status === 'skip')
-          return { engine: 'vpol', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: r.skipReason ?? 'skipped', violations: [] };
+          return {
+            engine: 'vpol',
+            policy: l.policy,
+            outcome: 'satisfied',
+            action: 'skip',
+            skipReason: VPOL_SKIP[r.skipReason ?? ''] ?? 'skipped',
+            violations: [],
+          };
         return {
           engine: 'vpol',
           policy: l.policy,

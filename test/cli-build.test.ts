@@ -94,6 +94,22 @@ describe('podsec build', () => {
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('my notes\n');
   });
 
+  it('replaces the combined gatekeeper/<policy>.yaml of older builds by templates/ and constraints/', async () => {
+    const src = scratchDir('gk-split-src');
+    writeFileSync(join(src, 'a.ts'), POLICY('pol-a'));
+    const out = scratchDir('gk-split-out');
+    await podsec(['build', src, '--out', out]);
+    // What podsec 0.1 wrote: both objects in one file directly under gatekeeper/.
+    const old = `${readFileSync(join(out, 'gatekeeper/templates/pol-a.yaml'), 'utf8')}---\n${readFileSync(join(out, 'gatekeeper/constraints/pol-a.yaml'), 'utf8')}`;
+    writeFileSync(join(out, 'gatekeeper', 'pol-a.yaml'), old);
+    const r = await podsec(['build', src, '--out', out]);
+    expect(r.stdout).toMatch(/1 stale removed/);
+    expect(existsSync(join(out, 'gatekeeper', 'pol-a.yaml'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.policies[0].gatekeeper.template.file).toBe('gatekeeper/templates/pol-a.yaml');
+    expect(manifest.policies[0].gatekeeper.constraint.file).toBe('gatekeeper/constraints/pol-a.yaml');
+  });
+
   const badInputs: [string, Record<string, string>, RegExp][] = [
     [
       'a policy module that throws',

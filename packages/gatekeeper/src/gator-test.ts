@@ -1,9 +1,7 @@
 // `podsec test gator SUITE.yaml...`: runs Gatekeeper gator-verify suites through Rego → Wasm.
 import { resolve } from 'node:path';
-import { compileRego } from '@podsec/rego';
-import { loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
 import type { CommandIo } from '@podsec/rego';
-import { matches, type ObjectRef } from './match.js';
+import { compileTemplate, reviewConstraint, type TemplateProgram } from './engine.js';
 import { loadSuite, type SuiteCase, type SuiteTest } from './suite.js';
 
 type Obj = Record<string, unknown>;
@@ -24,16 +22,6 @@ export function reviewFor(object: Obj): Obj {
     name: meta.name,
     namespace: meta.namespace,
   };
-}
-
-function refOf(review: Obj): ObjectRef {
-  const kind = isObj(review.kind) ? review.kind : {};
-  const obj = isObj(review.object) ? review.object : {};
-  const meta = isObj(obj.metadata) ? obj.metadata : {};
-  const labels = isObj(meta.labels) ? (meta.labels as Record<string, string>) : {};
-  const ns = typeof review.namespace === 'string' ? review.namespace : typeof meta.namespace === 'string' ? meta.namespace : undefined;
-  const name = typeof meta.name === 'string' ? meta.name : undefined;
-  return { group: String(kind.group ?? ''), kind: String(kind.kind ?? ''), name, namespace: ns, labels };
 }
 
 /**
@@ -63,15 +51,10 @@ export interface CaseOutcome {
   failure?: string;
 }
 
-export function checkCase(policy: RegoPolicy, entrypoint: string, test: SuiteTest, c: SuiteCase): CaseOutcome {
-  const review = reviewFor(c.object);
-  let violations: { msg: string }[] = [];
-  if (matches(test.match, refOf(review))) {
-    policy.setData(inventoryData(c.inventory));
-    const rs = policy.evaluate({ review, parameters: test.parameters }, entrypoint);
-    const set = rs[0]?.result;
-    violations = Array.isArray(set) ? set.map((v) => ({ msg: isObj(v) && typeof v.msg === 'string' ? v.msg : JSON.stringify(v) })) : [];
-  }
+/** gator counts violations whatever the constraint's enforcement action, as `gator verify` does. */
+export function checkCase(program: TemplateProgram, test: SuiteTest, c: SuiteCase): CaseOutcome {
+  const r = reviewConstraint(program, test.constraint, reviewFor(c.object), inventoryData(c.inventory));
+  const violations = r.status === 'evaluated' ? r.violations : [];
   for (const a of c.assertions) {
     const counted = a.message ? violations.filter((v) => a.message!.test(v.msg)) : violations;
     const n = counted.length;
@@ -106,15 +89,9 @@ export async function gatorTestCommand(argv: string[], io: CommandIo): Promise<n
       continue;
     }
     for (const test of suite.tests) {
-      const entrypoint = `${test.packageName.replace(/\./g, '/')}/violation`;
-      let policy: RegoPolicy;
+      let program: TemplateProgram;
       try {
-        const sources = [
-          { path: `${test.templateFile}#spec.targets[0].rego`, text: test.rego },
-          ...test.libs.map((text, i) => ({ path: `${test.templateFile}#spec.targets[0].libs[${i}]`, text })),
-        ];
-        const compiled = compileRego(sources, { entrypoints: [entrypoint] });
-        policy = await loadRegoPolicy(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
+        program = await compileTemplate(test.template);
       } catch (e) {
         io.stderr(`FAIL ${suite.name}/${test.name}: ${(e as Error).message}\n`);
         failed += test.cases.length;
@@ -122,7 +99,7 @@ export async function gatorTestCommand(argv: string[], io: CommandIo): Promise<n
       }
       for (const c of test.cases) {
         try {
-          const r = checkCase(policy, entrypoint, test, c);
+          const r = checkCase(program, test, c);
           if (r.ok) {
             passed++;
             io.stdout(`ok   ${suite.name}/${test.name}/${c.name} (${r.violations.length} violation(s))\n`);

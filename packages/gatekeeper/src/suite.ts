@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseGoYaml } from '@podsec/yaml';
-import { SUPPORTED_MATCH_FIELDS, type Match } from './match.js';
+import { GatekeeperArtifactError, parseConstraint, parseConstraintTemplate, type ConstraintSource, type TemplateSource } from './artifacts.js';
 
 export class SuiteError extends Error {
   override name = 'SuiteError';
@@ -22,13 +22,8 @@ export interface SuiteCase {
 
 export interface SuiteTest {
   name: string;
-  templateFile: string;
-  rego: string;
-  libs: string[];
-  packageName: string;
-  constraintKind: string;
-  match: Match | undefined;
-  parameters: unknown;
+  template: TemplateSource;
+  constraint: ConstraintSource;
   cases: SuiteCase[];
 }
 
@@ -70,49 +65,15 @@ function str(v: unknown, file: string, path: string, fix: string): string {
   return v;
 }
 
-function loadTemplate(file: string): Pick<SuiteTest, 'rego' | 'libs' | 'packageName' | 'constraintKind'> {
-  const t = loadYaml(file);
-  if (t.kind !== 'ConstraintTemplate') throw new SuiteError(`${file}: kind: expected ConstraintTemplate, got ${JSON.stringify(t.kind)}`);
-  const spec = isObj(t.spec) ? t.spec : {};
-  const crdKind = isObj(spec.crd) && isObj(spec.crd.spec) && isObj(spec.crd.spec.names) ? spec.crd.spec.names.kind : undefined;
-  const constraintKind = str(crdKind, file, 'spec.crd.spec.names.kind', 'name the constraint kind the template defines');
-  const targets = Array.isArray(spec.targets) ? spec.targets : [];
-  const target = targets[0];
-  if (!isObj(target)) throw new SuiteError(`${file}: spec.targets[0]: missing; add a target admission.k8s.gatekeeper.sh with rego`);
-  // Rego sits either in `rego`/`libs` or, in newer templates, in a `code` entry with engine Rego
-  // (beside K8sNativeValidation CEL). Gatekeeper's Rego engine evaluates that source, and so do we.
-  let source: Obj = target;
-  let at = 'spec.targets[0]';
-  if (target.rego === undefined && Array.isArray(target.code)) {
-    const i = target.code.findIndex((c) => isObj(c) && c.engine === 'Rego');
-    const entry = target.code[i] as unknown;
-    if (i < 0 || !isObj(entry) || !isObj(entry.source)) {
-      throw new SuiteError(`${file}: spec.targets[0].code: unsupported: no entry with engine: Rego (only CEL); podsec test gator runs Rego`);
-    }
-    source = entry.source;
-    at = `spec.targets[0].code[${i}].source`;
+/** A template or constraint file: one object, parsed as Gatekeeper reads it; errors surface as SuiteError. */
+function loadArtifact<T>(file: string, parse: (doc: Obj, file: string) => T): T {
+  const doc = loadYaml(file);
+  try {
+    return parse(doc, file);
+  } catch (e) {
+    if (e instanceof GatekeeperArtifactError) throw new SuiteError(e.message);
+    throw e;
   }
-  const rego = str(source.rego, file, `${at}.rego`, 'put the policy Rego under rego:');
-  const libs = Array.isArray(source.libs) ? source.libs.map((l, i) => str(l, file, `${at}.libs[${i}]`, 'libs are Rego module strings')) : [];
-  const pkg = /^\s*package\s+([A-Za-z_][\w.]*)/m.exec(rego);
-  if (!pkg) throw new SuiteError(`${file}: spec.targets[0].rego: no "package" line found`);
-  return { rego, libs, packageName: pkg[1]!, constraintKind };
-}
-
-function loadConstraint(file: string, kind: string): Pick<SuiteTest, 'match' | 'parameters'> {
-  const c = loadYaml(file);
-  if (c.kind !== kind) throw new SuiteError(`${file}: kind: expected ${kind} (the template's constraint kind), got ${JSON.stringify(c.kind)}`);
-  const spec = isObj(c.spec) ? c.spec : {};
-  let match: Match | undefined;
-  if (spec.match !== undefined) {
-    if (!isObj(spec.match)) throw new SuiteError(`${file}: spec.match: expected a mapping`);
-    for (const k of Object.keys(spec.match)) {
-      if (!SUPPORTED_MATCH_FIELDS.includes(k))
-        throw new SuiteError(`${file}: spec.match.${k}: unsupported by podsec test gator (supported: ${SUPPORTED_MATCH_FIELDS.join(', ')})`);
-    }
-    match = spec.match as Match;
-  }
-  return { match, parameters: spec.parameters ?? {} };
 }
 
 function violationsOf(v: unknown, file: string, path: string): ViolationsAssertion {
@@ -133,9 +94,9 @@ export function loadSuite(suiteFile: string): { name: string; tests: SuiteTest[]
     if (!isObj(t)) throw new SuiteError(`${suiteFile}: ${at}: expected a mapping`);
     if (t.inventory !== undefined) throw new SuiteError(`${suiteFile}: ${at}.inventory: unsupported (referential constraints need data.inventory); remove it`);
     const templateFile = resolve(base, str(t.template, suiteFile, `${at}.template`, 'give the ConstraintTemplate file'));
-    const tpl = loadTemplate(templateFile);
+    const template = loadArtifact(templateFile, parseConstraintTemplate);
     const constraintFile = resolve(base, str(t.constraint, suiteFile, `${at}.constraint`, 'give the constraint file'));
-    const con = loadConstraint(constraintFile, tpl.constraintKind);
+    const constraint = loadArtifact(constraintFile, (doc, file) => parseConstraint(doc, file, template.constraintKind));
     const casesRaw = Array.isArray(t.cases) ? t.cases : [];
     const cases = casesRaw.map((c: unknown, j): SuiteCase => {
       const cat = `${at}.cases[${j}]`;
@@ -164,7 +125,7 @@ export function loadSuite(suiteFile: string): { name: string; tests: SuiteTest[]
       );
       return { name: typeof c.name === 'string' ? c.name : `case ${j}`, object: loadYaml(objectFile), objectFile, inventory, assertions };
     });
-    return { name: typeof t.name === 'string' ? t.name : `test ${i}`, templateFile, ...tpl, ...con, cases };
+    return { name: typeof t.name === 'string' ? t.name : `test ${i}`, template, constraint, cases };
   });
   const meta = isObj(suite.metadata) ? suite.metadata : {};
   return { name: typeof meta.name === 'string' ? meta.name : suiteFile, tests };

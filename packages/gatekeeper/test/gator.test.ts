@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatorTestCommand } from '../src/index.js';
 import { inventoryData } from '../src/gator-test.js';
-import { matches } from '../src/match.js';
+import { matches, matchMiss } from '../src/match.js';
 import { ensureRuntime, RUNTIME_BUILD_TIMEOUT_MS } from '../../rego/test/helpers.js';
 
 beforeAll(ensureRuntime, RUNTIME_BUILD_TIMEOUT_MS);
@@ -75,12 +75,12 @@ describe('podsec test gator', () => {
       expect(r.code).toBe(1);
       writeFileSync(
         join(dir, 'constraint.yaml'),
-        readFileSync(join(dir, 'constraint.yaml'), 'utf8').replace('excludedNamespaces', 'scope: Namespaced\n    excludedNamespaces'),
+        readFileSync(join(dir, 'constraint.yaml'), 'utf8').replace('excludedNamespaces', 'source: Generated\n    excludedNamespaces'),
       );
       writeFileSync(join(dir, 'suite.yaml'), readFileSync(join(fixtures, 'privileged', 'suite.yaml'), 'utf8'));
       const r2 = await run(['suite.yaml'], dir);
       expect(r2.err).toContain(
-        `${join(dir, 'constraint.yaml')}: spec.match.scope: unsupported by podsec test gator (supported: kinds, namespaces, excludedNamespaces, labelSelector)`,
+        `${join(dir, 'constraint.yaml')}: spec.match.source: unsupported by podsec (supported: kinds, namespaces, excludedNamespaces, labelSelector, namespaceSelector, scope, name)`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -97,7 +97,7 @@ describe('podsec test gator', () => {
 describe('constraint match', () => {
   // Gatekeeper "match" semantics: kinds (apiGroups x kinds, "*" wildcards), namespaces with a
   // trailing-* prefix form, excludedNamespaces, labelSelector (matchLabels, matchExpressions).
-  const pod = { group: '', kind: 'Pod', namespace: 'team-a', labels: { app: 'web', tier: 'front' } };
+  const pod = { group: '', kind: 'Pod', name: 'web-1', namespace: 'team-a', labels: { app: 'web', tier: 'front' }, namespaceLabels: { env: 'prod' } };
   it.each([
     [{}, true],
     [{ kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, true],
@@ -114,6 +114,15 @@ describe('constraint match', () => {
     [{ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn' as const, values: ['front'] }] } }, false],
     [{ labelSelector: { matchExpressions: [{ key: 'skip', operator: 'DoesNotExist' as const }] } }, true],
     [{ labelSelector: { matchExpressions: [{ key: 'skip', operator: 'Exists' as const }] } }, false],
+    [{ namespaceSelector: { matchLabels: { env: 'prod' } } }, true],
+    [{ namespaceSelector: { matchLabels: { env: 'dev' } } }, false],
+    [{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'DoesNotExist' as const }] } }, false],
+    [{ scope: 'Namespaced' as const }, true],
+    [{ scope: 'Cluster' as const }, false],
+    [{ scope: '*' as const }, true],
+    [{ name: 'web-*' }, true],
+    [{ name: '*-1' }, true],
+    [{ name: 'db-*' }, false],
   ])('%j → %s', (match, expected) => {
     expect(matches(match, pod)).toBe(expected);
   });
@@ -125,5 +134,9 @@ describe('constraint match', () => {
     const ns = { group: '', kind: 'Namespace', name: 'kube-system', namespace: undefined, labels: {} };
     expect(matches({ excludedNamespaces: ['kube-*'] }, ns)).toBe(false);
     expect(matches({ namespaces: ['prod'] }, ns)).toBe(false);
+    expect(matches({ scope: 'Cluster' }, ns)).toBe(true);
+    // A Namespace is selected by its own labels, not by a namespace it does not have.
+    expect(matches({ namespaceSelector: { matchLabels: { a: 'b' } } }, { ...ns, labels: { a: 'b' } })).toBe(true);
+    expect(matchMiss({ namespaceSelector: { matchLabels: { a: 'b' } } }, ns)).toBe('namespaceSelector');
   });
 });

@@ -146,6 +146,11 @@ export interface AdmissionContext {
   namespace?: string;
   namespaceLabels?: Record<string, string>;
   username?: string;
+  /** The request's subresource: only `ephemeralcontainers` of a Pod carries a Pod spec to review. */
+  subResource?: string;
+  /** The object before an UPDATE: engines receive it; the semantics decide on the new object alone, as PSA does. */
+  oldObject?: unknown;
+  groups?: readonly string[];
 }
 
 export interface LabelRequirement {
@@ -186,6 +191,7 @@ export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionCon
   const pod = podTemplateOf(object);
   if (!pod || !policy.match.kinds.includes(pod.kind)) return { applies: false, reason: 'kind not matched' };
   if (!policy.match.operations.includes(ctx.operation ?? 'CREATE')) return { applies: false, reason: 'operation not matched' };
+  if (ctx.subResource && !(ctx.subResource === 'ephemeralcontainers' && pod.kind === 'Pod')) return { applies: false, reason: 'subresource not matched' };
   const ns = ctx.namespace ?? (readPath(object, ['metadata', 'namespace']) as string | undefined) ?? 'default';
   const { include, exclude } = policy.match.namespaces;
   if (include.length && !include.includes(ns)) return { applies: false, reason: 'namespace not included' };

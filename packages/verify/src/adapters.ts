@@ -3,6 +3,7 @@
  * here as it lands; an engine without a factory is reported as "not run", never as passing.
  */
 import { evaluatePolicy, type AdmissionContext, type PolicyIR } from '@podsec/ir';
+import { MODE_ACTION } from './adapters/admission.js';
 import { ENGINE_ADAPTERS } from './adapters/index.js';
 import type { AdapterFactory, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
@@ -14,10 +15,19 @@ export type ReferenceDecision = Omit<EngineDecision, 'engine'>;
 /** The reference evaluator's decision in the shape engines report, for one policy. */
 export function referenceDecision(ir: PolicyIR, object: unknown, ctx: AdmissionContext): ReferenceDecision {
   const verdict = evaluatePolicy(ir, object, ctx);
-  if (!verdict.applies) return { policy: ir.name, outcome: 'satisfied', violations: [], evidence: [`not applicable: ${verdict.reason}`] };
+  if (!verdict.applies)
+    return {
+      policy: ir.name,
+      outcome: 'satisfied',
+      action: 'skip',
+      skipReason: verdict.reason,
+      violations: [],
+      evidence: [`not applicable: ${verdict.reason}`],
+    };
   return {
     policy: ir.name,
     outcome: verdict.violated ? 'violated' : 'satisfied',
+    action: verdict.violated ? MODE_ACTION[ir.mode] : 'allow',
     violations: verdict.violations,
     evidence: verdict.violations.map((v) => `ir rule ${v.rule}`),
   };

@@ -1,13 +1,14 @@
 /**
- * `podsec eval`: what each engine decides for each resource and policy, as an admission verdict.
- * The policy's mode maps an engine outcome to a verdict: a violation under `enforce` denies;
- * under `audit`/`warn` the object is allowed and the violations are listed (what the API server
- * does with audit annotations and warnings); an engine error is an error (adapters have already
- * applied failurePolicy where their engine has one).
+ * `podsec eval`: what each engine decides for each resource and policy, as an admission action
+ * read from the artifact itself (Kyverno failureAction, VAP binding and ValidatingPolicy
+ * validationActions, Gatekeeper enforcementAction): deny, warn, audit, allow, or skip when the
+ * policy does not apply. Only `deny` rejects the resource; an engine error is an error (adapters
+ * have already applied failurePolicy where their engine has one).
  */
 import type { AdmissionContext, Mode } from '@podsec/ir';
+import { MODE_ACTION } from './adapters/admission.js';
 import type { LoadedResource } from './fixtures/resources.js';
-import type { EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
+import type { ActionSource, AdmissionAction, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
 export type Verdict = 'allow' | 'deny' | 'error';
 
@@ -16,16 +17,26 @@ export interface EvalRow {
   resource: string;
   policy: string;
   engine: EngineId;
+  /** Whether the resource is admitted: only `deny` rejects it. */
   verdict: Verdict;
+  /** What admission does; absent on error. */
+  action?: AdmissionAction;
+  /** Where the action was read, or `policy mode` for a plain Rego module, which carries none. */
+  actionSource?: ActionSource | 'policy mode';
+  skipReason?: string;
   violations: { rule: string; message: string }[];
   error?: string;
 }
 
-const VIOLATION_VERDICT: Readonly<Record<Mode, Verdict>> = { enforce: 'deny', audit: 'allow', warn: 'allow' };
+/** The action of a decision; an engine whose artifact has none (plain Rego) gets the policy's mode. */
+export function actionOf(decision: EngineDecision, mode: Mode): AdmissionAction | undefined {
+  if (decision.outcome === 'error') return undefined;
+  return decision.action ?? (decision.outcome === 'violated' ? MODE_ACTION[mode] : 'allow');
+}
 
 export function verdictOf(decision: EngineDecision, mode: Mode): Verdict {
-  if (decision.outcome === 'error') return 'error';
-  return decision.outcome === 'violated' ? VIOLATION_VERDICT[mode] : 'allow';
+  const action = actionOf(decision, mode);
+  return action === undefined ? 'error' : action === 'deny' ? 'deny' : 'allow';
 }
 
 export function evaluateResources(
@@ -40,7 +51,7 @@ export function evaluateResources(
     for (const adapter of adapters) {
       let decisions: EngineDecision[];
       try {
-        decisions = adapter.evaluate(r.object, ctx, policies);
+        decisions = adapter.evaluate(r.object, { ...ctx, ...r.ctx }, policies);
       } catch (e) {
         const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
         decisions = policies.map((policy) => ({ engine: adapter.id, policy, outcome: 'error', violations: [], error }));
@@ -54,11 +65,16 @@ export function evaluateResources(
           violations: [],
           error: `the ${adapter.id} adapter returned no decision`,
         };
+        const mode = build.irs.get(policy)!.mode;
+        const action = actionOf(d, mode);
         rows.push({
           resource: r.name,
           policy,
           engine: adapter.id,
-          verdict: verdictOf(d, build.irs.get(policy)!.mode),
+          verdict: verdictOf(d, mode),
+          ...(action ? { action } : {}),
+          ...(d.actionSource ? { actionSource: d.actionSource } : d.outcome === 'violated' && !d.action ? { actionSource: 'policy mode' as const } : {}),
+          ...(d.skipReason ? { skipReason: d.skipReason } : {}),
           violations: d.violations.map((v) => ({ rule: v.rule, message: v.message })),
           ...(d.error ? { error: d.error } : {}),
         });

@@ -7,6 +7,7 @@ export * from './eval.js';
 export * from './fixtures/types.js';
 export * from './fixtures/errors.js';
 export * from './fixtures/generate.js';
+export * from './fixtures/context.js';
 export * from './fixtures/psa.js';
 export * from './fixtures/resources.js';
 export * from './fixtures/semantics.js';

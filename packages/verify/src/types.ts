@@ -5,8 +5,23 @@
 import type { BuildManifest } from '@podsec/compilers';
 import type { AdmissionContext, PolicyIR } from '@podsec/ir';
 
-export type EngineId = 'rego' | 'kyverno' | 'vpol' | 'vap';
-export const ENGINE_IDS: readonly EngineId[] = ['rego', 'kyverno', 'vpol', 'vap'];
+export type EngineId = 'rego' | 'gatekeeper' | 'kyverno' | 'vpol' | 'vap';
+export const ENGINE_IDS: readonly EngineId[] = ['rego', 'gatekeeper', 'kyverno', 'vpol', 'vap'];
+
+/**
+ * What admission does with a resource: reject it, admit it with a warning to the client, admit it
+ * and record the violation (audit log, policy report, Gatekeeper audit), admit it, or not review
+ * it at all because the policy does not apply.
+ */
+export type AdmissionAction = 'deny' | 'warn' | 'audit' | 'allow' | 'skip';
+export const ADMISSION_ACTIONS: readonly AdmissionAction[] = ['deny', 'warn', 'audit', 'allow', 'skip'];
+
+/** Where an engine read the action it applied: a file of the build, a path in it and the value. */
+export interface ActionSource {
+  file: string;
+  path: string;
+  found: string;
+}
 
 /** A build, from memory (fresh compile) or from a build directory (possibly hand-edited). */
 export interface LoadedBuild {
@@ -40,6 +55,17 @@ export interface EngineDecision {
    * stops at the first failing validation): verify then checks they are a subset.
    */
   partial?: boolean;
+  /**
+   * The action the artifact takes on this resource; absent when the artifact carries none (a plain
+   * Rego module), and then only the outcome is compared.
+   */
+  action?: AdmissionAction;
+  /** Where the action of a violation was read (for `deny`/`warn`/`audit`). */
+  actionSource?: ActionSource;
+  /** The build files the engine ran for this policy. */
+  files?: string[];
+  /** Why the policy does not apply (`skip`): the kind, operation, namespace, selector or exemption. */
+  skipReason?: string;
   /** The part of the output that decided: a Rego rule, a Kyverno rule + pattern path, a CEL expression. */
   evidence?: string[];
   error?: string;

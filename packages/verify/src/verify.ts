@@ -9,7 +9,7 @@ import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
-import type { EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
+import type { AdmissionAction, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
 /** The reference evaluator appears as a column only where ground truth other than itself exists (PSA). */
 export type Verdicter = EngineId | 'reference';
@@ -42,6 +42,10 @@ export interface GroupCount {
 
 export interface Expected {
   outcome: 'violated' | 'satisfied';
+  /** What admission must do per the policy's mode (absent for bundle verdicts, which have no mode). */
+  action?: AdmissionAction;
+  /** Why the policy does not apply, when `action` is `skip`. */
+  skipReason?: string;
   /** IR rule ids (policies) or member policy names (bundles) that are violated. */
   rules: string[];
   source: string;
@@ -106,12 +110,20 @@ function decide(adapter: EngineAdapter, object: unknown, ctx: AdmissionContext, 
 const ruleIds = (d: ReferenceDecision) => [...new Set(d.violations.map((v) => v.rule))].sort();
 
 /**
- * Same outcome, and when the engine traced its violations back to IR rules, the same rules: an
+ * `skip` and `allow` both admit without a finding; engines that repeat the policy's applicability
+ * inside their rules (the Rego module, a Kyverno precondition) cannot tell them apart, so they are
+ * compared as one. Reports still show which of the two each engine said.
+ */
+const admitted = (a: AdmissionAction): AdmissionAction => (a === 'skip' ? 'allow' : a);
+
+/**
+ * Same outcome and, when the engine's artifact carries one, the same admission action; and when the engine traced its violations back to IR rules, the same rules: an
  * engine that denies for the wrong reason is wrong too. Violations an engine could not trace
  * (rule names that are not IR rule ids) are not compared.
  */
 function agrees(d: EngineDecision, expected: Expected, known: ReadonlySet<string>): boolean {
   if (d.outcome !== expected.outcome) return false;
+  if (d.action && expected.action && admitted(d.action) !== admitted(expected.action)) return false;
   if (d.outcome !== 'violated') return true;
   const traced = ruleIds(d);
   if (!traced.length || !traced.every((r) => known.has(r))) return true;
@@ -129,7 +141,13 @@ function compareFixture(build: LoadedBuild, adapters: readonly EngineAdapter[], 
   const refs = new Map(policies.map((p) => [p, referenceDecision(build.irs.get(p)!, f.object, ctx)]));
   const out: Comparison[] = policies.map((policy) => {
     const ref = refs.get(policy)!;
-    const expected: Expected = { outcome: ref.outcome as Expected['outcome'], rules: ruleIds(ref), source: 'reference' };
+    const expected: Expected = {
+      outcome: ref.outcome as Expected['outcome'],
+      ...(ref.action ? { action: ref.action } : {}),
+      ...(ref.skipReason ? { skipReason: ref.skipReason } : {}),
+      rules: ruleIds(ref),
+      source: 'reference',
+    };
     const decisions = byEngine.map((m) => m.get(policy)!);
     const known = new Set(build.irs.get(policy)!.rules.map((r) => r.id));
     return { policy, expected, decisions, engines: decisions.filter((d) => !agrees(d, expected, known)).map((d) => d.engine) };

@@ -56,7 +56,7 @@ describe('podsec verify', () => {
     expect(code).toBe(1);
     expect(c.out()).toContain('require-run-as-non-root × kyverno — placement: require-run-as-non-root/effective runAsNonRoot/ephemeralContainers');
     expect(c.out()).toMatch(/vpol +vap/);
-    expect(c.out()).toContain('not run (no engine adapter registered): vpol, vap');
+    expect(c.out()).toContain('not run (no engine adapter registered): gatekeeper, vpol, vap');
   });
 
   it('verifies a build directory with the PSA ground truth and writes an HTML report with --out', async () => {
@@ -142,7 +142,7 @@ metadata: {name: settings}
     });
     expect(code).toBe(1);
     const rows = JSON.parse(c.out()) as EvalRow[];
-    expect(rows.every((r) => Object.keys(r).join() === 'resource,policy,engine,verdict,violations')).toBe(true);
+    for (const r of rows) expect(Object.keys(r)).toEqual(expect.arrayContaining(['resource', 'policy', 'engine', 'verdict', 'action', 'violations']));
     const v = (resource: string, policy: string, engine: string) => rows.find((r) => r.resource === resource && r.policy === policy && r.engine === engine);
     expect(rows).toHaveLength(4 * 2 * 2);
     expect(v('<stdin>#0 Pod/team-a/root', 'pss-privileged', 'rego')).toEqual({
@@ -150,14 +150,25 @@ metadata: {name: settings}
       policy: 'pss-privileged',
       engine: 'rego',
       verdict: 'deny',
+      action: 'deny',
       violations: [{ rule: privileged.rules[0]!.id, message: privileged.rules[0]!.message }],
     });
-    expect(v('<stdin>#0 Pod/team-a/root', 'pss-privileged-audit', 'rego')).toMatchObject({ verdict: 'allow', violations: [{ rule: privileged.rules[0]!.id }] });
-    expect(v('<stdin>#1 Deployment/web', 'pss-privileged', 'rego')).toMatchObject({ verdict: 'allow', violations: [] });
-    expect(v('<stdin>#2 ConfigMap/settings', 'pss-privileged', 'vap')).toMatchObject({ verdict: 'allow', violations: [] });
+    // An audit-mode violation admits the Pod and says so: the action is audit, never a bare allow.
+    expect(v('<stdin>#0 Pod/team-a/root', 'pss-privileged-audit', 'rego')).toMatchObject({
+      verdict: 'allow',
+      action: 'audit',
+      violations: [{ rule: privileged.rules[0]!.id }],
+    });
+    expect(v('<stdin>#1 Deployment/web', 'pss-privileged', 'rego')).toMatchObject({ verdict: 'allow', action: 'allow', violations: [] });
+    expect(v('<stdin>#2 ConfigMap/settings', 'pss-privileged', 'vap')).toMatchObject({
+      verdict: 'allow',
+      action: 'skip',
+      skipReason: 'kind not matched',
+      violations: [],
+    });
     expect(v('ephemeral.yaml#0 Pod/dbg', 'pss-privileged', 'rego')?.verdict).toBe('deny');
     expect(v('ephemeral.yaml#0 Pod/dbg', 'pss-privileged', 'vap')?.verdict).toBe('allow');
-    expect(c.err()).toBe('podsec: not run (no adapter registered): kyverno, vpol\n');
+    expect(c.err()).toBe('podsec: not run (no adapter registered): gatekeeper, kyverno, vpol\n');
   });
 
   it('reports engine errors as verdict error, and an engine without an adapter as an error', async () => {

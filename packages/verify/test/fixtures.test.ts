@@ -5,6 +5,7 @@ import { boundaryValues } from '../src/fixtures/values.js';
 import { buildArbitrary, randomFixtures } from '../src/fixtures/random-fixtures.js';
 import { parseResources, userFixtures } from '../src/fixtures/resources.js';
 import type { Fixture } from '../src/fixtures/types.js';
+import type { ContextFixture } from '../src/fixtures/context.js';
 import { LIBRARY_IRS, SEED_IRS } from './support.js';
 
 const ir = (name: string, rules: PolicyIR['rules'], kinds: PolicyIR['match']['kinds'] = POD_KINDS.map((k) => k.kind)): PolicyIR => ({
@@ -200,5 +201,37 @@ describe('user resources', () => {
       ['user', undefined],
       ['user', undefined],
     ]);
+  });
+});
+
+describe('context fixtures', () => {
+  const privileged = LIBRARY_IRS.find((p) => p.name === 'pss-privileged')!;
+  const withClauses: PolicyIR = {
+    ...privileged,
+    exemptions: { namespaces: ['ops'], usernames: ['ci-bot'], runtimeClasses: ['kata'] },
+    match: {
+      ...privileged.match,
+      namespaces: { include: [], exclude: ['legacy'] },
+      namespaceSelector: { matchLabels: { tier: 'apps' }, matchExpressions: [{ key: 'skip', operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] },
+    },
+  };
+  const context = (p: PolicyIR) => policyFixtures(p).filter((f) => f.group === 'context') as ContextFixture[];
+  const count = (fs: ContextFixture[]) =>
+    Object.fromEntries([...new Set(fs.map((f) => f.dimension))].map((d) => [d, fs.filter((f) => f.dimension === d).length]));
+
+  it('vary each clause the policy has, with both sides of it decided differently by the IR', () => {
+    const fs = context(withClauses);
+    expect(count(fs)).toEqual({ namespace: 3, user: 2, runtimeClass: 2, operation: 3, subresource: 2, namespaceSelector: 4, objectSelector: 3 });
+    for (const dim of ['namespace', 'user', 'runtimeClass', 'namespaceSelector', 'objectSelector']) {
+      const verdicts = fs.filter((f) => f.dimension === dim).map((f) => evaluatePolicy(withClauses, f.object, f.ctx).applies);
+      expect(new Set(verdicts)).toEqual(new Set([true, false]));
+    }
+    // The object's namespace always equals the request's, as the API server requires.
+    for (const f of fs) if (f.ctx?.namespace) expect((f.object as { metadata: { namespace?: string } }).metadata.namespace).toBe(f.ctx.namespace);
+  });
+
+  it('only grow by operation and subresource for a policy without context clauses', () => {
+    expect(count(context(privileged))).toEqual({ operation: 3, subresource: 2 });
   });
 });

@@ -66,6 +66,7 @@ describe('JSON report', () => {
       { id: 'rego', status: 'run' },
       { id: 'kyverno', status: 'run' },
       { id: 'vpol', status: 'run' },
+      { id: 'gatekeeper', status: 'not run' },
       { id: 'vap', status: 'not run' },
     ]);
     expect(json.totals.disagreements).toBe(json.disagreements.length);
@@ -96,7 +97,13 @@ describe('JUnit report', () => {
       };
     };
     const suites = doc.testsuites.testsuite;
-    expect(suites.map((s) => s.name)).toEqual(['podsec verify: rego', 'podsec verify: kyverno', 'podsec verify: vpol', 'podsec verify: vap']);
+    expect(suites.map((s) => s.name)).toEqual([
+      'podsec verify: rego',
+      'podsec verify: kyverno',
+      'podsec verify: vpol',
+      'podsec verify: gatekeeper',
+      'podsec verify: vap',
+    ]);
     const failing = suites.flatMap((s) => s.testcase.filter((c) => c.failure).map((c) => `${s.name} ${c.name}`));
     const expected = new Set(result.disagreements.flatMap((d) => d.engines.map((e) => `podsec verify: ${e} ${d.policy} [${d.fixture.group}]`)));
     expect(new Set(failing)).toEqual(expected);
@@ -115,8 +122,8 @@ describe('JUnit report', () => {
 describe('text report and progress', () => {
   it('shows the summary table, the not-run engines, and each disagreement with its object as YAML', () => {
     const text = renderText(result);
-    expect(text).toMatch(/^policy +rego +kyverno +vpol +vap\n/);
-    expect(text).toContain('not run (no engine adapter registered): vap');
+    expect(text).toMatch(/^policy +rego +kyverno +vpol +gatekeeper +vap\n/);
+    expect(text).toContain('not run (no engine adapter registered): gatekeeper, vap');
     expect(text).toContain('ERROR (counts as a disagreement)');
     expect(text).toContain(`error: the vpol adapter threw: policy bundle failed to load`);
     const first = text.split('\n#1 ')[1]!.split('\n#2 ')[0]!;
@@ -187,7 +194,8 @@ describe('HTML report in a real headless Chromium', () => {
     expect(await page.locator('#matrix tbody tr').count()).toBe(build.irs.size);
     const failingCells = new Set(json.counts.filter((c) => c.disagree > 0).map((c) => `${c.policy}|${c.engine}`));
     expect(await page.locator('#matrix td.disagree').count()).toBe(failingCells.size);
-    expect(await page.locator('#matrix td.not-run').count()).toBe(build.irs.size);
+    const notRun = json.engines.filter((e) => e.status === 'not run').length;
+    expect(await page.locator('#matrix td.not-run').count()).toBe(notRun * build.irs.size);
     // Disagreements are expanded: verdicts and object visible without a click; the nasty text stays text.
     const nasty = page.locator('details.disagreement', { hasText: 'user/<script>' }).first();
     expect(await nasty.locator('pre.verdicts').isVisible()).toBe(true);

@@ -102,6 +102,7 @@ describe('verify catches broken engines and names policy, engine and fixture', (
     expect(r.engines).toEqual([
       { id: 'rego', status: 'run' },
       { id: 'vap', status: 'run' },
+      { id: 'gatekeeper', status: 'not run' },
       { id: 'kyverno', status: 'not run' },
       { id: 'vpol', status: 'not run' },
     ]);

@@ -1,15 +1,17 @@
 /**
- * `podsec eval [--policies DIR | --build DIR] [--engine rego|kyverno|vpol|vap|all]
- *              [--format text|json] RESOURCE…`
+ * `podsec eval [--policies DIR | --build DIR] [--engine rego|gatekeeper|kyverno|vpol|vap|all]
+ *              [--format text|json|sarif] [--namespaces FILE…] RESOURCE…`
  *
  * RESOURCE: YAML/JSON files, directories, or `-` for stdin; multi-document YAML gives one
- * resource per document. Prints a verdict per resource × policy × engine. Exit 0 when everything
- * is allowed, 1 when anything is denied or an engine errored.
+ * resource per document; an AdmissionReview gives its request (object, operation, user,
+ * subresource). Prints the admission action per resource × policy × engine (deny, warn, audit,
+ * allow, skip). Exit 0 when nothing is denied, 1 when anything is denied or an engine errored.
  */
 import { readFileSync } from 'node:fs';
 import { PODSEC_VERSION } from '@podsec/compilers';
 import {
   ADAPTER_FACTORIES,
+  applyNamespaces,
   ENGINE_IDS,
   evaluateResources,
   FixtureLoadError,
@@ -41,6 +43,8 @@ export interface EvalCommandOptions {
   engine?: EngineChoice;
   /** `--format text|json|sarif` (default text). */
   format?: EvalFormat;
+  /** `--namespaces FILE…`: Namespace objects whose labels the resources see. */
+  namespaces?: string[];
   /** Positional RESOURCE… (at least one). */
   resources: string[];
 }
@@ -54,8 +58,20 @@ export interface EvalDeps {
 function renderText(rows: readonly EvalRow[]): string {
   return rows
     .map((r) => {
-      const head = `${r.resource}  ${r.policy}  ${r.engine}: ${r.verdict}`;
-      const lines = [head, ...r.violations.map((v) => `    ${v.rule}: ${v.message}`), ...(r.error ? [`    error: ${r.error}`] : [])];
+      const head = `${r.resource}  ${r.policy}  ${r.engine}: ${r.action ?? r.verdict}`;
+      const source =
+        r.actionSource === 'policy mode'
+          ? '    action: the policy mode (a Rego module carries none)'
+          : r.actionSource
+            ? `    action: ${r.actionSource.file} ${r.actionSource.path} = ${r.actionSource.found}`
+            : undefined;
+      const lines = [
+        head,
+        ...(r.skipReason ? [`    skip: ${r.skipReason}`] : []),
+        ...(source ? [source] : []),
+        ...r.violations.map((v) => `    ${v.rule}: ${v.message}`),
+        ...(r.error ? [`    error: ${r.error}`] : []),
+      ];
       return lines.join('\n');
     })
     .join('\n')
@@ -71,7 +87,7 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (!options.resources.length) throw new CliError('no RESOURCE given. Fix: pass YAML/JSON files, directories, or - for stdin.', 2);
   let resources;
   try {
-    resources = loadResources(options.resources, io.cwd, deps.readStdin ?? (() => readFileSync(0, 'utf8')));
+    resources = applyNamespaces(loadResources(options.resources, io.cwd, deps.readStdin ?? (() => readFileSync(0, 'utf8'))), options.namespaces ?? [], io.cwd);
   } catch (e) {
     if (e instanceof FixtureLoadError) throw new CliError(e.message);
     throw e;

@@ -11,6 +11,7 @@ import { relative, resolve, sep } from 'node:path';
 import { PODSEC_VERSION } from '@podsec/compilers';
 import {
   ADAPTER_FACTORIES,
+  applyNamespaces,
   BuildLoadError,
   ENGINE_IDS,
   FixtureLoadError,
@@ -51,8 +52,10 @@ export interface VerifyCommandOptions {
   policyDir?: string;
   /** `--build DIR`: verify a build directory written by `podsec build` (possibly hand-edited). */
   build?: string;
-  /** `--fixtures PATH…` (repeatable): YAML/JSON files or directories of resources. */
+  /** `--fixtures PATH…` (repeatable): YAML/JSON files or directories of resources or AdmissionReviews. */
   fixtures?: string[];
+  /** `--namespaces FILE…` (repeatable): Namespace objects whose labels the fixtures see. */
+  namespaces?: string[];
   /** `--random N` (default 200; 0 disables). */
   random?: number;
   /** `--seed S` (default DEFAULT_SEED; `random`: time based, printed so the run can be repeated). */
@@ -135,7 +138,7 @@ export function policySources(build: LoadedBuild, options: BuildSelection, io: C
 function collectFixtures(options: VerifyCommandOptions, build: LoadedBuild, io: CommandIO): Fixture[] {
   const fixtures = generatedFixtures(build.irs.values());
   try {
-    if (options.fixtures?.length) fixtures.push(...userFixtures(loadResources(options.fixtures, io.cwd)));
+    if (options.fixtures?.length) fixtures.push(...userFixtures(applyNamespaces(loadResources(options.fixtures, io.cwd), options.namespaces ?? [], io.cwd)));
     const psaDir = options.psa ? resolve(io.cwd, options.psa) : resolve(io.cwd, DEFAULT_PSA_DIR);
     const hasPssBundles = Object.keys(build.manifest.bundles ?? {}).some((b) => b.startsWith('pss-'));
     if (!options.psa && hasPssBundles && !existsSync(resolve(psaDir, 'index.json')))

@@ -1,6 +1,8 @@
 /**
- * The Gatekeeper target: `gatekeeper/<policy>.yaml` holding a ConstraintTemplate, whose Rego is
- * byte for byte the Rego target's module, and the Constraint that instantiates it.
+ * The Gatekeeper target: the ConstraintTemplate (whose Rego is byte for byte the Rego target's
+ * module) and the Constraint that instantiates it, in two files. A Constraint's CRD exists only
+ * once its template is admitted, so one `kubectl apply` of both fails the first time:
+ * `gatekeeper/templates/` is applied first, then `gatekeeper/constraints/`.
  */
 import type { PolicyIR } from '@podsec/ir';
 import { generatedHeader } from '../shared/header.js';
@@ -18,19 +20,27 @@ export { ENFORCEMENT_ACTIONS, type EnforcementAction } from './enforcement.js';
 
 export const GATEKEEPER_TARGET = 'admission.k8s.gatekeeper.sh';
 
+/** Where each object goes, relative to the build directory (apply order: templates, then constraints). */
+export const GATEKEEPER_DIRS = { template: 'gatekeeper/templates', constraint: 'gatekeeper/constraints' } as const;
+
+/**
+ * Argo CD applies lower waves first and waits for them to be healthy; the constraint also needs
+ * its dry run skipped, as its kind does not exist until the template's CRD is created.
+ */
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+const TEMPLATE_GITOPS = { [SYNC_WAVE]: '0' };
+const CONSTRAINT_GITOPS = { [SYNC_WAVE]: '1', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' };
+
 export interface GatekeeperManifestEntry {
-  file: string;
-  template: string;
-  constraintKind: string;
-  constraint: string;
-  enforcementAction: EnforcementAction;
+  template: { file: string; name: string };
+  constraint: { file: string; kind: string; name: string; enforcementAction: EnforcementAction };
 }
 
 export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: string): Record<string, unknown> {
   return {
     apiVersion: 'templates.gatekeeper.sh/v1',
     kind: 'ConstraintTemplate',
-    metadata: { name: names.gatekeeperTemplate, annotations: annotations(ir) },
+    metadata: { name: names.gatekeeperTemplate, annotations: { ...annotations(ir), ...TEMPLATE_GITOPS } },
     spec: {
       crd: { spec: { names: { kind: names.gatekeeperKind } } },
       targets: [{ target: GATEKEEPER_TARGET, rego }],
@@ -42,7 +52,7 @@ export function constraint(ir: PolicyIR, names: GeneratedNames): Record<string, 
   return {
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind: names.gatekeeperKind,
-    metadata: { name: names.gatekeeperConstraint, annotations: annotations(ir) },
+    metadata: { name: names.gatekeeperConstraint, annotations: { ...annotations(ir), ...CONSTRAINT_GITOPS } },
     spec: { enforcementAction: ENFORCEMENT_ACTIONS[ir.mode], match: gatekeeperMatch(ir) },
   };
 }
@@ -51,16 +61,20 @@ export const gatekeeperCompiler: TargetCompiler = {
   id: 'gatekeeper',
   dir: 'gatekeeper',
   compile(ir: PolicyIR, names: GeneratedNames): TargetOutput {
-    const file = `gatekeeper/${names.policy}.yaml`;
+    const templateFile = `${GATEKEEPER_DIRS.template}/${names.policy}.yaml`;
+    const constraintFile = `${GATEKEEPER_DIRS.constraint}/${names.policy}.yaml`;
     const rego = compileRegoModule(ir, names);
-    const content = generatedHeader(ir) + toYamlDocuments([constraintTemplate(ir, names, rego), constraint(ir, names)]);
+    const header = generatedHeader(ir);
     const manifest: GatekeeperManifestEntry = {
-      file,
-      template: names.gatekeeperTemplate,
-      constraintKind: names.gatekeeperKind,
-      constraint: names.gatekeeperConstraint,
-      enforcementAction: ENFORCEMENT_ACTIONS[ir.mode],
+      template: { file: templateFile, name: names.gatekeeperTemplate },
+      constraint: { file: constraintFile, kind: names.gatekeeperKind, name: names.gatekeeperConstraint, enforcementAction: ENFORCEMENT_ACTIONS[ir.mode] },
     };
-    return { files: [{ path: file, content }], manifest: { ...manifest } };
+    return {
+      files: [
+        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)]) },
+        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)]) },
+      ],
+      manifest: { ...manifest },
+    };
   },
 };

@@ -1,7 +1,7 @@
 /** Turns (object, admission context) into what each engine's request looks like. */
-import { POD_KINDS, readPath, type AdmissionContext } from '@podsec/ir';
+import { POD_KINDS, readPath, type AdmissionContext, type Mode } from '@podsec/ir';
 import { parseAllDocuments } from 'yaml';
-import type { EngineDecision, EngineId, LoadedBuild } from '../types.js';
+import type { AdmissionAction, EngineDecision, EngineId, LoadedBuild } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -13,6 +13,11 @@ export interface AdmissionFacts {
   kind: { group: string; version: string; kind: string };
   resource: { group: string; version: string; resource: string };
   username?: string;
+  groups?: readonly string[];
+  /** '' for the resource itself, e.g. `ephemeralcontainers` for `pods/ephemeralcontainers`. */
+  subResource: string;
+  /** UPDATE only: the stored object (the new object itself when the request gave none). */
+  oldObject: Obj | null;
   namespaceLabels: Record<string, string>;
 }
 
@@ -23,17 +28,28 @@ export function admissionFacts(object: unknown, ctx: AdmissionContext): Admissio
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
   const known = POD_KINDS.find((k) => k.kind === kindName);
   const ns = ctx.namespace ?? (readPath(obj, ['metadata', 'namespace']) as string | undefined) ?? 'default';
+  const operation = ctx.operation ?? 'CREATE';
+  const old = ctx.oldObject;
   return {
-    operation: ctx.operation ?? 'CREATE',
+    operation,
     object: obj,
     namespace: ns,
     name: String(readPath(obj, ['metadata', 'name']) ?? ''),
     kind: { group, version, kind: kindName },
     resource: { group, version, resource: known?.resource ?? `${kindName.toLowerCase()}s` },
     ...(ctx.username !== undefined ? { username: ctx.username } : {}),
+    ...(ctx.groups !== undefined ? { groups: ctx.groups } : {}),
+    subResource: ctx.subResource ?? '',
+    oldObject: operation === 'UPDATE' ? (typeof old === 'object' && old !== null ? (old as Obj) : obj) : null,
     namespaceLabels: ctx.namespaceLabels ?? { 'kubernetes.io/metadata.name': ns },
   };
 }
+
+/** `userInfo` of the request, as the API server sends it. */
+export const userInfoOf = (f: AdmissionFacts): { username?: string; groups?: string[] } => ({
+  ...(f.username !== undefined ? { username: f.username } : {}),
+  ...(f.groups !== undefined ? { groups: [...f.groups] } : {}),
+});
 
 /** The namespace object CEL's `namespaceObject` and Kyverno's namespaceSelector see. */
 export const namespaceObject = (f: AdmissionFacts): Obj => ({
@@ -65,6 +81,9 @@ export function targetEntry(build: LoadedBuild, policy: string, target: string):
 export const policyNames = (build: LoadedBuild, only?: readonly string[]) =>
   build.manifest.policies.map((p) => p.name).filter((n) => !only || only.includes(n));
 
+/** What a policy's mode says a violation must do. */
+export const MODE_ACTION: Readonly<Record<Mode, AdmissionAction>> = { enforce: 'deny', audit: 'audit', warn: 'warn' };
+
 /** A decision for a policy whose artifact could not even be loaded: every object errors. */
 export const loadFailure = (engine: EngineId, policy: string, e: unknown): EngineDecision => ({
   engine,
@@ -78,20 +97,21 @@ export const loadFailure = (engine: EngineId, policy: string, e: unknown): Engin
  * Runs `decide` for each loaded policy the caller asked for; a policy whose artifact failed to
  * load, or whose evaluation throws, becomes an `error` decision rather than a crash.
  */
-export function decideEach<L extends { policy: string; error?: unknown }>(
+export function decideEach<L extends { policy: string; error?: unknown; files?: readonly string[] }>(
   engine: EngineId,
   loaded: readonly L[],
   only: readonly string[] | undefined,
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
+  const withFiles = (l: L, d: EngineDecision): EngineDecision => (l.files?.length ? { ...d, files: [...l.files] } : d);
   return loaded
     .filter((l) => !only || only.includes(l.policy))
     .map((l) => {
-      if (l.error !== undefined) return loadFailure(engine, l.policy, l.error);
+      if (l.error !== undefined) return withFiles(l, loadFailure(engine, l.policy, l.error));
       try {
-        return decide(l);
+        return withFiles(l, decide(l));
       } catch (e) {
-        return loadFailure(engine, l.policy, e);
+        return withFiles(l, loadFailure(engine, l.policy, e));
       }
     });
 }

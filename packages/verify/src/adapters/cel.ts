@@ -1,7 +1,25 @@
 import type { AdmissionContext } from '@podsec/ir';
 import { evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '@podsec/cel';
-import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
-import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import type { AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
+import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
+
+/** The API's validation actions as admission actions; Deny wins, then Warn (shown to the client), then Audit. */
+const ACTIONS: readonly [string, AdmissionAction][] = [
+  ['Deny', 'deny'],
+  ['Warn', 'warn'],
+  ['Audit', 'audit'],
+];
+
+/** Kyverno's skip reasons, named by the field that decided. */
+const VPOL_SKIP: Readonly<Record<string, string>> = {
+  'not-matched': 'spec.matchConstraints not matched',
+  'match-conditions': 'spec.matchConditions not met',
+  'evaluation-disabled': 'spec.evaluation disables admission',
+};
+
+function actionOf(actions: readonly string[]): AdmissionAction {
+  return ACTIONS.find(([a]) => actions.includes(a))?.[1] ?? 'allow';
+}
 
 type Obj = Record<string, unknown>;
 
@@ -10,13 +28,14 @@ function attributes(object: unknown, ctx: AdmissionContext): AdmissionAttributes
   return {
     operation: f.operation,
     object: f.object,
-    oldObject: f.operation === 'UPDATE' ? f.object : null,
+    oldObject: f.oldObject,
     kind: f.kind,
     resource: f.resource,
+    ...(f.subResource ? { subResource: f.subResource } : {}),
     name: f.name,
     namespace: f.namespace,
     namespaceObject: namespaceObject(f),
-    ...(f.username !== undefined ? { userInfo: { username: f.username } } : {}),
+    ...(f.username !== undefined || f.groups !== undefined ? { userInfo: userInfoOf(f) } : {}),
   };
 }
 
@@ -30,6 +49,7 @@ function ruleFor(entry: Obj, path?: string): string {
 
 interface Loaded {
   policy: string;
+  files: string[];
   entry: Obj;
   docs: Obj[];
   error?: unknown;
@@ -38,10 +58,11 @@ interface Loaded {
 function loadAll(build: LoadedBuild, target: 'vap' | 'kyvernoVpol'): Loaded[] {
   return policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, target);
+    const files = [String(entry.file)];
     try {
-      return { policy, entry, docs: yamlDocuments(build, String(entry.file)) };
+      return { policy, files, entry, docs: yamlDocuments(build, String(entry.file)) };
     } catch (error) {
-      return { policy, entry, docs: [], error };
+      return { policy, files, entry, docs: [], error };
     }
   });
 }
@@ -62,10 +83,25 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
         if (configErrors.length)
           return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
+        const base = { engine: 'vap' as const, policy: l.policy };
+        if (!d.matched) return { ...base, outcome: 'satisfied', action: 'skip', skipReason: 'spec.matchConstraints not matched', violations: [] };
+        const evaluated = d.bindings.some((b) => b.matched && b.evaluations.some((e) => e.matchConditions !== 'not-matched'));
+        if (!evaluated) {
+          const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';
+          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+        }
+        if (!all.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
+        const actions = fired.flatMap((b) => b.validationActions);
         return {
-          engine: 'vap',
-          policy: l.policy,
-          outcome: d.matched && all.length ? 'violated' : 'satisfied',
+          ...base,
+          outcome: 'violated',
+          action: actionOf(actions),
+          actionSource: {
+            file: String(l.entry.file),
+            path: `ValidatingAdmissionPolicyBinding ${fired.map((b) => b.binding).join(', ')}: spec.validationActions`,
+            found: JSON.stringify(actions),
+          },
           violations: all.map((v) => ({ rule: ruleFor(l.entry, v.expressionPath), message: v.message })),
           evidence: all.map((v) => `${v.expressionPath ?? 'validation'}: ${v.expression ?? ''}`),
         };
@@ -87,10 +123,34 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
         if (r.status === 'error')
           return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';
+        // Kyverno would refuse the policy: that is an error here, never a quiet skip.
+        if (r.skipReason === 'invalid-policy')
+          return {
+            engine: 'vpol',
+            policy: l.policy,
+            outcome: 'error',
+            violations: [],
+            error:
+              r.diagnostics
+                .filter((x) => x.severity === 'error')
+                .map((x) => x.message)
+                .join('; ') || 'invalid policy',
+          };
+        if (r.status === 'skip')
+          return {
+            engine: 'vpol',
+            policy: l.policy,
+            outcome: 'satisfied',
+            action: 'skip',
+            skipReason: VPOL_SKIP[r.skipReason ?? ''] ?? 'skipped',
+            violations: [],
+          };
         return {
           engine: 'vpol',
           policy: l.policy,
           outcome: violated ? 'violated' : 'satisfied',
+          action: violated ? actionOf(r.validationActions) : 'allow',
+          ...(violated ? { actionSource: { file: String(l.entry.file), path: 'spec.validationActions', found: JSON.stringify(r.validationActions) } } : {}),
           violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
           partial: true,
           evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],

@@ -1,11 +1,13 @@
 import type { AdmissionContext } from '@podsec/ir';
 import { evaluateKyvernoPolicy, loadKyvernoPolicy, type LoadedPolicy } from '@podsec/kyverno';
 import type { JsonObject } from '@podsec/kyverno';
-import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
-import { admissionFacts, decideEach, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import type { RuleResult } from '@podsec/kyverno';
+import type { ActionSource, AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
+import { admissionFacts, decideEach, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
 
 interface Loaded {
   policy: string;
+  files?: string[];
   doc?: LoadedPolicy;
   /** Kyverno rule name → IR rule id. */
   ruleIds: Map<string, string>;
@@ -19,15 +21,34 @@ function ruleIdsOf(entry: Record<string, unknown>): Map<string, string> {
   return out;
 }
 
+/**
+ * What Kyverno's webhook does with failed rules: any rule whose failureAction is Enforce blocks;
+ * otherwise the failure goes to the policy report, and with `spec.emitWarning` also back to the
+ * client as a warning.
+ */
+function kyvernoAction(doc: LoadedPolicy, failed: readonly RuleResult[]): { action: AdmissionAction; source: ActionSource } {
+  const enforced = failed.find((r) => r.failureAction === 'Enforce') ?? failed[0]!;
+  const index = doc.rules.findIndex((r) => r.name === enforced.rule || r.name === enforced.rule.replace(/^autogen-(cronjob-)?/, ''));
+  const validate = doc.rules[index]?.validate as Record<string, unknown> | undefined;
+  const path = validate && validate.failureAction !== undefined ? `spec.rules[${index}].validate.failureAction` : 'spec.validationFailureAction';
+  const found = String(enforced.failureAction ?? 'Audit');
+  if (enforced.failureAction === 'Enforce') return { action: 'deny', source: { file: doc.file, path, found } };
+  const warn = doc.spec.emitWarning === true;
+  return {
+    action: warn ? 'warn' : 'audit',
+    source: { file: doc.file, path: `${path} + spec.emitWarning`, found: `${found}, emitWarning ${warn}` },
+  };
+}
+
 /** The emitted ClusterPolicy run in podsec's Kyverno engine; skip counts as pass. */
 export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
   const loaded: Loaded[] = policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, 'kyverno');
     try {
       const [doc] = yamlDocuments(build, String(entry.file));
-      return { policy, doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
+      return { policy, files: [String(entry.file)], doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
     } catch (error) {
-      return { policy, ruleIds: new Map(), error };
+      return { policy, files: [String(entry.file)], ruleIds: new Map(), error };
     }
   });
   return {
@@ -38,7 +59,9 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
       const request = {
         operation: f.operation,
         object: { ...f.object, metadata: { namespace: f.namespace, ...(f.object.metadata as object) } } as JsonObject,
-        ...(f.username !== undefined ? { userInfo: { username: f.username } } : {}),
+        ...(f.oldObject ? { oldObject: f.oldObject as JsonObject } : {}),
+        ...(f.username !== undefined || f.groups !== undefined ? { userInfo: userInfoOf(f) } : {}),
+        ...(f.subResource ? { subresource: f.subResource } : {}),
         namespace: f.namespace,
       };
       return decideEach('kyverno', loaded, only, (l): EngineDecision => {
@@ -47,10 +70,18 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
         if (errors.length)
           return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
         const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
+        const base = { engine: 'kyverno' as const, policy: l.policy };
+        if (results.every((r) => r.status === 'skip')) {
+          const reason = results.length ? 'spec.rules[*].preconditions not met (or excepted)' : 'no rule matched (spec.rules[*].match/exclude)';
+          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+        }
+        if (!failed.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        const { action, source } = kyvernoAction(l.doc!, failed);
         return {
-          engine: 'kyverno',
-          policy: l.policy,
-          outcome: failed.length ? 'violated' : 'satisfied',
+          ...base,
+          outcome: 'violated',
+          action,
+          actionSource: source,
           violations: failed.map((r) => ({ rule: l.ruleIds.get(r.rule) ?? r.rule, message: r.message })),
           evidence: failed.map((r) => `rule ${r.rule}${r.path ? ` at pattern path ${r.path}` : ''}`),
         };

@@ -5,6 +5,7 @@ import { decideEach, policyNames, targetEntry } from './admission.js';
 
 interface Loaded {
   policy: string;
+  files: string[];
   entrypoint: string;
   module?: RegoPolicy;
   error?: unknown;
@@ -38,13 +39,14 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
       const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
       loaded.push({
         policy,
+        files: [file],
         entrypoint,
         module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
         compiler: built.compiler,
       });
       opaVersion ??= built.opaVersion;
     } catch (error) {
-      loaded.push({ policy, entrypoint, error });
+      loaded.push({ policy, files: [file], entrypoint, error });
     }
   }
   return {
@@ -62,6 +64,8 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
           engine: 'rego',
           policy: l.policy,
           outcome: violations.length ? 'violated' : 'satisfied',
+          // A plain Rego module carries no enforcement action; whoever runs it decides.
+          ...(violations.length ? {} : { action: 'allow' as const }),
           violations,
           evidence: violations.map((v) => `violation (rule ${v.rule})`),
         };

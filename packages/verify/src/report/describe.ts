@@ -21,15 +21,21 @@ export function disagreementTitle(d: Disagreement): string {
 export function verdictLine(label: string, d: EngineDecision | ReferenceDecision, disagrees: boolean): string {
   const rules = d.violations.length ? ` [${d.violations.map((v) => v.rule).join(', ')}]` : '';
   const mark = disagrees ? (d.outcome === 'error' ? 'ERROR (counts as a disagreement)' : 'DISAGREES') : 'agrees';
-  const lines = [`${label}: ${d.outcome}${rules} — ${mark}`];
+  const action = d.action ? ` → ${d.action}` : '';
+  const files = 'files' in d && d.files?.length ? ` (${d.files.join(', ')})` : '';
+  const lines = [`${label}${files}: ${d.outcome}${action}${rules} — ${mark}`];
   if (d.error) lines.push(`    error: ${d.error}`);
+  if (d.skipReason) lines.push(`    skip: ${d.skipReason}`);
+  if ('actionSource' in d && d.actionSource) lines.push(`    action from ${d.actionSource.file}: ${d.actionSource.path} = ${d.actionSource.found}`);
   for (const v of d.violations) lines.push(`    message (${v.rule}): ${v.message}`);
   for (const e of d.evidence ?? []) lines.push(`    evidence: ${e}`);
   return lines.join('\n');
 }
 
 export function expectedLine(d: Disagreement): string {
-  return `expected (${d.expected.source}): ${d.expected.outcome}${d.expected.rules.length ? ` [${d.expected.rules.join(', ')}]` : ''}`;
+  const e = d.expected;
+  const action = e.action ? ` → ${e.action}${e.skipReason ? ` (${e.skipReason})` : ''}` : '';
+  return `expected (${e.source}): ${e.outcome}${action}${e.rules.length ? ` [${e.rules.join(', ')}]` : ''}`;
 }
 
 export function disagreementDetails(d: Disagreement): string {

@@ -5,14 +5,14 @@
  * {
  *   "format": "podsec-verify", "version": 1,
  *   "ok": boolean,                         // no disagreements and at least one engine run
- *   "engines": [{"id": "rego"|"kyverno"|"vpol"|"vap", "status": "run"|"not run", "description"?: string}],
+ *   "engines": [{"id": "rego"|"gatekeeper"|"kyverno"|"vpol"|"vap", "status": "run"|"not run", "description"?: string}],
  *   "policies": [string],
  *   "random": {"runs": number, "seed": number}?,
  *   "totals": {"fixtures": n, "evaluations": n, "disagreements": n},
  *   "counts": [{"policy", "engine", "group", "evaluated", "agree", "disagree", "errors"}],   // sorted
  *   "disagreements": [{
  *     "policy", "fixture": {"name", "group", "seed"?, "path"?, "occurrences"?, "shrunk"?},
- *     "object", "expected": {"outcome": "violated"|"satisfied", "rules": [string], "source"},
+ *     "object", "expected": {"outcome": "violated"|"satisfied", "action"?: "deny"|"warn"|"audit"|"allow"|"skip", "skipReason"?, "rules": [string], "source"},
  *     "engines": [string], "decisions": [EngineDecision], "reference"?: decision
  *   }]
  * }

@@ -85,7 +85,7 @@ describe('podsec command-line conventions', () => {
     const r = await podsec(['eval', '--build', 'gen', '--format', 'json', 'pod.yaml'], dir);
     expect(r.stderr).toBe('');
     const rows = JSON.parse(r.stdout) as { policy: string; engine: string; verdict: string }[];
-    expect(rows.map((x) => `${x.engine}:${x.verdict}`).sort()).toEqual(['kyverno:deny', 'rego:deny', 'vap:deny', 'vpol:deny']);
+    expect(rows.map((x) => `${x.engine}:${x.verdict}`).sort()).toEqual(['gatekeeper:deny', 'kyverno:deny', 'rego:deny', 'vap:deny', 'vpol:deny']);
     expect(r.code).toBe(1);
   });
 

@@ -74,15 +74,15 @@ describe('the packed podsec, installed with npm outside the checkout', () => {
 
     const build = podsec('build', 'policies', '--out', 'generated');
     expect(build).toMatchObject({ code: 0, stderr: '' });
-    expect(build.stdout).toBe('generated: 1 policies → 8 files (8 written, 0 unchanged, 0 stale removed).\n');
+    expect(build.stdout).toBe('generated: 1 policies → 9 files (9 written, 0 unchanged, 0 stale removed).\n');
 
     const check = podsec('build', 'policies', '--out', 'generated', '--check');
     expect(check.code).toBe(0);
-    expect(check.stdout).toBe('generated: 8 generated files are up to date.\n');
+    expect(check.stdout).toBe('generated: 9 generated files are up to date.\n');
 
     const verify = podsec('verify', 'policies');
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/^require-run-as-non-root +ok \d+ +ok \d+ +ok \d+ +ok \d+$/m);
+    expect(verify.stdout).toMatch(/^require-run-as-non-root +ok \d+ +ok \d+ +ok \d+ +ok \d+ +ok \d+$/m);
     expect(verify.stdout).toMatch(/^OK: \d+ fixtures, \d+ engine evaluations \(\d+ per engine: the total row above\), 0 disagreement\(s\)\.$/m);
     expect(verify.stdout).toContain('seed 1 ');
     expect(verify.stdout).toContain('Rego compiled to WebAssembly');
@@ -90,14 +90,14 @@ describe('the packed podsec, installed with npm outside the checkout', () => {
     writeFileSync(join(project, 'pods.yaml'), PRIVILEGED_POD);
     const ev = podsec('eval', 'pods.yaml');
     expect(ev.code).toBe(1);
-    for (const engine of ['rego', 'kyverno', 'vpol', 'vap']) {
+    for (const engine of ['rego', 'gatekeeper', 'kyverno', 'vpol', 'vap']) {
       expect(ev.stdout).toContain(`pods.yaml#0 Pod/default/bad  require-run-as-non-root  ${engine}: deny`);
       expect(ev.stdout).toContain(`pods.yaml#1 Pod/default/good  require-run-as-non-root  ${engine}: allow`);
     }
     const sarif = podsec('eval', '--build', 'generated', '--format', 'sarif', 'pods.yaml');
     expect(sarif.code).toBe(1);
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] }).runs[0]!.results;
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(5);
     expect(new Set(results.map((r) => r.ruleId))).toEqual(new Set(['require-run-as-non-root/run-as-non-root']));
 
     mkdirSync(join(project, 'kyverno-tests'));

@@ -3,7 +3,7 @@
  * Every field read goes through an optional chain, so an absent field is a decision (`absent: pass`
  * or `fail`), never a CEL "no such key" error that failurePolicy would turn into a denial.
  */
-import { containerKindsOf, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
+import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
 import { optionalPath } from './path.js';
@@ -32,15 +32,9 @@ function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undef
   return t.absent === 'pass' ? or(not(`${opt}.hasValue()`), test) : and(`${opt}.hasValue()`, test);
 }
 
-function podPath(spec: FieldSpec, where: string): readonly string[] {
-  if (!spec.pod) throw new CelCheckError(`${where}: field "${spec.id}" has no pod-level path; use scope "container"`);
-  return spec.pod;
-}
-
-function containerPath(spec: FieldSpec, where: string): readonly string[] {
-  if (!spec.container) throw new CelCheckError(`${where}: field "${spec.id}" has no container-level path; use scope "pod"`);
-  return spec.container;
-}
+// Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
+const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
+const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
 /** A container-scoped check split into the list it walks and the test each container must pass. */
 export interface PerContainer {
@@ -53,7 +47,7 @@ export interface PerContainer {
 export function perContainer(check: Check, scope: CheckScope, where: string): PerContainer | undefined {
   if (check.kind === 'field' && check.scope !== 'pod') {
     const spec = fieldSpec(check.field);
-    const own = optionalPath(CONTAINER_VAR, containerPath(spec, where));
+    const own = optionalPath(CONTAINER_VAR, containerPath(spec));
     // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
     // no pod-level form has nothing to fall back to, as in evaluateCheck).
     const value = check.scope === 'effective' && spec.pod ? `${own}.or(${scope.pod(spec.pod)})` : own;
@@ -61,7 +55,7 @@ export function perContainer(check: Check, scope: CheckScope, where: string): Pe
   }
   if (check.kind === 'each' && check.scope === 'container') {
     const spec = fieldSpec(check.field);
-    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec, where))}.orValue([])`;
+    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec))}.orValue([])`;
     return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec, where) };
   }
   return undefined;
@@ -93,18 +87,18 @@ export function renderCheck(check: Check, scope: CheckScope, where: string): str
       const split = perContainer(check, scope, where);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return testedOptional(scope.pod(podPath(spec, where)), check, spec.type);
+      return testedOptional(scope.pod(podPath(spec)), check, spec.type);
     }
     case 'each': {
       const split = perContainer(check, scope, where);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return eachItem(`${scope.pod(podPath(spec, where))}.orValue([])`, check, spec, where);
+      return eachItem(`${scope.pod(podPath(spec))}.orValue([])`, check, spec, where);
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
       if (spec.type !== 'string-map') throw new CelCheckError(`${where}: "entries" needs a string-map field; "${spec.id}" is ${spec.type}`);
-      const map = `${scope.pod(podPath(spec, where))}.orValue({})`;
+      const map = `${scope.pod(podPath(spec))}.orValue({})`;
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;

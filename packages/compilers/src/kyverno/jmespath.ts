@@ -16,7 +16,7 @@
  * "Every x passes" is written `!(list[?!(pass)])`: a filter over a non-list is null and `!null` is
  * true, which is evaluate.ts's "a missing list passes".
  */
-import { CONTAINER_KINDS, fieldSpec, normalizeCapability } from '@podsec/ir';
+import { CONTAINER_KINDS, fieldPath, fieldSpec, normalizeCapability } from '@podsec/ir';
 import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
 import { jmespathLiteral, jmespathPath } from './escape.js';
 import { KyvernoUnsupportedError } from './errors.js';
@@ -155,15 +155,9 @@ export function testedExpression(pred: Predicate, absent: 'pass' | 'fail', v: st
   return onNull(pred) ? and([`${v} != null`, p]) : p;
 }
 
-function podPath(spec: FieldSpec): readonly string[] {
-  if (!spec.pod) throw new Error(`field "${spec.id}" has no pod-level path: use scope 'container'`);
-  return spec.pod;
-}
-
-function containerPath(spec: FieldSpec): readonly string[] {
-  if (!spec.container) throw new Error(`field "${spec.id}" has no container-level path: use scope 'pod'`);
-  return spec.container;
-}
+// Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
+const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
+const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
 /** All containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
 export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS): string {

@@ -29,12 +29,6 @@ describe('bad input is reported with the source, the place in the policy and the
     );
   });
 
-  it('a scope the field does not have', () => {
-    const ir = base();
-    ir.rules[1]!.require = { kind: 'field', field: 'privileged', scope: 'pod', pred: { op: 'equals', value: false }, absent: 'pass' };
-    expect(compile(ir)).toThrow(/rules\[1\] \(run-as-non-root-user\): field "privileged" has no pod-level path.*Fix:/);
-  });
-
   it('capability normalisation of a non-ASCII name, which Kyverno cannot reproduce', () => {
     const ir = base();
     ir.rules[1]!.require = {

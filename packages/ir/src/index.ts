@@ -5,5 +5,5 @@ export * from './walk.js';
 export * from './evaluate.js';
 export { LINUX_CAPABILITIES } from './capabilities.js';
 export { PolicyDefinitionError, type PolicyIssue } from './policy-error.js';
-export { policyIssues, validatePolicyIR } from './validate.js';
+export { policyIssues, validatePolicyIR, type Tier } from './validate.js';
 export { closestName, nameFix } from './suggest.js';

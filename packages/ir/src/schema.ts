@@ -216,8 +216,9 @@ function formatIssue(e: ErrorObject): string {
 
 /**
  * Validates untrusted JSON (e.g. a hand-edited `ir/*.json`) against the schema and then the
- * field table (validatePolicyIR), and returns it typed. Every IR a compiler sees went through here
- * or through the DSL's definePolicy, which runs the same validation.
+ * field table (policyIssues, IR tier: fields, levels, item paths, value types), and returns it
+ * typed. Every IR a compiler sees went through here or through the DSL's definePolicy, which runs
+ * the same checks plus the authoring ones.
  */
 export function parsePolicyIR(value: unknown, source = '<ir>'): PolicyIR {
   compiled ??= new Ajv({ allErrors: true, strict: false }).compile(POLICY_IR_SCHEMA);
@@ -225,7 +226,7 @@ export function parsePolicyIR(value: unknown, source = '<ir>'): PolicyIR {
     throw new IRValidationError(source, (compiled.errors ?? []).slice(0, 20).map(formatIssue));
   }
   const { $comment: _comment, ...ir } = value as PolicyIR & { $comment?: string };
-  const issues = policyIssues(ir as PolicyIR);
+  const issues = policyIssues(ir as PolicyIR, 'ir');
   if (issues.length)
     throw new IRValidationError(
       source,

@@ -18,6 +18,8 @@ const CAPABILITY_FIELDS = new Set(['capabilities.add', 'capabilities.drop']);
 const SCALAR_TYPES: readonly ValueType[] = ['boolean', 'integer', 'string', 'string[]', 'integer[]'];
 
 type Report = (problem: string, fix: string) => void;
+/** `ir`: what every IR must satisfy; `authoring`: also what a policy author cannot have meant. */
+export type Tier = 'ir' | 'authoring';
 type FieldCheck = Extract<Check, { field: string }>;
 
 function predicateValues(p: Predicate): Scalar[] {
@@ -74,7 +76,30 @@ function nestedPathFix(shape: ItemShape, dotted: string): string | undefined {
   return `write the path as ${JSON.stringify(steps)} (DSL: .where(${steps.map((s) => `'${s}'`).join(', ')}))`;
 }
 
-function checkPredicateValues(check: FieldCheck, spec: FieldSpec, report: Report, leaf: { type: ValueType | 'item'; keys?: readonly string[] }): void {
+/** hasAnyKey names real keys (IR tier); values have the type of the value they are compared with (authoring tier). */
+function checkValueTypes(check: FieldCheck, tier: Tier, report: Report, leaf: { type: ValueType | 'item'; keys?: readonly string[] }): void {
+  for (const q of walkPredicates(check.pred))
+    if (q.op === 'hasAnyKey' && leaf.keys)
+      for (const key of q.values)
+        if (!leaf.keys.includes(key)) report(`key ${JSON.stringify(key)} is not a key of a "${check.field}" item`, nameFix(key, leaf.keys, 'keys'));
+  // A value of another type never matches: meaningful IR, but never what an author meant.
+  if (check.kind === 'entries' || tier !== 'authoring') return;
+  const leafType = leaf.type;
+  if (leafType !== 'item' && SCALAR_TYPES.includes(leafType)) {
+    const expected = scalarType(leafType);
+    for (const v of predicateValues(check.pred))
+      if (typeof v !== expected)
+        report(`"${check.field}" holds ${expected} values, but the policy compares it with ${JSON.stringify(v)}`, `use a ${expected} value`);
+  }
+}
+
+/**
+ * Authoring tier: values that are well typed but cannot be what the author meant (an empty
+ * allow-list, a value outside the enumeration, a misspelt capability). The IR itself allows them
+ * (compiler fixtures use `sys_admin` with capability normalisation on purpose), so they are
+ * refused at definition time, not when an IR file is read.
+ */
+function lintValues(check: FieldCheck, spec: FieldSpec, report: Report): void {
   for (const q of walkPredicates(check.pred)) {
     if ((q.op === 'in' || q.op === 'containsAll' || q.op === 'hasAnyKey') && q.values.length === 0)
       report(`empty allow-list for "${check.field}": nothing can pass`, `list the allowed values, or use .absent() to forbid the field`);
@@ -84,20 +109,9 @@ function checkPredicateValues(check: FieldCheck, spec: FieldSpec, report: Report
       report(`an empty ${q.op} for "${check.field}" matches every value`, `give a non-empty pattern`);
     if (q.op === 'range' && q.min !== undefined && q.max !== undefined && q.min > q.max)
       report(`range for "${check.field}" is empty (min ${q.min} > max ${q.max})`, `swap the bounds`);
-    if (q.op === 'hasAnyKey' && leaf.keys)
-      for (const key of q.values)
-        if (!leaf.keys.includes(key)) report(`key ${JSON.stringify(key)} is not a key of a "${check.field}" item`, nameFix(key, leaf.keys, 'keys'));
   }
-  if (check.kind === 'entries') return;
+  if (check.kind === 'entries' || check.kind === 'each') return;
   const values = predicateValues(check.pred);
-  const leafType = leaf.type;
-  if (leafType !== 'item' && SCALAR_TYPES.includes(leafType)) {
-    const expected = scalarType(leafType);
-    for (const v of values)
-      if (typeof v !== expected)
-        report(`"${check.field}" holds ${expected} values, but the policy compares it with ${JSON.stringify(v)}`, `use a ${expected} value`);
-  }
-  if (check.kind === 'each') return;
   if (ID_FIELDS.has(check.field)) {
     const bounds = [...walkPredicates(check.pred)].flatMap((q) => (q.op === 'range' ? [q.min, q.max].filter((b): b is number => b !== undefined) : []));
     for (const v of [...values, ...bounds])
@@ -125,34 +139,35 @@ function checkPredicateValues(check: FieldCheck, spec: FieldSpec, report: Report
 }
 
 /** The field exists, is read at a level it has, and (for `each`) the item path exists; then its values. */
-function checkField(check: FieldCheck, label: string, report: Report, issues: PolicyIssue[]): void {
+function checkField(check: FieldCheck, label: string, tier: Tier, report: Report, issues: PolicyIssue[]): void {
   if (!isKnownField(check.field)) {
     report(`unknown field "${check.field}"`, nameFix(check.field, Object.keys(FIELDS), 'known fields'));
     return;
   }
   const spec = FIELDS[check.field]!;
   if (check.kind === 'entries') {
-    if (spec.type !== 'string-map') report(`"${check.field}" is not a map`, `use annotations(prefix) for annotation maps`);
-    else checkPredicateValues(check, spec, report, { type: 'string' });
-    return;
+    if (spec.type !== 'string-map') return report(`"${check.field}" is not a map`, `use annotations(prefix) for annotation maps`);
+    checkValueTypes(check, tier, report, { type: 'string' });
+  } else {
+    const needsPod = check.scope === 'pod' || check.scope === 'effective';
+    const needsContainer = check.scope === 'container' || check.scope === 'effective';
+    if (needsPod && !spec.pod)
+      return report(`"${check.field}" exists only on containers, but is read at ${check.scope} scope`, `use container("${check.field}")`);
+    if (needsContainer && !spec.container)
+      return report(`"${check.field}" exists only on the pod, but is read at ${check.scope} scope`, `use pod("${check.field}")`);
+    if (check.kind === 'field') checkValueTypes(check, tier, report, { type: spec.type });
+    else if (spec.type === 'object[]') {
+      const target = itemPathTarget(spec, check.path, label);
+      if ('error' in target) return void issues.push(target.error);
+      checkValueTypes(check, tier, report, target);
+    } else if (spec.type === 'string[]' || spec.type === 'integer[]') {
+      // The IR may test each element of a scalar list; the DSL says this with subsetOf/includesAll.
+      if (tier === 'authoring') return report(`"${check.field}" is not a list of objects`, `use a field check with subsetOf/includesAll for scalar lists`);
+      if (check.path.length) return report(`items of "${check.field}" are ${spec.type === 'string[]' ? 'strings' : 'integers'}, with no keys`, `use path []`);
+      checkValueTypes(check, tier, report, { type: spec.type === 'string[]' ? 'string' : 'integer' });
+    } else return report(`"${check.field}" is not a list`, `use a field check`);
   }
-  if (check.kind === 'each' && spec.type !== 'object[]') {
-    report(`"${check.field}" is not a list of objects`, `use a field check with subsetOf/includesAll for scalar lists`);
-    return;
-  }
-  const needsPod = check.scope === 'pod' || check.scope === 'effective';
-  const needsContainer = check.scope === 'container' || check.scope === 'effective';
-  if (needsPod && !spec.pod)
-    return report(`"${check.field}" exists only on containers, but is read at ${check.scope} scope`, `use container("${check.field}")`);
-  if (needsContainer && !spec.container)
-    return report(`"${check.field}" exists only on the pod, but is read at ${check.scope} scope`, `use pod("${check.field}")`);
-  if (check.kind === 'each') {
-    const target = itemPathTarget(spec, check.path, label);
-    if ('error' in target) return void issues.push(target.error);
-    checkPredicateValues(check, spec, report, target);
-    return;
-  }
-  checkPredicateValues(check, spec, report, { type: spec.type });
+  if (tier === 'authoring') lintValues(check, spec, report);
 }
 
 /** Within one `all`, tests on the same value whose allowed sets cannot overlap. */
@@ -237,7 +252,7 @@ function testPredicateShallow(pred: Predicate, v: string): boolean {
 }
 
 /** Every mistake in the policy, in rule order; empty when the policy is valid. */
-export function policyIssues(ir: PolicyIR): PolicyIssue[] {
+export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const at =
     (where: string): Report =>
@@ -259,17 +274,17 @@ export function policyIssues(ir: PolicyIR): PolicyIssue[] {
       if (!root) continue;
       for (const c of walkChecks(root)) {
         if ((c.kind === 'all' || c.kind === 'any') && c.checks.length === 0) report(`an empty ${c.kind}(...)`, 'give it at least one check');
-        if ('field' in c) checkField(c, where, report, issues);
+        if ('field' in c) checkField(c, where, tier, report, issues);
       }
-      checkContradictions(root, report);
+      if (tier === 'authoring') checkContradictions(root, report);
     }
-    checkLocalhostProfiles(rule, report);
+    if (tier === 'authoring') checkLocalhostProfiles(rule, report);
   }
   return issues;
 }
 
-/** Throws one PolicyDefinitionError listing every mistake in the policy. */
-export function validatePolicyIR(ir: PolicyIR): void {
-  const issues = policyIssues(ir);
+/** Throws one PolicyDefinitionError listing every mistake in the policy (definePolicy runs the authoring tier). */
+export function validatePolicyIR(ir: PolicyIR, tier: Tier = 'authoring'): void {
+  const issues = policyIssues(ir, tier);
   if (issues.length) throw new PolicyDefinitionError(ir.name || '<unnamed>', issues);
 }

@@ -4,6 +4,7 @@ import {
   IRValidationError,
   parsePolicyIR,
   PolicyDefinitionError,
+  type Predicate,
   policyIssues,
   validatePolicyIR,
   type Check,
@@ -73,6 +74,7 @@ describe('validatePolicyIR: every path a policy names exists in the field table'
   it('item values are type-checked against the item key', () => {
     const check: Check = { kind: 'each', field: 'ports', scope: 'container', path: ['hostPort'], pred: { op: 'equals', value: '0' }, absent: 'pass' };
     expect(messages(policy(check))).toEqual([expect.stringMatching(/"ports" holds number values, but the policy compares it with "0"/)]);
+    expect(policyIssues(policy(check), 'ir')).toEqual([]);
   });
 
   it('an unknown field and a level the field does not have', () => {
@@ -108,7 +110,7 @@ describe('validatePolicyIR: every path a policy names exists in the field table'
 });
 
 describe('validatePolicyIR: a Localhost profile type must come with its profile', () => {
-  const seccomp = (pred: Check & { kind: 'field' }['pred']): Check => ({
+  const seccomp = (pred: Predicate): Check => ({
     kind: 'field',
     field: 'seccompProfile.type',
     scope: 'effective',
@@ -155,6 +157,19 @@ describe('parsePolicyIR validates against the field table too', () => {
       /^build\/ir\/p\.json: not a valid podsec policy IR:\n {2}- rule "r0": item key "hostPth" is not a key of a "volumes" item\. Fix: did you mean "hostPath"\?/,
     );
   });
+  it('reads IR at the IR tier: spellings the authoring checks refuse are valid IR', () => {
+    const caps: Check = {
+      kind: 'field',
+      field: 'capabilities.add',
+      scope: 'container',
+      pred: { op: 'containsNone', values: ['sys_admin'], normalize: 'capability' },
+      absent: 'pass',
+    };
+    expect(policyIssues(policy(caps), 'ir')).toEqual([]);
+    expect(messages(policy(caps))).toEqual([expect.stringMatching(/unknown capability spelling "sys_admin"/)]);
+    expect(() => parsePolicyIR(JSON.parse(JSON.stringify(policy(caps))), 'p.json')).not.toThrow();
+  });
+
   it('accepts a valid IR unchanged', () => {
     const ir = policy(each('volumes', ['hostPath', 'path']));
     expect(parsePolicyIR(JSON.parse(JSON.stringify(ir)), 'p.json')).toEqual(ir);

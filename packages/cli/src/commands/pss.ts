@@ -11,13 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import {
-  PssConfigError,
-  pssFromSettings,
-  readAdmissionConfiguration,
-  readNamespaceLabels,
-  type PssClusterSettings,
-} from '../../../../policies/pss/admission.js';
+import { PssConfigError, pssFromSettings, readAdmissionConfiguration, readNamespaceLabels, type PssClusterSettings } from '@podsec/pss-library';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { CliError, type CommandIO } from '../io.js';
 

@@ -8,13 +8,13 @@ import type { GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
 import { compileRegoModule } from '../rego/module.js';
-import { ENFORCEMENT_ACTIONS, type EnforcementAction } from './enforcement.js';
+import { ENFORCEMENT_ACTIONS, type EnforcementAction } from '../shared/enforcement.js';
 import { annotations } from './metadata.js';
 import { gatekeeperMatch } from './match.js';
 
 export { gatekeeperMatch, type GatekeeperMatch } from './match.js';
 
-export { ENFORCEMENT_ACTIONS, type EnforcementAction } from './enforcement.js';
+export { ENFORCEMENT_ACTIONS, type EnforcementAction } from '../shared/enforcement.js';
 
 export const GATEKEEPER_TARGET = 'admission.k8s.gatekeeper.sh';
 

@@ -5,6 +5,7 @@
  * drops nulls before admission sees an object.
  */
 import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS } from './fields.js';
+import { globToRegExp } from './glob.js';
 import type { Check, ContainerKind, LabelSelector, PodKind, PolicyIR, Predicate, Scalar, TestedPredicate } from './types.js';
 
 type Json = unknown;
@@ -29,12 +30,6 @@ export function readPath(root: Json, path: readonly string[]): Json {
  */
 export function normalizeCapability(v: Scalar): Scalar {
   return typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()).replace(/^CAP_/, '') : v;
-}
-
-/** `*` matches any run of characters, `?` one character (a code point); everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  const body = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 'su');
 }
 
 export function testPredicate(pred: Predicate, v: Json): boolean {

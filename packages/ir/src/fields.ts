@@ -358,6 +358,9 @@ export function fieldPath(spec: FieldSpec, level: 'pod' | 'container'): readonly
   return path;
 }
 
+/** Where a Pod template names its RuntimeClass: PSA-style `runtimeClasses` exemptions read it. */
+export const RUNTIME_CLASS_PATH: readonly string[] = fieldPath(fieldSpec('runtimeClassName'), 'pod');
+
 /** Container kinds in the order PSA visits them; each is a list under the pod spec. */
 export const CONTAINER_KINDS: readonly ContainerKind[] = ['containers', 'initContainers', 'ephemeralContainers'];
 

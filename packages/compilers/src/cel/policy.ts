@@ -3,7 +3,7 @@
  * match, the conditions that exempt a request, the shared variables and one validation per IR rule.
  * Both targets wrap this in their own document shape.
  */
-import { POD_KINDS, type LabelSelector, type Operation, type PolicyIR } from '@podsec/ir';
+import { POD_KINDS, RUNTIME_CLASS_PATH, type LabelSelector, type Operation, type PolicyIR } from '@podsec/ir';
 import { VALIDATION_ACTIONS, type ValidationAction } from './actions.js';
 import { not, or } from './bool.js';
 import { perContainer, renderCheck } from './checks.js';
@@ -99,7 +99,7 @@ function matchConditions(ir: PolicyIR): MatchCondition[] {
     out.push({ name: 'exempt-usernames', expression: not(`request.?userInfo.?username.orValue("") in ${celList(ex.usernames)}`) });
   }
   if (ex.runtimeClasses.length) {
-    const rc = optionalPath(`(${templateExpression('object', ir.match.kinds)})`, ['spec', 'runtimeClassName']);
+    const rc = optionalPath(`(${templateExpression('object', ir.match.kinds)})`, RUNTIME_CLASS_PATH);
     out.push({ name: 'exempt-runtime-classes', expression: or('object == null', not(`${rc}.orValue("") in ${celList(ex.runtimeClasses)}`)) });
   }
   return out;

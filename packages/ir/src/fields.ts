@@ -22,6 +22,11 @@ export interface FieldEntry {
   readonly enum?: readonly string[];
   /** Sample values fixture generators may use besides the ones a policy names. */
   readonly samples?: readonly (string | number | boolean)[];
+  /**
+   * What random Pods draw this field from, including spellings engines confuse (`sys_admin`,
+   * `CAP_SYS_ADMIN`); for object lists, whole items; for string maps, entry values.
+   */
+  readonly fuzz?: readonly unknown[];
   /** For object lists: the sub-paths fixture generators vary. */
   readonly itemKeys?: readonly string[];
   /** For object lists: every key an item has, the table policies' item paths are checked against. */
@@ -43,6 +48,7 @@ const sc = <const P extends string[]>(...rest: P) => ['spec', 'securityContext',
 const csc = <const P extends string[]>(...rest: P) => ['securityContext', ...rest] as const;
 const PROFILE_TYPES = ['RuntimeDefault', 'Localhost', 'Unconfined'] as const;
 const HOST_SAMPLES = ['', '127.0.0.1'] as const;
+const CAPABILITY_FUZZ = ['ALL', 'NET_BIND_SERVICE', 'SYS_ADMIN', 'NET_RAW', 'CHOWN', 'sys_admin', 'CAP_SYS_ADMIN', 'KILL'] as const;
 
 /** A probe or lifecycle handler's `host` (the PSS Host Probes / Lifecycle Hooks control). */
 const handlerHost = <const P extends string[]>(...path: P) =>
@@ -270,6 +276,14 @@ export const FIELD_TABLE = {
     pod: sc('sysctls'),
     itemKeys: ['name', 'value'],
     items: { name: 'string', value: 'string' },
+    fuzz: [
+      'kernel.shm_rmid_forced',
+      'net.ipv4.ip_local_port_range',
+      'net.ipv4.ping_group_range',
+      'kernel.msgmax',
+      'net.core.somaxconn',
+      'net.ipv4.tcp_keepalive_time',
+    ].map((name) => ({ name, value: '1' })),
     doc: 'Namespaced sysctls set for the pod.',
   },
   hostNetwork: { type: 'boolean', pod: ['spec', 'hostNetwork'], doc: 'Use the node network namespace.' },
@@ -281,11 +295,27 @@ export const FIELD_TABLE = {
     pod: ['spec', 'volumes'],
     itemKeys: ['hostPath', 'emptyDir', 'configMap', 'secret'],
     items: VOLUME_ITEM,
+    fuzz: [
+      { emptyDir: {} },
+      { hostPath: { path: '/var/run' } },
+      { configMap: { name: 'cm' } },
+      { secret: { secretName: 's' } },
+      { persistentVolumeClaim: { claimName: 'pvc' } },
+      { projected: { sources: [] } },
+      { nfs: { server: 'nfs', path: '/' } },
+      { image: { reference: 'registry.example/data:1' } },
+      {},
+    ],
     doc: 'Pod volumes; the volume type is the key that is set.',
   },
   'os.name': { type: 'string', pod: ['spec', 'os', 'name'], enum: ['linux', 'windows'], doc: 'Operating system of the pod.' },
   runtimeClassName: { type: 'string', pod: ['spec', 'runtimeClassName'], samples: ['gvisor'], doc: 'RuntimeClass of the pod.' },
-  annotations: { type: 'string-map', pod: ['metadata', 'annotations'], doc: 'Pod annotations (the legacy AppArmor annotations live here).' },
+  annotations: {
+    type: 'string-map',
+    pod: ['metadata', 'annotations'],
+    fuzz: ['runtime/default', 'localhost/my-profile', 'unconfined', ''],
+    doc: 'Pod annotations (the legacy AppArmor annotations live here).',
+  },
   // Container-only fields.
   allowPrivilegeEscalation: {
     type: 'boolean',
@@ -297,12 +327,14 @@ export const FIELD_TABLE = {
     type: 'string[]',
     container: csc('capabilities', 'add'),
     samples: ['NET_BIND_SERVICE', 'SYS_ADMIN', 'NET_RAW'],
+    fuzz: CAPABILITY_FUZZ,
     doc: 'Capabilities added to the runtime default set.',
   },
   'capabilities.drop': {
     type: 'string[]',
     container: csc('capabilities', 'drop'),
     samples: ['ALL', 'NET_RAW'],
+    fuzz: CAPABILITY_FUZZ,
     doc: 'Capabilities removed from the runtime default set.',
   },
   readOnlyRootFilesystem: { type: 'boolean', container: csc('readOnlyRootFilesystem'), doc: 'Mount the root filesystem read-only.' },

@@ -7,3 +7,4 @@ export * from './build.js';
 export { TARGETS } from './targets.js';
 export { gatekeeperInput, type GatekeeperInput } from './rego/input.js';
 export * from './shared/annotations.js';
+export { PolicyCompileError, type CompileTarget } from './shared/errors.js';

@@ -91,6 +91,15 @@ describe('validatePolicyIR: every path a policy names exists in the field table'
     ]);
   });
 
+  it('"each" needs a list and "entries" a string map (IR tier)', () => {
+    const eachScalar: Check = { kind: 'each', field: 'runAsUser', scope: 'pod', path: [], pred: { op: 'present' }, absent: 'pass' };
+    expect(policyIssues(policy(eachScalar), 'ir')).toEqual([{ where: 'rule "r0"', problem: '"runAsUser" is not a list', fix: 'use a field check' }]);
+    const entriesList: Check = { kind: 'entries', field: 'volumes', keyPrefix: '', pred: { op: 'present' } };
+    expect(policyIssues(policy(entriesList), 'ir')).toEqual([
+      { where: 'rule "r0"', problem: '"volumes" is not a map', fix: 'use annotations(prefix) for annotation maps' },
+    ]);
+  });
+
   it('reports every mistake of the policy in one error, not only the first', () => {
     const ir = policy(each('volumes', ['hostPth']), { kind: 'field', field: 'runAsUsr', scope: 'pod', pred: { op: 'present' }, absent: 'fail' });
     ir.title = ' ';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PolicyIR } from '@podsec/ir';
 import { generatedNames } from '../../src/shared/names.js';
+import { PolicyCompileError } from '../../src/index.js';
 import { compileRegoModule, RegoTargetError } from '../../src/rego/index.js';
 import { loadFixtures, regoFixtures } from './fixtures.js';
 
@@ -113,6 +114,7 @@ describe('rego module: bad input is reported with file, IR path and fix', () => 
 
   it('refuses a message with an unpaired surrogate, naming rules[0].message', () => {
     expect(() => compile(withRule({ message: 'bad \uD800 text' }))).toThrow(RegoTargetError);
+    expect(() => compile(withRule({ message: 'bad \uD800 text' }))).toThrow(PolicyCompileError);
     expect(() => compile(withRule({ message: 'bad \uD800 text' }))).toThrow(/restricted\/run-as-non-root\.ts: rules\[0\]\.message: .*surrogate.*Fix:/);
   });
 });

@@ -8,9 +8,10 @@ import type { GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
 import { compileRegoModule } from '../rego/module.js';
-import { ENFORCEMENT_ACTIONS, type EnforcementAction } from '../shared/enforcement.js';
+import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { annotations } from './metadata.js';
 import { gatekeeperMatch } from './match.js';
+import type { GatekeeperManifestEntry } from '../shared/manifest.js';
 
 export { gatekeeperMatch, type GatekeeperMatch } from './match.js';
 
@@ -18,13 +19,7 @@ export { ENFORCEMENT_ACTIONS, type EnforcementAction } from '../shared/enforceme
 
 export const GATEKEEPER_TARGET = 'admission.k8s.gatekeeper.sh';
 
-export interface GatekeeperManifestEntry {
-  file: string;
-  template: string;
-  constraintKind: string;
-  constraint: string;
-  enforcementAction: EnforcementAction;
-}
+export type { GatekeeperManifestEntry };
 
 export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: string): Record<string, unknown> {
   return {

@@ -3,6 +3,7 @@ import { evaluateKyvernoPolicy, loadKyvernoPolicy, type LoadedPolicy } from '@po
 import type { JsonObject } from '@podsec/kyverno';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, policyNames, targetEntry, yamlDocuments } from './admission.js';
+import type { KyvernoManifestEntry } from '@podsec/compilers';
 
 interface Loaded {
   policy: string;
@@ -12,10 +13,9 @@ interface Loaded {
   error?: unknown;
 }
 
-function ruleIdsOf(entry: Record<string, unknown>): Map<string, string> {
+function ruleIdsOf(entry: KyvernoManifestEntry): Map<string, string> {
   const out = new Map<string, string>();
-  const rules = (entry.rules ?? {}) as Record<string, Record<string, string>>;
-  for (const [irRule, byKind] of Object.entries(rules)) for (const name of Object.values(byKind)) out.set(name, irRule);
+  for (const [irRule, byKind] of Object.entries(entry.rules ?? {})) for (const name of Object.values(byKind)) out.set(name, irRule);
   return out;
 }
 
@@ -24,8 +24,8 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
   const loaded: Loaded[] = policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, 'kyverno');
     try {
-      const [doc] = yamlDocuments(build, String(entry.file));
-      return { policy, doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
+      const [doc] = yamlDocuments(build, entry.file);
+      return { policy, doc: loadKyvernoPolicy(doc, entry.file), ruleIds: ruleIdsOf(entry) };
     } catch (error) {
       return { policy, ruleIds: new Map(), error };
     }

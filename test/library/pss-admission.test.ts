@@ -20,8 +20,8 @@ import {
   readAdmissionConfiguration,
   readNamespaceLabels,
   type PssModeSetting,
-} from '../../policies/pss/admission.js';
-import type { PssMode } from '../../policies/pss/controls.js';
+} from '@podsec/pss-library';
+import type { PssMode } from '@podsec/pss-library';
 import { repoRoot, sharedDir } from '../support/shared.js';
 import { arbitraryPssObject } from './support/pss-pods.js';
 

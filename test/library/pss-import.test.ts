@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { isPolicy, type Policy } from '@podsec/dsl';
 import { pssCommand, renderPssModule, PSS_MODULE_HEADER } from '../../packages/cli/src/commands/pss.js';
 import type { CommandIO } from '../../packages/cli/src/io.js';
-import { pssFromAdmissionConfiguration, readAdmissionConfiguration } from '../../policies/pss/admission.js';
+import { pssFromAdmissionConfiguration, readAdmissionConfiguration } from '@podsec/pss-library';
 import { podsec, scratchDir } from '../support/cli.js';
 import { repoRoot } from '../support/shared.js';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Policy } from '@podsec/dsl';
 import { evaluatePolicy, podTemplateOf } from '@podsec/ir';
 import * as engine from '@podsec/pss';
-import { pssPolicies } from '../../policies/pss/controls.js';
+import { pssPolicies } from '@podsec/pss-library';
 import {
   PSS_CHECKS_SINCE,
   PSS_EXEMPTIONS,
@@ -19,7 +19,7 @@ import {
   SUPPORTED_PSS_VERSIONS,
   SYSCTLS_BY_MINOR,
   allowedSysctlsAt,
-} from '../../policies/pss/versions.js';
+} from '@podsec/pss-library';
 import { arbitraryPssObject } from './support/pss-pods.js';
 
 type Level = 'baseline' | 'restricted';

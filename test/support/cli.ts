@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../packages/cli/src/main.js';
 import { repoRoot } from './shared.js';
+import { tempDir } from './tmp.js';
 
 export interface CliRun {
   code: number;
@@ -19,10 +19,9 @@ export async function podsec(args: string[], cwd = repoRoot): Promise<CliRun> {
 
 /**
  * A scratch directory inside the repository (git-ignored), so that policy modules written by a
- * test resolve `@podsec/dsl` through the workspace's node_modules like real ones do.
+ * test resolve `@podsec/dsl` through the workspace's node_modules like real ones do. Removed after
+ * the test file.
  */
 export function scratchDir(prefix: string): string {
-  const base = join(repoRoot, '.cache', 'test-tmp');
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, `${prefix}-`));
+  return tempDir(prefix, join(repoRoot, '.cache', 'test-tmp'));
 }

@@ -7,3 +7,5 @@ export * from './build.js';
 export { TARGETS } from './targets.js';
 export { gatekeeperInput, type GatekeeperInput } from './rego/input.js';
 export * from './shared/annotations.js';
+export { PolicyCompileError, type CompileTarget } from './shared/errors.js';
+export type * from './shared/manifest.js';

@@ -94,24 +94,38 @@ export function effective<K extends keyof InheritedFields>(field: K, options?: C
   return new ValueRef({ kind: 'field', field, scope: 'effective', ...withKinds(options) });
 }
 
-/** Items of a pod-level object list (volumes, sysctls). */
-export function podItems<K extends keyof PodItemLists>(field: K) {
+/** The keys a path may step into: an object's, none for scalars and lists. */
+type Obj<T> = NonNullable<T> extends readonly unknown[] ? Record<never, never> : NonNullable<T> extends object ? NonNullable<T> : Record<never, never>;
+
+/**
+ * A path into a list item, one key per step: `where('hostPath')`, `where('hostPath', 'path')`.
+ * Each key is checked against the item type, so `where('hostPth')` does not compile; the same
+ * keys are checked again at definition time for authors without types.
+ */
+export interface ItemPath<I> {
+  <K1 extends keyof I & string>(k1: K1): ValueRef<NonNullable<I[K1]>>;
+  <K1 extends keyof I & string, K2 extends keyof Obj<I[K1]> & string>(k1: K1, k2: K2): ValueRef<NonNullable<Obj<I[K1]>[K2]>>;
+}
+
+function items<I>(field: string, scope: 'pod' | 'container', options?: ContainerScopeOptions) {
+  // Key order is the IR's (kind, field, scope, path, containers): IR files are compared byte for byte.
+  const at = (path: string[]) => new ValueRef<never>({ kind: 'each', field, scope, path, ...withKinds(options) });
   return {
     /** A value inside each item. */
-    where: <P extends keyof PodItemLists[K] & string>(path: P) =>
-      new ValueRef<NonNullable<PodItemLists[K][P]>>({ kind: 'each', field, scope: 'pod', path: [path] }),
+    where: ((...path: string[]) => at(path)) as ItemPath<I>,
     /** Each item itself. */
-    each: () => new ValueRef<PodItemLists[K]>({ kind: 'each', field, scope: 'pod', path: [] }),
+    each: () => at([]) as unknown as ValueRef<I>,
   };
+}
+
+/** Items of a pod-level object list (volumes, sysctls). */
+export function podItems<K extends keyof PodItemLists>(field: K) {
+  return items<PodItemLists[K]>(field, 'pod');
 }
 
 /** Items of a container-level object list (ports), in every container. */
 export function containerItems<K extends keyof ContainerItemLists>(field: K, options?: ContainerScopeOptions) {
-  return {
-    where: <P extends keyof ContainerItemLists[K] & string>(path: P) =>
-      new ValueRef<NonNullable<ContainerItemLists[K][P]>>({ kind: 'each', field, scope: 'container', path: [path], ...withKinds(options) }),
-    each: () => new ValueRef<ContainerItemLists[K]>({ kind: 'each', field, scope: 'container', path: [], ...withKinds(options) }),
-  };
+  return items<ContainerItemLists[K]>(field, 'container', options);
 }
 
 /** Pod annotations whose key starts with `keyPrefix`: every such value must satisfy `p`. */

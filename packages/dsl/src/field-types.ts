@@ -1,101 +1,60 @@
 /**
- * The value type of every field the DSL can constrain, taken from `kubernetes-types` so that a
- * wrong field name or a wrongly typed value is a compile error. Enumerations the API documents
- * only in prose are narrowed to their literal values; fields newer than kubernetes-types 1.30
- * (supplementalGroupsPolicy 1.31, seLinuxChangePolicy 1.33) are declared here.
+ * The value type of every field the DSL can constrain, mapped from the IR field table
+ * (`FIELD_TABLE` in @podsec/ir): a field name, a scope, an item key or a value the table does not
+ * allow is a compile error. The table itself is held to `kubernetes-types` by a type-level test
+ * (test/field-table.types.ts), so these types agree with the Kubernetes API.
  */
-import type {
-  AppArmorProfile,
-  Capabilities,
-  Container,
-  ContainerPort,
-  HTTPGetAction,
-  PodSecurityContext,
-  PodSpec,
-  SELinuxOptions,
-  SeccompProfile,
-  SecurityContext,
-  Sysctl,
-  TCPSocketAction,
-  Volume,
-  WindowsSecurityContextOptions,
-} from 'kubernetes-types/core/v1';
+import type { FIELD_TABLE, ValueType } from '@podsec/ir';
+import { PROBE_HOST_FIELDS } from '@podsec/ir';
 
-type V<T> = NonNullable<T>;
+type Table = typeof FIELD_TABLE;
+type Id = keyof Table;
 
-export type ProfileType = 'RuntimeDefault' | 'Localhost' | 'Unconfined';
+/** The TypeScript type of a value of one table type. */
+export type TypeOf<T extends ValueType> = T extends 'boolean'
+  ? boolean
+  : T extends 'integer'
+    ? number
+    : T extends 'string'
+      ? string
+      : T extends 'string[]'
+        ? string[]
+        : T extends 'integer[]'
+          ? number[]
+          : T extends 'string-map'
+            ? Record<string, string>
+            : T extends 'object[]'
+              ? Record<string, unknown>[]
+              : Record<string, unknown>;
+
+/** An item of an object list, from its ItemShape: every key optional, nested shapes as objects. */
+export type Item<S> = { -readonly [K in keyof S]?: S[K] extends ValueType ? TypeOf<S[K]> : Item<S[K]> };
+
+/** A row's value type: its enumeration when it has one, else the type of its table type. */
+type ValueOf<R> = R extends { enum: readonly (infer E)[] } ? E : R extends { type: infer T extends ValueType } ? TypeOf<T> : never;
+
+type Where<Cond, Not = never> = { [K in Id]: Table[K] extends Cond ? (Table[K] extends Not ? never : K) : never }[Id];
+type Scalars = { type: Exclude<ValueType, 'object' | 'object[]' | 'string-map'> };
+type AtPod = { pod: readonly string[] };
+type AtContainer = { container: readonly string[] };
+type Values<K extends Id> = { -readonly [F in K]: ValueOf<Table[F]> };
+type Items<K extends Id> = { -readonly [F in K]: Table[F] extends { items: infer S } ? Item<S> : never };
+
+export type ProfileType = ValueOf<Table['seccompProfile.type']>;
 
 /** Fields set at pod and container level, where the container value wins when set. */
-export interface InheritedFields {
-  runAsUser: V<PodSecurityContext['runAsUser']> & V<SecurityContext['runAsUser']>;
-  runAsGroup: V<PodSecurityContext['runAsGroup']> & V<SecurityContext['runAsGroup']>;
-  runAsNonRoot: V<PodSecurityContext['runAsNonRoot']> & V<SecurityContext['runAsNonRoot']>;
-  'seLinuxOptions.level': V<SELinuxOptions['level']>;
-  'seLinuxOptions.user': V<SELinuxOptions['user']>;
-  'seLinuxOptions.role': V<SELinuxOptions['role']>;
-  'seLinuxOptions.type': V<SELinuxOptions['type']>;
-  'seccompProfile.type': ProfileType & V<SeccompProfile['type']>;
-  'seccompProfile.localhostProfile': V<SeccompProfile['localhostProfile']>;
-  'appArmorProfile.type': ProfileType & V<AppArmorProfile['type']>;
-  'appArmorProfile.localhostProfile': V<AppArmorProfile['localhostProfile']>;
-  'windowsOptions.hostProcess': V<WindowsSecurityContextOptions['hostProcess']>;
-}
-
-type ProbeHostFields = {
-  [K in `${'livenessProbe' | 'readinessProbe' | 'startupProbe'}.${'httpGet' | 'tcpSocket'}.host`]: V<HTTPGetAction['host']> & V<TCPSocketAction['host']>;
-};
-type LifecycleHostFields = {
-  [K in `lifecycle.${'postStart' | 'preStop'}.${'httpGet' | 'tcpSocket'}.host`]: V<HTTPGetAction['host']> & V<TCPSocketAction['host']>;
-};
-
+export type InheritedFields = Values<Where<Scalars & AtPod & AtContainer>>;
 /** Fields that exist only on containers. */
-export interface ContainerOnlyFields extends ProbeHostFields, LifecycleHostFields {
-  allowPrivilegeEscalation: V<SecurityContext['allowPrivilegeEscalation']>;
-  privileged: V<SecurityContext['privileged']>;
-  'capabilities.add': V<Capabilities['add']>;
-  'capabilities.drop': V<Capabilities['drop']>;
-  readOnlyRootFilesystem: V<SecurityContext['readOnlyRootFilesystem']>;
-  procMount: 'Default' | 'Unmasked';
-  image: V<Container['image']>;
-}
-
+export type ContainerOnlyFields = Values<Where<Scalars & AtContainer, AtPod>>;
 /** Fields that exist only on the pod. */
-export interface PodOnlyFields {
-  fsGroup: V<PodSecurityContext['fsGroup']>;
-  fsGroupChangePolicy: 'OnRootMismatch' | 'Always';
-  supplementalGroups: V<PodSecurityContext['supplementalGroups']>;
-  supplementalGroupsPolicy: 'Merge' | 'Strict';
-  seLinuxChangePolicy: 'MountOption' | 'Recursive';
-  hostNetwork: V<PodSpec['hostNetwork']>;
-  hostPID: V<PodSpec['hostPID']>;
-  hostIPC: V<PodSpec['hostIPC']>;
-  hostUsers: V<PodSpec['hostUsers']>;
-  'os.name': 'linux' | 'windows';
-  runtimeClassName: V<PodSpec['runtimeClassName']>;
-}
+export type PodOnlyFields = Values<Where<Scalars & AtPod, AtContainer>>;
 
 export type PodFields = InheritedFields & PodOnlyFields;
 export type ContainerFields = InheritedFields & ContainerOnlyFields;
 
 /** List fields whose items are objects, and the item type. */
-export interface PodItemLists {
-  volumes: Volume;
-  sysctls: Sysctl;
-}
-export interface ContainerItemLists {
-  ports: ContainerPort;
-}
+export type PodItemLists = Items<Where<{ type: 'object[]' } & AtPod>>;
+export type ContainerItemLists = Items<Where<{ type: 'object[]' } & AtContainer>>;
 
 /** Every probe and lifecycle handler `host` field (the PSS Host Probes / Lifecycle Hooks control). */
-export const PROBE_HOST_FIELD_IDS = [
-  'livenessProbe.httpGet.host',
-  'livenessProbe.tcpSocket.host',
-  'readinessProbe.httpGet.host',
-  'readinessProbe.tcpSocket.host',
-  'startupProbe.httpGet.host',
-  'startupProbe.tcpSocket.host',
-  'lifecycle.postStart.httpGet.host',
-  'lifecycle.postStart.tcpSocket.host',
-  'lifecycle.preStop.httpGet.host',
-  'lifecycle.preStop.tcpSocket.host',
-] as const satisfies readonly (keyof ContainerOnlyFields)[];
+export const PROBE_HOST_FIELD_IDS: readonly (keyof ContainerOnlyFields)[] = PROBE_HOST_FIELDS;

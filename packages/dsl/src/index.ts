@@ -1,8 +1,19 @@
 export { definePolicy, withOverrides, isPolicy, DEFAULT_PSS_VERSION, type Policy, type PolicyDefinition, type RuleDefinition } from './policy.js';
-export { pod, container, effective, podItems, containerItems, annotations, all, any, not, ValueRef, type ContainerScopeOptions } from './checks.js';
+export {
+  pod,
+  container,
+  effective,
+  podItems,
+  containerItems,
+  annotations,
+  all,
+  any,
+  not,
+  ValueRef,
+  type ContainerScopeOptions,
+  type ItemPath,
+} from './checks.js';
 export { is, type Pred } from './predicates.js';
-export { PolicyDefinitionError } from './errors.js';
-export { validatePolicyIR } from './validate.js';
-export { LINUX_CAPABILITIES } from './capabilities.js';
+export { PolicyDefinitionError, validatePolicyIR, LINUX_CAPABILITIES, type PolicyIssue } from '@podsec/ir';
 export type * from './field-types.js';
 export { PROBE_HOST_FIELD_IDS } from './field-types.js';

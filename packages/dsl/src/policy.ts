@@ -1,5 +1,15 @@
-import { ALL_POD_KINDS, IR_VERSION, type Check, type LabelSelector, type Mode, type Operation, type PodKind, type PolicyIR, type Severity } from '@podsec/ir';
-import { validatePolicyIR } from './validate.js';
+import {
+  ALL_POD_KINDS,
+  IR_VERSION,
+  validatePolicyIR,
+  type Check,
+  type LabelSelector,
+  type Mode,
+  type Operation,
+  type PodKind,
+  type PolicyIR,
+  type Severity,
+} from '@podsec/ir';
 
 export interface RuleDefinition {
   /** DNS label, unique in the policy (it becomes the Kyverno rule name). */

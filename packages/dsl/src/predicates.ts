@@ -41,7 +41,7 @@ export const is = {
   includesNone: <T extends readonly Scalar[]>(values: readonly Elem<T>[], normalize?: CapabilityNormalization): Pred<T> =>
     pred({ op: 'containsNone', values: [...values], ...(normalize ? { normalize } : {}) }, 'pass'),
   /** The object has at least one of these keys (a volume's type is the key that is set). */
-  hasAnyKey: <T extends object>(keys: readonly string[]): Pred<T> => pred({ op: 'hasAnyKey', values: [...keys] }, 'fail'),
+  hasAnyKey: <T extends object>(keys: readonly (keyof T & string)[]): Pred<T> => pred({ op: 'hasAnyKey', values: [...keys] }, 'fail'),
   /** Any of the predicates holds (absent: fails unless every alternative passes on absence). */
   anyOf: <T>(...preds: Pred<T>[]): Pred<T> => pred({ op: 'or', of: preds.map((p) => p.ir) }, preds.some((p) => p.absent === 'pass') ? 'pass' : 'fail'),
   allOf: <T>(...preds: Pred<T>[]): Pred<T> => pred({ op: 'and', of: preds.map((p) => p.ir) }, preds.every((p) => p.absent === 'pass') ? 'pass' : 'fail'),

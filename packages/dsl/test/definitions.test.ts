@@ -163,6 +163,71 @@ describe('misuse is reported at definition time, naming policy, rule, field and 
     expect(err.policy).toBeTruthy();
   });
 
+  it('an item key typo fails at definition, naming policy, rule, key and the closest key', () => {
+    const err = definitionError(() =>
+      one({
+        require: podItems('volumes')
+          .where('hostPth' as 'hostPath')
+          .absent(),
+      }),
+    );
+    expect(err.message).toMatch(/^policy "p", rule "r": item key "hostPth" is not a key of a "volumes" item\. Fix: did you mean "hostPath"\?/);
+  });
+
+  it('a dotted item key fails at definition; the nested path is written one key per step', () => {
+    const err = definitionError(() =>
+      one({
+        require: podItems('volumes')
+          .where('hostPath.path' as 'hostPath')
+          .absent(),
+      }),
+    );
+    expect(err.message).toBe(
+      `policy "p", rule "r": item key "hostPath.path" is not a key of a "volumes" item; a nested path names one key per step. Fix: write the path as ["hostPath","path"] (DSL: .where('hostPath', 'path'))`,
+    );
+    expect(one({ require: podItems('volumes').where('hostPath', 'path').optional.startsWith('/var/log') }).ir.rules[0]!.require).toMatchObject({
+      kind: 'each',
+      path: ['hostPath', 'path'],
+    });
+  });
+
+  it('reports every mistake of a policy at once', () => {
+    const err = definitionError(() =>
+      definePolicy({
+        ...base,
+        rules: [
+          {
+            id: 'a',
+            message: 'm',
+            require: podItems('volumes')
+              .where('hostPth' as 'hostPath')
+              .absent(),
+          },
+          {
+            id: 'b',
+            message: 'm',
+            require: containerItems('ports')
+              .where('hostPrt' as 'hostPort')
+              .optional.equals(0),
+          },
+          { id: 'c', message: 'm', require: effective('seccompProfile.type').oneOf(['Localhost']) },
+        ],
+      }),
+    );
+    expect(err.issues.map((i) => i.where)).toEqual(['rule "a"', 'rule "b"', 'rule "c"']);
+    expect(err.message).toMatch(/^policy "p": 3 problems:\n/);
+    expect(err.message).toMatch(/did you mean "hostPort"\?/);
+  });
+
+  it('oneOf([Localhost]) needs the profile as much as equals(Localhost)', () => {
+    expect(definitionError(() => one({ require: effective('seccompProfile.type').oneOf(['Localhost']) })).message).toMatch(
+      /requires seccompProfile.type Localhost but says nothing about seccompProfile.localhostProfile/,
+    );
+    expect(definitionError(() => one({ require: effective('appArmorProfile.type').notOneOf(['RuntimeDefault', 'Unconfined']) })).message).toMatch(
+      /appArmorProfile.localhostProfile/,
+    );
+  });
+
   it('accepts Localhost when the profile is constrained in the same rule', () => {
     expect(() =>
       one({ require: all(effective('seccompProfile.type').equals('Localhost'), effective('seccompProfile.localhostProfile').oneOf(['profiles/audit.json'])) }),

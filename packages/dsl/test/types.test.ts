@@ -31,6 +31,9 @@ describe('the DSL is typed against kubernetes-types', () => {
         podItems('sysctls').where('name').oneOf(['kernel.shm_rmid_forced']);
         containerItems('ports').where('hostPort').optional.oneOf([0]);
         container('livenessProbe.httpGet.host').optional.oneOf(['']);
+        podItems('volumes').where('hostPath', 'path').optional.startsWith('/var/log');
+        podItems('volumes').where('image', 'reference').optional.glob('registry.example/*');
+        podItems('volumes').each().is(is.not(is.hasAnyKey(['hostPath', 'nfs'])));
       `),
     ).toEqual([]);
   }, 60_000);
@@ -44,6 +47,13 @@ describe('the DSL is typed against kubernetes-types', () => {
     ['numbers in a capability list', `container('capabilities.drop').includesAll([1]);`],
     ['a range on a string field', `effective('seLinuxOptions.type').between(1, 2);`],
     ['an unknown item key', `podItems('volumes').where('hostpath').absent();`],
+    ['a misspelt item key', `podItems('volumes').where('hostPth').absent();`],
+    ['a dotted item key', `podItems('volumes').where('hostPath.path').absent();`],
+    ['a misspelt nested item key', `podItems('volumes').where('hostPath', 'pth').absent();`],
+    ['a nested key below a scalar', `containerItems('ports').where('hostPort', 'x').absent();`],
+    ['a misspelt key in hasAnyKey', `podItems('volumes').each().is(is.hasAnyKey(['nfss']));`],
+    ['a string compared with a port number', `containerItems('ports').where('hostPort').equals('80');`],
+    ['a value outside a derived enumeration', `effective('seccompProfile.type').oneOf(['localhost']);`],
     ['a predicate of another type', `container('privileged').is(is.startsWith('x'));`],
   ];
   it.each(rejected)(

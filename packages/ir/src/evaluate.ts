@@ -4,7 +4,8 @@
  * it favours obviousness over speed. Explicit JSON `null` counts as absent, as the API server
  * drops nulls before admission sees an object.
  */
-import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS } from './fields.js';
+import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH } from './fields.js';
+import { globToRegExp } from './glob.js';
 import type { Check, ContainerKind, LabelSelector, PodKind, PolicyIR, Predicate, Scalar, TestedPredicate } from './types.js';
 
 type Json = unknown;
@@ -29,12 +30,6 @@ export function readPath(root: Json, path: readonly string[]): Json {
  */
 export function normalizeCapability(v: Scalar): Scalar {
   return typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()).replace(/^CAP_/, '') : v;
-}
-
-/** `*` matches any run of characters, `?` one character (a code point); everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  const body = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 'su');
 }
 
 export function testPredicate(pred: Predicate, v: Json): boolean {
@@ -198,7 +193,7 @@ export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionCon
   if (exclude.includes(ns)) return { applies: false, reason: 'namespace excluded' };
   if (policy.exemptions.namespaces.includes(ns)) return { applies: false, reason: 'namespace exempt' };
   if (ctx.username !== undefined && policy.exemptions.usernames.includes(ctx.username)) return { applies: false, reason: 'user exempt' };
-  const runtimeClass = readPath(pod.template, fieldSpec('runtimeClassName').pod ?? []);
+  const runtimeClass = readPath(pod.template, RUNTIME_CLASS_PATH);
   if (typeof runtimeClass === 'string' && policy.exemptions.runtimeClasses.includes(runtimeClass)) return { applies: false, reason: 'runtimeClass exempt' };
   if (!selectorMatches(policy.match.namespaceSelector, ctx.namespaceLabels ?? {})) return { applies: false, reason: 'namespaceSelector not matched' };
   if (!selectorMatches(policy.match.objectSelector, stringMap(readPath(object, ['metadata', 'labels']))))

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { IR_VERSION, type PolicyIR } from './types.js';
+import { policyIssues } from './validate.js';
 
 const scalar = { type: ['string', 'number', 'boolean'] };
 const scalars = { type: 'array', items: scalar };
@@ -213,12 +214,23 @@ function formatIssue(e: ErrorObject): string {
   return `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`;
 }
 
-/** Validates untrusted JSON (e.g. a hand-edited `ir/*.json`) and returns it typed. */
+/**
+ * Validates untrusted JSON (e.g. a hand-edited `ir/*.json`) against the schema and then the
+ * field table (policyIssues, IR tier: fields, levels, item paths, value types), and returns it
+ * typed. Every IR a compiler sees went through here or through the DSL's definePolicy, which runs
+ * the same checks plus the authoring ones.
+ */
 export function parsePolicyIR(value: unknown, source = '<ir>'): PolicyIR {
   compiled ??= new Ajv({ allErrors: true, strict: false }).compile(POLICY_IR_SCHEMA);
   if (!compiled(value)) {
     throw new IRValidationError(source, (compiled.errors ?? []).slice(0, 20).map(formatIssue));
   }
   const { $comment: _comment, ...ir } = value as PolicyIR & { $comment?: string };
+  const issues = policyIssues(ir as PolicyIR, 'ir');
+  if (issues.length)
+    throw new IRValidationError(
+      source,
+      issues.map((i) => `${i.where ? `${i.where}: ` : ''}${i.problem}. Fix: ${i.fix}`),
+    );
   return ir as PolicyIR;
 }

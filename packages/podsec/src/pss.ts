@@ -1,4 +1,4 @@
-// `podsec/pss`: the Pod Security Standards library (policies/pss in the repository): one policy
+// `podsec/pss`: the Pod Security Standards library (@podsec/pss-library, re-exported by policies/pss in the repository): one policy
 // per Pod Security Admission check at any PSA version v1.23–v1.37, and the readers that turn a
 // cluster's PodSecurity admission configuration and Namespace labels into policies.
 export {
@@ -11,7 +11,7 @@ export {
   RESTRICTED_VOLUME_TYPES,
   type PssMode,
   type PssPolicyOptions,
-} from '../../../policies/pss/controls.js';
+} from '@podsec/pss-library';
 export {
   PSS_LABEL_PREFIX,
   PSS_MODES,
@@ -24,7 +24,7 @@ export {
   type PssClusterSettings,
   type PssExemptionList,
   type PssModeSetting,
-} from '../../../policies/pss/admission.js';
+} from '@podsec/pss-library';
 export {
   PSS_LATEST_MINOR,
   PSS_MIN_MINOR,
@@ -34,4 +34,4 @@ export {
   type PssLevelName,
   type PssLevelOrPrivileged,
   type ResolvedPssVersion,
-} from '../../../policies/pss/versions.js';
+} from '@podsec/pss-library';

@@ -1,3 +1,4 @@
+import { volumeSources } from '@podsec/ir';
 import type { PssPod } from './types.js';
 
 /**
@@ -41,38 +42,7 @@ const container = obj({
 });
 
 /** Every volume source PSA's restrictedVolumes check distinguishes must be an object when present. */
-const VOLUME_SOURCE_KEYS = [
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'image',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-  'hostPath',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'gitRepo',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'rbd',
-  'flexVolume',
-  'cinder',
-  'cephfs',
-  'flocker',
-  'fc',
-  'azureFile',
-  'vsphereVolume',
-  'quobyte',
-  'azureDisk',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'scaleIO',
-  'storageos',
-] as const;
+const VOLUME_SOURCE_KEYS = volumeSources();
 
 const volume = obj({
   ...Object.fromEntries(VOLUME_SOURCE_KEYS.map((key) => [key, OPEN])),

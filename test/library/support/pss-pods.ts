@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { Policy } from '@podsec/dsl';
 import { podTemplateOf, type Scalar } from '@podsec/ir';
 import { arbitraryPodObject, valuesFromPolicy } from '../../support/pods.js';
-import { SYSCTLS_BY_MINOR, SELINUX_TYPES_BY_MINOR } from '../../../policies/pss/versions.js';
+import { SYSCTLS_BY_MINOR, SELINUX_TYPES_BY_MINOR } from '@podsec/pss-library';
 
 type Obj = Record<string, unknown>;
 

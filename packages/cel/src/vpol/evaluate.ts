@@ -9,6 +9,9 @@ import type { ValidationAction } from '../vap/load.js';
 import { autogenVariants, type AutogenConfigName } from './autogen.js';
 import { loadValidatingPolicy, readVpolSpec, type VpolPolicy } from './load.js';
 import { matchingExceptions, type CelPolicyException } from './exceptions.js';
+import { CelUnsupportedFeatureError } from './unsupported.js';
+
+export { CelUnsupportedFeatureError };
 
 export interface VpolOptions {
   source?: string;
@@ -23,16 +26,6 @@ export interface VpolOptions {
 }
 
 /** Raised for a feature podsec deliberately does not evaluate (e.g. JSON/HTTP/Envoy evaluation modes). */
-export class CelUnsupportedFeatureError extends Error {
-  constructor(
-    readonly source: string,
-    readonly path: string,
-    readonly feature: string,
-  ) {
-    super(`${source}: ${path}: unsupported: ${feature}`);
-    this.name = 'CelUnsupportedFeatureError';
-  }
-}
 
 export type VpolSkipReason = 'not-matched' | 'match-conditions' | 'evaluation-disabled' | 'invalid-policy' | 'exception';
 

@@ -11,7 +11,7 @@ import { compileBody, evaluateMatchConditions, type CompiledBody, type NamedExpr
 import type { CelActivation } from '../compile.js';
 import { fail, isRecord, list, optionalString, record, string, type ShapeContext } from '../shape.js';
 import type { CelError } from '../types.js';
-import { CelUnsupportedFeatureError } from './evaluate.js';
+import { CelUnsupportedFeatureError } from './unsupported.js';
 import { VPOL_API_VERSIONS } from './load.js';
 
 export interface CelPolicyException {

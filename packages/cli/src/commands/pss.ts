@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { PssConfigError, pssFromSettings, readAdmissionConfiguration, readNamespaceLabels, type PssClusterSettings } from 'podsec/pss';
+import { PssConfigError, pssFromSettings, readAdmissionConfiguration, readNamespaceLabels, type PssClusterSettings } from '@podsec/pss-library';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { CliError, type CommandIO } from '../io.js';
 

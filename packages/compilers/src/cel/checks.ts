@@ -3,7 +3,7 @@
  * Every field read goes through an optional chain, so an absent field is a decision (`absent: pass`
  * or `fail`), never a CEL "no such key" error that failurePolicy would turn into a denial.
  */
-import { containerKindsOf, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
+import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
 import { optionalPath } from './path.js';
@@ -22,25 +22,15 @@ export const CONTAINER_VAR = 'c';
 const ITEM_VAR = 'item';
 const KEY_VAR = 'k';
 
-export class CelCheckError extends Error {
-  override name = 'CelCheckError';
-}
-
 /** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
 function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined): string {
   const test = renderPredicate(t.pred, `${opt}.value()`, type);
   return t.absent === 'pass' ? or(not(`${opt}.hasValue()`), test) : and(`${opt}.hasValue()`, test);
 }
 
-function podPath(spec: FieldSpec, where: string): readonly string[] {
-  if (!spec.pod) throw new CelCheckError(`${where}: field "${spec.id}" has no pod-level path; use scope "container"`);
-  return spec.pod;
-}
-
-function containerPath(spec: FieldSpec, where: string): readonly string[] {
-  if (!spec.container) throw new CelCheckError(`${where}: field "${spec.id}" has no container-level path; use scope "pod"`);
-  return spec.container;
-}
+// Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
+const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
+const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
 /** A container-scoped check split into the list it walks and the test each container must pass. */
 export interface PerContainer {
@@ -50,10 +40,10 @@ export interface PerContainer {
 }
 
 /** The per-container form of a container-scoped `field` or `each` check, or undefined for other checks. */
-export function perContainer(check: Check, scope: CheckScope, where: string): PerContainer | undefined {
+export function perContainer(check: Check, scope: CheckScope): PerContainer | undefined {
   if (check.kind === 'field' && check.scope !== 'pod') {
     const spec = fieldSpec(check.field);
-    const own = optionalPath(CONTAINER_VAR, containerPath(spec, where));
+    const own = optionalPath(CONTAINER_VAR, containerPath(spec));
     // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
     // no pod-level form has nothing to fall back to, as in evaluateCheck).
     const value = check.scope === 'effective' && spec.pod ? `${own}.or(${scope.pod(spec.pod)})` : own;
@@ -61,8 +51,8 @@ export function perContainer(check: Check, scope: CheckScope, where: string): Pe
   }
   if (check.kind === 'each' && check.scope === 'container') {
     const spec = fieldSpec(check.field);
-    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec, where))}.orValue([])`;
-    return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec, where) };
+    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec))}.orValue([])`;
+    return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec) };
   }
   return undefined;
 }
@@ -70,8 +60,7 @@ export function perContainer(check: Check, scope: CheckScope, where: string): Pe
 /** Schema types of list elements; a path inside an object element has no type in the field table. */
 const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'string', 'integer[]': 'integer', 'object[]': 'object' };
 
-function eachItem(items: string, check: Extract<Check, { kind: 'each' }>, spec: FieldSpec, where: string): string {
-  if (!spec.type.endsWith('[]')) throw new CelCheckError(`${where}: "each" needs a list field; "${spec.id}" is ${spec.type}: use a "field" check`);
+function eachItem(items: string, check: Extract<Check, { kind: 'each' }>, spec: FieldSpec): string {
   // The item itself is always present (lists hold no nulls once the apiserver has decoded them).
   const test =
     check.path.length === 0
@@ -80,31 +69,30 @@ function eachItem(items: string, check: Extract<Check, { kind: 'each' }>, spec: 
   return `${items}.all(${ITEM_VAR}, ${test})`;
 }
 
-/** CEL text that is true exactly when `evaluateCheck(check, template)` is. `where` names the check in errors. */
-export function renderCheck(check: Check, scope: CheckScope, where: string): string {
+/** CEL text that is true exactly when `evaluateCheck(check, template)` is (the IR is validated: no field or scope errors here). */
+export function renderCheck(check: Check, scope: CheckScope): string {
   switch (check.kind) {
     case 'all':
-      return and(...check.checks.map((c, i) => renderCheck(c, scope, `${where}.checks[${i}]`)));
+      return and(...check.checks.map((c) => renderCheck(c, scope)));
     case 'any':
-      return or(...check.checks.map((c, i) => renderCheck(c, scope, `${where}.checks[${i}]`)));
+      return or(...check.checks.map((c) => renderCheck(c, scope)));
     case 'not':
-      return not(renderCheck(check.check, scope, `${where}.check`));
+      return not(renderCheck(check.check, scope));
     case 'field': {
-      const split = perContainer(check, scope, where);
+      const split = perContainer(check, scope);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return testedOptional(scope.pod(podPath(spec, where)), check, spec.type);
+      return testedOptional(scope.pod(podPath(spec)), check, spec.type);
     }
     case 'each': {
-      const split = perContainer(check, scope, where);
+      const split = perContainer(check, scope);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return eachItem(`${scope.pod(podPath(spec, where))}.orValue([])`, check, spec, where);
+      return eachItem(`${scope.pod(podPath(spec))}.orValue([])`, check, spec);
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
-      if (spec.type !== 'string-map') throw new CelCheckError(`${where}: "entries" needs a string-map field; "${spec.id}" is ${spec.type}`);
-      const map = `${scope.pod(podPath(spec, where))}.orValue({})`;
+      const map = `${scope.pod(podPath(spec))}.orValue({})`;
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;

@@ -1,9 +1,8 @@
 export { compileCelPolicy, CelCompileError, type CelPolicyCore, type CelValidation, type MatchCondition, type ResourceRule } from './policy.js';
 export { VALIDATION_ACTIONS, type ValidationAction } from './actions.js';
-export { renderCheck, perContainer, CelCheckError, type CheckScope, type PerContainer } from './checks.js';
+export { renderCheck, perContainer, type CheckScope, type PerContainer } from './checks.js';
 export { renderPredicate } from './predicates.js';
 export { celString, celNumber, celDouble, celScalar, celList, CelLiteralError } from './literal.js';
-export { globToRe2 } from './glob.js';
 export { templateExpression, containerListName, SharedVariables, type CelVariable } from './template.js';
 export { podsecAnnotations, MANAGED_BY_LABELS } from './metadata.js';
 export { staticMessage } from './message.js';

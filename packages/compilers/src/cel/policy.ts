@@ -3,7 +3,8 @@
  * match, the conditions that exempt a request, the shared variables and one validation per IR rule.
  * Both targets wrap this in their own document shape.
  */
-import { POD_KINDS, type LabelSelector, type Operation, type PolicyIR } from '@podsec/ir';
+import { POD_KINDS, RUNTIME_CLASS_PATH, type LabelSelector, type Operation, type PolicyIR } from '@podsec/ir';
+import { PolicyCompileError } from '../shared/errors.js';
 import { VALIDATION_ACTIONS, type ValidationAction } from './actions.js';
 import { not, or } from './bool.js';
 import { perContainer, renderCheck } from './checks.js';
@@ -47,9 +48,9 @@ export interface CelPolicyCore {
 }
 
 /** Errors name the policy source and the IR path of the offending node, and say how to fix it. */
-export class CelCompileError extends Error {
+export class CelCompileError extends PolicyCompileError {
   constructor(ir: Pick<PolicyIR, 'name' | 'source'>, path: string, detail: string) {
-    super(`${ir.source} (policy "${ir.name}"), ${path}: ${detail}`);
+    super('cel', ir, path, `${ir.source} (policy "${ir.name}"), ${path}: ${detail}`);
     this.name = 'CelCompileError';
   }
 }
@@ -99,7 +100,7 @@ function matchConditions(ir: PolicyIR): MatchCondition[] {
     out.push({ name: 'exempt-usernames', expression: not(`request.?userInfo.?username.orValue("") in ${celList(ex.usernames)}`) });
   }
   if (ex.runtimeClasses.length) {
-    const rc = optionalPath(`(${templateExpression('object', ir.match.kinds)})`, ['spec', 'runtimeClassName']);
+    const rc = optionalPath(`(${templateExpression('object', ir.match.kinds)})`, RUNTIME_CLASS_PATH);
     out.push({ name: 'exempt-runtime-classes', expression: or('object == null', not(`${rc}.orValue("") in ${celList(ex.runtimeClasses)}`)) });
   }
   return out;
@@ -116,10 +117,10 @@ function canonicalSelector(sel: LabelSelector): LabelSelector {
 
 function compileRule(ir: PolicyIR, scope: SharedVariables, index: number): CelValidation {
   const rule = ir.rules[index]!;
-  const require = renderCheck(rule.require, scope, 'require');
-  const expression = rule.when ? or(not(renderCheck(rule.when, scope, 'when')), require) : require;
+  const require = renderCheck(rule.require, scope);
+  const expression = rule.when ? or(not(renderCheck(rule.when, scope)), require) : require;
   const message = staticMessage(ir, rule);
-  const split = perContainer(rule.require, scope, 'require');
+  const split = perContainer(rule.require, scope);
   return {
     expression,
     message,

@@ -8,9 +8,8 @@
  * is left out: the apiserver decodes the object into its typed form before admission, so a string
  * `runAsUser` never reaches a policy.
  */
-import { normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
+import { globPattern, normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
 import { and, FALSE, not, or, TRUE } from './bool.js';
-import { globToRe2 } from './glob.js';
 import { celDouble, celList, celScalar, celString } from './literal.js';
 import { hasKey } from './path.js';
 
@@ -76,7 +75,7 @@ const RENDERERS: RendererTable = {
   present: () => TRUE,
   absent: () => FALSE,
   prefix: (p, v) => and(isString(v), p.value === '' ? TRUE : `${v.text}.startsWith(${celString(p.value)})`),
-  glob: (p, v) => and(isString(v), `${v.text}.matches(${celString(globToRe2(p.value))})`),
+  glob: (p, v) => and(isString(v), `${v.text}.matches(${celString(globPattern(p.value))})`),
   subsetOf: (p, v) => and(isList(v), p.values.length ? `${v.text}.all(x, ${memberOf(element(v), p.values, p.normalize)})` : `size(${v.text}) == 0`),
   containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
   containsNone: (p, v) => and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),

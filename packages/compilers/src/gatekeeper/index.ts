@@ -10,13 +10,14 @@ import type { GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
 import { compileRegoModule } from '../rego/module.js';
-import { ENFORCEMENT_ACTIONS, type EnforcementAction } from './enforcement.js';
+import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { annotations } from './metadata.js';
 import { gatekeeperMatch } from './match.js';
+import type { GatekeeperManifestEntry } from '../shared/manifest.js';
 
 export { gatekeeperMatch, type GatekeeperMatch } from './match.js';
 
-export { ENFORCEMENT_ACTIONS, type EnforcementAction } from './enforcement.js';
+export { ENFORCEMENT_ACTIONS, type EnforcementAction } from '../shared/enforcement.js';
 
 export const GATEKEEPER_TARGET = 'admission.k8s.gatekeeper.sh';
 
@@ -31,10 +32,7 @@ const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const TEMPLATE_GITOPS = { [SYNC_WAVE]: '0' };
 const CONSTRAINT_GITOPS = { [SYNC_WAVE]: '1', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' };
 
-export interface GatekeeperManifestEntry {
-  template: { file: string; name: string };
-  constraint: { file: string; kind: string; name: string; enforcementAction: EnforcementAction };
-}
+export type { GatekeeperManifestEntry };
 
 export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: string): Record<string, unknown> {
   return {

@@ -1,9 +1,10 @@
 import type { PolicyIR } from '@podsec/ir';
+import { PolicyCompileError } from '../shared/errors.js';
 
 /** A policy Kyverno cannot express as written: names the source file, the place in the policy and the fix. */
-export class KyvernoCompileError extends Error {
-  constructor(ir: PolicyIR, where: string, problem: string, fix: string) {
-    super(`${ir.source}: policy "${ir.name}", ${where}: ${problem}. Fix: ${fix}`);
+export class KyvernoCompileError extends PolicyCompileError {
+  constructor(ir: Pick<PolicyIR, 'name' | 'source'>, where: string, problem: string, fix: string) {
+    super('kyverno', ir, where, `${ir.source}: policy "${ir.name}", ${where}: ${problem}. Fix: ${fix}`);
     this.name = 'KyvernoCompileError';
   }
 }

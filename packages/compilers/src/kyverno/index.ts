@@ -1,6 +1,7 @@
 import type { TargetCompiler } from '../shared/target.js';
 import { generatedHeader } from '../shared/header.js';
 import { toYaml } from '../shared/yaml.js';
+import type { KyvernoManifestEntry } from '../shared/manifest.js';
 import { compileClusterPolicy } from './policy.js';
 
 export { KyvernoCompileError } from './errors.js';
@@ -19,7 +20,7 @@ export const kyvernoClusterPolicyCompiler: TargetCompiler = {
     const file = `kyverno/${names.kyvernoPolicy}.yaml`;
     return {
       files: [{ path: file, content: generatedHeader(ir) + toYaml(policy) }],
-      manifest: { file, kind: 'ClusterPolicy', name: names.kyvernoPolicy, rules: ruleNames, failureAction },
+      manifest: { file, kind: 'ClusterPolicy', name: names.kyvernoPolicy, rules: ruleNames, failureAction } satisfies KyvernoManifestEntry,
     };
   },
 };

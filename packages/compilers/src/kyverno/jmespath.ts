@@ -16,7 +16,7 @@
  * "Every x passes" is written `!(list[?!(pass)])`: a filter over a non-list is null and `!null` is
  * true, which is evaluate.ts's "a missing list passes".
  */
-import { CONTAINER_KINDS, fieldSpec, normalizeCapability } from '@podsec/ir';
+import { CONTAINER_KINDS, fieldPath, fieldSpec, globPattern, normalizeCapability } from '@podsec/ir';
 import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
 import { jmespathLiteral, jmespathPath } from './escape.js';
 import { KyvernoUnsupportedError } from './errors.js';
@@ -49,12 +49,6 @@ const not = (e: string): string => `!${group(e)}`;
 const isType = (v: string, type: 'string' | 'number' | 'array' | 'object'): string => `type(${v}) == '${type}'`;
 /** `v` relative to `base` (`@` inside a filter, an absolute path otherwise). */
 const under = (base: string, path: readonly string[]): string => (base === '@' ? jmespathPath(path) : path.length ? `${base}.${jmespathPath(path)}` : base);
-
-/** The RE2/ECMAScript regex (same syntax for this subset) that matches exactly the glob `*`/`?` language of evaluate.ts. */
-export function globToRegex(glob: string): string {
-  const body = [...glob].map((ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : ch.replace(/[.+*?()|[\]{}^$\\]/g, '\\$&'))).join('');
-  return `^${body}$`;
-}
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
@@ -107,7 +101,7 @@ export function predicateExpression(pred: Predicate, v: string): string {
     case 'prefix':
       return and([isType(v, 'string'), `starts_with(${v}, ${jmespathLiteral(pred.value)})`]);
     case 'glob':
-      return and([isType(v, 'string'), `regex_match(${jmespathLiteral(globToRegex(pred.value))}, ${v})`]);
+      return and([isType(v, 'string'), `regex_match(${jmespathLiteral(globPattern(pred.value))}, ${v})`]);
     case 'subsetOf':
       return and([isType(v, 'array'), not(`${v}[?${not(member(pred.values, pred.normalize, '@'))}]`)]);
     case 'containsAll':
@@ -155,15 +149,9 @@ export function testedExpression(pred: Predicate, absent: 'pass' | 'fail', v: st
   return onNull(pred) ? and([`${v} != null`, p]) : p;
 }
 
-function podPath(spec: FieldSpec): readonly string[] {
-  if (!spec.pod) throw new Error(`field "${spec.id}" has no pod-level path: use scope 'container'`);
-  return spec.pod;
-}
-
-function containerPath(spec: FieldSpec): readonly string[] {
-  if (!spec.container) throw new Error(`field "${spec.id}" has no container-level path: use scope 'pod'`);
-  return spec.container;
-}
+// Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
+const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
+const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
 /** All containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
 export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS): string {

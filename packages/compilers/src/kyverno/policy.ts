@@ -4,7 +4,7 @@
  * a single `deny` condition on a JMESPath boolean (jmespath.ts). `when` and runtime-class
  * exemptions become preconditions, so a rule that does not apply is *skipped* (never a failure).
  */
-import type { PolicyIR, Rule } from '@podsec/ir';
+import { RUNTIME_CLASS_PATH, type PolicyIR, type Rule } from '@podsec/ir';
 import type { GeneratedNames } from '../shared/names.js';
 import { checkExpression } from './jmespath.js';
 import { checkPattern } from './check-pattern.js';
@@ -41,7 +41,7 @@ function preconditions(ir: PolicyIR, rule: Rule, template: string): Record<strin
   const all: Record<string, unknown>[] = [];
   if (ir.exemptions.runtimeClasses.length) {
     const classes = [...new Set(ir.exemptions.runtimeClasses)].sort();
-    all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.spec.runtimeClassName)`, false));
+    all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.${jmespathPath(RUNTIME_CLASS_PATH)})`, false));
   }
   if (rule.when) all.push(condition(checkExpression(rule.when, template), true));
   return all.length ? { all } : undefined;

@@ -4,7 +4,7 @@
  * Gatekeeper's input (`input.review.*`); objects audited by Gatekeeper arrive without an operation
  * or user, and neither may turn an audit into a violation or a skip on its own.
  */
-import { POD_KINDS, type LabelSelector, type PolicyIR } from '@podsec/ir';
+import { POD_KINDS, RUNTIME_CLASS_PATH, type LabelSelector, type PolicyIR } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { helper } from './helpers.js';
 import { regoRef } from './refs.js';
@@ -107,7 +107,7 @@ export function emitAdmission(e: RegoEmitter, ir: PolicyIR): void {
   if (exemptions.runtimeClasses.length) {
     e.add('admission', [
       "# The Pod template's runtime class is exempt.",
-      `exempt_runtime_class if pod_template.spec.runtimeClassName in ${regoSet(exemptions.runtimeClasses)}`,
+      `exempt_runtime_class if ${regoRef('pod_template', RUNTIME_CLASS_PATH)} in ${regoSet(exemptions.runtimeClasses)}`,
     ]);
     body.push('not exempt_runtime_class');
   }

@@ -6,7 +6,7 @@
 import { CONTAINER_KINDS, type Check, type PolicyIR, type TestedPredicate } from '@podsec/ir';
 import { describeCheck } from './describe.js';
 import { indent, ruleBlock, type RegoEmitter } from './emitter.js';
-import { containerReader, effectiveReader, itemReader, podReader, type FieldContext } from './fields.js';
+import { containerReader, effectiveReader, itemReader, podReader } from './fields.js';
 import { helper } from './helpers.js';
 import { alternatives, predicateBody, predicateFunction } from './predicates.js';
 import { regoArray, regoComment, regoString } from './strings.js';
@@ -56,36 +56,34 @@ const CHECKS: CheckTable = {
   all: (check, site) => ruleBlock(site.name, parts(check.checks, site)),
   any: (check, site) => parts(check.checks, site).flatMap((p, i) => [...(i ? [''] : []), `${site.name} if ${p}`]),
   not: (check, { e, name, desired, ctx }) => [`${name} if not ${compileCheck(e, check.check, `${desired}_1`, { ...ctx, at: `${ctx.at}.check` })}`],
-  field: (check, { e, name, ctx }) => {
-    const fctx: FieldContext = { ir: ctx.ir, at: ctx.at };
+  field: (check, { e, name }) => {
     const test = testFunction(e, `${name}_value`, check);
-    if (check.scope === 'pod') return ruleBlock(name, [`${test}(${podReader(e, fctx, check.field)})`]);
-    const read = check.scope === 'effective' ? effectiveReader(e, fctx, check.field) : containerReader(e, fctx, check.field);
+    if (check.scope === 'pod') return ruleBlock(name, [`${test}(${podReader(e, check.field)})`]);
+    const read = check.scope === 'effective' ? effectiveReader(e, check.field) : containerReader(e, check.field);
     return ruleBlock(
       name,
       everyContainer(e, check, (c) => [`${test}(${read}(${c}))`]),
     );
   },
-  each: (check, { e, name, ctx }) => {
-    const fctx: FieldContext = { ir: ctx.ir, at: ctx.at };
+  each: (check, { e, name }) => {
     const test = testFunction(e, `${name}_item`, check);
     const inItem = itemReader(e, check.path);
     const everyItem = (listTerm: string) => {
       const item = e.variable('item');
       return [`every ${item} in ${helper(e, 'items')}(${listTerm}) {`, ...indent([`${test}(${inItem ? `${inItem}(${item})` : item})`]), '}'];
     };
-    if (check.scope === 'pod') return ruleBlock(name, everyItem(podReader(e, fctx, check.field)));
-    const read = containerReader(e, fctx, check.field);
+    if (check.scope === 'pod') return ruleBlock(name, everyItem(podReader(e, check.field)));
+    const read = containerReader(e, check.field);
     return ruleBlock(
       name,
       everyContainer(e, check, (c) => everyItem(`${read}(${c})`)),
     );
   },
-  entries: (check, { e, name, ctx }) => {
+  entries: (check, { e, name }) => {
     // Entry values are tested as they are, JSON null included: `entries` has no `absent`.
     const test = predicateFunction(e, `${name}_value`, [check.pred]);
     const value = e.variable('value');
-    const map = podReader(e, { ir: ctx.ir, at: ctx.at }, check.field);
+    const map = podReader(e, check.field);
     return ruleBlock(name, [
       `every ${value} in ${helper(e, 'entries_with_prefix')}(${map}, ${regoString(check.keyPrefix)}) {`,
       ...indent([`${test}(${value})`]),

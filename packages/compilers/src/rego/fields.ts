@@ -3,26 +3,11 @@
  * undefined, so rules can tell "unset" apart from `false` explicitly instead of relying on
  * `not x`, which is true for both (see docs/semantics.md, "Absent fields").
  */
-import { fieldSpec, type FieldId, type FieldSpec, type PolicyIR } from '@podsec/ir';
-import { compileError } from './errors.js';
+import { fieldPath, fieldSpec, type FieldId } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { snakeCase } from './identifiers.js';
 import { regoRef } from './refs.js';
 import { regoComment } from './strings.js';
-
-export interface FieldContext {
-  ir: PolicyIR;
-  /** Where in the IR the field is named, for error messages. */
-  at: string;
-}
-
-function spec(ctx: FieldContext, id: FieldId): FieldSpec {
-  try {
-    return fieldSpec(id);
-  } catch (err) {
-    throw compileError(ctx.ir, `${ctx.at}.field`, (err as Error).message, 'name a field from the podsec field table');
-  }
-}
 
 /** `name := v if { v := <ref> } else := null`: the one shape every reader has. */
 function readerBlock(comment: string, head: string, ref: string): string[] {
@@ -30,24 +15,17 @@ function readerBlock(comment: string, head: string, ref: string): string[] {
 }
 
 /** A 0-arity rule holding the Pod template's value of `id`, or null. */
-export function podReader(e: RegoEmitter, ctx: FieldContext, id: FieldId): string {
-  const f = spec(ctx, id);
-  if (!f.pod) {
-    throw compileError(ctx.ir, `${ctx.at}.scope`, `field "${id}" exists only on containers, so it cannot be read with scope "pod"`, 'use scope "container"');
-  }
-  const path = f.pod;
+export function podReader(e: RegoEmitter, id: FieldId): string {
+  // Validated IR (parsePolicyIR) only reads a field at a level it has.
+  const path = fieldPath(fieldSpec(id), 'pod');
   return e.shared(`pod:${id}`, 'fields', `pod_${snakeCase(id)}`, (name) =>
     readerBlock(`${path.join('.')} of the Pod template, or null when unset.`, name, regoRef('pod_template', path)),
   );
 }
 
 /** A function of a container holding its own value of `id`, or null. */
-export function containerReader(e: RegoEmitter, ctx: FieldContext, id: FieldId): string {
-  const f = spec(ctx, id);
-  if (!f.container) {
-    throw compileError(ctx.ir, `${ctx.at}.scope`, `field "${id}" exists only at Pod level, so it cannot be read per container`, 'use scope "pod"');
-  }
-  const path = f.container;
+export function containerReader(e: RegoEmitter, id: FieldId): string {
+  const path = fieldPath(fieldSpec(id), 'container');
   return e.shared(`container:${id}`, 'fields', `container_${snakeCase(id)}`, (name) =>
     readerBlock(`${path.join('.')} of container c, or null when unset.`, `${name}(c)`, regoRef('c', path)),
   );
@@ -57,11 +35,11 @@ export function containerReader(e: RegoEmitter, ctx: FieldContext, id: FieldId):
  * A function of a container holding the value in effect for it: its own when set, else the
  * Pod's (Kubernetes precedence). Container-only fields have no Pod value to fall back to.
  */
-export function effectiveReader(e: RegoEmitter, ctx: FieldContext, id: FieldId): string {
-  const f = spec(ctx, id);
-  const own = containerReader(e, ctx, id);
+export function effectiveReader(e: RegoEmitter, id: FieldId): string {
+  const f = fieldSpec(id);
+  const own = containerReader(e, id);
   if (!f.pod) return own;
-  const pod = podReader(e, ctx, id);
+  const pod = podReader(e, id);
   return e.shared(`effective:${id}`, 'fields', `effective_${snakeCase(id)}`, (name) => [
     `# ${id} in effect for container c: its own value when set, else the Pod's.`,
     `${name}(c) := v if {`,

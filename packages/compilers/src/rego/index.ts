@@ -11,12 +11,9 @@ export { compileRegoModule } from './module.js';
 export { gatekeeperInput, type GatekeeperInput } from './input.js';
 export { RegoTargetError } from './errors.js';
 
-export interface RegoManifestEntry {
-  file: string;
-  package: string;
-  entrypoint: string;
-  input: 'gatekeeper';
-}
+import type { RegoManifestEntry } from '../shared/manifest.js';
+
+export type { RegoManifestEntry };
 
 export const regoCompiler: TargetCompiler = {
   id: 'rego',

@@ -7,7 +7,7 @@
 import type { PolicyIR } from '@podsec/ir';
 import { generatedHeader } from '../shared/header.js';
 import type { GeneratedNames } from '../shared/names.js';
-import { ENFORCEMENT_ACTIONS } from '../gatekeeper/enforcement.js';
+import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { emitAdmission } from './admission.js';
 import { compileCheck } from './checks.js';
 import { indent, RegoEmitter } from './emitter.js';

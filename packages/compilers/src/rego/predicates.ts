@@ -6,10 +6,10 @@
  * Every entry decides exactly what `testPredicate` in packages/ir/src/evaluate.ts decides,
  * including for values of the wrong type (a string where a list is expected reads as failing).
  */
-import { normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar } from '@podsec/ir';
+import { globPattern, normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { helper } from './helpers.js';
-import { globToRe2, regoArray, regoScalar, regoSet, regoString } from './strings.js';
+import { regoArray, regoScalar, regoSet, regoString } from './strings.js';
 
 type Renderer<Op extends Predicate['op']> = (pred: Extract<Predicate, { op: Op }>, v: string, e: RegoEmitter, name: string) => string[];
 type RendererTable = { [Op in Predicate['op']]: Renderer<Op> };
@@ -34,7 +34,7 @@ const RENDERERS: RendererTable = {
   present: () => ['true'],
   absent: () => ['false'],
   prefix: (p, v) => [`is_string(${v})`, `startswith(${v}, ${regoString(p.value)})`],
-  glob: (p, v) => [`is_string(${v})`, `regex.match(${regoString(globToRe2(p.value))}, ${v})`],
+  glob: (p, v) => [`is_string(${v})`, `regex.match(${regoString(globPattern(p.value))}, ${v})`],
   subsetOf: (p, v, e) => {
     const x = e.variable();
     const [term, allowed] = normalized(e, x, p.values, p.normalize);

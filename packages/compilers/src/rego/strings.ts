@@ -53,14 +53,3 @@ export function regoComment(text: string): string[] {
     .map((line) => (line ? `# ${line}` : '#'));
 }
 const LONE_SURROGATE_GLOBAL = new RegExp(LONE_SURROGATE.source, 'g');
-
-const RE2_META = /[\\.+*?()|[\]{}^$]/g;
-
-/**
- * A podsec glob (`*` any run, `?` one character, all else literal) as an RE2 pattern anchored at
- * both ends. `[\s\S]` rather than `.` so newlines match without the `(?s)` flag, which
- * JavaScript-based engines do not accept.
- */
-export function globToRe2(glob: string): string {
-  return `^${[...glob].map((ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : ch.replace(RE2_META, '\\$&'))).join('')}$`;
-}

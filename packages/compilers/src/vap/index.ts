@@ -2,6 +2,7 @@ import { generatedHeader } from '../shared/header.js';
 import type { TargetCompiler } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
 import { vapDocuments } from './documents.js';
+import type { VapManifestEntry } from '../shared/manifest.js';
 
 export { vapDocuments, VAP_API_VERSION, type VapDocuments } from './documents.js';
 
@@ -14,7 +15,13 @@ export const vapCompiler: TargetCompiler = {
     const file = `vap/${ir.name}.yaml`;
     return {
       files: [{ path: file, content: generatedHeader(ir) + toYamlDocuments([policy, binding]) }],
-      manifest: { file, policy: names.vapPolicy, binding: names.vapBinding, validationActions: core.validationActions, rules: core.ruleIds },
+      manifest: {
+        file,
+        policy: names.vapPolicy,
+        binding: names.vapBinding,
+        validationActions: core.validationActions,
+        rules: core.ruleIds,
+      } satisfies VapManifestEntry,
     };
   },
 };

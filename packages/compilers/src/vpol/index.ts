@@ -2,6 +2,7 @@ import { generatedHeader } from '../shared/header.js';
 import type { TargetCompiler } from '../shared/target.js';
 import { toYaml } from '../shared/yaml.js';
 import { vpolDocument } from './documents.js';
+import type { VpolManifestEntry } from '../shared/manifest.js';
 
 export { vpolDocument, VPOL_API_VERSION, type VpolDocument } from './documents.js';
 
@@ -14,7 +15,13 @@ export const vpolCompiler: TargetCompiler = {
     const file = `kyverno-vpol/${ir.name}.yaml`;
     return {
       files: [{ path: file, content: generatedHeader(ir) + toYaml(policy) }],
-      manifest: { file, kind: 'ValidatingPolicy', name: names.kyvernoVpol, validationActions: core.validationActions, rules: core.ruleIds },
+      manifest: {
+        file,
+        kind: 'ValidatingPolicy',
+        name: names.kyvernoVpol,
+        validationActions: core.validationActions,
+        rules: core.ruleIds,
+      } satisfies VpolManifestEntry,
     };
   },
 };

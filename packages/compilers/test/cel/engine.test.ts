@@ -10,7 +10,7 @@ import { evaluatePolicy } from '@podsec/ir';
 import { checkCelPolicy, evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '@podsec/cel';
 import { vapCompiler } from '../../src/vap/index.js';
 import { vpolCompiler } from '../../src/vpol/index.js';
-import { pssPolicies } from '../../../../policies/pss/controls.js';
+import { pssPolicies } from '@podsec/pss-library';
 import type { AdmissionRequest } from './harness.js';
 import { celFixtures } from './fixtures.js';
 import { emit } from './emitted.js';

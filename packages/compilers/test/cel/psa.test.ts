@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { evaluatePolicy } from '@podsec/ir';
-import { pssPolicies } from '../../../../policies/pss/controls.js';
+import { pssPolicies } from '@podsec/pss-library';
 import { sharedDir } from '../../../../test/support/shared.js';
 import { CelHarness } from './harness.js';
 import { CEL_TARGETS, emit } from './emitted.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evaluatePolicy } from '@podsec/ir';
-import { pssPolicies } from '../../../../policies/pss/controls.js';
+import { pssPolicies } from '@podsec/pss-library';
 import { CelHarness } from './harness.js';
 import { referenceContext, requestArbitrary } from './requests.js';
 import { celFixtures } from './fixtures.js';

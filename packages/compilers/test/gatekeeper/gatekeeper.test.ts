@@ -10,7 +10,7 @@ import { generatedNames } from '../../src/shared/names.js';
 import { regoCompiler, RegoTargetError } from '../../src/rego/index.js';
 import { gatekeeperCompiler } from '../../src/gatekeeper/index.js';
 import { FIXTURE_DIR, loadFixtures, regoFixtures } from '../rego/fixtures.js';
-import { expectGolden } from '../rego/golden.js';
+import { expectGolden } from '../../../../test/support/golden.js';
 import { crdValidator } from './crd-schema.js';
 
 const GOLDEN_DIR = join(FIXTURE_DIR, '..', '..', 'gatekeeper', 'golden');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
@@ -7,10 +7,10 @@ import type { PolicyIR } from '@podsec/ir';
 import { sharedDir } from '../../../../test/support/shared.js';
 import { generatedNames } from '../../src/shared/names.js';
 import { kyvernoClusterPolicyCompiler } from '../../src/kyverno/index.js';
+import { expectGolden } from '../../../../test/support/golden.js';
 import { compileFixture, kyvernoFixtures } from './support/fixtures.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const fixtures = kyvernoFixtures();
 
 /** The v1 openAPIV3Schema of Kyverno's ClusterPolicy CRD (read-only conformance input). */
@@ -43,13 +43,7 @@ describe('emitted ClusterPolicies', () => {
   it.each(fixtures)('$file matches its golden file (UPDATE_GOLDEN=1 rewrites)', ({ ir }) => {
     const { output } = compileFixture(ir);
     const actual = `${output.files[0]!.content}---\n# manifest entry\n${JSON.stringify(output.manifest, null, 2)}\n`;
-    const path = `${GOLDEN_DIR}${ir.name}.yaml`;
-    if (UPDATE) {
-      mkdirSync(GOLDEN_DIR, { recursive: true });
-      writeFileSync(path, actual);
-    }
-    if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run with UPDATE_GOLDEN=1 and review the diff`);
-    expect(actual).toBe(readFileSync(path, 'utf8'));
+    expectGolden(`${GOLDEN_DIR}${ir.name}.yaml`, actual);
   });
 
   it.each(fixtures)('$file starts with the generated-by header and names its file after the policy', ({ ir }) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PolicyIR } from '@podsec/ir';
 import { generatedNames } from '../../src/shared/names.js';
+import { PolicyCompileError } from '../../src/index.js';
 import { compileClusterPolicy, KyvernoCompileError } from '../../src/kyverno/index.js';
 import { ruleName } from '../../src/kyverno/kinds.js';
 import { kyvernoFixtures } from './support/fixtures.js';
@@ -13,6 +14,7 @@ describe('bad input is reported with the source, the place in the policy and the
     const ir = base();
     ir.exemptions.namespaces = ['team-*'];
     expect(compile(ir)).toThrow(KyvernoCompileError);
+    expect(compile(ir)).toThrow(PolicyCompileError);
     expect(compile(ir)).toThrow(
       /fixtures\/kyverno-run-as-non-root\.ts: policy "kyverno-run-as-non-root", match\.namespaces\.exclude \/ exemptions\.namespaces: "team-\*" contains \* or \?.*Fix: list exact names/,
     );
@@ -27,12 +29,6 @@ describe('bad input is reported with the source, the place in the policy and the
     expect(compile(ir)).toThrow(
       /rules\[2\] \(run-as-non-root-controllers\): Kyverno rule name "run-as-non-root-controllers" is also generated for rule "run-as-non-root".*Fix: rename rule/,
     );
-  });
-
-  it('a scope the field does not have', () => {
-    const ir = base();
-    ir.rules[1]!.require = { kind: 'field', field: 'privileged', scope: 'pod', pred: { op: 'equals', value: false }, absent: 'pass' };
-    expect(compile(ir)).toThrow(/rules\[1\] \(run-as-non-root-user\): field "privileged" has no pod-level path.*Fix:/);
   });
 
   it('capability normalisation of a non-ASCII name, which Kyverno cannot reproduce', () => {

@@ -2,8 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { compile, search } from '@jmespath-community/jmespath';
 import { isLiteralPatternString, jmespathIdentifier, jmespathLiteral, kyvernoText, variable } from '../../src/kyverno/escape.js';
-import { globToRegex } from '../../src/kyverno/jmespath.js';
-import { globToRegExp } from '@podsec/ir';
 import { kyvernoSubstitute, WHOLE_VARIABLE } from './support/substitution-model.js';
 
 /** Strings dense in the characters Kyverno's passes react to. */
@@ -72,19 +70,6 @@ describe('jmespathIdentifier', () => {
           expect(search({ [k]: 42 }, jmespathIdentifier(k))).toBe(42);
         },
       ),
-    );
-  });
-});
-
-describe('globToRegex (the regex_match argument for IR globs)', () => {
-  it('decides like evaluate.ts globToRegExp on every string', () => {
-    // Astral characters: `?` is one code point in evaluate.ts and in Go's RE2 (runes); the `u` flag gives JS the same.
-    const globUnit = fc.constantFrom('*', '?', 'a', 'b', '.', '\\', '[', '(', '$', '^', '{', '|', '+', '\n', '😀');
-    fc.assert(
-      fc.property(fc.string({ unit: globUnit, maxLength: 6 }), fc.string({ unit: globUnit, maxLength: 8 }), (glob, s) => {
-        expect(new RegExp(globToRegex(glob), 'u').test(s)).toBe(globToRegExp(glob).test(s));
-      }),
-      { numRuns: 3000 },
     );
   });
 });

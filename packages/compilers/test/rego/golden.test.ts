@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { generatedNames } from '../../src/shared/names.js';
 import { regoCompiler } from '../../src/rego/index.js';
-import { expectGolden } from './golden.js';
+import { expectGolden } from '../../../../test/support/golden.js';
 import { FIXTURE_DIR, regoFixtures } from './fixtures.js';
 
 const GOLDEN_DIR = join(FIXTURE_DIR, '..', '..', 'rego', 'golden');

@@ -6,8 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { globToRegExp } from '@podsec/ir';
-import { globToRe2, regoComment, regoSet, regoString, UnencodableStringError } from '../../src/rego/strings.js';
+import { regoComment, regoSet, regoString, UnencodableStringError } from '../../src/rego/strings.js';
 import { toYaml } from '../../src/shared/yaml.js';
 
 const wellFormed = fc.string({ unit: 'grapheme', maxLength: 40 });
@@ -107,35 +106,6 @@ describe('regoComment', () => {
         }
       }),
       { numRuns: 2000 },
-    );
-  });
-});
-
-describe('globToRe2', () => {
-  // JavaScript and RE2 agree on this syntax (escaped punctuation, [\s\S], ^ and $ without flags),
-  // so a JS RegExp built from it must match what the IR's own glob matcher matches.
-  const globChars = fc.constantFrom('*', '?', 'a', 'b', '.', '+', '(', ')', '[', ']', '{', '}', '|', '^', '$', '\\', '/', '\n', 'é');
-  const glob = fc.array(globChars, { maxLength: 8 }).map((c) => c.join(''));
-  const subject = fc.array(fc.constantFrom('a', 'b', '.', '\n', '(', '\\', '$', 'é', '*'), { maxLength: 8 }).map((c) => c.join(''));
-
-  it('matches exactly what the reference globToRegExp matches', () => {
-    fc.assert(
-      fc.property(glob, subject, (g, s) => {
-        expect(new RegExp(globToRe2(g)).test(s)).toBe(globToRegExp(g).test(s));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('matches a literal glob against itself only', () => {
-    fc.assert(
-      fc.property(
-        fc.string({ maxLength: 20 }).filter((s) => !/[*?]/.test(s) && !hasLoneSurrogate(s)),
-        (s) => {
-          expect(new RegExp(globToRe2(s)).test(s)).toBe(true);
-          expect(new RegExp(globToRe2(s)).test(`${s}x`)).toBe(false);
-        },
-      ),
     );
   });
 });

@@ -13,7 +13,7 @@ import { generatedNames } from '../../src/shared/names.js';
 import { vapCompiler } from '../../src/vap/index.js';
 import { celFixtures } from '../cel/fixtures.js';
 import { emit } from '../cel/emitted.js';
-import { goldenText } from '../cel/golden.js';
+import { expectGolden } from '../../../../test/support/golden.js';
 
 /** The same JSON with every object's keys in reverse order: output must not depend on key order. */
 function reverseKeys(v: unknown): unknown {
@@ -38,7 +38,7 @@ describe('vap target', () => {
 
   it.each(fixtures)('$file matches its golden file', ({ ir }) => {
     const { text } = emit(vapCompiler, ir);
-    expect(text).toBe(goldenText(join(GOLDEN, `${ir.name}.yaml`), text));
+    expectGolden(join(GOLDEN, `${ir.name}.yaml`), text);
   });
 
   it.each(fixtures)('$file: both documents validate against the Kubernetes schemas', ({ ir }) => {

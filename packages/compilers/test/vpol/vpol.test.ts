@@ -14,7 +14,7 @@ import { generatedNames } from '../../src/shared/names.js';
 import { vpolCompiler } from '../../src/vpol/index.js';
 import { celFixtures } from '../cel/fixtures.js';
 import { emit } from '../cel/emitted.js';
-import { goldenText } from '../cel/golden.js';
+import { expectGolden } from '../../../../test/support/golden.js';
 import { sharedDir } from '../../../../test/support/shared.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
@@ -43,7 +43,7 @@ describe('kyverno ValidatingPolicy target', () => {
 
   it.each(fixtures)('$file matches its golden file', ({ ir }) => {
     const { text } = emit(vpolCompiler, ir);
-    expect(text).toBe(goldenText(join(GOLDEN, `${ir.name}.yaml`), text));
+    expectGolden(join(GOLDEN, `${ir.name}.yaml`), text);
   });
 
   it.each(fixtures)('$file validates against the ValidatingPolicy v1 CRD schema', ({ ir }) => {

@@ -14,7 +14,7 @@ import {
   type CelPolicyException,
 } from '@podsec/cel';
 import { isObject, type JsonObject } from '../json.js';
-import type { CelTestEvaluator, CelTestResult } from './runner.js';
+import type { CelTestEvaluator, CelTestResult } from './cel-contract.js';
 
 function nameOf(doc: JsonObject): string {
   const md = isObject(doc['metadata']) ? doc['metadata'] : {};

@@ -28,33 +28,9 @@ type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 /** Kinds handled by the CEL engines (ValidatingAdmissionPolicy and Kyverno ValidatingPolicy). */
 export const CEL_POLICY_KINDS = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy'] as const;
 
-/**
- * Plug-in point for the CEL engines: given the CEL policy documents of a test and one admission request,
- * return one result per policy that produced a response.
- */
-/** One CEL policy's answer for one request: a status, no response (status absent), or why it was not evaluated. */
-export interface CelTestResult {
-  policy: string;
-  kind: string;
-  status?: RuleStatus;
-  message: string;
-  unsupported?: boolean;
-  invalid?: boolean;
-}
+import type { CelTestEvaluator, CelTestResult } from './cel-contract.js';
 
-export interface CelTestEvaluator {
-  evaluate(input: {
-    documents: readonly JsonObject[];
-    object: JsonObject | null;
-    oldObject: JsonObject | null;
-    operation: Operation;
-    namespaceObject: JsonObject | null;
-    paramResources: readonly JsonObject[];
-    /** policies.kyverno.io PolicyExceptions the test names. */
-    exceptions?: readonly JsonObject[];
-    userInfo?: UserInfo;
-  }): CelTestResult[];
-}
+export type { CelTestEvaluator, CelTestResult };
 
 export interface KyvernoTestOptions {
   cwd?: string;

@@ -2,10 +2,10 @@
  * `podsec test kyverno`: output and exit codes like `kubectl kyverno test` (cmd/cli/kubectl-kyverno/commands/test/
  * command.go: a table per test, "Test Summary: N tests passed and M tests failed", non-zero exit on failures).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { tempDir } from '../../../../test/support/tmp.js';
 import { runKyvernoTests, testKyvernoCommand } from '../../src/cli-test/index.js';
 
 const POLICY = `apiVersion: kyverno.io/v1
@@ -60,7 +60,7 @@ results:
 ${results}`;
 
 function fixture(results: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podsec-kyverno-test-'));
+  const dir = tempDir('podsec-kyverno-test');
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   // The upstream layout: the declaration in a hidden .kyverno-test/ sub-folder.
   mkdirSync(join(dir, '.kyverno-test'));
@@ -121,7 +121,7 @@ describe('testKyvernoCommand', () => {
   });
 
   it('usage errors exit 2', async () => {
-    const t = io(tmpdir());
+    const t = io(tempDir('podsec-kyverno-usage'));
     expect(await testKyvernoCommand([], t.io)).toBe(2);
     expect(await testKyvernoCommand(['--nope', '.'], t.io)).toBe(2);
     expect(await testKyvernoCommand(['/does/not/exist'], t.io)).toBe(2);

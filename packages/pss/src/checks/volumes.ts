@@ -1,34 +1,13 @@
+import { volumeSources } from '@podsec/ir';
 import { joinQuote, pluralize, sortedSet } from '../format.js';
 import type { PssCheckDefinition, PssPod, PssCheckOutcome, PssViolation, PssVolume } from '../types.js';
 import { ALLOWED, forbidden } from './outcome.js';
 
 /** Inline volume sources the restricted level accepts (upstream check_restrictedVolumes.go). */
-const ALLOWED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
+const ALLOWED_VOLUME_SOURCES = volumeSources('allowed');
 
 /** The sources upstream names when refusing, in upstream's precedence order; anything else is "unknown". */
-const NAMED_RESTRICTED_SOURCES = [
-  'hostPath',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'gitRepo',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'rbd',
-  'flexVolume',
-  'cinder',
-  'cephfs',
-  'flocker',
-  'fc',
-  'azureFile',
-  'vsphereVolume',
-  'quobyte',
-  'azureDisk',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'scaleIO',
-  'storageos',
-] as const;
+const NAMED_RESTRICTED_SOURCES = volumeSources('forbidden');
 
 const isSet = (volume: PssVolume, key: string): boolean => volume[key] !== undefined && volume[key] !== null;
 

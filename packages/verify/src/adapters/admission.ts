@@ -2,6 +2,7 @@
 import { POD_KINDS, readPath, type AdmissionContext, type Mode } from '@podsec/ir';
 import { parseAllDocuments } from 'yaml';
 import type { AdmissionAction, EngineDecision, EngineId, LoadedBuild } from '../types.js';
+import type { ManifestEntries, ManifestTarget } from '@podsec/compilers';
 
 type Obj = Record<string, unknown>;
 
@@ -70,12 +71,15 @@ export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
     .filter((d): d is Obj => typeof d === 'object' && d !== null);
 }
 
-/** The manifest entry of one target for one policy, typed loosely: targets own their shapes. */
-export function targetEntry(build: LoadedBuild, policy: string, target: string): Obj {
+/** The manifest entry of one target for one policy, with the type the target's compiler wrote it with. */
+export function targetEntry<T extends ManifestTarget>(build: LoadedBuild, policy: string, target: T): ManifestEntries[T] {
   const p = build.manifest.policies.find((x) => x.name === policy);
   const entry = p?.[target];
   if (!entry || typeof entry !== 'object') throw new Error(`manifest.json: policy "${policy}" has no "${target}" entry. Fix: rebuild with \`podsec build\`.`);
-  return entry as Obj;
+  // Gatekeeper's entry names two files (template, constraint), checked where they are read.
+  if (target !== 'gatekeeper' && typeof (entry as { file?: unknown }).file !== 'string')
+    throw new Error(`manifest.json: policies["${policy}"].${target}.file is not a string. Fix: rebuild with \`podsec build\`.`);
+  return entry as ManifestEntries[T];
 }
 
 export const policyNames = (build: LoadedBuild, only?: readonly string[]) =>

@@ -20,6 +20,7 @@ const VPOL_SKIP: Readonly<Record<string, string>> = {
 function actionOf(actions: readonly string[]): AdmissionAction {
   return ACTIONS.find(([a]) => actions.includes(a))?.[1] ?? 'allow';
 }
+import type { VapManifestEntry, VpolManifestEntry } from '@podsec/compilers';
 
 type Obj = Record<string, unknown>;
 
@@ -42,15 +43,14 @@ function attributes(object: unknown, ctx: AdmissionContext): AdmissionAttributes
 /** `spec.validations[3].expression` → 3, to name the IR rule behind a failed validation. */
 const validationIndex = (path?: string) => Number(/validations\[(\d+)\]/.exec(path ?? '')?.[1] ?? -1);
 
-function ruleFor(entry: Obj, path?: string): string {
-  const rules = (entry.rules ?? []) as string[];
-  return rules[validationIndex(path)] ?? '';
+function ruleFor(entry: VapManifestEntry | VpolManifestEntry, path?: string): string {
+  return (entry.rules ?? [])[validationIndex(path)] ?? '';
 }
 
 interface Loaded {
   policy: string;
   files: string[];
-  entry: Obj;
+  entry: VapManifestEntry | VpolManifestEntry;
   docs: Obj[];
   error?: unknown;
 }
@@ -60,7 +60,7 @@ function loadAll(build: LoadedBuild, target: 'vap' | 'kyvernoVpol'): Loaded[] {
     const entry = targetEntry(build, policy, target);
     const files = [String(entry.file)];
     try {
-      return { policy, files, entry, docs: yamlDocuments(build, String(entry.file)) };
+      return { policy, files, entry, docs: yamlDocuments(build, entry.file) };
     } catch (error) {
       return { policy, files, entry, docs: [], error };
     }
@@ -78,7 +78,7 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
       return decideEach('vap', loaded, only, (l): EngineDecision => {
         const policy = l.docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
         const bindings = l.docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
-        const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: String(l.entry.file) });
+        const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: l.entry.file });
         const all = [...d.denials, ...d.warnings, ...d.audits];
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
         if (configErrors.length)
@@ -119,7 +119,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
     evaluate(object, ctx, only) {
       const attrs = attributes(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {
-        const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: String(l.entry.file) });
+        const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: l.entry.file });
         if (r.status === 'error')
           return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';

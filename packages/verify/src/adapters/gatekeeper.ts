@@ -20,8 +20,8 @@ interface Loaded {
 }
 
 /** The file a manifest entry names under `gatekeeper.<part>`. */
-function partFile(entry: Record<string, unknown>, part: 'template' | 'constraint', policy: string): string {
-  const p = entry[part] as { file?: unknown } | undefined;
+function partFile(entry: object, part: 'template' | 'constraint', policy: string): string {
+  const p = (entry as Record<string, unknown>)[part] as { file?: unknown } | undefined;
   if (typeof p?.file !== 'string')
     throw new Error(
       `manifest.json: policy "${policy}" has no gatekeeper.${part}.file. Fix: rebuild with \`podsec build\` (older builds kept both objects in one file).`,

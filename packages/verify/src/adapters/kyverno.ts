@@ -4,6 +4,7 @@ import type { JsonObject } from '@podsec/kyverno';
 import type { RuleResult } from '@podsec/kyverno';
 import type { ActionSource, AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
+import type { KyvernoManifestEntry } from '@podsec/compilers';
 
 interface Loaded {
   policy: string;
@@ -14,10 +15,9 @@ interface Loaded {
   error?: unknown;
 }
 
-function ruleIdsOf(entry: Record<string, unknown>): Map<string, string> {
+function ruleIdsOf(entry: KyvernoManifestEntry): Map<string, string> {
   const out = new Map<string, string>();
-  const rules = (entry.rules ?? {}) as Record<string, Record<string, string>>;
-  for (const [irRule, byKind] of Object.entries(rules)) for (const name of Object.values(byKind)) out.set(name, irRule);
+  for (const [irRule, byKind] of Object.entries(entry.rules ?? {})) for (const name of Object.values(byKind)) out.set(name, irRule);
   return out;
 }
 
@@ -45,8 +45,8 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
   const loaded: Loaded[] = policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, 'kyverno');
     try {
-      const [doc] = yamlDocuments(build, String(entry.file));
-      return { policy, files: [String(entry.file)], doc: loadKyvernoPolicy(doc, String(entry.file)), ruleIds: ruleIdsOf(entry) };
+      const [doc] = yamlDocuments(build, entry.file);
+      return { policy, files: [entry.file], doc: loadKyvernoPolicy(doc, entry.file), ruleIds: ruleIdsOf(entry) };
     } catch (error) {
       return { policy, files: [String(entry.file)], ruleIds: new Map(), error };
     }

@@ -33,8 +33,7 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
   let opaVersion: string | undefined;
   for (const policy of policyNames(build)) {
     const entry = targetEntry(build, policy, 'rego');
-    const file = String(entry.file);
-    const entrypoint = String(entry.entrypoint);
+    const { file, entrypoint } = entry;
     try {
       const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
       loaded.push({

@@ -1,6 +1,7 @@
 /**
- * Golden-file comparison. Golden files change only when UPDATE_GOLDEN=1 is set explicitly;
- * otherwise a missing or different file fails the test with the path to inspect.
+ * Golden-file comparison, the one helper every golden test uses. Golden files change only when
+ * UPDATE_GOLDEN=1 is set explicitly; otherwise a missing or different file fails the test with
+ * the path to inspect (never a silent write).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -7,7 +7,7 @@
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 import { all, annotations, container, containerItems, definePolicy, effective, is, not, pod, podItems, PROBE_HOST_FIELD_IDS, type Policy } from '@podsec/dsl';
-import type { Check, PodKind } from '@podsec/ir';
+import { volumeSources, type Check, type PodKind, type VolumeSource } from '@podsec/ir';
 import {
   allowedSeLinuxTypesAt,
   allowedSysctlsAt,
@@ -54,36 +54,14 @@ export const ALLOWED_SYSCTLS = allowedSysctlsAt(PSS_LATEST_MINOR);
 export const ALLOWED_SELINUX_TYPES = allowedSeLinuxTypesAt(PSS_LATEST_MINOR);
 
 /** Volume types the restricted level allows (PSA check_restrictedVolumes.go; the list, `image` included, is the same at every policy version). */
-export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+export const RESTRICTED_VOLUME_TYPES: VolumeSource[] = volumeSources('allowed').sort();
 
 /**
  * Every other VolumeSource type of the core API. The check is written as this deny-list because a
  * volume that names no source is defaulted to emptyDir by the API server before admission (PSA's
  * fixture restrictedvolumes0 has one and passes); with valid objects both readings agree.
  */
-export const FORBIDDEN_VOLUME_TYPES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'gitRepo',
-  'glusterfs',
-  'hostPath',
-  'iscsi',
-  'nfs',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'storageos',
-  'vsphereVolume',
-];
+export const FORBIDDEN_VOLUME_TYPES: VolumeSource[] = volumeSources('forbidden').sort();
 
 interface Control {
   name: string;

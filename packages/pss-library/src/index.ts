@@ -1,0 +1,3 @@
+export * from './controls.js';
+export * from './versions.js';
+export * from './admission.js';

@@ -35,8 +35,14 @@ export function evaluateResources(
   ctx: AdmissionContext = {},
 ): EvalRow[] {
   const rows: EvalRow[] = [];
+  for (const r of resources) rows.push(...evaluateResource(build, adapters, r, ctx));
+  return rows;
+}
+
+/** The rows of one resource: callers that stream output hold one resource's rows at a time. */
+export function evaluateResource(build: LoadedBuild, adapters: readonly EngineAdapter[], r: LoadedResource, ctx: AdmissionContext = {}): EvalRow[] {
+  const rows: EvalRow[] = [];
   const policies = [...build.irs.keys()];
-  for (const r of resources)
     for (const adapter of adapters) {
       let decisions: EngineDecision[];
       try {

@@ -14,3 +14,6 @@ export * from './fixtures/random-fixtures.js';
 export { arbitraryPodObject, arbitraryPodTemplate, valuesFromPolicy, wrapTemplate, type PodArbitraryOptions } from './fixtures/random.js';
 export * from './report/index.js';
 export { ENGINE_ADAPTERS, gatekeeperReview, admissionFacts } from './adapters/index.js';
+export * from './input/limits.js';
+export { parseKubeYaml, type YamlDocument } from './input/kube-yaml.js';
+export { normalizeObject, SERVED_POD_API_VERSIONS } from './input/normalize.js';

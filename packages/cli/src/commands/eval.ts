@@ -6,14 +6,14 @@
  * resource per document. Prints a verdict per resource × policy × engine. Exit 0 when everything
  * is allowed, 1 when anything is denied or an engine errored.
  */
-import { readFileSync } from 'node:fs';
 import {
   ADAPTER_FACTORIES,
   ENGINE_IDS,
-  evaluateResources,
+  evaluateResource,
   FixtureLoadError,
   loadAdapters,
-  loadResources,
+  readInputText,
+  readResources,
   type AdapterFactory,
   type EngineId,
   type EvalRow,
@@ -53,6 +53,20 @@ function renderText(rows: readonly EvalRow[]): string {
     .concat(rows.length ? '\n' : '');
 }
 
+/** The rows of `JSON.stringify(rows, null, 2)`, written one resource at a time so output never sits in memory whole. */
+function jsonStream(write: (t: string) => void) {
+  let first = true;
+  return {
+    rows(rows: readonly EvalRow[]) {
+      for (const r of rows) {
+        write(`${first ? '[\n' : ',\n'}  ${JSON.stringify(r, null, 2).replace(/\n/g, '\n  ')}`);
+        first = false;
+      }
+    },
+    end: () => write(first ? '[]\n' : '\n]\n'),
+  };
+}
+
 export async function evalCommand(options: EvalCommandOptions, io: CommandIO, deps: EvalDeps = {}): Promise<number> {
   const engine = options.engine ?? 'all';
   if (engine !== 'all' && !ENGINE_IDS.includes(engine))
@@ -62,9 +76,13 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (!options.resources.length) throw new CliError('no RESOURCE given. Fix: pass YAML/JSON files, directories, or - for stdin.', 2);
   let resources;
   try {
-    resources = loadResources(options.resources, io.cwd, deps.readStdin ?? (() => readFileSync(0, 'utf8')));
+    const stdin = deps.readStdin ?? (() => readInputText(0, '<stdin>'));
+    const load = readResources(options.resources, io.cwd, stdin);
+    resources = load.resources;
+    for (const s of load.skipped) io.stderr(`podsec: skipped ${s}\n`);
   } catch (e) {
-    if (e instanceof FixtureLoadError) throw new CliError(e.message);
+    // No resource evaluated is a usage error, never an empty `[]` with exit 0.
+    if (e instanceof FixtureLoadError) throw new CliError(e.message, 2);
     throw e;
   }
   const build = await loadBuildFor({ policyDir: options.policies, build: options.build }, io);
@@ -74,9 +92,16 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (!adapters.length) throw new CliError('no engine adapter is registered, so nothing can be evaluated.');
   if (notRun.length) io.stderr(`podsec: not run (no adapter registered): ${notRun.join(', ')}\n`);
   try {
-    const rows = evaluateResources(build, adapters, resources);
-    io.stdout(options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderText(rows));
-    return rows.some((r) => r.verdict !== 'allow') ? 1 : 0;
+    let failed = false;
+    const json = jsonStream(io.stdout);
+    for (const r of resources) {
+      const rows = evaluateResource(build, adapters, r);
+      failed ||= rows.some((row) => row.verdict !== 'allow');
+      if (options.format === 'json') json.rows(rows);
+      else io.stdout(renderText(rows));
+    }
+    if (options.format === 'json') json.end();
+    return failed ? 1 : 0;
   } finally {
     for (const a of adapters) a.close?.();
   }

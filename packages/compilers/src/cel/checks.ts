@@ -6,7 +6,7 @@
 import { containerKindsOf, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
-import { optionalPath } from './path.js';
+import { optionalPath, presentOptional, valueOr } from './path.js';
 import { renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
@@ -29,7 +29,7 @@ export class CelCheckError extends Error {
 /** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
 function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined): string {
   const test = renderPredicate(t.pred, `${opt}.value()`, type);
-  return t.absent === 'pass' ? or(not(`${opt}.hasValue()`), test) : and(`${opt}.hasValue()`, test);
+  return t.absent === 'pass' ? or(not(presentOptional(opt)), test) : and(presentOptional(opt), test);
 }
 
 function podPath(spec: FieldSpec, where: string): readonly string[] {
@@ -56,12 +56,12 @@ export function perContainer(check: Check, scope: CheckScope, where: string): Pe
     const own = optionalPath(CONTAINER_VAR, containerPath(spec, where));
     // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
     // no pod-level form has nothing to fall back to, as in evaluateCheck).
-    const value = check.scope === 'effective' && spec.pod ? `${own}.or(${scope.pod(spec.pod)})` : own;
+    const value = check.scope === 'effective' && spec.pod ? `(${presentOptional(own)} ? ${own} : ${scope.pod(spec.pod)})` : own;
     return { list: scope.containers(containerKindsOf(check)), test: testedOptional(value, check, spec.type) };
   }
   if (check.kind === 'each' && check.scope === 'container') {
     const spec = fieldSpec(check.field);
-    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec, where))}.orValue([])`;
+    const items = valueOr(optionalPath(CONTAINER_VAR, containerPath(spec, where)), '[]');
     return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec, where) };
   }
   return undefined;
@@ -99,12 +99,12 @@ export function renderCheck(check: Check, scope: CheckScope, where: string): str
       const split = perContainer(check, scope, where);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return eachItem(`${scope.pod(podPath(spec, where))}.orValue([])`, check, spec, where);
+      return eachItem(valueOr(scope.pod(podPath(spec, where)), '[]'), check, spec, where);
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
       if (spec.type !== 'string-map') throw new CelCheckError(`${where}: "entries" needs a string-map field; "${spec.id}" is ${spec.type}`);
-      const map = `${scope.pod(podPath(spec, where))}.orValue({})`;
+      const map = valueOr(scope.pod(podPath(spec, where)), '{}');
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;

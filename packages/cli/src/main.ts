@@ -52,12 +52,12 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .command('eval')
     .description('evaluate resources (files, directories, multi-document YAML, - for stdin) with every engine and print each verdict')
     .argument('<RESOURCE...>', 'resources to evaluate')
-    .option('--policies <DIR>', 'folder of policy modules', DEFAULT_POLICY_DIR)
+    .option('--policies <DIR>', `folder of policy modules (default: ${DEFAULT_POLICY_DIR})`)
     .option('--build <DIR>', 'use an existing build directory instead of policy sources')
     .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(
-      async (resources: string[], opts: { policies: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
+      async (resources: string[], opts: { policies?: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
         const { evalCommand } = await import('./commands/eval.js');
         setExit(await evalCommand({ resources, ...opts }, io));
       },

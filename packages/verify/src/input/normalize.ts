@@ -58,7 +58,8 @@ const STRING_MAP_KEYS = new Set(['annotations', 'labels', 'nodeSelector']);
 const show = (path: readonly (string | number)[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') || '.';
 const describe = (v: unknown) => {
   const text = JSON.stringify(v) ?? String(v);
-  return `${Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : typeof v} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+  const kind = Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
+  return `${kind} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
 };
 
 /** Drops null-valued keys (null inside a list is refused: Go would decode a zero value there). */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,4 +40,24 @@ export function podsecChild(args: string[], options: { cwd?: string; env?: NodeJ
     ms: Date.now() - start,
     timedOut: r.signal === 'SIGKILL' && r.status === null,
   };
+}
+
+/** `podsec ARGS` in a child process without waiting: for builds racing each other. */
+export function podsecChildAsync(args: string[], options: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, MEASURE, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr: stderr.replace(/\n@@measure .*\n$/, '') });
+    });
+  });
 }

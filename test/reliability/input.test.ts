@@ -67,8 +67,16 @@ describe('YAML as kubectl reads it (YAML 1.1, go-yaml v2 scalars, merge keys)', 
       'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: false\n  <<: {hostNetwork: true}\n  containers: []\n',
       'm.yaml:6:3: the merge key (<<) sets "hostNetwork", which this mapping already set above it; kubectl (go-yaml v2) lets the merge win, other YAML readers keep the explicit value. Fix: put <<: before the explicit keys.',
     ],
-    ['an infinite float', 'a: .inf\n', 'm.yaml:1:4: ".inf" is an infinite or NaN float, which JSON (and so kubectl) cannot carry. Fix: quote it or use a number.'],
-    ['an application tag', 'a: !secret x\n', 'm.yaml:1:12: the tag "!secret" is not one podsec reads the way kubectl does. Fix: remove the tag and write the plain value.'],
+    [
+      'an infinite float',
+      'a: .inf\n',
+      'm.yaml:1:4: ".inf" is an infinite or NaN float, which JSON (and so kubectl) cannot carry. Fix: quote it or use a number.',
+    ],
+    [
+      'an application tag',
+      'a: !secret x\n',
+      'm.yaml:1:12: the tag "!secret" is not one podsec reads the way kubectl does. Fix: remove the tag and write the plain value.',
+    ],
     ['a duplicate key', 'kind: Pod\nkind: Deployment\n', 'm.yaml:2:1: the key "kind" appears twice in one mapping. Fix: keep one of them.'],
     [
       'a wrong-typed field (the API server refuses it)',
@@ -105,7 +113,12 @@ describe('explicit null is unset', () => {
   it('the emitted policies themselves read raw nulls as absent: every engine agrees with the reference on un-normalised objects', async () => {
     const loaded = loadBuildFromDir(build);
     const raw = (name: string, object: Record<string, unknown>): Fixture => ({ name, group: 'user', object });
-    const pod = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...metadata }, spec });
+    const pod = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', ...metadata },
+      spec,
+    });
     const c = (securityContext: unknown) => ({ name: 'c', image: 'x', securityContext });
     const fixtures = [
       raw('initContainers: null', pod({ initContainers: null, containers: [c({ allowPrivilegeEscalation: false })] })),
@@ -148,7 +161,10 @@ describe('apiVersion and kind: only the versions the API server serves', () => {
 describe('Lists, directories and what was skipped', () => {
   it('evaluates Lists inside Lists and .YAML files, names what it skipped', async () => {
     const item = (n: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-    file('dir/a.YAML', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'List', items: [item('p1'), item('p2')] }, item('p3')] }));
+    file(
+      'dir/a.YAML',
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'List', items: [item('p1'), item('p2')] }, item('p3')] }),
+    );
     file('dir/notes.txt', 'not a manifest');
     file('dir/sub/b.yml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p4}\nspec: {containers: [{name: c, image: x}]}\n');
     const r = await evalRows(['--engine', 'rego', 'dir']);
@@ -181,7 +197,10 @@ describe('restrict-localhost-profiles honours the legacy AppArmor annotation', (
   it('a localhost/ profile named only in the annotation must be an allowed one, in every engine', async () => {
     const annotated = (name: string, value: string) =>
       POD(name, `  annotations:\n    container.apparmor.security.beta.kubernetes.io/c: ${value}\nspec:\n  containers: [{name: c, image: x}]\n`);
-    const name = file('apparmor.yaml', [annotated('evil', 'localhost/evil'), annotated('ok', 'localhost/k8s-apparmor-example-deny-write'), annotated('rt', 'runtime/default')].join('---\n'));
+    const name = file(
+      'apparmor.yaml',
+      [annotated('evil', 'localhost/evil'), annotated('ok', 'localhost/k8s-apparmor-example-deny-write'), annotated('rt', 'runtime/default')].join('---\n'),
+    );
     const { rows } = await evalRows([name]);
     expect(verdicts(rows, 'apparmor.yaml#0 Pod/evil', 'restrict-localhost-profiles')).toEqual(ALL('deny'));
     expect(verdicts(rows, 'apparmor.yaml#1 Pod/ok', 'restrict-localhost-profiles')).toEqual(ALL('allow'));
@@ -193,7 +212,10 @@ describe('hostile files: one line naming the file and the fix', () => {
   it('binary garbage is refused without echoing it', async () => {
     file('bin.yaml', Buffer.concat([Buffer.from('kind: Pod\n'), Buffer.alloc(5000, 0xff), Buffer.from([0]), Buffer.alloc(5000, 7)]));
     const r = await podsec(['eval', '--build', build, 'bin.yaml'], work);
-    expect([r.code, r.stderr]).toEqual([2, 'podsec: bin.yaml: binary content (a NUL byte at offset 5010), not YAML or JSON. Fix: pass Kubernetes manifests as text.\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'podsec: bin.yaml: binary content (a NUL byte at offset 5010), not YAML or JSON. Fix: pass Kubernetes manifests as text.\n',
+    ]);
     file('latin1.yaml', Buffer.from([0x6b, 0x3a, 0x20, 0xe9, 0x0a]));
     expect((await podsec(['eval', '--build', build, 'latin1.yaml'], work)).stderr).toBe(
       'podsec: latin1.yaml: not UTF-8 text, so not YAML or JSON. Fix: pass Kubernetes manifests saved as UTF-8.\n',

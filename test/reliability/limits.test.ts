@@ -34,32 +34,51 @@ describe('inputs beyond the documented limits are refused before evaluation', ()
   const cases: [string, () => string | Buffer, string][] = [
     [
       'a 50 MB Pod (YAML)',
-      () => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  annotations:\n    a: "${'x'.repeat(50 * 1024 * 1024)}"\nspec: {containers: [{name: c, image: x}]}\n`,
-      'in.yaml: a YAML document is 50.0 MiB, more than the 3 MiB limit (the API server\'s request limit). Fix: split it into documents separated by ---, or pass it as JSON (kubectl get -o json).',
+      () =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  annotations:\n    a: "${'x'.repeat(50 * 1024 * 1024)}"\nspec: {containers: [{name: c, image: x}]}\n`,
+      "in.yaml: a YAML document is 50.0 MiB, more than the 3 MiB limit (the API server's request limit). Fix: split it into documents separated by ---, or pass it as JSON (kubectl get -o json).",
     ],
-    ['a Pod with 100k containers', () => JSON.stringify(pod('wide', 100_000)), 'in.yaml: a list has 100000 items, more than the limit of 10000. Fix: split the input.'],
+    [
+      'a Pod with 100k containers',
+      () => JSON.stringify(pod('wide', 100_000)),
+      'in.yaml: a list has 100000 items, more than the limit of 10000. Fix: split the input.',
+    ],
     [
       'a List of 20k Pods',
       () => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: Array.from({ length: 20_000 }, (_, i) => pod(`p${i}`)) }),
       'in.yaml: a list has 20000 items, more than the limit of 10000. Fix: split the input.',
     ],
-    ['JSON nested 10^5 deep', () => `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, 'in.yaml: nesting is deeper than 100 levels (the limit; a Pod needs about 12). Fix: flatten the document.'],
-    ['YAML flow nested 10^5 deep', () => `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, 'in.yaml: nesting is deeper than 100 levels (the limit; a Pod needs about 12). Fix: flatten the document.'],
+    [
+      'JSON nested 10^5 deep',
+      () => `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+      'in.yaml: nesting is deeper than 100 levels (the limit; a Pod needs about 12). Fix: flatten the document.',
+    ],
+    [
+      'YAML flow nested 10^5 deep',
+      () => `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      'in.yaml: nesting is deeper than 100 levels (the limit; a Pod needs about 12). Fix: flatten the document.',
+    ],
     [
       'a YAML alias bomb',
       () =>
-        ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n').concat('\n'),
+        ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)]
+          .join('\n')
+          .concat('\n'),
       'in.yaml:1:24: the document expands to more than 1000000 values once its aliases (*name) are followed (an alias bomb?). Fix: write the values out instead of nesting aliases.',
     ],
     ['a 70 MB file', () => Buffer.alloc(70 * 1024 * 1024, 0x20), 'in.yaml: 70 MiB is more than the 64 MiB input limit. Fix: split it into smaller files.'],
   ];
-  it.each(cases)('%s: exit 2, one line, peak memory under 1 GiB', (_what, make, message) => {
-    writeFileSync(join(work, 'in.yaml'), make());
-    const r = podsecChild(['eval', '--build', build, 'in.yaml'], { cwd: work, timeoutMs: 60_000 });
-    expect(r.timedOut).toBe(false);
-    expect([r.code, r.stderr, r.stdout]).toEqual([2, `podsec: ${message}\n`, '']);
-    expect(r.maxRssMB).toBeLessThan(MEMORY_BOUND_MB);
-  }, 90_000);
+  it.each(cases)(
+    '%s: exit 2, one line, peak memory under 1 GiB',
+    (_what, make, message) => {
+      writeFileSync(join(work, 'in.yaml'), make());
+      const r = podsecChild(['eval', '--build', build, 'in.yaml'], { cwd: work, timeoutMs: 60_000 });
+      expect(r.timedOut).toBe(false);
+      expect([r.code, r.stderr, r.stdout]).toEqual([2, `podsec: ${message}\n`, '']);
+      expect(r.maxRssMB).toBeLessThan(MEMORY_BOUND_MB);
+    },
+    90_000,
+  );
 });
 
 describe('large outputs are streamed', () => {

@@ -25,24 +25,38 @@ function source(files: Record<string, string>): string {
 
 describe('a policy module that does not return control', () => {
   it.each([
-    ['never returns (while (true))', 'while (true) {}\n', 'the policy module did not finish loading within 2 s (an endless loop, or a top-level await that never settles?)'],
-    ['never settles its top-level await', 'await new Promise(() => {});\n', 'the policy module stopped podsec while loading: its top-level await never settles.'],
+    [
+      'never returns (while (true))',
+      'while (true) {}\n',
+      'the policy module did not finish loading within 2 s (an endless loop, or a top-level await that never settles?)',
+    ],
+    [
+      'never settles its top-level await',
+      'await new Promise(() => {});\n',
+      'the policy module stopped podsec while loading: its top-level await never settles.',
+    ],
     ['calls process.exit(0)', 'process.exit(0);\n', 'the policy module stopped podsec while loading: it ended the process (process.exit(0)).'],
-  ])('one that %s is named, and build --check fails (never a hang or a silent exit 0)', (_what, body, reason) => {
-    const src = source({ 'a.ts': HEAD + POLICY('pol-a'), 'z.ts': HEAD + body + POLICY('pol-z') });
-    const out = join(src, 'out');
-    const r = podsecChild(['build', src, '--out', out, '--check'], { env: { PODSEC_MODULE_TIMEOUT_MS: '2000' }, timeoutMs: 60_000 });
-    expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^podsec: ${join(src, 'z.ts').replace(/[.]/g, '\\.')}: ${reason.replace(/[.()?]/g, '\\$&')}`));
-    expect(r.stderr).toMatch(/Fix: make the module only define and export policies\.\n$/);
-    expect(r.stdout).toBe('');
-  }, 90_000);
+  ])(
+    'one that %s is named, and build --check fails (never a hang or a silent exit 0)',
+    (_what, body, reason) => {
+      const src = source({ 'a.ts': HEAD + POLICY('pol-a'), 'z.ts': HEAD + body + POLICY('pol-z') });
+      const out = join(src, 'out');
+      const r = podsecChild(['build', src, '--out', out, '--check'], { env: { PODSEC_MODULE_TIMEOUT_MS: '2000' }, timeoutMs: 60_000 });
+      expect(r.timedOut).toBe(false);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^podsec: ${join(src, 'z.ts').replace(/[.]/g, '\\.')}: ${reason.replace(/[.()?]/g, '\\$&')}`));
+      expect(r.stderr).toMatch(/Fix: make the module only define and export policies\.\n$/);
+      expect(r.stdout).toBe('');
+    },
+    90_000,
+  );
 });
 
 describe('policy names are unique everywhere', () => {
   it('two definePolicy with one name in one module are refused (the later would replace the earlier)', async () => {
-    const src = source({ 'dupe.ts': `${HEAD}${POLICY('dupe')}export const allowAll = definePolicy({ name: 'dupe', title: 'T', rules: [{ id: 'r', message: 'm', require: container('privileged').optional.equals(false) }] });\n` });
+    const src = source({
+      'dupe.ts': `${HEAD}${POLICY('dupe')}export const allowAll = definePolicy({ name: 'dupe', title: 'T', rules: [{ id: 'r', message: 'm', require: container('privileged').optional.equals(false) }] });\n`,
+    });
     const r = await podsec(['build', src, '--out', join(src, 'out')]);
     expect([r.code, r.stderr]).toEqual([
       1,

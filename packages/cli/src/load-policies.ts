@@ -97,11 +97,7 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       if (settled) return;
       const tail = output.trim().split('\n').slice(-3).join('\n  ');
       const exitReason =
-        code === 13
-          ? 'its top-level await never settles'
-          : signal
-            ? `the process was killed (${signal})`
-            : `it ended the process (process.exit(${code}))`;
+        code === 13 ? 'its top-level await never settles' : signal ? `the process was killed (${signal})` : `it ended the process (process.exit(${code}))`;
       finish(
         new CliError(
           current

@@ -57,7 +57,10 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .addOption(new Option('--engine <ENGINE>', 'engine to run').choices(['rego', 'kyverno', 'vpol', 'vap', 'all']).default('all'))
     .addOption(new Option('--format <FORMAT>', 'output format').choices(['text', 'json']).default('text'))
     .action(
-      async (resources: string[], opts: { policies?: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' }) => {
+      async (
+        resources: string[],
+        opts: { policies?: string; build?: string; engine: 'rego' | 'kyverno' | 'vpol' | 'vap' | 'all'; format: 'text' | 'json' },
+      ) => {
         const { evalCommand } = await import('./commands/eval.js');
         setExit(await evalCommand({ resources, ...opts }, io));
       },

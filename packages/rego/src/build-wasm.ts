@@ -76,7 +76,9 @@ function buildWithOpa(opa: string, sources: RegoSource[], entrypoints: string[],
       run(['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', bundle, ...files]);
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`opa (${opa}) failed: ${err.stderr?.trim() || err.message}. Fix: point OPA_BIN at a working opa binary, or unset it to use podsec's compiler.`);
+      throw new Error(
+        `opa (${opa}) failed: ${err.stderr?.trim() || err.message}. Fix: point OPA_BIN at a working opa binary, or unset it to use podsec's compiler.`,
+      );
     }
     const wasm = extractTarGzFile(readFileSync(bundle), '/policy.wasm');
     if (!wasm) throw new Error(`opa build wrote ${bundle} without /policy.wasm`);

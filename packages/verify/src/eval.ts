@@ -43,32 +43,32 @@ export function evaluateResources(
 export function evaluateResource(build: LoadedBuild, adapters: readonly EngineAdapter[], r: LoadedResource, ctx: AdmissionContext = {}): EvalRow[] {
   const rows: EvalRow[] = [];
   const policies = [...build.irs.keys()];
-    for (const adapter of adapters) {
-      let decisions: EngineDecision[];
-      try {
-        decisions = adapter.evaluate(r.object, ctx, policies);
-      } catch (e) {
-        const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
-        decisions = policies.map((policy) => ({ engine: adapter.id, policy, outcome: 'error', violations: [], error }));
-      }
-      const byPolicy = new Map(decisions.map((d) => [d.policy, d]));
-      for (const policy of policies) {
-        const d = byPolicy.get(policy) ?? {
-          engine: adapter.id,
-          policy,
-          outcome: 'error' as const,
-          violations: [],
-          error: `the ${adapter.id} adapter returned no decision`,
-        };
-        rows.push({
-          resource: r.name,
-          policy,
-          engine: adapter.id,
-          verdict: verdictOf(d, build.irs.get(policy)!.mode),
-          violations: d.violations.map((v) => ({ rule: v.rule, message: v.message })),
-          ...(d.error ? { error: d.error } : {}),
-        });
-      }
+  for (const adapter of adapters) {
+    let decisions: EngineDecision[];
+    try {
+      decisions = adapter.evaluate(r.object, ctx, policies);
+    } catch (e) {
+      const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
+      decisions = policies.map((policy) => ({ engine: adapter.id, policy, outcome: 'error', violations: [], error }));
     }
+    const byPolicy = new Map(decisions.map((d) => [d.policy, d]));
+    for (const policy of policies) {
+      const d = byPolicy.get(policy) ?? {
+        engine: adapter.id,
+        policy,
+        outcome: 'error' as const,
+        violations: [],
+        error: `the ${adapter.id} adapter returned no decision`,
+      };
+      rows.push({
+        resource: r.name,
+        policy,
+        engine: adapter.id,
+        verdict: verdictOf(d, build.irs.get(policy)!.mode),
+        violations: d.violations.map((v) => ({ rule: v.rule, message: v.message })),
+        ...(d.error ? { error: d.error } : {}),
+      });
+    }
+  }
   return rows;
 }

@@ -75,7 +75,9 @@ function openInput(path: string, shown: string): number {
     return openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${shown}: cannot be read (${code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'a symbolic link loop' : (e as Error).message}). Fix: pass a readable YAML file.`);
+    throw new CliError(
+      `${shown}: cannot be read (${code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'a symbolic link loop' : (e as Error).message}). Fix: pass a readable YAML file.`,
+    );
   }
 }
 

@@ -289,7 +289,9 @@ class Parser {
 
   private unary(): Term {
     if (++this.depth > MAX_TERM_NESTING)
-      this.fail(`terms nest deeper than ${MAX_TERM_NESTING} levels (parentheses, arrays or objects inside each other). Fix: split the expression into rules or variables`);
+      this.fail(
+        `terms nest deeper than ${MAX_TERM_NESTING} levels (parentheses, arrays or objects inside each other). Fix: split the expression into rules or variables`,
+      );
     try {
       return this.unaryTerm();
     } finally {

@@ -65,7 +65,8 @@ class Resolver {
   }
 
   private number(node: Scalar, text: string): number | undefined {
-    if (NON_JSON_FLOATS.test(text)) this.fail(node, `${clip(text)} is an infinite or NaN float, which JSON (and so kubectl) cannot carry. Fix: quote it or use a number.`);
+    if (NON_JSON_FLOATS.test(text))
+      this.fail(node, `${clip(text)} is an infinite or NaN float, which JSON (and so kubectl) cannot carry. Fix: quote it or use a number.`);
     const int = this.integer(node, text);
     if (int !== undefined) return int;
     const plain = text.startsWith('.') ? text : text.replace(/_/g, '');
@@ -251,9 +252,7 @@ export function parseKubeYaml(text: string, file: string, limits: InputLimits = 
       `${file}: a YAML document is ${mib(biggest)}, more than the ${mib(limits.maxYamlDocumentBytes)} limit (the API server's request limit). Fix: split it into documents separated by ---, or pass it as JSON (kubectl get -o json).`,
     );
   if (flowDepth(text, limits.maxDepth) > limits.maxDepth)
-    throw new FixtureLoadError(
-      `${file}: nesting is deeper than ${limits.maxDepth} levels (the limit; a Pod needs about 12). Fix: flatten the document.`,
-    );
+    throw new FixtureLoadError(`${file}: nesting is deeper than ${limits.maxDepth} levels (the limit; a Pod needs about 12). Fix: flatten the document.`);
   const lines = new LineCounter();
   const at = (offset: number | undefined) => {
     if (offset === undefined) return file;
@@ -269,7 +268,10 @@ export function parseKubeYaml(text: string, file: string, limits: InputLimits = 
     const err = doc.errors[0];
     if (err)
       throw new FixtureLoadError(
-        `${at(err.pos[0])}: document ${i} is not valid YAML/JSON (${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').slice(0, 200)}). Fix: correct the syntax there.`,
+        `${at(err.pos[0])}: document ${i} is not valid YAML/JSON (${err.message
+          .split('\n')[0]!
+          .replace(/ at line \d+, column \d+:?$/, '')
+          .slice(0, 200)}). Fix: correct the syntax there.`,
       );
     const resolver = new Resolver(doc, (node) => at(node?.range?.[0]), limits);
     let value: Json;

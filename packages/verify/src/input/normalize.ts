@@ -122,7 +122,12 @@ export function normalizeObject(object: Obj, where: string): Obj {
     throw new FixtureLoadError(
       `${where}: ${spec.kind} with apiVersion ${JSON.stringify(out.apiVersion ?? null)}: podsec evaluates ${spec.kind} only as ${served}, the version the API server serves (older versions such as extensions/v1beta1, apps/v1beta2 and batch/v1beta1 are no longer served, so a cluster refuses them). Fix: set apiVersion: ${served}.`,
     );
-  checkShapes(out, spec.template.map((_, i): PathShape => [spec.template.slice(0, i + 1), 'object']), [], where);
+  checkShapes(
+    out,
+    spec.template.map((_, i): PathShape => [spec.template.slice(0, i + 1), 'object']),
+    [],
+    where,
+  );
   let template: unknown = out;
   for (const key of spec.template) template = (template as Obj | undefined)?.[key];
   if (!isObj(template)) return out;

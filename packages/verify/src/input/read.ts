@@ -41,4 +41,3 @@ export function decode(bytes: Buffer, shown: string): string {
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
-

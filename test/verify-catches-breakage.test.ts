@@ -34,19 +34,27 @@ const BREAKAGES: { what: string; engine: EngineId; policy: string; edit: { file:
     what: 'initContainers dropped from the CEL container list (VAP)',
     engine: 'vap',
     policy: 'pss-privileged',
-    edit: { file: 'vap/pss-privileged.yaml', from: ' + variables.spec.?initContainers.orValue([])', to: '' },
+    edit: {
+      file: 'vap/pss-privileged.yaml',
+      from: ' + (type(variables.spec.?initContainers.orValue([])) == null_type ? [] : variables.spec.?initContainers.orValue([]))',
+      to: '',
+    },
   },
   {
     what: 'ephemeralContainers dropped from the CEL container list (Kyverno ValidatingPolicy)',
     engine: 'vpol',
     policy: 'pss-run-as-user',
-    edit: { file: 'kyverno-vpol/pss-run-as-user.yaml', from: ' + variables.spec.?ephemeralContainers.orValue([])', to: '' },
+    edit: {
+      file: 'kyverno-vpol/pss-run-as-user.yaml',
+      from: ' + (type(variables.spec.?ephemeralContainers.orValue([])) == null_type ? [] : variables.spec.?ephemeralContainers.orValue([]))',
+      to: '',
+    },
   },
   {
-    what: 'an =() anchor removed from a Kyverno pattern',
+    what: 'the "unset passes" branch removed from a Kyverno deny condition',
     engine: 'kyverno',
     policy: 'pss-privileged',
-    edit: { file: 'kyverno/pss-privileged.yaml', from: '=(privileged): false', to: 'privileged: false' },
+    edit: { file: 'kyverno/pss-privileged.yaml', from: '(securityContext.privileged == null) || ', to: '' },
   },
   {
     what: 'a comparison flipped in the Rego',

@@ -1,4 +1,4 @@
-import { all, container, definePolicy, pod } from '@podsec/dsl';
+import { all, annotations, container, definePolicy, is, pod } from '@podsec/dsl';
 
 /** Seccomp profiles (paths under the kubelet's seccomp root) the nodes are known to carry. */
 export const ALLOWED_SECCOMP_PROFILES = ['my-profiles/profile-allow.json', 'profiles/audit.json'];
@@ -10,6 +10,10 @@ export const ALLOWED_APPARMOR_PROFILES = ['k8s-apparmor-example-deny-write'];
 // reviewed profiles may be named. A container's profile replaces the pod's as a whole object
 // (kubelet determineEffectiveSecurityContext), so the pod's and each container's own values are
 // checked separately rather than field by field: any profile named anywhere must be allowed.
+// The kubelet still honours the legacy AppArmor annotation
+// (container.apparmor.security.beta.kubernetes.io/<container>: localhost/<profile>) when the field
+// is unset, so a profile named there must be allowed too. (The seccomp annotations are no longer
+// honoured by current kubelets; the seccomp rule reads the fields only.)
 export default definePolicy({
   name: 'restrict-localhost-profiles',
   title: 'Restrict Localhost seccomp and AppArmor profiles',
@@ -26,10 +30,13 @@ export default definePolicy({
     },
     {
       id: 'apparmor-localhost-profiles',
-      message: `Localhost AppArmor profiles must be allowed ones: appArmorProfile.localhostProfile one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+      message: `Localhost AppArmor profiles must be allowed ones: appArmorProfile.localhostProfile (or the legacy annotation value localhost/<profile>) one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
       require: all(
         pod('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
         container('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
+        annotations('container.apparmor.security.beta.kubernetes.io/').every(
+          is.anyOf(is.not(is.startsWith('localhost/')), is.oneOf(ALLOWED_APPARMOR_PROFILES.map((p) => `localhost/${p}`))),
+        ),
       ),
     },
   ],

@@ -75,7 +75,7 @@ describe('podsec pss import', () => {
     writeFileSync(join(dir, 'level.yaml'), readFileSync(join(EXAMPLE, 'admission-config.yaml'), 'utf8').replace('audit: "restricted"', 'audit: "strict"'));
     const run = (config: string, out = 'x.ts') => pssCommand({ action: 'import', config, out }, io(dir));
     await expect(run('missing.yaml')).rejects.toThrow('missing.yaml: no such file. Fix: pass the AdmissionConfiguration YAML file.');
-    await expect(run('broken.yaml')).rejects.toThrow(/^broken\.yaml: line \d+: not valid YAML .*Fix: correct the YAML syntax\.$/);
+    await expect(run('broken.yaml')).rejects.toThrow(/^broken\.yaml:\d+:\d+: document 0 is not valid YAML.*Fix: correct the syntax there\.$/);
     await expect(run('level.yaml')).rejects.toThrow(
       'level.yaml: plugins[0].configuration.defaults.audit: unknown Pod Security level "strict". Fix: use one of privileged, baseline, restricted',
     );

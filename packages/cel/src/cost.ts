@@ -114,6 +114,16 @@ function pathOf(node: CelNode, scope: ReadonlyMap<string, string>): string | und
     const base = pathOf(operand, scope);
     return base === undefined ? undefined : `${base}.${String(field)}`;
   }
+  if (node.op === '?:' && Array.isArray(node.args)) {
+    // `type(x) == null_type ? [] : x` (a null-safe read): sized like the branch that reads a path.
+    const [, a, b] = node.args as unknown[];
+    const literal = (n: unknown) => isNode(n) && (n.op === 'list' || n.op === 'map' || n.op === 'value');
+    const pa = isNode(a) ? pathOf(a, scope) : undefined;
+    const pb = isNode(b) ? pathOf(b, scope) : undefined;
+    if (pa !== undefined && (pa === pb || literal(b))) return pa;
+    if (pb !== undefined && literal(a)) return pb;
+    return undefined;
+  }
   if (node.op === 'rcall') {
     // `x.orValue(d)` / `x.?f.orValue([])` keep the path of their receiver for sizing purposes.
     const rc = rcallParts(node);

@@ -1,14 +1,20 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isPolicy } from '@podsec/dsl';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyIR } from '@podsec/ir';
 import { CliError } from './io.js';
 import { selectPolicies } from './select.js';
 import { typecheckPolicyModules } from './typecheck.js';
+import type { ChildMessage } from './policy-modules-protocol.js';
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
 const SKIP_DIRS = new Set(['node_modules', '.git', 'test', '__tests__']);
+/** How long one policy module may take to load (PODSEC_MODULE_TIMEOUT_MS overrides it). */
+export const MODULE_TIMEOUT_MS = 30_000;
+/** The child process needs a moment to start Node and the TypeScript loader before the first module. */
+const STARTUP_MS = 30_000;
 
 export interface LoadedPolicy {
   ir: PolicyIR;
@@ -32,17 +38,11 @@ export function findPolicyModules(dir: string): string[] {
   return out;
 }
 
-function policiesExported(mod: Record<string, unknown>): unknown[] {
-  const values = [
-    mod.default,
-    ...Object.entries(mod)
-      .filter(([k]) => k !== 'default')
-      .map(([, v]) => v),
-  ];
-  return values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isPolicy);
-}
-
-const firstLines = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 6).join('\n  ');
+// From source the child is a .ts module (run through tsx); the release bundles it as a .js entry beside this chunk.
+const CHILD = [new URL('./policy-modules-child.js', import.meta.url), new URL('./policy-modules-child.ts', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((f) => existsSync(f)) as string;
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 
 export interface LoadOptions {
   /** Type-check the modules with the TypeScript compiler first (default true; `--no-typecheck`). */
@@ -52,33 +52,98 @@ export interface LoadOptions {
 }
 
 /**
+ * Imports the modules in a child process, so a module that never returns, never settles a
+ * top-level await or calls process.exit is stopped and named instead of hanging or silently
+ * ending podsec.
+ */
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): Promise<{ rel: string; irs: PolicyIR[] }[]> {
+  const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-4000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const loaded: { rel: string; irs: PolicyIR[] }[] = [];
+    let current: string | undefined;
+    let settled = false;
+    let timer: NodeJS.Timeout;
+    const finish = (error?: CliError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      if (error) fail(error);
+      else done(loaded);
+    };
+    const where = () => (current ? join(shownDir, current) : shownDir);
+    const arm = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          finish(
+            new CliError(
+              current
+                ? `${where()}: the policy module did not finish loading within ${ms / 1000} s (an endless loop, or a top-level await that never settles?). Fix: make the module only define and export policies.`
+                : `${shownDir}: the policy loader did not start within ${ms / 1000} s.`,
+            ),
+          ),
+        ms,
+      );
+    };
+    arm(STARTUP_MS);
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'start') {
+        current = m.rel;
+        arm(timeoutMs);
+      } else if (m.type === 'loaded') loaded.push({ rel: m.rel, irs: m.irs });
+      else if (m.type === 'error') finish(new CliError(`${join(shownDir, m.rel)}: the policy module failed to load:\n  ${m.message}`));
+      else finish();
+    });
+    child.on('error', (e) => finish(new CliError(`${shownDir}: cannot start the policy loader (${e.message}).`)));
+    child.on('exit', (code, signal) => {
+      if (settled) return;
+      const tail = output.trim().split('\n').slice(-3).join('\n  ');
+      const exitReason =
+        code === 13 ? 'its top-level await never settles' : signal ? `the process was killed (${signal})` : `it ended the process (process.exit(${code}))`;
+      finish(
+        new CliError(
+          current
+            ? `${where()}: the policy module stopped podsec while loading: ${exitReason}.${tail ? `\n  ${tail}` : ''}\nFix: make the module only define and export policies.`
+            : `${shownDir}: the policy loader exited early (code ${code}).${tail ? `\n  ${tail}` : ''}`,
+        ),
+      );
+    });
+  });
+}
+
+/**
  * Type-checks, then imports every policy module below `dir` (TypeScript runs through the tsx
- * loader the CLI registers, so authors have no compile step) and returns each policy's IR, with
- * `source` set to the module path relative to `dir`.
+ * loader, so authors have no compile step) and returns each policy's IR, with `source` set to the module path
+ * relative to `dir`. Two different policies with one name are refused, within a module too.
  */
 export async function loadPolicies(dir: string, cwd: string, options: LoadOptions = {}): Promise<LoadedPolicy[]> {
   const root = resolve(cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
-  const modules = findPolicyModules(root);
-  if (options.typecheck !== false) await typecheckPolicyModules(modules, cwd);
+  const files = findPolicyModules(root);
+  if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
+  const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
   const byName = new Map<string, LoadedPolicy>();
-  for (const file of modules) {
-    const rel = relative(root, file).split(sep).join('/');
-    let mod: Record<string, unknown>;
-    try {
-      // The version query makes a long-lived process (tests, watch mode) see edited modules.
-      const { mtimeMs, size } = statSync(file);
-      mod = (await import(`${pathToFileURL(file).href}?v=${mtimeMs}-${size}`)) as Record<string, unknown>;
-    } catch (e) {
-      throw new CliError(`${join(dir, rel)}: the policy module failed to load:\n  ${firstLines(e)}`);
-    }
-    for (const policy of policiesExported(mod)) {
-      if (!isPolicy(policy)) continue;
-      const ir: PolicyIR = { ...policy.ir, source: rel };
+  for (const { rel, irs } of modules.length ? await importInChild(modules, dir, cwd) : []) {
+    for (const policy of irs) {
+      const ir: PolicyIR = { ...policy, source: rel };
       const clash = byName.get(ir.name);
-      if (clash && clash.file !== rel)
-        throw new CliError(`${join(dir, rel)}: policy name "${ir.name}" is already used by ${join(dir, clash.file)}. Fix: give each policy a unique name.`);
+      if (clash)
+        throw new CliError(
+          clash.file === rel
+            ? `${join(dir, rel)}: two different policies are named "${ir.name}" in this module; the later would silently replace the earlier. Fix: give each policy a unique name.`
+            : `${join(dir, rel)}: policy name "${ir.name}" is already used by ${join(dir, clash.file)}. Fix: give each policy a unique name.`,
+        );
       byName.set(ir.name, { ir, file: rel });
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PolicyIR } from '@podsec/ir';
 import { generatedHeader, PODSEC_VERSION } from './shared/header.js';
 import { generatedNames } from './shared/names.js';
@@ -8,6 +9,14 @@ import { policyDoc } from './docs/policy-doc.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
+/**
+ * Held by `podsec build` while it writes a build directory (it holds the writer's pid). Left behind
+ * by a killed build, it tells readers the files may be a mix of two builds.
+ */
+export const BUILD_LOCK_FILE = '.podsec-build.lock';
+
+/** The content hash the manifest records for every file it describes. */
+export const sha256 = (content: string | Uint8Array) => createHash('sha256').update(content).digest('hex');
 
 export interface ManifestPolicy {
   name: string;
@@ -24,6 +33,11 @@ export interface BuildManifest {
   generator: string;
   policies: ManifestPolicy[];
   bundles?: Record<string, string[]>;
+  /**
+   * SHA-256 of every other file of the build, by path: what podsec wrote, so a later build deletes
+   * only its own unmodified files, and readers detect hand edits and interrupted builds.
+   */
+  sha256?: Record<string, string>;
 }
 
 export interface BuildResult {
@@ -87,9 +101,15 @@ export function buildPolicies(
     generator: `podsec ${PODSEC_VERSION}`,
     policies,
     ...(Object.keys(bundles).length ? { bundles } : {}),
+    sha256: Object.fromEntries(files.map((f) => [f.path, sha256(f.content)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
   };
   files.push({ path: MANIFEST_FILE, content: json(manifest) });
   const seen = new Set<string>();
+  for (const ir of sorted) {
+    if (seen.has(ir.name)) throw new Error(`two policies are named "${ir.name}" (${ir.source} and another): policy names must be unique`);
+    seen.add(ir.name);
+  }
+  seen.clear();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two outputs want the same file ${f.path}: policy names must be unique`);
     seen.add(f.path);

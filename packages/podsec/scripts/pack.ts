@@ -41,6 +41,8 @@ const ENTRIES: Record<string, { source: string; subpath?: string }> = {
   pss: { source: join(pkgDir, 'src/pss.ts'), subpath: './pss' },
   ir: { source: join(pkgDir, 'src/ir.ts'), subpath: './ir' },
   bin: { source: join(repo, 'packages/cli/src/bin.ts') },
+  // Policy modules are imported in a child process (load-policies.ts finds it beside its chunk).
+  'policy-modules-child': { source: join(repo, 'packages/cli/src/policy-modules-child.ts') },
 };
 
 /** Needed at run time although no bundled module imports them statically. */

@@ -35,6 +35,9 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** How long one opa invocation may take (PODSEC_OPA_TIMEOUT_MS overrides it). */
+export const OPA_TIMEOUT_MS = 120_000;
+
 export function findOpa(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.OPA_BIN) {
     if (!isExecutable(env.OPA_BIN)) throw new Error(`OPA_BIN=${env.OPA_BIN} is not an executable file; unset it to use podsec's compiler`);
@@ -56,14 +59,26 @@ function buildWithOpa(opa: string, sources: RegoSource[], entrypoints: string[],
       return path;
     });
     const bundle = join(dir, 'bundle.tar.gz');
-    const run = (args: string[]) => execFileSync(opa, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // An opa that hangs (a wrapper script waiting on input, a wrong binary) must not hang podsec.
+    const timeout = Number(env.PODSEC_OPA_TIMEOUT_MS) || OPA_TIMEOUT_MS;
+    const run = (args: string[]) => {
+      try {
+        return execFileSync(opa, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout, killSignal: 'SIGKILL' });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ETIMEDOUT' || (e as { signal?: string }).signal === 'SIGKILL')
+          throw Object.assign(new Error(`did not finish \`opa ${args[0]}\` within ${timeout / 1000} s`), { stderr: '' });
+        throw e;
+      }
+    };
     let version: string;
     try {
       version = run(['version']).split('\n')[0]!.trim();
       run(['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', bundle, ...files]);
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`opa (${opa}) failed: ${err.stderr?.trim() || err.message}`);
+      throw new Error(
+        `opa (${opa}) failed: ${err.stderr?.trim() || err.message}. Fix: point OPA_BIN at a working opa binary, or unset it to use podsec's compiler.`,
+      );
     }
     const wasm = extractTarGzFile(readFileSync(bundle), '/policy.wasm');
     if (!wasm) throw new Error(`opa build wrote ${bundle} without /policy.wasm`);

@@ -46,39 +46,45 @@ export function evaluateResources(
   ctx: AdmissionContext = {},
 ): EvalRow[] {
   const rows: EvalRow[] = [];
+  for (const r of resources) rows.push(...evaluateResource(build, adapters, r, ctx));
+  return rows;
+}
+
+/** The rows of one resource: callers that stream output hold one resource's rows at a time. */
+export function evaluateResource(build: LoadedBuild, adapters: readonly EngineAdapter[], r: LoadedResource, ctx: AdmissionContext = {}): EvalRow[] {
+  const rows: EvalRow[] = [];
   const policies = [...build.irs.keys()];
-  for (const r of resources)
-    for (const adapter of adapters) {
-      let decisions: EngineDecision[];
-      try {
-        decisions = adapter.evaluate(r.object, { ...ctx, ...r.ctx }, policies);
-      } catch (e) {
-        const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
-        decisions = policies.map((policy) => ({ engine: adapter.id, policy, outcome: 'error', violations: [], error }));
-      }
-      const byPolicy = new Map(decisions.map((d) => [d.policy, d]));
-      for (const policy of policies) {
-        const d = byPolicy.get(policy) ?? {
-          engine: adapter.id,
-          policy,
-          outcome: 'error' as const,
-          violations: [],
-          error: `the ${adapter.id} adapter returned no decision`,
-        };
-        const mode = build.irs.get(policy)!.mode;
-        const action = actionOf(d, mode);
-        rows.push({
-          resource: r.name,
-          policy,
-          engine: adapter.id,
-          verdict: verdictOf(d, mode),
-          ...(action ? { action } : {}),
-          ...(d.actionSource ? { actionSource: d.actionSource } : d.outcome === 'violated' && !d.action ? { actionSource: 'policy mode' as const } : {}),
-          ...(d.skipReason ? { skipReason: d.skipReason } : {}),
-          violations: d.violations.map((v) => ({ rule: v.rule, message: v.message })),
-          ...(d.error ? { error: d.error } : {}),
-        });
-      }
+  for (const adapter of adapters) {
+    let decisions: EngineDecision[];
+    try {
+      decisions = adapter.evaluate(r.object, { ...ctx, ...r.ctx }, policies);
+    } catch (e) {
+      const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
+      decisions = policies.map((policy) => ({ engine: adapter.id, policy, outcome: 'error', violations: [], error }));
     }
+    const byPolicy = new Map(decisions.map((d) => [d.policy, d]));
+    for (const policy of policies) {
+      const d = byPolicy.get(policy) ?? {
+        engine: adapter.id,
+        policy,
+        outcome: 'error' as const,
+        violations: [],
+        error: `the ${adapter.id} adapter returned no decision`,
+      };
+      const mode = build.irs.get(policy)!.mode;
+      const action = actionOf(d, mode);
+      rows.push({
+        resource: r.name,
+        policy,
+        engine: adapter.id,
+        verdict: verdictOf(d, mode),
+        ...(action ? { action } : {}),
+        ...(d.actionSource ? { actionSource: d.actionSource } : d.outcome === 'violated' && !d.action ? { actionSource: 'policy mode' as const } : {}),
+        ...(d.skipReason ? { skipReason: d.skipReason } : {}),
+        violations: d.violations.map((v) => ({ rule: v.rule, message: v.message })),
+        ...(d.error ? { error: d.error } : {}),
+      });
+    }
+  }
   return rows;
 }

@@ -15,3 +15,13 @@ export * from './fixtures/random-fixtures.js';
 export { arbitraryPodObject, arbitraryPodTemplate, valuesFromPolicy, wrapTemplate, type PodArbitraryOptions } from './fixtures/random.js';
 export * from './report/index.js';
 export { ENGINE_ADAPTERS, gatekeeperReview, admissionFacts } from './adapters/index.js';
+export {
+  INPUT_LIMITS,
+  type InputLimits,
+  parseKubeYaml,
+  type YamlDocument,
+  normalizeObject,
+  SERVED_POD_API_VERSIONS,
+  readBounded,
+  readInputText,
+} from './input/index.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type BuildManifest, type BuildResult } from '@podsec/compilers';
+import { BUILD_LOCK_FILE, MANIFEST_FILE, sha256, type BuildManifest, type BuildResult } from '@podsec/compilers';
 import { parsePolicyIR, type PolicyIR } from '@podsec/ir';
 import type { LoadedBuild } from './types.js';
 
@@ -97,7 +97,23 @@ export function loadBuildFromDir(dir: string): LoadedBuild {
     irs.set(p.name, parseIR(files.get(p.ir.file)!, join(dir, p.ir.file), p.name));
   });
   checkBundles(manifest, irs, manifestPath);
-  return { dir, manifest, irs, files };
+  const modified = modifiedFiles(dir, manifest, files);
+  if (modified.length && existsSync(join(dir, BUILD_LOCK_FILE)))
+    throw new BuildLoadError(
+      `${dir}: ${join(dir, BUILD_LOCK_FILE)} is there and ${modified.length} file(s) differ from what ${MANIFEST_FILE} records (${modified.slice(0, 5).join(', ')}${modified.length > 5 ? ', …' : ''}): a build is writing the directory or was interrupted, so it mixes two builds. ${REBUILD}.`,
+    );
+  return { dir, manifest, irs, files, ...(modified.length ? { modified } : {}) };
+}
+
+/** Files whose content is not what the manifest recorded podsec writing (hand edits, or a mixed state). */
+function modifiedFiles(dir: string, manifest: BuildManifest, files: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [rel, hash] of Object.entries(manifest.sha256 ?? {})) {
+    const path = join(dir, rel);
+    const text = files.get(rel) ?? (existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined);
+    if (text === undefined || sha256(text) !== hash) out.push(rel);
+  }
+  return out;
 }
 
 /** The same view of a build that was just compiled in memory. */

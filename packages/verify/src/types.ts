@@ -32,6 +32,8 @@ export interface LoadedBuild {
   irs: Map<string, PolicyIR>;
   /** File contents by build-relative path (e.g. `vap/x.yaml`). */
   files: Map<string, string>;
+  /** Files (build-relative) whose content differs from the hash manifest.json records: edited by hand. */
+  modified?: string[];
 }
 
 export interface EngineViolation {

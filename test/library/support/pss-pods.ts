@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { Policy } from '@podsec/dsl';
 import { podTemplateOf, type Scalar } from '@podsec/ir';
-import { arbitraryPodObject, valuesFromPolicy } from '../../support/pods.js';
+import { apiserverDecoded, arbitraryPodObject, valuesFromPolicy } from '../../support/pods.js';
 import { SYSCTLS_BY_MINOR, SELINUX_TYPES_BY_MINOR } from '@podsec/pss-library';
 
 type Obj = Record<string, unknown>;
@@ -120,7 +120,10 @@ export function arbitraryPssObject(policies: readonly Policy[]): fc.Arbitrary<Ob
   const values = valuesFor(policies);
   return fc
     .record({
-      object: arbitraryPodObject({ values }),
+      // PSA runs on decoded objects: nulls are gone and a wrong-typed field never reaches it.
+      object: arbitraryPodObject({ values })
+        .map((o) => apiserverDecoded(o))
+        .filter((o): o is Obj => o !== undefined),
       trim: fc.option(fc.nat({ max: 1000 }), { nil: undefined, freq: 2 }),
       harden: fc.boolean(),
       sysctls: fc.option(fc.uniqueArray(fc.constantFrom(...EVERY_SYSCTL), { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 }),

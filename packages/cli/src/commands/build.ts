@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { buildPolicies, MANIFEST_FILE, type BuildResult } from '@podsec/compilers';
+import { BUILD_LOCK_FILE, buildPolicies, MANIFEST_FILE, type BuildResult } from '@podsec/compilers';
 import { CliError, EXIT, type CommandIO } from '../io.js';
 import { unifiedDiff } from '../diff.js';
 import { loadPolicies, type LoadOptions } from '../load-policies.js';
-import { applyOutput, planOutput } from '../fs/output-dir.js';
+import { writeFilesAtomic } from '../fs/atomic.js';
+import { lockHolder, processAlive, withDirLock } from '../fs/lock.js';
+import { planOutput, removeLeftoverTemps, removeStale, type OutputPlan } from '../fs/output-dir.js';
 
 export const DEFAULT_POLICY_DIR = 'policies';
 export const DEFAULT_OUT_DIR = 'generated';
@@ -28,20 +30,41 @@ export async function compilePolicyDir(policyDir: string, io: CommandIO, options
 }
 
 function describeFsError(e: unknown, outDir: string): CliError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a path component is a file' : (e as Error).message;
-  return new CliError(`${outDir}: cannot write the build output (${reason}). Fix: choose a writable --out directory.`);
+  if (e instanceof CliError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const where = err.path ? relative(process.cwd(), err.path) || err.path : outDir;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a path component is a file',
+    EEXIST: 'a file is in the way of a directory',
+    EISDIR: 'a directory is in the way of a file',
+    ENOSPC: 'no space left on the device',
+  };
+  return new CliError(
+    `${outDir}: cannot write the build output (${reasons[err.code ?? ''] ?? err.message})${where !== outDir ? ` at ${where}` : ''}. Fix: choose a writable --out directory.`,
+  );
 }
+
+const keptLines = (plan: OutputPlan) => plan.kept.map((k) => `  ${k.path}: kept (${k.reason})`);
 
 export async function buildCommand(options: BuildOptions, io: CommandIO): Promise<number> {
   const result = await compilePolicyDir(options.policyDir, io, { typecheck: options.typecheck, select: options.policy });
   const outDir = resolve(io.cwd, options.out);
   const shown = isAbsolute(options.out) ? outDir : relative(io.cwd, outDir) || '.';
-  const plan = planOutput(outDir, result.files);
   if (options.check) {
+    const plan = planOutput(outDir, result.files, shown);
+    const holder = lockHolder(outDir);
     const current = (path: string) => (existsSync(join(outDir, path)) ? readFileSync(join(outDir, path), 'utf8') : undefined);
     const diffs: string[] = [];
     const problems = [
+      ...(holder !== undefined
+        ? [
+            holder && processAlive(holder)
+              ? `  ${BUILD_LOCK_FILE}: a build (pid ${holder}) is writing this directory now`
+              : `  ${BUILD_LOCK_FILE}: left by an interrupted build; the files may mix two builds`,
+          ]
+        : []),
       ...plan.changed.map((f) => {
         const old = current(f.path);
         if (options.diff ?? io.isTTY) diffs.push(unifiedDiff(old ?? '', f.content, old === undefined ? '/dev/null' : `a/${f.path}`, `b/${f.path}`));
@@ -49,6 +72,7 @@ export async function buildCommand(options: BuildOptions, io: CommandIO): Promis
       }),
       ...plan.stale.map((p) => `  ${p}: stale (its policy no longer exists)`),
     ];
+    if (plan.kept.length) io.stderr(`${shown}: files podsec did not write (not checked):\n${keptLines(plan).join('\n')}\n`);
     if (problems.length === 0) {
       io.stdout(`${shown}: ${result.files.length} generated files are up to date.\n`);
       return 0;
@@ -59,11 +83,24 @@ export async function buildCommand(options: BuildOptions, io: CommandIO): Promis
     if (diffs.length) io.stdout(diffs.join(''));
     return EXIT.findings;
   }
+  let plan: OutputPlan;
+  let leftovers: string[] = [];
   try {
-    applyOutput(outDir, plan, MANIFEST_FILE);
+    mkdirSync(outDir, { recursive: true });
+    plan = await withDirLock(outDir, shown, () => {
+      leftovers = removeLeftoverTemps(outDir);
+      const p = planOutput(outDir, result.files, shown);
+      // The manifest goes last: until it is renamed, readers trust the previous one.
+      const ordered = [...p.changed].sort((a, b) => Number(a.path === MANIFEST_FILE) - Number(b.path === MANIFEST_FILE));
+      writeFilesAtomic(ordered.map((f) => ({ path: join(outDir, f.path), content: f.content })));
+      removeStale(outDir, p);
+      return p;
+    });
   } catch (e) {
     throw describeFsError(e, shown);
   }
+  if (leftovers.length) io.stderr(`${shown}: removed ${leftovers.length} temporary file(s) left by an interrupted build.\n`);
+  if (plan.kept.length) io.stderr(`${shown}: kept ${plan.kept.length} file(s) podsec did not write or that changed since:\n${keptLines(plan).join('\n')}\n`);
   io.stdout(
     `${shown}: ${result.manifest.policies.length} policies → ${result.files.length} files (${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} stale removed).\n`,
   );

@@ -7,16 +7,16 @@
  * subresource). Prints the admission action per resource × policy × engine (deny, warn, audit,
  * allow, skip). Exit 0 when nothing is denied, 1 when anything is denied or an engine errored.
  */
-import { readFileSync } from 'node:fs';
 import { PODSEC_VERSION } from '@podsec/compilers';
 import {
   ADAPTER_FACTORIES,
   applyNamespaces,
   ENGINE_IDS,
-  evaluateResources,
+  evaluateResource,
   FixtureLoadError,
   loadAdapters,
-  loadResources,
+  readInputText,
+  readResources,
   renderEvalSarif,
   type AdapterFactory,
   type EngineId,
@@ -78,6 +78,20 @@ function renderText(rows: readonly EvalRow[]): string {
     .concat(rows.length ? '\n' : '');
 }
 
+/** The rows of `JSON.stringify(rows, null, 2)`, written one resource at a time so output never sits in memory whole. */
+function jsonStream(write: (t: string) => void) {
+  let first = true;
+  return {
+    rows(rows: readonly EvalRow[]) {
+      for (const r of rows) {
+        write(`${first ? '[\n' : ',\n'}  ${JSON.stringify(r, null, 2).replace(/\n/g, '\n  ')}`);
+        first = false;
+      }
+    },
+    end: () => write(first ? '[]\n' : '\n]\n'),
+  };
+}
+
 export async function evalCommand(options: EvalCommandOptions, io: CommandIO, deps: EvalDeps = {}): Promise<number> {
   const engine = options.engine ?? 'all';
   if (engine !== 'all' && !ENGINE_IDS.includes(engine))
@@ -87,9 +101,13 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (!options.resources.length) throw new CliError('no RESOURCE given. Fix: pass YAML/JSON files, directories, or - for stdin.', 2);
   let resources;
   try {
-    resources = applyNamespaces(loadResources(options.resources, io.cwd, deps.readStdin ?? (() => readFileSync(0, 'utf8'))), options.namespaces ?? [], io.cwd);
+    const stdin = deps.readStdin ?? (() => readInputText(0, '<stdin>'));
+    const load = readResources(options.resources, io.cwd, stdin);
+    resources = applyNamespaces(load.resources, options.namespaces ?? [], io.cwd);
+    for (const s of load.skipped) io.stderr(`podsec: skipped ${s}\n`);
   } catch (e) {
-    if (e instanceof FixtureLoadError) throw new CliError(e.message);
+    // No resource evaluated is a usage error, never an empty `[]` with exit 0.
+    if (e instanceof FixtureLoadError) throw new CliError(e.message, 2);
     throw e;
   }
   const selection = { policyDir: options.policies, build: options.build, policy: options.policy, typecheck: options.typecheck };
@@ -100,14 +118,21 @@ export async function evalCommand(options: EvalCommandOptions, io: CommandIO, de
   if (!adapters.length) throw new CliError('no engine adapter is registered, so nothing can be evaluated.');
   if (notRun.length) io.stderr(`podsec: not run (no adapter registered): ${notRun.join(', ')}\n`);
   try {
-    const rows = evaluateResources(build, adapters, resources);
-    const render: Record<EvalFormat, () => string> = {
-      text: () => renderText(rows),
-      json: () => `${JSON.stringify(rows, null, 2)}\n`,
-      sarif: () => renderEvalSarif(rows, { toolVersion: PODSEC_VERSION, sourceOf: policySources(build, selection, io) }),
-    };
-    io.stdout(render[options.format ?? 'text']());
-    return rows.some((r) => r.verdict !== 'allow') ? EXIT.findings : EXIT.ok;
+    let failed = false;
+    const format = options.format ?? 'text';
+    const json = jsonStream(io.stdout);
+    // Text and JSON stream one resource's rows at a time; SARIF is one document, so it collects.
+    const sarifRows: EvalRow[] = [];
+    for (const r of resources) {
+      const rows = evaluateResource(build, adapters, r);
+      failed ||= rows.some((row) => row.verdict !== 'allow');
+      if (format === 'json') json.rows(rows);
+      else if (format === 'sarif') sarifRows.push(...rows);
+      else io.stdout(renderText(rows));
+    }
+    if (format === 'json') json.end();
+    if (format === 'sarif') io.stdout(renderEvalSarif(sarifRows, { toolVersion: PODSEC_VERSION, sourceOf: policySources(build, selection, io) }));
+    return failed ? EXIT.findings : EXIT.ok;
   } finally {
     for (const a of adapters) a.close?.();
   }

@@ -7,9 +7,9 @@
  * one call into the library (`pssFromSettings`), so a review sees exactly what changed in the
  * cluster's configuration, and the PSS rules themselves stay in the library, versioned with podsec.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { FixtureLoadError, parseKubeYaml, readInputText } from '@podsec/verify/input';
 import { PssConfigError, pssFromSettings, readAdmissionConfiguration, readNamespaceLabels, type PssClusterSettings } from '@podsec/pss-library';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { CliError, type CommandIO } from '../io.js';
@@ -39,12 +39,33 @@ export const PSS_LIBRARY_MODULE = 'podsec/pss';
 function readYamlDocs(file: string, cwd: string, what: string): unknown[] {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new CliError(`${file}: no such file. Fix: pass the ${what} YAML file.`, 2);
-  const docs = parseAllDocuments(readFileSync(path, 'utf8'));
-  for (const doc of docs) {
-    const err = doc.errors[0];
-    if (err) throw new CliError(`${file}: line ${err.linePos?.[0].line ?? '?'}: not valid YAML (${err.message.split('\n')[0]}). Fix: correct the YAML syntax.`);
+  if (statSync(path).isDirectory()) throw new CliError(`${file}: is a directory. Fix: pass the ${what} YAML file itself.`, 2);
+  try {
+    const fd = openInput(path, file);
+    let text: string;
+    try {
+      text = readInputText(fd, file);
+    } finally {
+      closeSync(fd);
+    }
+    return parseKubeYaml(text, file)
+      .map((d) => d.value as unknown)
+      .filter((d) => d !== null);
+  } catch (e) {
+    if (e instanceof FixtureLoadError) throw new CliError(e.message);
+    throw e;
   }
-  return docs.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
+}
+
+function openInput(path: string, shown: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(
+      `${shown}: cannot be read (${code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'a symbolic link loop' : (e as Error).message}). Fix: pass a readable YAML file.`,
+    );
+  }
 }
 
 /** Deterministic module text: same inputs, same bytes. */

@@ -171,6 +171,10 @@ function checkOptions(options: VerifyCommandOptions): void {
 export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO, deps: VerifyDeps = {}): Promise<number> {
   checkOptions(options);
   const build = await loadBuildFor(options, io);
+  if (build.modified?.length)
+    io.stderr(
+      `podsec: ${build.modified.length} file(s) of ${options.build} differ from what its manifest.json records (edited by hand?): ${build.modified.join(', ')}. Verifying them as they are.\n`,
+    );
   const fixtures = collectFixtures(options, build, io);
   const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
   try {

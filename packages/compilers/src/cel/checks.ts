@@ -6,7 +6,7 @@
 import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
-import { optionalPath } from './path.js';
+import { optionalPath, presentOptional, valueOr } from './path.js';
 import { renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
@@ -25,7 +25,7 @@ const KEY_VAR = 'k';
 /** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
 function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined): string {
   const test = renderPredicate(t.pred, `${opt}.value()`, type);
-  return t.absent === 'pass' ? or(not(`${opt}.hasValue()`), test) : and(`${opt}.hasValue()`, test);
+  return t.absent === 'pass' ? or(not(presentOptional(opt)), test) : and(presentOptional(opt), test);
 }
 
 // Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
@@ -46,12 +46,12 @@ export function perContainer(check: Check, scope: CheckScope): PerContainer | un
     const own = optionalPath(CONTAINER_VAR, containerPath(spec));
     // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
     // no pod-level form has nothing to fall back to, as in evaluateCheck).
-    const value = check.scope === 'effective' && spec.pod ? `${own}.or(${scope.pod(spec.pod)})` : own;
+    const value = check.scope === 'effective' && spec.pod ? `(${presentOptional(own)} ? ${own} : ${scope.pod(spec.pod)})` : own;
     return { list: scope.containers(containerKindsOf(check)), test: testedOptional(value, check, spec.type) };
   }
   if (check.kind === 'each' && check.scope === 'container') {
     const spec = fieldSpec(check.field);
-    const items = `${optionalPath(CONTAINER_VAR, containerPath(spec))}.orValue([])`;
+    const items = valueOr(optionalPath(CONTAINER_VAR, containerPath(spec)), '[]');
     return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec) };
   }
   return undefined;
@@ -88,11 +88,11 @@ export function renderCheck(check: Check, scope: CheckScope): string {
       const split = perContainer(check, scope);
       if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
       const spec = fieldSpec(check.field);
-      return eachItem(`${scope.pod(podPath(spec))}.orValue([])`, check, spec);
+      return eachItem(valueOr(scope.pod(podPath(spec)), '[]'), check, spec);
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
-      const map = `${scope.pod(podPath(spec))}.orValue({})`;
+      const map = valueOr(scope.pod(podPath(spec)), '{}');
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;

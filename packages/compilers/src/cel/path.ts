@@ -45,3 +45,18 @@ export function optionalPath(base: string, path: readonly string[]): string {
 export function hasKey(base: string, key: string): string {
   return isCelIdentifier(key) ? `has(${base}.${key})` : `${celString(key)} in ${base}`;
 }
+
+/**
+ * Whether an optional holds a value other than JSON `null`. The API server drops nulls before
+ * admission, but `kyverno apply` and CI checks run on raw manifests (Helm output is full of
+ * `securityContext: null`), where `.?field` yields an optional holding null: it must read as absent.
+ * `type(...) == null_type` type-checks against every schema type, unlike `!= null`.
+ */
+export function presentOptional(opt: string): string {
+  return `${opt}.hasValue() && type(${opt}.value()) != null_type`;
+}
+
+/** `opt.orValue(fallback)`, with a held `null` also giving `fallback` (see presentOptional). */
+export function valueOr(opt: string, fallback: string): string {
+  return `(type(${opt}.orValue(${fallback})) == null_type ? ${fallback} : ${opt}.orValue(${fallback}))`;
+}

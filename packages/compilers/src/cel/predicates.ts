@@ -4,9 +4,8 @@
  * type tests (`range` only holds for numbers, `prefix` only for strings, ...): a mistyped value yields
  * false, never a CEL error.
  *
- * When the value's type is fixed by the Kubernetes schema (the field table's `type`), the type test
- * is left out: the apiserver decodes the object into its typed form before admission, so a string
- * `runAsUser` never reaches a policy.
+ * Type tests are kept even when the Kubernetes schema fixes the value's type (see isNumber): raw
+ * manifests can carry a wrong-typed value, and it must fail closed as in the reference.
  */
 import { globPattern, normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
 import { and, FALSE, not, or, TRUE } from './bool.js';
@@ -22,13 +21,15 @@ interface Value {
 type Renderer<Op extends Predicate['op']> = (pred: Extract<Predicate, { op: Op }>, v: Value) => string;
 type RendererTable = { [Op in Predicate['op']]: Renderer<Op> };
 
-const LIST_TYPES: ReadonlySet<ValueType> = new Set(['string[]', 'integer[]', 'object[]']);
 const MAP_TYPES: ReadonlySet<ValueType> = new Set(['object', 'string-map']);
 const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'string', 'integer[]': 'integer', 'object[]': 'object' };
 
-const isNumber = (v: Value) => (v.type === 'integer' ? TRUE : or(`type(${v.text}) == int`, `type(${v.text}) == double`));
-const isString = (v: Value) => (v.type === 'string' ? TRUE : `type(${v.text}) == string`);
-const isList = (v: Value) => (v.type && LIST_TYPES.has(v.type) ? TRUE : `type(${v.text}) == list`);
+// Type tests stay even where the Kubernetes schema fixes the type: the API server would refuse a
+// wrong-typed value, but `kyverno apply` and CI checks meet raw manifests, where `double("1000")`
+// or `"ALL" in x` on a string would pass or raise an error instead of failing closed.
+const isNumber = (v: Value) => or(`type(${v.text}) == int`, `type(${v.text}) == double`);
+const isString = (v: Value) => `type(${v.text}) == string`;
+const isList = (v: Value) => `type(${v.text}) == list`;
 const isMap = (v: Value) => (v.type && MAP_TYPES.has(v.type) ? TRUE : `type(${v.text}) == map`);
 
 /**

@@ -6,7 +6,7 @@
 import { CONTAINER_KINDS, POD_KINDS, type ContainerKind, type PodKind } from '@podsec/ir';
 import { ifThen } from './bool.js';
 import { celList, celString } from './literal.js';
-import { optionalPath } from './path.js';
+import { optionalPath, valueOr } from './path.js';
 import type { CheckScope } from './checks.js';
 
 export interface CelVariable {
@@ -30,7 +30,7 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
   }
   const branches = [...groups.values()].map((g) => ({
     kinds: g.kinds,
-    value: g.path.length === 0 ? root : `${optionalPath(root, g.path)}.orValue({})`,
+    value: g.path.length === 0 ? root : valueOr(optionalPath(root, g.path), '{}'),
   }));
   if (branches.length === 0) throw new Error('a policy must match at least one Pod kind (match.kinds is empty)');
   if (branches.length === 1) return branches[0]!.value;
@@ -82,10 +82,10 @@ export class SharedVariables implements CheckScope {
     const lists = [...this.lists.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return [
       { name: TEMPLATE_VAR, expression: templateExpression('object', this.kinds) },
-      { name: SPEC_VAR, expression: `variables.${TEMPLATE_VAR}.?spec.orValue({})` },
+      { name: SPEC_VAR, expression: valueOr(`variables.${TEMPLATE_VAR}.?spec`, '{}') },
       ...lists.map(([name, kinds]) => ({
         name,
-        expression: kinds.map((k) => `${optionalPath(`variables.${SPEC_VAR}`, [k])}.orValue([])`).join(' + '),
+        expression: kinds.map((k) => valueOr(optionalPath(`variables.${SPEC_VAR}`, [k]), '[]')).join(' + '),
       })),
     ];
   }

@@ -21,8 +21,11 @@ const FAILURE_ACTION: Record<PolicyIR['mode'], FailureAction> = { enforce: 'Enfo
 
 export interface KyvernoCompileOptions {
   /**
-   * `false` writes every rule as JMESPath deny conditions, even where a pattern would do: the
-   * equivalence tests run both forms, so each stays proven on its own.
+   * `true` writes a rule as validate patterns where a pattern says it exactly; the default writes
+   * JMESPath deny conditions. Patterns cannot read a JSON null as absent (Kyverno matches
+   * `=(securityContext): {…}` against `securityContext: null` structurally and fails), and
+   * `kyverno apply` and CI checks run on raw manifests full of Helm's nulls; conditions read null
+   * and missing as one case, as the API server does. The equivalence tests run both forms.
    */
   patterns?: boolean;
 }
@@ -101,7 +104,7 @@ export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, option
           match: matchBlock(ir, group),
           ...(exclude ? { exclude } : {}),
           ...(pre ? { preconditions: pre } : {}),
-          validate: validateBlock(ir, rule, group, template, options.patterns !== false),
+          validate: validateBlock(ir, rule, group, template, options.patterns === true),
         });
       } catch (e) {
         if (e instanceof KyvernoCompileError) throw e;

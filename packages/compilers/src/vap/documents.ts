@@ -22,7 +22,7 @@ export function vapDocuments(ir: PolicyIR, names: GeneratedNames): VapDocuments 
     spec: {
       // Fail: a CEL error (which the expressions are written never to raise) must not admit a Pod.
       failurePolicy: 'Fail',
-      ...celSpecBody(core),
+      ...celSpecBody(core, { matchPolicy: 'Equivalent' }),
     },
   };
   const binding = {

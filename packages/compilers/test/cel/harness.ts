@@ -18,7 +18,13 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  */
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map(toCel);
+  // Array.from: an array from another realm (structuredClone under jest) keeps its foreign
+  // prototype through .filter/.map, and the CEL library tells lists apart with instanceof.
+  if (Array.isArray(value))
+    return Array.from(
+      value.filter((v) => v !== null && v !== undefined),
+      toCel,
+    );
   if (isObj(value)) {
     const out: Obj = {};
     for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = toCel(v);

@@ -60,7 +60,7 @@ describe('podsec-compiled ClusterPolicies reproduce the Kyverno CLI results reco
 
   const cases = models.flatMap((ir) => [
     { name: ir.name, form: 'as emitted', ir, policy: compileFixture(ir).policy },
-    { name: ir.name, form: 'conditions only', ir, policy: compilePolicyWith(ir, { patterns: false }) },
+    { name: ir.name, form: 'patterns where exact', ir, policy: compilePolicyWith(ir, { patterns: true }) },
   ]);
 
   it.each(cases)('$name ($form)', ({ ir, policy }) => {

@@ -114,6 +114,9 @@ describe('vap target', () => {
       variables: { name: string; expression: string }[];
     };
     expect(spec.matchConstraints.resourceRules.map((r) => r.resources)).toEqual([['deployments']]);
-    expect(spec.variables[0]).toEqual({ name: 'template', expression: 'object.?spec.?template.orValue({})' });
+    expect(spec.variables[0]).toEqual({
+      name: 'template',
+      expression: '(type(object.?spec.?template.orValue({})) == null_type ? {} : object.?spec.?template.orValue({}))',
+    });
   });
 });

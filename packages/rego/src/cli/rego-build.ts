@@ -38,7 +38,15 @@ export async function regoBuildCommand(argv: string[], io: CommandIo): Promise<n
     return 2;
   }
   try {
-    const sources = files.map((f) => ({ path: f, text: readFileSync(resolve(io.cwd, f), 'utf8') }));
+    const sources = files.map((f) => {
+      try {
+        return { path: f, text: readFileSync(resolve(io.cwd, f), 'utf8') };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : messageOf(e);
+        throw new Error(`${f}: ${why}. Fix: pass .rego files.`);
+      }
+    });
     const r = buildWasm(sources, { entrypoints });
     const target = resolve(io.cwd, out);
     const tmp = `${target}.${process.pid}.tmp`;

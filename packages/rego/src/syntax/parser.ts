@@ -14,9 +14,12 @@ const INFIX_LEVELS: Record<string, string>[] = [
 ];
 
 const KEYWORDS_RESERVED = new Set(['with', 'as']);
+/** Nesting of terms (parentheses, arrays, objects, unary minus) the parser accepts; far beyond real policies, well within the stack. */
+export const MAX_TERM_NESTING = 256;
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly file: string,
     private readonly toks: Token[],
@@ -291,6 +294,18 @@ class Parser {
   }
 
   private unary(): Term {
+    if (++this.depth > MAX_TERM_NESTING)
+      this.fail(
+        `terms nest deeper than ${MAX_TERM_NESTING} levels (parentheses, arrays or objects inside each other). Fix: split the expression into rules or variables`,
+      );
+    try {
+      return this.unaryTerm();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private unaryTerm(): Term {
     if (this.is('-') && this.peek().kind === 'number' && !this.peek().nlBefore) {
       const pos = this.next().pos;
       return this.postfix({ type: 'scalar', value: -Number(this.next().text), pos });

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { sha256 } from '@podsec/compilers';
 import { parsePolicyIR } from '@podsec/ir';
 import { podsec, scratchDir } from './support/cli.js';
 import { repoRoot } from './support/shared.js';
@@ -102,6 +103,16 @@ describe('podsec build', () => {
     // What podsec 0.1 wrote: both objects in one file directly under gatekeeper/.
     const old = `${readFileSync(join(out, 'gatekeeper/templates/pol-a.yaml'), 'utf8')}---\n${readFileSync(join(out, 'gatekeeper/constraints/pol-a.yaml'), 'utf8')}`;
     writeFileSync(join(out, 'gatekeeper', 'pol-a.yaml'), old);
+    // Unlisted, it is not provably ours: kept and reported.
+    const kept = await podsec(['build', src, '--out', out]);
+    expect(kept.stdout).toMatch(/0 stale removed/);
+    expect(kept.stderr).toContain('gatekeeper/pol-a.yaml: kept (not listed in the previous manifest.json)');
+    expect(existsSync(join(out, 'gatekeeper', 'pol-a.yaml'))).toBe(true);
+    // Listed with the hash podsec recorded when it wrote it: stale, and removed.
+    const manifestPath = join(out, 'manifest.json');
+    const previous = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sha256: Record<string, string> };
+    previous.sha256['gatekeeper/pol-a.yaml'] = sha256(old);
+    writeFileSync(manifestPath, `${JSON.stringify(previous, null, 2)}\n`);
     const r = await podsec(['build', src, '--out', out]);
     expect(r.stdout).toMatch(/1 stale removed/);
     expect(existsSync(join(out, 'gatekeeper', 'pol-a.yaml'))).toBe(false);

@@ -48,7 +48,8 @@ beforeAll(() => {
     review({ operation: 'UPDATE', subResource: 'ephemeralcontainers', userInfo: { username: 'alice' }, oldObject: POD }),
     review({ operation: 'CREATE', namespace: 'quiet', object: { ...POD, metadata: { name: 'dbg' } }, userInfo: { username: 'alice' } }),
   ];
-  writeFileSync(join(dir, 'reviews.json'), docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  // A stream of JSON values, one per line, as kubectl's decoder reads a file that starts with `{`.
+  writeFileSync(join(dir, 'reviews.json'), docs.map((d) => JSON.stringify(d)).join('\n'));
   writeFileSync(join(dir, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: quiet, labels: {podsec.dev/skip: "true"}}\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -35,7 +35,7 @@ const evalRows = async (args: string[]) => {
 /** verdict per engine of one policy for one resource (by name prefix). */
 const verdicts = (rows: EvalRow[], resource: string, policy: string) =>
   Object.fromEntries(rows.filter((r) => r.resource.startsWith(resource) && r.policy === policy).map((r) => [r.engine, r.verdict]));
-const ALL = (v: string) => ({ rego: v, kyverno: v, vpol: v, vap: v });
+const ALL = (v: string) => ({ rego: v, gatekeeper: v, kyverno: v, vpol: v, vap: v });
 
 const POD = (name: string, body: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${body}`;
 

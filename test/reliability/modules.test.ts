@@ -43,7 +43,7 @@ describe('a policy module that does not return control', () => {
       const out = join(src, 'out');
       const r = podsecChild(['build', src, '--out', out, '--check'], { env: { PODSEC_MODULE_TIMEOUT_MS: '2000' }, timeoutMs: 60_000 });
       expect(r.timedOut).toBe(false);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2); // a module that cannot be loaded is a load error
       expect(r.stderr).toMatch(new RegExp(`^podsec: ${join(src, 'z.ts').replace(/[.]/g, '\\.')}: ${reason.replace(/[.()?]/g, '\\$&')}`));
       expect(r.stderr).toMatch(/Fix: make the module only define and export policies\.\n$/);
       expect(r.stdout).toBe('');
@@ -59,7 +59,7 @@ describe('policy names are unique everywhere', () => {
     });
     const r = await podsec(['build', src, '--out', join(src, 'out')]);
     expect([r.code, r.stderr]).toEqual([
-      1,
+      2,
       `podsec: ${join(src, 'dupe.ts')}: two different policies are named "dupe" in this module; the later would silently replace the earlier. Fix: give each policy a unique name.\n`,
     ]);
   }, 60_000);

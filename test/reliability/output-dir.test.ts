@@ -60,7 +60,7 @@ describe('stale cleanup touches only what podsec wrote', () => {
     const r = await podsec(['build', src, '--out', out]);
     expect(r.code).toBe(0);
     const removed = polB.filter((f) => !['docs/pol-b.md', 'rego/pol-b.rego'].includes(f));
-    expect(r.stdout).toBe(`${out}: 1 policies → 8 files (1 written, 7 unchanged, ${removed.length} stale removed).\n`);
+    expect(r.stdout).toBe(`${out}: 1 policies → 9 files (1 written, 8 unchanged, ${removed.length} stale removed).\n`);
     expect(r.stderr).toBe(
       [
         `${out}: kept 3 file(s) podsec did not write or that changed since:`,
@@ -84,7 +84,7 @@ describe('stale cleanup touches only what podsec wrote', () => {
     symlinkSync(outside, join(out, 'kyverno'));
     const r = await podsec(['build', src, '--out', out]);
     expect([r.code, r.stderr]).toEqual([
-      1,
+      2,
       `podsec: ${join(out, 'kyverno')}: is a symbolic link, but podsec writes kyverno/pol-a.yaml inside it and needs a directory there (podsec never writes through symbolic links). Fix: move it away, or choose another --out.\n`,
     ]);
     expect(readdirSync(outside)).toEqual([]);
@@ -97,7 +97,7 @@ describe('paths in the way are named', () => {
     const out = scratch('rel-out-way');
     writeFileSync(join(out, 'ir'), 'a file where podsec needs a folder');
     expect(await podsec(['build', src, '--out', out])).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: `podsec: ${join(out, 'ir')}: is a file, but podsec writes ir/pol-a.json inside it and needs a directory there. Fix: move it away, or choose another --out.\n`,
     });
@@ -121,7 +121,7 @@ describe('an interrupted build (kill -9)', () => {
     writeFileSync(join(out, 'docs', 'pol-a.md'), 'half of a newer build\n');
 
     const v = await podsec(['verify', '--build', out, '--random', '0', '--psa', join(out, 'no-psa')]);
-    expect(v.code).toBe(1);
+    expect(v.code).toBe(2);
     expect(v.stderr).toBe(
       `podsec: ${out}: ${join(out, '.podsec-build.lock')} is there and 1 file(s) differ from what manifest.json records (docs/pol-a.md): a build is writing the directory or was interrupted, so it mixes two builds. Fix: run \`podsec build POLICY_DIR --out DIR\` again.\n`,
     );

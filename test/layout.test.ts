@@ -24,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   yaml: [],
   kyverno: ['ir', 'cel', 'pss', 'yaml'],
   gatekeeper: ['rego', 'yaml'],
-  'pss-library': ['ir', 'dsl'],
+  'pss-library': ['ir', 'dsl', 'pss'],
   verify: ['ir', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper'],
   cli: ['ir', 'dsl', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'pss-library', 'verify'],
   policies: ['ir', 'dsl', 'pss-library'],

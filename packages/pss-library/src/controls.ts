@@ -8,6 +8,7 @@
  */
 import { all, annotations, container, containerItems, definePolicy, effective, is, not, pod, podItems, PROBE_HOST_FIELD_IDS, type Policy } from '@podsec/dsl';
 import { volumeSources, type Check, type PodKind, type VolumeSource } from '@podsec/ir';
+import { BASELINE_ADDABLE_CAPABILITIES } from '@podsec/pss';
 import {
   allowedSeLinuxTypesAt,
   allowedSysctlsAt,
@@ -31,21 +32,7 @@ const EXEMPTION_TEXT: Readonly<Record<PssExemptionCondition, string>> = {
 };
 
 /** Capabilities the baseline level allows to be added (PSA check_capabilities_baseline.go). */
-export const BASELINE_CAPABILITIES = [
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-];
+export const BASELINE_CAPABILITIES: readonly string[] = BASELINE_ADDABLE_CAPABILITIES;
 
 /** The safe sysctls at the newest version (per-version lists: SYSCTLS_BY_MINOR in versions.ts). */
 export const ALLOWED_SYSCTLS = allowedSysctlsAt(PSS_LATEST_MINOR);

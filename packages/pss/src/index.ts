@@ -7,3 +7,4 @@ export { readPssPod, PssInputError } from './input.js';
 export { extractPodSpec, PodSpecExtractError, type ExtractedPodSpec } from './extract.js';
 export { evaluatePodSecurityAsKyverno, kyvernoChecksFor } from './kyverno.js';
 export { allowedSysctls } from './checks/sysctls.js';
+export { BASELINE_ADDABLE_CAPABILITIES } from './checks/capabilities.js';

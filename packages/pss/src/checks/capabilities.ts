@@ -5,7 +5,7 @@ import { ALLOWED, forbidden } from './outcome.js';
 
 /** The container runtime's default capability set, which baseline lets a container re-add.
  *  Upstream compares exact strings: `CAP_CHOWN` or `chown` are not in the set. */
-const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
+export const BASELINE_ADDABLE_CAPABILITIES = [
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',
@@ -19,7 +19,8 @@ const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set([
   'SETPCAP',
   'SETUID',
   'SYS_CHROOT',
-]);
+] as const;
+const BASELINE_ALLOWED_CAPABILITIES: ReadonlySet<string> = new Set(BASELINE_ADDABLE_CAPABILITIES);
 
 const RESTRICTED_ALLOWED_ADD = 'NET_BIND_SERVICE';
 const DROP_ALL = 'ALL';

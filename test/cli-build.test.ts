@@ -180,3 +180,34 @@ describe('podsec build', () => {
     expect(stdout).toMatch(/policies → \d+ files/);
   }, 60_000);
 });
+
+describe('a typo in a policy path never builds an allow-everything policy', () => {
+  const TYPO = `import { definePolicy, podItems } from 'podsec';
+export default definePolicy({
+  name: 'no-host-path',
+  title: 'No hostPath volumes',
+  rules: [{ id: 'r', message: 'hostPath volumes are forbidden.', require: podItems('volumes').where('hostPth').absent() }],
+});
+`;
+
+  it('is a type error at file:line:col in checked TypeScript (exit 2, nothing written)', async () => {
+    const src = scratchDir('typo-ts');
+    writeFileSync(join(src, 'p.ts'), TYPO);
+    const out = join(src, 'out');
+    const r = await podsec(['build', src, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p\.ts:5:\d+ - error TS2345: Argument of type '"hostPth"' is not assignable to parameter of type '"name" \| "hostPath" \|/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is refused when the policy is defined under // @ts-nocheck, naming the module, the key and the fix', async () => {
+    const src = scratchDir('typo-nocheck');
+    writeFileSync(join(src, 'p.ts'), `// @ts-nocheck\n${TYPO}`);
+    const out = join(src, 'out');
+    const r = await podsec(['build', src, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(src, 'p.ts')}: the policy module failed to load:`);
+    expect(r.stderr).toContain('policy "no-host-path", rule "r": item key "hostPth" is not a key of a "volumes" item. Fix: did you mean "hostPath"?');
+    expect(existsSync(out)).toBe(false);
+  });
+});

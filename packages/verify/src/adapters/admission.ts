@@ -72,13 +72,29 @@ export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
 }
 
 /** The manifest entry of one target for one policy, with the type the target's compiler wrote it with. */
+/** Where each target's manifest entry names the files it wrote (Gatekeeper writes two). */
+const ENTRY_FILES: { readonly [T in ManifestTarget]: readonly (readonly string[])[] } = {
+  rego: [['file']],
+  gatekeeper: [
+    ['template', 'file'],
+    ['constraint', 'file'],
+  ],
+  kyverno: [['file']],
+  kyvernoVpol: [['file']],
+  vap: [['file']],
+};
+
 export function targetEntry<T extends ManifestTarget>(build: LoadedBuild, policy: string, target: T): ManifestEntries[T] {
   const p = build.manifest.policies.find((x) => x.name === policy);
   const entry = p?.[target];
   if (!entry || typeof entry !== 'object') throw new Error(`manifest.json: policy "${policy}" has no "${target}" entry. Fix: rebuild with \`podsec build\`.`);
-  // Gatekeeper's entry names two files (template, constraint), checked where they are read.
-  if (target !== 'gatekeeper' && typeof (entry as { file?: unknown }).file !== 'string')
-    throw new Error(`manifest.json: policies["${policy}"].${target}.file is not a string. Fix: rebuild with \`podsec build\`.`);
+  for (const path of ENTRY_FILES[target]) {
+    const file = path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), entry);
+    if (typeof file !== 'string')
+      throw new Error(
+        `manifest.json: policies["${policy}"].${target}.${path.join('.')} is not a string. Fix: rebuild with \`podsec build\` (older builds differ, e.g. one Gatekeeper file).`,
+      );
+  }
   return entry as ManifestEntries[T];
 }
 

@@ -19,16 +19,6 @@ interface Loaded {
   error?: unknown;
 }
 
-/** The file a manifest entry names under `gatekeeper.<part>`. */
-function partFile(entry: object, part: 'template' | 'constraint', policy: string): string {
-  const p = (entry as Record<string, unknown>)[part] as { file?: unknown } | undefined;
-  if (typeof p?.file !== 'string')
-    throw new Error(
-      `manifest.json: policy "${policy}" has no gatekeeper.${part}.file. Fix: rebuild with \`podsec build\` (older builds kept both objects in one file).`,
-    );
-  return p.file;
-}
-
 function onlyDocument(build: LoadedBuild, file: string, what: string): Record<string, unknown> {
   const docs = yamlDocuments(build, file);
   if (docs.length !== 1) throw new Error(`${file}: holds ${docs.length} YAML documents, expected one ${what}. Fix: rebuild with \`podsec build\`.`);
@@ -39,8 +29,8 @@ async function load(build: LoadedBuild, policy: string): Promise<Loaded> {
   let files: string[] | undefined;
   try {
     const entry = targetEntry(build, policy, 'gatekeeper');
-    const templateFile = partFile(entry, 'template', policy);
-    const constraintFile = partFile(entry, 'constraint', policy);
+    const templateFile = entry.template.file;
+    const constraintFile = entry.constraint.file;
     files = [templateFile, constraintFile];
     const template = parseConstraintTemplate(onlyDocument(build, templateFile, 'ConstraintTemplate'), templateFile);
     files = [`${templateFile} ${template.at}`, `${constraintFile} spec.match`];

@@ -25,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   kyverno: ['ir', 'cel', 'pss', 'yaml'],
   gatekeeper: ['rego', 'yaml'],
   'pss-library': ['ir', 'dsl', 'pss'],
-  verify: ['ir', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper'],
+  verify: ['ir', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'yaml'],
   cli: ['ir', 'dsl', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'pss-library', 'verify'],
   policies: ['ir', 'dsl', 'pss-library'],
   podsec: ['ir', 'dsl', 'pss-library'],

@@ -11,6 +11,11 @@ export interface ResolvedRequest extends MatchRequest {
   userInfo: UserInfo;
   dryRun: boolean;
   options: Record<string, unknown> | null;
+  /**
+   * false when the object's apiVersion is one the API server does not serve for its kind
+   * (restmapper `served`): such a request never reaches admission.
+   */
+  served: boolean;
 }
 
 function meta(obj: Record<string, unknown> | null, field: 'name' | 'namespace'): string | undefined {
@@ -39,6 +44,7 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     resource ??= mapping.gvr;
     namespaced = mapping.namespaced;
   }
+  const served = restMappingFor(kind.group ? `${kind.group}/${kind.version}` : kind.version, kind.kind).served;
   return {
     operation: attrs.operation,
     kind,
@@ -52,6 +58,7 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     userInfo: attrs.userInfo ?? {},
     dryRun: attrs.dryRun ?? false,
     options: attrs.options ?? null,
+    served,
   };
 }
 

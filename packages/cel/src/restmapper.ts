@@ -2,8 +2,10 @@ import type { GroupVersionKind, GroupVersionResource } from './types.js';
 
 /**
  * A small offline REST mapping: Kind ↔ resource (plural) and scope for Pods, every Pod controller and the kinds
- * used by the conformance data. `groups` lists every group/version the kind has been served under, which is
- * also what `matchPolicy: Equivalent` treats as the same resource (apiserver's equivalent-resource registry).
+ * used by the conformance data. `groupVersions` lists the group/versions a current API server (1.30+, where
+ * ValidatingAdmissionPolicy is GA) serves the kind under, which is also what `matchPolicy: Equivalent` treats as
+ * the same resource (apiserver's equivalent-resource registry). `removed` lists versions that were served once
+ * and removed by 1.29: the resource name still maps, but such a request never reaches admission.
  */
 interface KindEntry {
   kind: string;
@@ -11,6 +13,8 @@ interface KindEntry {
   namespaced: boolean;
   /** Group/versions that serve this kind, newest first; all of them are equivalent for matching. */
   groupVersions: readonly string[];
+  /** Group/versions that served this kind before Kubernetes 1.30 and no longer do. */
+  removed?: readonly string[];
   subresources?: readonly string[];
 }
 
@@ -28,68 +32,77 @@ const KINDS: readonly KindEntry[] = [
     kind: 'Deployment',
     resource: 'deployments',
     namespaced: true,
-    groupVersions: ['apps/v1', 'apps/v1beta2', 'apps/v1beta1', 'extensions/v1beta1'],
+    groupVersions: ['apps/v1'],
+    removed: ['apps/v1beta2', 'apps/v1beta1', 'extensions/v1beta1'],
     subresources: ['scale', 'status'],
   },
   {
     kind: 'ReplicaSet',
     resource: 'replicasets',
     namespaced: true,
-    groupVersions: ['apps/v1', 'apps/v1beta2', 'extensions/v1beta1'],
+    groupVersions: ['apps/v1'],
+    removed: ['apps/v1beta2', 'extensions/v1beta1'],
     subresources: ['scale', 'status'],
   },
   {
     kind: 'StatefulSet',
     resource: 'statefulsets',
     namespaced: true,
-    groupVersions: ['apps/v1', 'apps/v1beta2', 'apps/v1beta1'],
+    groupVersions: ['apps/v1'],
+    removed: ['apps/v1beta2', 'apps/v1beta1'],
     subresources: ['scale', 'status'],
   },
-  { kind: 'DaemonSet', resource: 'daemonsets', namespaced: true, groupVersions: ['apps/v1', 'apps/v1beta2', 'extensions/v1beta1'], subresources: ['status'] },
+  {
+    kind: 'DaemonSet',
+    resource: 'daemonsets',
+    namespaced: true,
+    groupVersions: ['apps/v1'],
+    removed: ['apps/v1beta2', 'extensions/v1beta1'],
+    subresources: ['status'],
+  },
   { kind: 'Job', resource: 'jobs', namespaced: true, groupVersions: ['batch/v1'], subresources: ['status'] },
-  { kind: 'CronJob', resource: 'cronjobs', namespaced: true, groupVersions: ['batch/v1', 'batch/v1beta1'], subresources: ['status'] },
+  { kind: 'CronJob', resource: 'cronjobs', namespaced: true, groupVersions: ['batch/v1'], removed: ['batch/v1beta1'], subresources: ['status'] },
   { kind: 'Namespace', resource: 'namespaces', namespaced: false, groupVersions: ['v1'], subresources: ['status', 'finalize'] },
   { kind: 'ConfigMap', resource: 'configmaps', namespaced: true, groupVersions: ['v1'] },
   { kind: 'Secret', resource: 'secrets', namespaced: true, groupVersions: ['v1'] },
   { kind: 'Service', resource: 'services', namespaced: true, groupVersions: ['v1'] },
   { kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, groupVersions: ['v1'] },
   { kind: 'Node', resource: 'nodes', namespaced: false, groupVersions: ['v1'] },
-  { kind: 'Event', resource: 'events', namespaced: true, groupVersions: ['events.k8s.io/v1', 'events.k8s.io/v1beta1'] },
-  { kind: 'Ingress', resource: 'ingresses', namespaced: true, groupVersions: ['networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'extensions/v1beta1'] },
+  { kind: 'Event', resource: 'events', namespaced: true, groupVersions: ['events.k8s.io/v1'], removed: ['events.k8s.io/v1beta1'] },
+  {
+    kind: 'Ingress',
+    resource: 'ingresses',
+    namespaced: true,
+    groupVersions: ['networking.k8s.io/v1'],
+    removed: ['networking.k8s.io/v1beta1', 'extensions/v1beta1'],
+  },
   { kind: 'NetworkPolicy', resource: 'networkpolicies', namespaced: true, groupVersions: ['networking.k8s.io/v1'] },
-  { kind: 'EndpointSlice', resource: 'endpointslices', namespaced: true, groupVersions: ['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'] },
-  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', namespaced: true, groupVersions: ['policy/v1', 'policy/v1beta1'] },
-  { kind: 'PodSecurityPolicy', resource: 'podsecuritypolicies', namespaced: false, groupVersions: ['policy/v1beta1'] },
-  { kind: 'RuntimeClass', resource: 'runtimeclasses', namespaced: false, groupVersions: ['node.k8s.io/v1', 'node.k8s.io/v1beta1'] },
+  { kind: 'EndpointSlice', resource: 'endpointslices', namespaced: true, groupVersions: ['discovery.k8s.io/v1'], removed: ['discovery.k8s.io/v1beta1'] },
+  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', namespaced: true, groupVersions: ['policy/v1'], removed: ['policy/v1beta1'] },
+  { kind: 'PodSecurityPolicy', resource: 'podsecuritypolicies', namespaced: false, groupVersions: [], removed: ['policy/v1beta1'] },
+  { kind: 'RuntimeClass', resource: 'runtimeclasses', namespaced: false, groupVersions: ['node.k8s.io/v1'], removed: ['node.k8s.io/v1beta1'] },
   {
     kind: 'FlowSchema',
     resource: 'flowschemas',
     namespaced: false,
-    groupVersions: [
-      'flowcontrol.apiserver.k8s.io/v1',
-      'flowcontrol.apiserver.k8s.io/v1beta3',
-      'flowcontrol.apiserver.k8s.io/v1beta2',
-      'flowcontrol.apiserver.k8s.io/v1beta1',
-    ],
+    groupVersions: ['flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta3'],
+    removed: ['flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta1'],
   },
   {
     kind: 'PriorityLevelConfiguration',
     resource: 'prioritylevelconfigurations',
     namespaced: false,
-    groupVersions: [
-      'flowcontrol.apiserver.k8s.io/v1',
-      'flowcontrol.apiserver.k8s.io/v1beta3',
-      'flowcontrol.apiserver.k8s.io/v1beta2',
-      'flowcontrol.apiserver.k8s.io/v1beta1',
-    ],
+    groupVersions: ['flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta3'],
+    removed: ['flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta1'],
   },
   {
     kind: 'HorizontalPodAutoscaler',
     resource: 'horizontalpodautoscalers',
     namespaced: true,
-    groupVersions: ['autoscaling/v2', 'autoscaling/v1', 'autoscaling/v2beta2'],
+    groupVersions: ['autoscaling/v2', 'autoscaling/v1'],
+    removed: ['autoscaling/v2beta2'],
   },
-  { kind: 'CSIStorageCapacity', resource: 'csistoragecapacities', namespaced: true, groupVersions: ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1'] },
+  { kind: 'CSIStorageCapacity', resource: 'csistoragecapacities', namespaced: true, groupVersions: ['storage.k8s.io/v1'], removed: ['storage.k8s.io/v1beta1'] },
   { kind: 'Role', resource: 'roles', namespaced: true, groupVersions: ['rbac.authorization.k8s.io/v1'] },
   { kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, groupVersions: ['rbac.authorization.k8s.io/v1'] },
   { kind: 'ClusterRole', resource: 'clusterroles', namespaced: false, groupVersions: ['rbac.authorization.k8s.io/v1'] },
@@ -101,8 +114,10 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
+const everyGroupVersion = (e: KindEntry): readonly string[] => [...e.groupVersions, ...(e.removed ?? [])];
+
 function entryFor(group: string, kindOrResource: string, by: 'kind' | 'resource'): KindEntry | undefined {
-  return KINDS.find((e) => e[by] === kindOrResource && e.groupVersions.some((gv) => splitApiVersion(gv).group === group));
+  return KINDS.find((e) => e[by] === kindOrResource && everyGroupVersion(e).some((gv) => splitApiVersion(gv).group === group));
 }
 
 export interface RestMapping {
@@ -111,6 +126,12 @@ export interface RestMapping {
   namespaced: boolean;
   /** false when the kind is not in the table and the resource name was guessed. */
   known: boolean;
+  /**
+   * false when the table knows the kind in this group but a current API server does not serve this
+   * version (removed, like extensions/v1beta1 Deployments, or never served, like a v2 Pod): such a
+   * request never reaches admission. Kinds outside the table are assumed served.
+   */
+  served: boolean;
 }
 
 /**
@@ -121,7 +142,8 @@ export function restMappingFor(apiVersion: string, kind: string): RestMapping {
   const { group, version } = splitApiVersion(apiVersion);
   const e = entryFor(group, kind, 'kind');
   const resource = e?.resource ?? guessResource(kind);
-  return { gvk: { group, version, kind }, gvr: { group, version, resource }, namespaced: e?.namespaced ?? true, known: e !== undefined };
+  const served = e === undefined || e.groupVersions.includes(apiVersion);
+  return { gvk: { group, version, kind }, gvr: { group, version, resource }, namespaced: e?.namespaced ?? true, known: e !== undefined, served };
 }
 
 /** apimachinery meta.UnsafeGuessKindToResource. */

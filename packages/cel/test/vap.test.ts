@@ -265,11 +265,30 @@ describe('matching', () => {
     expect(matched(objSel, { operation: 'UPDATE', object: pod(), oldObject: pod({}, { app: 'web' }) })).toBe(true);
     expect(matched(objSel, create(pod()))).toBe(false);
   });
-  it('matchPolicy Equivalent matches the same resource under another group/version', () => {
-    const deploy = { apiVersion: 'extensions/v1beta1', kind: 'Deployment', metadata: { name: 'd', namespace: 'x' }, spec: {} };
-    const appsRule = `resourceRules: [{apiGroups: [apps], apiVersions: [v1], resources: [deployments], operations: ["*"]}]`;
-    expect(matched(appsRule, create(deploy))).toBe(true);
-    expect(matched(`${appsRule}\nmatchPolicy: Exact`, create(deploy))).toBe(false);
+  it('matchPolicy Equivalent matches the same resource under another served group/version', () => {
+    const hpa = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'x' }, spec: {} };
+    const v2Rule = `resourceRules: [{apiGroups: [autoscaling], apiVersions: [v2], resources: [horizontalpodautoscalers], operations: ["*"]}]`;
+    expect(matched(v2Rule, create(hpa))).toBe(true);
+    expect(matched(`${v2Rule}\nmatchPolicy: Exact`, create(hpa))).toBe(false);
+  });
+  it('an object at a version the API server does not serve never reaches admission, whatever the matchPolicy', () => {
+    const appsRule = `resourceRules: [{apiGroups: [apps, extensions], apiVersions: ["*"], resources: [deployments], operations: ["*"]}]`;
+    const at = (apiVersion: string, kind = 'Deployment') => create({ apiVersion, kind, metadata: { name: 'd', namespace: 'x' }, spec: {} });
+    for (const apiVersion of ['extensions/v1beta1', 'apps/v1beta2', 'apps/v1beta1']) {
+      expect(matched(appsRule, at(apiVersion))).toBe(false);
+      expect(matched(`${appsRule}\nmatchPolicy: Exact`, at(apiVersion))).toBe(false);
+    }
+    expect(matched(appsRule, at('apps/v1'))).toBe(true);
+    const d = evaluateValidatingAdmissionPolicy(
+      policy(`matchConstraints:\n  ${appsRule}\nvalidations: [{expression: "false"}]`),
+      [binding('validationActions: [Deny]')],
+      at('apps/v1beta2'),
+    );
+    expect(d).toMatchObject({
+      matched: false,
+      allowed: true,
+      notServed: 'apps/v1beta2 Deployment is not served by the API server, so the request never reaches admission',
+    });
   });
   it('the binding matchResources narrows the policy', () => {
     expect(matched(rule('[pods]'), create(pod()), `validationActions: [Deny]\nmatchResources: {objectSelector: {matchLabels: {app: web}}}`)).toBe(false);

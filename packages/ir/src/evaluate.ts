@@ -4,7 +4,7 @@
  * it favours obviousness over speed. Explicit JSON `null` counts as absent, as the API server
  * drops nulls before admission sees an object.
  */
-import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH } from './fields.js';
+import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH, servedApiVersion } from './fields.js';
 import { globToRegExp } from './glob.js';
 import type { Check, ContainerKind, LabelSelector, PodKind, PolicyIR, Predicate, Scalar, TestedPredicate } from './types.js';
 
@@ -128,12 +128,17 @@ export function evaluateCheck(check: Check, template: Json): boolean {
   }
 }
 
-/** The Pod template ({metadata, spec}) of a Pod or Pod controller, or undefined for other kinds. */
-export function podTemplateOf(object: Json): { kind: PodKind; template: Json } | undefined {
+/**
+ * The Pod template ({metadata, spec}) of a Pod or Pod controller, or undefined for other kinds.
+ * `served` says whether the object's apiVersion is the one podsec reviews the kind at
+ * (servedApiVersion); an object at any other version is never reviewed.
+ */
+export function podTemplateOf(object: Json): { kind: PodKind; template: Json; served: boolean } | undefined {
   const kind = readPath(object, ['kind']);
   const spec = POD_KINDS.find((k) => k.kind === kind);
   if (!spec) return undefined;
-  return { kind: spec.kind, template: spec.template.length ? readPath(object, spec.template) : object };
+  const served = readPath(object, ['apiVersion']) === servedApiVersion(spec);
+  return { kind: spec.kind, template: spec.template.length ? readPath(object, spec.template) : object, served };
 }
 
 export interface AdmissionContext {
@@ -185,6 +190,7 @@ export type ReferenceVerdict = { applies: false; reason: string } | { applies: t
 export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionContext = {}): ReferenceVerdict {
   const pod = podTemplateOf(object);
   if (!pod || !policy.match.kinds.includes(pod.kind)) return { applies: false, reason: 'kind not matched' };
+  if (!pod.served) return { applies: false, reason: 'apiVersion not served' };
   if (!policy.match.operations.includes(ctx.operation ?? 'CREATE')) return { applies: false, reason: 'operation not matched' };
   if (ctx.subResource && !(ctx.subResource === 'ephemeralcontainers' && pod.kind === 'Pod')) return { applies: false, reason: 'subresource not matched' };
   const ns = ctx.namespace ?? (readPath(object, ['metadata', 'namespace']) as string | undefined) ?? 'default';

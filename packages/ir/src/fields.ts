@@ -420,6 +420,23 @@ export const POD_KINDS: readonly PodKindSpec[] = [
 
 export const ALL_POD_KINDS: readonly PodKind[] = POD_KINDS.map((k) => k.kind);
 
+/**
+ * podsec's apiVersion rule: Pods and their controllers are reviewed only at the one version the
+ * API server serves for them (`v1`, `apps/v1`, `batch/v1`). Older versions (extensions/v1beta1,
+ * apps/v1beta1/2, batch/v1beta1) are no longer served, so a cluster never admits an object in
+ * them, and nonsense ones (`apps/v1` Pod, `v2` Pod) never existed. Every target's match, the
+ * input loader and the reference evaluator read this one table.
+ */
+export function servedApiVersion(spec: PodKindSpec): string {
+  return spec.group ? `${spec.group}/${spec.version}` : spec.version;
+}
+
+/** Kind → the apiVersion podsec reviews it at (servedApiVersion of each POD_KINDS row). */
+export const SERVED_POD_API_VERSIONS: Readonly<Record<PodKind, string>> = Object.fromEntries(POD_KINDS.map((k) => [k.kind, servedApiVersion(k)])) as Record<
+  PodKind,
+  string
+>;
+
 export function podKindSpec(kind: PodKind): PodKindSpec {
   const spec = POD_KINDS.find((k) => k.kind === kind);
   if (!spec) throw new Error(`unknown Pod kind "${kind}"`);

@@ -46,6 +46,23 @@ describe('match / exclude (pkg/engine/utils/match.go)', () => {
     expect(evaluateKyvernoPolicy(policy([rule(['Deployment/scale'])]), req(dep, { subresource: 'scale' }))).toHaveLength(1);
     expect(evaluateKyvernoPolicy(policy([rule(['Deployment'])]), req(dep, { subresource: 'scale' }))).toHaveLength(0);
   });
+  it('a version in the selector is matched against the object: group/version/Kind exactly, version/Kind in any group (ParseKindSelector)', () => {
+    const rule = (kinds: string[]) => policy([{ name: 'r', match: { any: [{ resources: { kinds } }] }, validate: { deny: {} } }]);
+    const at = (apiVersion: string, kind: string) => req({ apiVersion, kind, metadata: { name: 'x', namespace: 'default' } });
+    const matches = (kinds: string[], apiVersion: string, kind: string) => evaluateKyvernoPolicy(rule(kinds), at(apiVersion, kind)).length === 1;
+    expect(matches(['apps/v1/Deployment'], 'apps/v1', 'Deployment')).toBe(true);
+    expect(matches(['apps/v1/Deployment'], 'apps/v1beta2', 'Deployment')).toBe(false);
+    expect(matches(['apps/v1/Deployment'], 'extensions/v1beta1', 'Deployment')).toBe(false);
+    expect(matches(['batch/v1/CronJob'], 'batch/v1beta1', 'CronJob')).toBe(false);
+    expect(matches(['Deployment'], 'extensions/v1beta1', 'Deployment')).toBe(true);
+    expect(matches(['v1/Pod'], 'v1', 'Pod')).toBe(true);
+    expect(matches(['v1/Pod'], 'v2', 'Pod')).toBe(false);
+    // Kyverno has no spelling for the core group: `v1/Pod` is group "*" at v1, so an apps/v1 Pod matches.
+    expect(matches(['v1/Pod'], 'apps/v1', 'Pod')).toBe(true);
+    // version/Kind/subresource: the ephemeral-containers subresource of a v1 Pod.
+    const eph = req({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default' } }, { subresource: 'ephemeralcontainers' });
+    expect(evaluateKyvernoPolicy(rule(['v1/Pod/ephemeralcontainers']), eph)).toHaveLength(1);
+  });
   it('namespaces, names, selector, namespaceSelector, operations', () => {
     const rule = (resources: Obj) => ({ name: 'r', match: { any: [{ resources: { kinds: ['Pod'], ...resources } }] }, validate: { deny: {} } });
     const p1 = pod({}, { name: 'web-1', namespace: 'prod', labels: { app: 'web' } });
@@ -105,6 +122,12 @@ describe('autogen (pkg/autogen/v1; docs "Auto-Gen Rules for Pod Controllers")', 
     const onlyDeploy = policy([podRule('r', noPrivileged)], { annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'Deployment' } });
     expect(onlyDeploy.computedRules.map((r) => r['name'])).toEqual(['r', 'autogen-r']);
     expect(JSON.stringify(onlyDeploy.computedRules[1]?.['match'])).toContain('apps/v1/Deployment');
+  });
+  it('needs a plain kind name: a rule matching only `v1/Pod` is not auto-generated (CanAutoGen compares kind names as written)', () => {
+    const versioned = policy([{ name: 'r', match: { any: [{ resources: { kinds: ['v1/Pod'] } }] }, validate: noPrivileged }]);
+    expect(versioned.computedRules.map((r) => r['name'])).toEqual(['r']);
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'a' }] } } } };
+    expect(evaluateKyvernoPolicy(versioned, req(dep))).toEqual([]);
   });
   it('is disabled when a rule matches by name or selector', () => {
     const byName = policy([{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'], names: ['x'] } }] }, validate: noPrivileged }]);

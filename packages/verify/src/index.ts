@@ -21,7 +21,6 @@ export {
   parseKubeYaml,
   type YamlDocument,
   normalizeObject,
-  SERVED_POD_API_VERSIONS,
   readBounded,
   readInputText,
 } from './input/index.js';

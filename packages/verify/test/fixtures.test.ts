@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CONTAINER_KINDS, evaluatePolicy, POD_KINDS, testPredicate, walkChecks, type PolicyIR } from '@podsec/ir';
-import { policyFixtures, generatedFixtures, leafLabel } from '../src/fixtures/generate.js';
+import { policyFixtures, generatedFixtures, leafLabel, UNSERVED_API_VERSIONS } from '../src/fixtures/generate.js';
 import { boundaryValues } from '../src/fixtures/values.js';
 import { buildArbitrary, randomFixtures } from '../src/fixtures/random-fixtures.js';
 import { parseResources, userFixtures } from '../src/fixtures/resources.js';
@@ -77,7 +77,7 @@ describe('fixtures generated from the IR', () => {
     { id: 'r', message: 'm', require: { kind: 'field', field: 'privileged', scope: 'container', pred: { op: 'equals', value: false }, absent: 'pass' } },
   ]);
 
-  it('a container field: every value at every container kind, plus an empty securityContext, and 8 controller kinds twice', () => {
+  it('a container field: every value at every container kind, plus an empty securityContext, 8 controller kinds twice and 5 unserved versions', () => {
     const fs = policyFixtures(noPrivileged);
     const groups = (g: string) => fs.filter((f) => f.group === g).map((f) => f.name);
     // values false / true / absent: at `containers` they are the boundary; the other kinds and `{}` are placement.
@@ -87,7 +87,7 @@ describe('fixtures generated from the IR', () => {
       'no-privileged/container privileged/containers: absent',
     ]);
     expect(groups('placement')).toHaveLength(1 + 4 * 2);
-    expect(groups('controller')).toHaveLength(2 * POD_KINDS.length);
+    expect(groups('controller')).toHaveLength(2 * POD_KINDS.length + UNSERVED_API_VERSIONS.length);
     expect(verdict(noPrivileged, byName(fs, 'no-privileged/container privileged/ephemeralContainers: true'))).toBe('violated');
     expect(verdict(noPrivileged, byName(fs, 'no-privileged/container privileged/initContainers: false'))).toBe('satisfied');
     expect(verdict(noPrivileged, byName(fs, 'no-privileged/container privileged/initContainers: empty securityContext'))).toBe('satisfied');
@@ -109,13 +109,19 @@ describe('fixtures generated from the IR', () => {
     expect(t.spec).toMatchObject({ securityContext: { runAsNonRoot: true }, initContainers: [{ name: 'init', securityContext: { runAsNonRoot: false } }] });
   });
 
-  it('controller fixtures wrap a violating and a satisfying Pod in every kind; unmatched kinds are not applicable', () => {
+  it('controller fixtures wrap a violating and a satisfying Pod in every kind; unmatched kinds and unserved versions are not applicable', () => {
     const deployOnly = { ...noPrivileged, name: 'deploy-only', match: { ...noPrivileged.match, kinds: ['Deployment' as const] } };
     const fs = policyFixtures(deployOnly).filter((f) => f.group === 'controller');
-    expect(fs.map((f) => (f.object as { kind: string }).kind).sort()).toEqual(POD_KINDS.flatMap((k) => [k.kind, k.kind]).sort());
+    expect(fs.map((f) => (f.object as { kind: string }).kind).sort()).toEqual(
+      [...POD_KINDS.flatMap((k) => [k.kind, k.kind]), 'Deployment', 'Deployment'].sort(),
+    );
+    expect(fs.filter((f) => f.name.includes('(not served)')).map((f) => (f.object as { apiVersion: string }).apiVersion)).toEqual([
+      'extensions/v1beta1',
+      'apps/v1beta2',
+    ]);
     for (const f of fs) {
       const kind = (f.object as { kind: string }).kind;
-      const expected = kind !== 'Deployment' ? 'not applicable' : f.name.includes(': violating') ? 'violated' : 'satisfied';
+      const expected = kind !== 'Deployment' || f.name.includes('(not served)') ? 'not applicable' : f.name.includes(': violating') ? 'violated' : 'satisfied';
       expect([f.name, verdict(deployOnly, f)]).toEqual([f.name, expected]);
     }
   });
@@ -152,7 +158,8 @@ describe('fixtures generated from the IR', () => {
       const mine = fs.filter((f) => f.policies?.[0] === policy.name);
       const outcomes = new Set(mine.map((f) => verdict(policy, f)));
       expect([policy.name, outcomes.has('violated'), outcomes.has('satisfied')]).toEqual([policy.name, true, true]);
-      expect(mine.filter((f) => f.group === 'controller')).toHaveLength(2 * POD_KINDS.length);
+      const unserved = UNSERVED_API_VERSIONS.filter(([k]) => policy.match.kinds.includes(k)).length;
+      expect(mine.filter((f) => f.group === 'controller')).toHaveLength(2 * POD_KINDS.length + unserved);
       for (const rule of policy.rules) {
         const prefix = policy.rules.length > 1 ? `${policy.name}/${rule.id}/` : `${policy.name}/`;
         for (const root of [rule.require, ...(rule.when ? [rule.when] : [])])

@@ -73,6 +73,13 @@ export interface VapDecision {
   policy: string;
   /** Whether the policy's matchConstraints select the request. */
   matched: boolean;
+  /**
+   * Set (and `matched` false) when the object is at an apiVersion the API server does not serve for
+   * its kind: the apiserver answers 404 before admission, so no policy sees it, whatever its
+   * matchPolicy. A raw manifest at such a version (extensions/v1beta1 Deployment, v2 Pod) is
+   * therefore not evaluated, as podsec's other targets do not evaluate it either.
+   */
+  notServed?: string;
   /** false when any binding with the Deny action denies, or a configuration error fails closed. */
   allowed: boolean;
   denials: VapViolation[];
@@ -300,6 +307,10 @@ export function evaluateValidatingAdmissionPolicy(
   // `kyverno test` evaluates a binding-less policy as if bound with Deny; the apiserver ignores it.
   const effectiveBindings: VapBinding[] =
     cliMode && bindings.length === 0 ? [{ name: '', source: policy.source, policyName: policy.name, validationActions: ['Deny'] }] : bindings;
+  if (!cliMode && !req.served) {
+    decision.notServed = `${req.kind.group ? `${req.kind.group}/` : ''}${req.kind.version} ${req.kind.kind} is not served by the API server, so the request never reaches admission`;
+    return decision;
+  }
   const checkConstraints = !cliMode || bindings.length === 0;
   decision.matched = !checkConstraints || (policy.matchConstraints !== undefined && matchesResources(policy.matchConstraints, req));
   if (!decision.matched) return decision;

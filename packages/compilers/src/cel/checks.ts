@@ -6,7 +6,7 @@
 import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
-import { optionalPath, presentOptional, valueOr } from './path.js';
+import { mapOr, optionalPath, presentOptional, valueOr } from './path.js';
 import { renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
@@ -92,7 +92,7 @@ export function renderCheck(check: Check, scope: CheckScope): string {
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
-      const map = valueOr(scope.pod(podPath(spec)), '{}');
+      const map = mapOr(scope.pod(podPath(spec)));
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;

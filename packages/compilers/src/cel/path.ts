@@ -56,6 +56,15 @@ export function presentOptional(opt: string): string {
   return `${opt}.hasValue() && type(${opt}.value()) != null_type`;
 }
 
+/**
+ * The map an optional holds, else `{}`: a held `null`, or a value of another type (`annotations: x`
+ * on a raw manifest, which the API server would refuse), has no entries, as in the reference
+ * semantics; iterating it would be an evaluation error instead.
+ */
+export function mapOr(opt: string): string {
+  return `(type(${opt}.orValue({})) == map ? ${opt}.orValue({}) : {})`;
+}
+
 /** `opt.orValue(fallback)`, with a held `null` also giving `fallback` (see presentOptional). */
 export function valueOr(opt: string, fallback: string): string {
   return `(type(${opt}.orValue(${fallback})) == null_type ? ${fallback} : ${opt}.orValue(${fallback}))`;

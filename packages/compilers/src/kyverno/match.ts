@@ -2,7 +2,8 @@
  * Which admission requests a rule sees: `match` (kinds, operations, namespaces, selectors) and
  * `exclude` (exempt namespaces and users), as PolicyIR.match and PolicyIR.exemptions say.
  */
-import type { LabelSelector, PolicyIR } from '@podsec/ir';
+import { podKindSpec, servedApiVersion, type LabelSelector, type PolicyIR } from '@podsec/ir';
+import { jmespathLiteral } from './escape.js';
 import { KyvernoCompileError } from './errors.js';
 import type { KindGroup } from './kinds.js';
 
@@ -29,13 +30,34 @@ function selector(sel: LabelSelector): Record<string, unknown> {
   return out;
 }
 
+/**
+ * A kind as Kyverno's `group/version/Kind` selector at the version podsec reviews it at
+ * (servedApiVersion). Kyverno has no spelling for the core group: `v1/Pod` parses as any group at
+ * v1 (pkg/utils/kube ParseKindSelector), which apiVersionGuard narrows.
+ */
+const kindSelector = (kind: string): string => `${servedApiVersion(podKindSpec(kind as Parameters<typeof podKindSpec>[0]))}/${kind}`;
+
+/**
+ * The precondition that keeps core-group kinds to the core group: without it `v1/Pod` also
+ * matches an `apps/v1` Pod in `kyverno apply`. An expression that is true when the object is
+ * reviewed, or undefined when every kind's selector names its group already.
+ */
+export function apiVersionGuard(group: KindGroup): string | undefined {
+  const core = group.kinds.filter((k) => podKindSpec(k).group === '');
+  if (!core.length) return undefined;
+  const atServed = `request.object.apiVersion == ${jmespathLiteral(servedApiVersion(podKindSpec(core[0]!)))}`;
+  if (core.some((k) => servedApiVersion(podKindSpec(k)) !== servedApiVersion(podKindSpec(core[0]!))))
+    throw new Error('core-group kinds served at different versions need one guard each');
+  return core.length === group.kinds.length ? atServed : `!contains(${jmespathLiteral(core)}, request.object.kind) || ${atServed}`;
+}
+
 export function matchBlock(ir: PolicyIR, group: KindGroup): Record<string, unknown> {
   const m = ir.match;
   // Ephemeral containers are added through the pods/ephemeralcontainers subresource, whose object is
   // the whole Pod. Kyverno still matches it under a bare `Pod` for backward compatibility
   // (pkg/utils/match/kind.go) and registers it in the webhook (utils_webhook.go); naming it keeps the
   // policy correct if that implicit path goes away.
-  const kinds = group.kinds.flatMap((k) => (k === 'Pod' ? ['Pod', 'Pod/ephemeralcontainers'] : [k]));
+  const kinds = group.kinds.flatMap((k) => (k === 'Pod' ? [kindSelector(k), `${kindSelector(k)}/ephemeralcontainers`] : [kindSelector(k)]));
   const resources: Record<string, unknown> = { kinds, operations: [...new Set(m.operations)].sort() };
   if (m.namespaces.include.length) resources.namespaces = exactNames(ir, 'match.namespaces.include', m.namespaces.include);
   if (m.namespaceSelector) resources.namespaceSelector = selector(m.namespaceSelector);

@@ -11,7 +11,7 @@ import { checkPattern } from './check-pattern.js';
 import { jmespathLiteral, jmespathPath, kyvernoText, variable } from './escape.js';
 import { KyvernoCompileError, KyvernoUnsupportedError } from './errors.js';
 import { kindGroups, ruleName, type KindGroup } from './kinds.js';
-import { excludeBlock, matchBlock } from './match.js';
+import { apiVersionGuard, excludeBlock, matchBlock } from './match.js';
 import { policyAnnotations } from './metadata.js';
 import { atPath, renderPattern, type PatternNode } from './pattern.js';
 
@@ -40,8 +40,10 @@ export interface CompiledKyvernoPolicy {
 /** `{{ expression }}` compared with a boolean: every expression jmespath.ts writes yields one. */
 const condition = (expression: string, value: boolean) => ({ key: variable(expression), operator: 'Equals', value });
 
-function preconditions(ir: PolicyIR, rule: Rule, template: string): Record<string, unknown> | undefined {
+function preconditions(ir: PolicyIR, rule: Rule, group: KindGroup, template: string): Record<string, unknown> | undefined {
   const all: Record<string, unknown>[] = [];
+  const guard = apiVersionGuard(group);
+  if (guard) all.push(condition(guard, true));
   if (ir.exemptions.runtimeClasses.length) {
     const classes = [...new Set(ir.exemptions.runtimeClasses)].sort();
     all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.${jmespathPath(RUNTIME_CLASS_PATH)})`, false));
@@ -98,7 +100,7 @@ export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, option
       for (const k of group.kinds) ruleNames[rule.id]![k] = name;
       const template = group.template.length ? `request.object.${jmespathPath(group.template)}` : 'request.object';
       try {
-        const pre = preconditions(ir, rule, template);
+        const pre = preconditions(ir, rule, group, template);
         rules.push({
           name,
           match: matchBlock(ir, group),

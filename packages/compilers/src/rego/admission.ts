@@ -4,7 +4,7 @@
  * Gatekeeper's input (`input.review.*`); objects audited by Gatekeeper arrive without an operation
  * or user, and neither may turn an audit into a violation or a skip on its own.
  */
-import { POD_KINDS, RUNTIME_CLASS_PATH, type LabelSelector, type PolicyIR } from '@podsec/ir';
+import { POD_KINDS, RUNTIME_CLASS_PATH, servedApiVersion, type LabelSelector, type PolicyIR } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { helper } from './helpers.js';
 import { regoRef } from './refs.js';
@@ -38,6 +38,21 @@ function podTemplateRule(ir: PolicyIR): string[] {
   });
   lines.push('} else := {}');
   return lines;
+}
+
+/**
+ * podsec's apiVersion rule (servedApiVersion in @podsec/ir), once per module: Gatekeeper's
+ * Constraint matches on API group and kind only, and `opa eval` / `gator test` on raw manifests
+ * match nothing at all, so the Rego itself refuses every other version of a kind.
+ */
+function servedApiVersionsRule(kinds: readonly string[]): string[] {
+  const entries = POD_KINDS.filter((k) => kinds.includes(k.kind)).map((k) => `${regoString(k.kind)}: ${regoString(servedApiVersion(k))}`);
+  return [
+    '# Each kind is reviewed only at the apiVersion the API server serves it at; an object at any',
+    '# other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches',
+    '# admission in a cluster, so it is not reviewed here either.',
+    `served_api_versions := {${entries.join(', ')}}`,
+  ];
 }
 
 const OPERATION_RULE = [
@@ -84,8 +99,9 @@ function selectorRule(name: string, comment: string[], selector: LabelSelector, 
 export function emitAdmission(e: RegoEmitter, ir: PolicyIR): void {
   const { match, exemptions } = ir;
   const placeApplies = e.slot('admission');
-  const body: string[] = [kindTest(match.kinds)];
+  const body: string[] = [`served_api_versions[${OBJECT}.kind] == ${OBJECT}.apiVersion`];
   e.add('admission', podTemplateRule(ir));
+  e.add('admission', servedApiVersionsRule(match.kinds));
 
   e.add('admission', OPERATION_RULE);
   body.push(`review_operation in ${regoSet(match.operations)}`);

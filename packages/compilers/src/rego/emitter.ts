@@ -22,6 +22,7 @@ export const RESERVED_NAMES = [
   'violation',
   'applies',
   'pod_template',
+  'served_api_versions',
   'review_operation',
   'review_namespace',
   'namespace_selected',

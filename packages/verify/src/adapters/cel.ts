@@ -84,7 +84,8 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         if (configErrors.length)
           return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
         const base = { engine: 'vap' as const, policy: l.policy };
-        if (!d.matched) return { ...base, outcome: 'satisfied', action: 'skip', skipReason: 'spec.matchConstraints not matched', violations: [] };
+        if (!d.matched)
+          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: d.notServed ?? 'spec.matchConstraints not matched', violations: [] };
         const evaluated = d.bindings.some((b) => b.matched && b.evaluations.some((e) => e.matchConditions !== 'not-matched'));
         if (!evaluated) {
           const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';

@@ -4,7 +4,7 @@
  * value of the wrong type is refused. `podsec eval` and `verify --fixtures` pass every engine the
  * normalised object, so all of them judge what the cluster would store.
  */
-import { CONTAINER_KINDS, FIELDS, POD_KINDS, type ValueType } from '@podsec/ir';
+import { CONTAINER_KINDS, FIELDS, POD_KINDS, servedApiVersion, type ValueType } from '@podsec/ir';
 import { FixtureLoadError } from '../fixtures/errors.js';
 
 type Obj = Record<string, unknown>;
@@ -102,11 +102,6 @@ function checkShapes(root: unknown, shapes: readonly PathShape[], prefix: (strin
   }
 }
 
-const apiVersionOf = (k: (typeof POD_KINDS)[number]) => (k.group ? `${k.group}/${k.version}` : k.version);
-
-/** podsec's apiVersion rule, shared with every target: Pods and controllers only at the versions the API server serves. */
-export const SERVED_POD_API_VERSIONS: Readonly<Record<string, string>> = Object.fromEntries(POD_KINDS.map((k) => [k.kind, apiVersionOf(k)]));
-
 /**
  * The object as admission would see it: nulls dropped, and refused (with `where`, the path and a
  * fix) when a field podsec reads has the wrong type or a Pod kind has an apiVersion the API server
@@ -117,7 +112,7 @@ export function normalizeObject(object: Obj, where: string): Obj {
   checkShapes(out, OBJECT_SHAPES, [], where);
   const spec = POD_KINDS.find((k) => k.kind === out.kind);
   if (!spec) return out;
-  const served = apiVersionOf(spec);
+  const served = servedApiVersion(spec);
   if (out.apiVersion !== served)
     throw new FixtureLoadError(
       `${where}: ${spec.kind} with apiVersion ${JSON.stringify(out.apiVersion ?? null)}: podsec evaluates ${spec.kind} only as ${served}, the version the API server serves (older versions such as extensions/v1beta1, apps/v1beta2 and batch/v1beta1 are no longer served, so a cluster refuses them). Fix: set apiVersion: ${served}.`,

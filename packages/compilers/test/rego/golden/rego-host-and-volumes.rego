@@ -250,7 +250,7 @@ privileged_require_value(v) if {
 
 # The policy applies to the object: every line below must hold.
 applies if {
-	input.review.object.kind in {"Pod", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+	served_api_versions[input.review.object.kind] == input.review.object.apiVersion
 	review_operation in {"CREATE", "UPDATE"}
 	not review_namespace in {"kube-system"} # exempt namespaces
 	not exempt_user
@@ -268,6 +268,11 @@ pod_template := t if {
 	input.review.object.kind in {"StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 	t := input.review.object.spec.template
 } else := {}
+
+# Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
+# other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
+# admission in a cluster, so it is not reviewed here either.
+served_api_versions := {"Pod": "v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1"}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.

@@ -200,7 +200,7 @@ entries_anything_require_value_not(v) if {
 
 # The policy applies to the object: every line below must hold.
 applies if {
-	input.review.object.kind in {"Pod", "Job"}
+	served_api_versions[input.review.object.kind] == input.review.object.apiVersion
 	review_operation in {"CREATE", "UPDATE"}
 	not exempt_user
 	not exempt_runtime_class
@@ -217,6 +217,11 @@ pod_template := t if {
 	input.review.object.kind == "Job"
 	t := input.review.object.spec.template
 } else := {}
+
+# Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
+# other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
+# admission in a cluster, so it is not reviewed here either.
+served_api_versions := {"Pod": "v1", "Job": "batch/v1"}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.

@@ -30,6 +30,22 @@ function metadataOf(r: JsonObject | null | undefined): JsonObject {
   return r && isObject(r['metadata']) ? r['metadata'] : {};
 }
 
+/**
+ * `images` is computed on first read (a query, or a context copy when a rule adds variables): parsing every
+ * image reference cost more than evaluating most rules, and few rules read it.
+ */
+function withLazyImages(data: JsonObject, object: JsonObject | null): JsonObject {
+  let images: JsonObject | undefined;
+  return Object.defineProperty(data, 'images', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      images ??= extractImages(object);
+      return images;
+    },
+  });
+}
+
 /** The JSON context Kyverno builds for a request (request.*, images) plus caller variables. */
 export function buildContext(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): JsonContext {
   const object = request.object && Object.keys(request.object).length > 0 ? request.object : null;
@@ -46,7 +62,7 @@ export function buildContext(request: KyvernoAdmissionRequest, evalCtx: Evaluati
   }
   const ns = request.namespace ?? metadataOf(object)['namespace'] ?? '';
   if (typeof ns === 'string') req['namespace'] = ns;
-  const ctx = new JsonContext({ request: req, images: extractImages(object) });
+  const ctx = new JsonContext(withLazyImages({ request: req }, object));
   for (const [k, v] of Object.entries(evalCtx.variables ?? {})) ctx.addVariable(k, v);
   return ctx;
 }

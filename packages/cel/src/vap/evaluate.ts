@@ -2,7 +2,7 @@ import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources } from '../match.js';
-import { activationFor, celRequestData, resolveRequest, type CelRequestData, type ResolvedRequest } from '../request.js';
+import { activationFor, prepareCelRequest, type CelAdmissionRequest, type CelRequestData, type ResolvedRequest } from '../request.js';
 import { isRecord } from '../shape.js';
 import type { AdmissionAttributes, CelDiagnostic, CelError, KyvernoStatus } from '../types.js';
 import {
@@ -276,7 +276,7 @@ function violationsOf(outcome: VapBindingOutcome, failurePolicy: FailurePolicy):
 export function evaluateValidatingAdmissionPolicy(
   policyDoc: unknown,
   bindingDocs: unknown[],
-  attrs: AdmissionAttributes,
+  attrs: AdmissionAttributes | CelAdmissionRequest,
   options: VapOptions = {},
 ): VapDecision {
   const compiled = compileValidatingAdmissionPolicy(policyDoc, options);
@@ -285,7 +285,8 @@ export function evaluateValidatingAdmissionPolicy(
   const bindings = bindingDocs
     .map((b, i) => loadBinding(b, options.source ? `${options.source} (binding ${i})` : `<binding ${i}>`, cliMode))
     .filter((b) => b.policyName === policy.name);
-  const req = resolveRequest(attrs);
+  const prepared = prepareCelRequest(attrs);
+  const req = prepared.resolved;
   const decision: VapDecision = {
     policy: policy.name,
     matched: false,
@@ -304,7 +305,7 @@ export function evaluateValidatingAdmissionPolicy(
   decision.matched = !checkConstraints || (policy.matchConstraints !== undefined && matchesResources(policy.matchConstraints, req));
   if (!decision.matched) return decision;
 
-  const data = celRequestData(req);
+  const data = prepared.data('vap');
   const sinks: Readonly<Record<ValidationAction, VapViolation[]>> = { Deny: decision.denials, Warn: decision.warnings, Audit: decision.audits };
   for (const binding of effectiveBindings) {
     const outcome = evaluateBinding(compiled, binding, req, data, options);

@@ -2,7 +2,7 @@ import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources, type MatchResources } from '../match.js';
-import { activationFor, celRequestData, resolveRequest, type ResolvedRequest } from '../request.js';
+import { activationFor, prepareCelRequest, type CelAdmissionRequest, type ResolvedRequest } from '../request.js';
 import { isRecord } from '../shape.js';
 import type { AdmissionAttributes, CelDiagnostic, CelError, KyvernoStatus } from '../types.js';
 import type { ValidationAction } from '../vap/load.js';
@@ -137,7 +137,7 @@ function admissionOf(status: KyvernoStatus, policy: VpolPolicy, message: string 
  * (pkg/cel/policies/vpol/engine): match, matchConditions (failurePolicy decides on errors), lazily bound
  * variables, then validations in order until the first that fails or errors.
  */
-export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttributes, options: VpolOptions = {}): VpolResult {
+export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttributes | CelAdmissionRequest, options: VpolOptions = {}): VpolResult {
   const compiled = compileValidatingPolicy(doc, options);
   const { policy } = compiled;
   if (policy.mode !== 'Kubernetes') {
@@ -166,12 +166,13 @@ export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttribute
   const disabled = (options.context === 'admission' && !policy.admissionEnabled) || (options.context === 'background' && !policy.backgroundEnabled);
   if (disabled) return result('skip', { applied: false, skipReason: 'evaluation-disabled' });
 
-  const req = resolveRequest(attrs);
+  const prepared = prepareCelRequest(attrs);
+  const req = prepared.resolved;
   const variant = compiled.variants.find((v) => variantMatches(v, req));
   if (!variant) return result('skip', { applied: false, skipReason: 'not-matched' });
   const autogen = variant.autogen ? { autogen: variant.autogen } : {};
 
-  const activation = activationFor(celRequestData(req, 'vpol'), undefined);
+  const activation = activationFor(prepared.data('vpol'), undefined);
   const polex = matchingExceptions(options.exceptions ?? [], policy.name, activation);
   if (polex.state === 'error') return result('error', { ...autogen, error: polex.error, message: polex.error.message });
   if (polex.state === 'excepted') {

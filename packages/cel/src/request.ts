@@ -39,7 +39,7 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     resource ??= mapping.gvr;
     namespaced = mapping.namespaced;
   }
-  const resolved: ResolvedRequest = {
+  return {
     operation: attrs.operation,
     kind,
     resource,
@@ -53,7 +53,6 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     dryRun: attrs.dryRun ?? false,
     options: attrs.options ?? null,
   };
-  return resolved;
 }
 
 /**

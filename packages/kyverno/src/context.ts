@@ -48,18 +48,52 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
 export class JsonContext {
   private data: JsonObject;
   private readonly checkpoints: JsonObject[] = [];
+  /** Top-level entries computed on first need (see constructor), with their place among the initial keys. */
+  private readonly deferred: ReadonlyMap<string, () => unknown> | undefined;
+  private readonly deferredValues = new Map<string, JsonObject[string]>();
+  private readonly initialKeys: readonly string[];
 
-  constructor(initial: JsonObject = {}) {
+  /**
+   * `deferred` entries (the request's `images`) join the data when a query names them or before the data
+   * changes, at their place after the initial keys: most rules never read them, and building them per request
+   * cost more than many rules.
+   */
+  constructor(initial: JsonObject = {}, deferred?: Readonly<Record<string, () => unknown>>) {
     this.data = initial;
+    const entries = Object.entries(deferred ?? {});
+    this.deferred = entries.length > 0 ? new Map(entries) : undefined;
+    this.initialKeys = [...Object.keys(initial), ...entries.map(([k]) => k)];
+  }
+
+  /** Adds the deferred entries the data lacks (all, or those `expression` mentions). */
+  private materialize(expression?: string): void {
+    if (!this.deferred) return;
+    let missing = false;
+    for (const k of this.deferred.keys()) {
+      if (!Object.hasOwn(this.data, k) && (expression === undefined || expression.includes(k))) missing = true;
+    }
+    if (!missing) return;
+    const out: JsonObject = {};
+    for (const k of this.initialKeys) {
+      const thunk = this.deferred.get(k);
+      if (thunk && (expression === undefined || expression.includes(k))) {
+        if (!this.deferredValues.has(k)) this.deferredValues.set(k, thunk() as JsonObject[string]);
+        out[k] = this.deferredValues.get(k) as JsonObject[string];
+      } else if (Object.hasOwn(this.data, k)) out[k] = this.data[k] as JsonObject[string];
+    }
+    for (const [k, v] of Object.entries(this.data)) if (!Object.hasOwn(out, k)) out[k] = v;
+    this.data = out;
   }
 
   raw(): JsonObject {
+    this.materialize();
     return this.data;
   }
 
   query(expression: string): unknown {
     const q = expression.trim();
     if (q === '') throw new Error('invalid query (nil)');
+    this.materialize(q);
     return kyvernoSearch(q, this.data);
   }
 
@@ -71,6 +105,7 @@ export class JsonContext {
   }
 
   addVariable(key: string, value: unknown): void {
+    this.materialize();
     const path = splitVariablePath(key);
     let patch = value as JsonObject[string];
     for (let i = path.length - 1; i >= 0; i--) patch = { [path[i] as string]: patch };
@@ -79,11 +114,13 @@ export class JsonContext {
 
   /** Replace a top-level entry (not merged): context `variable` entries, rewritten requests. */
   set(key: string, value: unknown): void {
+    this.materialize();
     this.data = { ...this.data, [key]: value as JsonObject[string] };
   }
 
   /** foreach: `element`, `elementIndex` and their nesting-level twins (`element0`, `elementIndex0`, …). */
   addElement(element: unknown, index: number, nesting: number): void {
+    this.materialize();
     const e = element as JsonObject[string];
     this.data = { ...this.data, element: e, [`element${nesting}`]: e, elementIndex: index, [`elementIndex${nesting}`]: index };
   }

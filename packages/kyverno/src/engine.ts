@@ -8,7 +8,8 @@ import { exceptionsForRule } from './exceptions.js';
 import { extractImages } from './images.js';
 import { isObject, type JsonObject } from './json.js';
 import { gvkOf, type Gvk } from './kinds.js';
-import { matchRule, type MatchSubject } from './match.js';
+import type { MatchSubject } from './match.js';
+import { matchKey, matchRuleKeyed } from './match-memo.js';
 import { loadKyvernoPolicy } from './policy.js';
 import type { EvaluationContext, KyvernoAdmissionRequest, LoadedPolicy, RuleResult, RuleStatus } from './types.js';
 import { evaluateRule } from './validate-rule.js';
@@ -30,22 +31,6 @@ function metadataOf(r: JsonObject | null | undefined): JsonObject {
   return r && isObject(r['metadata']) ? r['metadata'] : {};
 }
 
-/**
- * `images` is computed on first read (a query, or a context copy when a rule adds variables): parsing every
- * image reference cost more than evaluating most rules, and few rules read it.
- */
-function withLazyImages(data: JsonObject, object: JsonObject | null): JsonObject {
-  let images: JsonObject | undefined;
-  return Object.defineProperty(data, 'images', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      images ??= extractImages(object);
-      return images;
-    },
-  });
-}
-
 /** The JSON context Kyverno builds for a request (request.*, images) plus caller variables. */
 export function buildContext(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): JsonContext {
   const object = request.object && Object.keys(request.object).length > 0 ? request.object : null;
@@ -62,7 +47,7 @@ export function buildContext(request: KyvernoAdmissionRequest, evalCtx: Evaluati
   }
   const ns = request.namespace ?? metadataOf(object)['namespace'] ?? '';
   if (typeof ns === 'string') req['namespace'] = ns;
-  const ctx = new JsonContext(withLazyImages({ request: req }, object));
+  const ctx = new JsonContext({ request: req }, { images: () => extractImages(object) });
   for (const [k, v] of Object.entries(evalCtx.variables ?? {})) ctx.addVariable(k, v);
   return ctx;
 }
@@ -115,9 +100,10 @@ export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmission
   const scored = p.annotations[SCORED_ANNOTATION] !== 'false';
   const applyOne = p.spec['applyRules'] === 'One';
   const results: RuleResult[] = [];
+  const key = matchKey(subject, p.namespace);
   for (const rule of p.computedRules) {
     const name = String(rule['name']);
-    if (matchRule(rule['match'], rule['exclude'], subject, p.namespace)) continue;
+    if (matchRuleKeyed(rule, subject, p.namespace, key)) continue;
     const ruleVars = evalCtx.ruleVariables?.[name] ?? evalCtx.ruleVariables?.[name.replace(/^autogen-(cronjob-)?/, '')];
     ctx.checkpoint();
     try {

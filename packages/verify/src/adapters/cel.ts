@@ -1,5 +1,11 @@
 import type { AdmissionContext } from '@podsec/ir';
-import { evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, prepareCelRequest, type AdmissionAttributes, type CelAdmissionRequest } from '@podsec/cel';
+import {
+  evaluateValidatingAdmissionPolicy,
+  evaluateValidatingPolicy,
+  prepareCelRequest,
+  type AdmissionAttributes,
+  type CelAdmissionRequest,
+} from '@podsec/cel';
 import type { AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
 

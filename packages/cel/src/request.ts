@@ -134,5 +134,13 @@ export function prepareCelRequest(attrs: AdmissionAttributes | CelAdmissionReque
 }
 
 export function activationFor(data: CelRequestData, params: unknown): CelActivation {
-  return { ...data, params: params === undefined ? null : toCel(params), variables: {}, authorizer: null };
+  return {
+    object: data.object,
+    oldObject: data.oldObject,
+    request: data.request,
+    namespaceObject: data.namespaceObject,
+    params: params === undefined ? null : toCel(params),
+    variables: {},
+    authorizer: null,
+  };
 }

@@ -29,11 +29,19 @@ export function splitVariablePath(key: string): string[] {
 }
 
 /**
+ * A shallow copy to add keys to. Not `{ ...o, k: v }`: on Node 20 a spread followed by more keys costs
+ * microseconds per object (it was most of a foreach element's cost); Object.assign into `{}` does not.
+ */
+function copy(o: JsonObject): JsonObject {
+  return Object.assign({}, o);
+}
+
+/**
  * JSON merge (RFC 7386 without deletes), the way addToContext merges into the raw context. Copy-on-write: the
  * context is a persistent structure, so a checkpoint is just a reference and values are never cloned.
  */
 function merged(target: JsonObject, patch: JsonObject): JsonObject {
-  const out: JsonObject = { ...target };
+  const out = copy(target);
   for (const [k, v] of Object.entries(patch)) {
     const existing = out[k];
     out[k] = isObject(v) && isObject(existing) ? merged(existing, v) : v;
@@ -115,14 +123,21 @@ export class JsonContext {
   /** Replace a top-level entry (not merged): context `variable` entries, rewritten requests. */
   set(key: string, value: unknown): void {
     this.materialize();
-    this.data = { ...this.data, [key]: value as JsonObject[string] };
+    const data = copy(this.data);
+    data[key] = value as JsonObject[string];
+    this.data = data;
   }
 
   /** foreach: `element`, `elementIndex` and their nesting-level twins (`element0`, `elementIndex0`, …). */
   addElement(element: unknown, index: number, nesting: number): void {
     this.materialize();
     const e = element as JsonObject[string];
-    this.data = { ...this.data, element: e, [`element${nesting}`]: e, elementIndex: index, [`elementIndex${nesting}`]: index };
+    const data = copy(this.data);
+    data['element'] = e;
+    data[`element${nesting}`] = e;
+    data['elementIndex'] = index;
+    data[`elementIndex${nesting}`] = index;
+    this.data = data;
   }
 
   checkpoint(): void {

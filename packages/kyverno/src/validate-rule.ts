@@ -192,11 +192,12 @@ class Validator {
     try {
       // As validateOldObject: the old object is re-validated as if it were being created.
       const { oldObject: _dropped, ...request } = ctx.raw()['request'] as JsonObject;
-      ctx.set('request', { ...request, object: this.env.oldObject, operation: 'CREATE' });
-      const subject: MatchSubject = { ...this.env.subject, resource: this.env.oldObject, operation: 'CREATE' };
+      // Object.assign rather than spreads followed by more keys, which are slow on Node 20 (see context.ts).
+      ctx.set('request', Object.assign({}, request, { object: this.env.oldObject, operation: 'CREATE' }));
+      const subject: MatchSubject = Object.assign({}, this.env.subject, { resource: this.env.oldObject, operation: 'CREATE' });
       if (matchRule(this.env.rule['match'], this.env.rule['exclude'], subject, this.env.policy.namespace)) return result;
       const prior = new Validator(
-        { ...this.env, object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject },
+        Object.assign({}, this.env, { object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject }),
         this.block,
         this.spec,
         0,

@@ -110,18 +110,19 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
         if (configErrors.length)
           return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
-        const base = { engine: 'vap' as const, policy: l.policy };
-        if (!d.matched) return { ...base, outcome: 'satisfied', action: 'skip', skipReason: 'spec.matchConstraints not matched', violations: [] };
+        if (!d.matched)
+          return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: 'spec.matchConstraints not matched', violations: [] };
         const evaluated = d.bindings.some((b) => b.matched && b.evaluations.some((e) => e.matchConditions !== 'not-matched'));
         if (!evaluated) {
           const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+          return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
         }
-        if (!all.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        if (!all.length) return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
         const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
         const actions = fired.flatMap((b) => b.validationActions);
         return {
-          ...base,
+          engine: 'vap',
+          policy: l.policy,
           outcome: 'violated',
           action: actionOf(actions),
           actionSource: {

@@ -1,5 +1,5 @@
 import type { AdmissionContext } from '@podsec/ir';
-import { evaluateKyvernoPolicy, loadKyvernoPolicy, type LoadedPolicy } from '@podsec/kyverno';
+import { evaluateKyvernoPolicy, loadKyvernoPolicy, shallowCopy, type LoadedPolicy } from '@podsec/kyverno';
 import type { JsonObject } from '@podsec/kyverno';
 import type { KyvernoAdmissionRequest, RuleResult } from '@podsec/kyverno';
 import type { ActionSource, AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
@@ -40,6 +40,15 @@ function kyvernoAction(doc: LoadedPolicy, failed: readonly RuleResult[]): { acti
   };
 }
 
+/** The object with `metadata.namespace` defaulted to the request's namespace (copies; the object is not changed). */
+function withMetadata(object: JsonObject, namespace: string): JsonObject {
+  const md = object.metadata;
+  const metadata = md && typeof md === 'object' && !Array.isArray(md) ? shallowCopy(md, { namespace }) : { namespace };
+  const out = shallowCopy(object);
+  out.metadata = metadata;
+  return out;
+}
+
 /** The emitted ClusterPolicy run in podsec's Kyverno engine; skip counts as pass. */
 export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
   const loaded: Loaded[] = policyNames(build).map((policy) => {
@@ -59,7 +68,7 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
       // Built without spreads followed by more keys: those cost microseconds per object on Node 20.
       const request: KyvernoAdmissionRequest = {
         operation: f.operation,
-        object: Object.assign({}, f.object, { metadata: Object.assign({ namespace: f.namespace }, f.object.metadata as object) }) as JsonObject,
+        object: withMetadata(f.object as JsonObject, f.namespace),
       };
       if (f.oldObject) request.oldObject = f.oldObject as JsonObject;
       if (f.username !== undefined || f.groups !== undefined) request.userInfo = userInfoOf(f);

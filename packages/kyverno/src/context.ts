@@ -41,6 +41,20 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
   return out;
 }
 
+/** Whether `expression` names `key` (a text test, conservative), remembered: queries repeat across requests. */
+const mentionCache = new Map<string, Map<string, boolean>>();
+function mentions(expression: string, key: string): boolean {
+  let byExpression = mentionCache.get(key);
+  if (!byExpression) mentionCache.set(key, (byExpression = new Map()));
+  let hit = byExpression.get(expression);
+  if (hit === undefined) {
+    hit = expression.includes(key);
+    if (byExpression.size >= 10_000) byExpression.clear();
+    byExpression.set(expression, hit);
+  }
+  return hit;
+}
+
 /**
  * The context data is treated as immutable: callers must not mutate objects they pass in or get back
  * (the engine never does; substitution and pattern checks build new values).
@@ -48,10 +62,10 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
 export class JsonContext {
   private data: JsonObject;
   private readonly checkpoints: JsonObject[] = [];
-  /** Top-level entries computed on first need (see constructor), with their place among the initial keys. */
-  private readonly deferred: ReadonlyMap<string, () => unknown> | undefined;
-  private readonly deferredValues = new Map<string, JsonObject[string]>();
-  private readonly initialKeys: readonly string[];
+  /** Top-level entries computed on first need (see constructor). */
+  private readonly deferred: Readonly<Record<string, () => unknown>> | undefined;
+  private readonly initial: JsonObject;
+  private deferredValues: Map<string, JsonObject[string]> | undefined;
 
   /**
    * `deferred` entries (the request's `images`) join the data when a query names them or before the data
@@ -60,25 +74,26 @@ export class JsonContext {
    */
   constructor(initial: JsonObject = {}, deferred?: Readonly<Record<string, () => unknown>>) {
     this.data = initial;
-    const entries = Object.entries(deferred ?? {});
-    this.deferred = entries.length > 0 ? new Map(entries) : undefined;
-    this.initialKeys = [...Object.keys(initial), ...entries.map(([k]) => k)];
+    this.initial = initial;
+    this.deferred = deferred;
   }
 
   /** Adds the deferred entries the data lacks (all, or those `expression` mentions). */
   private materialize(expression?: string): void {
-    if (!this.deferred) return;
+    const deferred = this.deferred;
+    if (!deferred) return;
     let missing = false;
-    for (const k of this.deferred.keys()) {
-      if (!Object.hasOwn(this.data, k) && (expression === undefined || expression.includes(k))) missing = true;
+    for (const k in deferred) {
+      if (!Object.hasOwn(this.data, k) && (expression === undefined || mentions(expression, k))) missing = true;
     }
     if (!missing) return;
+    const values = (this.deferredValues ??= new Map());
     const out: JsonObject = {};
-    for (const k of this.initialKeys) {
-      const thunk = this.deferred.get(k);
-      if (thunk && (expression === undefined || expression.includes(k))) {
-        if (!this.deferredValues.has(k)) this.deferredValues.set(k, thunk() as JsonObject[string]);
-        out[k] = this.deferredValues.get(k) as JsonObject[string];
+    for (const k of [...Object.keys(this.initial), ...Object.keys(deferred)]) {
+      const thunk = Object.hasOwn(deferred, k) ? deferred[k] : undefined;
+      if (thunk && (expression === undefined || mentions(expression, k))) {
+        if (!values.has(k)) values.set(k, thunk() as JsonObject[string]);
+        out[k] = values.get(k) as JsonObject[string];
       } else if (Object.hasOwn(this.data, k)) out[k] = this.data[k] as JsonObject[string];
     }
     for (const [k, v] of Object.entries(this.data)) if (!Object.hasOwn(out, k)) out[k] = v;

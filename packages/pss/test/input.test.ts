@@ -144,7 +144,10 @@ describe('extractPodSpec', () => {
 
 describe('readPssPod copies on write', () => {
   it('returns a Pod without nulls to replace as itself, and never modifies its input', () => {
-    const pod = { metadata: { name: 'p', annotations: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { drop: ['ALL'] } } }] } };
+    const pod = {
+      metadata: { name: 'p', annotations: { a: 'b' } },
+      spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { drop: ['ALL'] } } }] },
+    };
     const before = JSON.stringify(pod);
     expect(readPssPod(pod)).toBe(pod);
     const withNulls = {

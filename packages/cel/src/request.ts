@@ -63,12 +63,12 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
 }
 
 /**
- * The `request` variable: admission.k8s.io/v1 AdmissionRequest. The apiserver leaves the objects out (they are
- * `object` / `oldObject`); Kyverno converts the whole AdmissionRequest, so `request.object` exists there.
+ * The `request` variable's fields: admission.k8s.io/v1 AdmissionRequest. The apiserver leaves the objects out
+ * (they are `object` / `oldObject`); Kyverno converts the whole AdmissionRequest, so there `request.object`
+ * exists too (CelAdmissionRequest.data adds them, already converted).
  */
-export function celRequest(r: ResolvedRequest, includeObjects = false): Record<string, unknown> {
+function celRequestFields(r: ResolvedRequest): Record<string, unknown> {
   return toCel({
-    ...(includeObjects ? { object: r.object, oldObject: r.oldObject } : {}),
     kind: r.kind,
     resource: r.resource,
     subResource: r.subResource,
@@ -92,15 +92,62 @@ export interface CelRequestData {
   namespaceObject: unknown;
 }
 
-export function celRequestData(r: ResolvedRequest, flavor: 'vap' | 'vpol' = 'vap'): CelRequestData {
-  return {
-    object: toCel(r.object),
-    oldObject: toCel(r.oldObject),
-    request: celRequest(r, flavor === 'vpol'),
-    namespaceObject: toCel(r.namespaceObject),
-  };
+/**
+ * One admission request, resolved (kind, resource, name, namespace) and converted to CEL values at most once,
+ * for any number of ValidatingAdmissionPolicy and ValidatingPolicy evaluations: pass it instead of the
+ * attributes to `evaluateValidatingAdmissionPolicy` / `evaluateValidatingPolicy`. Converting a Pod to CEL
+ * values costs more than evaluating a policy's validations, so a caller deciding many policies (both kinds) on
+ * one object prepares it once.
+ *
+ * Work happens on first use: a request no policy matches is never converted, and a request that cannot be
+ * resolved throws from the evaluation that needed it, as with plain attributes. The attributes (and the
+ * objects in them) must not be changed after preparing: the converted values are kept.
+ */
+export class CelAdmissionRequest {
+  readonly attributes: AdmissionAttributes;
+  #resolved: ResolvedRequest | undefined;
+  #objects: Pick<CelRequestData, 'object' | 'oldObject' | 'namespaceObject'> | undefined;
+  #requestFields: Record<string, unknown> | undefined;
+  readonly #data: Partial<Record<'vap' | 'vpol', CelRequestData>> = {};
+
+  constructor(attributes: AdmissionAttributes) {
+    this.attributes = attributes;
+  }
+
+  /** The request as the apiserver sees it; throws when kind/resource are unknown and not derivable. */
+  get resolved(): ResolvedRequest {
+    this.#resolved ??= resolveRequest(this.attributes);
+    return this.#resolved;
+  }
+
+  /** The CEL variables of the request; `vpol` adds the objects to `request`, as Kyverno does. */
+  data(flavor: 'vap' | 'vpol'): CelRequestData {
+    const hit = this.#data[flavor];
+    if (hit) return hit;
+    const r = this.resolved;
+    this.#objects ??= { object: toCel(r.object), oldObject: toCel(r.oldObject), namespaceObject: toCel(r.namespaceObject) };
+    this.#requestFields ??= celRequestFields(r);
+    const { object, oldObject, namespaceObject } = this.#objects;
+    const request = flavor === 'vpol' ? { object, oldObject, ...this.#requestFields } : this.#requestFields;
+    const data: CelRequestData = { object, oldObject, request, namespaceObject };
+    this.#data[flavor] = data;
+    return data;
+  }
+}
+
+/** Prepares `attrs` once for many policy evaluations (see CelAdmissionRequest). */
+export function prepareCelRequest(attrs: AdmissionAttributes | CelAdmissionRequest): CelAdmissionRequest {
+  return attrs instanceof CelAdmissionRequest ? attrs : new CelAdmissionRequest(attrs);
 }
 
 export function activationFor(data: CelRequestData, params: unknown): CelActivation {
-  return { ...data, params: params === undefined ? null : toCel(params), variables: {}, authorizer: null };
+  return {
+    object: data.object,
+    oldObject: data.oldObject,
+    request: data.request,
+    namespaceObject: data.namespaceObject,
+    params: params === undefined ? null : toCel(params),
+    variables: {},
+    authorizer: null,
+  };
 }

@@ -9,20 +9,28 @@ import { unwrapUint } from './ext/equality.js';
  */
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  // Array.from, not value.map: an array from another realm (vm contexts, structuredClone under
-  // jest) would keep its foreign Array prototype through .map, and the CEL library tells lists
-  // apart with instanceof.
-  if (Array.isArray(value)) return Array.from(value, (v: unknown) => toCel(v));
-  if (value !== null && typeof value === 'object') {
-    if (value instanceof Uint8Array || value instanceof Date || value instanceof Optional) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      // `undefined` means absent: keep it absent so CEL reports "no such key" / has() is false.
-      if (v !== undefined) setOwn(out, k, toCel(v));
-    }
+  if (value === null || typeof value !== 'object') return value;
+  // A fresh array of this realm, not value.map: an array from another realm (vm contexts, structuredClone
+  // under jest) would keep its foreign Array prototype through .map, and the CEL library tells lists apart
+  // with instanceof.
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(toCel(value[i]));
     return out;
   }
-  return value;
+  if (value instanceof Uint8Array || value instanceof Date || value instanceof Optional) return value;
+  const src = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // Object.keys and plain assignment: this runs once per object per request and defineProperty on every key
+  // was most of its cost; only `__proto__` needs it.
+  for (const k of Object.keys(src)) {
+    const v = src[k];
+    // `undefined` means absent: keep it absent so CEL reports "no such key" / has() is false.
+    if (v === undefined) continue;
+    if (k === '__proto__') setOwn(out, k, toCel(v));
+    else out[k] = toCel(v);
+  }
+  return out;
 }
 
 /** Converts a CEL result back to plain JSON-like data for reports (BigInt → number when exact). */

@@ -2,7 +2,7 @@
  * The JSON context a rule's `{{ }}` expressions query (Kyverno's pkg/engine/context): `request.*`, `images`,
  * context `variable` entries, foreach `element`/`elementIndex` and values injected by the CLI.
  */
-import { isObject, type JsonObject } from './json.js';
+import { isObject, shallowCopy as copy, type JsonObject } from './json.js';
 import { kyvernoSearch } from './jmespath/interpreter.js';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
@@ -33,12 +33,26 @@ export function splitVariablePath(key: string): string[] {
  * context is a persistent structure, so a checkpoint is just a reference and values are never cloned.
  */
 function merged(target: JsonObject, patch: JsonObject): JsonObject {
-  const out: JsonObject = { ...target };
+  const out = copy(target);
   for (const [k, v] of Object.entries(patch)) {
     const existing = out[k];
     out[k] = isObject(v) && isObject(existing) ? merged(existing, v) : v;
   }
   return out;
+}
+
+/** Whether `expression` names `key` (a text test, conservative), remembered: queries repeat across requests. */
+const mentionCache = new Map<string, Map<string, boolean>>();
+function mentions(expression: string, key: string): boolean {
+  let byExpression = mentionCache.get(key);
+  if (!byExpression) mentionCache.set(key, (byExpression = new Map()));
+  let hit = byExpression.get(expression);
+  if (hit === undefined) {
+    hit = expression.includes(key);
+    if (byExpression.size >= 10_000) byExpression.clear();
+    byExpression.set(expression, hit);
+  }
+  return hit;
 }
 
 /**
@@ -48,18 +62,53 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
 export class JsonContext {
   private data: JsonObject;
   private readonly checkpoints: JsonObject[] = [];
+  /** Top-level entries computed on first need (see constructor). */
+  private readonly deferred: Readonly<Record<string, () => unknown>> | undefined;
+  private readonly initial: JsonObject;
+  private deferredValues: Map<string, JsonObject[string]> | undefined;
 
-  constructor(initial: JsonObject = {}) {
+  /**
+   * `deferred` entries (the request's `images`) join the data when a query names them or before the data
+   * changes, at their place after the initial keys: most rules never read them, and building them per request
+   * cost more than many rules.
+   */
+  constructor(initial: JsonObject = {}, deferred?: Readonly<Record<string, () => unknown>>) {
     this.data = initial;
+    this.initial = initial;
+    this.deferred = deferred;
+  }
+
+  /** Adds the deferred entries the data lacks (all, or those `expression` mentions). */
+  private materialize(expression?: string): void {
+    const deferred = this.deferred;
+    if (!deferred) return;
+    let missing = false;
+    for (const k in deferred) {
+      if (!Object.hasOwn(this.data, k) && (expression === undefined || mentions(expression, k))) missing = true;
+    }
+    if (!missing) return;
+    const values = (this.deferredValues ??= new Map());
+    const out: JsonObject = {};
+    for (const k of [...Object.keys(this.initial), ...Object.keys(deferred)]) {
+      const thunk = Object.hasOwn(deferred, k) ? deferred[k] : undefined;
+      if (thunk && (expression === undefined || mentions(expression, k))) {
+        if (!values.has(k)) values.set(k, thunk() as JsonObject[string]);
+        out[k] = values.get(k) as JsonObject[string];
+      } else if (Object.hasOwn(this.data, k)) out[k] = this.data[k] as JsonObject[string];
+    }
+    for (const [k, v] of Object.entries(this.data)) if (!Object.hasOwn(out, k)) out[k] = v;
+    this.data = out;
   }
 
   raw(): JsonObject {
+    this.materialize();
     return this.data;
   }
 
   query(expression: string): unknown {
     const q = expression.trim();
     if (q === '') throw new Error('invalid query (nil)');
+    this.materialize(q);
     return kyvernoSearch(q, this.data);
   }
 
@@ -71,6 +120,7 @@ export class JsonContext {
   }
 
   addVariable(key: string, value: unknown): void {
+    this.materialize();
     const path = splitVariablePath(key);
     let patch = value as JsonObject[string];
     for (let i = path.length - 1; i >= 0; i--) patch = { [path[i] as string]: patch };
@@ -79,13 +129,22 @@ export class JsonContext {
 
   /** Replace a top-level entry (not merged): context `variable` entries, rewritten requests. */
   set(key: string, value: unknown): void {
-    this.data = { ...this.data, [key]: value as JsonObject[string] };
+    this.materialize();
+    const data = copy(this.data);
+    data[key] = value as JsonObject[string];
+    this.data = data;
   }
 
   /** foreach: `element`, `elementIndex` and their nesting-level twins (`element0`, `elementIndex0`, …). */
   addElement(element: unknown, index: number, nesting: number): void {
+    this.materialize();
     const e = element as JsonObject[string];
-    this.data = { ...this.data, element: e, [`element${nesting}`]: e, elementIndex: index, [`elementIndex${nesting}`]: index };
+    const data = copy(this.data);
+    data['element'] = e;
+    data[`element${nesting}`] = e;
+    data['elementIndex'] = index;
+    data[`elementIndex${nesting}`] = index;
+    this.data = data;
   }
 
   checkpoint(): void {

@@ -8,7 +8,8 @@ import { exceptionsForRule } from './exceptions.js';
 import { extractImages } from './images.js';
 import { isObject, type JsonObject } from './json.js';
 import { gvkOf, type Gvk } from './kinds.js';
-import { matchRule, type MatchSubject } from './match.js';
+import type { MatchSubject } from './match.js';
+import { matchKey, matchRuleKeyed } from './match-memo.js';
 import { loadKyvernoPolicy } from './policy.js';
 import type { EvaluationContext, KyvernoAdmissionRequest, LoadedPolicy, RuleResult, RuleStatus } from './types.js';
 import { evaluateRule } from './validate-rule.js';
@@ -46,7 +47,7 @@ export function buildContext(request: KyvernoAdmissionRequest, evalCtx: Evaluati
   }
   const ns = request.namespace ?? metadataOf(object)['namespace'] ?? '';
   if (typeof ns === 'string') req['namespace'] = ns;
-  const ctx = new JsonContext({ request: req, images: extractImages(object) });
+  const ctx = new JsonContext({ request: req }, { images: () => extractImages(object) });
   for (const [k, v] of Object.entries(evalCtx.variables ?? {})) ctx.addVariable(k, v);
   return ctx;
 }
@@ -99,9 +100,10 @@ export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmission
   const scored = p.annotations[SCORED_ANNOTATION] !== 'false';
   const applyOne = p.spec['applyRules'] === 'One';
   const results: RuleResult[] = [];
+  const key = matchKey(subject, p.namespace);
   for (const rule of p.computedRules) {
     const name = String(rule['name']);
-    if (matchRule(rule['match'], rule['exclude'], subject, p.namespace)) continue;
+    if (matchRuleKeyed(rule, subject, p.namespace, key)) continue;
     const ruleVars = evalCtx.ruleVariables?.[name] ?? evalCtx.ruleVariables?.[name.replace(/^autogen-(cronjob-)?/, '')];
     ctx.checkpoint();
     try {

@@ -14,4 +14,5 @@ export { evaluateConditions, ConditionError, type ConditionResult } from './cond
 export { JsonContext } from './context.js';
 export { parseYamlDocuments, YamlError } from './yaml.js';
 export type { Json, JsonObject } from './json.js';
+export { shallowCopy } from './json.js';
 export * from './cli-test/index.js';

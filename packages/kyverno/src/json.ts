@@ -21,6 +21,19 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * A shallow copy to add keys to. Not `{ ...o, k: v }`: on Node 20 a spread followed by more keys costs
+ * microseconds per object. Like a spread (and unlike Object.assign), a `__proto__` key stays an own key.
+ * Copies into `out` when given (its own keys first, overwritten by `o`'s), as `{ ...out, ...o }` would.
+ */
+export function shallowCopy(o: JsonObject, out: JsonObject = {}): JsonObject {
+  for (const k of Object.keys(o)) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = o[k] as Json;
+  }
+  return out;
+}
+
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }

@@ -9,7 +9,7 @@ import { evaluateConditions } from './conditions.js';
 import { loadContextEntries } from './context-entries.js';
 import type { JsonContext } from './context.js';
 import { exceptionKey, matchingExceptions } from './exceptions.js';
-import { isObject, type JsonObject } from './json.js';
+import { isObject, shallowCopy, type JsonObject } from './json.js';
 import { matchRule, type MatchSubject } from './match.js';
 import { evaluatePodSecuritySubrule, formatPodSecurityFailures, type PodSecurityExclude } from './podsecurity.js';
 import type { LoadedException, LoadedPolicy, RuleStatus } from './types.js';
@@ -192,11 +192,15 @@ class Validator {
     try {
       // As validateOldObject: the old object is re-validated as if it were being created.
       const { oldObject: _dropped, ...request } = ctx.raw()['request'] as JsonObject;
-      ctx.set('request', { ...request, object: this.env.oldObject, operation: 'CREATE' });
-      const subject: MatchSubject = { ...this.env.subject, resource: this.env.oldObject, operation: 'CREATE' };
+      // Copies rather than spreads followed by more keys, which are slow on Node 20 (see json.ts shallowCopy).
+      const oldRequest = shallowCopy(request);
+      oldRequest['object'] = this.env.oldObject;
+      oldRequest['operation'] = 'CREATE';
+      ctx.set('request', oldRequest);
+      const subject: MatchSubject = Object.assign({}, this.env.subject, { resource: this.env.oldObject, operation: 'CREATE' });
       if (matchRule(this.env.rule['match'], this.env.rule['exclude'], subject, this.env.policy.namespace)) return result;
       const prior = new Validator(
-        { ...this.env, object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject },
+        Object.assign({}, this.env, { object: this.env.oldObject, oldObject: null, operation: 'CREATE', subject }),
         this.block,
         this.spec,
         0,

@@ -22,9 +22,39 @@ export class SubstitutionError extends Error {
 
 export class UnsupportedVariableError extends SubstitutionError {}
 
-function findVars(s: string): string[] {
+/** One `{{…}}` occurrence found in a string, with everything about it that does not depend on the context. */
+interface VariableRef {
+  /** The occurrence without the character the pattern consumed before it. */
+  text: string;
+  /** That character ('' when the occurrence starts the match). */
+  prefix: string;
+  /** Whether the string starts with this occurrence. */
+  initial: boolean;
+  variable: string;
+  shallow: boolean;
+}
+
+/**
+ * Occurrences per string, computed once: policies substitute the same few hundred strings for every request,
+ * and scanning them with the regular expressions was most of the substitution cost. Bounded, because later
+ * rounds scan strings built from request data.
+ */
+const refsCache = new Map<string, VariableRef[]>();
+const MAX_CACHED_STRINGS = 10_000;
+
+function findVars(s: string): VariableRef[] {
   if (!s.includes('{{')) return [];
-  return [...s.matchAll(VARIABLES_RE)].map((m) => m[0]);
+  let refs = refsCache.get(s);
+  if (refs) return refs;
+  refs = [...s.matchAll(VARIABLES_RE)].map((m) => {
+    const old = m[0];
+    const initial = VARIABLE_INIT_RE.test(old);
+    const text = initial ? old : old.slice(1);
+    return { text, prefix: initial ? '' : (old[0] as string), initial, ...stripBraces(text) };
+  });
+  if (refsCache.size >= MAX_CACHED_STRINGS) refsCache.clear();
+  refsCache.set(s, refs);
+  return refs;
 }
 
 function stripBraces(v: string): { variable: string; shallow: boolean } {
@@ -43,13 +73,9 @@ function substituteString(ctx: JsonContext, input: string, path: string): unknow
     if (++rounds > MAX_ROUNDS) throw new SubstitutionError(`variable substitution did not terminate at path ${path}`);
     const originalPattern = value;
     let shallow = false;
-    for (let v of vars) {
-      const initial = VARIABLE_INIT_RE.test(v);
-      const old = v;
-      if (!initial) v = v.slice(1);
-      const parsed = stripBraces(v);
-      shallow = parsed.shallow;
-      let variable = parsed.variable;
+    for (const ref of vars) {
+      shallow = ref.shallow;
+      let variable = ref.variable;
       if (variable === '@') {
         throw new UnsupportedVariableError(`the '{{@}}' variable (value at the pattern's own path) is not supported by podsec (at path ${path})`);
       }
@@ -60,13 +86,12 @@ function substituteString(ctx: JsonContext, input: string, path: string): unknow
       } catch (e) {
         throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${(e as Error).message}`, e);
       }
-      if (originalPattern === v) return resolved;
-      const prefix = initial ? '' : old[0];
+      if (originalPattern === ref.text) return resolved;
       if (shallow && resolved !== null && resolved !== undefined) {
         resolved = String(resolved).replaceAll('{{', '\\{{');
       }
       const text = typeof resolved === 'string' ? resolved : goJsonMarshal(resolved ?? null);
-      value = value.replace(`${prefix}${v}`, () => `${prefix}${text}`);
+      value = value.replace(`${ref.prefix}${ref.text}`, () => `${ref.prefix}${text}`);
     }
     vars = shallow ? [] : findVars(value);
   }

@@ -141,3 +141,28 @@ describe('extractPodSpec', () => {
     );
   });
 });
+
+describe('readPssPod copies on write', () => {
+  it('returns a Pod without nulls to replace as itself, and never modifies its input', () => {
+    const pod = {
+      metadata: { name: 'p', annotations: { a: 'b' } },
+      spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { drop: ['ALL'] } } }] },
+    };
+    const before = JSON.stringify(pod);
+    expect(readPssPod(pod)).toBe(pod);
+    const withNulls = {
+      metadata: { name: 'p', annotations: JSON.parse('{"__proto__": null, "k": null}') as Record<string, unknown> },
+      spec: { containers: [{ name: 'c', image: 'x', securityContext: { capabilities: { drop: [null, 'ALL'] } } }, null] },
+    };
+    const text = JSON.stringify(withNulls);
+    const read = readPssPod(withNulls) as unknown as typeof withNulls;
+    expect(JSON.stringify(withNulls)).toBe(text);
+    expect(read.spec.containers[0]?.securityContext.capabilities.drop).toEqual(['', 'ALL']);
+    expect(read.spec.containers[1]).toEqual({});
+    expect(Object.getPrototypeOf(read.metadata.annotations)).toBe(Object.prototype);
+    expect(Object.keys(read.metadata.annotations)).toEqual(['__proto__', 'k']);
+    expect(Object.getOwnPropertyDescriptor(read.metadata.annotations, '__proto__')?.value).toBe('');
+    expect(read.spec.containers).not.toBe(withNulls.spec.containers);
+    expect(JSON.stringify(pod)).toBe(before);
+  });
+});

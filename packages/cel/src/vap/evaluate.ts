@@ -2,7 +2,7 @@ import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources } from '../match.js';
-import { activationFor, celRequestData, resolveRequest, type CelRequestData, type ResolvedRequest } from '../request.js';
+import { activationFor, prepareCelRequest, type CelAdmissionRequest, type CelRequestData, type ResolvedRequest } from '../request.js';
 import { isRecord } from '../shape.js';
 import type { AdmissionAttributes, CelDiagnostic, CelError, KyvernoStatus } from '../types.js';
 import {
@@ -165,13 +165,18 @@ function evaluateOnce(compiled: CompiledVap, data: CelRequestData, param: Record
     return evaluation;
   }
   bindVariables(body, activation);
+  // Literals, not `{ ...base, … }`: spreading into a literal with more fields was most of this loop's time.
   for (const v of body.validations) {
     const out = evaluateValidation(v, activation);
-    const base = { index: v.index, expression: v.spec.expression, expressionPath: v.expression.path };
-    if (out.result === 'pass') evaluation.validations.push({ ...base, result: 'pass', action: 'admit' });
+    const index = v.index;
+    const expression = v.spec.expression;
+    const expressionPath = v.expression.path;
+    if (out.result === 'pass') evaluation.validations.push({ index, expression, expressionPath, result: 'pass', action: 'admit' });
     else if (out.result === 'fail') {
       evaluation.validations.push({
-        ...base,
+        index,
+        expression,
+        expressionPath,
         result: 'fail',
         action: 'deny',
         message: validationMessage(v, activation),
@@ -179,7 +184,9 @@ function evaluateOnce(compiled: CompiledVap, data: CelRequestData, param: Record
       });
     } else {
       evaluation.validations.push({
-        ...base,
+        index,
+        expression,
+        expressionPath,
         result: 'error',
         action: policy.failurePolicy === 'Fail' ? 'deny' : 'admit',
         message: `expression '${v.spec.expression}' resulted in error: ${out.error.message}`,
@@ -283,7 +290,7 @@ function violationsOf(outcome: VapBindingOutcome, failurePolicy: FailurePolicy):
 export function evaluateValidatingAdmissionPolicy(
   policyDoc: unknown,
   bindingDocs: unknown[],
-  attrs: AdmissionAttributes,
+  attrs: AdmissionAttributes | CelAdmissionRequest,
   options: VapOptions = {},
 ): VapDecision {
   const compiled = compileValidatingAdmissionPolicy(policyDoc, options);
@@ -292,7 +299,8 @@ export function evaluateValidatingAdmissionPolicy(
   const bindings = bindingDocs
     .map((b, i) => loadBinding(b, options.source ? `${options.source} (binding ${i})` : `<binding ${i}>`, cliMode))
     .filter((b) => b.policyName === policy.name);
-  const req = resolveRequest(attrs);
+  const prepared = prepareCelRequest(attrs);
+  const req = prepared.resolved;
   const decision: VapDecision = {
     policy: policy.name,
     matched: false,
@@ -315,7 +323,7 @@ export function evaluateValidatingAdmissionPolicy(
   decision.matched = !checkConstraints || (policy.matchConstraints !== undefined && matchesResources(policy.matchConstraints, req));
   if (!decision.matched) return decision;
 
-  const data = celRequestData(req);
+  const data = prepared.data('vap');
   const sinks: Readonly<Record<ValidationAction, VapViolation[]>> = { Deny: decision.denials, Warn: decision.warnings, Audit: decision.audits };
   for (const binding of effectiveBindings) {
     const outcome = evaluateBinding(compiled, binding, req, data, options);

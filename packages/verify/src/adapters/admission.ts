@@ -123,7 +123,8 @@ export function decideEach<L extends { policy: string; error?: unknown; files?: 
   only: readonly string[] | undefined,
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
-  const withFiles = (l: L, d: EngineDecision): EngineDecision => (l.files?.length ? { ...d, files: [...l.files] } : d);
+  // Object.assign, not `{ ...d, files }`: a spread followed by more keys costs microseconds per decision on Node 20.
+  const withFiles = (l: L, d: EngineDecision): EngineDecision => (l.files?.length ? Object.assign({}, d, { files: [...l.files] }) : d);
   return loaded
     .filter((l) => !only || only.includes(l.policy))
     .map((l) => {

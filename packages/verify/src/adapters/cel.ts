@@ -1,5 +1,11 @@
 import type { AdmissionContext } from '@podsec/ir';
-import { evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, type AdmissionAttributes } from '@podsec/cel';
+import {
+  evaluateValidatingAdmissionPolicy,
+  evaluateValidatingPolicy,
+  prepareCelRequest,
+  type AdmissionAttributes,
+  type CelAdmissionRequest,
+} from '@podsec/cel';
 import type { AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
 
@@ -40,6 +46,27 @@ function attributes(object: unknown, ctx: AdmissionContext): AdmissionAttributes
   };
 }
 
+function sameContext(a: AdmissionContext, b: AdmissionContext): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a) as (keyof AdmissionContext)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The last object's request, resolved and converted to CEL values once: converting a Pod costs more than
+ * evaluating a policy, and verify runs the vpol and vap adapters back to back on each object (every policy of
+ * both). Keyed by the object's identity, so it relies on objects not being changed between evaluations, which
+ * verify's fixtures and eval's parsed resources never are.
+ */
+let lastRequest: { object: unknown; ctx: AdmissionContext; request: CelAdmissionRequest } | undefined;
+
+function preparedRequest(object: unknown, ctx: AdmissionContext): CelAdmissionRequest {
+  if (lastRequest && lastRequest.object === object && sameContext(lastRequest.ctx, ctx)) return lastRequest.request;
+  const request = prepareCelRequest(attributes(object, ctx));
+  lastRequest = { object, ctx, request };
+  return request;
+}
+
 /** `spec.validations[3].expression` → 3, to name the IR rule behind a failed validation. */
 const validationIndex = (path?: string) => Number(/validations\[(\d+)\]/.exec(path ?? '')?.[1] ?? -1);
 
@@ -74,7 +101,7 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
     id: 'vap',
     describe: () => 'ValidatingAdmissionPolicy + binding run with apiserver semantics in @marcbachmann/cel-js',
     evaluate(object, ctx, only) {
-      const attrs = attributes(object, ctx);
+      const attrs = preparedRequest(object, ctx);
       return decideEach('vap', loaded, only, (l): EngineDecision => {
         const policy = l.docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
         const bindings = l.docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
@@ -83,19 +110,26 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
         if (configErrors.length)
           return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
-        const base = { engine: 'vap' as const, policy: l.policy };
         if (!d.matched)
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: d.notServed ?? 'spec.matchConstraints not matched', violations: [] };
+          return {
+            engine: 'vap',
+            policy: l.policy,
+            outcome: 'satisfied',
+            action: 'skip',
+            skipReason: d.notServed ?? 'spec.matchConstraints not matched',
+            violations: [],
+          };
         const evaluated = d.bindings.some((b) => b.matched && b.evaluations.some((e) => e.matchConditions !== 'not-matched'));
         if (!evaluated) {
           const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+          return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
         }
-        if (!all.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        if (!all.length) return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
         const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
         const actions = fired.flatMap((b) => b.validationActions);
         return {
-          ...base,
+          engine: 'vap',
+          policy: l.policy,
           outcome: 'violated',
           action: actionOf(actions),
           actionSource: {
@@ -118,7 +152,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
     id: 'vpol',
     describe: () => 'Kyverno ValidatingPolicy run with Kyverno semantics in @marcbachmann/cel-js',
     evaluate(object, ctx, only) {
-      const attrs = attributes(object, ctx);
+      const attrs = preparedRequest(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {
         const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: l.entry.file });
         if (r.status === 'error')

@@ -1,7 +1,7 @@
 import type { AdmissionContext } from '@podsec/ir';
-import { evaluateKyvernoPolicy, loadKyvernoPolicy, type LoadedPolicy } from '@podsec/kyverno';
+import { evaluateKyvernoPolicy, loadKyvernoPolicy, shallowCopy, type LoadedPolicy } from '@podsec/kyverno';
 import type { JsonObject } from '@podsec/kyverno';
-import type { RuleResult } from '@podsec/kyverno';
+import type { KyvernoAdmissionRequest, RuleResult } from '@podsec/kyverno';
 import type { ActionSource, AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
 import type { KyvernoManifestEntry } from '@podsec/compilers';
@@ -40,6 +40,15 @@ function kyvernoAction(doc: LoadedPolicy, failed: readonly RuleResult[]): { acti
   };
 }
 
+/** The object with `metadata.namespace` defaulted to the request's namespace (copies; the object is not changed). */
+function withMetadata(object: JsonObject, namespace: string): JsonObject {
+  const md = object.metadata;
+  const metadata = md && typeof md === 'object' && !Array.isArray(md) ? shallowCopy(md, { namespace }) : { namespace };
+  const out = shallowCopy(object);
+  out.metadata = metadata;
+  return out;
+}
+
 /** The emitted ClusterPolicy run in podsec's Kyverno engine; skip counts as pass. */
 export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
   const loaded: Loaded[] = policyNames(build).map((policy) => {
@@ -56,29 +65,30 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
     describe: () => "ClusterPolicy run in podsec's Kyverno engine",
     evaluate(object, ctx: AdmissionContext, only) {
       const f = admissionFacts(object, ctx);
-      const request = {
+      // Built without spreads followed by more keys: those cost microseconds per object on Node 20.
+      const request: KyvernoAdmissionRequest = {
         operation: f.operation,
-        object: { ...f.object, metadata: { namespace: f.namespace, ...(f.object.metadata as object) } } as JsonObject,
-        ...(f.oldObject ? { oldObject: f.oldObject as JsonObject } : {}),
-        ...(f.username !== undefined || f.groups !== undefined ? { userInfo: userInfoOf(f) } : {}),
-        ...(f.subResource ? { subresource: f.subResource } : {}),
-        namespace: f.namespace,
+        object: withMetadata(f.object as JsonObject, f.namespace),
       };
+      if (f.oldObject) request.oldObject = f.oldObject as JsonObject;
+      if (f.username !== undefined || f.groups !== undefined) request.userInfo = userInfoOf(f);
+      if (f.subResource) request.subresource = f.subResource;
+      request.namespace = f.namespace;
       return decideEach('kyverno', loaded, only, (l): EngineDecision => {
         const results = evaluateKyvernoPolicy(l.doc!, request, { namespaceLabels: f.namespaceLabels });
         const errors = results.filter((r) => r.status === 'error');
         if (errors.length)
           return { engine: 'kyverno', policy: l.policy, outcome: 'error', violations: [], error: errors.map((r) => `${r.rule}: ${r.message}`).join('; ') };
         const failed = results.filter((r) => r.status === 'fail' || r.status === 'warn');
-        const base = { engine: 'kyverno' as const, policy: l.policy };
         if (results.every((r) => r.status === 'skip')) {
           const reason = results.length ? 'spec.rules[*].preconditions not met (or excepted)' : 'no rule matched (spec.rules[*].match/exclude)';
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
+          return { engine: 'kyverno', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
         }
-        if (!failed.length) return { ...base, outcome: 'satisfied', action: 'allow', violations: [] };
+        if (!failed.length) return { engine: 'kyverno', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
         const { action, source } = kyvernoAction(l.doc!, failed);
         return {
-          ...base,
+          engine: 'kyverno',
+          policy: l.policy,
           outcome: 'violated',
           action,
           actionSource: source,

@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom,
+  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, mkNum,
 } from "./values";
 import { callBuiltin, resolveBuiltin } from "./builtins";
 import { callHost } from "./host";
@@ -16,15 +16,20 @@ const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_A
   T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
+// VM-only term opcode, never in a plan: a call of a user function whose arguments are all
+// constants (after folding), whose result is memoised per evaluation (see Plan.fold).
+const VM_FUNC_CONST_ARGS: i32 = 100;
 
 type Frame = Array<Value | null>;
 
+// Plan nodes come from our own compiler and their shape is fixed per opcode, so reading a node's
+// fields skips the bounds checks (they were a measurable share of evaluation time).
 // @ts-ignore: decorator
-@inline function op(node: Value): i32 { return <i32>asNum(asArr(node).items[0]).n; }
+@inline function op(node: Value): i32 { return <i32>asNum(unchecked(asArr(node).items[0])).n; }
 // @ts-ignore: decorator
-@inline function at(node: Value, i: i32): Value { return asArr(node).items[i]; }
+@inline function at(node: Value, i: i32): Value { return unchecked(asArr(node).items[i]); }
 // @ts-ignore: decorator
-@inline function int(node: Value, i: i32): i32 { return <i32>asNum(asArr(node).items[i]).n; }
+@inline function int(node: Value, i: i32): i32 { return <i32>asNum(unchecked(asArr(node).items[i])).n; }
 function isNil(v: Value): bool { return v.kind == 0; }
 
 export class Plan {
@@ -47,7 +52,94 @@ export class Plan {
       this.natives.push(id);
     }
     this.host = asArr(parts[4]).items;
+    for (let i = 0; i < this.rules.length; i++) foldRule(this.rules[i]);
   }
+}
+
+// ---- constant folding, once when the plan is decoded ------------------------------------------
+// Array, set and object literals whose members are all constants become one constant, so that
+// `x in {"a", "b"}` no longer builds and sorts the set on every evaluation; calls of user functions
+// with constant arguments (`containers(["containers", "initContainers"])`) are marked for the
+// per-evaluation memo. Patterns fold too: a constant array/object pattern matches exactly the
+// values equal to it, which is what matching a constant does.
+
+function isConst(t: Value): bool { return op(t) == T_CONST; }
+
+function setNode(t: Value, items: Array<Value>): void { asArr(t).items = items; }
+
+function foldTerm(t: Value): void {
+  if (isNil(t)) return;
+  const o = op(t);
+  const items = asArr(t).items;
+  switch (o) {
+    case T_REF: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_CALL: case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
+    case T_FUNC: {
+      let allConst = items.length > 2;
+      for (let i = 2; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
+      if (allConst) items[0] = mkNum(<f64>VM_FUNC_CONST_ARGS);
+      return;
+    }
+    case T_ARRAY: case T_SET: case T_OBJECT: {
+      let allConst = true;
+      for (let i = 1; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
+      if (!allConst) return;
+      let v: Value;
+      if (o == T_OBJECT) {
+        const obj = newObj();
+        for (let i = 1; i + 1 < items.length; i += 2) objPut(obj, at(items[i], 1), at(items[i + 1], 1), true);
+        v = obj;
+      } else {
+        const vs = new Array<Value>();
+        for (let i = 1; i < items.length; i++) vs.push(at(items[i], 1));
+        v = o == T_SET ? setFrom(vs) : new ArrV(vs);
+      }
+      setNode(t, [mkNum(<f64>T_CONST), v]);
+      return;
+    }
+    case T_COMPR: {
+      foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); return;
+    }
+  }
+}
+
+function foldStmts(stmts: Array<Value>): void {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const items = asArr(s).items;
+    switch (op(s)) {
+      case S_EXPR: foldTerm(items[1]); break;
+      case S_MATCH: foldTerm(items[1]); foldTerm(items[2]); break;
+      case S_SCAN: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); break;
+      case S_NOT: foldStmts(asArr(items[1]).items); break;
+      case S_EVERY: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); break;
+      case S_WITH: {
+        const vs = asArr(items[2]).items;
+        for (let j = 0; j < vs.length; j++) foldTerm(vs[j]);
+        foldStmts(asArr(items[3]).items);
+        break;
+      }
+    }
+  }
+}
+
+function foldDef(d: Value): void {
+  while (!isNil(d)) {
+    const items = asArr(d).items;
+    const args = asArr(items[0]).items;
+    for (let i = 0; i < args.length; i++) foldTerm(args[i]);
+    foldTerm(items[1]);
+    foldTerm(items[2]);
+    foldStmts(asArr(items[3]).items);
+    d = items[4];
+  }
+}
+
+function foldRule(r: Value): void {
+  const items = asArr(r).items;
+  const defs = asArr(items[2]).items;
+  for (let i = 0; i < defs.length; i++) foldDef(defs[i]);
+  foldTerm(items[3]);
 }
 
 
@@ -57,6 +149,8 @@ export class Evaluator {
   /** Rules replaced by an enclosing `with data.… as`: 1 where `replaced` holds the rule's value. */
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
+  /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
+  fmemo: Array<FuncMemo> = new Array<FuncMemo>();
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
     const n = plan.rules.length;
     this.memo = new Array<Value | null>(n);
@@ -82,6 +176,7 @@ export class Evaluator {
     }
     const n = this.plan.rules.length;
     const saved = new WithSave(this);
+    this.fmemo = new Array<FuncMemo>();
     this.memo = new Array<Value | null>(n);
     this.memoState = new Array<i32>(n);
     this.isReplaced = saved.isReplaced.slice(0);
@@ -124,6 +219,7 @@ export class Evaluator {
         return cur;
       }
       case T_RULE: return this.rule(int(t, 1));
+      case VM_FUNC_CONST_ARGS: return this.memoFunc(t);
       case T_CALL: case T_HOST: case T_FUNC: {
         const items = asArr(t).items;
         const args = new Array<Value>();
@@ -176,10 +272,31 @@ export class Evaluator {
     throw new Error("podsec runtime: bad term opcode " + op(t).toString());
   }
 
+  /** A constant-argument function call, evaluated once per evaluation (and per `with` scope). */
+  memoFunc(t: Value): Value | null {
+    const items = asArr(t).items;
+    const idx = int(t, 1);
+    const memo = this.fmemo;
+    for (let i = 0; i < memo.length; i++) {
+      const m = memo[i];
+      if (m.idx != idx) continue;
+      let same = true;
+      for (let j = 0; j < m.args.length && same; j++) same = equal(m.args[j], at(items[j + 2], 1));
+      if (same) return m.value;
+    }
+    const args = new Array<Value>();
+    for (let i = 2; i < items.length; i++) args.push(at(items[i], 1));
+    const v = this.func(idx, args);
+    memo.push(new FuncMemo(idx, args, v));
+    return v;
+  }
+
   comprehension(t: Value, f: Frame): Value {
     const kind = int(t, 1);
     const sols = new Array<Frame>();
-    this.body(asArr(at(t, 4)).items, 0, f, sols);
+    // The body binds the comprehension's own slots in the frame it is given: give it a copy, so a
+    // second evaluation of the same comprehension in this frame starts unbound.
+    this.body(asArr(at(t, 4)).items, 0, f.slice(0), sols);
     if (kind == 2) {
       const o = newObj();
       for (let i = 0; i < sols.length; i++) {
@@ -244,10 +361,11 @@ export class Evaluator {
         return;
       }
       case S_MATCH: {
+        // Matched in place: every caller that goes on using a frame after body() returns (SCAN
+        // and EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
         const v = this.term(at(s, 2), f);
         if (v === null) return;
-        const g = f.slice(0);
-        if (this.match(at(s, 1), v, g)) this.body(stmts, i + 1, g, out, limit);
+        if (this.match(at(s, 1), v, f)) this.body(stmts, i + 1, f, out, limit);
         return;
       }
       case S_SCAN: {
@@ -400,7 +518,12 @@ export class Evaluator {
   }
 }
 
+class FuncMemo {
+  constructor(public idx: i32, public args: Array<Value>, public value: Value | null) {}
+}
+
 class WithSave {
+  fmemo: Array<FuncMemo>;
   input: Value | null;
   data: Value;
   memo: Array<Value | null>;
@@ -408,10 +531,12 @@ class WithSave {
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
   constructor(e: Evaluator) {
+    this.fmemo = e.fmemo;
     this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoState = e.memoState;
     this.isReplaced = e.isReplaced; this.replaced = e.replaced;
   }
   restore(e: Evaluator): void {
+    e.fmemo = this.fmemo;
     e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoState = this.memoState;
     e.isReplaced = this.isReplaced; e.replaced = this.replaced;
   }

@@ -5,7 +5,7 @@
 // allocator's offset is not reachable from AssemblyScript.
 
 import {
-  Value, ArrV, mkStr, mkNum, newObj, objPut,
+  Value, ArrV, mkStr, mkNum, newObj, objPut, initShared,
 } from "./values";
 import { Parser, dump } from "./json";
 import { Plan, Evaluator } from "./eval";
@@ -15,6 +15,7 @@ import { Plan, Evaluator } from "./eval";
 const PLAN_ADDR: usize = ((__heap_base + 4 + 15) & ~15);
 const PLAN_LEN: u32 = load<u32>(PLAN_ADDR);
 const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
+initShared();
 
 function decodePlan(): Plan | null {
   if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");

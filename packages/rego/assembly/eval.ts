@@ -222,11 +222,11 @@ export class Evaluator {
       case VM_FUNC_CONST_ARGS: return this.memoFunc(t);
       case T_CALL: case T_HOST: case T_FUNC: {
         const items = asArr(t).items;
-        const args = new Array<Value>();
+        const args = new Array<Value>(items.length - 2);
         for (let i = 2; i < items.length; i++) {
-          const v = this.term(items[i], f);
+          const v = this.term(unchecked(items[i]), f);
           if (v === null) return null;
-          args.push(v);
+          unchecked(args[i - 2] = v);
         }
         const o = op(t);
         if (o == T_CALL) return callBuiltin(this.plan.natives[int(t, 1)], args);
@@ -376,7 +376,8 @@ export class Evaluator {
         const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
         const vs = valuesOf(c);
         for (let j = 0; j < vs.length; j++) {
-          const g = f.slice(0);
+          // The frame is this path's own (see S_MATCH): the last member can have it.
+          const g = j == vs.length - 1 ? f : f.slice(0);
           if (!isNil(kp) && !this.match(kp, ks[j], g)) continue;
           if (!isNil(vp) && !this.match(vp, vs[j], g)) continue;
           this.body(stmts, i + 1, g, out, limit);
@@ -385,7 +386,7 @@ export class Evaluator {
         return;
       }
       case S_NOT: {
-        const sols = new Array<Frame>();
+        const sols = new Array<Frame>(0);
         this.body(asArr(at(s, 1)).items, 0, f.slice(0), sols, 1);
         if (sols.length == 0) this.body(stmts, i + 1, f, out, limit);
         return;
@@ -406,11 +407,12 @@ export class Evaluator {
         const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
         const vs = valuesOf(c);
         const inner = asArr(at(s, 4)).items;
+        const sols = new Array<Frame>(0);
         for (let j = 0; j < vs.length; j++) {
           const g = f.slice(0);
           if (!isNil(kp) && !this.match(kp, ks[j], g)) return;
           if (!isNil(vp) && !this.match(vp, vs[j], g)) return;
-          const sols = new Array<Frame>();
+          sols.length = 0;
           this.body(inner, 0, g, sols, 1);
           if (sols.length == 0) return;
         }
@@ -433,7 +435,8 @@ export class Evaluator {
   defValues(def: Value, f: Frame, out: Array<Value>): void {
     let d = def;
     while (true) {
-      const sols = this.solve(d, f.slice(0));
+      // Only an `else` needs the unbound frame again; callers give each definition its own frame.
+      const sols = this.solve(d, isNil(at(d, 4)) ? f : f.slice(0));
       if (sols.length > 0) {
         for (let i = 0; i < sols.length; i++) {
           const v = this.term(at(d, 2), sols[i]);

@@ -1,6 +1,8 @@
 import {
   compileTemplate,
   effectiveAction,
+  matchMiss,
+  objectRef,
   parseConstraint,
   parseConstraintTemplate,
   reviewConstraint,
@@ -8,6 +10,7 @@ import {
   type TemplateProgram,
 } from '@podsec/gatekeeper';
 import type { AdmissionContext } from '@podsec/ir';
+import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
@@ -17,6 +20,45 @@ interface Loaded {
   program?: TemplateProgram;
   constraint?: ConstraintSource;
   error?: unknown;
+  /** The Constraint's parameters, parsed into the merged module once. */
+  parameters?: BatchConstant;
+}
+
+/** Rego that reads `data` outside a comment: merged with other templates it could see their rules. */
+const READS_DATA = /^(?!\s*#).*(?<![\w.])data\./m;
+const packageOf = (text: string) => /^\s*package\s+(\S+)/m.exec(text)?.[1];
+
+/**
+ * Every template's Rego in one module (one entrypoint each), so a review is serialised and parsed
+ * once and only `parameters` changes between Constraints. Only when merging cannot change a
+ * decision: each source declares its own package and none reads `data` (a Gatekeeper lib shared by
+ * two templates, data.inventory). Otherwise, or if the merged module fails to build, each template
+ * keeps its own module.
+ */
+async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
+  const ok = loaded.filter((l) => l.program);
+  if (ok.length < 2) return undefined;
+  const sources = ok.flatMap((l, i) => [l.program!.template.rego, ...l.program!.template.libs].map((text, j) => ({ path: `template-${i}-${j}.rego`, text })));
+  const packages = sources.map((s) => packageOf(s.text));
+  if (packages.some((p) => p === undefined) || new Set(packages).size !== packages.length || sources.some((s) => READS_DATA.test(s.text))) return undefined;
+  try {
+    const built = buildWasm(sources, { entrypoints: ok.map((l) => l.program!.entrypoint) });
+    const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
+    for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
+    return batch;
+  } catch {
+    for (const l of ok) delete l.parameters;
+    return undefined;
+  }
+}
+
+function violationsOf(rs: ResultSet): { msg: string; details?: unknown }[] {
+  const set = rs[0]?.result;
+  if (!Array.isArray(set)) return [];
+  return set.map((v) => {
+    const o = (typeof v === 'object' && v !== null ? v : {}) as { msg?: unknown; details?: unknown };
+    return { msg: typeof o.msg === 'string' ? o.msg : JSON.stringify(v), ...(o.details !== undefined ? { details: o.details } : {}) };
+  });
 }
 
 function onlyDocument(build: LoadedBuild, file: string, what: string): Record<string, unknown> {
@@ -83,17 +125,30 @@ const MISS_REASON = {
 export const gatekeeperAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
   const loaded: Loaded[] = [];
   for (const policy of policyNames(build)) loaded.push(await load(build, policy));
+  const merged = await mergedTemplates(loaded);
   return {
     id: 'gatekeeper',
     describe: () => "ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction",
     evaluate(object, ctx: AdmissionContext, only) {
       const f = admissionFacts(object, ctx);
       const review = gatekeeperAdmissionReview(f);
+      // The merged module evaluates every Constraint that matches, on one parsed review.
+      const batched = new Map<string, ResultSet | RegoEvalError>();
+      if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
+        const ref = objectRef(review);
+        const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
+        const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
+        // `parameters: null` holds the key's place, so that setting it needs no allocation.
+        const rs = calls.length ? merged.evaluate({ review, parameters: null }, calls) : [];
+        wanted.forEach((l, i) => batched.set(l.policy, rs[i]!));
+      }
       return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
         const base = { engine: 'gatekeeper' as const, policy: l.policy };
         if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
           return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
-        const r = reviewConstraint(l.program!, l.constraint!, review);
+        const pre = batched.get(l.policy);
+        if (pre instanceof RegoEvalError) throw pre;
+        const r = pre ? { status: 'evaluated' as const, violations: violationsOf(pre) } : reviewConstraint(l.program!, l.constraint!, review);
         if (r.status === 'skip')
           return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
         const violations = r.violations.map((v) => {

@@ -1,4 +1,4 @@
-import { buildWasm, loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
+import { buildWasm, loadRegoBatch, loadRegoPolicy, RegoEvalError, type RegoBatch, type RegoPolicy, type ResultSet } from '@podsec/rego';
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
@@ -22,6 +22,36 @@ function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
     const o = (v ?? {}) as { msg?: unknown; details?: { rule?: unknown } };
     return { rule: String(o.details?.rule ?? ''), message: String(o.msg ?? '') };
   });
+}
+
+/** The package each source declares; undefined when one has none. */
+const packageOf = (text: string) => /^\s*package\s+(\S+)/m.exec(text)?.[1];
+
+/** A reference into `data` outside a comment: the module reads something beyond its own package. */
+const READS_DATA = /^(?!\s*#).*(?<![\w.])data\./m;
+
+/**
+ * Every policy in one module, one entrypoint each, so an object is serialised and parsed once for
+ * all of them. Only when merging cannot change a decision: every file declares its own package and
+ * none reads `data` (in one module it would see the other policies' rules). Otherwise, or when the
+ * merged module fails to build, each policy keeps its own module.
+ */
+async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: RegoBatch; compiler: 'opa' | 'podsec'; opaVersion?: string } | undefined> {
+  const ok = loaded.filter((l) => l.module);
+  if (ok.length < 2) return undefined;
+  const texts = ok.map((l) => build.files.get(l.files[0]!) ?? '');
+  const packages = texts.map(packageOf);
+  if (packages.some((p) => p === undefined) || new Set(packages).size !== packages.length || texts.some((t) => READS_DATA.test(t))) return undefined;
+  try {
+    const built = buildWasm(
+      ok.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
+      { entrypoints: ok.map((l) => l.entrypoint) },
+    );
+    const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
+    return { batch, compiler: built.compiler, ...(built.opaVersion ? { opaVersion: built.opaVersion } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -48,6 +78,7 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
       loaded.push({ policy, files: [file], entrypoint, error });
     }
   }
+  const merged = await batchOf(build, loaded);
   return {
     id: 'rego',
     describe: () => {
@@ -57,8 +88,19 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
     },
     evaluate(object, ctx, only) {
       const input = gatekeeperReview(object, ctx);
+      const results = new Map<string, ResultSet | RegoEvalError>();
+      if (merged) {
+        const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
+        const rs = merged.batch.evaluate(
+          input,
+          wanted.map((l) => l.entrypoint),
+        );
+        wanted.forEach((l, i) => results.set(l.policy, rs[i]!));
+      }
       return decideEach('rego', loaded, only, (l): EngineDecision => {
-        const violations = violationsOf(l.module!.evaluate(input, l.entrypoint));
+        const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);
+        if (r instanceof RegoEvalError) throw r;
+        const violations = violationsOf(r);
         return {
           engine: 'rego',
           policy: l.policy,

@@ -122,50 +122,60 @@ const MISS_REASON = {
 } as const;
 
 /** The ConstraintTemplate's Rego, gated by the Constraint's match and acted on per its enforcementAction. */
-export const gatekeeperAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
-  const loaded: Loaded[] = [];
-  for (const policy of policyNames(build)) loaded.push(await load(build, policy));
-  const merged = await mergedTemplates(loaded);
-  return {
-    id: 'gatekeeper',
-    describe: () => "ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction",
-    evaluate(object, ctx: AdmissionContext, only) {
-      const f = admissionFacts(object, ctx);
-      const review = gatekeeperAdmissionReview(f);
-      // The merged module evaluates every Constraint that matches, on one parsed review.
-      const batched = new Map<string, ResultSet | RegoEvalError>();
-      if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
-        const ref = objectRef(review);
-        const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
-        const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
-        // `parameters: null` holds the key's place, so that setting it needs no allocation.
-        const rs = calls.length ? merged.evaluate({ review, parameters: null }, calls) : [];
-        wanted.forEach((l, i) => batched.set(l.policy, rs[i]!));
-      }
-      return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
-        const base = { engine: 'gatekeeper' as const, policy: l.policy };
-        if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
-        const pre = batched.get(l.policy);
-        if (pre instanceof RegoEvalError) throw pre;
-        const r = pre ? { status: 'evaluated' as const, violations: violationsOf(pre) } : reviewConstraint(l.program!, l.constraint!, review);
-        if (r.status === 'skip')
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
-        const violations = r.violations.map((v) => {
-          const rule = (v.details as { rule?: unknown } | undefined)?.rule;
-          return { rule: typeof rule === 'string' ? rule : '', message: v.msg };
+export interface GatekeeperAdapterOptions {
+  /** One module for every template when that cannot change a decision (default); false: one module each. */
+  merge?: boolean;
+}
+
+export const createGatekeeperAdapterFactory =
+  (options: GatekeeperAdapterOptions = {}): AdapterFactory =>
+  async (build: LoadedBuild) => {
+    const loaded: Loaded[] = [];
+    for (const policy of policyNames(build)) loaded.push(await load(build, policy));
+    const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
+    return {
+      id: 'gatekeeper',
+      describe: () =>
+        `ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction${merged ? ' (every template in one module, each review parsed once)' : ''}`,
+      evaluate(object, ctx: AdmissionContext, only) {
+        const f = admissionFacts(object, ctx);
+        const review = gatekeeperAdmissionReview(f);
+        // The merged module evaluates every Constraint that matches, on one parsed review.
+        const batched = new Map<string, ResultSet | RegoEvalError>();
+        if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
+          const ref = objectRef(review);
+          const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
+          // `parameters: null` holds the key's place, so that setting it needs no allocation.
+          const rs = calls.length ? merged.evaluate({ review, parameters: null }, calls) : [];
+          wanted.forEach((l, i) => batched.set(l.policy, rs[i]!));
+        }
+        return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
+          const base = { engine: 'gatekeeper' as const, policy: l.policy };
+          if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
+            return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
+          const pre = batched.get(l.policy);
+          if (pre instanceof RegoEvalError) throw pre;
+          const r = pre ? { status: 'evaluated' as const, violations: violationsOf(pre) } : reviewConstraint(l.program!, l.constraint!, review);
+          if (r.status === 'skip')
+            return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
+          const violations = r.violations.map((v) => {
+            const rule = (v.details as { rule?: unknown } | undefined)?.rule;
+            return { rule: typeof rule === 'string' ? rule : '', message: v.msg };
+          });
+          if (!violations.length) return { ...base, outcome: 'satisfied', action: 'allow', violations };
+          const a = effectiveAction(l.constraint!);
+          return {
+            ...base,
+            outcome: 'violated',
+            action: a.effect,
+            actionSource: { file: l.constraint!.file, path: a.path, found: a.found },
+            violations,
+            evidence: violations.map((v) => `${l.program!.template.file} violation (rule ${v.rule})`),
+          };
         });
-        if (!violations.length) return { ...base, outcome: 'satisfied', action: 'allow', violations };
-        const a = effectiveAction(l.constraint!);
-        return {
-          ...base,
-          outcome: 'violated',
-          action: a.effect,
-          actionSource: { file: l.constraint!.file, path: a.path, found: a.found },
-          violations,
-          evidence: violations.map((v) => `${l.program!.template.file} violation (rule ${v.rule})`),
-        };
-      });
-    },
+      },
+    };
   };
-};
+
+export const gatekeeperAdapterFactory: AdapterFactory = createGatekeeperAdapterFactory();

@@ -58,59 +58,69 @@ async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: R
  * Each policy's Rego file compiled to WebAssembly (podsec's compiler, or `opa build` when an opa
  * binary is on PATH / OPA_BIN) and run by the unmodified @open-policy-agent/opa-wasm SDK.
  */
-export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
-  const loaded: Loaded[] = [];
-  let opaVersion: string | undefined;
-  for (const policy of policyNames(build)) {
-    const entry = targetEntry(build, policy, 'rego');
-    const { file, entrypoint } = entry;
-    try {
-      const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
-      loaded.push({
-        policy,
-        files: [file],
-        entrypoint,
-        module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
-        compiler: built.compiler,
-      });
-      opaVersion ??= built.opaVersion;
-    } catch (error) {
-      loaded.push({ policy, files: [file], entrypoint, error });
-    }
-  }
-  const merged = await batchOf(build, loaded);
-  return {
-    id: 'rego',
-    describe: () => {
-      const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
-      const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));
-      return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm`;
-    },
-    evaluate(object, ctx, only) {
-      const input = gatekeeperReview(object, ctx);
-      const results = new Map<string, ResultSet | RegoEvalError>();
-      if (merged) {
-        const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
-        const rs = merged.batch.evaluate(
-          input,
-          wanted.map((l) => l.entrypoint),
-        );
-        wanted.forEach((l, i) => results.set(l.policy, rs[i]!));
+export interface RegoAdapterOptions {
+  /** One module for every policy when that cannot change a decision (default); false: one module each. */
+  merge?: boolean;
+}
+
+export const createRegoAdapterFactory =
+  (options: RegoAdapterOptions = {}): AdapterFactory =>
+  async (build: LoadedBuild) => {
+    const loaded: Loaded[] = [];
+    let opaVersion: string | undefined;
+    for (const policy of policyNames(build)) {
+      const entry = targetEntry(build, policy, 'rego');
+      const { file, entrypoint } = entry;
+      try {
+        const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
+        loaded.push({
+          policy,
+          files: [file],
+          entrypoint,
+          module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
+          compiler: built.compiler,
+        });
+        opaVersion ??= built.opaVersion;
+      } catch (error) {
+        loaded.push({ policy, files: [file], entrypoint, error });
       }
-      return decideEach('rego', loaded, only, (l): EngineDecision => {
-        const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);
-        if (r instanceof RegoEvalError) throw r;
-        const violations = violationsOf(r);
-        return {
-          engine: 'rego',
-          policy: l.policy,
-          outcome: violations.length ? 'violated' : 'satisfied',
-          // A plain Rego module carries no enforcement action; whoever runs it decides.
-          ...(violations.length ? {} : { action: 'allow' as const }),
-          violations,
-          evidence: violations.map((v) => `violation (rule ${v.rule})`),
-        };
-      });
-    },
+    }
+    const merged = options.merge === false ? undefined : await batchOf(build, loaded);
+    return {
+      id: 'rego',
+      describe: () => {
+        const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
+        const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));
+        const how = merged ? ' (every policy in one module, each object parsed once)' : '';
+        return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm${how}`;
+      },
+      evaluate(object, ctx, only) {
+        const input = gatekeeperReview(object, ctx);
+        const results = new Map<string, ResultSet | RegoEvalError>();
+        if (merged) {
+          const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
+          const rs = merged.batch.evaluate(
+            input,
+            wanted.map((l) => l.entrypoint),
+          );
+          wanted.forEach((l, i) => results.set(l.policy, rs[i]!));
+        }
+        return decideEach('rego', loaded, only, (l): EngineDecision => {
+          const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);
+          if (r instanceof RegoEvalError) throw r;
+          const violations = violationsOf(r);
+          return {
+            engine: 'rego',
+            policy: l.policy,
+            outcome: violations.length ? 'violated' : 'satisfied',
+            // A plain Rego module carries no enforcement action; whoever runs it decides.
+            ...(violations.length ? {} : { action: 'allow' as const }),
+            violations,
+            evidence: violations.map((v) => `violation (rule ${v.rule})`),
+          };
+        });
+      },
+    };
   };
-};
+
+export const regoAdapterFactory: AdapterFactory = createRegoAdapterFactory();

@@ -53,6 +53,32 @@ export class Plan {
     }
     this.host = asArr(parts[4]).items;
     for (let i = 0; i < this.rules.length; i++) foldRule(this.rules[i]);
+    const n = this.rules.length;
+    this.memo = new Array<Value | null>(n);
+    this.memoStamp = new Array<i32>(n);
+    this.memoState = new Array<i32>(n);
+    this.noneReplaced = new Array<i32>(n);
+    this.noReplacement = new Array<Value | null>(n);
+  }
+
+  // The rule memo lives as long as the plan (allocated at start, below every heap reset) and is
+  // valid for one evaluation: an entry counts only when its stamp is the evaluation's epoch. A
+  // module holding many policies' rules (batch evaluation) would otherwise clear the memo of all
+  // of them for every entrypoint it evaluates.
+  memo: Array<Value | null> = new Array<Value | null>(0);
+  memoStamp: Array<i32> = new Array<i32>(0);
+  memoState: Array<i32> = new Array<i32>(0);
+  /** All zero / null: no rule is replaced by a `with` (shared, never written). */
+  noneReplaced: Array<i32> = new Array<i32>(0);
+  noReplacement: Array<Value | null> = new Array<Value | null>(0);
+  epoch: i32 = 0;
+
+  nextEpoch(): i32 {
+    if (this.epoch == i32.MAX_VALUE) {
+      for (let i = 0; i < this.memoStamp.length; i++) this.memoStamp[i] = 0;
+      this.epoch = 0;
+    }
+    return ++this.epoch;
   }
 }
 
@@ -145,19 +171,22 @@ function foldRule(r: Value): void {
 
 export class Evaluator {
   memo: Array<Value | null>;
-  memoState: Array<i32>; // 0 = not evaluated, 1 = in progress, 2 = done
+  /** memoState is valid where memoStamp is this evaluation's epoch. */
+  memoStamp: Array<i32>;
+  memoState: Array<i32>; // 1 = in progress, 2 = done
+  epoch: i32;
   /** Rules replaced by an enclosing `with data.… as`: 1 where `replaced` holds the rule's value. */
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
   /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
   fmemo: Array<FuncMemo> = new Array<FuncMemo>();
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
-    const n = plan.rules.length;
-    this.memo = new Array<Value | null>(n);
-    this.memoState = new Array<i32>(n);
-    this.isReplaced = new Array<i32>(n);
-    this.replaced = new Array<Value | null>(n);
-    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; this.isReplaced[i] = 0; this.replaced[i] = null; }
+    this.epoch = plan.nextEpoch();
+    this.memo = plan.memo;
+    this.memoStamp = plan.memoStamp;
+    this.memoState = plan.memoState;
+    this.isReplaced = plan.noneReplaced;
+    this.replaced = plan.noReplacement;
   }
 
   /**
@@ -177,11 +206,12 @@ export class Evaluator {
     const n = this.plan.rules.length;
     const saved = new WithSave(this);
     this.fmemo = new Array<FuncMemo>();
+    // Fresh arrays: zero stamps never equal an epoch (epochs start at 1).
     this.memo = new Array<Value | null>(n);
+    this.memoStamp = new Array<i32>(n);
     this.memoState = new Array<i32>(n);
     this.isReplaced = saved.isReplaced.slice(0);
     this.replaced = saved.replaced.slice(0);
-    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; }
     for (let i = 0; i < specs.length; i++) {
       const spec = asArr(specs[i]).items;
       const path = asArr(spec[1]).items;
@@ -451,11 +481,13 @@ export class Evaluator {
   }
 
   rule(idx: i32): Value | null {
-    if (this.isReplaced[idx] != 0) return this.replaced[idx];
-    const state = this.memoState[idx];
-    if (state == 2) return this.memo[idx];
+    if (unchecked(this.isReplaced[idx]) != 0) return this.replaced[idx];
     const r = this.plan.rules[idx];
-    if (state == 1) throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
+    if (this.memoStamp[idx] == this.epoch) {
+      if (unchecked(this.memoState[idx]) == 2) return unchecked(this.memo[idx]);
+      throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
+    }
+    this.memoStamp[idx] = this.epoch;
     this.memoState[idx] = 1;
     const kind = int(r, 0);
     const nslots = int(r, 1);
@@ -530,17 +562,18 @@ class WithSave {
   input: Value | null;
   data: Value;
   memo: Array<Value | null>;
+  memoStamp: Array<i32>;
   memoState: Array<i32>;
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
   constructor(e: Evaluator) {
     this.fmemo = e.fmemo;
-    this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoState = e.memoState;
+    this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoStamp = e.memoStamp; this.memoState = e.memoState;
     this.isReplaced = e.isReplaced; this.replaced = e.replaced;
   }
   restore(e: Evaluator): void {
     e.fmemo = this.fmemo;
-    e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoState = this.memoState;
+    e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoStamp = this.memoStamp; e.memoState = this.memoState;
     e.isReplaced = this.isReplaced; e.replaced = this.replaced;
   }
 }

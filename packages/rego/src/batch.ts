@@ -42,7 +42,8 @@ export interface BatchConstant {
 
 /**
  * One evaluation of a batch: an entrypoint, and optionally a path of the input set to a constant
- * first (Gatekeeper: `parameters`, which differ per Constraint while `review` is shared).
+ * first (Gatekeeper: `parameters`, which differ per Constraint while `review` is shared). The
+ * input keeps what a call set: later calls of the same evaluate() without `set` see it too.
  */
 export type BatchCall = string | number | { entrypoint: string | number; set?: { path: readonly string[]; value: BatchConstant } };
 

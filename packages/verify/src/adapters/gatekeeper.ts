@@ -12,6 +12,7 @@ import {
 import type { AdmissionContext } from '@podsec/ir';
 import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
+import { mergeable, tryBatch } from './merge.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
 interface Loaded {
@@ -24,10 +25,6 @@ interface Loaded {
   parameters?: BatchConstant;
 }
 
-/** Rego that reads `data` outside a comment: merged with other templates it could see their rules. */
-const READS_DATA = /^(?!\s*#).*(?<![\w.])data\./m;
-const packageOf = (text: string) => /^\s*package\s+(\S+)/m.exec(text)?.[1];
-
 /**
  * Every template's Rego in one module (one entrypoint each), so a review is serialised and parsed
  * once and only `parameters` changes between Constraints. Only when merging cannot change a
@@ -39,8 +36,7 @@ async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined>
   const ok = loaded.filter((l) => l.program);
   if (ok.length < 2) return undefined;
   const sources = ok.flatMap((l, i) => [l.program!.template.rego, ...l.program!.template.libs].map((text, j) => ({ path: `template-${i}-${j}.rego`, text })));
-  const packages = sources.map((s) => packageOf(s.text));
-  if (packages.some((p) => p === undefined) || new Set(packages).size !== packages.length || sources.some((s) => READS_DATA.test(s.text))) return undefined;
+  if (!mergeable(sources.map((s) => s.text))) return undefined;
   try {
     const built = buildWasm(sources, { entrypoints: ok.map((l) => l.program!.entrypoint) });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
@@ -147,8 +143,8 @@ export const createGatekeeperAdapterFactory =
           const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
           const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
           // `parameters: null` holds the key's place, so that setting it needs no allocation.
-          const rs = calls.length ? merged.evaluate({ review, parameters: null }, calls) : [];
-          wanted.forEach((l, i) => batched.set(l.policy, rs[i]!));
+          const rs = calls.length ? tryBatch(() => merged.evaluate({ review, parameters: null }, calls)) : [];
+          wanted.forEach((l, i) => rs[i] && batched.set(l.policy, rs[i]));
         }
         return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
           const base = { engine: 'gatekeeper' as const, policy: l.policy };

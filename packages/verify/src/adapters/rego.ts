@@ -2,6 +2,7 @@ import { buildWasm, loadRegoBatch, loadRegoPolicy, RegoEvalError, type RegoBatch
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
+import { mergeable, tryBatch } from './merge.js';
 
 interface Loaded {
   policy: string;
@@ -24,12 +25,6 @@ function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
   });
 }
 
-/** The package each source declares; undefined when one has none. */
-const packageOf = (text: string) => /^\s*package\s+(\S+)/m.exec(text)?.[1];
-
-/** A reference into `data` outside a comment: the module reads something beyond its own package. */
-const READS_DATA = /^(?!\s*#).*(?<![\w.])data\./m;
-
 /**
  * Every policy in one module, one entrypoint each, so an object is serialised and parsed once for
  * all of them. Only when merging cannot change a decision: every file declares its own package and
@@ -40,8 +35,7 @@ async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: R
   const ok = loaded.filter((l) => l.module);
   if (ok.length < 2) return undefined;
   const texts = ok.map((l) => build.files.get(l.files[0]!) ?? '');
-  const packages = texts.map(packageOf);
-  if (packages.some((p) => p === undefined) || new Set(packages).size !== packages.length || texts.some((t) => READS_DATA.test(t))) return undefined;
+  if (!mergeable(texts)) return undefined;
   try {
     const built = buildWasm(
       ok.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
@@ -99,11 +93,14 @@ export const createRegoAdapterFactory =
         const results = new Map<string, ResultSet | RegoEvalError>();
         if (merged) {
           const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
-          const rs = merged.batch.evaluate(
-            input,
-            wanted.map((l) => l.entrypoint),
+          // An input the batch cannot take at all (not JSON) fails each policy on its own below.
+          const rs = tryBatch(() =>
+            merged.batch.evaluate(
+              input,
+              wanted.map((l) => l.entrypoint),
+            ),
           );
-          wanted.forEach((l, i) => results.set(l.policy, rs[i]!));
+          wanted.forEach((l, i) => rs[i] && results.set(l.policy, rs[i]));
         }
         return decideEach('rego', loaded, only, (l): EngineDecision => {
           const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);

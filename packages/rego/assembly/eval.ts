@@ -23,9 +23,15 @@ const VM_FUNC_CONST_ARGS: i32 = 100;
 type Frame = Array<Value | null>;
 
 // Plan nodes come from our own compiler and their shape is fixed per opcode, so reading a node's
-// fields skips the bounds checks (they were a measurable share of evaluation time).
+// fields skips the bounds checks (they were a measurable share of evaluation time). A node's
+// opcode is copied into its `kind` when the plan is decoded (Plan → foldRule), so dispatching on it
+// is one load: plan nodes are never Rego values, and OP_BASE keeps them apart from every K_* kind.
+const OP_BASE: i32 = 1000;
 // @ts-ignore: decorator
-@inline function op(node: Value): i32 { return <i32>asNum(unchecked(asArr(node).items[0])).n; }
+@inline function op(node: Value): i32 { return node.kind - OP_BASE; }
+/** The opcode as the plan encodes it (element 0), before the decode pass has copied it. */
+function rawOp(node: Value): i32 { return <i32>asNum(unchecked(asArr(node).items[0])).n; }
+function setOp(node: Value, o: i32): void { node.kind = OP_BASE + o; }
 // @ts-ignore: decorator
 @inline function at(node: Value, i: i32): Value { return unchecked(asArr(node).items[i]); }
 // @ts-ignore: decorator
@@ -89,13 +95,14 @@ export class Plan {
 // per-evaluation memo. Patterns fold too: a constant array/object pattern matches exactly the
 // values equal to it, which is what matching a constant does.
 
-function isConst(t: Value): bool { return op(t) == T_CONST; }
+function isConst(t: Value): bool { return op(t) == T_CONST; } // after foldTerm(t)
 
 function setNode(t: Value, items: Array<Value>): void { asArr(t).items = items; }
 
 function foldTerm(t: Value): void {
   if (isNil(t)) return;
-  const o = op(t);
+  const o = rawOp(t);
+  setOp(t, o);
   const items = asArr(t).items;
   switch (o) {
     case T_REF: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
@@ -103,7 +110,7 @@ function foldTerm(t: Value): void {
     case T_FUNC: {
       let allConst = items.length > 2;
       for (let i = 2; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
-      if (allConst) items[0] = mkNum(<f64>VM_FUNC_CONST_ARGS);
+      if (allConst) { items[0] = mkNum(<f64>VM_FUNC_CONST_ARGS); setOp(t, VM_FUNC_CONST_ARGS); }
       return;
     }
     case T_ARRAY: case T_SET: case T_OBJECT: {
@@ -121,6 +128,7 @@ function foldTerm(t: Value): void {
         v = o == T_SET ? setFrom(vs) : new ArrV(vs);
       }
       setNode(t, [mkNum(<f64>T_CONST), v]);
+      setOp(t, T_CONST);
       return;
     }
     case T_COMPR: {
@@ -133,7 +141,9 @@ function foldStmts(stmts: Array<Value>): void {
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i];
     const items = asArr(s).items;
-    switch (op(s)) {
+    const o = rawOp(s);
+    setOp(s, o);
+    switch (o) {
       case S_EXPR: foldTerm(items[1]); break;
       case S_MATCH: foldTerm(items[1]); foldTerm(items[2]); break;
       case S_SCAN: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); break;
@@ -242,7 +252,8 @@ export class Evaluator {
         let cur = this.term(at(t, 1), f);
         const items = asArr(t).items;
         for (let i = 2; i < items.length && cur !== null; i++) {
-          const k = this.term(items[i], f);
+          const ki = unchecked(items[i]);
+          const k = op(ki) == T_CONST ? at(ki, 1) : this.term(ki, f); // most keys are constants
           if (k === null) return null;
           cur = lookup(cur, k);
         }
@@ -600,9 +611,7 @@ function lookupPath(v: Value, path: Array<Value>): Value | null {
 function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
 
 function newFrame(n: i32): Frame {
-  const f = new Array<Value | null>(n);
-  for (let i = 0; i < n; i++) f[i] = null;
-  return f;
+  return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
 }
 
 function addUnique(list: Array<Value>, v: Value): void {

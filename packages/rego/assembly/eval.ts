@@ -393,75 +393,83 @@ export class Evaluator {
 
   /** `limit` > 0 stops after that many solutions (negation and every need only one). */
   body(stmts: Array<Value>, i: i32, f: Frame, out: Array<Frame>, limit: i32 = 0): void {
-    if (i == stmts.length) { out.push(f); return; }
-    const s = stmts[i];
-    switch (op(s)) {
-      case S_EXPR: {
-        const v = this.term(at(s, 1), f);
-        if (v !== null && !isFalse(v)) this.body(stmts, i + 1, f, out, limit);
-        return;
-      }
-      case S_MATCH: {
-        // Matched in place: every caller that goes on using a frame after body() returns (SCAN
-        // and EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
-        const v = this.term(at(s, 2), f);
-        if (v === null) return;
-        if (this.match(at(s, 1), v, f)) this.body(stmts, i + 1, f, out, limit);
-        return;
-      }
-      case S_SCAN: {
-        const c = this.term(at(s, 1), f);
-        if (c === null) return;
-        const kp = at(s, 2), vp = at(s, 3);
-        // Array keys are materialised only when a key pattern asks for them.
-        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-        const vs = valuesOf(c);
-        for (let j = 0; j < vs.length; j++) {
-          // The frame is this path's own (see S_MATCH): the last member can have it.
-          const g = j == vs.length - 1 ? f : f.slice(0);
-          if (!isNil(kp) && !this.match(kp, ks[j], g)) continue;
-          if (!isNil(vp) && !this.match(vp, vs[j], g)) continue;
-          this.body(stmts, i + 1, g, out, limit);
-          if (limit > 0 && out.length >= limit) return;
+    // Statements that yield at most one solution continue in this loop; only iteration (SCAN,
+    // WITH) recurses, once per solution.
+    while (true) {
+      if (i == stmts.length) { out.push(f); return; }
+      const s = unchecked(stmts[i]);
+      switch (op(s)) {
+        case S_EXPR: {
+          const v = this.term(at(s, 1), f);
+          if (v === null || isFalse(v)) return;
+          i++;
+          continue;
         }
-        return;
-      }
-      case S_NOT: {
-        const sols = new Array<Frame>(0);
-        this.body(asArr(at(s, 1)).items, 0, f.slice(0), sols, 1);
-        if (sols.length == 0) this.body(stmts, i + 1, f, out, limit);
-        return;
-      }
-      case S_WITH: {
-        const sols = new Array<Frame>();
-        this.withScope(s, f, sols);
-        for (let j = 0; j < sols.length; j++) {
-          this.body(stmts, i + 1, sols[j], out, limit);
-          if (limit > 0 && out.length >= limit) return;
+        case S_MATCH: {
+          // Matched in place: every caller that goes on using a frame after body() returns (SCAN
+          // and EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
+          const v = this.term(at(s, 2), f);
+          if (v === null || !this.match(at(s, 1), v, f)) return;
+          i++;
+          continue;
         }
-        return;
-      }
-      case S_EVERY: {
-        const c = this.term(at(s, 1), f);
-        if (c === null) return;
-        const kp = at(s, 2), vp = at(s, 3);
-        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-        const vs = valuesOf(c);
-        const inner = asArr(at(s, 4)).items;
-        const sols = new Array<Frame>(0);
-        for (let j = 0; j < vs.length; j++) {
-          const g = f.slice(0);
-          if (!isNil(kp) && !this.match(kp, ks[j], g)) return;
-          if (!isNil(vp) && !this.match(vp, vs[j], g)) return;
-          sols.length = 0;
-          this.body(inner, 0, g, sols, 1);
-          if (sols.length == 0) return;
+        case S_SCAN: {
+          const c = this.term(at(s, 1), f);
+          if (c === null) return;
+          const kp = at(s, 2), vp = at(s, 3);
+          // Array keys are materialised only when a key pattern asks for them.
+          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+          const vs = valuesOf(c);
+          for (let j = 0; j < vs.length; j++) {
+            // The frame is this path's own (see S_MATCH): the last member can have it.
+            const g = j == vs.length - 1 ? f : f.slice(0);
+            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
+            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
+            this.body(stmts, i + 1, g, out, limit);
+            if (limit > 0 && out.length >= limit) return;
+          }
+          return;
         }
-        this.body(stmts, i + 1, f, out, limit);
-        return;
+        case S_NOT: {
+          const inner = asArr(at(s, 1)).items;
+          const sols = new Array<Frame>(0);
+          // Expressions never bind, so a body of only expressions can run on this frame itself.
+          this.body(inner, 0, onlyExpressions(inner) ? f : f.slice(0), sols, 1);
+          if (sols.length != 0) return;
+          i++;
+          continue;
+        }
+        case S_WITH: {
+          const sols = new Array<Frame>();
+          this.withScope(s, f, sols);
+          for (let j = 0; j < sols.length; j++) {
+            this.body(stmts, i + 1, sols[j], out, limit);
+            if (limit > 0 && out.length >= limit) return;
+          }
+          return;
+        }
+        case S_EVERY: {
+          const c = this.term(at(s, 1), f);
+          if (c === null) return;
+          const kp = at(s, 2), vp = at(s, 3);
+          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+          const vs = valuesOf(c);
+          const inner = asArr(at(s, 4)).items;
+          const sols = new Array<Frame>(0);
+          for (let j = 0; j < vs.length; j++) {
+            const g = f.slice(0);
+            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return;
+            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return;
+            sols.length = 0;
+            this.body(inner, 0, g, sols, 1);
+            if (sols.length == 0) return;
+          }
+          i++;
+          continue;
+        }
       }
+      throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
     }
-    throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -609,6 +617,11 @@ function lookupPath(v: Value, path: Array<Value>): Value | null {
 }
 
 function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
+
+function onlyExpressions(stmts: Array<Value>): bool {
+  for (let i = 0; i < stmts.length; i++) if (op(unchecked(stmts[i])) != S_EXPR) return false;
+  return true;
+}
 
 function newFrame(n: i32): Frame {
   return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null

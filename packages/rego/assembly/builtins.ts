@@ -97,6 +97,7 @@ function objectGetPath(o: Value, path: Array<Value>, dflt: Value): Value {
 }
 
 function member(x: Value, c: Value): bool {
+  if (c.kind == K_SET) return setHas(asSet(c), x); // sorted: binary search
   const vs = valuesOf(c);
   for (let i = 0; i < vs.length; i++) if (equal(vs[i], x)) return true;
   return false;

@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom,
+  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, mkNum,
 } from "./values";
 import { callBuiltin, resolveBuiltin } from "./builtins";
 import { callHost } from "./host";
@@ -16,15 +16,26 @@ const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_A
   T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
+// VM-only term opcode, never in a plan: a call of a user function whose arguments are all
+// constants (after folding), whose result is memoised per evaluation (see Plan.fold).
+const VM_FUNC_CONST_ARGS: i32 = 100;
 
 type Frame = Array<Value | null>;
 
+// Plan nodes come from our own compiler and their shape is fixed per opcode, so reading a node's
+// fields skips the bounds checks (they were a measurable share of evaluation time). A node's
+// opcode is copied into its `kind` when the plan is decoded (Plan → foldRule), so dispatching on it
+// is one load: plan nodes are never Rego values, and OP_BASE keeps them apart from every K_* kind.
+const OP_BASE: i32 = 1000;
 // @ts-ignore: decorator
-@inline function op(node: Value): i32 { return <i32>asNum(asArr(node).items[0]).n; }
+@inline function op(node: Value): i32 { return node.kind - OP_BASE; }
+/** The opcode as the plan encodes it (element 0), before the decode pass has copied it. */
+function rawOp(node: Value): i32 { return <i32>asNum(unchecked(asArr(node).items[0])).n; }
+function setOp(node: Value, o: i32): void { node.kind = OP_BASE + o; }
 // @ts-ignore: decorator
-@inline function at(node: Value, i: i32): Value { return asArr(node).items[i]; }
+@inline function at(node: Value, i: i32): Value { return unchecked(asArr(node).items[i]); }
 // @ts-ignore: decorator
-@inline function int(node: Value, i: i32): i32 { return <i32>asNum(asArr(node).items[i]).n; }
+@inline function int(node: Value, i: i32): i32 { return <i32>asNum(unchecked(asArr(node).items[i])).n; }
 function isNil(v: Value): bool { return v.kind == 0; }
 
 export class Plan {
@@ -47,23 +58,145 @@ export class Plan {
       this.natives.push(id);
     }
     this.host = asArr(parts[4]).items;
+    for (let i = 0; i < this.rules.length; i++) foldRule(this.rules[i]);
+    const n = this.rules.length;
+    this.memo = new Array<Value | null>(n);
+    this.memoStamp = new Array<i32>(n);
+    this.memoState = new Array<i32>(n);
+    this.noneReplaced = new Array<i32>(n);
+    this.noReplacement = new Array<Value | null>(n);
   }
+
+  // The rule memo lives as long as the plan (allocated at start, below every heap reset) and is
+  // valid for one evaluation: an entry counts only when its stamp is the evaluation's epoch. A
+  // module holding many policies' rules (batch evaluation) would otherwise clear the memo of all
+  // of them for every entrypoint it evaluates.
+  memo: Array<Value | null> = new Array<Value | null>(0);
+  memoStamp: Array<i32> = new Array<i32>(0);
+  memoState: Array<i32> = new Array<i32>(0);
+  /** All zero / null: no rule is replaced by a `with` (shared, never written). */
+  noneReplaced: Array<i32> = new Array<i32>(0);
+  noReplacement: Array<Value | null> = new Array<Value | null>(0);
+  epoch: i32 = 0;
+
+  nextEpoch(): i32 {
+    if (this.epoch == i32.MAX_VALUE) {
+      for (let i = 0; i < this.memoStamp.length; i++) this.memoStamp[i] = 0;
+      this.epoch = 0;
+    }
+    return ++this.epoch;
+  }
+}
+
+// ---- constant folding, once when the plan is decoded ------------------------------------------
+// Array, set and object literals whose members are all constants become one constant, so that
+// `x in {"a", "b"}` no longer builds and sorts the set on every evaluation; calls of user functions
+// with constant arguments (`containers(["containers", "initContainers"])`) are marked for the
+// per-evaluation memo. Patterns fold too: a constant array/object pattern matches exactly the
+// values equal to it, which is what matching a constant does.
+
+function isConst(t: Value): bool { return op(t) == T_CONST; } // after foldTerm(t)
+
+function setNode(t: Value, items: Array<Value>): void { asArr(t).items = items; }
+
+function foldTerm(t: Value): void {
+  if (isNil(t)) return;
+  const o = rawOp(t);
+  setOp(t, o);
+  const items = asArr(t).items;
+  switch (o) {
+    case T_REF: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_CALL: case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
+    case T_FUNC: {
+      let allConst = items.length > 2;
+      for (let i = 2; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
+      if (allConst) { items[0] = mkNum(<f64>VM_FUNC_CONST_ARGS); setOp(t, VM_FUNC_CONST_ARGS); }
+      return;
+    }
+    case T_ARRAY: case T_SET: case T_OBJECT: {
+      let allConst = true;
+      for (let i = 1; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
+      if (!allConst) return;
+      let v: Value;
+      if (o == T_OBJECT) {
+        const obj = newObj();
+        for (let i = 1; i + 1 < items.length; i += 2) objPut(obj, at(items[i], 1), at(items[i + 1], 1), true);
+        v = obj;
+      } else {
+        const vs = new Array<Value>();
+        for (let i = 1; i < items.length; i++) vs.push(at(items[i], 1));
+        v = o == T_SET ? setFrom(vs) : new ArrV(vs);
+      }
+      setNode(t, [mkNum(<f64>T_CONST), v]);
+      setOp(t, T_CONST);
+      return;
+    }
+    case T_COMPR: {
+      foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); return;
+    }
+  }
+}
+
+function foldStmts(stmts: Array<Value>): void {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const items = asArr(s).items;
+    const o = rawOp(s);
+    setOp(s, o);
+    switch (o) {
+      case S_EXPR: foldTerm(items[1]); break;
+      case S_MATCH: foldTerm(items[1]); foldTerm(items[2]); break;
+      case S_SCAN: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); break;
+      case S_NOT: foldStmts(asArr(items[1]).items); break;
+      case S_EVERY: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); break;
+      case S_WITH: {
+        const vs = asArr(items[2]).items;
+        for (let j = 0; j < vs.length; j++) foldTerm(vs[j]);
+        foldStmts(asArr(items[3]).items);
+        break;
+      }
+    }
+  }
+}
+
+function foldDef(d: Value): void {
+  while (!isNil(d)) {
+    const items = asArr(d).items;
+    const args = asArr(items[0]).items;
+    for (let i = 0; i < args.length; i++) foldTerm(args[i]);
+    foldTerm(items[1]);
+    foldTerm(items[2]);
+    foldStmts(asArr(items[3]).items);
+    d = items[4];
+  }
+}
+
+function foldRule(r: Value): void {
+  const items = asArr(r).items;
+  const defs = asArr(items[2]).items;
+  for (let i = 0; i < defs.length; i++) foldDef(defs[i]);
+  foldTerm(items[3]);
 }
 
 
 export class Evaluator {
   memo: Array<Value | null>;
-  memoState: Array<i32>; // 0 = not evaluated, 1 = in progress, 2 = done
+  /** memoState is valid where memoStamp is this evaluation's epoch. */
+  memoStamp: Array<i32>;
+  memoState: Array<i32>; // 1 = in progress, 2 = done
+  epoch: i32;
   /** Rules replaced by an enclosing `with data.… as`: 1 where `replaced` holds the rule's value. */
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
+  /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
+  fmemo: Array<FuncMemo> = new Array<FuncMemo>();
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
-    const n = plan.rules.length;
-    this.memo = new Array<Value | null>(n);
-    this.memoState = new Array<i32>(n);
-    this.isReplaced = new Array<i32>(n);
-    this.replaced = new Array<Value | null>(n);
-    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; this.isReplaced[i] = 0; this.replaced[i] = null; }
+    this.epoch = plan.nextEpoch();
+    this.memo = plan.memo;
+    this.memoStamp = plan.memoStamp;
+    this.memoState = plan.memoState;
+    this.isReplaced = plan.noneReplaced;
+    this.replaced = plan.noReplacement;
   }
 
   /**
@@ -82,11 +215,13 @@ export class Evaluator {
     }
     const n = this.plan.rules.length;
     const saved = new WithSave(this);
+    this.fmemo = new Array<FuncMemo>();
+    // Fresh arrays: zero stamps never equal an epoch (epochs start at 1).
     this.memo = new Array<Value | null>(n);
+    this.memoStamp = new Array<i32>(n);
     this.memoState = new Array<i32>(n);
     this.isReplaced = saved.isReplaced.slice(0);
     this.replaced = saved.replaced.slice(0);
-    for (let i = 0; i < n; i++) { this.memo[i] = null; this.memoState[i] = 0; }
     for (let i = 0; i < specs.length; i++) {
       const spec = asArr(specs[i]).items;
       const path = asArr(spec[1]).items;
@@ -117,20 +252,22 @@ export class Evaluator {
         let cur = this.term(at(t, 1), f);
         const items = asArr(t).items;
         for (let i = 2; i < items.length && cur !== null; i++) {
-          const k = this.term(items[i], f);
+          const ki = unchecked(items[i]);
+          const k = op(ki) == T_CONST ? at(ki, 1) : this.term(ki, f); // most keys are constants
           if (k === null) return null;
           cur = lookup(cur, k);
         }
         return cur;
       }
       case T_RULE: return this.rule(int(t, 1));
+      case VM_FUNC_CONST_ARGS: return this.memoFunc(t);
       case T_CALL: case T_HOST: case T_FUNC: {
         const items = asArr(t).items;
-        const args = new Array<Value>();
+        const args = new Array<Value>(items.length - 2);
         for (let i = 2; i < items.length; i++) {
-          const v = this.term(items[i], f);
+          const v = this.term(unchecked(items[i]), f);
           if (v === null) return null;
-          args.push(v);
+          unchecked(args[i - 2] = v);
         }
         const o = op(t);
         if (o == T_CALL) return callBuiltin(this.plan.natives[int(t, 1)], args);
@@ -176,10 +313,31 @@ export class Evaluator {
     throw new Error("podsec runtime: bad term opcode " + op(t).toString());
   }
 
+  /** A constant-argument function call, evaluated once per evaluation (and per `with` scope). */
+  memoFunc(t: Value): Value | null {
+    const items = asArr(t).items;
+    const idx = int(t, 1);
+    const memo = this.fmemo;
+    for (let i = 0; i < memo.length; i++) {
+      const m = memo[i];
+      if (m.idx != idx) continue;
+      let same = true;
+      for (let j = 0; j < m.args.length && same; j++) same = equal(m.args[j], at(items[j + 2], 1));
+      if (same) return m.value;
+    }
+    const args = new Array<Value>();
+    for (let i = 2; i < items.length; i++) args.push(at(items[i], 1));
+    const v = this.func(idx, args);
+    memo.push(new FuncMemo(idx, args, v));
+    return v;
+  }
+
   comprehension(t: Value, f: Frame): Value {
     const kind = int(t, 1);
     const sols = new Array<Frame>();
-    this.body(asArr(at(t, 4)).items, 0, f, sols);
+    // The body binds the comprehension's own slots in the frame it is given: give it a copy, so a
+    // second evaluation of the same comprehension in this frame starts unbound.
+    this.body(asArr(at(t, 4)).items, 0, f.slice(0), sols);
     if (kind == 2) {
       const o = newObj();
       for (let i = 0; i < sols.length; i++) {
@@ -235,72 +393,83 @@ export class Evaluator {
 
   /** `limit` > 0 stops after that many solutions (negation and every need only one). */
   body(stmts: Array<Value>, i: i32, f: Frame, out: Array<Frame>, limit: i32 = 0): void {
-    if (i == stmts.length) { out.push(f); return; }
-    const s = stmts[i];
-    switch (op(s)) {
-      case S_EXPR: {
-        const v = this.term(at(s, 1), f);
-        if (v !== null && !isFalse(v)) this.body(stmts, i + 1, f, out, limit);
-        return;
-      }
-      case S_MATCH: {
-        const v = this.term(at(s, 2), f);
-        if (v === null) return;
-        const g = f.slice(0);
-        if (this.match(at(s, 1), v, g)) this.body(stmts, i + 1, g, out, limit);
-        return;
-      }
-      case S_SCAN: {
-        const c = this.term(at(s, 1), f);
-        if (c === null) return;
-        const kp = at(s, 2), vp = at(s, 3);
-        // Array keys are materialised only when a key pattern asks for them.
-        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-        const vs = valuesOf(c);
-        for (let j = 0; j < vs.length; j++) {
-          const g = f.slice(0);
-          if (!isNil(kp) && !this.match(kp, ks[j], g)) continue;
-          if (!isNil(vp) && !this.match(vp, vs[j], g)) continue;
-          this.body(stmts, i + 1, g, out, limit);
-          if (limit > 0 && out.length >= limit) return;
+    // Statements that yield at most one solution continue in this loop; only iteration (SCAN,
+    // WITH) recurses, once per solution.
+    while (true) {
+      if (i == stmts.length) { out.push(f); return; }
+      const s = unchecked(stmts[i]);
+      switch (op(s)) {
+        case S_EXPR: {
+          const v = this.term(at(s, 1), f);
+          if (v === null || isFalse(v)) return;
+          i++;
+          continue;
         }
-        return;
-      }
-      case S_NOT: {
-        const sols = new Array<Frame>();
-        this.body(asArr(at(s, 1)).items, 0, f.slice(0), sols, 1);
-        if (sols.length == 0) this.body(stmts, i + 1, f, out, limit);
-        return;
-      }
-      case S_WITH: {
-        const sols = new Array<Frame>();
-        this.withScope(s, f, sols);
-        for (let j = 0; j < sols.length; j++) {
-          this.body(stmts, i + 1, sols[j], out, limit);
-          if (limit > 0 && out.length >= limit) return;
+        case S_MATCH: {
+          // Matched in place: every caller that goes on using a frame after body() returns (SCAN
+          // and EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
+          const v = this.term(at(s, 2), f);
+          if (v === null || !this.match(at(s, 1), v, f)) return;
+          i++;
+          continue;
         }
-        return;
-      }
-      case S_EVERY: {
-        const c = this.term(at(s, 1), f);
-        if (c === null) return;
-        const kp = at(s, 2), vp = at(s, 3);
-        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-        const vs = valuesOf(c);
-        const inner = asArr(at(s, 4)).items;
-        for (let j = 0; j < vs.length; j++) {
-          const g = f.slice(0);
-          if (!isNil(kp) && !this.match(kp, ks[j], g)) return;
-          if (!isNil(vp) && !this.match(vp, vs[j], g)) return;
+        case S_SCAN: {
+          const c = this.term(at(s, 1), f);
+          if (c === null) return;
+          const kp = at(s, 2), vp = at(s, 3);
+          // Array keys are materialised only when a key pattern asks for them.
+          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+          const vs = valuesOf(c);
+          for (let j = 0; j < vs.length; j++) {
+            // The frame is this path's own (see S_MATCH): the last member can have it.
+            const g = j == vs.length - 1 ? f : f.slice(0);
+            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
+            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
+            this.body(stmts, i + 1, g, out, limit);
+            if (limit > 0 && out.length >= limit) return;
+          }
+          return;
+        }
+        case S_NOT: {
+          const inner = asArr(at(s, 1)).items;
+          const sols = new Array<Frame>(0);
+          // Expressions never bind, so a body of only expressions can run on this frame itself.
+          this.body(inner, 0, onlyExpressions(inner) ? f : f.slice(0), sols, 1);
+          if (sols.length != 0) return;
+          i++;
+          continue;
+        }
+        case S_WITH: {
           const sols = new Array<Frame>();
-          this.body(inner, 0, g, sols, 1);
-          if (sols.length == 0) return;
+          this.withScope(s, f, sols);
+          for (let j = 0; j < sols.length; j++) {
+            this.body(stmts, i + 1, sols[j], out, limit);
+            if (limit > 0 && out.length >= limit) return;
+          }
+          return;
         }
-        this.body(stmts, i + 1, f, out, limit);
-        return;
+        case S_EVERY: {
+          const c = this.term(at(s, 1), f);
+          if (c === null) return;
+          const kp = at(s, 2), vp = at(s, 3);
+          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+          const vs = valuesOf(c);
+          const inner = asArr(at(s, 4)).items;
+          const sols = new Array<Frame>(0);
+          for (let j = 0; j < vs.length; j++) {
+            const g = f.slice(0);
+            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return;
+            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return;
+            sols.length = 0;
+            this.body(inner, 0, g, sols, 1);
+            if (sols.length == 0) return;
+          }
+          i++;
+          continue;
+        }
       }
+      throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
     }
-    throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -315,7 +484,8 @@ export class Evaluator {
   defValues(def: Value, f: Frame, out: Array<Value>): void {
     let d = def;
     while (true) {
-      const sols = this.solve(d, f.slice(0));
+      // Only an `else` needs the unbound frame again; callers give each definition its own frame.
+      const sols = this.solve(d, isNil(at(d, 4)) ? f : f.slice(0));
       if (sols.length > 0) {
         for (let i = 0; i < sols.length; i++) {
           const v = this.term(at(d, 2), sols[i]);
@@ -330,11 +500,13 @@ export class Evaluator {
   }
 
   rule(idx: i32): Value | null {
-    if (this.isReplaced[idx] != 0) return this.replaced[idx];
-    const state = this.memoState[idx];
-    if (state == 2) return this.memo[idx];
+    if (unchecked(this.isReplaced[idx]) != 0) return this.replaced[idx];
     const r = this.plan.rules[idx];
-    if (state == 1) throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
+    if (this.memoStamp[idx] == this.epoch) {
+      if (unchecked(this.memoState[idx]) == 2) return unchecked(this.memo[idx]);
+      throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
+    }
+    this.memoStamp[idx] = this.epoch;
     this.memoState[idx] = 1;
     const kind = int(r, 0);
     const nslots = int(r, 1);
@@ -400,19 +572,27 @@ export class Evaluator {
   }
 }
 
+class FuncMemo {
+  constructor(public idx: i32, public args: Array<Value>, public value: Value | null) {}
+}
+
 class WithSave {
+  fmemo: Array<FuncMemo>;
   input: Value | null;
   data: Value;
   memo: Array<Value | null>;
+  memoStamp: Array<i32>;
   memoState: Array<i32>;
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
   constructor(e: Evaluator) {
-    this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoState = e.memoState;
+    this.fmemo = e.fmemo;
+    this.input = e.input; this.data = e.data; this.memo = e.memo; this.memoStamp = e.memoStamp; this.memoState = e.memoState;
     this.isReplaced = e.isReplaced; this.replaced = e.replaced;
   }
   restore(e: Evaluator): void {
-    e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoState = this.memoState;
+    e.fmemo = this.fmemo;
+    e.input = this.input; e.data = this.data; e.memo = this.memo; e.memoStamp = this.memoStamp; e.memoState = this.memoState;
     e.isReplaced = this.isReplaced; e.replaced = this.replaced;
   }
 }
@@ -438,10 +618,13 @@ function lookupPath(v: Value, path: Array<Value>): Value | null {
 
 function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
 
+function onlyExpressions(stmts: Array<Value>): bool {
+  for (let i = 0; i < stmts.length; i++) if (op(unchecked(stmts[i])) != S_EXPR) return false;
+  return true;
+}
+
 function newFrame(n: i32): Frame {
-  const f = new Array<Value | null>(n);
-  for (let i = 0; i < n; i++) f[i] = null;
-  return f;
+  return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
 }
 
 function addUnique(list: Array<Value>, v: Value): void {

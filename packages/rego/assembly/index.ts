@@ -5,8 +5,12 @@
 // allocator's offset is not reachable from AssemblyScript.
 
 import {
-  Value, ArrV, mkStr, mkNum, newObj, objPut,
+  Value, ArrV, K_ARR, K_OBJ, asArr, asObj, mkStr, mkNum, newObj, objGet, objPut, initShared,
 } from "./values";
+
+// opa_value_add_path's error codes, as OPA's runtime numbers them.
+const OPA_ERR_INVALID_TYPE: i32 = 2;
+const OPA_ERR_INVALID_PATH: i32 = 3;
 import { Parser, dump } from "./json";
 import { Plan, Evaluator } from "./eval";
 
@@ -15,6 +19,7 @@ import { Plan, Evaluator } from "./eval";
 const PLAN_ADDR: usize = ((__heap_base + 4 + 15) & ~15);
 const PLAN_LEN: u32 = load<u32>(PLAN_ADDR);
 const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
+initShared();
 
 function decodePlan(): Plan | null {
   if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");
@@ -60,6 +65,29 @@ export function opa_json_dump(v: usize): usize {
 }
 
 export function opa_value_dump(v: usize): usize { return opa_json_dump(v); }
+
+/**
+ * OPA ABI: sets `path` (an array of keys) of the object at `base` to `value`, creating objects on
+ * the way. Batch evaluation uses it to put each Constraint's parameters into one parsed input
+ * between evaluations (values are only mutated here, never during an evaluation). 0 on success.
+ */
+export function opa_value_add_path(base: usize, path: usize, value: usize): i32 {
+  const b = changetype<Value>(base), p = changetype<Value>(path);
+  if (b.kind != K_OBJ || p.kind != K_ARR) return OPA_ERR_INVALID_TYPE;
+  const keys = asArr(p).items;
+  if (keys.length == 0) return OPA_ERR_INVALID_PATH;
+  let cur = asObj(b);
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = objGet(cur, keys[i]);
+    if (next === null || next.kind != K_OBJ) {
+      next = newObj();
+      objPut(cur, keys[i], next, true);
+    }
+    cur = asObj(next);
+  }
+  objPut(cur, keys[keys.length - 1], changetype<Value>(value), true);
+  return 0;
+}
 
 export function builtins(): usize {
   const o = newObj();

@@ -62,6 +62,25 @@ export class Parser {
 
   number(): Value | null {
     const start = this.pos;
+    // Fast path: a plain integer of up to 15 digits (exact in f64), the common case in manifests.
+    {
+      let p = this.pos;
+      const neg = p < this.end && load<u8>(p) == 0x2d;
+      if (neg) p++;
+      let n: f64 = 0;
+      let count = 0;
+      while (p < this.end && count < 16) {
+        const c = <i32>load<u8>(p);
+        if (c < 0x30 || c > 0x39) break;
+        n = n * 10 + <f64>(c - 0x30);
+        p++; count++;
+      }
+      const next = p < this.end ? <i32>load<u8>(p) : -1;
+      if (count > 0 && count < 16 && next != 0x2e && next != 0x65 && next != 0x45) {
+        this.pos = p;
+        return mkNum(neg ? -n : n);
+      }
+    }
     if (this.peek() == 0x2d) this.pos++;
     let digits = 0;
     while (this.pos < this.end) {
@@ -92,7 +111,28 @@ export class Parser {
     return v;
   }
 
+  /** A string without escapes or non-ASCII bytes (most keys and values), widened in one pass. */
+  asciiStr(): string | null {
+    const start = this.pos + 1;
+    let p = start;
+    while (p < this.end) {
+      const c = load<u8>(p);
+      if (c == 0x22) break;
+      if (c == 0x5c || c < 0x20 || c >= 0x80) return null;
+      p++;
+    }
+    if (p >= this.end) return null;
+    const n = <i32>(p - start);
+    const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
+    const dst = changetype<usize>(out);
+    for (let i = 0; i < n; i++) store<u16>(dst + (<usize>i << 1), load<u8>(start + <usize>i));
+    this.pos = p + 1;
+    return out;
+  }
+
   str(): string | null {
+    const fast = this.asciiStr();
+    if (fast !== null) return fast;
     this.pos++; // opening quote
     let out = "";
     let runStart = this.pos;
@@ -100,9 +140,9 @@ export class Parser {
       if (this.pos >= this.end) { this.fail("unterminated string"); return null; }
       const c = load<u8>(this.pos);
       if (c == 0x22) {
-        out += String.UTF8.decodeUnsafe(runStart, this.pos - runStart);
+        const run = String.UTF8.decodeUnsafe(runStart, this.pos - runStart);
         this.pos++;
-        return out;
+        return out.length == 0 ? run : out + run; // no escapes: no concatenation
       }
       if (c < 0x20) { this.fail("control character in string"); return null; }
       if (c != 0x5c) { this.pos++; continue; }

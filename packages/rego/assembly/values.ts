@@ -32,7 +32,13 @@ export class SetV extends Value {
 }
 
 export function mkNull(): Value { return new Value(K_NULL); }
-export function mkBool(b: bool): Value { return new BoolV(b); }
+// Values are never mutated after construction, so the two booleans are shared. They are built by
+// initShared() from the start function, after the plan area is reserved (see assembly/index.ts):
+// allocating them during an evaluation would put them in the heap the SDK resets.
+let TRUE: Value = changetype<Value>(0);
+let FALSE: Value = changetype<Value>(0);
+export function initShared(): void { TRUE = new BoolV(true); FALSE = new BoolV(false); }
+export function mkBool(b: bool): Value { return b ? TRUE : FALSE; }
 export function mkNum(n: f64): Value { return new NumV(n); }
 export function mkStr(s: string): Value { return new StrV(s); }
 
@@ -57,11 +63,14 @@ export function mkStr(s: string): Value { return new StrV(s); }
 }
 
 export function cmpStr(a: string, b: string): i32 {
+  if (changetype<usize>(a) == changetype<usize>(b)) return 0;
   const n = min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = cpOrder(a.charCodeAt(i));
-    const y = cpOrder(b.charCodeAt(i));
-    if (x != y) return x < y ? -1 : 1;
+    // Equal units need no mapping; only the first difference is put in code point order.
+    const u = a.charCodeAt(i), w = b.charCodeAt(i);
+    if (u == w) continue;
+    const x = cpOrder(u), y = cpOrder(w);
+    return x < y ? -1 : 1;
   }
   return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1);
 }
@@ -69,7 +78,7 @@ export function cmpStr(a: string, b: string): i32 {
 function cmpList(a: Array<Value>, b: Array<Value>): i32 {
   const n = min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compare(a[i], b[i]);
+    const c = compare(unchecked(a[i]), unchecked(b[i]));
     if (c != 0) return c;
   }
   return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1);
@@ -77,6 +86,8 @@ function cmpList(a: Array<Value>, b: Array<Value>): i32 {
 
 /** OPA's total order: null < booleans < numbers < strings < arrays < objects < sets. */
 export function compare(a: Value, b: Value): i32 {
+  // Values are immutable once built, so a shared value (a folded constant, a memoised rule) equals itself.
+  if (changetype<usize>(a) == changetype<usize>(b)) return 0;
   if (a.kind != b.kind) return a.kind < b.kind ? -1 : 1;
   switch (a.kind) {
     case K_NULL: return 0;
@@ -94,9 +105,9 @@ export function compare(a: Value, b: Value): i32 {
       const x = asObj(a), y = asObj(b);
       const n = min(x.keys.length, y.keys.length);
       for (let i = 0; i < n; i++) {
-        let c = compare(x.keys[i], y.keys[i]);
+        let c = compare(unchecked(x.keys[i]), unchecked(y.keys[i]));
         if (c != 0) return c;
-        c = compare(x.vals[i], y.vals[i]);
+        c = compare(unchecked(x.vals[i]), unchecked(y.vals[i]));
         if (c != 0) return c;
       }
       return x.keys.length == y.keys.length ? 0 : (x.keys.length < y.keys.length ? -1 : 1);
@@ -112,7 +123,7 @@ export function search(list: Array<Value>, k: Value): i32 {
   let lo = 0, hi = list.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compare(list[mid], k);
+    const c = compare(unchecked(list[mid]), k);
     if (c == 0) return mid;
     if (c < 0) lo = mid + 1; else hi = mid - 1;
   }

@@ -12,3 +12,4 @@ export { extractTarGzFile, createTar } from './tar.js';
 export { regoBuildCommand, type CommandIo } from './cli/rego-build.js';
 export { regoTestCommand } from './cli/rego-test.js';
 export { buildRuntime, runtimeModule, type RuntimeModule } from './wasm/runtime-build.js';
+export { loadRegoBatch, type BatchCall, type BatchConstant, type RegoBatch } from './batch.js';

@@ -15,6 +15,8 @@ export class RegoEvalError extends Error {
   override name = 'RegoEvalError';
 }
 
+const encoder = new TextEncoder();
+
 function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
   let text: string | undefined;
   try {
@@ -23,7 +25,9 @@ function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
     throw new RegoEvalError(`${what} is not JSON-serialisable: ${(e as Error).message}; pass plain objects, arrays, strings, numbers, booleans and null`);
   }
   if (text === undefined) throw new RegoEvalError(`${what} is not JSON-serialisable (got ${typeof value})`);
-  const bytes = new TextEncoder().encode(text);
+  const bytes = encoder.encode(text);
+  // The SDK takes a whole ArrayBuffer: copy only when the encoder handed out a view into a larger one.
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 

@@ -1,6 +1,8 @@
 import {
   compileTemplate,
   effectiveAction,
+  matchMiss,
+  objectRef,
   parseConstraint,
   parseConstraintTemplate,
   reviewConstraint,
@@ -8,7 +10,9 @@ import {
   type TemplateProgram,
 } from '@podsec/gatekeeper';
 import type { AdmissionContext } from '@podsec/ir';
+import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
+import { mergeable, tryBatch } from './merge.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
 interface Loaded {
@@ -17,6 +21,40 @@ interface Loaded {
   program?: TemplateProgram;
   constraint?: ConstraintSource;
   error?: unknown;
+  /** The Constraint's parameters, parsed into the merged module once. */
+  parameters?: BatchConstant;
+}
+
+/**
+ * Every template's Rego in one module (one entrypoint each), so a review is serialised and parsed
+ * once and only `parameters` changes between Constraints. Only when merging cannot change a
+ * decision: each source declares its own package and none reads `data` (a Gatekeeper lib shared by
+ * two templates, data.inventory). Otherwise, or if the merged module fails to build, each template
+ * keeps its own module.
+ */
+async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
+  const ok = loaded.filter((l) => l.program);
+  if (ok.length < 2) return undefined;
+  const sources = ok.flatMap((l, i) => [l.program!.template.rego, ...l.program!.template.libs].map((text, j) => ({ path: `template-${i}-${j}.rego`, text })));
+  if (!mergeable(sources.map((s) => s.text))) return undefined;
+  try {
+    const built = buildWasm(sources, { entrypoints: ok.map((l) => l.program!.entrypoint) });
+    const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
+    for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
+    return batch;
+  } catch {
+    for (const l of ok) delete l.parameters;
+    return undefined;
+  }
+}
+
+function violationsOf(rs: ResultSet): { msg: string; details?: unknown }[] {
+  const set = rs[0]?.result;
+  if (!Array.isArray(set)) return [];
+  return set.map((v) => {
+    const o = (typeof v === 'object' && v !== null ? v : {}) as { msg?: unknown; details?: unknown };
+    return { msg: typeof o.msg === 'string' ? o.msg : JSON.stringify(v), ...(o.details !== undefined ? { details: o.details } : {}) };
+  });
 }
 
 function onlyDocument(build: LoadedBuild, file: string, what: string): Record<string, unknown> {
@@ -80,37 +118,60 @@ const MISS_REASON = {
 } as const;
 
 /** The ConstraintTemplate's Rego, gated by the Constraint's match and acted on per its enforcementAction. */
-export const gatekeeperAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
-  const loaded: Loaded[] = [];
-  for (const policy of policyNames(build)) loaded.push(await load(build, policy));
-  return {
-    id: 'gatekeeper',
-    describe: () => "ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction",
-    evaluate(object, ctx: AdmissionContext, only) {
-      const f = admissionFacts(object, ctx);
-      const review = gatekeeperAdmissionReview(f);
-      return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
-        const base = { engine: 'gatekeeper' as const, policy: l.policy };
-        if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
-        const r = reviewConstraint(l.program!, l.constraint!, review);
-        if (r.status === 'skip')
-          return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
-        const violations = r.violations.map((v) => {
-          const rule = (v.details as { rule?: unknown } | undefined)?.rule;
-          return { rule: typeof rule === 'string' ? rule : '', message: v.msg };
+export interface GatekeeperAdapterOptions {
+  /** One module for every template when that cannot change a decision (default); false: one module each. */
+  merge?: boolean;
+}
+
+export const createGatekeeperAdapterFactory =
+  (options: GatekeeperAdapterOptions = {}): AdapterFactory =>
+  async (build: LoadedBuild) => {
+    const loaded: Loaded[] = [];
+    for (const policy of policyNames(build)) loaded.push(await load(build, policy));
+    const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
+    return {
+      id: 'gatekeeper',
+      describe: () =>
+        `ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction${merged ? ' (every template in one module, each review parsed once)' : ''}`,
+      evaluate(object, ctx: AdmissionContext, only) {
+        const f = admissionFacts(object, ctx);
+        const review = gatekeeperAdmissionReview(f);
+        // The merged module evaluates every Constraint that matches, on one parsed review.
+        const batched = new Map<string, ResultSet | RegoEvalError>();
+        if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
+          const ref = objectRef(review);
+          const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
+          // `parameters: null` holds the key's place, so that setting it needs no allocation.
+          const rs = calls.length ? tryBatch(() => merged.evaluate({ review, parameters: null }, calls)) : [];
+          wanted.forEach((l, i) => rs[i] && batched.set(l.policy, rs[i]));
+        }
+        return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
+          const base = { engine: 'gatekeeper' as const, policy: l.policy };
+          if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
+            return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
+          const pre = batched.get(l.policy);
+          if (pre instanceof RegoEvalError) throw pre;
+          const r = pre ? { status: 'evaluated' as const, violations: violationsOf(pre) } : reviewConstraint(l.program!, l.constraint!, review);
+          if (r.status === 'skip')
+            return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
+          const violations = r.violations.map((v) => {
+            const rule = (v.details as { rule?: unknown } | undefined)?.rule;
+            return { rule: typeof rule === 'string' ? rule : '', message: v.msg };
+          });
+          if (!violations.length) return { ...base, outcome: 'satisfied', action: 'allow', violations };
+          const a = effectiveAction(l.constraint!);
+          return {
+            ...base,
+            outcome: 'violated',
+            action: a.effect,
+            actionSource: { file: l.constraint!.file, path: a.path, found: a.found },
+            violations,
+            evidence: violations.map((v) => `${l.program!.template.file} violation (rule ${v.rule})`),
+          };
         });
-        if (!violations.length) return { ...base, outcome: 'satisfied', action: 'allow', violations };
-        const a = effectiveAction(l.constraint!);
-        return {
-          ...base,
-          outcome: 'violated',
-          action: a.effect,
-          actionSource: { file: l.constraint!.file, path: a.path, found: a.found },
-          violations,
-          evidence: violations.map((v) => `${l.program!.template.file} violation (rule ${v.rule})`),
-        };
-      });
-    },
+      },
+    };
   };
-};
+
+export const gatekeeperAdapterFactory: AdapterFactory = createGatekeeperAdapterFactory();

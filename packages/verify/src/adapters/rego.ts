@@ -1,7 +1,8 @@
-import { buildWasm, loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
+import { buildWasm, loadRegoBatch, loadRegoPolicy, RegoEvalError, type RegoBatch, type RegoPolicy, type ResultSet } from '@podsec/rego';
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
+import { mergeable, tryBatch } from './merge.js';
 
 interface Loaded {
   policy: string;
@@ -25,50 +26,98 @@ function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
 }
 
 /**
+ * Every policy in one module, one entrypoint each, so an object is serialised and parsed once for
+ * all of them. Only when merging cannot change a decision: every file declares its own package and
+ * none reads `data` (in one module it would see the other policies' rules). Otherwise, or when the
+ * merged module fails to build, each policy keeps its own module.
+ */
+async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: RegoBatch; compiler: 'opa' | 'podsec'; opaVersion?: string } | undefined> {
+  const ok = loaded.filter((l) => l.module);
+  if (ok.length < 2) return undefined;
+  const texts = ok.map((l) => build.files.get(l.files[0]!) ?? '');
+  if (!mergeable(texts)) return undefined;
+  try {
+    const built = buildWasm(
+      ok.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
+      { entrypoints: ok.map((l) => l.entrypoint) },
+    );
+    const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
+    return { batch, compiler: built.compiler, ...(built.opaVersion ? { opaVersion: built.opaVersion } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Each policy's Rego file compiled to WebAssembly (podsec's compiler, or `opa build` when an opa
  * binary is on PATH / OPA_BIN) and run by the unmodified @open-policy-agent/opa-wasm SDK.
  */
-export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => {
-  const loaded: Loaded[] = [];
-  let opaVersion: string | undefined;
-  for (const policy of policyNames(build)) {
-    const entry = targetEntry(build, policy, 'rego');
-    const { file, entrypoint } = entry;
-    try {
-      const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
-      loaded.push({
-        policy,
-        files: [file],
-        entrypoint,
-        module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
-        compiler: built.compiler,
-      });
-      opaVersion ??= built.opaVersion;
-    } catch (error) {
-      loaded.push({ policy, files: [file], entrypoint, error });
+export interface RegoAdapterOptions {
+  /** One module for every policy when that cannot change a decision (default); false: one module each. */
+  merge?: boolean;
+}
+
+export const createRegoAdapterFactory =
+  (options: RegoAdapterOptions = {}): AdapterFactory =>
+  async (build: LoadedBuild) => {
+    const loaded: Loaded[] = [];
+    let opaVersion: string | undefined;
+    for (const policy of policyNames(build)) {
+      const entry = targetEntry(build, policy, 'rego');
+      const { file, entrypoint } = entry;
+      try {
+        const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
+        loaded.push({
+          policy,
+          files: [file],
+          entrypoint,
+          module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
+          compiler: built.compiler,
+        });
+        opaVersion ??= built.opaVersion;
+      } catch (error) {
+        loaded.push({ policy, files: [file], entrypoint, error });
+      }
     }
-  }
-  return {
-    id: 'rego',
-    describe: () => {
-      const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
-      const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));
-      return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm`;
-    },
-    evaluate(object, ctx, only) {
-      const input = gatekeeperReview(object, ctx);
-      return decideEach('rego', loaded, only, (l): EngineDecision => {
-        const violations = violationsOf(l.module!.evaluate(input, l.entrypoint));
-        return {
-          engine: 'rego',
-          policy: l.policy,
-          outcome: violations.length ? 'violated' : 'satisfied',
-          // A plain Rego module carries no enforcement action; whoever runs it decides.
-          ...(violations.length ? {} : { action: 'allow' as const }),
-          violations,
-          evidence: violations.map((v) => `violation (rule ${v.rule})`),
-        };
-      });
-    },
+    const merged = options.merge === false ? undefined : await batchOf(build, loaded);
+    return {
+      id: 'rego',
+      describe: () => {
+        const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
+        const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));
+        const how = merged ? ' (every policy in one module, each object parsed once)' : '';
+        return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm${how}`;
+      },
+      evaluate(object, ctx, only) {
+        const input = gatekeeperReview(object, ctx);
+        const results = new Map<string, ResultSet | RegoEvalError>();
+        if (merged) {
+          const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
+          // An input the batch cannot take at all (not JSON) fails each policy on its own below.
+          const rs = tryBatch(() =>
+            merged.batch.evaluate(
+              input,
+              wanted.map((l) => l.entrypoint),
+            ),
+          );
+          wanted.forEach((l, i) => rs[i] && results.set(l.policy, rs[i]));
+        }
+        return decideEach('rego', loaded, only, (l): EngineDecision => {
+          const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);
+          if (r instanceof RegoEvalError) throw r;
+          const violations = violationsOf(r);
+          return {
+            engine: 'rego',
+            policy: l.policy,
+            outcome: violations.length ? 'violated' : 'satisfied',
+            // A plain Rego module carries no enforcement action; whoever runs it decides.
+            ...(violations.length ? {} : { action: 'allow' as const }),
+            violations,
+            evidence: violations.map((v) => `violation (rule ${v.rule})`),
+          };
+        });
+      },
+    };
   };
-};
+
+export const regoAdapterFactory: AdapterFactory = createRegoAdapterFactory();

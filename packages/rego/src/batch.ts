@@ -1,0 +1,172 @@
+// Several entrypoints on one input, the input parsed once. The SDK's evaluate() serialises and
+// parses the input again for every call; for a batch of policies on one object that is most of the
+// work. This drives the module's OPA ABI exports directly (opa_json_parse once, then the ABI-1.0
+// evaluation context per entrypoint), which every OPA-ABI module has, ours and `opa build`'s.
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { HOST_BUILTINS } from './host-builtins.js';
+import { RegoEvalError, type ResultSet } from './load.js';
+import type { HostBuiltin } from './compile-rego.js';
+
+type Export = (...args: number[]) => number;
+
+/** The parts of the SDK's LoadedPolicy used here (fields of its class, not in its typings). */
+interface SdkInstance {
+  entrypoints: Record<string, number>;
+  wasmInstance: { exports: Record<string, unknown> };
+  mem: { buffer: ArrayBuffer; grow(pages: number): number };
+  dataAddr: number;
+  dataHeapPtr: number;
+}
+
+const ABI_EXPORTS = [
+  'opa_heap_ptr_get',
+  'opa_heap_ptr_set',
+  'opa_malloc',
+  'opa_json_parse',
+  'opa_json_dump',
+  'opa_eval_ctx_new',
+  'opa_eval_ctx_set_input',
+  'opa_eval_ctx_set_data',
+  'opa_eval_ctx_set_entrypoint',
+  'opa_eval_ctx_get_result',
+  'eval',
+] as const;
+/** Needed only by calls that patch the input (see BatchCall.set). */
+const ADD_PATH = 'opa_value_add_path';
+type Abi = Record<(typeof ABI_EXPORTS)[number], Export>;
+
+/** A JSON value parsed into the module once and kept for the batch's lifetime. */
+export interface BatchConstant {
+  readonly address: number;
+}
+
+/**
+ * One evaluation of a batch: an entrypoint, and optionally a path of the input set to a constant
+ * first (Gatekeeper: `parameters`, which differ per Constraint while `review` is shared). The
+ * input keeps what a call set: later calls of the same evaluate() without `set` see it too.
+ */
+export type BatchCall = string | number | { entrypoint: string | number; set?: { path: readonly string[]; value: BatchConstant } };
+
+export interface RegoBatch {
+  readonly entrypoints: Record<string, number>;
+  /** Parses `value` into the module once, for BatchCall.set. */
+  constant(value: unknown): BatchConstant;
+  /**
+   * Evaluates each entrypoint (name or id) on `input`, which is serialised and parsed once. One
+   * entry per entrypoint, in order: its result set, or the RegoEvalError it raised (an error in one
+   * entrypoint does not stop the others).
+   */
+  evaluate(input: unknown, calls: readonly BatchCall[]): (ResultSet | RegoEvalError)[];
+}
+
+const describeThrown = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ? e.message : String(e));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Loads an OPA-ABI module (see loadRegoPolicy) for batch evaluation. */
+export async function loadRegoBatch(
+  wasm: Uint8Array,
+  hostBuiltins: Record<string, HostBuiltin> = HOST_BUILTINS,
+  options: { memoryPages?: number } = {},
+): Promise<RegoBatch> {
+  let sdk: SdkInstance;
+  try {
+    sdk = (await loadPolicy(wasm, { initial: options.memoryPages ?? 5 }, hostBuiltins)) as unknown as SdkInstance;
+  } catch (e) {
+    throw new RegoEvalError(`loading the policy module failed: ${describeThrown(e)}`);
+  }
+  const exports = sdk.wasmInstance?.exports ?? {};
+  const missing = ABI_EXPORTS.filter((n) => typeof exports[n] !== 'function');
+  if (missing.length > 0 || typeof sdk.dataHeapPtr !== 'number') {
+    throw new RegoEvalError(`the module lacks the OPA ABI exports ${missing.join(', ') || 'dataHeapPtr'} that batch evaluation needs; use loadRegoPolicy`);
+  }
+  const abi = exports as unknown as Abi;
+  const addPath = exports[ADD_PATH] as Export | undefined;
+  const ids = sdk.entrypoints;
+  // Everything below `base` outlives an evaluation: the module's data, setData's document and
+  // the batch's constants. Each evaluate() starts its allocations there.
+  let base = sdk.dataHeapPtr;
+
+  const write = (bytes: Uint8Array): number => {
+    const addr = abi.opa_malloc(bytes.length);
+    const need = addr + bytes.length - sdk.mem.buffer.byteLength;
+    if (need > 0) sdk.mem.grow(Math.ceil(need / 65536));
+    new Uint8Array(sdk.mem.buffer).set(bytes, addr);
+    return addr;
+  };
+  const serialise = (value: unknown, what: string): Uint8Array => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (e) {
+      throw new RegoEvalError(`${what} is not JSON-serialisable: ${(e as Error).message}; pass plain objects, arrays, strings, numbers, booleans and null`);
+    }
+    if (text === undefined) throw new RegoEvalError(`${what} is not JSON-serialisable (got ${typeof value})`);
+    return encoder.encode(text);
+  };
+  const parse = (bytes: Uint8Array, what: string): number => {
+    let value: number;
+    try {
+      value = abi.opa_json_parse(write(bytes), bytes.length);
+    } catch (e) {
+      throw new RegoEvalError(`parsing the ${what} failed: ${describeThrown(e)}`);
+    }
+    if (!value) throw new RegoEvalError(`the module could not parse the ${what} JSON`);
+    return value;
+  };
+  const readString = (addr: number): string => {
+    const mem = new Uint8Array(sdk.mem.buffer);
+    let end = addr;
+    while (mem[end] !== 0) end++;
+    return decoder.decode(mem.subarray(addr, end));
+  };
+
+  return {
+    entrypoints: ids,
+    constant(value) {
+      const bytes = serialise(value, 'constant');
+      abi.opa_heap_ptr_set(base);
+      const address = parse(bytes, 'constant');
+      base = abi.opa_heap_ptr_get();
+      return { address };
+    },
+    evaluate(input, calls) {
+      const bytes = serialise(input, 'input');
+      abi.opa_heap_ptr_set(base);
+      const value = parse(bytes, 'input');
+      const paths = new Map<string, number>();
+      let mark = abi.opa_heap_ptr_get();
+      return calls.map((call) => {
+        const { entrypoint: ep, set } = typeof call === 'object' ? call : { entrypoint: call, set: undefined };
+        const id = typeof ep === 'number' ? ep : Object.hasOwn(ids, ep) ? ids[ep] : undefined;
+        if (id === undefined) {
+          return new RegoEvalError(`entrypoint ${JSON.stringify(ep)} is not in this module (it has ${Object.keys(ids).join(', ')})`);
+        }
+        try {
+          abi.opa_heap_ptr_set(mark);
+          if (set) {
+            if (!addPath) throw new RegoEvalError(`the module lacks ${ADD_PATH}, which setting ${set.path.join('.')} of the input needs`);
+            const key = JSON.stringify(set.path);
+            let path = paths.get(key);
+            if (path === undefined) {
+              path = parse(encoder.encode(key), 'input path');
+              paths.set(key, path);
+            }
+            const code = addPath(value, path, set.value.address);
+            if (code !== 0) throw new RegoEvalError(`setting input.${set.path.join('.')} failed (${ADD_PATH} returned ${code}); the input must be an object`);
+            // What the path and the patched input now hold must survive the next call's reset.
+            mark = abi.opa_heap_ptr_get();
+          }
+          const ctx = abi.opa_eval_ctx_new();
+          abi.opa_eval_ctx_set_input(ctx, value);
+          abi.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
+          abi.opa_eval_ctx_set_entrypoint(ctx, id);
+          abi.eval(ctx);
+          return JSON.parse(readString(abi.opa_json_dump(abi.opa_eval_ctx_get_result(ctx)))) as ResultSet;
+        } catch (e) {
+          return new RegoEvalError(`rego evaluation of entrypoint ${JSON.stringify(ep)} failed: ${describeThrown(e)}`);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Edge cases of the runtime's optimisations (assembly/eval.ts): constant folding of literals,
+// the per-evaluation memo of constant-argument function calls, matching in place, and the
+// short-cuts in every/not. Each case is one an optimisation could get wrong; the expected values
+// are Rego's semantics (OPA docs and the topdown cases cited in semantics.test.ts).
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ensureRuntime, evalRule, policyOf, RUNTIME_BUILD_TIMEOUT_MS, valueOf } from './helpers.js';
+
+beforeAll(ensureRuntime, RUNTIME_BUILD_TIMEOUT_MS);
+
+const mod = (body: string) => `package t\n\n${body}\n`;
+
+describe('every', () => {
+  it('holds over an empty collection and is undefined (not false) over a missing one', async () => {
+    const src = mod('ok if { every c in input.cs { c > 1 } }');
+    expect(await valueOf(src, 't/ok', { cs: [] })).toBe(true);
+    expect(await valueOf(src, 't/ok', { cs: {} })).toBe(true);
+    expect(await evalRule(src, 't/ok', {})).toEqual([]);
+    expect(await evalRule(src, 't/ok', { cs: [2, 1, 3] })).toEqual([]);
+    expect(await valueOf(src, 't/ok', { cs: [2, 3] })).toBe(true);
+  });
+
+  it('each member starts from the same bindings (the body binds its own variables afresh)', async () => {
+    const src = mod('ok if { every c in input.cs { x := c.v; x > 0 } }');
+    expect(await valueOf(src, 't/ok', { cs: [{ v: 1 }, { v: 2 }] })).toBe(true);
+    expect(await evalRule(src, 't/ok', { cs: [{ v: 1 }, { v: -2 }] })).toEqual([]);
+  });
+});
+
+describe('constant folding', () => {
+  it('a constant set literal is a set: membership, equality with a built set, order-free', async () => {
+    const src = mod('in_set if input.x in {"b", "a", "c"}\nsame if { s := {"b", "a"}; s == {x | some x in input.xs} }');
+    expect(await valueOf(src, 't/in_set', { x: 'a' })).toBe(true);
+    expect(await evalRule(src, 't/in_set', { x: 'd' })).toEqual([]);
+    expect(await valueOf(src, 't/same', { xs: ['a', 'b', 'a'] })).toBe(true);
+    expect(await evalRule(src, 't/same', { xs: ['a'] })).toEqual([]);
+  });
+
+  it('constant arrays and objects keep their order and keys; a nested non-constant is still evaluated', async () => {
+    const src = mod('a := [3, 1, [2]]\no := {"z": 1, "a": [true, null]}\nm := {"k": [1, input.x]}');
+    expect(await valueOf(src, 't/a', {})).toEqual([3, 1, [2]]);
+    expect(await valueOf(src, 't/o', {})).toEqual({ a: [true, null], z: 1 });
+    expect(await valueOf(src, 't/m', { x: 7 })).toEqual({ k: [1, 7] });
+    expect(await evalRule(src, 't/m', {})).toEqual([]);
+  });
+
+  it('a constant pattern matches exactly the equal values', async () => {
+    const src = mod('hit contains i if { some i, v in input.xs; v == [1, {"a": 2}] }\nm if [1, {"a": 2}] = input.y');
+    expect(await valueOf(src, 't/hit', { xs: [[1, { a: 2 }], [1, { a: 2, b: 3 }], [1], [1, { a: 2 }, 3]] })).toEqual([0]);
+    expect(await valueOf(src, 't/m', { y: [1, { a: 2 }] })).toBe(true);
+    expect(await evalRule(src, 't/m', { y: [1, { a: 2, b: 1 }] })).toEqual([]);
+  });
+});
+
+describe('memoised calls of functions with constant arguments', () => {
+  const helpers = [
+    'items(kinds) := [x | some k in kinds; some x in input[k]]',
+    'first(kinds) := x if { some k in kinds; x := input[k][0] }',
+    'flag(name) := input.flags[name]',
+  ].join('\n');
+
+  it('the same call twice gives the same value; different constant arguments are not confused', async () => {
+    const src = mod(
+      `${helpers}\nn := count(items(["a", "b"])) + count(items(["a", "b"]))\nm := [count(items(["a"])), count(items(["b"])), count(items(["a", "b"]))]`,
+    );
+    const input = { a: [1, 2], b: [3] };
+    expect(await valueOf(src, 't/n', input)).toBe(6);
+    expect(await valueOf(src, 't/m', input)).toEqual([2, 1, 3]);
+  });
+
+  it('an undefined result is remembered as undefined, and false as false', async () => {
+    const src = mod(`${helpers}\nu if { not flag("x"); not flag("x") }\nf if { flag("y") == false; flag("y") == false }`);
+    expect(await valueOf(src, 't/u', { flags: {} })).toBe(true);
+    expect(await valueOf(src, 't/f', { flags: { y: false } })).toBe(true);
+    expect(await evalRule(src, 't/f', { flags: {} })).toEqual([]);
+  });
+
+  it('nothing is remembered from one evaluation to the next', async () => {
+    const p = await policyOf(mod(`${helpers}\nn := count(items(["a"]))`), ['t/n']);
+    expect(p.evaluate({ a: [1] }, 't/n')).toEqual([{ result: 1 }]);
+    expect(p.evaluate({ a: [1, 2, 3] }, 't/n')).toEqual([{ result: 3 }]);
+    expect(p.evaluate({}, 't/n')).toEqual([{ result: 0 }]);
+  });
+
+  it('`with` sees its own input, and the value outside is the one without it', async () => {
+    const src = mod(
+      `${helpers}\nr := [x, y, z] if {\n  x := count(items(["a"]))\n  y := count(items(["a"])) with input as {"a": [1, 2, 3]}\n  z := count(items(["a"]))\n}`,
+    );
+    expect(await valueOf(src, 't/r', { a: [1] })).toEqual([1, 3, 1]);
+  });
+
+  it('a conflict inside a memoised function is still an error', async () => {
+    const src = mod('f(k) := v if { some v in input[k] }\nx := f("a")');
+    await expect(policyOf(src, ['t/x']).then((p) => p.evaluate({ a: [1, 2] }, 't/x'))).rejects.toThrow(/eval_conflict_error/);
+    expect(await valueOf(src, 't/x', { a: [1, 1] })).toBe(1);
+  });
+});
+
+describe('frames', () => {
+  it('a comprehension evaluated for each member of an iteration starts unbound each time', async () => {
+    const src = mod('r contains n if { some c in input.cs; n := count([x | x := c.v[_]; x > 0]) }');
+    expect(await valueOf(src, 't/r', { cs: [{ v: [1, 2] }, { v: [3] }, { v: [] }] })).toEqual([0, 1, 2]);
+  });
+
+  it('an assignment in one branch of iteration does not leak into the next member', async () => {
+    const src = mod('r contains [i, y] if { some i, c in input.cs; y := c.v; y > 1 }');
+    expect(await valueOf(src, 't/r', { cs: [{ v: 2 }, { v: 1 }, { v: 3 }, {}] })).toEqual([
+      [0, 2],
+      [2, 3],
+    ]);
+  });
+
+  it('an else chain starts each branch from the unbound frame', async () => {
+    const src = mod('f(x) := y if { y := x.a; y > 5 } else := y if { y := x.b } else := "none"\nr := [f(input.p), f(input.q), f(input.r)]');
+    expect(await valueOf(src, 't/r', { p: { a: 9 }, q: { a: 1, b: 2 }, r: { a: 1 } })).toEqual([9, 2, 'none']);
+  });
+});

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePolicies, policyModule } from './scale/generate.js';
-import { fit, timedCli, type TimedRun } from './scale/measure.js';
+import { lineFit, timedCli, type TimedRun } from './scale/measure.js';
 import { writeBenchResult } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,8 +37,8 @@ try {
     runs[n] = { policies: n, typecheck, noTypecheck, files };
   }
   const rows = Object.values(runs);
-  const memory = fit(rows.map((r) => [r.policies, r.typecheck.maxRssMB]));
-  const seconds = fit(rows.map((r) => [r.policies, r.typecheck.seconds]));
+  const memory = lineFit(rows.map((r) => [r.policies, r.typecheck.maxRssMB]));
+  const seconds = lineFit(rows.map((r) => [r.policies, r.typecheck.seconds]));
   const largest = rows.at(-1)!;
   const result = {
     benchmark: 'scale-build',

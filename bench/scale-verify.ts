@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPolicies } from '../packages/compilers/src/index.js';
 import { ENGINE_IDS, loadAdapters, loadBuildFromResult, verifyParallel } from '../packages/verify/src/index.js';
 import { generatePolicies } from './scale/generate.js';
-import { fit } from './scale/measure.js';
+import { lineFit } from './scale/measure.js';
 import { writeBenchResult } from './support.js';
 
 const SEED = 1;
@@ -83,8 +83,8 @@ if (process.argv[2] === '--one') {
     );
   }
   const rows = Object.values(runs);
-  const pairs = fit(rows.map((r) => [r.policies * r.fixtures, r.ms.verify]));
-  const memory = fit(rows.filter((r) => r.fixtures === rows[0]!.fixtures).map((r) => [r.policies, r.maxRssMB]));
+  const pairs = lineFit(rows.map((r) => [r.policies * r.fixtures, r.ms.verify]));
+  const memory = lineFit(rows.filter((r) => r.fixtures === rows[0]!.fixtures).map((r) => [r.policies, r.maxRssMB]));
   const largest = runs['1000x1000'];
   const result = {
     benchmark: 'scale-verify',

@@ -42,7 +42,7 @@ function stringValues(f: FieldSpec): string[] {
 
 /** A predicate that suits the field's type, as policy authors write them. */
 const PREDICATES: Record<string, (r: Rand, f: FieldSpec) => Predicate> = {
-  boolean: (r) => ({ op: 'equals', value: r() < 0.7 ? false : true }),
+  boolean: (r) => ({ op: 'equals', value: r() >= 0.7 }),
   integer: (r, f) => {
     const samples = (f.samples ?? [0, 1000]).filter((s): s is number => typeof s === 'number');
     return pick(r, [

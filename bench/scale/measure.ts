@@ -24,7 +24,7 @@ export function timedCli(repo: string, args: string[]): TimedRun {
 }
 
 /** y = slope·x + intercept by least squares, and how well a line explains the points (r²). */
-export function fit(points: readonly (readonly [number, number])[]): { slope: number; intercept: number; r2: number } {
+export function lineFit(points: readonly (readonly [number, number])[]): { slope: number; intercept: number; r2: number } {
   const n = points.length;
   const mx = points.reduce((s, [x]) => s + x, 0) / n;
   const my = points.reduce((s, [, y]) => s + y, 0) / n;

@@ -82,32 +82,37 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     next,
     ...(options.factoriesModule ? { factoriesModule: options.factoriesModule } : {}),
   };
+  /** Workers still loading their engines when this thread runs out of chunks are not waited for. */
+  const stopIfLoading: (() => void)[] = [];
   const finished = Array.from({ length: workers }, (_, w) => {
     const worker = startWorker(WORKER!, data);
     return new Promise<void>((resolve) => {
-      let failed = false;
-      const fail = (why: string) => {
-        if (failed) return;
-        failed = true;
-        options.onWorkerError?.(why);
+      let settled = false;
+      let ready = false;
+      const end = (why?: string) => {
+        if (settled) return;
+        settled = true;
+        if (why) options.onWorkerError?.(why);
         void worker.terminate();
         resolve();
       };
+      stopIfLoading.push(() => {
+        if (!ready) end();
+      });
       worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'chunk') {
+        // A stopped worker's last messages may still arrive: its chunks are this thread's now.
+        if (settled) return;
+        if (m.type === 'ready') ready = true;
+        else if (m.type === 'chunk') {
           results[m.index] = m.result;
           options.onChunk?.(m.index, w);
           const [s, e] = bounds(m.index);
           progress(e - s);
-        } else if (m.type === 'error') fail(m.message);
-        else if (m.type === 'done') {
-          failed = true;
-          void worker.terminate();
-          resolve();
-        }
+        } else if (m.type === 'error') end(m.message);
+        else end();
       });
-      worker.on('error', (e) => fail(e instanceof Error ? e.message : String(e)));
-      worker.on('exit', (code) => fail(`worker thread exited with code ${code}`));
+      worker.on('error', (e) => end(e instanceof Error ? e.message : String(e)));
+      worker.on('exit', (code) => end(`worker thread exited with code ${code}`));
     });
   });
   const runHere = (k: number) => {
@@ -121,6 +126,8 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     // Lets worker messages in, so progress counts their chunks as they come.
     await yieldToEvents();
   }
+  // A chunk such a worker took in the meantime is run below, like a failed worker's.
+  if (options.mainThread !== false) for (const stop of stopIfLoading) stop();
   await Promise.all(finished);
   // Chunks a failed worker had taken but not returned.
   for (let k = 0; k < chunkCount; k++) if (!results[k]) runHere(k);

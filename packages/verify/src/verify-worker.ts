@@ -17,6 +17,7 @@ try {
     : ADAPTER_FACTORIES;
   const { adapters, notRun } = await loadAdapters(data.build, data.engines, factories);
   if (notRun.length) throw new Error(`no adapter is registered for ${notRun.join(', ')}`);
+  send({ type: 'ready' });
   const prep = prepare(data.build);
   const chunks = Math.ceil(data.fixtures.length / data.chunkFixtures);
   for (let k = Atomics.add(data.next, 0, 1); k < chunks; k = Atomics.add(data.next, 0, 1)) {

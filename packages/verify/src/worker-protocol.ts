@@ -14,4 +14,4 @@ export interface WorkerData {
   factoriesModule?: string;
 }
 
-export type WorkerMessage = { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
+export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };

@@ -58,6 +58,14 @@ describe('verify on worker threads', () => {
     expect(many.text).toEqual(one.text);
   });
 
+  it('gives the same reports when this thread works beside the worker (the worker may start late or not at all)', async () => {
+    const one = await reports(BROKEN, {});
+    const both = await reports(BROKEN, { workers: 1, factoriesModule: FACTORIES_MODULE });
+    expect(both.errors).toEqual([]);
+    expect(both.threads).toContain('main');
+    expect(both.text).toEqual(one.text);
+  });
+
   it('runs the chunks of a worker that fails in this thread, and says so', async () => {
     const many = await reports(BROKEN, { workers: 1, mainThread: false, factoriesModule: new URL('./no-such-module.ts', import.meta.url).href });
     const one = await reports(BROKEN, {});

@@ -39,6 +39,9 @@ try {
   const rows = Object.values(runs);
   const memory = lineFit(rows.map((r) => [r.policies, r.typecheck.maxRssMB]));
   const seconds = lineFit(rows.map((r) => [r.policies, r.typecheck.seconds]));
+  // CPU time is what a loaded machine does not inflate: the slope to trust when the wall clock is noisy.
+  const cpu = lineFit(rows.map((r) => [r.policies, r.typecheck.cpuSeconds]));
+  const cpuNoTypecheck = lineFit(rows.map((r) => [r.policies, r.noTypecheck.cpuSeconds]));
   const largest = rows.at(-1)!;
   const result = {
     benchmark: 'scale-build',
@@ -50,6 +53,8 @@ try {
       mbPerPolicy: +memory.slope.toFixed(3),
       mbIntercept: Math.round(memory.intercept),
       msPerPolicy: +(seconds.slope * 1000).toFixed(2),
+      cpuMsPerPolicy: +(cpu.slope * 1000).toFixed(2),
+      cpuMsPerPolicyNoTypecheck: +(cpuNoTypecheck.slope * 1000).toFixed(2),
       memoryR2: +memory.r2.toFixed(4),
     },
     goal: { policies: 1000, seconds: 10 },
@@ -57,7 +62,12 @@ try {
   };
   writeBenchResult('scale-build', result, {
     headline: [
-      ...SIZES.flatMap((n) => [`runs.${n}.typecheck.seconds`, `runs.${n}.typecheck.maxRssMB`, `runs.${n}.noTypecheck.seconds`]),
+      ...SIZES.flatMap((n) => [
+        `runs.${n}.typecheck.seconds`,
+        `runs.${n}.typecheck.cpuSeconds`,
+        `runs.${n}.typecheck.maxRssMB`,
+        `runs.${n}.noTypecheck.seconds`,
+      ]),
       'slope.mbPerPolicy',
       'slope.msPerPolicy',
     ],

@@ -209,11 +209,19 @@ export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[
 
 /** Agreement counts per (policy, engine, group); merged in fixture order, so the result never depends on who counted. */
 class Counter {
-  private readonly map = new Map<string, GroupCount>();
+  /** group → policy → engine → cell: no key string is built per evaluation. */
+  private readonly cells = new Map<FixtureGroup, Map<string, Map<Verdicter, GroupCount>>>();
+  private readonly order: GroupCount[] = [];
   private cell(policy: string, engine: Verdicter, group: FixtureGroup): GroupCount {
-    const key = `${policy}\0${engine}\0${group}`;
-    let c = this.map.get(key);
-    if (!c) this.map.set(key, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+    let byPolicy = this.cells.get(group);
+    if (!byPolicy) this.cells.set(group, (byPolicy = new Map()));
+    let byEngine = byPolicy.get(policy);
+    if (!byEngine) byPolicy.set(policy, (byEngine = new Map()));
+    let c = byEngine.get(engine);
+    if (!c) {
+      byEngine.set(engine, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+      this.order.push(c);
+    }
     return c;
   }
   add(policy: string, engine: Verdicter, group: FixtureGroup, agree: boolean, error: boolean): void {
@@ -234,10 +242,10 @@ class Counter {
   }
   /** In insertion order: what a chunk hands back to be merged. */
   raw(): GroupCount[] {
-    return [...this.map.values()];
+    return [...this.order];
   }
   list(): GroupCount[] {
-    return [...this.map.values()].sort((a, b) => (a.policy + a.engine + a.group < b.policy + b.engine + b.group ? -1 : 1));
+    return [...this.order].sort((a, b) => (a.policy + a.engine + a.group < b.policy + b.engine + b.group ? -1 : 1));
   }
 }
 

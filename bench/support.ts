@@ -1,9 +1,14 @@
 /** What every benchmark shares: the same varied Pods, and one place results are written. */
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arbitraryPodObject } from '../packages/verify/src/fixtures/random.js';
+import { compareFigures, formatComparison, previousResult } from './compare.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const BENCH_POD_COUNT = 10_000;
 export const BENCH_SEED = 20261122;
@@ -16,10 +21,44 @@ export function benchPods(count = BENCH_POD_COUNT, seed = BENCH_SEED): Record<st
   return fc.sample(arbitraryPodObject({ kinds: ['Pod'] }), { numRuns: count, seed });
 }
 
-/** Writes bench/results/<name>.json (pretty, newline-terminated) and returns its path. */
-export function writeBenchResult(name: string, result: unknown): string {
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
+/** Where a result was measured: figures from different machines or commits are not comparable. */
+export function benchEnvironment() {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      memoryMiB: Math.round(totalmem() / 2 ** 20),
+      loadAverage: loadavg().map((l) => +l.toFixed(2)),
+    },
+    node: process.version,
+    commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+    // Uncommitted changes were measured too: the commit alone does not say what ran.
+    dirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+  };
+}
+
+export interface WriteOptions {
+  /** Figures (dotted paths) to print beside the previous commit's; default every numeric one. */
+  headline?: readonly string[];
+}
+
+/**
+ * Writes bench/results/<name>.json (pretty, newline-terminated) with the machine, Node version and
+ * commit, prints each figure beside the one committed at HEAD (stderr), and returns the path.
+ */
+export function writeBenchResult(name: string, result: unknown, options: WriteOptions = {}): string {
+  const out = join(repo, 'bench', 'results', `${name}.json`);
+  const previous = previousResult(name, repo);
+  const full = { ...(result as Record<string, unknown>), ...benchEnvironment() };
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
+  process.stderr.write(formatComparison(name, compareFigures(previous?.result, full, options.headline), previous?.from));
   return out;
 }

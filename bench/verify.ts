@@ -1,109 +1,120 @@
 /**
- * Benchmark of `podsec verify`: the whole bundled library (policies/) over 10,000 random Pods and
- * controllers through every registered engine adapter, plus the reference adapter as a baseline.
- * Writes bench/results/verify.json. Run: `npx tsx bench/verify.ts [N] [SEED]`.
- *
- * verify is synchronous, so RSS is sampled from inside the loops (a timer would never fire).
+ * Benchmark of `podsec verify` (issue 15's headline): `podsec verify policies --random N --seed S`
+ * end to end, as one node process timed by /usr/bin/time (wall clock, CPU, peak RSS of the
+ * process and its worker threads), on worker threads (default) and on one thread (--workers 0),
+ * both reports compared byte for byte; then each engine's share of the evaluation time, measured
+ * in-process over the same random objects, so the lead can see where the rest of the time goes.
+ * Writes bench/results/verify.json. Run: `pnpm bench verify` or `npx tsx bench/verify.ts [N] [SEED]`.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
-import { BENCH_POD_COUNT, BENCH_SEED, writeBenchResult } from './support.js';
 import { compilePolicyDir } from '../packages/cli/src/commands/build.js';
 import {
   ADAPTER_FACTORIES,
   buildArbitrary,
   ENGINE_IDS,
-  generatedFixtures,
   loadAdapters,
   loadBuildFromResult,
   randomFixtures,
   referenceAdapterFactory,
-  verify,
   type EngineAdapter,
 } from '../packages/verify/src/index.js';
+import { writeBenchResult } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const N = Number(process.argv[2] ?? BENCH_POD_COUNT);
-const SEED = Number(process.argv[3] ?? BENCH_SEED);
+const N = Number(process.argv[2] ?? 10_000);
+const SEED = Number(process.argv[3] ?? 5);
+/** Objects per engine for the per-engine shares (a sample: the shares, not the totals, are the point). */
+const SHARE_OBJECTS = Math.min(N, 2000);
 
-let peakRss = process.memoryUsage().rss;
-const sample = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-};
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-
-const io = { stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), cwd: root };
-let t0 = process.hrtime.bigint();
-const build = loadBuildFromResult(await compilePolicyDir('policies', io));
-const compileMs = ms(t0);
-const policies = [...build.irs.keys()];
-
-t0 = process.hrtime.bigint();
-const arb = buildArbitrary(build.irs.values());
-const randoms = randomFixtures(arb, N, SEED);
-const generateMs = ms(t0);
-sample();
-
-const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, ADAPTER_FACTORIES);
-const reference = await referenceAdapterFactory('rego')(build);
-
-/** Evaluations per second of one adapter over the random objects alone. */
-function throughput(adapter: EngineAdapter) {
-  const start = process.hrtime.bigint();
-  randoms.forEach((f, i) => {
-    adapter.evaluate(f.object, {}, policies);
-    if (i % 250 === 0) sample();
-  });
-  const elapsed = ms(start);
-  return {
-    objects: randoms.length,
-    evaluations: randoms.length * policies.length,
-    ms: Math.round(elapsed),
-    evaluationsPerSecond: Math.round((randoms.length * policies.length) / (elapsed / 1000)),
-  };
+interface Timed {
+  command: string;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
+  exit: number;
 }
 
-const perEngine: Record<string, ReturnType<typeof throughput>> = { 'reference (baseline)': throughput(reference) };
-for (const a of adapters) perEngine[a.id] = throughput(a);
+/** One CLI run under GNU time, the report written to `out`. */
+function timed(args: string[], out: string): Timed {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', ...args, '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  const [seconds, kb, user, sys] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  const t = {
+    command: `podsec ${args.join(' ')}`,
+    seconds: seconds!,
+    cpuSeconds: +(user! + sys!).toFixed(2),
+    maxRssMB: Math.round(kb! / 1024),
+    exit: r.status ?? -1,
+  };
+  process.stderr.write(`${t.command}: ${t.seconds.toFixed(1)} s wall, ${t.cpuSeconds} s CPU, ${t.maxRssMB} MB, exit ${t.exit}\n`);
+  if (t.exit !== 0) throw new Error(`${t.command} failed:\n${r.stdout}\n${r.stderr}`);
+  return t;
+}
 
-// The whole verify: generated fixtures + N random objects, every registered adapter (or the reference one when none is registered).
-const verifyAdapters = adapters.length ? adapters : [reference];
-t0 = process.hrtime.bigint();
-const fixtures = generatedFixtures(build.irs.values());
-const result = verify({ build, adapters: verifyAdapters, notRun, fixtures, random: N, seed: SEED, onProgress: (i) => i % 250 === 0 && sample() });
-const verifyMs = ms(t0);
-sample();
+const tmp = mkdtempSync(join(tmpdir(), 'podsec-bench-verify-'));
+try {
+  const args = ['verify', 'policies', '--random', String(N), '--seed', String(SEED), '--format', 'json', '--no-typecheck'];
+  const parallel = timed(args, join(tmp, 'workers.json'));
+  const single = timed([...args, '--workers', '0'], join(tmp, 'single.json'));
+  const report = readFileSync(join(tmp, 'workers.json'), 'utf8');
+  const sameReport = report === readFileSync(join(tmp, 'single.json'), 'utf8');
+  const summary = JSON.parse(report) as { totals: { fixtures: number; evaluations: number; disagreements: number } };
 
-const out = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: cpus().length,
-  policies: policies.length,
-  random: { runs: N, seed: SEED },
-  registeredEngines: adapters.map((a) => a.id),
-  notRun,
-  verifyRanWith: adapters.length ? 'registered adapters' : 'reference adapter (no engine registered yet)',
-  ms: { compile: Math.round(compileMs), generateRandom: Math.round(generateMs), verifyWall: Math.round(verifyMs) },
-  verify: {
-    fixtures: result.totals.fixtures,
-    evaluations: result.totals.evaluations,
-    disagreements: result.totals.disagreements,
-    evaluationsPerSecond: Math.round(result.totals.evaluations / (verifyMs / 1000)),
-    // Where any disagreements were, so a slow run that also failed can be followed up without rerunning it.
-    disagreeingCells: result.counts
-      .filter((c) => c.disagree > 0)
-      .map((c) => ({ policy: c.policy, engine: c.engine, group: c.group, disagree: c.disagree, errors: c.errors })),
-    firstDisagreements: result.disagreements.slice(0, 5).map((d) => ({
-      policy: d.policy,
-      engines: d.engines,
-      fixture: d.fixture,
-      decisions: d.decisions.map((x) => ({ engine: x.engine, outcome: x.outcome, error: x.error })),
-    })),
-  },
-  perEngine,
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-};
-writeBenchResult('verify', out);
-console.log(JSON.stringify(out, null, 2));
-for (const a of adapters) a.close?.();
+  // Each engine alone over the same random objects: its share of the evaluation time.
+  const io = { stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), cwd: root };
+  const build = loadBuildFromResult(await compilePolicyDir('policies', io, { typecheck: false }));
+  const policies = [...build.irs.keys()];
+  const objects = randomFixtures(buildArbitrary(build.irs.values()), SHARE_OBJECTS, SEED).map((f) => f.object);
+  const { adapters } = await loadAdapters(build, ENGINE_IDS, ADAPTER_FACTORIES);
+  const reference = await referenceAdapterFactory('rego')(build);
+  const rate = (a: EngineAdapter) => {
+    const t0 = performance.now();
+    for (const o of objects) a.evaluate(o, {}, policies);
+    const ms = performance.now() - t0;
+    return { ms: Math.round(ms), evaluationsPerSecond: Math.round((objects.length * policies.length) / (ms / 1000)) };
+  };
+  const perEngine: Record<string, { ms: number; evaluationsPerSecond: number; share?: number }> = {};
+  for (const a of adapters) perEngine[a.id] = rate(a);
+  const engineMs = Object.values(perEngine).reduce((n, e) => n + e.ms, 0);
+  for (const e of Object.values(perEngine)) e.share = +(e.ms / engineMs).toFixed(3);
+  perEngine['reference (baseline)'] = rate(reference);
+  for (const a of adapters) a.close?.();
+
+  const out = {
+    benchmark: 'verify',
+    command: `podsec verify policies --random ${N} --seed ${SEED}`,
+    date: new Date().toISOString(),
+    policies: policies.length,
+    fixtures: summary.totals.fixtures,
+    evaluations: summary.totals.evaluations,
+    disagreements: summary.totals.disagreements,
+    workers: { threads: 1 + Math.max(0, availableParallelism() - 1), ...parallel },
+    singleThread: single,
+    speedupFromWorkers: +(single.seconds / parallel.seconds).toFixed(2),
+    sameReportBytes: sameReport,
+    perEngine: { objects: SHARE_OBJECTS, engines: perEngine },
+  };
+  writeBenchResult('verify', out, {
+    headline: [
+      'workers.seconds',
+      'workers.maxRssMB',
+      'workers.cpuSeconds',
+      'singleThread.seconds',
+      'singleThread.maxRssMB',
+      'speedupFromWorkers',
+      'evaluations',
+      'disagreements',
+    ],
+  });
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (!sameReport || summary.totals.disagreements) process.exitCode = 1;
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

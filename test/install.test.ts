@@ -60,6 +60,7 @@ describe('the packed podsec, installed with npm outside the checkout', () => {
     expect(Object.keys(pkg.exports)).toEqual(['.', './pss', './ir', './package.json']);
     for (const tool of ['assemblyscript', 'binaryen', 'wabt', 'esbuild']) expect(pkg.dependencies[tool]).toBeUndefined();
     expect(existsSync(join(pkgDir, 'lib', 'rego-runtime.wasm'))).toBe(true);
+    expect(existsSync(join(pkgDir, 'lib', 'verify-worker.js'))).toBe(true);
     expect(existsSync(join(pkgDir, 'types', 'packages', 'podsec', 'src', 'pss.d.ts'))).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'assemblyscript'))).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'binaryen'))).toBe(false);
@@ -82,6 +83,7 @@ describe('the packed podsec, installed with npm outside the checkout', () => {
 
     const verify = podsec('verify', 'policies');
     expect(verify.code).toBe(0);
+    expect(verify.stderr).not.toMatch(/worker thread failed/);
     expect(verify.stdout).toMatch(/^require-run-as-non-root +ok \d+ +ok \d+ +ok \d+ +ok \d+ +ok \d+$/m);
     expect(verify.stdout).toMatch(/^OK: \d+ fixtures, \d+ engine evaluations \(\d+ per engine: the total row above\), 0 disagreement\(s\)\.$/m);
     expect(verify.stdout).toContain('seed 1 ');

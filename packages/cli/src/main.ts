@@ -66,6 +66,7 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .option('--random <N>', 'random Pods and controllers to generate (0 disables)', integer('--random'), 200)
     .option('--seed <S>', 'seed for the random fixtures (default 1, so runs repeat; "random" picks one and prints it)', seed)
     .option('--psa <DIR>', 'Pod Security Admission fixtures (index.json); default ../shared/conformance/psa when present')
+    .option('--workers <N>', 'worker threads besides the main one (default: one per extra CPU; 0 runs every engine in one thread)', integer('--workers'))
     .addOption(new Option('--format <FORMAT>', 'report format').choices(['text', 'json', 'junit', 'html', 'sarif']).default('text'))
     .option('--out <FILE>', 'write the report to FILE instead of stdout')
     .addOption(policyOption())

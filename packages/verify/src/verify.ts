@@ -76,7 +76,8 @@ export interface VerifyResult {
   random?: { runs: number; seed: number };
 }
 
-interface Comparison {
+/** One policy (or bundle) on one fixture: what was expected, what each engine said, who disagreed. */
+export interface Comparison {
   policy: string;
   expected: Expected;
   decisions: EngineDecision[];
@@ -84,11 +85,33 @@ interface Comparison {
   engines: Verdicter[];
 }
 
-function decide(adapter: EngineAdapter, object: unknown, ctx: AdmissionContext, policies: readonly string[]): Map<string, EngineDecision> {
+/** What every comparison of a build needs, computed once per run instead of once per evaluation. */
+export interface Prepared {
+  build: LoadedBuild;
+  policies: readonly string[];
+  /** IR rule ids per policy: violations naming anything else could not be traced and are not compared. */
+  known: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function prepare(build: LoadedBuild): Prepared {
+  return { build, policies: [...build.irs.keys()], known: new Map([...build.irs].map(([name, ir]) => [name, new Set(ir.rules.map((r) => r.id))])) };
+}
+
+/**
+ * `only` is absent when the fixture is about every policy: adapters then decide them all without
+ * filtering by a list, which would cost policies² per fixture on a large build.
+ */
+function decide(
+  adapter: EngineAdapter,
+  object: unknown,
+  ctx: AdmissionContext,
+  policies: readonly string[],
+  only: readonly string[] | undefined,
+): Map<string, EngineDecision> {
   const out = new Map<string, EngineDecision>();
   let decisions: EngineDecision[];
   try {
-    decisions = adapter.evaluate(object, ctx, policies);
+    decisions = adapter.evaluate(object, ctx, only);
   } catch (e) {
     const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
     for (const p of policies) out.set(p, { engine: adapter.id, policy: p, outcome: 'error', violations: [], error });
@@ -107,7 +130,12 @@ function decide(adapter: EngineAdapter, object: unknown, ctx: AdmissionContext, 
   return out;
 }
 
-const ruleIds = (d: ReferenceDecision) => [...new Set(d.violations.map((v) => v.rule))].sort();
+const ruleIds = (d: ReferenceDecision) => {
+  const v = d.violations;
+  if (v.length === 0) return [];
+  if (v.length === 1) return [v[0]!.rule];
+  return [...new Set(v.map((x) => x.rule))].sort();
+};
 
 /**
  * `skip` and `allow` both admit without a finding; engines that repeat the policy's applicability
@@ -134,10 +162,11 @@ function agrees(d: EngineDecision, expected: Expected, known: ReadonlySet<string
 }
 
 /** Compares every adapter on one fixture: one comparison per policy, plus one per bundle expectation. */
-function compareFixture(build: LoadedBuild, adapters: readonly EngineAdapter[], f: Fixture): Comparison[] {
+export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[], f: Fixture): Comparison[] {
+  const { build } = prep;
   const ctx: AdmissionContext = f.ctx ?? {};
-  const policies = f.policies ?? [...build.irs.keys()];
-  const byEngine = adapters.map((a) => decide(a, f.object, ctx, policies));
+  const policies = f.policies ?? prep.policies;
+  const byEngine = adapters.map((a) => decide(a, f.object, ctx, policies, f.policies));
   const refs = new Map(policies.map((p) => [p, referenceDecision(build.irs.get(p)!, f.object, ctx)]));
   const out: Comparison[] = policies.map((policy) => {
     const ref = refs.get(policy)!;
@@ -149,7 +178,7 @@ function compareFixture(build: LoadedBuild, adapters: readonly EngineAdapter[], 
       source: 'reference',
     };
     const decisions = byEngine.map((m) => m.get(policy)!);
-    const known = new Set(build.irs.get(policy)!.rules.map((r) => r.id));
+    const known = prep.known.get(policy)!;
     return { policy, expected, decisions, engines: decisions.filter((d) => !agrees(d, expected, known)).map((d) => d.engine) };
   });
   if (f.bundle) {
@@ -178,19 +207,45 @@ function compareFixture(build: LoadedBuild, adapters: readonly EngineAdapter[], 
   return out;
 }
 
+/** Agreement counts per (policy, engine, group); merged in fixture order, so the result never depends on who counted. */
 class Counter {
-  private readonly map = new Map<string, GroupCount>();
+  /** group → policy → engine → cell: no key string is built per evaluation. */
+  private readonly cells = new Map<FixtureGroup, Map<string, Map<Verdicter, GroupCount>>>();
+  private readonly order: GroupCount[] = [];
+  private cell(policy: string, engine: Verdicter, group: FixtureGroup): GroupCount {
+    let byPolicy = this.cells.get(group);
+    if (!byPolicy) this.cells.set(group, (byPolicy = new Map()));
+    let byEngine = byPolicy.get(policy);
+    if (!byEngine) byPolicy.set(policy, (byEngine = new Map()));
+    let c = byEngine.get(engine);
+    if (!c) {
+      byEngine.set(engine, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+      this.order.push(c);
+    }
+    return c;
+  }
   add(policy: string, engine: Verdicter, group: FixtureGroup, agree: boolean, error: boolean): void {
-    const key = `${policy}\0${engine}\0${group}`;
-    let c = this.map.get(key);
-    if (!c) this.map.set(key, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+    const c = this.cell(policy, engine, group);
     c.evaluated++;
     if (agree) c.agree++;
     else c.disagree++;
     if (error) c.errors++;
   }
+  merge(counts: readonly GroupCount[]): void {
+    for (const n of counts) {
+      const c = this.cell(n.policy, n.engine, n.group);
+      c.evaluated += n.evaluated;
+      c.agree += n.agree;
+      c.disagree += n.disagree;
+      c.errors += n.errors;
+    }
+  }
+  /** In insertion order: what a chunk hands back to be merged. */
+  raw(): GroupCount[] {
+    return [...this.order];
+  }
   list(): GroupCount[] {
-    return [...this.map.values()].sort((a, b) => (a.policy + a.engine + a.group < b.policy + b.engine + b.group ? -1 : 1));
+    return [...this.order].sort((a, b) => (a.policy + a.engine + a.group < b.policy + b.engine + b.group ? -1 : 1));
   }
 }
 
@@ -200,11 +255,61 @@ function record(counter: Counter, group: FixtureGroup, c: Comparison): void {
 }
 
 /**
+ * What one run of consecutive fixtures found: only what the report needs, so a worker thread
+ * hands back kilobytes, not every decision. Fixtures are named by their index in the run.
+ */
+export interface ChunkResult {
+  evaluations: number;
+  /** Per (policy, engine, group), in the order first counted. */
+  counts: GroupCount[];
+  /** Disagreements on non-random fixtures, in fixture order. */
+  disagreements: { fixture: number; c: Comparison }[];
+  /** Random disagreements per (policy, engine), in the order first seen: the first comparison and how often. */
+  randomFirst: { key: string; engine: EngineId; fixture: number; c: Comparison; occurrences: number }[];
+}
+
+/** Compares fixtures[start, end) on every adapter; `onFixture` is told after each one. */
+export function runChunk(
+  prep: Prepared,
+  adapters: readonly EngineAdapter[],
+  fixtures: readonly Fixture[],
+  start: number,
+  end: number,
+  onFixture?: (index: number) => void,
+): ChunkResult {
+  const counter = new Counter();
+  const disagreements: ChunkResult['disagreements'] = [];
+  const randomFirst = new Map<string, ChunkResult['randomFirst'][number]>();
+  let evaluations = 0;
+  for (let i = start; i < end; i++) {
+    const f = fixtures[i]!;
+    for (const c of compareFixture(prep, adapters, f)) {
+      evaluations += c.decisions.length;
+      record(counter, f.group, c);
+      if (!c.engines.length) continue;
+      if (f.group !== 'random') {
+        disagreements.push({ fixture: i, c });
+        continue;
+      }
+      // Random disagreements collapse per (policy, engine) before shrinking.
+      for (const engine of c.engines) {
+        const key = `${c.policy}\0${engine}`;
+        const seen = randomFirst.get(key);
+        if (seen) seen.occurrences++;
+        else if (engine !== 'reference') randomFirst.set(key, { key, engine, fixture: i, c, occurrences: 1 });
+      }
+    }
+    onFixture?.(i);
+  }
+  return { evaluations, counts: counter.raw(), disagreements, randomFirst: [...randomFirst.values()] };
+}
+
+/**
  * Finds, from the same seed, the first random object on which `engine` disagrees about `policy`
  * and lets fast-check shrink it; returns the minimal object and the replay path.
  */
 function shrinkRandom(
-  build: LoadedBuild,
+  prep: Prepared,
   adapters: readonly EngineAdapter[],
   arb: fc.Arbitrary<unknown>,
   policy: string,
@@ -215,7 +320,7 @@ function shrinkRandom(
   const adapter = adapters.filter((a) => a.id === engine);
   const details = fc.check(
     fc.property(arb, (object) => {
-      const c = compareFixture(build, adapter, { name: 'shrink', group: 'random', object, policies: [policy] })[0]!;
+      const c = compareFixture(prep, adapter, { name: 'shrink', group: 'random', object, policies: [policy] })[0]!;
       return !c.engines.includes(engine);
     }),
     { seed, numRuns: runs },
@@ -224,8 +329,17 @@ function shrinkRandom(
   return { object: details.counterexample[0], path: details.counterexamplePath ?? undefined };
 }
 
-export function verify(options: VerifyOptions): VerifyResult {
-  const { build, adapters } = options;
+/** Every fixture of a run, in run order: the given ones, then the random ones. */
+export interface VerifyPlan {
+  prep: Prepared;
+  fixtures: Fixture[];
+  arb?: fc.Arbitrary<Record<string, unknown>>;
+  runs: number;
+  seed: number;
+}
+
+export function planVerify(options: VerifyOptions): VerifyPlan {
+  const { build } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
       if (!build.irs.has(p))
@@ -234,25 +348,22 @@ export function verify(options: VerifyOptions): VerifyResult {
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
   const fixtures = [...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])];
+  return { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed };
+}
+
+/** Merges chunk results in fixture order, shrinks random disagreements and assembles the result. */
+export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: readonly ChunkResult[]): VerifyResult {
+  const { adapters } = options;
+  const { prep, fixtures, arb, runs, seed } = plan;
   const counter = new Counter();
   const disagreements: Disagreement[] = [];
-  /** Random disagreements collapse per (policy, engine) before shrinking. */
   const randomFirst = new Map<string, { engine: EngineId; c: Comparison; f: Fixture; occurrences: number }>();
   let evaluations = 0;
-  fixtures.forEach((f, i) => {
-    for (const c of compareFixture(build, adapters, f)) {
-      evaluations += c.decisions.length;
-      record(counter, f.group, c);
-      if (!c.engines.length) continue;
-      if (f.group === 'random') {
-        for (const engine of c.engines) {
-          const key = `${c.policy}\0${engine}`;
-          const seen = randomFirst.get(key);
-          if (seen) seen.occurrences++;
-          else if (engine !== 'reference') randomFirst.set(key, { engine, c, f, occurrences: 1 });
-        }
-        continue;
-      }
+  for (const chunk of chunks) {
+    evaluations += chunk.evaluations;
+    counter.merge(chunk.counts);
+    for (const { fixture, c } of chunk.disagreements) {
+      const f = fixtures[fixture]!;
       disagreements.push({
         policy: c.policy,
         fixture: { name: f.name, group: f.group },
@@ -263,13 +374,17 @@ export function verify(options: VerifyOptions): VerifyResult {
         ...(c.reference ? { reference: c.reference } : {}),
       });
     }
-    options.onProgress?.(i + 1, fixtures.length);
-  });
+    for (const r of chunk.randomFirst) {
+      const seen = randomFirst.get(r.key);
+      if (seen) seen.occurrences += r.occurrences;
+      else randomFirst.set(r.key, { engine: r.engine, c: r.c, f: fixtures[r.fixture]!, occurrences: r.occurrences });
+    }
+  }
   let shrinks = 0;
   for (const { engine, c, f, occurrences } of randomFirst.values()) {
-    const small = arb && shrinks++ < (options.maxShrinks ?? 20) ? shrinkRandom(build, adapters, arb, c.policy, engine, runs, seed) : undefined;
+    const small = arb && shrinks++ < (options.maxShrinks ?? 20) ? shrinkRandom(prep, adapters, arb, c.policy, engine, runs, seed) : undefined;
     const object = small?.object ?? f.object;
-    const final = small ? compareFixture(build, adapters, { ...f, object, policies: [c.policy] })[0]! : c;
+    const final = small ? compareFixture(prep, adapters, { ...f, object, policies: [c.policy] })[0]! : c;
     disagreements.push({
       policy: c.policy,
       fixture: {
@@ -292,10 +407,18 @@ export function verify(options: VerifyOptions): VerifyResult {
       ...adapters.map((a) => ({ id: a.id, status: 'run' as const, ...(a.describe ? { description: a.describe() } : {}) })),
       ...(options.notRun ?? []).filter((id) => !run.has(id)).map((id) => ({ id, status: 'not run' as const })),
     ],
-    policies: [...build.irs.keys()],
+    policies: [...prep.build.irs.keys()],
     counts: counter.list(),
     disagreements,
     totals: { fixtures: fixtures.length, evaluations, disagreements: disagreements.length },
     ...(runs > 0 ? { random: { runs, seed } } : {}),
   };
+}
+
+/** Runs every fixture through every adapter in this thread (see verifyParallel for both cores). */
+export function verify(options: VerifyOptions): VerifyResult {
+  const plan = planVerify(options);
+  const total = plan.fixtures.length;
+  const chunk = runChunk(plan.prep, options.adapters, plan.fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
+  return finishVerify(options, plan, [chunk]);
 }

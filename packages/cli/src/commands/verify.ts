@@ -7,6 +7,7 @@
  * semantics. Exit 1 on any disagreement, or when no engine could be run; 0 otherwise.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
 import { PODSEC_VERSION } from '@podsec/compilers';
 import {
@@ -25,7 +26,7 @@ import {
   renderVerifySarif,
   REPORTERS,
   userFixtures,
-  verify,
+  verifyParallel,
   verifyPassed,
   type AdapterFactory,
   type EngineId,
@@ -47,6 +48,9 @@ export const DEFAULT_SEED = 1;
 /** Where the PSA ground truth sits beside a checkout; used when present and --psa is not given. */
 export const DEFAULT_PSA_DIR = '../shared/conformance/psa';
 
+/** One thread per CPU: on a single core the workers would only add their start-up. */
+export const defaultWorkers = () => Math.max(0, availableParallelism() - 1);
+
 export interface VerifyCommandOptions {
   /** Positional POLICY_DIR (default `policies`); ignored when `build` is given. */
   policyDir?: string;
@@ -66,6 +70,8 @@ export interface VerifyCommandOptions {
   format?: VerifyFormat;
   /** `--out FILE`: write the report there instead of stdout. */
   out?: string;
+  /** `--workers N`: worker threads besides the main one (default: availableParallelism() - 1; 0: one thread). */
+  workers?: number;
   /** `--policy NAME` (repeatable, globs): verify only these policies. */
   policy?: string[];
   /** `--no-typecheck` sets this to false. */
@@ -163,6 +169,7 @@ function checkOptions(options: VerifyCommandOptions): void {
     throw new CliError(`--format ${options.format}: unknown report format. Fix: use one of ${REPORT_FORMATS.join(', ')}.`, 2);
   for (const [flag, v] of [
     ['--random', options.random],
+    ['--workers', options.workers],
     ['--seed', options.seed === 'random' ? undefined : options.seed],
   ] as const)
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new CliError(`${flag} ${v}: expected a non-negative integer.`, 2);
@@ -178,7 +185,10 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
   const fixtures = collectFixtures(options, build, io);
   const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
   try {
-    const result = verify({
+    const result = await verifyParallel({
+      // Workers load their engines from the registry, so adapters of the caller's own run here only.
+      workers: deps.factories ? 0 : (options.workers ?? defaultWorkers()),
+      onWorkerError: (why) => io.stderr(`podsec: a verify worker thread failed (${why}); its fixtures were run in the main thread.\n`),
       build,
       adapters,
       notRun,

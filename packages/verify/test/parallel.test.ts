@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { ADAPTER_FACTORIES as REGISTRY, loadAdapters } from '../src/adapters.js';
+import { generatedFixtures } from '../src/fixtures/generate.js';
+import { verifyParallel, type ParallelOptions } from '../src/parallel.js';
+import { REPORTERS } from '../src/report/index.js';
+import { ENGINE_IDS, type AdapterFactory, type EngineId } from '../src/types.js';
+import { ADAPTER_FACTORIES as BROKEN } from './parallel-factories.js';
+import { buildOf, SEED_IRS } from './support.js';
+
+const build = buildOf(SEED_IRS);
+const fixtures = generatedFixtures(SEED_IRS);
+const FACTORIES_MODULE = new URL('./parallel-factories.ts', import.meta.url).href;
+
+/** Every report format of one run, so "the same result" means the same bytes users get. */
+async function reports(factories: Partial<Record<EngineId, AdapterFactory>>, options: Partial<ParallelOptions>) {
+  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, factories);
+  const threads = new Set<'main' | number>();
+  const errors: string[] = [];
+  try {
+    const result = await verifyParallel({
+      build,
+      adapters,
+      notRun,
+      fixtures,
+      random: 150,
+      seed: 7,
+      workers: 0,
+      chunkFixtures: 16,
+      onChunk: (_, thread) => threads.add(thread),
+      onWorkerError: (e) => errors.push(e),
+      ...options,
+    });
+    return { result, text: Object.values(REPORTERS).map((render) => render(result)), threads: [...threads].sort(), errors };
+  } finally {
+    for (const a of adapters) a.close?.();
+  }
+}
+
+describe('verify on worker threads', () => {
+  it('writes byte for byte the reports of a single thread, disagreements and shrinking included', async () => {
+    const one = await reports(BROKEN, {});
+    const many = await reports(BROKEN, { workers: 2, mainThread: false, factoriesModule: FACTORIES_MODULE });
+    expect(one.threads).toEqual(['main']);
+    // Only the workers ran chunks: the merge, not this thread, put the result together.
+    expect(many.errors).toEqual([]);
+    expect(many.threads.every((t) => typeof t === 'number')).toBe(true);
+    expect(one.result.totals.disagreements).toBeGreaterThan(0);
+    expect(one.result.disagreements.some((d) => d.fixture.group === 'random' && d.fixture.shrunk)).toBe(true);
+    expect(many.text).toEqual(one.text);
+  });
+
+  it('agrees with one thread on the real engines', async () => {
+    const one = await reports(REGISTRY, {});
+    const many = await reports(REGISTRY, { workers: 1, mainThread: false });
+    expect(many.errors).toEqual([]);
+    expect(many.threads).toEqual([0]);
+    expect(one.result.totals.disagreements).toBe(0);
+    expect(many.text).toEqual(one.text);
+  });
+
+  it('gives the same reports when this thread works beside the worker (the worker may start late or not at all)', async () => {
+    const one = await reports(BROKEN, {});
+    const both = await reports(BROKEN, { workers: 1, factoriesModule: FACTORIES_MODULE });
+    expect(both.errors).toEqual([]);
+    expect(both.threads).toContain('main');
+    expect(both.text).toEqual(one.text);
+  });
+
+  it('runs the chunks of a worker that fails in this thread, and says so', async () => {
+    const many = await reports(BROKEN, { workers: 1, mainThread: false, factoriesModule: new URL('./no-such-module.ts', import.meta.url).href });
+    const one = await reports(BROKEN, {});
+    expect(many.errors).toHaveLength(1);
+    expect(many.errors[0]).toMatch(/no-such-module/);
+    expect(many.threads).toEqual(['main']);
+    expect(many.text).toEqual(one.text);
+  });
+});

@@ -1,7 +1,7 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj,
+  Value, ArrV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
 } from "./values";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
@@ -199,7 +199,14 @@ export class Parser {
       this.pos++;
       const v = this.value(depth + 1);
       if (v === null) return null;
-      objPut(o, mkStr(k), v, true);
+      // Most keys arrive in sorted order (JSON.stringify keeps insertion order and manifests are
+      // mostly written that way): appending after one comparison skips objPut's binary search and
+      // shifting. Out-of-order and duplicate keys (the last one wins, as in OPA) take objPut.
+      const n = o.keys.length;
+      if (n == 0 || cmpStr(asStr(unchecked(o.keys[n - 1])).s, k) < 0) {
+        o.keys.push(mkStr(k));
+        o.vals.push(v);
+      } else objPut(o, mkStr(k), v, true);
       this.ws();
       const c = this.peek();
       if (c == 0x2c) { this.pos++; continue; }

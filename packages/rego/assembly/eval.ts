@@ -190,6 +190,8 @@ export class Evaluator {
   replaced: Array<Value | null>;
   /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
   fmemo: Array<FuncMemo> = new Array<FuncMemo>();
+  /** The solution list of holds(), reused (see there). */
+  scratch: Array<Frame> = new Array<Frame>(0);
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
     this.epoch = plan.nextEpoch();
     this.memo = plan.memo;
@@ -432,10 +434,8 @@ export class Evaluator {
         }
         case S_NOT: {
           const inner = asArr(at(s, 1)).items;
-          const sols = new Array<Frame>(0);
           // Expressions never bind, so a body of only expressions can run on this frame itself.
-          this.body(inner, 0, onlyExpressions(inner) ? f : f.slice(0), sols, 1);
-          if (sols.length != 0) return;
+          if (this.holds(inner, onlyExpressions(inner) ? f : f.slice(0))) return;
           i++;
           continue;
         }
@@ -480,12 +480,41 @@ export class Evaluator {
     return sols;
   }
 
+  /**
+   * Whether a body has a solution (a body without SCAN or WITH binds `f` in place: its only
+   * solution is `f`). No solution list is allocated: body() pushes the first solution into the
+   * shared scratch list after every nested evaluation has returned and then stops (limit 1), and
+   * nested uses leave the list empty.
+   */
+  holds(stmts: Array<Value>, f: Frame): bool {
+    const out = this.scratch;
+    out.length = 0;
+    this.body(stmts, 0, f, out, 1);
+    const ok = out.length != 0;
+    out.length = 0;
+    return ok;
+  }
+
   /** Values of one definition, following its `else` chain while the body has no solution. */
   defValues(def: Value, f: Frame, out: Array<Value>): void {
     let d = def;
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
-      const sols = this.solve(d, isNil(at(d, 4)) ? f : f.slice(0));
+      const g = isNil(at(d, 4)) ? f : f.slice(0);
+      const stmts = asArr(at(d, 3)).items;
+      if (isLinear(stmts)) {
+        if (this.holds(stmts, g)) {
+          const v = this.term(at(d, 2), g);
+          if (v !== null) addUnique(out, v);
+          return;
+        }
+        const next = at(d, 4);
+        if (isNil(next)) return;
+        d = next;
+        continue;
+      }
+      const sols = new Array<Frame>();
+      this.body(stmts, 0, g, sols);
       if (sols.length > 0) {
         for (let i = 0; i < sols.length; i++) {
           const v = this.term(at(d, 2), sols[i]);
@@ -620,6 +649,15 @@ function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
 
 function onlyExpressions(stmts: Array<Value>): bool {
   for (let i = 0; i < stmts.length; i++) if (op(unchecked(stmts[i])) != S_EXPR) return false;
+  return true;
+}
+
+/** A body without SCAN or WITH yields at most one solution: the frame it is given. */
+function isLinear(stmts: Array<Value>): bool {
+  for (let i = 0; i < stmts.length; i++) {
+    const o = op(unchecked(stmts[i]));
+    if (o == S_SCAN || o == S_WITH) return false;
+  }
   return true;
 }
 

@@ -192,6 +192,8 @@ export class Evaluator {
   fmemo: Array<FuncMemo> = new Array<FuncMemo>();
   /** The solution list of holds(), reused (see there). */
   scratch: Array<Frame> = new Array<Frame>(0);
+  /** Set by defValue(): its definition's solutions gave different values. */
+  defConflict: bool = false;
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
     this.epoch = plan.nextEpoch();
     this.memo = plan.memo;
@@ -495,8 +497,12 @@ export class Evaluator {
     return ok;
   }
 
-  /** Values of one definition, following its `else` chain while the body has no solution. */
-  defValues(def: Value, f: Frame, out: Array<Value>): void {
+  /**
+   * The value of one definition, following its `else` chain while the body has no solution (null:
+   * none). Sets defConflict when the body's solutions give different values; callers read it right
+   * after the call, before evaluating anything else. No value list is allocated.
+   */
+  defValue(def: Value, f: Frame): Value | null {
     let d = def;
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
@@ -505,25 +511,30 @@ export class Evaluator {
       if (isLinear(stmts)) {
         if (this.holds(stmts, g)) {
           const v = this.term(at(d, 2), g);
-          if (v !== null) addUnique(out, v);
-          return;
+          this.defConflict = false;
+          return v;
         }
-        const next = at(d, 4);
-        if (isNil(next)) return;
-        d = next;
-        continue;
-      }
-      const sols = new Array<Frame>();
-      this.body(stmts, 0, g, sols);
-      if (sols.length > 0) {
-        for (let i = 0; i < sols.length; i++) {
-          const v = this.term(at(d, 2), sols[i]);
-          if (v !== null) addUnique(out, v);
+      } else {
+        const sols = new Array<Frame>();
+        this.body(stmts, 0, g, sols);
+        if (sols.length > 0) {
+          let out: Value | null = null;
+          let conflict = false;
+          for (let i = 0; i < sols.length; i++) {
+            const v = this.term(at(d, 2), sols[i]);
+            if (v === null) continue;
+            if (out === null) out = v;
+            else if (!equal(out, v)) conflict = true;
+          }
+          this.defConflict = conflict;
+          return out;
         }
-        return;
       }
       const next = at(d, 4);
-      if (isNil(next)) return;
+      if (isNil(next)) {
+        this.defConflict = false;
+        return null;
+      }
       d = next;
     }
   }
@@ -542,16 +553,30 @@ export class Evaluator {
     const defs = asArr(at(r, 2)).items;
     let result: Value | null = null;
     if (kind == R_COMPLETE) {
-      const vals = new Array<Value>();
-      for (let i = 0; i < defs.length; i++) this.defValues(defs[i], newFrame(nslots), vals);
-      if (vals.length > 1) {
+      // Every definition is evaluated before a conflict is reported, as when values were listed.
+      let conflict = false;
+      for (let i = 0; i < defs.length; i++) {
+        const v = this.defValue(defs[i], newFrame(nslots));
+        if (this.defConflict) conflict = true;
+        if (v === null) continue;
+        if (result === null) result = v;
+        else if (!equal(result, v)) conflict = true;
+      }
+      if (conflict) {
         throw new Error("eval_conflict_error: rule " + ruleName(r) + " produced conflicting values");
       }
-      if (vals.length == 1) result = vals[0];
-      else if (!isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
+      if (result === null && !isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
     } else if (kind == R_SET) {
       const members = new Array<Value>();
       for (let i = 0; i < defs.length; i++) {
+        const stmts = asArr(at(defs[i], 3)).items;
+        if (isLinear(stmts)) {
+          const f = newFrame(nslots);
+          if (!this.holds(stmts, f)) continue;
+          const k = this.term(at(defs[i], 1), f);
+          if (k !== null) members.push(k);
+          continue;
+        }
         const sols = this.solve(defs[i], newFrame(nslots));
         for (let j = 0; j < sols.length; j++) {
           const k = this.term(at(defs[i], 1), sols[j]);
@@ -585,19 +610,25 @@ export class Evaluator {
     const r = this.plan.rules[idx];
     const nslots = int(r, 1);
     const defs = asArr(at(r, 2)).items;
-    const vals = new Array<Value>();
+    let result: Value | null = null;
+    let conflict = false;
     for (let i = 0; i < defs.length; i++) {
-      const f = newFrame(nslots);
       const pats = asArr(at(defs[i], 0)).items;
       if (pats.length != args.length) continue;
+      const f = newFrame(nslots);
       let ok = true;
       for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j], args[j], f);
-      if (ok) this.defValues(defs[i], f, vals);
+      if (!ok) continue;
+      const v = this.defValue(defs[i], f);
+      if (this.defConflict) conflict = true;
+      if (v === null) continue;
+      if (result === null) result = v;
+      else if (!equal(result, v)) conflict = true;
     }
-    if (vals.length > 1) {
+    if (conflict) {
       throw new Error("eval_conflict_error: functions must not produce multiple outputs for same inputs (function " + ruleName(r) + ")");
     }
-    return vals.length == 1 ? vals[0] : null;
+    return result;
   }
 }
 
@@ -663,10 +694,5 @@ function isLinear(stmts: Array<Value>): bool {
 
 function newFrame(n: i32): Frame {
   return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
-}
-
-function addUnique(list: Array<Value>, v: Value): void {
-  for (let i = 0; i < list.length; i++) if (equal(list[i], v)) return;
-  list.push(v);
 }
 

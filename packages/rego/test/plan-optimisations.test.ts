@@ -149,5 +149,8 @@ describe('input objects', () => {
     expect(await valueOf(src, 't/k', { c: 1, b: 2, a: 3 })).toEqual(['a', 'b', 'c']);
     expect(await valueOf(src, 't/o', { a: 1, c: 2, b: 3 })).toEqual({ a: 1, b: 3, c: 2 });
     expect(await valueOf(src, 't/o', { z: { y: 1, x: [2] }, a: null })).toEqual({ a: null, z: { x: [2], y: 1 } });
+    // Containers nested in containers share the parser's member stack: each level keeps its own.
+    const deep = { a: [{ d: 1, c: [3, { f: 2, e: [] }] }, [], {}], b: { y: [1, [2, [3]]], x: 'v' }, c: 0 };
+    expect(await valueOf(src, 't/o', deep)).toEqual(deep);
   });
 });

@@ -190,6 +190,10 @@ export class Evaluator {
   replaced: Array<Value | null>;
   /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
   fmemo: Array<FuncMemo> = new Array<FuncMemo>();
+  /** The solution list of holds(), reused (see there). */
+  scratch: Array<Frame> = new Array<Frame>(0);
+  /** Set by defValue(): its definition's solutions gave different values. */
+  defConflict: bool = false;
   constructor(public plan: Plan, public input: Value | null, public data: Value) {
     this.epoch = plan.nextEpoch();
     this.memo = plan.memo;
@@ -432,10 +436,8 @@ export class Evaluator {
         }
         case S_NOT: {
           const inner = asArr(at(s, 1)).items;
-          const sols = new Array<Frame>(0);
           // Expressions never bind, so a body of only expressions can run on this frame itself.
-          this.body(inner, 0, onlyExpressions(inner) ? f : f.slice(0), sols, 1);
-          if (sols.length != 0) return;
+          if (this.holds(inner, onlyExpressions(inner) ? f : f.slice(0))) return;
           i++;
           continue;
         }
@@ -480,21 +482,59 @@ export class Evaluator {
     return sols;
   }
 
-  /** Values of one definition, following its `else` chain while the body has no solution. */
-  defValues(def: Value, f: Frame, out: Array<Value>): void {
+  /**
+   * Whether a body has a solution (a body without SCAN or WITH binds `f` in place: its only
+   * solution is `f`). No solution list is allocated: body() pushes the first solution into the
+   * shared scratch list after every nested evaluation has returned and then stops (limit 1), and
+   * nested uses leave the list empty.
+   */
+  holds(stmts: Array<Value>, f: Frame): bool {
+    const out = this.scratch;
+    out.length = 0;
+    this.body(stmts, 0, f, out, 1);
+    const ok = out.length != 0;
+    out.length = 0;
+    return ok;
+  }
+
+  /**
+   * The value of one definition, following its `else` chain while the body has no solution (null:
+   * none). Sets defConflict when the body's solutions give different values; callers read it right
+   * after the call, before evaluating anything else. No value list is allocated.
+   */
+  defValue(def: Value, f: Frame): Value | null {
     let d = def;
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
-      const sols = this.solve(d, isNil(at(d, 4)) ? f : f.slice(0));
-      if (sols.length > 0) {
-        for (let i = 0; i < sols.length; i++) {
-          const v = this.term(at(d, 2), sols[i]);
-          if (v !== null) addUnique(out, v);
+      const g = isNil(at(d, 4)) ? f : f.slice(0);
+      const stmts = asArr(at(d, 3)).items;
+      if (isLinear(stmts)) {
+        if (this.holds(stmts, g)) {
+          const v = this.term(at(d, 2), g);
+          this.defConflict = false;
+          return v;
         }
-        return;
+      } else {
+        const sols = new Array<Frame>();
+        this.body(stmts, 0, g, sols);
+        if (sols.length > 0) {
+          let out: Value | null = null;
+          let conflict = false;
+          for (let i = 0; i < sols.length; i++) {
+            const v = this.term(at(d, 2), sols[i]);
+            if (v === null) continue;
+            if (out === null) out = v;
+            else if (!equal(out, v)) conflict = true;
+          }
+          this.defConflict = conflict;
+          return out;
+        }
       }
       const next = at(d, 4);
-      if (isNil(next)) return;
+      if (isNil(next)) {
+        this.defConflict = false;
+        return null;
+      }
       d = next;
     }
   }
@@ -513,16 +553,30 @@ export class Evaluator {
     const defs = asArr(at(r, 2)).items;
     let result: Value | null = null;
     if (kind == R_COMPLETE) {
-      const vals = new Array<Value>();
-      for (let i = 0; i < defs.length; i++) this.defValues(defs[i], newFrame(nslots), vals);
-      if (vals.length > 1) {
+      // Every definition is evaluated before a conflict is reported, as when values were listed.
+      let conflict = false;
+      for (let i = 0; i < defs.length; i++) {
+        const v = this.defValue(defs[i], newFrame(nslots));
+        if (this.defConflict) conflict = true;
+        if (v === null) continue;
+        if (result === null) result = v;
+        else if (!equal(result, v)) conflict = true;
+      }
+      if (conflict) {
         throw new Error("eval_conflict_error: rule " + ruleName(r) + " produced conflicting values");
       }
-      if (vals.length == 1) result = vals[0];
-      else if (!isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
+      if (result === null && !isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
     } else if (kind == R_SET) {
       const members = new Array<Value>();
       for (let i = 0; i < defs.length; i++) {
+        const stmts = asArr(at(defs[i], 3)).items;
+        if (isLinear(stmts)) {
+          const f = newFrame(nslots);
+          if (!this.holds(stmts, f)) continue;
+          const k = this.term(at(defs[i], 1), f);
+          if (k !== null) members.push(k);
+          continue;
+        }
         const sols = this.solve(defs[i], newFrame(nslots));
         for (let j = 0; j < sols.length; j++) {
           const k = this.term(at(defs[i], 1), sols[j]);
@@ -556,19 +610,25 @@ export class Evaluator {
     const r = this.plan.rules[idx];
     const nslots = int(r, 1);
     const defs = asArr(at(r, 2)).items;
-    const vals = new Array<Value>();
+    let result: Value | null = null;
+    let conflict = false;
     for (let i = 0; i < defs.length; i++) {
-      const f = newFrame(nslots);
       const pats = asArr(at(defs[i], 0)).items;
       if (pats.length != args.length) continue;
+      const f = newFrame(nslots);
       let ok = true;
       for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j], args[j], f);
-      if (ok) this.defValues(defs[i], f, vals);
+      if (!ok) continue;
+      const v = this.defValue(defs[i], f);
+      if (this.defConflict) conflict = true;
+      if (v === null) continue;
+      if (result === null) result = v;
+      else if (!equal(result, v)) conflict = true;
     }
-    if (vals.length > 1) {
+    if (conflict) {
       throw new Error("eval_conflict_error: functions must not produce multiple outputs for same inputs (function " + ruleName(r) + ")");
     }
-    return vals.length == 1 ? vals[0] : null;
+    return result;
   }
 }
 
@@ -623,12 +683,16 @@ function onlyExpressions(stmts: Array<Value>): bool {
   return true;
 }
 
-function newFrame(n: i32): Frame {
-  return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
+/** A body without SCAN or WITH yields at most one solution: the frame it is given. */
+function isLinear(stmts: Array<Value>): bool {
+  for (let i = 0; i < stmts.length; i++) {
+    const o = op(unchecked(stmts[i]));
+    if (o == S_SCAN || o == S_WITH) return false;
+  }
+  return true;
 }
 
-function addUnique(list: Array<Value>, v: Value): void {
-  for (let i = 0; i < list.length; i++) if (equal(list[i], v)) return;
-  list.push(v);
+function newFrame(n: i32): Frame {
+  return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
 }
 

@@ -1,7 +1,7 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj,
+  Value, ArrV, ObjV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
 } from "./values";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
@@ -167,28 +167,58 @@ export class Parser {
     }
   }
 
+  // Members are collected on one stack shared by every level of the document and copied into
+  // arrays of the exact size when the container closes: growing each container's arrays by
+  // pushing would copy them again and again (the stub allocator never extends a block in place
+  // once a member has been allocated after it).
+  stack: Array<Value> = new Array<Value>(64);
+  top: i32 = 0;
+
+  push(v: Value): void {
+    if (this.top == this.stack.length) this.stack.push(v); else unchecked(this.stack[this.top] = v);
+    this.top++;
+  }
+
+  /** The stack from `base` (stride 1 or 2, from `offset`) as a new array; the stack is not popped. */
+  take(base: i32, stride: i32, offset: i32): Array<Value> {
+    const n = (this.top - base) / stride;
+    const out = new Array<Value>(n);
+    for (let i = 0; i < n; i++) unchecked(out[i] = unchecked(this.stack[base + i * stride + offset]));
+    return out;
+  }
+
   array(depth: i32): Value | null {
     this.pos++;
-    const items = new Array<Value>();
     this.ws();
-    if (this.peek() == 0x5d) { this.pos++; return new ArrV(items); }
+    if (this.peek() == 0x5d) { this.pos++; return new ArrV(new Array<Value>()); }
+    const base = this.top;
     while (true) {
       const v = this.value(depth + 1);
       if (v === null) return null;
-      items.push(v);
+      this.push(v);
       this.ws();
       const c = this.peek();
       if (c == 0x2c) { this.pos++; continue; }
-      if (c == 0x5d) { this.pos++; return new ArrV(items); }
+      if (c == 0x5d) {
+        this.pos++;
+        const items = this.take(base, 1, 0);
+        this.top = base;
+        return new ArrV(items);
+      }
       return this.fail("expected , or ] in array");
     }
   }
 
   object(depth: i32): Value | null {
     this.pos++;
-    const o = newObj();
     this.ws();
-    if (this.peek() == 0x7d) { this.pos++; return o; }
+    if (this.peek() == 0x7d) { this.pos++; return newObj(); }
+    const base = this.top;
+    // Most keys arrive in sorted order (JSON.stringify keeps insertion order and manifests are
+    // mostly written that way): then the members are the object as they stand. Out-of-order and
+    // duplicate keys (the last one wins, as in OPA) are inserted one by one.
+    let sorted = true;
+    let last: string | null = null;
     while (true) {
       this.ws();
       if (this.peek() != 0x22) return this.fail("expected string key in object");
@@ -199,11 +229,24 @@ export class Parser {
       this.pos++;
       const v = this.value(depth + 1);
       if (v === null) return null;
-      objPut(o, mkStr(k), v, true);
+      if (sorted && last !== null && cmpStr(last, k) >= 0) sorted = false;
+      last = k;
+      this.push(mkStr(k));
+      this.push(v);
       this.ws();
       const c = this.peek();
       if (c == 0x2c) { this.pos++; continue; }
-      if (c == 0x7d) { this.pos++; return o; }
+      if (c == 0x7d) {
+        this.pos++;
+        let o: ObjV;
+        if (sorted) o = new ObjV(this.take(base, 2, 0), this.take(base, 2, 1));
+        else {
+          o = newObj();
+          for (let i = base; i < this.top; i += 2) objPut(o, unchecked(this.stack[i]), unchecked(this.stack[i + 1]), true);
+        }
+        this.top = base;
+        return o;
+      }
       return this.fail("expected , or } in object");
     }
   }

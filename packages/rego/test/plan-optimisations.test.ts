@@ -114,3 +114,43 @@ describe('frames', () => {
     expect(await valueOf(src, 't/r', { p: { a: 9 }, q: { a: 1, b: 2 }, r: { a: 1 } })).toEqual([9, 2, 'none']);
   });
 });
+
+describe('bodies solved without a solution list (holds) share one scratch list', () => {
+  it('nested calls and negations inside a body do not leak a solution into the caller', async () => {
+    // g's body fails after its nested calls succeeded (and after a nested `not` with an iterating
+    // body found no solution): a leftover solution would make g, and so ok, wrongly defined.
+    const src = mod(
+      [
+        'f(x) if x > 0',
+        'h(x) if { some y in input.ys; y == x }',
+        'g(x) if { f(x); not h(x); x > 10 }',
+        'ok if g(input.v)',
+        'neg if not g(input.v)',
+        'e(x) := "big" if { f(x); x > 10 } else := "pos" if { f(x) } else := "other"',
+      ].join('\n'),
+    );
+    expect(await evalRule(src, 't/ok', { v: 5, ys: [1, 2] })).toEqual([]);
+    expect(await valueOf(src, 't/neg', { v: 5, ys: [1, 2] })).toBe(true);
+    expect(await valueOf(src, 't/ok', { v: 11, ys: [1, 2] })).toBe(true);
+    expect(await evalRule(src, 't/ok', { v: 11, ys: [11] })).toEqual([]);
+    expect(await valueOf(src, 't/neg', { v: 11, ys: [11] })).toBe(true);
+    const e = src.replace('ok if g(input.v)', 'ok := e(input.v)');
+    expect(await valueOf(e, 't/ok', { v: 11, ys: [] })).toBe('big');
+    expect(await valueOf(e, 't/ok', { v: 3, ys: [] })).toBe('pos');
+    expect(await valueOf(e, 't/ok', { v: -1, ys: [] })).toBe('other');
+  });
+});
+
+describe('input objects', () => {
+  it('keys in sorted, reversed and mixed order give the same sorted object (parsed by append or by insert)', async () => {
+    const src = mod('o := input\nk := [k | some k, _ in input]');
+    expect(await valueOf(src, 't/k', { b: 1, a: 2, c: 3 })).toEqual(['a', 'b', 'c']);
+    expect(await valueOf(src, 't/k', { a: 1, b: 2, c: 3 })).toEqual(['a', 'b', 'c']);
+    expect(await valueOf(src, 't/k', { c: 1, b: 2, a: 3 })).toEqual(['a', 'b', 'c']);
+    expect(await valueOf(src, 't/o', { a: 1, c: 2, b: 3 })).toEqual({ a: 1, b: 3, c: 2 });
+    expect(await valueOf(src, 't/o', { z: { y: 1, x: [2] }, a: null })).toEqual({ a: null, z: { x: [2], y: 1 } });
+    // Containers nested in containers share the parser's member stack: each level keeps its own.
+    const deep = { a: [{ d: 1, c: [3, { f: 2, e: [] }] }, [], {}], b: { y: [1, [2, [3]]], x: 'v' }, c: 0 };
+    expect(await valueOf(src, 't/o', deep)).toEqual(deep);
+  });
+});

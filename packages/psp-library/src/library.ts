@@ -1,0 +1,20 @@
+import type { Policy } from '@podsec/dsl';
+import { pspPolicy } from './psp-policy.js';
+import { PSP_TEMPLATES } from './templates/index.js';
+
+const POD_ONLY = { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] };
+
+/**
+ * The library as `policies/psp` ships it: per template, the instance with default parameters
+ * (`psp-<template>`) and the template's non-default instance (`psp-<template>-<suffix>`), each
+ * built from a Constraint object exactly as a user's would be.
+ */
+export function pspLibraryPolicies(): Policy[] {
+  return PSP_TEMPLATES.flatMap((t) => [
+    pspPolicy({ kind: t.kind, metadata: { name: `psp-${t.slug}` }, spec: { match: POD_ONLY } }, `policies/psp (${t.kind})`),
+    pspPolicy(
+      { kind: t.kind, metadata: { name: `psp-${t.slug}-${t.variant.suffix}` }, spec: { match: POD_ONLY, ...t.variant.spec } },
+      `policies/psp (${t.kind}, ${t.variant.suffix})`,
+    ),
+  ]);
+}

@@ -1,0 +1,28 @@
+import type { Policy } from '@podsec/dsl';
+import { PspConstraintError, readConstraint } from './constraint.js';
+import { nameFix } from '@podsec/ir';
+import { PSP_TEMPLATES } from './templates/index.js';
+
+/**
+ * The podsec policy with the meaning of a gatekeeper-library Constraint (any of the 19 K8sPSP…
+ * kinds): its match, parameters and enforcementAction. `source` names the Constraint in errors
+ * (a file name, say); every error names the path inside the Constraint and the fix.
+ */
+export function pspPolicy(constraint: unknown, source = '<object>'): Policy {
+  const c = readConstraint(constraint, source);
+  const template = PSP_TEMPLATES.find((t) => t.kind === c.kind);
+  if (!template)
+    throw new PspConstraintError(
+      `${source}: kind: "${c.kind}" is not a gatekeeper-library Pod Security Policy kind. Fix: ${nameFix(
+        c.kind,
+        PSP_TEMPLATES.map((t) => t.kind),
+      )}.`,
+    );
+  for (const key of Object.keys(c.parameters))
+    if (!template.parameterNames.includes(key))
+      throw new PspConstraintError(
+        `${source}: spec.parameters.${key}: not a parameter of ${c.kind}. Fix: ${template.parameterNames.length ? nameFix(key, template.parameterNames) : `${c.kind} takes no parameters; remove spec.parameters`}.`,
+      );
+  const { kind: _kind, ...instance } = c;
+  return template.policy(instance);
+}

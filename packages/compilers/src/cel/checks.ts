@@ -97,5 +97,7 @@ export function renderCheck(check: Check, scope: CheckScope): string {
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;
     }
+    default:
+      throw new Error(`the CEL targets do not render "${check.kind}" checks yet`);
   }
 }

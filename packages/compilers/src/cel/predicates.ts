@@ -61,6 +61,10 @@ const element = (list: Value): Value => {
   return type ? { text: 'x', type } : { text: 'x' };
 };
 
+function unsupported(p: Predicate): never {
+  throw new Error(`the CEL targets do not render "${p.op}" predicates yet`);
+}
+
 const RENDERERS: RendererTable = {
   equals: (p, v) => `${v.text} == ${celScalar(p.value)}`,
   in: (p, v) => (p.values.length ? `${v.text} in ${celList(p.values)}` : FALSE),
@@ -81,6 +85,12 @@ const RENDERERS: RendererTable = {
   containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
   containsNone: (p, v) => and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
   hasAnyKey: (p, v) => and(isMap(v), or(...p.values.map((k) => hasKey(v.text, k)))),
+  wildcard: unsupported,
+  pathPrefix: unsupported,
+  keysIn: unsupported,
+  at: unsupported,
+  ref: unsupported,
+  some: unsupported,
   and: (p, v) => and(...p.of.map((q) => render(q, v))),
   or: (p, v) => or(...p.of.map((q) => render(q, v))),
   not: (p, v) => not(render(p.pred, v)),

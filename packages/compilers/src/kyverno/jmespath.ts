@@ -116,6 +116,8 @@ export function predicateExpression(pred: Predicate, v: string): string {
       return or(pred.of.map((p) => predicateExpression(p, v)));
     case 'not':
       return not(predicateExpression(pred.pred, v));
+    default:
+      throw new KyvernoUnsupportedError(`the "${pred.op}" predicate has no Kyverno form yet`, 'use a literal predicate');
   }
 }
 
@@ -195,5 +197,7 @@ export function checkExpression(check: Check, template: string): string {
       // items() rejects a non-object, so a missing map short-circuits first (evaluate.ts: no map passes).
       return or([`type(${map}) != 'object'`, not(failing)]);
     }
+    default:
+      throw new KyvernoUnsupportedError(`the "${check.kind}" check has no Kyverno form yet`, 'use field/each checks');
   }
 }

@@ -22,6 +22,10 @@ function normalized(e: RegoEmitter, x: string, values: readonly Scalar[], normal
   return [`${helper(e, 'capability_name')}(${x})`, regoSet(unique)];
 }
 
+function unsupported(p: Predicate): never {
+  throw new Error(`the Rego target does not render "${p.op}" predicates yet`);
+}
+
 const RENDERERS: RendererTable = {
   equals: (p, v) => [`${v} == ${regoScalar(p.value)}`],
   in: (p, v) => [`${v} in ${regoSet(p.values)}`],
@@ -50,6 +54,12 @@ const RENDERERS: RendererTable = {
     return [`is_array(${v})`, `every ${x} in ${v} {`, ...indent([`not ${term} in ${denied}`]), '}'];
   },
   hasAnyKey: (p, v) => [`is_object(${v})`, `count(object.keys(${v}) & ${regoSet(p.values)}) > 0`],
+  wildcard: unsupported,
+  pathPrefix: unsupported,
+  keysIn: unsupported,
+  at: unsupported,
+  ref: unsupported,
+  some: unsupported,
   and: (p, v, e, name) => p.of.flatMap((q) => predicateBody(q, v, e, name)),
   or: (p, v, e, name) => [`${predicateFunction(e, `${name}_any`, p.of)}(${v})`],
   not: (p, v, e, name) => [`not ${predicateFunction(e, `${name}_not`, [p.pred])}(${v})`],

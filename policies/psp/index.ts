@@ -10,4 +10,11 @@ import { pspLibraryPolicies } from '@podsec/psp-library';
 
 export { pspPolicy } from '@podsec/psp-library';
 
-export default pspLibraryPolicies();
+/**
+ * The templates every target compiles so far (issue 12: the compilers gain the parameter, item and
+ * exemption constructs one by one); the others are defined and hold under the reference semantics
+ * (test/psp-conformance.test.ts) but are not bundled until every engine runs them.
+ */
+const COMPILED_EVERYWHERE = ['K8sPSPHostNamespace'];
+
+export default pspLibraryPolicies({ kinds: COMPILED_EVERYWHERE });

@@ -8,17 +8,25 @@ import { isPolicy } from '@podsec/dsl';
 import { PSP_MODULE_HEADER, PSP_TEMPLATES, pspPolicy } from '@podsec/psp-library';
 import { podsec, scratchDir } from '../support/cli.js';
 import { pspAssertions, pspFile } from '../support/psp-conformance.js';
+import { PSP_GAPS } from '../support/psp-gaps.js';
 
 /** One upstream sample Constraint per suite whose template podsec has (the first in index order). */
 function sampleConstraints(): string[] {
+  return [...samplesBySuite().values()];
+}
+
+function samplesBySuite(): Map<string, string> {
   const kinds = new Set(PSP_TEMPLATES.map((t) => t.kind));
   const bySuite = new Map<string, string>();
   for (const a of pspAssertions()) {
     const kind = (parse(readFileSync(pspFile(a.constraint), 'utf8')) as { kind: string }).kind;
     if (kinds.has(kind) && !bySuite.has(a.suite)) bySuite.set(a.suite, pspFile(a.constraint));
   }
-  return [...bySuite.values()];
+  return bySuite;
 }
+
+/** Suites whose policy no target compiles yet (their Rego column is a whole-suite gap): built separately below. */
+const notCompiled = (suite: string) => PSP_GAPS[suite]?.rego?.includes('*') ?? false;
 
 describe('podsec import gatekeeper', () => {
   it('writes one policy per upstream Constraint, equal to pspPolicy of it, and the module builds', async () => {
@@ -44,11 +52,13 @@ describe('podsec import gatekeeper', () => {
     expect(again.code).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(text);
 
-    const build = await podsec(['build', 'cluster', '--out', 'out'], dir);
+    const compiled = [...samplesBySuite()].filter(([suite]) => !notCompiled(suite)).map(([, f]) => pspPolicy(parse(readFileSync(f, 'utf8')), f).ir.name);
+    const build = await podsec(['build', 'cluster', '--out', 'out', ...compiled.flatMap((n) => ['--policy', n])], dir);
     expect(build.stderr).toBe('');
     expect(build.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')) as { policies: { name: string }[] };
-    expect(manifest.policies.map((p) => p.name).sort()).toEqual(direct.map((ir) => ir.name));
+    expect(manifest.policies.map((p) => p.name).sort()).toEqual(compiled.sort());
+    expect(compiled.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('refuses to overwrite a file it did not write (unless --force) and names a bad Constraint with the fix', async () => {

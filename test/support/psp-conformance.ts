@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPolicies, type BuildResult } from '@podsec/compilers';
+import { evaluatePolicy, type PolicyIR } from '@podsec/ir';
 import { pspPolicy } from '@podsec/psp-library';
-import { ENGINE_IDS, loadAdapters, loadBuildFromResult, parseResources, type EngineAdapter, type EngineId, type LoadedBuild } from '@podsec/verify';
+import { ENGINE_IDS, loadAdapters, loadBuildFromResult, parseResources, type EngineAdapter, type EngineId } from '@podsec/verify';
 import { parse } from 'yaml';
 import { sharedDir } from './shared.js';
 
@@ -39,18 +40,29 @@ export interface EngineResult {
   error?: string;
 }
 
+/** Every engine, plus `reference`: the IR's reference semantics (evaluatePolicy) on the same instance. */
+export type Judge = EngineId | 'reference';
+export const JUDGES: readonly Judge[] = ['reference', ...ENGINE_IDS];
+
 interface Compiled {
-  build?: LoadedBuild;
+  ir?: PolicyIR;
   adapters?: EngineAdapter[];
+  /** Why there is no policy at all (pspPolicy refused the Constraint). */
+  policyError?: string;
+  /** Why the engines cannot run it (a target cannot compile it). */
   error?: string;
 }
 
 const compiled = new Map<string, Promise<Compiled>>();
 
+const readConstraintDoc = (constraintRel: string) => ({
+  text: readFileSync(pspFile(constraintRel), 'utf8'),
+  doc: parse(readFileSync(pspFile(constraintRel), 'utf8')) as unknown,
+});
+
 /** The build of `pspPolicy(constraint)` with the Gatekeeper constraint file replaced by the upstream one. */
 export function buildWithUpstreamConstraint(constraintRel: string): { result: BuildResult; policy: string } {
-  const text = readFileSync(pspFile(constraintRel), 'utf8');
-  const doc: unknown = parse(text);
+  const { text, doc } = readConstraintDoc(constraintRel);
   const policy = pspPolicy(doc, constraintRel);
   const result = buildPolicies([policy.ir]);
   const entry = result.manifest.policies[0]!.gatekeeper as { constraint: { file: string } };
@@ -58,16 +70,24 @@ export function buildWithUpstreamConstraint(constraintRel: string): { result: Bu
   return { result: { ...result, files }, policy: policy.ir.name };
 }
 
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 function compile(constraintRel: string): Promise<Compiled> {
   let p = compiled.get(constraintRel);
   if (!p) {
-    p = (async () => {
+    p = (async (): Promise<Compiled> => {
+      let ir: PolicyIR;
+      try {
+        ir = pspPolicy(readConstraintDoc(constraintRel).doc, constraintRel).ir;
+      } catch (e) {
+        return { policyError: message(e) };
+      }
       try {
         const build = loadBuildFromResult(buildWithUpstreamConstraint(constraintRel).result);
         const { adapters } = await loadAdapters(build, ENGINE_IDS);
-        return { build, adapters };
+        return { ir, adapters };
       } catch (e) {
-        return { error: e instanceof Error ? e.message : String(e) };
+        return { ir, error: message(e) };
       }
     })();
     compiled.set(constraintRel, p);
@@ -76,14 +96,27 @@ function compile(constraintRel: string): Promise<Compiled> {
 }
 
 /** Every engine's decision on the assertion's object. */
-export async function runAssertion(a: PspAssertion): Promise<Record<EngineId, EngineResult>> {
+export async function runAssertion(a: PspAssertion): Promise<Record<Judge, EngineResult>> {
   const c = await compile(a.constraint);
-  const out = {} as Record<EngineId, EngineResult>;
-  if (c.error !== undefined) {
-    for (const id of ENGINE_IDS) out[id] = { outcome: 'error', messages: [], error: c.error };
+  const out = {} as Record<Judge, EngineResult>;
+  const failAll = (judges: readonly Judge[], error: string) => {
+    for (const id of judges) out[id] = { outcome: 'error', messages: [], error };
+  };
+  if (c.policyError !== undefined) {
+    failAll(JUDGES, c.policyError);
     return out;
   }
   const [resource] = parseResources(readFileSync(pspFile(a.object), 'utf8'), a.object);
+  try {
+    const v = evaluatePolicy(c.ir!, resource!.object, resource!.ctx ?? {});
+    out.reference = { outcome: v.applies && v.violated ? 'violated' : 'satisfied', messages: v.applies ? v.violations.map((x) => x.message) : [] };
+  } catch (e) {
+    out.reference = { outcome: 'error', messages: [], error: message(e) };
+  }
+  if (c.error !== undefined) {
+    failAll(ENGINE_IDS, c.error);
+    return out;
+  }
   for (const adapter of c.adapters!) {
     const [d] = adapter.evaluate(resource!.object, resource!.ctx ?? {});
     out[adapter.id] = d
@@ -99,9 +132,9 @@ export async function runAssertion(a: PspAssertion): Promise<Record<EngineId, En
  * message regex), per policy (violated or not) for Kyverno and the CEL engines, whose unit is a
  * rule or validation rather than one violation per container.
  */
-export function holds(a: PspAssertion, engine: EngineId, r: EngineResult): boolean {
+export function holds(a: PspAssertion, engine: Judge, r: EngineResult): boolean {
   if (r.outcome === 'error') return false;
-  if (COUNTING_ENGINES.has(engine)) {
+  if (engine !== 'reference' && COUNTING_ENGINES.has(engine)) {
     const re = a.message ? new RegExp(a.message) : undefined;
     const n = (re ? r.messages.filter((m) => re.test(m)) : r.messages).length;
     return a.violations === 'yes' ? n > 0 : a.violations === 'no' ? n === 0 : n === a.violations;

@@ -59,7 +59,8 @@ const OPERATION_ORDER: readonly Operation[] = ['CREATE', 'UPDATE'];
 
 /**
  * The ephemeral-containers subresource is only ever written with UPDATE (`kubectl debug` patches it);
- * without this rule ephemeral containers bypass the policy whatever its operations are.
+ * without this rule ephemeral containers bypass the policy. A CREATE-only policy (the
+ * gatekeeper-library PSP templates) does not review UPDATEs at all, this one included.
  */
 const EPHEMERAL_RULE: ResourceRule = { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] };
 
@@ -76,7 +77,7 @@ function resourceRules(ir: PolicyIR): ResourceRule[] {
   const rules = [...byGroup.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, g]) => ({ apiGroups: [group], apiVersions: [...g.versions].sort(), operations, resources: [...g.resources].sort() }));
-  return ir.match.kinds.includes('Pod') ? [...rules, EPHEMERAL_RULE] : rules;
+  return ir.match.kinds.includes('Pod') && ir.match.operations.includes('UPDATE') ? [...rules, EPHEMERAL_RULE] : rules;
 }
 
 /** Request filters: namespaces, PSA-style exemptions. `object` is null on DELETE, hence the guard. */

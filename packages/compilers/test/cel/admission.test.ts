@@ -44,10 +44,9 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
     }
   });
 
-  it('checks ephemeral containers added through pods/ephemeralcontainers, even when the policy lists only CREATE', () => {
-    const ir = fixture('cel-host-isolation');
-    expect(ir.match.operations).toEqual(['CREATE']);
-    const harness = new CelHarness(policyDoc(emit(target, ir).docs).spec as never);
+  it('checks ephemeral containers added through pods/ephemeralcontainers when the policy reviews UPDATE; a CREATE-only policy does not', () => {
+    const createOnly = fixture('cel-host-isolation');
+    expect(createOnly.match.operations).toEqual(['CREATE']);
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -58,14 +57,16 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
       },
     };
     const req = { operation: 'UPDATE' as const, object: pod, namespace: 'prod', namespaceLabels: {}, subResource: 'ephemeralcontainers' };
-    const verdict = harness.admit(req);
-    expect(verdict).toEqual({
+    // As the reference semantics (evaluatePolicy: "operation not matched"), Gatekeeper and Kyverno:
+    // the subresource is written with UPDATE, which a CREATE-only policy (gatekeeper-library's PSP templates) never reviews.
+    expect(new CelHarness(policyDoc(emit(target, createOnly).docs).spec as never).admit(req)).toMatchObject({ applies: false });
+    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE' as const, 'UPDATE' as const] } };
+    const harness = new CelHarness(policyDoc(emit(target, ir).docs).spec as never);
+    expect(harness.admit(req)).toEqual({
       applies: true,
       violated: [ir.rules.findIndex((r) => r.id === 'host-ports')],
       messages: ['hostPort must be unset or 0. (containers: debugger)'],
     });
-    // A plain Pod UPDATE is outside this policy's operations.
-    expect(harness.admit({ ...req, subResource: undefined })).toMatchObject({ applies: false });
   });
 });
 

@@ -1,5 +1,6 @@
-import { definePolicy, pod } from '@podsec/dsl';
+import { all, pod } from '@podsec/dsl';
 import type { PspTemplate } from '../template.js';
+import { instancePolicy } from './common.js';
 
 /** K8sPSPHostNamespace: no sharing of the host's PID or IPC namespace (hostPID, hostIPC). */
 export const hostNamespaces: PspTemplate = {
@@ -8,17 +9,14 @@ export const hostNamespaces: PspTemplate = {
   parameterNames: [],
   variant: { suffix: 'warn', spec: { enforcementAction: 'warn' } },
   policy: (c) =>
-    definePolicy({
-      name: c.name,
+    instancePolicy(c, {
       title: 'Host namespaces (K8sPSPHostNamespace)',
       description: "Disallows sharing of the host's PID and IPC namespaces (hostPID, hostIPC), as gatekeeper-library's K8sPSPHostNamespace.",
-      mode: c.mode,
-      match: { ...c.match, operations: ['CREATE'] },
       rules: [
         {
           id: 'host-namespace',
           message: 'Sharing the host namespace is not allowed',
-          require: { kind: 'all', checks: [pod('hostPID').optional.equals(false), pod('hostIPC').optional.equals(false)] },
+          require: all(pod('hostPID').optional.equals(false), pod('hostIPC').optional.equals(false)),
         },
       ],
     }),

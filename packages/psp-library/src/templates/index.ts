@@ -1,5 +1,37 @@
 import type { PspTemplate } from '../template.js';
+import { allowPrivilegeEscalation } from './allow-privilege-escalation.js';
+import { capabilities } from './capabilities.js';
+import { flexvolumeDrivers } from './flexvolume-drivers.js';
+import { forbiddenSysctls } from './forbidden-sysctls.js';
+import { fsgroup } from './fsgroup.js';
+import { hostFilesystem } from './host-filesystem.js';
 import { hostNamespaces } from './host-namespaces.js';
+import { hostNetworkPorts } from './host-network-ports.js';
+import { hostProbesLifecycle } from './host-probes-lifecycle.js';
+import { hostProcess } from './host-process.js';
+import { privilegedContainers } from './privileged-containers.js';
+import { procMount } from './proc-mount.js';
+import { readOnlyRootFilesystem } from './read-only-root-filesystem.js';
+import { seccompv2 } from './seccompv2.js';
+import { users } from './users.js';
+import { volumes } from './volumes.js';
 
-/** The gatekeeper-library pod-security-policy templates podsec reproduces, by upstream kind. */
-export const PSP_TEMPLATES: readonly PspTemplate[] = [hostNamespaces];
+/** The gatekeeper-library pod-security-policy templates podsec reproduces, by upstream folder name. */
+export const PSP_TEMPLATES: readonly PspTemplate[] = [
+  allowPrivilegeEscalation,
+  capabilities,
+  flexvolumeDrivers,
+  forbiddenSysctls,
+  fsgroup,
+  hostFilesystem,
+  hostNamespaces,
+  hostNetworkPorts,
+  hostProbesLifecycle,
+  hostProcess,
+  privilegedContainers,
+  procMount,
+  readOnlyRootFilesystem,
+  seccompv2,
+  users,
+  volumes,
+];

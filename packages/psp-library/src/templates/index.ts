@@ -1,5 +1,6 @@
 import type { PspTemplate } from '../template.js';
 import { allowPrivilegeEscalation } from './allow-privilege-escalation.js';
+import { apparmor } from './apparmor.js';
 import { capabilities } from './capabilities.js';
 import { flexvolumeDrivers } from './flexvolume-drivers.js';
 import { forbiddenSysctls } from './forbidden-sysctls.js';
@@ -12,6 +13,7 @@ import { hostProcess } from './host-process.js';
 import { privilegedContainers } from './privileged-containers.js';
 import { procMount } from './proc-mount.js';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem.js';
+import { seccomp } from './seccomp.js';
 import { seccompv2 } from './seccompv2.js';
 import { users } from './users.js';
 import { volumes } from './volumes.js';
@@ -19,6 +21,7 @@ import { volumes } from './volumes.js';
 /** The gatekeeper-library pod-security-policy templates podsec reproduces, by upstream folder name. */
 export const PSP_TEMPLATES: readonly PspTemplate[] = [
   allowPrivilegeEscalation,
+  apparmor,
   capabilities,
   flexvolumeDrivers,
   forbiddenSysctls,
@@ -31,6 +34,7 @@ export const PSP_TEMPLATES: readonly PspTemplate[] = [
   privilegedContainers,
   procMount,
   readOnlyRootFilesystem,
+  seccomp,
   seccompv2,
   users,
   volumes,

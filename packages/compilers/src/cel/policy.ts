@@ -134,7 +134,9 @@ export function compileCelPolicy(ir: PolicyIR): CelPolicyCore {
   if (ir.rules.length === 0) throw new CelCompileError(ir, 'rules', 'a policy needs at least one rule; add one or drop the policy');
   if (ir.match.kinds.length === 0) throw new CelCompileError(ir, 'match.kinds', 'no Pod kind matched; list at least "Pod"');
   if (ir.match.operations.length === 0) throw new CelCompileError(ir, 'match.operations', 'no operation matched; list CREATE and/or UPDATE');
-  const scope = new SharedVariables(ir.match.kinds);
+  if (ir.exemptImages !== undefined && !Array.isArray(ir.exemptImages))
+    throw new CelCompileError(ir, 'exemptImages', 'exemptImages still refers to a parameter; compile the instance (bindParameters) instead');
+  const scope = new SharedVariables(ir.match.kinds, ir.exemptImages ?? []);
   const validations = ir.rules.map((_, i) => {
     try {
       return compileRule(ir, scope, i);

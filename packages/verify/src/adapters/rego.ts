@@ -56,8 +56,9 @@ export const regoAdapterFactory: AdapterFactory = async (build: LoadedBuild) => 
       return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm`;
     },
     evaluate(object, ctx, only) {
-      const input = gatekeeperReview(object, ctx);
       return decideEach('rego', loaded, only, (l): EngineDecision => {
+        // A parameterised policy's module reads the instance's values as Gatekeeper would pass them.
+        const input = gatekeeperReview(object, ctx, build.irs.get(l.policy)?.values ?? {});
         const violations = violationsOf(l.module!.evaluate(input, l.entrypoint));
         return {
           engine: 'rego',

@@ -25,8 +25,8 @@ function samplesBySuite(): Map<string, string> {
   return bySuite;
 }
 
-/** Suites whose policy no target compiles yet (their Rego column is a whole-suite gap): built separately below. */
-const notCompiled = (suite: string) => PSP_GAPS[suite]?.rego?.includes('*') ?? false;
+/** Suites whose policy some target does not compile yet (a whole-suite gap of an engine): left out of the build below. */
+const notCompiled = (suite: string) => Object.values(PSP_GAPS[suite] ?? {}).some((ids) => ids?.includes('*'));
 
 describe('podsec import gatekeeper', () => {
   it('writes one policy per upstream Constraint, equal to pspPolicy of it, and the module builds', async () => {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPolicies, type BuildResult } from '@podsec/compilers';
+import { buildPolicies, TARGETS, type BuildResult, type TargetCompiler } from '@podsec/compilers';
 import { evaluatePolicy, type PolicyIR } from '@podsec/ir';
 import { pspPolicy } from '@podsec/psp-library';
 import { ENGINE_IDS, loadAdapters, loadBuildFromResult, parseResources, type EngineAdapter, type EngineId } from '@podsec/verify';
@@ -49,9 +49,12 @@ interface Compiled {
   adapters?: EngineAdapter[];
   /** Why there is no policy at all (pspPolicy refused the Constraint). */
   policyError?: string;
-  /** Why the engines cannot run it (a target cannot compile it). */
-  error?: string;
+  /** Engines whose target cannot compile the policy, with the compiler's error. */
+  errors: Partial<Record<EngineId, string>>;
 }
+
+/** The build target each engine runs. */
+const ENGINE_TARGET: Readonly<Record<EngineId, string>> = { rego: 'rego', gatekeeper: 'gatekeeper', kyverno: 'kyverno', vpol: 'kyvernoVpol', vap: 'vap' };
 
 const compiled = new Map<string, Promise<Compiled>>();
 
@@ -60,18 +63,22 @@ const readConstraintDoc = (constraintRel: string) => ({
   doc: parse(readFileSync(pspFile(constraintRel), 'utf8')) as unknown,
 });
 
-/** The build of `pspPolicy(constraint)` with the Gatekeeper constraint file replaced by the upstream one. */
-export function buildWithUpstreamConstraint(constraintRel: string): { result: BuildResult; policy: string } {
+/**
+ * The build of `pspPolicy(constraint)` for `targets` (all by default) with the Gatekeeper
+ * constraint file replaced by the upstream one.
+ */
+export function buildWithUpstreamConstraint(constraintRel: string, targets: readonly TargetCompiler[] = TARGETS): { result: BuildResult; policy: string } {
   const { text, doc } = readConstraintDoc(constraintRel);
   const policy = pspPolicy(doc, constraintRel);
-  const result = buildPolicies([policy.ir]);
-  const entry = result.manifest.policies[0]!.gatekeeper as { constraint: { file: string } };
-  const files = result.files.map((f) => (f.path === entry.constraint.file ? { ...f, content: text } : f));
+  const result = buildPolicies([policy.ir], { targets });
+  const entry = result.manifest.policies[0]!.gatekeeper as { constraint: { file: string } } | undefined;
+  const files = result.files.map((f) => (f.path === entry?.constraint.file ? { ...f, content: text } : f));
   return { result: { ...result, files }, policy: policy.ir.name };
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Builds the targets that compile the policy (one failing target does not hide the others) and loads their engines. */
 function compile(constraintRel: string): Promise<Compiled> {
   let p = compiled.get(constraintRel);
   if (!p) {
@@ -80,15 +87,24 @@ function compile(constraintRel: string): Promise<Compiled> {
       try {
         ir = pspPolicy(readConstraintDoc(constraintRel).doc, constraintRel).ir;
       } catch (e) {
-        return { policyError: message(e) };
+        return { policyError: message(e), errors: {} };
       }
-      try {
-        const build = loadBuildFromResult(buildWithUpstreamConstraint(constraintRel).result);
-        const { adapters } = await loadAdapters(build, ENGINE_IDS);
-        return { ir, adapters };
-      } catch (e) {
-        return { ir, error: message(e) };
-      }
+      const errors: Partial<Record<EngineId, string>> = {};
+      const targets = TARGETS.filter((t) => {
+        try {
+          buildPolicies([ir], { targets: [t] });
+          return true;
+        } catch (e) {
+          for (const id of ENGINE_IDS) if (ENGINE_TARGET[id] === t.id) errors[id] = message(e);
+          return false;
+        }
+      });
+      const build = loadBuildFromResult(buildWithUpstreamConstraint(constraintRel, targets).result);
+      const { adapters } = await loadAdapters(
+        build,
+        ENGINE_IDS.filter((id) => errors[id] === undefined),
+      );
+      return { ir, adapters, errors };
     })();
     compiled.set(constraintRel, p);
   }
@@ -113,10 +129,7 @@ export async function runAssertion(a: PspAssertion): Promise<Record<Judge, Engin
   } catch (e) {
     out.reference = { outcome: 'error', messages: [], error: message(e) };
   }
-  if (c.error !== undefined) {
-    failAll(ENGINE_IDS, c.error);
-    return out;
-  }
+  for (const [id, error] of Object.entries(c.errors)) failAll([id as EngineId], error);
   for (const adapter of c.adapters!) {
     const [d] = adapter.evaluate(resource!.object, resource!.ctx ?? {});
     out[adapter.id] = d

@@ -52,6 +52,8 @@ export interface PolicyDefinition {
    * `*`) are skipped by every container-scoped check: a list, or a string-list parameter.
    */
   exemptImages?: string[] | RefHolder<string[] | undefined>;
+  /** The Gatekeeper constraint kind, when the policy reproduces an existing template (default `Podsec<Name>`). */
+  constraintKind?: string;
   rules: RuleDefinition[];
 }
 
@@ -100,6 +102,7 @@ export function definePolicy(def: PolicyDefinition): Policy {
       namespaces: sortedUnique(def.exemptions?.namespaces),
     },
     ...parameterFields(def),
+    ...(def.constraintKind ? { constraintKind: def.constraintKind } : {}),
     rules: def.rules.map((r) => ({ id: r.id, message: r.message, ...(r.when ? { when: r.when } : {}), require: r.require })),
   };
   validatePolicyIR(ir);

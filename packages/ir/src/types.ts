@@ -246,5 +246,11 @@ export interface PolicyIR {
    * A list, or a reference to a string-list parameter.
    */
   exemptImages?: string[] | ParamRef;
+  /**
+   * The Gatekeeper constraint kind of the template this policy instantiates, when it reproduces an
+   * existing template (`K8sPSPHostFilesystem`): existing Constraints keep working when the template
+   * is swapped. Default: `Podsec<PolicyName>`.
+   */
+  constraintKind?: string;
   rules: Rule[];
 }

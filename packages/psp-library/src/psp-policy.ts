@@ -23,6 +23,5 @@ export function pspPolicy(constraint: unknown, source = '<object>'): Policy {
       throw new PspConstraintError(
         `${source}: spec.parameters.${key}: not a parameter of ${c.kind}. Fix: ${template.parameterNames.length ? nameFix(key, template.parameterNames) : `${c.kind} takes no parameters; remove spec.parameters`}.`,
       );
-  const { kind: _kind, ...instance } = c;
-  return template.policy(instance);
+  return template.policy(c);
 }

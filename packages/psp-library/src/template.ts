@@ -7,7 +7,7 @@ import type { Policy } from '@podsec/dsl';
 import type { PspConstraint } from './constraint.js';
 
 /** A Constraint with its parameters validated: what a template turns into a policy. */
-export type PspInstance = Omit<PspConstraint, 'kind'>;
+export type PspInstance = PspConstraint;
 
 export interface PspTemplate {
   /** The upstream constraint kind, e.g. `K8sPSPPrivilegedContainer`. */

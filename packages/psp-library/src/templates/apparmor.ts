@@ -7,7 +7,8 @@ const ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 const p = parameters({
   exemptImages: exemptImagesParam(),
   allowedProfiles: param.array(param.string(), {
-    description: 'Allowed AppArmor profiles in the annotation spelling: `runtime/default`, `unconfined`, `localhost/<profile>`. A container that sets none runs `runtime/default`.',
+    description:
+      'Allowed AppArmor profiles in the annotation spelling: `runtime/default`, `unconfined`, `localhost/<profile>`. A container that sets none runs `runtime/default`.',
   }),
 });
 
@@ -36,14 +37,20 @@ export const apparmor: PspTemplate = {
           id: 'apparmor-security-context',
           message: 'AppArmor profile is not allowed',
           require: all(
-            ...TYPE_SPELLING.map(([type, spelling]) => any(p.allowedProfiles.includesAll([spelling]), effective('appArmorProfile.type').optional.notOneOf([type]))),
+            ...TYPE_SPELLING.map(([type, spelling]) =>
+              any(p.allowedProfiles.includesAll([spelling]), effective('appArmorProfile.type').optional.notOneOf([type])),
+            ),
             effective('appArmorProfile.type').optional.notOneOf(['Localhost']),
           ),
         },
         {
           id: 'apparmor-default',
           message: 'AppArmor profile is not allowed (none set: runtime/default)',
-          require: any(p.allowedProfiles.includesAll(['runtime/default']), containerAnnotation(ANNOTATION).present(), effective('appArmorProfile.type').present()),
+          require: any(
+            p.allowedProfiles.includesAll(['runtime/default']),
+            containerAnnotation(ANNOTATION).present(),
+            effective('appArmorProfile.type').present(),
+          ),
         },
       ],
     }),

@@ -14,7 +14,7 @@ export const EXEMPT_IMAGES_DESCRIPTION =
 export const exemptImagesParam = () => param.array(param.string(), { description: EXEMPT_IMAGES_DESCRIPTION });
 
 /** The part of a definition a template writes; the instance supplies the rest. */
-export type TemplateDefinition = Omit<PolicyDefinition, 'name' | 'mode' | 'match' | 'values'>;
+export type TemplateDefinition = Omit<PolicyDefinition, 'name' | 'mode' | 'match' | 'values' | 'constraintKind'>;
 
 /** The policy of one instance of a template: its name, mode, match (CREATE only) and parameter values. */
 export function instancePolicy(c: PspInstance, def: TemplateDefinition): Policy {
@@ -22,6 +22,8 @@ export function instancePolicy(c: PspInstance, def: TemplateDefinition): Policy 
     ...def,
     name: c.name,
     mode: c.mode,
+    // The upstream kind: an existing Constraint keeps working when podsec's template replaces upstream's.
+    constraintKind: c.kind,
     match: { ...c.match, operations: ['CREATE'] },
     ...(def.parameters ? { values: c.parameters } : {}),
   });

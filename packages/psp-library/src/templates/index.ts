@@ -15,6 +15,7 @@ import { procMount } from './proc-mount.js';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem.js';
 import { seccomp } from './seccomp.js';
 import { seccompv2 } from './seccompv2.js';
+import { selinux } from './selinux.js';
 import { users } from './users.js';
 import { volumes } from './volumes.js';
 
@@ -36,6 +37,7 @@ export const PSP_TEMPLATES: readonly PspTemplate[] = [
   readOnlyRootFilesystem,
   seccomp,
   seccompv2,
+  selinux,
   users,
   volumes,
 ];

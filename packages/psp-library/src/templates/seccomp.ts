@@ -49,7 +49,10 @@ export const seccomp: PspTemplate = {
               any(anyAllowed('Unconfined', 'unconfined'), effective('seccompProfile.type').optional.notOneOf(['Unconfined'])),
               any(
                 anyAllowed('localhost/*'),
-                all(p.allowedProfiles.includesAll(['Localhost']), effective('seccompProfile.localhostProfile').optional.is(someOf(p.allowedLocalhostFiles, (f) => is.wildcard(f)))),
+                all(
+                  p.allowedProfiles.includesAll(['Localhost']),
+                  effective('seccompProfile.localhostProfile').optional.is(someOf(p.allowedLocalhostFiles, (f) => is.wildcard(f))),
+                ),
                 effective('seccompProfile.type').optional.notOneOf(['Localhost']),
               ),
             ),

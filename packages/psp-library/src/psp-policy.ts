@@ -1,6 +1,7 @@
 import type { Policy } from '@podsec/dsl';
-import { PspConstraintError, readConstraint } from './constraint.js';
 import { nameFix } from '@podsec/ir';
+import { PspConstraintError, readConstraint } from './constraint.js';
+import { checkParameters } from './parameters.js';
 import { PSP_TEMPLATES } from './templates/index.js';
 
 /**
@@ -18,10 +19,7 @@ export function pspPolicy(constraint: unknown, source = '<object>'): Policy {
         PSP_TEMPLATES.map((t) => t.kind),
       )}.`,
     );
-  for (const key of Object.keys(c.parameters))
-    if (!template.parameterNames.includes(key))
-      throw new PspConstraintError(
-        `${source}: spec.parameters.${key}: not a parameter of ${c.kind}. Fix: ${template.parameterNames.length ? nameFix(key, template.parameterNames) : `${c.kind} takes no parameters; remove spec.parameters`}.`,
-      );
-  return template.policy(c);
+  const policy = template.policy(c);
+  checkParameters(policy.ir.parameters ?? {}, c.parameters, source, c.kind);
+  return policy;
 }

@@ -14,8 +14,6 @@ export interface PspTemplate {
   kind: string;
   /** The upstream folder name under library/pod-security-policy, e.g. `privileged-containers`. */
   slug: string;
-  /** Upstream parameter names the template accepts (a Constraint naming another is refused). */
-  parameterNames: readonly string[];
   /**
    * The library's non-default instance (`podsec verify policies` proves it beside the default one):
    * its name suffix and Constraint `spec` (parameters, or another enforcementAction when the

@@ -27,6 +27,43 @@ describe('pspPolicy', () => {
     );
   });
 
+  it.each([
+    [
+      'K8sPSPCapabilities',
+      { allowedCapabilities: 'SYS_ADMIN' },
+      /c\.yaml: spec\.parameters\.allowedCapabilities: "SYS_ADMIN" is not a list of strings\. Fix: write a list of strings/,
+    ],
+    ['K8sPSPCapabilities', { allowedCapabilities: [1] }, /spec\.parameters\.allowedCapabilities\[0\]: 1 is not a string/],
+    [
+      'K8sPSPCapabilities',
+      { allowedCapabilitie: ['X'] },
+      /spec\.parameters\.allowedCapabilitie: not a parameter of K8sPSPCapabilities\. Fix: did you mean "allowedCapabilities"\?/,
+    ],
+    [
+      'K8sPSPAllowedUsers',
+      { runAsUser: { rule: 'MustRunAsRoot' } },
+      /spec\.parameters\.runAsUser\.rule: "MustRunAsRoot" is not allowed\. Fix: did you mean "MustRunAsNonRoot"\?/,
+    ],
+    [
+      'K8sPSPAllowedUsers',
+      { runAsUser: { rul: 'MustRunAs' } },
+      /spec\.parameters\.runAsUser\.rul: not a field of K8sPSPAllowedUsers's runAsUser\. Fix: did you mean "rule"\?/,
+    ],
+    [
+      'K8sPSPAllowedUsers',
+      { fsGroup: { rule: 'MustRunAs', ranges: [{ min: '1', max: 2 }] } },
+      /spec\.parameters\.fsGroup\.ranges\[0\]\.min: "1" is not an integer/,
+    ],
+    ['K8sPSPHostNetworkingPorts', { hostNetwork: 'false' }, /spec\.parameters\.hostNetwork: "false" is not a boolean\. Fix: write a boolean, e\.g\. true/],
+  ])('refuses %s parameters %j that the declaration does not accept', (kind, parameters, message) => {
+    expect(() => pspPolicy(constraint(kind, { parameters }), 'c.yaml')).toThrow(PspConstraintError);
+    expect(() => pspPolicy(constraint(kind, { parameters }), 'c.yaml')).toThrow(message);
+  });
+
+  it('takes JSON null as unset', () => {
+    expect(pspPolicy(constraint('K8sPSPHostNetworkingPorts', { parameters: { min: null } })).ir.values).toEqual({ min: null });
+  });
+
   it('the library holds a default and a non-default instance of every template, uniquely named', () => {
     const names = pspLibraryPolicies().map((p) => p.ir.name);
     expect(names).toHaveLength(2 * PSP_TEMPLATES.length);

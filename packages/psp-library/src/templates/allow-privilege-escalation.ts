@@ -8,7 +8,6 @@ const p = parameters({ exemptImages: exemptImagesParam() });
 export const allowPrivilegeEscalation: PspTemplate = {
   kind: 'K8sPSPAllowPrivilegeEscalationContainer',
   slug: 'allow-privilege-escalation',
-  parameterNames: ['exemptImages'],
   variant: { suffix: 'exempt-registry', spec: { parameters: { exemptImages: ['registry.example/trusted/*'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -22,7 +22,6 @@ const TYPE_SPELLING = [
 export const apparmor: PspTemplate = {
   kind: 'K8sPSPAppArmor',
   slug: 'apparmor',
-  parameterNames: ['exemptImages', 'allowedProfiles'],
   variant: { suffix: 'runtime-default', spec: { parameters: { allowedProfiles: ['runtime/default'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -12,7 +12,6 @@ const p = parameters({
 export const capabilities: PspTemplate = {
   kind: 'K8sPSPCapabilities',
   slug: 'capabilities',
-  parameterNames: ['exemptImages', 'allowedCapabilities', 'requiredDropCapabilities'],
   variant: { suffix: 'restricted', spec: { parameters: { allowedCapabilities: ['NET_BIND_SERVICE'], requiredDropCapabilities: ['ALL'] } } },
   policy: (c) =>
     instancePolicy(c, {

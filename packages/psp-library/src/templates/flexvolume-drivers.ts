@@ -12,7 +12,6 @@ const p = parameters({
 export const flexvolumeDrivers: PspTemplate = {
   kind: 'K8sPSPFlexVolumes',
   slug: 'flexvolume-drivers',
-  parameterNames: ['allowedFlexVolumes'],
   variant: { suffix: 'lvm', spec: { parameters: { allowedFlexVolumes: [{ driver: 'example/lvm' }, { driver: 'example/cifs' }] } } },
   policy: (c) =>
     instancePolicy(c, {

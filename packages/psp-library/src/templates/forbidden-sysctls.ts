@@ -16,7 +16,6 @@ const p = parameters({
 export const forbiddenSysctls: PspTemplate = {
   kind: 'K8sPSPForbiddenSysctls',
   slug: 'forbidden-sysctls',
-  parameterNames: ['allowedSysctls', 'forbiddenSysctls'],
   variant: { suffix: 'kernel', spec: { parameters: { forbiddenSysctls: ['kernel.*'], allowedSysctls: ['net.*'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -19,7 +19,6 @@ const p = parameters({
 export const fsgroup: PspTemplate = {
   kind: 'K8sPSPFSGroup',
   slug: 'fsgroup',
-  parameterNames: ['rule', 'ranges'],
   variant: { suffix: 'must-run-as', spec: { parameters: { rule: 'MustRunAs', ranges: [{ min: 1, max: 1000 }] } } },
   policy: (c) =>
     instancePolicy(c, {

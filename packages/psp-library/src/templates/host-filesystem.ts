@@ -16,7 +16,6 @@ const p = parameters({
 export const hostFilesystem: PspTemplate = {
   kind: 'K8sPSPHostFilesystem',
   slug: 'host-filesystem',
-  parameterNames: ['allowedHostPaths'],
   variant: { suffix: 'var-log-read-only', spec: { parameters: { allowedHostPaths: [{ pathPrefix: '/var/log', readOnly: true }] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -6,7 +6,6 @@ import { instancePolicy } from './common.js';
 export const hostNamespaces: PspTemplate = {
   kind: 'K8sPSPHostNamespace',
   slug: 'host-namespaces',
-  parameterNames: [],
   variant: { suffix: 'warn', spec: { enforcementAction: 'warn' } },
   policy: (c) =>
     instancePolicy(c, {

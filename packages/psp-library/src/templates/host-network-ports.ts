@@ -13,7 +13,6 @@ const p = parameters({
 export const hostNetworkPorts: PspTemplate = {
   kind: 'K8sPSPHostNetworkingPorts',
   slug: 'host-network-ports',
-  parameterNames: ['exemptImages', 'hostNetwork', 'min', 'max'],
   variant: { suffix: 'ports-80-9000', spec: { parameters: { hostNetwork: true, min: 80, max: 9000 } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -8,7 +8,6 @@ const p = parameters({ exemptImages: exemptImagesParam() });
 export const hostProbesLifecycle: PspTemplate = {
   kind: 'K8sPSPHostProbesLifecycle',
   slug: 'host-probes-lifecycle',
-  parameterNames: ['exemptImages'],
   variant: { suffix: 'exempt-registry', spec: { parameters: { exemptImages: ['registry.example/trusted/*'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -8,7 +8,6 @@ const p = parameters({ exemptImages: exemptImagesParam() });
 export const hostProcess: PspTemplate = {
   kind: 'K8sPSPHostProcess',
   slug: 'host-process',
-  parameterNames: ['exemptImages'],
   variant: { suffix: 'exempt-registry', spec: { parameters: { exemptImages: ['registry.example/trusted/*'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -8,7 +8,6 @@ const p = parameters({ exemptImages: exemptImagesParam() });
 export const privilegedContainers: PspTemplate = {
   kind: 'K8sPSPPrivilegedContainer',
   slug: 'privileged-containers',
-  parameterNames: ['exemptImages'],
   variant: { suffix: 'exempt-registry', spec: { parameters: { exemptImages: ['registry.example/trusted/*'] } } },
   policy: (c) =>
     instancePolicy(c, {

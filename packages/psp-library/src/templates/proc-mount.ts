@@ -14,7 +14,6 @@ const p = parameters({
 export const procMount: PspTemplate = {
   kind: 'K8sPSPProcMount',
   slug: 'proc-mount',
-  parameterNames: ['exemptImages', 'procMount'],
   variant: { suffix: 'unmasked', spec: { parameters: { procMount: 'Unmasked' } } },
   policy: (c) =>
     instancePolicy(c, {

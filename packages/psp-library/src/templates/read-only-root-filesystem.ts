@@ -8,7 +8,6 @@ const p = parameters({ exemptImages: exemptImagesParam() });
 export const readOnlyRootFilesystem: PspTemplate = {
   kind: 'K8sPSPReadOnlyRootFilesystem',
   slug: 'read-only-root-filesystem',
-  parameterNames: ['exemptImages'],
   variant: { suffix: 'exempt-registry', spec: { parameters: { exemptImages: ['registry.example/trusted/*'] } } },
   policy: (c) =>
     instancePolicy(c, {

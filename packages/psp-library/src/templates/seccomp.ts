@@ -18,7 +18,6 @@ const annotationAllowed = someOf(p.allowedProfiles, (a) => is.wildcard(a));
 export const seccomp: PspTemplate = {
   kind: 'K8sPSPSeccomp',
   slug: 'seccomp',
-  parameterNames: ['exemptImages', 'allowedProfiles', 'allowedLocalhostFiles'],
   variant: { suffix: 'runtime-default', spec: { parameters: { allowedProfiles: ['runtime/default', 'RuntimeDefault'] } } },
   policy: (c) =>
     instancePolicy(c, {

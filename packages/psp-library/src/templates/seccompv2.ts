@@ -15,7 +15,6 @@ const p = parameters({
 export const seccompv2: PspTemplate = {
   kind: 'K8sPSPSeccompV2',
   slug: 'seccompv2',
-  parameterNames: ['exemptImages', 'allowedProfiles', 'allowedLocalhostFiles'],
   variant: { suffix: 'restricted', spec: { parameters: { allowedProfiles: ['RuntimeDefault', 'Localhost'], allowedLocalhostFiles: ['*'] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -28,7 +28,6 @@ const allowedByAnEntry: Pred<Options> = someOf(p.allowedSELinuxOptions, (entry) 
 export const selinux: PspTemplate = {
   kind: 'K8sPSPSELinuxV2',
   slug: 'selinux',
-  parameterNames: ['exemptImages', 'allowedSELinuxOptions'],
   variant: { suffix: 'container-types', spec: { parameters: { allowedSELinuxOptions: [{ type: 'container_t' }, { type: 'container_init_t' }] } } },
   policy: (c) =>
     instancePolicy(c, {

@@ -39,7 +39,6 @@ function idRule(
 export const users: PspTemplate = {
   kind: 'K8sPSPAllowedUsers',
   slug: 'users',
-  parameterNames: ['exemptImages', 'runAsUser', 'runAsGroup', 'supplementalGroups', 'fsGroup'],
   variant: {
     suffix: 'ranges',
     spec: {

@@ -10,7 +10,6 @@ const p = parameters({
 export const volumes: PspTemplate = {
   kind: 'K8sPSPVolumeTypes',
   slug: 'volumes',
-  parameterNames: ['volumes'],
   variant: {
     suffix: 'restricted',
     spec: { parameters: { volumes: ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'] } },

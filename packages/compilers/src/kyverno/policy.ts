@@ -6,7 +6,7 @@
  */
 import { RUNTIME_CLASS_PATH, type PolicyIR, type Rule } from '@podsec/ir';
 import type { GeneratedNames } from '../shared/names.js';
-import { checkExpression } from './jmespath.js';
+import { checkExpression, type ExpressionOptions } from './jmespath.js';
 import { checkPattern } from './check-pattern.js';
 import { jmespathLiteral, jmespathPath, kyvernoText, variable } from './escape.js';
 import { KyvernoCompileError, KyvernoUnsupportedError } from './errors.js';
@@ -37,6 +37,13 @@ export interface CompiledKyvernoPolicy {
   failureAction: FailureAction;
 }
 
+/** Bound IR carries exemptImages as a literal list (bindParameters). */
+function expressionOptions(ir: PolicyIR): ExpressionOptions {
+  if (ir.exemptImages !== undefined && !Array.isArray(ir.exemptImages))
+    throw new KyvernoCompileError(ir, 'exemptImages', 'exemptImages still refers to a parameter', 'compile the instance (bindParameters), which inlines it');
+  return ir.exemptImages?.length ? { exemptImages: ir.exemptImages } : {};
+}
+
 /** `{{ expression }}` compared with a boolean: every expression jmespath.ts writes yields one. */
 const condition = (expression: string, value: boolean) => ({ key: variable(expression), operator: 'Equals', value });
 
@@ -46,7 +53,7 @@ function preconditions(ir: PolicyIR, rule: Rule, template: string): Record<strin
     const classes = [...new Set(ir.exemptions.runtimeClasses)].sort();
     all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.${jmespathPath(RUNTIME_CLASS_PATH)})`, false));
   }
-  if (rule.when) all.push(condition(checkExpression(rule.when, template), true));
+  if (rule.when) all.push(condition(checkExpression(rule.when, template, expressionOptions(ir)), true));
   return all.length ? { all } : undefined;
 }
 
@@ -68,10 +75,11 @@ function validateBlock(ir: PolicyIR, rule: Rule, group: KindGroup, template: str
     ...(ir.mode === 'enforce' ? { allowExistingViolations: false } : {}),
     message: kyvernoText(rule.message),
   };
-  const patterns = usePatterns ? patternsFor(rule, group) : undefined;
+  // Patterns cannot leave exempt containers out: such policies are written as conditions.
+  const patterns = usePatterns && !expressionOptions(ir).exemptImages?.length ? patternsFor(rule, group) : undefined;
   if (patterns?.length === 1) return { ...head, pattern: renderPattern(patterns[0]!) };
   if (patterns) return { ...head, anyPattern: patterns.map(renderPattern) };
-  return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template), false)] } } };
+  return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template, expressionOptions(ir)), false)] } } };
 }
 
 export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, options: KyvernoCompileOptions = {}): CompiledKyvernoPolicy {

@@ -96,15 +96,13 @@ describe.each(PARAM_CASES.map((c) => [c.policy.ir.name, c] as const))('%s: every
       const fixtures = generatedFixtures([instance.ir]);
       const result = verify({ build, adapters, fixtures });
       expect(
-        result.disagreements
-          .slice(0, 1)
-          .map((d) => ({
-            fixture: d.fixture.name,
-            object: d.object,
-            engines: d.engines,
-            expected: d.expected,
-            got: d.decisions.filter((x) => d.engines.includes(x.engine)).map((x) => x.violations),
-          })),
+        result.disagreements.slice(0, 1).map((d) => ({
+          fixture: d.fixture.name,
+          object: d.object,
+          engines: d.engines,
+          expected: d.expected,
+          got: d.decisions.filter((x) => d.engines.includes(x.engine)).map((x) => x.violations),
+        })),
       ).toEqual([]);
       expect(result.totals.evaluations).toBeGreaterThan(fixtures.length);
     },

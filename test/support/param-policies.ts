@@ -90,7 +90,7 @@ const volumes = definePolicy({
       require: podItems('volumes').forEach((v) =>
         any(
           v.get('flexVolume').absent(),
-          kinds.allowedFlexVolumes.some((d) => v.get('flexVolume').get('driver').equals(d.get('driver'))),
+          kinds.allowedFlexVolumes.some((d) => v.get('flexVolume').get('driver').equalsRef(d.get('driver'))),
         ),
       ),
     },

@@ -38,7 +38,9 @@ export const hostFilesystem = definePolicy({
               any(
                 not(allowed.get('readOnly').equals(true)),
                 // The relation: every mount of this volume, in every container, is read-only.
-                containerItems('volumeMounts').forEach((mount) => any(not(mount.get('name').equals(volume.get('name'))), mount.get('readOnly').equals(true))),
+                containerItems('volumeMounts').forEach((mount) =>
+                  any(not(mount.get('name').equalsRef(volume.get('name'))), mount.get('readOnly').equals(true)),
+                ),
               ),
             ),
           ),

@@ -34,8 +34,12 @@ export class ValueRef<T> {
   is(p: Pred<T>): Check {
     return { ...this.target, pred: p.ir, absent: this.absentOverride ?? p.absent } as Check;
   }
-  equals(value: OrRef<T & Scalar>): Check {
+  equals(value: T & Scalar): Check {
     return this.is(is.equals(value) as Pred<T>);
+  }
+  /** Equal to a referenced value: a parameter, or another list's item (`mount.get('name').equalsRef(volume.get('name'))`). */
+  equalsRef(ref: RefHolder<T & Scalar>): Check {
+    return this.is(is.equals(ref) as Pred<T>);
   }
   oneOf(values: readonly (T & Scalar)[] | RefHolder<(T & Scalar)[]>): Check {
     return this.is(is.oneOf(values) as Pred<T>);

@@ -55,7 +55,8 @@ function bindPred(p: Predicate, scope: Scope): Predicate {
       // An empty allow-list admits nothing; the literal operators' schema wants non-empty lists.
       if (literal?.op === 'in' && literal.values.length === 0) return FALSE_PRED;
       if (literal?.op === 'notIn' && literal.values.length === 0) return TRUE_PRED;
-      if (literal?.op === 'containsAll' && literal.values.length === 0) return { op: 'not', pred: { op: 'absent' } };
+      // "contains all of nothing" still requires a list: containsNone of nothing says exactly that.
+      if (literal?.op === 'containsAll' && literal.values.length === 0) return { op: 'containsNone', values: [] };
       return literal ?? FALSE_PRED;
     }
     case 'some': {

@@ -354,7 +354,6 @@ export const FIELD_TABLE = {
     doc: 'Container ports; hostPort binds a node port.',
   },
   image: { type: 'string', container: ['image'], doc: 'Container image reference.' },
-  name: { type: 'string', container: ['name'], doc: 'Container name (legacy per-container annotations are keyed by it).' },
   volumeMounts: {
     type: 'object[]',
     container: ['volumeMounts'],

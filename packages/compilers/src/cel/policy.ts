@@ -59,8 +59,7 @@ const OPERATION_ORDER: readonly Operation[] = ['CREATE', 'UPDATE'];
 
 /**
  * The ephemeral-containers subresource is only ever written with UPDATE (`kubectl debug` patches it);
- * without this rule ephemeral containers bypass the policy. A CREATE-only policy (the
- * gatekeeper-library PSP templates) does not review UPDATEs at all, this one included.
+ * without this rule ephemeral containers bypass a policy that reviews UPDATEs.
  */
 const EPHEMERAL_RULE: ResourceRule = { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] };
 
@@ -77,6 +76,7 @@ function resourceRules(ir: PolicyIR): ResourceRule[] {
   const rules = [...byGroup.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, g]) => ({ apiGroups: [group], apiVersions: [...g.versions].sort(), operations, resources: [...g.resources].sort() }));
+  // A CREATE-only policy (the gatekeeper-library PSP templates) leaves UPDATEs, this one included, alone.
   return ir.match.kinds.includes('Pod') && ir.match.operations.includes('UPDATE') ? [...rules, EPHEMERAL_RULE] : rules;
 }
 

@@ -10,22 +10,4 @@ import { pspLibraryPolicies } from '@podsec/psp-library';
 
 export { pspPolicy } from '@podsec/psp-library';
 
-/**
- * The templates every target compiles so far (issue 12: the compilers gain the parameter, item and
- * exemption constructs one by one); the others are defined and hold under the reference semantics
- * (test/psp-conformance.test.ts) but are not bundled until every engine runs them.
- */
-const COMPILED_EVERYWHERE = [
-  'K8sPSPAllowPrivilegeEscalationContainer',
-  'K8sPSPCapabilities',
-  'K8sPSPFlexVolumes',
-  'K8sPSPHostNamespace',
-  'K8sPSPHostNetworkingPorts',
-  'K8sPSPHostProbesLifecycle',
-  'K8sPSPHostProcess',
-  'K8sPSPPrivilegedContainer',
-  'K8sPSPProcMount',
-  'K8sPSPReadOnlyRootFilesystem',
-];
-
-export default pspLibraryPolicies({ kinds: COMPILED_EVERYWHERE });
+export default pspLibraryPolicies();

@@ -36,7 +36,7 @@ export const hostFilesystem: PspTemplate = {
                   any(
                     not(entry.get('readOnly').equals(true)),
                     containerItems('volumeMounts').forEach((mount) =>
-                      any(not(mount.get('name').equals(volume.get('name'))), mount.get('readOnly').equals(true)),
+                      any(not(mount.get('name').equalsRef(volume.get('name'))), mount.get('readOnly').equals(true)),
                     ),
                   ),
                 ),

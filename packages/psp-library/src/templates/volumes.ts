@@ -3,7 +3,11 @@ import type { PspTemplate } from '../template.js';
 import { instancePolicy } from './common.js';
 
 const p = parameters({
-  volumes: param.array(param.string(), { description: 'Volume source kinds allowed (e.g. `configMap`, `emptyDir`); `*` allows every kind.' }),
+  // Default []: unset allows no volume kind, as upstream (and bindParameters then has a list to inline).
+  volumes: param.array(param.string(), {
+    description: 'Volume source kinds allowed (e.g. `configMap`, `emptyDir`); `*` allows every kind; unset: none.',
+    default: [],
+  }),
 });
 
 /** K8sPSPVolumeTypes: every pod volume's source kind is allowed. */

@@ -109,6 +109,9 @@ export function renderPspModule(constraints: readonly ImportedConstraint[], comm
       declarations: [{ name: camel(name), initializer: `pspPolicy(${literal(c.constraint)})` }],
     });
   }
+  // A default export too: in a CommonJS package (no "type": "module"), named exports of a .ts module are
+  // not visible to podsec's loader, while the default export is (as `podsec pss import` modules use).
+  file.addExportAssignment({ isExportEquals: false, expression: `[${names.map(camel).join(', ')}]` });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const header = [
     PSP_MODULE_HEADER,

@@ -60,6 +60,14 @@ describe('pspPolicy', () => {
     expect(() => pspPolicy(constraint(kind, { parameters }), 'c.yaml')).toThrow(message);
   });
 
+  it('refuses, loudly, supplementalGroups ranges it cannot check yet', () => {
+    const c = constraint('K8sPSPAllowedUsers', { parameters: { supplementalGroups: { rule: 'MayRunAs', ranges: [{ min: 1, max: 2 }] } } });
+    expect(() => pspPolicy(c, 'c.yaml')).toThrow(
+      /c\.yaml: spec\.parameters\.supplementalGroups\.rule: MayRunAs needs supplementalGroups ranges checked per element/,
+    );
+    expect(pspPolicy(constraint('K8sPSPAllowedUsers', { parameters: { supplementalGroups: { rule: 'RunAsAny' } } })).ir.name).toBe('c');
+  });
+
   it('takes JSON null as unset', () => {
     expect(pspPolicy(constraint('K8sPSPHostNetworkingPorts', { parameters: { min: null } })).ir.values).toEqual({ min: null });
   });
@@ -109,6 +117,7 @@ describe('the import module', () => {
     expect(text).toContain('export const pspHostNamespace = pspPolicy({\n');
     expect(text).toContain("export const warned = pspPolicy({\n  apiVersion: 'constraints.gatekeeper.sh/v1beta1',\n");
     expect(text).toContain("    excludedNamespaces: ['kube-system'],\n");
+    expect(text.endsWith('\nexport default [pspHostNamespace, warned];\n')).toBe(true);
     expect(renderPspModule([...docs].reverse(), 'podsec import gatekeeper c.yaml --out m.ts')).toBe(text);
   });
 

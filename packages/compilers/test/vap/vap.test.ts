@@ -90,8 +90,9 @@ describe('vap target', () => {
     expect(manifest.validationActions).toEqual(actions);
   });
 
-  it('matches each kind under its API group, plus pods/ephemeralcontainers, with failurePolicy Fail', () => {
-    const ir = fixtures.find((f) => f.ir.name === 'cel-host-isolation')!.ir;
+  it('matches each kind under its API group, plus pods/ephemeralcontainers when it reviews UPDATE, with failurePolicy Fail', () => {
+    const createOnly = fixtures.find((f) => f.ir.name === 'cel-host-isolation')!.ir;
+    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE' as const, 'UPDATE' as const] } };
     const spec = emit(vapCompiler, ir).docs[0]!.spec as Record<string, unknown>;
     expect(spec.failurePolicy).toBe('Fail');
     expect(spec.matchConstraints).toEqual({
@@ -99,12 +100,16 @@ describe('vap target', () => {
       namespaceSelector: ir.match.namespaceSelector,
       objectSelector: ir.match.objectSelector,
       resourceRules: [
-        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
-        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] },
-        { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['cronjobs'] },
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+        { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs'] },
         { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] },
       ],
     });
+    // CREATE-only (the fixture as written): UPDATEs, the ephemeral-containers subresource included, are not reviewed.
+    const createOnlyRules = (emit(vapCompiler, createOnly).docs[0]!.spec as { matchConstraints: { resourceRules: { resources: string[] }[] } }).matchConstraints
+      .resourceRules;
+    expect(createOnlyRules.map((r) => r.resources[0])).toEqual(['pods', 'deployments', 'cronjobs']);
   });
 
   it('without Pod in the kinds there is no ephemeral-containers rule', () => {

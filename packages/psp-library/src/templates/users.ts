@@ -1,5 +1,6 @@
 import { all, any, effective, is, not, param, parameters, pod, someOf, type Operand } from '@podsec/dsl';
-import type { PspTemplate } from '../template.js';
+import { PspConstraintError } from '../constraint.js';
+import type { PspInstance, PspTemplate } from '../template.js';
 import { exemptImagesParam, instancePolicy } from './common.js';
 import { idRange } from './fsgroup.js';
 
@@ -35,6 +36,19 @@ function idRule(
   );
 }
 
+/**
+ * supplementalGroups ranges need a per-element range test on a list of integers, which the DSL does
+ * not have yet: an instance that relies on them is refused loudly rather than compiled without them.
+ */
+function refuseUncheckableSupplementalGroups(c: PspInstance): void {
+  const s = c.parameters.supplementalGroups;
+  const rule = typeof s === 'object' && s !== null ? (s as { rule?: unknown }).rule : undefined;
+  if (rule === 'MustRunAs' || rule === 'MayRunAs')
+    throw new PspConstraintError(
+      `${c.source}: spec.parameters.supplementalGroups.rule: ${rule} needs supplementalGroups ranges checked per element, which podsec cannot express yet. Fix: use rule RunAsAny (or leave supplementalGroups out) and keep this Constraint on the upstream template until podsec supports it.`,
+    );
+}
+
 /** K8sPSPAllowedUsers: user and group IDs follow each strategy's rule and ranges. */
 export const users: PspTemplate = {
   kind: 'K8sPSPAllowedUsers',
@@ -45,16 +59,17 @@ export const users: PspTemplate = {
       parameters: {
         runAsUser: { rule: 'MustRunAs', ranges: [{ min: 100, max: 200 }] },
         runAsGroup: { rule: 'MayRunAs', ranges: [{ min: 100, max: 200 }] },
-        supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: 100, max: 200 }] },
+        supplementalGroups: { rule: 'RunAsAny' },
         fsGroup: { rule: 'MayRunAs', ranges: [{ min: 100, max: 200 }] },
       },
     },
   },
-  policy: (c) =>
-    instancePolicy(c, {
+  policy: (c) => {
+    refuseUncheckableSupplementalGroups(c);
+    return instancePolicy(c, {
       title: 'Users and groups (K8sPSPAllowedUsers)',
       description:
-        'runAsUser (each container’s effective value): MustRunAs — set and within a range; MustRunAsNonRoot — not 0, and either set or runAsNonRoot: true. runAsGroup (effective), supplementalGroups and fsGroup (pod): MustRunAs — set and within a range; MayRunAs — within a range when set. RunAsAny or no rule: anything (gatekeeper-library K8sPSPAllowedUsers). Approximation: MustRunAsNonRoot asks every container for runAsNonRoot: true or every container for a non-zero runAsUser, where upstream accepts either per container (stricter, never weaker). exemptImages skip containers by image.',
+        'runAsUser (each container’s effective value): MustRunAs — set and within a range; MustRunAsNonRoot — not 0, and either set or runAsNonRoot: true. runAsGroup (effective), supplementalGroups and fsGroup (pod): MustRunAs — set and within a range; MayRunAs — within a range when set. RunAsAny or no rule: anything (gatekeeper-library K8sPSPAllowedUsers). Not expressible yet: supplementalGroups ranges (the DSL has no per-element test on a list of integers), so pspPolicy refuses a Constraint whose supplementalGroups rule is MustRunAs or MayRunAs, and the generated template checks only that MustRunAs sets some supplementalGroups. Approximation: MustRunAsNonRoot asks every container for runAsNonRoot: true or every container for a non-zero runAsUser, where upstream accepts either per container (stricter, never weaker). exemptImages skip containers by image.',
       parameters: p,
       exemptImages: p.exemptImages,
       rules: [
@@ -83,5 +98,6 @@ export const users: PspTemplate = {
         },
         { id: 'fs-group', message: 'Pod is attempting to run with a disallowed fsGroup', require: idRule(p.fsGroup, pod('fsGroup')) },
       ],
-    }),
+    });
+  },
 };

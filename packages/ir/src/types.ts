@@ -238,6 +238,11 @@ export interface PolicyIR {
    * with `values` bound (bindParameters).
    */
   parameters?: Record<string, ParamSchema>;
+  /**
+   * The Gatekeeper constraint kind, when the template must be a drop-in for an existing one (e.g.
+   * `K8sPSPHostFilesystem`); by default `Podsec<PolicyName>`. The template is named after it, lower-cased.
+   */
+  constraintKind?: string;
   /** The parameter values of this instance (a Gatekeeper Constraint's `spec.parameters`); unset ones take their defaults. */
   values?: ParamValues;
   /**

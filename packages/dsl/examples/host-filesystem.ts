@@ -19,6 +19,8 @@ const p = hostFilesystemParameters;
 export const hostFilesystem = definePolicy({
   name: 'psp-host-filesystem',
   title: 'Host filesystem',
+  // A drop-in for gatekeeper-library's template: existing K8sPSPHostFilesystem Constraints keep working.
+  constraintKind: 'K8sPSPHostFilesystem',
   // gatekeeper-library's PSP templates review CREATE only.
   match: { kinds: ['Pod'], operations: ['CREATE'] },
   parameters: p,

@@ -52,7 +52,7 @@ export interface PolicyDefinition {
    * `*`) are skipped by every container-scoped check: a list, or a string-list parameter.
    */
   exemptImages?: string[] | RefHolder<string[] | undefined>;
-  /** The Gatekeeper constraint kind, when the policy reproduces an existing template (default `Podsec<Name>`). */
+  /** The Gatekeeper constraint kind, to be a drop-in for an existing template (e.g. `K8sPSPHostFilesystem`). */
   constraintKind?: string;
   rules: RuleDefinition[];
 }
@@ -102,7 +102,6 @@ export function definePolicy(def: PolicyDefinition): Policy {
       namespaces: sortedUnique(def.exemptions?.namespaces),
     },
     ...parameterFields(def),
-    ...(def.constraintKind ? { constraintKind: def.constraintKind } : {}),
     rules: def.rules.map((r) => ({ id: r.id, message: r.message, ...(r.when ? { when: r.when } : {}), require: r.require })),
   };
   validatePolicyIR(ir);
@@ -110,11 +109,12 @@ export function definePolicy(def: PolicyDefinition): Policy {
   return Object.freeze({ [POLICY]: true as const, ir: JSON.parse(JSON.stringify(ir)) as PolicyIR });
 }
 
-function parameterFields(def: PolicyDefinition): Pick<PolicyIR, 'parameters' | 'values' | 'exemptImages'> {
+function parameterFields(def: PolicyDefinition): Pick<PolicyIR, 'parameters' | 'values' | 'exemptImages' | 'constraintKind'> {
   const schemas = def.parameters ? parameterSchemas(def.parameters) : undefined;
   if (def.parameters && !schemas) throw new TypeError(`policy "${def.name}": \`parameters\` must be the object parameters({...}) returns`);
   const exempt = def.exemptImages;
   return {
+    ...(def.constraintKind ? { constraintKind: def.constraintKind } : {}),
     ...(schemas ? { parameters: schemas } : {}),
     ...(def.values ? { values: def.values } : {}),
     ...(exempt === undefined ? {} : { exemptImages: Array.isArray(exempt) ? [...exempt] : ((exempt as RefHolder<unknown>).ref as PolicyIR['exemptImages']) }),

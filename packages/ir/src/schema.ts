@@ -70,8 +70,8 @@ export const POLICY_IR_SCHEMA = {
     },
     parameters: { type: 'object', additionalProperties: { $ref: '#/definitions/paramSchema' } },
     values: { type: 'object' },
+    constraintKind: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', maxLength: 63 },
     exemptImages: { oneOf: [strings, { $ref: '#/definitions/paramRef' }] },
-    constraintKind: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$' },
     rules: {
       type: 'array',
       minItems: 1,

@@ -238,6 +238,11 @@ export interface PolicyIR {
    * with `values` bound (bindParameters).
    */
   parameters?: Record<string, ParamSchema>;
+  /**
+   * The Gatekeeper constraint kind, when the template must be a drop-in for an existing one (e.g.
+   * `K8sPSPHostFilesystem`); by default `Podsec<PolicyName>`. The template is named after it, lower-cased.
+   */
+  constraintKind?: string;
   /** The parameter values of this instance (a Gatekeeper Constraint's `spec.parameters`); unset ones take their defaults. */
   values?: ParamValues;
   /**
@@ -246,11 +251,5 @@ export interface PolicyIR {
    * A list, or a reference to a string-list parameter.
    */
   exemptImages?: string[] | ParamRef;
-  /**
-   * The Gatekeeper constraint kind of the template this policy instantiates, when it reproduces an
-   * existing template (`K8sPSPHostFilesystem`): existing Constraints keep working when the template
-   * is swapped. Default: `Podsec<PolicyName>`.
-   */
-  constraintKind?: string;
   rules: Rule[];
 }

@@ -19,7 +19,7 @@
 import { CONTAINER_KINDS, fieldPath, fieldSpec, globPattern, normalizeCapability, pathPrefixPattern } from '@podsec/ir';
 import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
 import { jmespathLiteral, jmespathPath } from './escape.js';
-import { KyvernoUnsupportedError } from './errors.js';
+import { KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
 
 const TRUE = '`true`';
 const FALSE = '`false`';
@@ -130,9 +130,8 @@ export function predicateExpression(pred: Predicate, v: string): string {
     case 'ref':
     case 'some':
       // bindParameters leaves only references to list items, which a filter cannot reach across lists.
-      throw new KyvernoUnsupportedError(
+      throw new KyvernoNeedsCelError(
         `a comparison with another list's item (${pred.op === 'ref' ? JSON.stringify(pred.to) : pred.op}) has no JMESPath form: a filter cannot see the enclosing item`,
-        'Kyverno ClusterPolicy cannot express relations between lists; use the ValidatingPolicy or VAP output, or Gatekeeper',
       );
   }
 }
@@ -212,9 +211,8 @@ function insideItem(check: Check, o: ExpressionOptions): string {
     default:
       break;
   }
-  throw new KyvernoUnsupportedError(
+  throw new KyvernoNeedsCelError(
     `inside an items(...) check, a "${check.kind}" check that reads ${check.kind === 'value' ? 'another value than the item' : 'other fields'} has no JMESPath form: a filter sees only its item`,
-    'Kyverno ClusterPolicy cannot express relations between lists; use the ValidatingPolicy or VAP output, or Gatekeeper',
   );
 }
 
@@ -266,9 +264,8 @@ export function checkExpression(check: Check, template: string, o: ExpressionOpt
         'compile the instance (bindParameters), which decides it',
       );
     case 'containerAnnotation':
-      throw new KyvernoUnsupportedError(
+      throw new KyvernoNeedsCelError(
         "a per-container annotation (keyed by the container's name) has no JMESPath form: a container filter cannot read the Pod's annotations",
-        'use the ValidatingPolicy or VAP output, or Gatekeeper, for legacy per-container annotations',
       );
   }
 }

@@ -10,7 +10,7 @@ import { celValidate } from './cel-fallback.js';
 import { checkExpression, type ExpressionOptions } from './jmespath.js';
 import { checkPattern } from './check-pattern.js';
 import { jmespathLiteral, jmespathPath, kyvernoText, variable } from './escape.js';
-import { KyvernoCompileError, KyvernoUnsupportedError } from './errors.js';
+import { KyvernoCompileError, KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
 import { kindGroups, ruleName, type KindGroup } from './kinds.js';
 import { excludeBlock, matchBlock } from './match.js';
 import { policyAnnotations } from './metadata.js';
@@ -83,7 +83,7 @@ function validateBlock(ir: PolicyIR, rule: Rule, group: KindGroup, template: str
   try {
     return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template, expressionOptions(ir)), false)] } } };
   } catch (e) {
-    if (!(e instanceof KyvernoUnsupportedError)) throw e;
+    if (!(e instanceof KyvernoNeedsCelError)) throw e;
     // No JMESPath form (a relation between lists, a per-container annotation): Kyverno's CEL validation says it exactly.
     return { ...head, ...celValidate(ir, rule, group.kinds, !whenExpressible(ir, rule, template)) };
   }
@@ -96,7 +96,7 @@ function whenExpressible(ir: PolicyIR, rule: Rule, template: string): boolean {
     checkExpression(rule.when, template, expressionOptions(ir));
     return true;
   } catch (e) {
-    if (e instanceof KyvernoUnsupportedError) return false;
+    if (e instanceof KyvernoNeedsCelError) return false;
     throw e;
   }
 }

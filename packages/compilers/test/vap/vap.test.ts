@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
-import type { Mode } from '@podsec/ir';
+import type { Mode, PolicyIR } from '@podsec/ir';
 import { generatedNames } from '../../src/shared/names.js';
 import { vapCompiler } from '../../src/vap/index.js';
 import { celFixtures } from '../cel/fixtures.js';
@@ -90,9 +90,13 @@ describe('vap target', () => {
     expect(manifest.validationActions).toEqual(actions);
   });
 
-  it('matches each kind under its API group, plus pods/ephemeralcontainers when it reviews UPDATE, with failurePolicy Fail', () => {
+  it('matches each kind under its API group, plus pods/ephemeralcontainers when UPDATE is reviewed, with failurePolicy Fail', () => {
     const createOnly = fixtures.find((f) => f.ir.name === 'cel-host-isolation')!.ir;
-    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE' as const, 'UPDATE' as const] } };
+    const rulesOf = (ir: PolicyIR) =>
+      (emit(vapCompiler, ir).docs[0]!.spec as { matchConstraints: { resourceRules: { resources: string[] }[] } }).matchConstraints.resourceRules;
+    // A CREATE-only policy (the gatekeeper-library PSP templates) does not review the UPDATE that adds ephemeral containers.
+    expect(rulesOf(createOnly).map((r) => r.resources)).toEqual([['pods'], ['deployments'], ['cronjobs']]);
+    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE', 'UPDATE'] as ('CREATE' | 'UPDATE')[] } };
     const spec = emit(vapCompiler, ir).docs[0]!.spec as Record<string, unknown>;
     expect(spec.failurePolicy).toBe('Fail');
     expect(spec.matchConstraints).toEqual({
@@ -106,10 +110,6 @@ describe('vap target', () => {
         { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] },
       ],
     });
-    // CREATE-only (the fixture as written): UPDATEs, the ephemeral-containers subresource included, are not reviewed.
-    const createOnlyRules = (emit(vapCompiler, createOnly).docs[0]!.spec as { matchConstraints: { resourceRules: { resources: string[] }[] } }).matchConstraints
-      .resourceRules;
-    expect(createOnlyRules.map((r) => r.resources[0])).toEqual(['pods', 'deployments', 'cronjobs']);
   });
 
   it('without Pod in the kinds there is no ephemeral-containers rule', () => {

@@ -57,11 +57,12 @@ describe('the packed podsec, installed with npm outside the checkout', () => {
   it('ships compiled JavaScript, declarations and the prebuilt Rego runtime; no build-time tools', () => {
     const pkgDir = join(project, 'node_modules', 'podsec');
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; exports: Record<string, unknown> };
-    expect(Object.keys(pkg.exports)).toEqual(['.', './pss', './ir', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './pss', './psp', './ir', './package.json']);
     for (const tool of ['assemblyscript', 'binaryen', 'wabt', 'esbuild']) expect(pkg.dependencies[tool]).toBeUndefined();
     expect(existsSync(join(pkgDir, 'lib', 'rego-runtime.wasm'))).toBe(true);
     expect(existsSync(join(pkgDir, 'lib', 'verify-worker.js'))).toBe(true);
     expect(existsSync(join(pkgDir, 'types', 'packages', 'podsec', 'src', 'pss.d.ts'))).toBe(true);
+    expect(existsSync(join(pkgDir, 'types', 'packages', 'podsec', 'src', 'psp.d.ts'))).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'assemblyscript'))).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'binaryen'))).toBe(false);
     expect(podsec('--version').stdout).toBe(`${PODSEC_VERSION}\n`);
@@ -147,6 +148,28 @@ export default definePolicy({
     expect(build.stderr).toBe('');
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(/^cluster-out: 12 policies/);
+  });
+
+  it('import gatekeeper writes a module importing podsec/psp that type-checks and builds', () => {
+    writeFileSync(
+      join(project, 'constraints.yaml'),
+      `apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sPSPHostNamespace
+metadata: {name: psp-host-namespace}
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: ["Pod"]}]
+    excludedNamespaces: [kube-system]
+`,
+    );
+    const imp = podsec('import', 'gatekeeper', 'constraints.yaml', '--out', 'gatekeeper/constraints.ts');
+    expect(imp.stderr).toBe('');
+    expect(imp.code).toBe(0);
+    expect(readFileSync(join(project, 'gatekeeper', 'constraints.ts'), 'utf8')).toContain("import { pspPolicy } from 'podsec/psp';");
+    const build = podsec('build', 'gatekeeper', '--out', 'gatekeeper-out');
+    expect(build.stderr).toBe('');
+    expect(build.code).toBe(0);
+    expect(build.stdout).toMatch(/^gatekeeper-out: 1 policies/);
   });
 
   it("the README's policy-module example type-checks and builds as written", () => {

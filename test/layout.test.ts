@@ -25,10 +25,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   kyverno: ['ir', 'cel', 'pss', 'yaml'],
   gatekeeper: ['rego', 'yaml'],
   'pss-library': ['ir', 'dsl', 'pss'],
+  'psp-library': ['ir', 'dsl', 'yaml'],
   verify: ['ir', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'yaml'],
-  cli: ['ir', 'dsl', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'pss-library', 'verify'],
-  policies: ['ir', 'dsl', 'pss-library'],
-  podsec: ['ir', 'dsl', 'pss-library'],
+  cli: ['ir', 'dsl', 'compilers', 'rego', 'pss', 'cel', 'kyverno', 'gatekeeper', 'pss-library', 'psp-library', 'verify', 'yaml'],
+  policies: ['ir', 'dsl', 'pss-library', 'psp-library'],
+  podsec: ['ir', 'dsl', 'pss-library', 'psp-library'],
 };
 
 describe('workspace layout', () => {

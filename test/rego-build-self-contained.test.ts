@@ -37,7 +37,8 @@ describe('podsec rego build: bundled policies run in the bare opa-wasm SDK', () 
       const policy = await loadRegoPolicy(readFileSync(wasmPath), {});
       const ir = JSON.parse(readFileSync(join(out, entry.ir.file), 'utf8')) as PolicyIR;
       for (const { file, pod } of pods) {
-        const rs = policy.evaluate(gatekeeperInput(pod), rego.entrypoint) as { result: unknown[] }[];
+        // A parameterised policy's module reads the instance's values from input.parameters, as Gatekeeper passes them.
+        const rs = policy.evaluate(gatekeeperInput(pod, {}, ir.values ?? {}), rego.entrypoint) as { result: unknown[] }[];
         const denies = (rs[0]?.result ?? []).length > 0;
         const want = evaluatePolicy(ir, pod);
         if (denies !== (want.applies && want.violated)) disagreements.push(`${entry.name} on ${file}: wasm ${denies ? 'denies' : 'allows'}`);

@@ -106,6 +106,19 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
       setExit(await pssCommand({ action: 'import', config, ...opts }, io));
     });
 
+  program
+    .command('import')
+    .description('import existing policies into a podsec policy module')
+    .command('gatekeeper')
+    .description('write a policy module from gatekeeper-library Pod Security Policy Constraints (K8sPSP… kinds)')
+    .argument('<CONSTRAINT...>', 'Constraint YAML files (several documents or a List per file allowed)')
+    .requiredOption('--out <FILE>', 'TypeScript policy module to write')
+    .option('--force', 'overwrite a file podsec did not generate')
+    .action(async (files: string[], opts: { out: string; force?: boolean }) => {
+      const { importGatekeeperCommand } = await import('./commands/import-gatekeeper.js');
+      setExit(await importGatekeeperCommand({ files, ...opts }, io));
+    });
+
   // Commands that parse their own arguments (they mirror `opa build`, `gator verify` and
   // `kyverno test`), registered here so `podsec --help` lists them.
   for (const [group, commands] of Object.entries(PASSTHROUGH_COMMANDS)) {

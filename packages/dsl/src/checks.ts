@@ -1,12 +1,15 @@
-import type { Check, ContainerKind, Scalar, Scope } from '@podsec/ir';
+import type { Check, ContainerKind, Ref, Scalar, Scope } from '@podsec/ir';
 import type { ContainerFields, ContainerItemLists, InheritedFields, PodFields, PodItemLists } from './field-types.js';
 import { is, type Pred } from './predicates.js';
+import { withBinding, type OrRef, type RefHolder } from './refs.js';
 
 type Absent = 'pass' | 'fail';
 type Elem<T> = T extends readonly (infer E)[] ? E : never;
 type Target =
   | { kind: 'field'; field: string; scope: Scope; containers?: ContainerKind[] }
-  | { kind: 'each'; field: string; scope: 'pod' | 'container'; containers?: ContainerKind[]; path: string[] };
+  | { kind: 'each'; field: string; scope: 'pod' | 'container'; containers?: ContainerKind[]; path: string[] }
+  | { kind: 'value'; of: Ref }
+  | { kind: 'containerAnnotation'; keyPrefix: string; containers?: ContainerKind[] };
 
 /**
  * A reference to a value (a field at some scope, or a value inside each item of a list) with
@@ -15,7 +18,7 @@ type Target =
  */
 export class ValueRef<T> {
   constructor(
-    private readonly target: Target,
+    protected readonly target: Target,
     private readonly absentOverride?: Absent,
   ) {}
 
@@ -34,19 +37,23 @@ export class ValueRef<T> {
   equals(value: T & Scalar): Check {
     return this.is(is.equals(value) as Pred<T>);
   }
-  oneOf(values: readonly (T & Scalar)[]): Check {
+  /** Equal to a referenced value: a parameter, or another list's item (`mount.get('name').equalsRef(volume.get('name'))`). */
+  equalsRef(ref: RefHolder<T & Scalar>): Check {
+    return this.is(is.equals(ref) as Pred<T>);
+  }
+  oneOf(values: readonly (T & Scalar)[] | RefHolder<(T & Scalar)[]>): Check {
     return this.is(is.oneOf(values) as Pred<T>);
   }
-  notOneOf(values: readonly (T & Scalar)[]): Check {
+  notOneOf(values: readonly (T & Scalar)[] | RefHolder<(T & Scalar)[]>): Check {
     return this.is(is.notOneOf(values) as Pred<T>);
   }
-  between(this: ValueRef<number>, min: number, max: number): Check {
+  between(this: ValueRef<number>, min: OrRef<number>, max: OrRef<number>): Check {
     return this.is(is.between(min, max));
   }
-  atLeast(this: ValueRef<number>, min: number): Check {
+  atLeast(this: ValueRef<number>, min: OrRef<number>): Check {
     return this.is(is.atLeast(min));
   }
-  atMost(this: ValueRef<number>, max: number): Check {
+  atMost(this: ValueRef<number>, max: OrRef<number>): Check {
     return this.is(is.atMost(max));
   }
   present(): Check {
@@ -55,21 +62,65 @@ export class ValueRef<T> {
   absent(): Check {
     return this.is(is.absent<T>());
   }
-  startsWith(this: ValueRef<string>, prefix: string): Check {
+  startsWith(this: ValueRef<string>, prefix: OrRef<string>): Check {
     return this.is(is.startsWith(prefix));
+  }
+  /** Equal to `pattern`, or starting with it when it ends with `*` (gatekeeper-library `exemptImages` style). */
+  wildcard(this: ValueRef<string>, pattern: OrRef<string>): Check {
+    return this.is(is.wildcard(pattern));
+  }
+  /** A path under `prefix`, segment-wise (PodSecurityPolicy allowedHostPaths). */
+  pathUnder(this: ValueRef<string>, prefix: OrRef<string>): Check {
+    return this.is(is.pathUnder(prefix));
   }
   glob(this: ValueRef<string>, pattern: string): Check {
     return this.is(is.glob(pattern));
   }
-  subsetOf(values: readonly Elem<T>[], normalize?: 'exact' | 'capability'): Check {
+  subsetOf(values: readonly Elem<T>[] | RefHolder<Elem<T>[]>, normalize?: 'exact' | 'capability'): Check {
     return this.is(is.subsetOf(values as readonly Scalar[], normalize) as unknown as Pred<T>);
   }
-  includesAll(values: readonly Elem<T>[]): Check {
+  includesAll(values: readonly Elem<T>[] | RefHolder<Elem<T>[]>): Check {
     return this.is(is.includesAll(values as readonly Scalar[]) as unknown as Pred<T>);
   }
-  includesNone(values: readonly Elem<T>[], normalize?: 'exact' | 'capability'): Check {
+  includesNone(values: readonly Elem<T>[] | RefHolder<Elem<T>[]>, normalize?: 'exact' | 'capability'): Check {
     return this.is(is.includesNone(values as readonly Scalar[], normalize) as unknown as Pred<T>);
   }
+}
+
+type Key<T> = keyof NonNullable<T> & string;
+type At<T, K extends Key<T>> = NonNullable<NonNullable<T>[K]>;
+
+/**
+ * A referenced value: a parameter (from `parameters({...})`), an element a `some` binds, or a
+ * list item a `forEach` binds. It is tested like a field (`p.hostNetwork.equals(true)`) and
+ * passed to predicates in place of a literal (`effective('runAsUser').atLeast(range.get('min'))`).
+ */
+export class Operand<T> extends ValueRef<T> implements RefHolder<T> {
+  readonly ref: Ref;
+  constructor(ref: Ref) {
+    super({ kind: 'value', of: ref });
+    this.ref = ref;
+  }
+  /** The value under `key` of an object value: `p.runAsUser.get('rule')`, `volume.get('hostPath').get('path')`. */
+  get<K extends Key<T>>(key: K): Operand<At<T, K>> {
+    const ref: Ref = 'param' in this.ref ? { param: [...this.ref.param, key] } : { var: this.ref.var, path: [...this.ref.path, key] };
+    return new Operand(ref);
+  }
+  /** Some element of this list passes `body` (an empty or unset list: none does). */
+  some(this: Operand<readonly unknown[] | undefined>, body: (element: Operand<ElemOf<T>>) => Check): Check {
+    const list = this.ref;
+    return withBinding('e', (as) => ({ kind: 'some', in: list, as, check: body(new Operand({ var: as, path: [] })) }));
+  }
+}
+
+type ElemOf<T> = NonNullable<T> extends readonly (infer E)[] ? E : never;
+
+/** A predicate: some element of the referenced list makes `body(element)` hold (ranges, allowed option sets). */
+export function someOf<L, V>(list: RefHolder<L>, body: (element: Operand<ElemOf<L>>) => Pred<V>): Pred<V> {
+  return withBinding('e', (as) => {
+    const inner = body(new Operand<ElemOf<L>>({ var: as, path: [] }));
+    return { ir: { op: 'some', in: list.ref, as, pred: inner.ir }, absent: 'fail' };
+  });
 }
 
 export interface ContainerScopeOptions {
@@ -115,6 +166,19 @@ function items<I>(field: string, scope: 'pod' | 'container', options?: Container
     where: ((...path: string[]) => at(path)) as ItemPath<I>,
     /** Each item itself. */
     each: () => at([]) as unknown as ValueRef<I>,
+    /**
+     * Every item passes `body(item)`; read the item with `item.get('hostPath').get('path')` and
+     * relate it to other lists (`containerItems('volumeMounts').forEach((m) => ...)` inside).
+     */
+    forEach: (body: (item: Operand<I>) => Check): Check =>
+      withBinding(scope === 'pod' ? 'item' : 'citem', (as) => ({
+        kind: 'items',
+        field,
+        scope,
+        ...withKinds(options),
+        as,
+        check: body(new Operand<I>({ var: as, path: [] })),
+      })),
   };
 }
 
@@ -126,6 +190,14 @@ export function podItems<K extends keyof PodItemLists>(field: K) {
 /** Items of a container-level object list (ports), in every container. */
 export function containerItems<K extends keyof ContainerItemLists>(field: K, options?: ContainerScopeOptions) {
   return items<ContainerItemLists[K]>(field, 'container', options);
+}
+
+/**
+ * Each container's legacy per-container annotation: the pod annotation `keyPrefix + <container
+ * name>` (`container.apparmor.security.beta.kubernetes.io/`, `container.seccomp.security.alpha.kubernetes.io/`).
+ */
+export function containerAnnotation(keyPrefix: string, options?: ContainerScopeOptions): ValueRef<string> {
+  return new ValueRef({ kind: 'containerAnnotation', keyPrefix, ...withKinds(options) });
 }
 
 /** Pod annotations whose key starts with `keyPrefix`: every such value must satisfy `p`. */

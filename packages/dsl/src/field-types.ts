@@ -31,10 +31,17 @@ export type TypeOf<T extends ValueType> = T extends 'boolean'
 export type Item<S> = { -readonly [K in keyof S]?: S[K] extends ValueType ? TypeOf<S[K]> : Item<S[K]> };
 
 /** A row's value type: its enumeration when it has one, else the type of its table type. */
-type ValueOf<R> = R extends { enum: readonly (infer E)[] } ? E : R extends { type: infer T extends ValueType } ? TypeOf<T> : never;
+type ValueOf<R> = R extends { enum: readonly (infer E)[] }
+  ? E
+  : R extends { type: 'object'; items: infer S }
+    ? Item<S>
+    : R extends { type: infer T extends ValueType }
+      ? TypeOf<T>
+      : never;
 
 type Where<Cond, Not = never> = { [K in Id]: Table[K] extends Cond ? (Table[K] extends Not ? never : K) : never }[Id];
-type Scalars = { type: Exclude<ValueType, 'object' | 'object[]' | 'string-map'> };
+/** Values a field check tests: scalars, scalar lists, and objects whose keys the table models (seLinuxOptions). */
+type Scalars = { type: Exclude<ValueType, 'object' | 'object[]' | 'string-map'> } | { type: 'object'; items: object };
 type AtPod = { pod: readonly string[] };
 type AtContainer = { container: readonly string[] };
 type Values<K extends Id> = { -readonly [F in K]: ValueOf<Table[F]> };

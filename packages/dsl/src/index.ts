@@ -1,4 +1,13 @@
-export { definePolicy, withOverrides, isPolicy, DEFAULT_PSS_VERSION, type Policy, type PolicyDefinition, type RuleDefinition } from './policy.js';
+export {
+  definePolicy,
+  withOverrides,
+  withParameters,
+  isPolicy,
+  DEFAULT_PSS_VERSION,
+  type Policy,
+  type PolicyDefinition,
+  type RuleDefinition,
+} from './policy.js';
 export {
   pod,
   container,
@@ -6,10 +15,13 @@ export {
   podItems,
   containerItems,
   annotations,
+  containerAnnotation,
   all,
   any,
   not,
   ValueRef,
+  Operand,
+  someOf,
   type ContainerScopeOptions,
   type ItemPath,
 } from './checks.js';
@@ -17,3 +29,6 @@ export { is, type Pred } from './predicates.js';
 export { PolicyDefinitionError, validatePolicyIR, LINUX_CAPABILITIES, type PolicyIssue } from '@podsec/ir';
 export type * from './field-types.js';
 export { PROBE_HOST_FIELD_IDS } from './field-types.js';
+export { param, parameters, type ParamDecl, type Parameters } from './parameters.js';
+export type { OrRef, RefHolder } from './refs.js';
+export { bindParameters, type ParamSchema, type ParamValues } from '@podsec/ir';

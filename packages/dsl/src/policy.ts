@@ -6,10 +6,13 @@ import {
   type LabelSelector,
   type Mode,
   type Operation,
+  type ParamValues,
   type PodKind,
   type PolicyIR,
   type Severity,
 } from '@podsec/ir';
+import { parameterSchemas } from './parameters.js';
+import type { RefHolder } from './refs.js';
 
 export interface RuleDefinition {
   /** DNS label, unique in the policy (it becomes the Kyverno rule name). */
@@ -40,6 +43,17 @@ export interface PolicyDefinition {
   };
   /** Pod Security Admission style exemptions. */
   exemptions?: { usernames?: string[]; runtimeClasses?: string[]; namespaces?: string[] };
+  /** Declared parameters: the object `parameters({...})` returns (its references are used in the rules). */
+  parameters?: object;
+  /** This instance's parameter values (unset ones take their defaults); `withParameters` makes other instances. */
+  values?: ParamValues;
+  /**
+   * Containers whose image matches one of these patterns (exact, or a prefix when ending with
+   * `*`) are skipped by every container-scoped check: a list, or a string-list parameter.
+   */
+  exemptImages?: string[] | RefHolder<string[] | undefined>;
+  /** The Gatekeeper constraint kind, to be a drop-in for an existing template (e.g. `K8sPSPHostFilesystem`). */
+  constraintKind?: string;
   rules: RuleDefinition[];
 }
 
@@ -87,10 +101,33 @@ export function definePolicy(def: PolicyDefinition): Policy {
       runtimeClasses: sortedUnique(def.exemptions?.runtimeClasses),
       namespaces: sortedUnique(def.exemptions?.namespaces),
     },
+    ...parameterFields(def),
     rules: def.rules.map((r) => ({ id: r.id, message: r.message, ...(r.when ? { when: r.when } : {}), require: r.require })),
   };
   validatePolicyIR(ir);
   // The IR is data: a deep copy detaches it from builder objects the author might mutate later.
+  return Object.freeze({ [POLICY]: true as const, ir: JSON.parse(JSON.stringify(ir)) as PolicyIR });
+}
+
+function parameterFields(def: PolicyDefinition): Pick<PolicyIR, 'parameters' | 'values' | 'exemptImages' | 'constraintKind'> {
+  const schemas = def.parameters ? parameterSchemas(def.parameters) : undefined;
+  if (def.parameters && !schemas) throw new TypeError(`policy "${def.name}": \`parameters\` must be the object parameters({...}) returns`);
+  const exempt = def.exemptImages;
+  return {
+    ...(def.constraintKind ? { constraintKind: def.constraintKind } : {}),
+    ...(schemas ? { parameters: schemas } : {}),
+    ...(def.values ? { values: def.values } : {}),
+    ...(exempt === undefined ? {} : { exemptImages: Array.isArray(exempt) ? [...exempt] : ((exempt as RefHolder<unknown>).ref as PolicyIR['exemptImages']) }),
+  };
+}
+
+/**
+ * Another instance of a parameterised policy: the same declaration with other parameter values
+ * (and, optionally, another name), as a Gatekeeper Constraint instantiates a template.
+ */
+export function withParameters(policy: Policy, values: ParamValues, overrides: Partial<Pick<PolicyIR, 'name' | 'title' | 'mode' | 'match'>> = {}): Policy {
+  const ir: PolicyIR = { ...policy.ir, ...overrides, values };
+  validatePolicyIR(ir);
   return Object.freeze({ [POLICY]: true as const, ir: JSON.parse(JSON.stringify(ir)) as PolicyIR });
 }
 

@@ -6,7 +6,8 @@
  */
 import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH, servedApiVersion } from './fields.js';
 import { globToRegExp } from './glob.js';
-import type { Check, ContainerKind, LabelSelector, PodKind, PolicyIR, Predicate, Scalar, TestedPredicate } from './types.js';
+import { effectiveValues, pathPrefixMatches, readParam, wildcardMatches } from './params.js';
+import type { Check, ContainerKind, LabelSelector, ParamValues, PodKind, PolicyIR, Predicate, Ref, RefComparison, Scalar, TestedPredicate } from './types.js';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -32,7 +33,62 @@ export function normalizeCapability(v: Scalar): Scalar {
   return typeof v === 'string' ? v.replace(/[a-z]+/g, (m) => m.toUpperCase()).replace(/^CAP_/, '') : v;
 }
 
-export function testPredicate(pred: Predicate, v: Json): boolean {
+/**
+ * What references resolve against: the instance's effective parameter values, the values bound
+ * by enclosing `some`/`items`, and the image patterns whose containers are exempt.
+ */
+export interface Env {
+  params: ParamValues;
+  vars: Readonly<Record<string, Json>>;
+  exemptImages: readonly string[];
+}
+
+export const EMPTY_ENV: Env = { params: {}, vars: {}, exemptImages: [] };
+
+/** The value a reference names, or undefined (JSON null counts as absent). */
+export function resolveRef(ref: Ref, env: Env): Json {
+  if ('param' in ref) return readParam(env.params, ref);
+  const v = readPath(env.vars[ref.var], ref.path);
+  return present(v) ? v : undefined;
+}
+
+const isScalar = (x: Json): x is Scalar => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+const scalarList = (x: Json): Scalar[] | undefined => (Array.isArray(x) && x.every(isScalar) ? x : undefined);
+const stringList = (x: Json): string[] | undefined => (Array.isArray(x) && x.every((e) => typeof e === 'string') ? x : undefined);
+
+/**
+ * The literal predicate a `ref` predicate means once its operand `r` is known, or undefined when
+ * `r` has the wrong type (then the predicate fails: fail closed). bindParameters uses the same
+ * table, so the bound IR and the reference cannot drift apart.
+ */
+export function literalForRef(cmp: RefComparison, r: Json, ignore: readonly string[] = []): Predicate | undefined {
+  switch (cmp) {
+    case 'equals':
+      return isScalar(r) ? { op: 'equals', value: r } : undefined;
+    case 'in':
+    case 'notIn':
+    case 'subsetOf':
+    case 'containsAll':
+    case 'containsNone': {
+      const values = scalarList(r);
+      return values ? ({ op: cmp, values: [...values] } as Predicate) : undefined;
+    }
+    case 'min':
+      return typeof r === 'number' ? { op: 'range', min: r } : undefined;
+    case 'max':
+      return typeof r === 'number' ? { op: 'range', max: r } : undefined;
+    case 'prefix':
+    case 'wildcard':
+    case 'pathPrefix':
+      return typeof r === 'string' ? { op: cmp, value: r } : undefined;
+    case 'keysIn': {
+      const values = stringList(r);
+      return values ? { op: 'keysIn', values: [...values], ignore: [...ignore] } : undefined;
+    }
+  }
+}
+
+export function testPredicate(pred: Predicate, v: Json, env: Env = EMPTY_ENV): boolean {
   const list = Array.isArray(v) ? v : undefined;
   switch (pred.op) {
     case 'equals':
@@ -65,17 +121,45 @@ export function testPredicate(pred: Predicate, v: Json): boolean {
     }
     case 'hasAnyKey':
       return isObj(v) && pred.values.some((k) => Object.hasOwn(v, k));
+    case 'wildcard':
+      return typeof v === 'string' && wildcardMatches(pred.value, v);
+    case 'pathPrefix':
+      return typeof v === 'string' && pathPrefixMatches(pred.value, v);
+    case 'keysIn': {
+      const allowed = new Set(pred.values);
+      return isObj(v) && Object.keys(v).every((k) => pred.ignore.includes(k) || allowed.has(k));
+    }
+    case 'at':
+      return isObj(v) && testValue(pred, readPath(v, pred.path), env);
+    case 'ref': {
+      const literal = literalForRef(pred.cmp, resolveRef(pred.to, env), pred.ignore);
+      return literal !== undefined && testPredicate(literal, v, env);
+    }
+    case 'some': {
+      const options = resolveRef(pred.in, env);
+      return Array.isArray(options) && options.some((e) => testPredicate(pred.pred, v, bind(env, pred.as, e)));
+    }
     case 'and':
-      return pred.of.every((p) => testPredicate(p, v));
+      return pred.of.every((p) => testPredicate(p, v, env));
     case 'or':
-      return pred.of.some((p) => testPredicate(p, v));
+      return pred.of.some((p) => testPredicate(p, v, env));
     case 'not':
-      return !testPredicate(pred.pred, v);
+      return !testPredicate(pred.pred, v, env);
   }
 }
 
-export function testValue(t: TestedPredicate, v: Json): boolean {
-  return present(v) ? testPredicate(t.pred, v) : t.absent === 'pass';
+export function testValue(t: TestedPredicate, v: Json, env: Env = EMPTY_ENV): boolean {
+  return present(v) ? testPredicate(t.pred, v, env) : t.absent === 'pass';
+}
+
+function bind(env: Env, name: string, value: Json): Env {
+  return { ...env, vars: { ...env.vars, [name]: value } };
+}
+
+/** A container is exempt when its image matches one of the policy's exemptImages patterns. */
+export function isExemptImage(container: Json, patterns: readonly string[]): boolean {
+  const image = readPath(container, ['image']);
+  return typeof image === 'string' && patterns.some((p) => wildcardMatches(p, image));
 }
 
 /** A container together with where it sits, so violations can name it. */
@@ -95,37 +179,71 @@ export function containersOf(template: Json, kinds: readonly ContainerKind[] = C
   return out;
 }
 
-export function evaluateCheck(check: Check, template: Json): boolean {
+/** The non-exempt containers of the given kinds. */
+function checkedContainers(template: Json, kinds: readonly ContainerKind[] | undefined, env: Env): ContainerRef[] {
+  const all = containersOf(template, kinds);
+  return env.exemptImages.length ? all.filter(({ container }) => !isExemptImage(container, env.exemptImages)) : all;
+}
+
+/** The lists a list-field check visits: the pod's, or each checked container's. */
+function listsOf(check: { field: string; scope: 'pod' | 'container'; containers?: ContainerKind[] }, template: Json, env: Env): Json[] {
+  const spec = fieldSpec(check.field);
+  return check.scope === 'pod'
+    ? [readPath(template, spec.pod ?? [])]
+    : checkedContainers(template, check.containers, env).map(({ container }) => readPath(container, spec.container ?? []));
+}
+
+export function evaluateCheck(check: Check, template: Json, env: Env = EMPTY_ENV): boolean {
   switch (check.kind) {
     case 'all':
-      return check.checks.every((c) => evaluateCheck(c, template));
+      return check.checks.every((c) => evaluateCheck(c, template, env));
     case 'any':
-      return check.checks.some((c) => evaluateCheck(c, template));
+      return check.checks.some((c) => evaluateCheck(c, template, env));
     case 'not':
-      return !evaluateCheck(check.check, template);
+      return !evaluateCheck(check.check, template, env);
     case 'field': {
       const spec = fieldSpec(check.field);
-      if (check.scope === 'pod') return testValue(check, readPath(template, spec.pod ?? []));
+      if (check.scope === 'pod') return testValue(check, readPath(template, spec.pod ?? []), env);
       const podValue = spec.pod ? readPath(template, spec.pod) : undefined;
-      return containersOf(template, check.containers).every(({ container }) => {
+      return checkedContainers(template, check.containers, env).every(({ container }) => {
         const own = readPath(container, spec.container ?? []);
-        return testValue(check, check.scope === 'effective' && !present(own) ? podValue : own);
+        return testValue(check, check.scope === 'effective' && !present(own) ? podValue : own, env);
       });
     }
-    case 'each': {
-      const spec = fieldSpec(check.field);
-      const lists =
-        check.scope === 'pod'
-          ? [readPath(template, spec.pod ?? [])]
-          : containersOf(template, check.containers).map(({ container }) => readPath(container, spec.container ?? []));
-      return lists.every((list) => !Array.isArray(list) || list.every((item) => testValue(check, readPath(item, check.path))));
-    }
+    case 'each':
+      return listsOf(check, template, env).every((list) => !Array.isArray(list) || list.every((item) => testValue(check, readPath(item, check.path), env)));
     case 'entries': {
       const map = readPath(template, fieldSpec(check.field).pod ?? []);
       if (!isObj(map)) return true;
-      return Object.entries(map).every(([k, v]) => !k.startsWith(check.keyPrefix) || testPredicate(check.pred, v));
+      return Object.entries(map).every(([k, v]) => !k.startsWith(check.keyPrefix) || testPredicate(check.pred, v, env));
     }
+    case 'items':
+      return listsOf(check, template, env).every(
+        (list) => !Array.isArray(list) || list.every((item) => evaluateCheck(check.check, template, bind(env, check.as, item))),
+      );
+    case 'value':
+      return testValue(check, resolveRef(check.of, env), env);
+    case 'some': {
+      const options = resolveRef(check.in, env);
+      return Array.isArray(options) && options.some((e) => evaluateCheck(check.check, template, bind(env, check.as, e)));
+    }
+    case 'containerAnnotation': {
+      const map = readPath(template, fieldSpec('annotations').pod ?? []);
+      return checkedContainers(template, check.containers, env).every(({ container }) => {
+        const name = readPath(container, ['name']);
+        return testValue(check, isObj(map) && typeof name === 'string' ? map[check.keyPrefix + name] : undefined, env);
+      });
+    }
+    case 'const':
+      return check.holds;
   }
+}
+
+/** The environment a policy instance is evaluated in: its effective values and exempt images. */
+export function policyEnv(policy: PolicyIR, values?: ParamValues): Env {
+  const params = effectiveValues(policy, values ?? policy.values);
+  const exempt = policy.exemptImages === undefined ? [] : Array.isArray(policy.exemptImages) ? policy.exemptImages : readParam(params, policy.exemptImages);
+  return { params, vars: {}, exemptImages: stringList(exempt) ?? [] };
 }
 
 /**
@@ -186,8 +304,11 @@ function stringMap(v: Json): Record<string, string> {
 
 export type ReferenceVerdict = { applies: false; reason: string } | { applies: true; violated: boolean; violations: { rule: string; message: string }[] };
 
-/** What the policy decides for an object, per the IR's semantics. */
-export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionContext = {}): ReferenceVerdict {
+/**
+ * What the policy decides for an object, per the IR's semantics, with the instance's parameter
+ * values (`values`, else the policy's own `values`, with defaults for what neither sets).
+ */
+export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionContext = {}, values?: ParamValues): ReferenceVerdict {
   const pod = podTemplateOf(object);
   if (!pod || !policy.match.kinds.includes(pod.kind)) return { applies: false, reason: 'kind not matched' };
   if (!pod.served) return { applies: false, reason: 'apiVersion not served' };
@@ -204,8 +325,9 @@ export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionCon
   if (!selectorMatches(policy.match.namespaceSelector, ctx.namespaceLabels ?? {})) return { applies: false, reason: 'namespaceSelector not matched' };
   if (!selectorMatches(policy.match.objectSelector, stringMap(readPath(object, ['metadata', 'labels']))))
     return { applies: false, reason: 'objectSelector not matched' };
+  const env = policyEnv(policy, values);
   const violations = policy.rules
-    .filter((r) => (r.when ? evaluateCheck(r.when, pod.template) : true) && !evaluateCheck(r.require, pod.template))
+    .filter((r) => (r.when ? evaluateCheck(r.when, pod.template, env) : true) && !evaluateCheck(r.require, pod.template, env))
     .map((r) => ({ rule: r.id, message: r.message }));
   return { applies: true, violated: violations.length > 0, violations };
 }

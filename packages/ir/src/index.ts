@@ -8,3 +8,5 @@ export { LINUX_CAPABILITIES } from './capabilities.js';
 export { PolicyDefinitionError, type PolicyIssue } from './policy-error.js';
 export { policyIssues, validatePolicyIR, type Tier } from './validate.js';
 export { closestName, nameFix } from './suggest.js';
+export * from './params.js';
+export { bindParameters } from './bind.js';

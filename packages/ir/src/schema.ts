@@ -8,6 +8,9 @@ const strings = { type: 'array', items: { type: 'string' } };
 const containerKinds = { type: 'array', items: { enum: ['containers', 'initContainers', 'ephemeralContainers'] }, minItems: 1 };
 const dnsLabel = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const normalize = { enum: ['exact', 'capability'] };
+const ref = { $ref: '#/definitions/ref' };
+const varName = { type: 'string', pattern: '^[a-z][a-zA-Z0-9]*$' };
+const absent = { enum: ['pass', 'fail'] };
 
 /** JSON Schema (draft-07) of the IR; `<build>/ir/*.json` files validate against it. */
 export const POLICY_IR_SCHEMA = {
@@ -65,6 +68,10 @@ export const POLICY_IR_SCHEMA = {
       required: ['usernames', 'runtimeClasses', 'namespaces'],
       properties: { usernames: strings, runtimeClasses: strings, namespaces: strings },
     },
+    parameters: { type: 'object', additionalProperties: { $ref: '#/definitions/paramSchema' } },
+    values: { type: 'object' },
+    constraintKind: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', maxLength: 63 },
+    exemptImages: { oneOf: [strings, { $ref: '#/definitions/paramRef' }] },
     rules: {
       type: 'array',
       minItems: 1,
@@ -82,6 +89,26 @@ export const POLICY_IR_SCHEMA = {
     },
   },
   definitions: {
+    paramRef: { type: 'object', additionalProperties: false, required: ['param'], properties: { param: { ...strings, minItems: 1 } } },
+    ref: {
+      oneOf: [
+        { $ref: '#/definitions/paramRef' },
+        { type: 'object', additionalProperties: false, required: ['var', 'path'], properties: { var: varName, path: strings } },
+      ],
+    },
+    paramSchema: {
+      type: 'object',
+      required: ['type'],
+      properties: {
+        type: { enum: ['boolean', 'integer', 'string', 'array', 'object'] },
+        description: { type: 'string' },
+        enum: strings,
+        items: { $ref: '#/definitions/paramSchema' },
+        properties: { type: 'object', additionalProperties: { $ref: '#/definitions/paramSchema' } },
+        default: {},
+      },
+      additionalProperties: false,
+    },
     labelSelector: {
       type: 'object',
       additionalProperties: false,
@@ -144,6 +171,41 @@ export const POLICY_IR_SCHEMA = {
           required: ['op', 'pred'],
           properties: { op: { const: 'not' }, pred: { $ref: '#/definitions/predicate' } },
         },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'value'],
+          properties: { op: { enum: ['wildcard', 'pathPrefix'] }, value: { type: 'string' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'values', 'ignore'],
+          properties: { op: { const: 'keysIn' }, values: strings, ignore: strings },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'path', 'pred', 'absent'],
+          properties: { op: { const: 'at' }, path: { ...strings, minItems: 1 }, pred: { $ref: '#/definitions/predicate' }, absent },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'cmp', 'to'],
+          properties: {
+            op: { const: 'ref' },
+            cmp: { enum: ['equals', 'in', 'notIn', 'min', 'max', 'prefix', 'wildcard', 'pathPrefix', 'subsetOf', 'containsAll', 'containsNone', 'keysIn'] },
+            to: ref,
+            ignore: strings,
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['op', 'in', 'as', 'pred'],
+          properties: { op: { const: 'some' }, in: ref, as: varName, pred: { $ref: '#/definitions/predicate' } },
+        },
       ],
     },
     check: {
@@ -193,6 +255,44 @@ export const POLICY_IR_SCHEMA = {
           required: ['kind', 'field', 'keyPrefix', 'pred'],
           properties: { kind: { const: 'entries' }, field: { type: 'string' }, keyPrefix: { type: 'string' }, pred: { $ref: '#/definitions/predicate' } },
         },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'field', 'scope', 'as', 'check'],
+          properties: {
+            kind: { const: 'items' },
+            field: { type: 'string' },
+            scope: { enum: ['pod', 'container'] },
+            containers: containerKinds,
+            as: varName,
+            check: { $ref: '#/definitions/check' },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'of', 'pred', 'absent'],
+          properties: { kind: { const: 'value' }, of: ref, pred: { $ref: '#/definitions/predicate' }, absent },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'in', 'as', 'check'],
+          properties: { kind: { const: 'some' }, in: ref, as: varName, check: { $ref: '#/definitions/check' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'keyPrefix', 'pred', 'absent'],
+          properties: {
+            kind: { const: 'containerAnnotation' },
+            keyPrefix: { type: 'string', minLength: 1 },
+            containers: containerKinds,
+            pred: { $ref: '#/definitions/predicate' },
+            absent,
+          },
+        },
+        { type: 'object', additionalProperties: false, required: ['kind', 'holds'], properties: { kind: { const: 'const' }, holds: { type: 'boolean' } } },
       ],
     },
   },

@@ -24,6 +24,54 @@ export type PodKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Repl
 export type FieldId = string;
 
 /**
+ * A reference to a policy parameter's value (its declared default when the instance does not
+ * set it), by path: `['allowedHostPaths']`, `['runAsUser', 'rule']`.
+ */
+export interface ParamRef {
+  param: string[];
+}
+/** A reference into a value bound by an enclosing `some` or `items` (`as`), by path inside it. */
+export interface VarRef {
+  var: string;
+  path: string[];
+}
+export type Ref = ParamRef | VarRef;
+
+/**
+ * How a `ref` predicate compares the tested value `v` with the referenced value `r`; each is the
+ * literal predicate of the same meaning once the reference is resolved (bindParameters):
+ * equals `v == r`; in/notIn `v ∈ r`; min/max `v >= r` / `v <= r`; prefix, wildcard, pathPrefix,
+ * subsetOf, containsAll, containsNone, keysIn as the literal operators with `r` as their operand.
+ */
+export type RefComparison =
+  | 'equals'
+  | 'in'
+  | 'notIn'
+  | 'min'
+  | 'max'
+  | 'prefix'
+  | 'wildcard'
+  | 'pathPrefix'
+  | 'subsetOf'
+  | 'containsAll'
+  | 'containsNone'
+  | 'keysIn';
+
+/**
+ * Declared type of a parameter: a JSON-schema subset. A Gatekeeper template's
+ * `openAPIV3Schema` is derived from it; `default` applies when an instance leaves the value unset.
+ */
+export type ParamSchema =
+  | { type: 'boolean'; description?: string; default?: boolean }
+  | { type: 'integer'; description?: string; default?: number }
+  | { type: 'string'; description?: string; enum?: string[]; default?: string }
+  | { type: 'array'; description?: string; items: ParamSchema; default?: unknown[] }
+  | { type: 'object'; description?: string; properties: Record<string, ParamSchema>; default?: Record<string, unknown> };
+
+/** Parameter values of one policy instance (a Gatekeeper Constraint's `spec.parameters`). */
+export type ParamValues = Record<string, unknown>;
+
+/**
  * A test on one value. `absent` says what a missing value means for the *top-level* predicate;
  * nested predicates (inside and/or/not) only ever see present values.
  */
@@ -49,6 +97,28 @@ export type Predicate =
   | { op: 'containsNone'; values: Scalar[]; normalize?: CapabilityNormalization }
   /** Object value: has at least one key among `values`. */
   | { op: 'hasAnyKey'; values: string[] }
+  /**
+   * gatekeeper-library's pattern (exemptImages, sysctl lists): equal to `value`, or, when `value`
+   * ends with `*`, starting with what precedes the `*`.
+   */
+  | { op: 'wildcard'; value: string }
+  /**
+   * PodSecurityPolicy `allowedHostPaths` matching: the `/`-separated segments of `value` are a
+   * prefix of the value's segments, leading and trailing slashes ignored (`/foo` admits `/foo`,
+   * `/foo/` and `/foo/bar`, not `/food`; `/` admits every path).
+   */
+  | { op: 'pathPrefix'; value: string }
+  /** Object value: every key other than `ignore` is one of `values` (a volume's source kinds). */
+  | { op: 'keysIn'; values: string[]; ignore: string[] }
+  /** Object value: the value at `path` inside it passes (`absent` says what a missing one means). */
+  | { op: 'at'; path: string[]; pred: Predicate; absent: 'pass' | 'fail' }
+  /**
+   * Compares with a referenced value (a parameter, or a value bound by `some`/`items`). A reference
+   * that resolves to nothing, or to a value of the wrong type, fails the predicate (fail closed).
+   */
+  | { op: 'ref'; cmp: RefComparison; to: Ref /** keysIn only: keys that are always allowed. */; ignore?: string[] }
+  /** Some element of the referenced list passes `pred`, with the element bound to `as`; an empty or missing list: none does. */
+  | { op: 'some'; in: Ref; as: string; pred: Predicate }
   | { op: 'and'; of: Predicate[] }
   | { op: 'or'; of: Predicate[] }
   | { op: 'not'; pred: Predicate };
@@ -88,7 +158,24 @@ export type Check =
    * A test on each entry of a string map field (annotations) whose key starts with `keyPrefix`:
    * holds when every such entry's value passes.
    */
-  | { kind: 'entries'; field: FieldId; keyPrefix: string; pred: Predicate };
+  | { kind: 'entries'; field: FieldId; keyPrefix: string; pred: Predicate }
+  /**
+   * Every item of a list field (each container's list at container scope) passes `check`, with the
+   * item bound to `as`: read it with `value` checks on `{var: as, path}`. Items of different lists
+   * relate through such references (a volumeMount's name equals the enclosing volume's name).
+   */
+  | { kind: 'items'; field: FieldId; scope: 'pod' | 'container'; containers?: ContainerKind[]; as: string; check: Check }
+  /** A test on a parameter value or on a value bound by an enclosing `some`/`items`. */
+  | ({ kind: 'value'; of: Ref } & TestedPredicate)
+  /** Some element of a referenced list passes `check`, with the element bound to `as`; an empty or missing list: none does. */
+  | { kind: 'some'; in: Ref; as: string; check: Check }
+  /**
+   * The legacy per-container annotations (AppArmor, seccomp): for every checked container, the
+   * pod annotation `keyPrefix + <container name>` passes.
+   */
+  | ({ kind: 'containerAnnotation'; keyPrefix: string; containers?: ContainerKind[] } & TestedPredicate)
+  /** A constant; only bindParameters produces it (a parameter test decided by the instance's values). */
+  | { kind: 'const'; holds: boolean };
 
 export interface Rule {
   /** DNS-1123 label, unique in the policy; used as the Kyverno rule name. */
@@ -145,5 +232,24 @@ export interface PolicyIR {
   source: string;
   match: Match;
   exemptions: Exemptions;
+  /**
+   * Declared parameters (name → type and default). A policy with parameters is a template:
+   * Gatekeeper reads `input.parameters` at run time; the other targets are compiled from the IR
+   * with `values` bound (bindParameters).
+   */
+  parameters?: Record<string, ParamSchema>;
+  /**
+   * The Gatekeeper constraint kind, when the template must be a drop-in for an existing one (e.g.
+   * `K8sPSPHostFilesystem`); by default `Podsec<PolicyName>`. The template is named after it, lower-cased.
+   */
+  constraintKind?: string;
+  /** The parameter values of this instance (a Gatekeeper Constraint's `spec.parameters`); unset ones take their defaults. */
+  values?: ParamValues;
+  /**
+   * Containers whose image matches one of these patterns (gatekeeper-library `exemptImages`:
+   * exact, or a prefix when ending with `*`) are skipped by every container-scoped check.
+   * A list, or a reference to a string-list parameter.
+   */
+  exemptImages?: string[] | ParamRef;
   rules: Rule[];
 }

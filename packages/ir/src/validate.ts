@@ -9,7 +9,8 @@ import { LINUX_CAPABILITIES } from './capabilities.js';
 import { FIELDS, isKnownField, type FieldSpec, type ItemShape, type ValueType } from './fields.js';
 import { PolicyDefinitionError, type PolicyIssue } from './policy-error.js';
 import { nameFix } from './suggest.js';
-import type { Check, PolicyIR, Predicate, Scalar } from './types.js';
+import { paramSchemaAt } from './params.js';
+import type { Check, ParamSchema, PolicyIR, Predicate, Ref, Scalar } from './types.js';
 import { walkChecks, walkPredicates } from './walk.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -20,11 +21,11 @@ const SCALAR_TYPES: readonly ValueType[] = ['boolean', 'integer', 'string', 'str
 type Report = (problem: string, fix: string) => void;
 /** `ir`: what every IR must satisfy; `authoring`: also what a policy author cannot have meant. */
 export type Tier = 'ir' | 'authoring';
-type FieldCheck = Extract<Check, { field: string }>;
+type FieldCheck = Extract<Check, { field: string; pred: Predicate }>;
 
 function predicateValues(p: Predicate): Scalar[] {
   // hasAnyKey names keys, not values; its keys are checked against the item's keys instead.
-  return [...walkPredicates(p)].flatMap((q) => (q.op === 'hasAnyKey' ? [] : 'values' in q ? q.values : 'value' in q ? [q.value] : []));
+  return [...walkPredicates(p)].flatMap((q) => (q.op === 'hasAnyKey' || q.op === 'keysIn' ? [] : 'values' in q ? q.values : 'value' in q ? [q.value] : []));
 }
 
 const scalarType = (t: ValueType) => (t === 'integer' || t === 'integer[]' ? 'number' : t === 'boolean' ? 'boolean' : 'string');
@@ -170,6 +171,86 @@ function checkField(check: FieldCheck, label: string, tier: Tier, report: Report
   if (tier === 'authoring') lintValues(check, spec, report);
 }
 
+/** An `items` check names an object-list field at a level it has. */
+function checkItemsField(check: Extract<Check, { kind: 'items' }>, report: Report): void {
+  if (!isKnownField(check.field)) return report(`unknown field "${check.field}"`, nameFix(check.field, Object.keys(FIELDS), 'known fields'));
+  const spec = FIELDS[check.field]!;
+  if (spec.type !== 'object[]') return report(`"${check.field}" is not a list of objects`, 'use a field check');
+  if (!spec[check.scope])
+    return report(`"${check.field}" has no ${check.scope}-level list`, `use ${check.scope === 'pod' ? 'containerItems' : 'podItems'}("${check.field}")`);
+}
+
+/**
+ * Every parameter reference names a declared parameter (and a declared key below it), and every
+ * variable reference names a value bound by an enclosing `some`/`items`, not shadowing another.
+ */
+function checkReferences(ir: PolicyIR, root: Check, report: Report): void {
+  const declared = ir.parameters ?? {};
+  const ref = (r: Ref, bound: readonly string[]) => {
+    if ('param' in r) {
+      if (!paramSchemaAt(declared, r.param))
+        report(
+          `parameter ${JSON.stringify(r.param.join('.'))} is not declared`,
+          Object.keys(declared).length ? nameFix(r.param[0] ?? '', Object.keys(declared), 'declared parameters') : 'declare it in `parameters`',
+        );
+    } else if (!bound.includes(r.var)) report(`variable "${r.var}" is not bound here`, 'refer to it only inside the some(...)/items(...) that binds it');
+  };
+  const bindName = (name: string, bound: readonly string[]) => {
+    if (bound.includes(name)) report(`variable "${name}" is bound twice`, 'give the inner binding another name');
+    return [...bound, name];
+  };
+  const pred = (p: Predicate, bound: readonly string[]): void => {
+    if (p.op === 'ref') ref(p.to, bound);
+    else if (p.op === 'some') {
+      ref(p.in, bound);
+      pred(p.pred, bindName(p.as, bound));
+    } else if (p.op === 'and' || p.op === 'or') for (const q of p.of) pred(q, bound);
+    else if (p.op === 'not' || p.op === 'at') pred(p.pred, bound);
+  };
+  const check = (c: Check, bound: readonly string[]): void => {
+    switch (c.kind) {
+      case 'all':
+      case 'any':
+        return c.checks.forEach((x) => check(x, bound));
+      case 'not':
+        return check(c.check, bound);
+      case 'items':
+        return check(c.check, bindName(c.as, bound));
+      case 'some':
+        ref(c.in, bound);
+        return check(c.check, bindName(c.as, bound));
+      case 'value':
+        ref(c.of, bound);
+        return pred(c.pred, bound);
+      case 'const':
+        return;
+      default:
+        return pred(c.pred, bound);
+    }
+  };
+  check(root, []);
+}
+
+/** Declared parameters: defaults only at the top level (Gatekeeper reads nested values as they are), of the declared type. */
+function checkParameters(ir: PolicyIR, report: Report): void {
+  const nestedDefault = (s: ParamSchema, at: string): void => {
+    const children = s.type === 'object' ? Object.entries(s.properties) : s.type === 'array' ? [['[]', s.items] as const] : [];
+    for (const [k, child] of children) {
+      if (child.default !== undefined) report(`parameter "${at}.${k}" has a default below the top level`, 'give the top-level parameter a default instead');
+      nestedDefault(child, `${at}.${k}`);
+    }
+  };
+  for (const [name, s] of Object.entries(ir.parameters ?? {})) nestedDefault(s, name);
+  if (ir.exemptImages && !Array.isArray(ir.exemptImages)) {
+    const s = paramSchemaAt(ir.parameters, ir.exemptImages.param);
+    if (s?.type !== 'array' || s.items.type !== 'string')
+      report(
+        `exemptImages refers to ${JSON.stringify(ir.exemptImages.param.join('.'))}, which is not a declared list of strings`,
+        'declare it as param.array(param.string())',
+      );
+  }
+}
+
 /** Within one `all`, tests on the same value whose allowed sets cannot overlap. */
 function checkContradictions(root: Check, report: Report): void {
   for (const node of walkChecks(root)) {
@@ -262,6 +343,7 @@ export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssu
     at('name')(`"${ir.name}" is not a valid name`, 'use lower-case letters, digits and "-", at most 50 characters, starting and ending with a letter or digit');
   if (!ir.title.trim()) at('title')('the title is empty', 'give the policy a title');
   if (ir.rules.length === 0) at('rules')('the policy has no rules', 'add at least one rule');
+  checkParameters(ir, at('parameters'));
   const seen = new Set<string>();
   for (const rule of ir.rules) {
     const where = `rule "${rule.id}"`;
@@ -274,8 +356,10 @@ export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssu
       if (!root) continue;
       for (const c of walkChecks(root)) {
         if ((c.kind === 'all' || c.kind === 'any') && c.checks.length === 0) report(`an empty ${c.kind}(...)`, 'give it at least one check');
-        if ('field' in c) checkField(c, where, tier, report, issues);
+        if (c.kind === 'items') checkItemsField(c, report);
+        else if ('field' in c) checkField(c, where, tier, report, issues);
       }
+      checkReferences(ir, root, report);
       if (tier === 'authoring') checkContradictions(root, report);
     }
     if (tier === 'authoring') checkLocalhostProfiles(rule, report);

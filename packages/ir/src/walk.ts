@@ -5,13 +5,13 @@ import type { Check, ContainerKind, FieldId, PolicyIR, Predicate } from './types
 export function* walkChecks(check: Check): Generator<Check> {
   yield check;
   if (check.kind === 'all' || check.kind === 'any') for (const c of check.checks) yield* walkChecks(c);
-  else if (check.kind === 'not') yield* walkChecks(check.check);
+  else if (check.kind === 'not' || check.kind === 'items' || check.kind === 'some') yield* walkChecks(check.check);
 }
 
 export function* walkPredicates(pred: Predicate): Generator<Predicate> {
   yield pred;
   if (pred.op === 'and' || pred.op === 'or') for (const p of pred.of) yield* walkPredicates(p);
-  else if (pred.op === 'not') yield* walkPredicates(pred.pred);
+  else if (pred.op === 'not' || pred.op === 'at' || pred.op === 'some') yield* walkPredicates(pred.pred);
 }
 
 /** Fields a policy reads, in first-use order (fixture generators vary exactly these). */

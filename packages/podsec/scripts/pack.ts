@@ -39,6 +39,7 @@ const podsecPkg = readJson(join(pkgDir, 'package.json'));
 const ENTRIES: Record<string, { source: string; subpath?: string }> = {
   index: { source: join(pkgDir, 'src/index.ts'), subpath: '.' },
   pss: { source: join(pkgDir, 'src/pss.ts'), subpath: './pss' },
+  psp: { source: join(pkgDir, 'src/psp.ts'), subpath: './psp' },
   ir: { source: join(pkgDir, 'src/ir.ts'), subpath: './ir' },
   bin: { source: join(repo, 'packages/cli/src/bin.ts') },
   // Policy modules are imported in a child process (load-policies.ts finds it beside its chunk).

@@ -7,7 +7,7 @@ import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind,
 import { and, not, or } from './bool.js';
 import { celString } from './literal.js';
 import { mapOr, optionalPath, presentOptional, valueOr } from './path.js';
-import { renderPredicate } from './predicates.js';
+import { boundVar, renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
 export interface CheckScope {
@@ -96,6 +96,29 @@ export function renderCheck(check: Check, scope: CheckScope): string {
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;
+    }
+    case 'items': {
+      const spec = fieldSpec(check.field);
+      const item = boundVar(check.as);
+      if (check.scope === 'pod') return `${valueOr(scope.pod(podPath(spec)), '[]')}.all(${item}, ${renderCheck(check.check, scope)})`;
+      const items = valueOr(optionalPath(CONTAINER_VAR, containerPath(spec)), '[]');
+      return `${scope.containers(containerKindsOf(check))}.all(${CONTAINER_VAR}, ${items}.all(${item}, ${renderCheck(check.check, scope)}))`;
+    }
+    case 'value': {
+      if ('param' in check.of) throw new Error('a test on a parameter has no CEL form: compile the instance (bindParameters), which decides it');
+      const base = boundVar(check.of.var);
+      const opt = check.of.path.length ? optionalPath(base, check.of.path) : `optional.of(${base})`;
+      return testedOptional(opt, check, undefined);
+    }
+    case 'some':
+      throw new Error('some(...) over a parameter has no CEL form: compile the instance (bindParameters), which expands it');
+    case 'const':
+      return check.holds ? 'true' : 'false';
+    case 'containerAnnotation': {
+      const annotations = scope.pod(['metadata', 'annotations']);
+      const name = `${CONTAINER_VAR}.?name`;
+      const value = `(${name}.hasValue() && type(${name}.value()) == string ? ${annotations}[?(${celString(check.keyPrefix)} + ${name}.value())] : optional.none())`;
+      return `${scope.containers(containerKindsOf(check))}.all(${CONTAINER_VAR}, ${testedOptional(value, check, 'string')})`;
     }
   }
 }

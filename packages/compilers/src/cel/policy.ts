@@ -59,7 +59,7 @@ const OPERATION_ORDER: readonly Operation[] = ['CREATE', 'UPDATE'];
 
 /**
  * The ephemeral-containers subresource is only ever written with UPDATE (`kubectl debug` patches it);
- * without this rule ephemeral containers bypass the policy whatever its operations are.
+ * without this rule ephemeral containers bypass a policy that reviews UPDATEs.
  */
 const EPHEMERAL_RULE: ResourceRule = { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] };
 
@@ -76,7 +76,8 @@ function resourceRules(ir: PolicyIR): ResourceRule[] {
   const rules = [...byGroup.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, g]) => ({ apiGroups: [group], apiVersions: [...g.versions].sort(), operations, resources: [...g.resources].sort() }));
-  return ir.match.kinds.includes('Pod') ? [...rules, EPHEMERAL_RULE] : rules;
+  // A CREATE-only policy (the gatekeeper-library PSP templates) leaves UPDATEs, this one included, alone.
+  return ir.match.kinds.includes('Pod') && ir.match.operations.includes('UPDATE') ? [...rules, EPHEMERAL_RULE] : rules;
 }
 
 /** Request filters: namespaces, PSA-style exemptions. `object` is null on DELETE, hence the guard. */
@@ -133,7 +134,9 @@ export function compileCelPolicy(ir: PolicyIR): CelPolicyCore {
   if (ir.rules.length === 0) throw new CelCompileError(ir, 'rules', 'a policy needs at least one rule; add one or drop the policy');
   if (ir.match.kinds.length === 0) throw new CelCompileError(ir, 'match.kinds', 'no Pod kind matched; list at least "Pod"');
   if (ir.match.operations.length === 0) throw new CelCompileError(ir, 'match.operations', 'no operation matched; list CREATE and/or UPDATE');
-  const scope = new SharedVariables(ir.match.kinds);
+  if (ir.exemptImages !== undefined && !Array.isArray(ir.exemptImages))
+    throw new CelCompileError(ir, 'exemptImages', 'exemptImages still refers to a parameter; compile the instance (bindParameters) instead');
+  const scope = new SharedVariables(ir.match.kinds, ir.exemptImages ?? []);
   const validations = ir.rules.map((_, i) => {
     try {
       return compileRule(ir, scope, i);

@@ -7,10 +7,10 @@
  * Type tests are kept even when the Kubernetes schema fixes the value's type (see isNumber): raw
  * manifests can carry a wrong-typed value, and it must fail closed as in the reference.
  */
-import { globPattern, normalizeCapability, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
+import { globPattern, normalizeCapability, pathPrefixPattern, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
 import { and, FALSE, not, or, TRUE } from './bool.js';
 import { celDouble, celList, celScalar, celString } from './literal.js';
-import { hasKey } from './path.js';
+import { hasKey, optionalPath, presentOptional } from './path.js';
 
 /** A value's CEL text and, when the schema fixes it, its type. */
 interface Value {
@@ -61,6 +61,16 @@ const element = (list: Value): Value => {
   return type ? { text: 'x', type } : { text: 'x' };
 };
 
+function unsupported(p: Predicate): never {
+  throw new Error(`the "${p.op}" predicate over a parameter has no CEL form: compile the instance (bindParameters), which inlines parameters`);
+}
+
+/** CEL text of a bound variable (an `items` item), as an optional at `path` inside it. */
+export const boundVar = (name: string) => `v_${name}`;
+
+const wildcardText = (v: Value, pattern: string) =>
+  pattern.endsWith('*') ? `${v.text}.startsWith(${celString(pattern.slice(0, -1))})` : `${v.text} == ${celString(pattern)}`;
+
 const RENDERERS: RendererTable = {
   equals: (p, v) => `${v.text} == ${celScalar(p.value)}`,
   in: (p, v) => (p.values.length ? `${v.text} in ${celList(p.values)}` : FALSE),
@@ -81,6 +91,22 @@ const RENDERERS: RendererTable = {
   containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
   containsNone: (p, v) => and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
   hasAnyKey: (p, v) => and(isMap(v), or(...p.values.map((k) => hasKey(v.text, k)))),
+  wildcard: (p, v) => and(isString(v), wildcardText(v, p.value)),
+  pathPrefix: (p, v) => and(isString(v), `${v.text}.matches(${celString(pathPrefixPattern(p.value))})`),
+  keysIn: (p, v) => and(isMap(v), `${v.text}.all(key, key in ${celList([...p.ignore, ...p.values])})`),
+  at: (p, v) => {
+    const opt = optionalPath(v.text, p.path);
+    const test = render(p.pred, { text: `${opt}.value()` });
+    return and(isMap(v), p.absent === 'pass' ? or(not(presentOptional(opt)), test) : and(presentOptional(opt), test));
+  },
+  // After bindParameters only references to `items` values remain: a relation between lists.
+  ref: (p, v) => {
+    if ('param' in p.to || p.cmp !== 'equals') return unsupported(p);
+    const opt = optionalPath(boundVar(p.to.var), p.to.path);
+    const r = `${opt}.value()`;
+    return and(presentOptional(opt), `type(${r}) in [string, int, double, bool]`, `type(${v.text}) == type(${r})`, `${v.text} == ${r}`);
+  },
+  some: unsupported,
   and: (p, v) => and(...p.of.map((q) => render(q, v))),
   or: (p, v) => or(...p.of.map((q) => render(q, v))),
   not: (p, v) => not(render(p.pred, v)),

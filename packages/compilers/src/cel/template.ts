@@ -45,6 +45,20 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
 }
 
 const TEMPLATE_VAR = 'template';
+const EXEMPT_VAR = 'ec';
+
+/** gatekeeper-library's image pattern as CEL over a string: equal, or a prefix when it ends with `*`. */
+export function wildcardCel(text: string, pattern: string): string {
+  return pattern.endsWith('*') ? `${text}.startsWith(${celString(pattern.slice(0, -1))})` : `${text} == ${celString(pattern)}`;
+}
+
+/** The list without the containers whose image matches an exempt pattern. */
+function exemptFilter(list: string, patterns: readonly string[]): string {
+  if (patterns.length === 0) return list;
+  const image = `${EXEMPT_VAR}.?image`;
+  const matches = patterns.map((p) => wildcardCel(`${image}.value()`, p)).join(' || ');
+  return `(${list}).filter(${EXEMPT_VAR}, !(${image}.hasValue() && type(${image}.value()) == string && (${matches})))`;
+}
 const SPEC_VAR = 'spec';
 
 /** Variable name of the concatenated list of these container kinds. */
@@ -61,7 +75,11 @@ export function containerListName(kinds: readonly ContainerKind[]): string {
 export class SharedVariables implements CheckScope {
   private readonly lists = new Map<string, readonly ContainerKind[]>();
 
-  constructor(private readonly kinds: readonly PodKind[]) {}
+  /** `exemptImages`: patterns whose containers the lists leave out (bound IR: a literal list). */
+  constructor(
+    private readonly kinds: readonly PodKind[],
+    private readonly exemptImages: readonly string[] = [],
+  ) {}
 
   pod(path: readonly string[]): string {
     return path[0] === 'spec' ? optionalPath(`variables.${SPEC_VAR}`, path.slice(1)) : optionalPath(`variables.${TEMPLATE_VAR}`, path);
@@ -85,7 +103,7 @@ export class SharedVariables implements CheckScope {
       { name: SPEC_VAR, expression: valueOr(`variables.${TEMPLATE_VAR}.?spec`, '{}') },
       ...lists.map(([name, kinds]) => ({
         name,
-        expression: kinds.map((k) => valueOr(optionalPath(`variables.${SPEC_VAR}`, [k]), '[]')).join(' + '),
+        expression: exemptFilter(kinds.map((k) => valueOr(optionalPath(`variables.${SPEC_VAR}`, [k]), '[]')).join(' + '), this.exemptImages),
       })),
     ];
   }

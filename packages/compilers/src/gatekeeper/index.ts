@@ -14,6 +14,7 @@ import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { annotations } from './metadata.js';
 import { gatekeeperMatch } from './match.js';
 import type { GatekeeperManifestEntry } from '../shared/manifest.js';
+import { parametersSchema } from './parameters.js';
 
 export { gatekeeperMatch, type GatekeeperMatch } from './match.js';
 
@@ -40,7 +41,12 @@ export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: st
     kind: 'ConstraintTemplate',
     metadata: { name: names.gatekeeperTemplate, annotations: { ...annotations(ir), ...TEMPLATE_GITOPS } },
     spec: {
-      crd: { spec: { names: { kind: names.gatekeeperKind } } },
+      crd: {
+        spec: {
+          names: { kind: names.gatekeeperKind },
+          ...(ir.parameters ? { validation: { openAPIV3Schema: parametersSchema(ir.parameters, ir.description) } } : {}),
+        },
+      },
       targets: [{ target: GATEKEEPER_TARGET, rego }],
     },
   };
@@ -51,7 +57,12 @@ export function constraint(ir: PolicyIR, names: GeneratedNames): Record<string, 
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind: names.gatekeeperKind,
     metadata: { name: names.gatekeeperConstraint, annotations: { ...annotations(ir), ...CONSTRAINT_GITOPS } },
-    spec: { enforcementAction: ENFORCEMENT_ACTIONS[ir.mode], match: gatekeeperMatch(ir) },
+    spec: {
+      enforcementAction: ENFORCEMENT_ACTIONS[ir.mode],
+      match: gatekeeperMatch(ir),
+      // The instance's values; the template reads them (defaults applied in its Rego) at run time.
+      ...(ir.values && Object.keys(ir.values).length ? { parameters: ir.values } : {}),
+    },
   };
 }
 

@@ -33,6 +33,11 @@ export function checkPattern(check: Check): Alternatives {
     case 'any':
       return disjoin(check.checks.map(checkPattern));
     case 'not':
+    case 'items':
+    case 'value':
+    case 'some':
+    case 'const':
+    case 'containerAnnotation':
       return undefined;
     case 'entries':
       // A wildcard annotation key in a pattern is replaced by the *first* resource key it matches

@@ -19,3 +19,14 @@ export class KyvernoUnsupportedError extends Error {
     this.name = 'KyvernoUnsupportedError';
   }
 }
+
+/**
+ * A check JMESPath cannot say because a filter sees only its item (a relation between lists, a
+ * per-container annotation), while Kyverno's `validate.cel` can: the rule is written in CEL.
+ */
+export class KyvernoNeedsCelError extends KyvernoUnsupportedError {
+  constructor(problem: string) {
+    super(problem, 'the rule is written as validate.cel (Kyverno >= 1.11)');
+    this.name = 'KyvernoNeedsCelError';
+  }
+}

@@ -16,10 +16,10 @@
  * "Every x passes" is written `!(list[?!(pass)])`: a filter over a non-list is null and `!null` is
  * true, which is evaluate.ts's "a missing list passes".
  */
-import { CONTAINER_KINDS, fieldPath, fieldSpec, globPattern, normalizeCapability } from '@podsec/ir';
+import { CONTAINER_KINDS, fieldPath, fieldSpec, globPattern, normalizeCapability, pathPrefixPattern } from '@podsec/ir';
 import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
 import { jmespathLiteral, jmespathPath } from './escape.js';
-import { KyvernoUnsupportedError } from './errors.js';
+import { KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
 
 const TRUE = '`true`';
 const FALSE = '`false`';
@@ -116,6 +116,23 @@ export function predicateExpression(pred: Predicate, v: string): string {
       return or(pred.of.map((p) => predicateExpression(p, v)));
     case 'not':
       return not(predicateExpression(pred.pred, v));
+    case 'wildcard':
+      return and([
+        isType(v, 'string'),
+        pred.value.endsWith('*') ? `starts_with(${v}, ${jmespathLiteral(pred.value.slice(0, -1))})` : `${v} == ${jmespathLiteral(pred.value)}`,
+      ]);
+    case 'pathPrefix':
+      return and([isType(v, 'string'), `regex_match(${jmespathLiteral(pathPrefixPattern(pred.value))}, ${v})`]);
+    case 'keysIn':
+      return and([isType(v, 'object'), not(`keys(${v})[?!contains(${jmespathLiteral([...pred.ignore, ...pred.values])}, @)]`)]);
+    case 'at':
+      return and([isType(v, 'object'), testedExpression(pred.pred, pred.absent, under(v, pred.path))]);
+    case 'ref':
+    case 'some':
+      // bindParameters leaves only references to list items, which a filter cannot reach across lists.
+      throw new KyvernoNeedsCelError(
+        `a comparison with another list's item (${pred.op === 'ref' ? JSON.stringify(pred.to) : pred.op}) has no JMESPath form: a filter cannot see the enclosing item`,
+      );
   }
 }
 
@@ -153,33 +170,70 @@ export function testedExpression(pred: Predicate, absent: 'pass' | 'fail', v: st
 const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
 const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
-/** All containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
-export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS): string {
-  return `${under(template, ['spec'])}.[${kinds.join(', ')}][]`;
+/** Image patterns whose containers are not checked (bound IR: a literal list). */
+export interface ExpressionOptions {
+  exemptImages?: readonly string[];
+  /** The variable bound to the item a filter visits (`@`), inside an `items` check. */
+  item?: string;
+}
+
+/** A container is exempt: its image matches one of the patterns (gatekeeper-library `exemptImages`). */
+function notExempt(patterns: readonly string[]): string {
+  const matches = patterns.map((p) => predicateExpression({ op: 'wildcard', value: p }, 'image'));
+  return `[?${not(or([...matches]))}]`;
+}
+
+/** All (non-exempt) containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
+export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS, exemptImages: readonly string[] = []): string {
+  const all = `${under(template, ['spec'])}.[${kinds.join(', ')}][]`;
+  return exemptImages.length ? `${all} | ${notExempt(exemptImages)}` : all;
 }
 
 /** Every container of `kinds` satisfies `pass` (an expression on `@`, the container). */
-const everyContainer = (template: string, kinds: readonly ContainerKind[] | undefined, pass: string) =>
-  not(`${containersExpression(template, kinds)} | [?${not(pass)}]`);
+const everyContainer = (template: string, kinds: readonly ContainerKind[] | undefined, pass: string, o: ExpressionOptions) =>
+  not(`${containersExpression(template, kinds, o.exemptImages)} | [?${not(pass)}]`);
 
-/** JMESPath boolean expression deciding `check` on the Pod template at `template` (e.g. `request.object.spec.template`). */
-export function checkExpression(check: Check, template: string): string {
+/** Inside an `items` filter only the item itself (`@`) is reachable: the check must read nothing else. */
+function insideItem(check: Check, o: ExpressionOptions): string {
   switch (check.kind) {
     case 'all':
-      return and(check.checks.map((c) => checkExpression(c, template)));
+      return and(check.checks.map((c) => insideItem(c, o)));
     case 'any':
-      return or(check.checks.map((c) => checkExpression(c, template)));
+      return or(check.checks.map((c) => insideItem(c, o)));
     case 'not':
-      return not(checkExpression(check.check, template));
+      return not(insideItem(check.check, o));
+    case 'const':
+      return check.holds ? TRUE : FALSE;
+    case 'value':
+      if (!('param' in check.of) && check.of.var === o.item)
+        return testedExpression(check.pred, check.absent, check.of.path.length ? jmespathPath(check.of.path) : '@');
+      break;
+    default:
+      break;
+  }
+  throw new KyvernoNeedsCelError(
+    `inside an items(...) check, a "${check.kind}" check that reads ${check.kind === 'value' ? 'another value than the item' : 'other fields'} has no JMESPath form: a filter sees only its item`,
+  );
+}
+
+/** JMESPath boolean expression deciding `check` on the Pod template at `template` (e.g. `request.object.spec.template`). */
+export function checkExpression(check: Check, template: string, o: ExpressionOptions = {}): string {
+  switch (check.kind) {
+    case 'all':
+      return and(check.checks.map((c) => checkExpression(c, template, o)));
+    case 'any':
+      return or(check.checks.map((c) => checkExpression(c, template, o)));
+    case 'not':
+      return not(checkExpression(check.check, template, o));
     case 'field': {
       const spec = fieldSpec(check.field);
       if (check.scope === 'pod') return testedExpression(check.pred, check.absent, under(template, podPath(spec)));
       const own = jmespathPath(containerPath(spec));
-      if (check.scope === 'container') return everyContainer(template, check.containers, testedExpression(check.pred, check.absent, own));
+      if (check.scope === 'container') return everyContainer(template, check.containers, testedExpression(check.pred, check.absent, own), o);
       // effective: containers that set the field must pass on their own value; if any container
       // leaves it unset, the pod-level value must pass too (evaluate.ts: own ?? pod).
-      const setAndFailing = `${containersExpression(template, check.containers)} | [?${own} != null && ${not(predicateExpression(check.pred, own))}]`;
-      const unset = `${containersExpression(template, check.containers)} | [?${own} == null]`;
+      const setAndFailing = `${containersExpression(template, check.containers, o.exemptImages)} | [?${own} != null && ${not(predicateExpression(check.pred, own))}]`;
+      const unset = `${containersExpression(template, check.containers, o.exemptImages)} | [?${own} == null]`;
       return and([not(setAndFailing), or([testedExpression(check.pred, check.absent, under(template, podPath(spec))), not(unset)])]);
     }
     case 'each': {
@@ -187,7 +241,7 @@ export function checkExpression(check: Check, template: string): string {
       const itemPasses = testedExpression(check.pred, check.absent, jmespathPath(check.path));
       if (check.scope === 'pod') return not(`${under(template, podPath(spec))}[?${not(itemPasses)}]`);
       // A container fails when its list has a failing item (non-empty filter result is truthy).
-      return not(`${containersExpression(template, check.containers)} | [?${jmespathPath(containerPath(spec))}[?${not(itemPasses)}]]`);
+      return not(`${containersExpression(template, check.containers, o.exemptImages)} | [?${jmespathPath(containerPath(spec))}[?${not(itemPasses)}]]`);
     }
     case 'entries': {
       const map = under(template, podPath(fieldSpec(check.field)));
@@ -195,5 +249,23 @@ export function checkExpression(check: Check, template: string): string {
       // items() rejects a non-object, so a missing map short-circuits first (evaluate.ts: no map passes).
       return or([`type(${map}) != 'object'`, not(failing)]);
     }
+    case 'items': {
+      const spec = fieldSpec(check.field);
+      const itemPasses = insideItem(check.check, { ...o, item: check.as });
+      if (check.scope === 'pod') return not(`${under(template, podPath(spec))}[?${not(itemPasses)}]`);
+      return not(`${containersExpression(template, check.containers, o.exemptImages)} | [?${jmespathPath(containerPath(spec))}[?${not(itemPasses)}]]`);
+    }
+    case 'const':
+      return check.holds ? TRUE : FALSE;
+    case 'value':
+    case 'some':
+      throw new KyvernoUnsupportedError(
+        `a "${check.kind}" check on a parameter has no Kyverno form`,
+        'compile the instance (bindParameters), which decides it',
+      );
+    case 'containerAnnotation':
+      throw new KyvernoNeedsCelError(
+        "a per-container annotation (keyed by the container's name) has no JMESPath form: a container filter cannot read the Pod's annotations",
+      );
   }
 }

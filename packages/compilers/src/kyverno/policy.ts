@@ -6,10 +6,11 @@
  */
 import { RUNTIME_CLASS_PATH, type PolicyIR, type Rule } from '@podsec/ir';
 import type { GeneratedNames } from '../shared/names.js';
-import { checkExpression } from './jmespath.js';
+import { celValidate } from './cel-fallback.js';
+import { checkExpression, type ExpressionOptions } from './jmespath.js';
 import { checkPattern } from './check-pattern.js';
 import { jmespathLiteral, jmespathPath, kyvernoText, variable } from './escape.js';
-import { KyvernoCompileError, KyvernoUnsupportedError } from './errors.js';
+import { KyvernoCompileError, KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
 import { kindGroups, ruleName, type KindGroup } from './kinds.js';
 import { apiVersionGuard, excludeBlock, matchBlock } from './match.js';
 import { policyAnnotations } from './metadata.js';
@@ -37,6 +38,13 @@ export interface CompiledKyvernoPolicy {
   failureAction: FailureAction;
 }
 
+/** Bound IR carries exemptImages as a literal list (bindParameters). */
+function expressionOptions(ir: PolicyIR): ExpressionOptions {
+  if (ir.exemptImages !== undefined && !Array.isArray(ir.exemptImages))
+    throw new KyvernoCompileError(ir, 'exemptImages', 'exemptImages still refers to a parameter', 'compile the instance (bindParameters), which inlines it');
+  return ir.exemptImages?.length ? { exemptImages: ir.exemptImages } : {};
+}
+
 /** `{{ expression }}` compared with a boolean: every expression jmespath.ts writes yields one. */
 const condition = (expression: string, value: boolean) => ({ key: variable(expression), operator: 'Equals', value });
 
@@ -48,7 +56,7 @@ function preconditions(ir: PolicyIR, rule: Rule, group: KindGroup, template: str
     const classes = [...new Set(ir.exemptions.runtimeClasses)].sort();
     all.push(condition(`contains(${jmespathLiteral(classes)}, ${template}.${jmespathPath(RUNTIME_CLASS_PATH)})`, false));
   }
-  if (rule.when) all.push(condition(checkExpression(rule.when, template), true));
+  if (rule.when && whenExpressible(ir, rule, template)) all.push(condition(checkExpression(rule.when, template, expressionOptions(ir)), true));
   return all.length ? { all } : undefined;
 }
 
@@ -70,10 +78,29 @@ function validateBlock(ir: PolicyIR, rule: Rule, group: KindGroup, template: str
     ...(ir.mode === 'enforce' ? { allowExistingViolations: false } : {}),
     message: kyvernoText(rule.message),
   };
-  const patterns = usePatterns ? patternsFor(rule, group) : undefined;
+  // Patterns cannot leave exempt containers out: such policies are written as conditions.
+  const patterns = usePatterns && !expressionOptions(ir).exemptImages?.length ? patternsFor(rule, group) : undefined;
   if (patterns?.length === 1) return { ...head, pattern: renderPattern(patterns[0]!) };
   if (patterns) return { ...head, anyPattern: patterns.map(renderPattern) };
-  return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template), false)] } } };
+  try {
+    return { ...head, deny: { conditions: { all: [condition(checkExpression(rule.require, template, expressionOptions(ir)), false)] } } };
+  } catch (e) {
+    if (!(e instanceof KyvernoNeedsCelError)) throw e;
+    // No JMESPath form (a relation between lists, a per-container annotation): Kyverno's CEL validation says it exactly.
+    return { ...head, ...celValidate(ir, rule, group.kinds, !whenExpressible(ir, rule, template)) };
+  }
+}
+
+/** A `when` that JMESPath can say stays a precondition (the rule is skipped); otherwise it joins the CEL expression. */
+function whenExpressible(ir: PolicyIR, rule: Rule, template: string): boolean {
+  if (!rule.when) return true;
+  try {
+    checkExpression(rule.when, template, expressionOptions(ir));
+    return true;
+  } catch (e) {
+    if (e instanceof KyvernoNeedsCelError) return false;
+    throw e;
+  }
 }
 
 export function compileClusterPolicy(ir: PolicyIR, names: GeneratedNames, options: KyvernoCompileOptions = {}): CompiledKyvernoPolicy {

@@ -1,40 +1,25 @@
 /**
- * IR checks → named 0-arity Rego rules that are defined exactly when the check holds (they are
- * never `false`, so `not name` means "does not hold"). Leaves read values through the null-safe
- * field readers and test them with a function that decides "unset" explicitly per `absent`.
+ * IR checks → named Rego rules that are defined exactly when the check holds (they are never
+ * `false`, so `not name` means "does not hold"). Leaves read values through the null-safe field
+ * readers and test them with a function that decides "unset" explicitly per `absent`. Inside a
+ * binding (`items`, `some`) a check becomes a function of the bound values, called with the same
+ * local names, so every rule head doubles as its call.
  */
-import { CONTAINER_KINDS, type Check, type PolicyIR, type TestedPredicate } from '@podsec/ir';
+import { CONTAINER_KINDS, type Check, type PolicyIR } from '@podsec/ir';
 import { describeCheck } from './describe.js';
 import { indent, ruleBlock, type RegoEmitter } from './emitter.js';
 import { containerReader, effectiveReader, itemReader, podReader } from './fields.js';
 import { helper } from './helpers.js';
-import { alternatives, predicateBody, predicateFunction } from './predicates.js';
+import { applied, bindingArgs, refTerm, type Bindings } from './params.js';
+import { predicateFunction, testedFunction } from './predicates.js';
 import { regoArray, regoComment, regoString } from './strings.js';
 
 export interface CheckContext {
   ir: PolicyIR;
   /** IR path of the check, e.g. `rules[2].require.checks[0]`. */
   at: string;
-}
-
-/**
- * `name(v)`: holds when the value passes the tested predicate. Unset (null) values pass or fail
- * per `absent`, before the predicate sees them, as `testValue` does.
- */
-function testFunction(e: RegoEmitter, desired: string, t: TestedPredicate): string {
-  const name = e.name(desired);
-  const place = e.slot('rules');
-  // A top-level disjunction becomes one body per alternative rather than a helper function.
-  const bodies = alternatives([t.pred]).map((p) => [`${name}(v) if {`, ...indent(['v != null', ...predicateBody(p, 'v', e, name)]), '}']);
-  const blocks = [...(t.absent === 'pass' ? [[`${name}(v) if v == null`]] : []), ...bodies];
-  place(blocks.flatMap((b, i) => (i ? ['', ...b] : b)));
-  return name;
-}
-
-/** Lines that visit every container of the check's kinds, wrapping `inner(c)`. */
-function everyContainer(e: RegoEmitter, check: { containers?: readonly string[] }, inner: (c: string) => string[]): string[] {
-  const c = e.variable('c');
-  return [`every ${c} in ${helper(e, 'containers')}(${regoArray(check.containers ?? CONTAINER_KINDS)}) {`, ...indent(inner(c)), '}'];
+  /** Values bound by enclosing `items`/`some` (none at a rule's root). */
+  bindings?: Bindings;
 }
 
 interface Site {
@@ -43,61 +28,153 @@ interface Site {
   name: string;
   desired: string;
   ctx: CheckContext;
+  bindings: Bindings;
+  /** The rule's head, which is also how it is called: `name` or `name(b1, b2)`. */
+  head: string;
+}
+
+/** The containers a container-scoped check visits: all of the kinds, less those exempt by image. */
+function containersTerm(e: RegoEmitter, ir: PolicyIR, kinds: readonly string[] | undefined, bindings: Bindings): string {
+  const list = `${helper(e, 'containers')}(${regoArray(kinds ?? CONTAINER_KINDS)})`;
+  if (ir.exemptImages === undefined) return list;
+  const patterns = e.shared(
+    'exempt_image_patterns',
+    'admission',
+    'exempt_image_patterns',
+    (name) => {
+      const source = Array.isArray(ir.exemptImages) ? regoArray(ir.exemptImages) : refTerm(e, ir, ir.exemptImages!, bindings);
+      return [
+        '# exemptImages: containers whose image matches one of these patterns are not checked (a list',
+        '# holding anything but strings exempts nothing).',
+        `${name} := p if {`,
+        ...indent([`p := ${source}`, `${helper(e, 'string_list')}(p)`]),
+        '} else := []',
+      ];
+    },
+    true,
+  );
+  const exempt = e.shared(
+    'exempt_image',
+    'admission',
+    'exempt_image',
+    (name) => [`${name}(c) if {`, ...indent([`is_string(c.image)`, `some p in ${patterns}`, `${helper(e, 'wildcard_match')}(p, c.image)`]), '}'],
+    true,
+  );
+  return `[c | some c in ${list}; not ${exempt}(c)]`;
+}
+
+/** Lines that visit every checked container of the check's kinds, wrapping `inner(c)`. */
+function everyContainer(site: Site, check: { containers?: readonly string[] }, inner: (c: string) => string[]): string[] {
+  const c = site.e.variable('c');
+  return [`every ${c} in ${containersTerm(site.e, site.ctx.ir, check.containers, site.bindings)} {`, ...indent(inner(c)), '}'];
 }
 
 /** The rule's definition lines (without its comment), one entry per check kind. */
 type CheckRenderer<K extends Check['kind']> = (check: Extract<Check, { kind: K }>, site: Site) => string[];
 type CheckTable = { [K in Check['kind']]: CheckRenderer<K> };
 
-const parts = (checks: readonly Check[], { e, desired, ctx }: Site) =>
-  checks.map((c, i) => compileCheck(e, c, `${desired}_${i + 1}`, { ...ctx, at: `${ctx.at}.checks[${i}]` }));
+const parts = (checks: readonly Check[], { e, desired, ctx, bindings }: Site) =>
+  checks.map((c, i) => compileCheck(e, c, `${desired}_${i + 1}`, { ...ctx, at: `${ctx.at}.checks[${i}]`, bindings }));
+
+const predSite = (site: Site) => ({ e: site.e, ir: site.ctx.ir, bindings: site.bindings });
+const withArgs = (site: Site, name: string, value: string) => applied(name, [value, ...bindingArgs(site.bindings)]);
+
+/** Lines that hold when every item of `listTerm` passes the sub-check, with the item bound to `as`. */
+function everyItemBound(site: Site, listTerm: string, as: string, check: Check): string[] {
+  const item = site.e.variable('item');
+  const inner = new Map(site.bindings).set(as, item);
+  const sub = compileCheck(site.e, check, `${site.desired}_item`, { ...site.ctx, at: `${site.ctx.at}.check`, bindings: inner });
+  return [`every ${item} in ${helper(site.e, 'items')}(${listTerm}) {`, ...indent([sub]), '}'];
+}
 
 const CHECKS: CheckTable = {
-  all: (check, site) => ruleBlock(site.name, parts(check.checks, site)),
-  any: (check, site) => parts(check.checks, site).flatMap((p, i) => [...(i ? [''] : []), `${site.name} if ${p}`]),
-  not: (check, { e, name, desired, ctx }) => [`${name} if not ${compileCheck(e, check.check, `${desired}_1`, { ...ctx, at: `${ctx.at}.check` })}`],
-  field: (check, { e, name }) => {
-    const test = testFunction(e, `${name}_value`, check);
-    if (check.scope === 'pod') return ruleBlock(name, [`${test}(${podReader(e, check.field)})`]);
+  all: (check, site) => ruleBlock(site.head, parts(check.checks, site)),
+  any: (check, site) => parts(check.checks, site).flatMap((p, i) => [...(i ? [''] : []), `${site.head} if ${p}`]),
+  not: (check, site) => [
+    `${site.head} if not ${compileCheck(site.e, check.check, `${site.desired}_1`, { ...site.ctx, at: `${site.ctx.at}.check`, bindings: site.bindings })}`,
+  ],
+  field: (check, site) => {
+    const { e, name } = site;
+    const test = testedFunction(predSite(site), `${name}_value`, check.pred, check.absent);
+    if (check.scope === 'pod') return ruleBlock(site.head, [withArgs(site, test, podReader(e, check.field))]);
     const read = check.scope === 'effective' ? effectiveReader(e, check.field) : containerReader(e, check.field);
     return ruleBlock(
-      name,
-      everyContainer(e, check, (c) => [`${test}(${read}(${c}))`]),
+      site.head,
+      everyContainer(site, check, (c) => [withArgs(site, test, `${read}(${c})`)]),
     );
   },
-  each: (check, { e, name }) => {
-    const test = testFunction(e, `${name}_item`, check);
+  each: (check, site) => {
+    const { e, name } = site;
+    const test = testedFunction(predSite(site), `${name}_item`, check.pred, check.absent);
     const inItem = itemReader(e, check.path);
     const everyItem = (listTerm: string) => {
       const item = e.variable('item');
-      return [`every ${item} in ${helper(e, 'items')}(${listTerm}) {`, ...indent([`${test}(${inItem ? `${inItem}(${item})` : item})`]), '}'];
+      return [`every ${item} in ${helper(e, 'items')}(${listTerm}) {`, ...indent([withArgs(site, test, inItem ? `${inItem}(${item})` : item)]), '}'];
     };
-    if (check.scope === 'pod') return ruleBlock(name, everyItem(podReader(e, check.field)));
+    if (check.scope === 'pod') return ruleBlock(site.head, everyItem(podReader(e, check.field)));
     const read = containerReader(e, check.field);
     return ruleBlock(
-      name,
-      everyContainer(e, check, (c) => everyItem(`${read}(${c})`)),
+      site.head,
+      everyContainer(site, check, (c) => everyItem(`${read}(${c})`)),
     );
   },
-  entries: (check, { e, name }) => {
+  entries: (check, site) => {
+    const { e, name } = site;
     // Entry values are tested as they are, JSON null included: `entries` has no `absent`.
-    const test = predicateFunction(e, `${name}_value`, [check.pred]);
+    const test = predicateFunction(e, `${name}_value`, [check.pred], predSite(site));
     const value = e.variable('value');
     const map = podReader(e, check.field);
-    return ruleBlock(name, [
+    return ruleBlock(site.head, [
       `every ${value} in ${helper(e, 'entries_with_prefix')}(${map}, ${regoString(check.keyPrefix)}) {`,
-      ...indent([`${test}(${value})`]),
+      ...indent([withArgs(site, test, value)]),
       '}',
     ]);
   },
+  items: (check, site) => {
+    if (check.scope === 'pod') return ruleBlock(site.head, everyItemBound(site, podReader(site.e, check.field), check.as, check.check));
+    const read = containerReader(site.e, check.field);
+    return ruleBlock(
+      site.head,
+      everyContainer(site, check, (c) => everyItemBound(site, `${read}(${c})`, check.as, check.check)),
+    );
+  },
+  value: (check, site) => {
+    const test = testedFunction(predSite(site), `${site.name}_value`, check.pred, check.absent);
+    return ruleBlock(site.head, [withArgs(site, test, refTerm(site.e, site.ctx.ir, check.of, site.bindings))]);
+  },
+  some: (check, site) => {
+    const { e } = site;
+    const list = e.variable('list');
+    const el = e.variable('el');
+    const inner = new Map(site.bindings).set(check.as, el);
+    const sub = compileCheck(e, check.check, `${site.desired}_some`, { ...site.ctx, at: `${site.ctx.at}.check`, bindings: inner });
+    return ruleBlock(site.head, [`${list} := ${refTerm(e, site.ctx.ir, check.in, site.bindings)}`, `is_array(${list})`, `some ${el} in ${list}`, sub]);
+  },
+  const: (check, site) => [check.holds ? `${site.head} if true` : `${site.head} if false`],
+  containerAnnotation: (check, site) => {
+    const { e, name } = site;
+    const test = testedFunction(predSite(site), `${name}_value`, check.pred, check.absent);
+    const read = e.shared('container_annotation', 'fields', 'container_annotation', (fn) => [
+      "# The Pod annotation keyed by prefix + the container's name, or null when unset.",
+      `${fn}(c, prefix) := v if {`,
+      ...indent(['is_string(c.name)', 'v := pod_template.metadata.annotations[concat("", [prefix, c.name])]', 'v != null']),
+      '} else := null',
+    ]);
+    return ruleBlock(
+      site.head,
+      everyContainer(site, check, (c) => [withArgs(site, test, `${read}(${c}, ${regoString(check.keyPrefix)})`)]),
+    );
+  },
 };
 
-/** Compiles `check` into a rule named (close to) `desired`; returns the rule's name. */
+/** Compiles `check` into a rule named (close to) `desired`; returns how to call it (its head). */
 export function compileCheck(e: RegoEmitter, check: Check, desired: string, ctx: CheckContext): string {
   const name = e.name(desired);
+  const bindings = ctx.bindings ?? new Map<string, string>();
+  const head = applied(name, bindingArgs(bindings));
   // Reserve the place first so the rule reads above the parts it creates.
   const place = e.slot('rules');
   const render = CHECKS[check.kind] as CheckRenderer<Check['kind']>;
-  place([...regoComment(describeCheck(check)), ...render(check, { e, name, desired, ctx })]);
-  return name;
+  place([...regoComment(describeCheck(check)), ...render(check, { e, name, desired, ctx, bindings, head })]);
+  return head;
 }

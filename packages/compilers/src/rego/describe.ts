@@ -2,7 +2,9 @@
  * One-line English summaries of IR checks and predicates, for the comment above each generated
  * rule: a reviewer can match Rego to policy intent without opening the IR.
  */
-import { CONTAINER_KINDS, type Check, type Predicate, type Scalar } from '@podsec/ir';
+import { CONTAINER_KINDS, type Check, type Predicate, type Ref, type Scalar } from '@podsec/ir';
+
+const refText = (r: Ref): string => ('param' in r ? ['input.parameters', ...r.param].join('.') : [r.var, ...r.path].join('.'));
 
 const list = (values: readonly Scalar[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
@@ -20,6 +22,12 @@ const PREDICATE_TEXT: { [Op in Predicate['op']]: (p: Extract<Predicate, { op: Op
   containsAll: (p) => `is a list containing all of ${list(p.values)}`,
   containsNone: (p) => `is a list containing none of ${list(p.values)}${p.normalize === 'capability' ? ' (capability names normalised)' : ''}`,
   hasAnyKey: (p) => `is an object with a key among ${list(p.values)}`,
+  wildcard: (p) => `matches ${JSON.stringify(p.value)} (a trailing * matches any suffix)`,
+  pathPrefix: (p) => `is a path under ${JSON.stringify(p.value)}`,
+  keysIn: (p) => `is an object whose keys besides ${list(p.ignore)} are among ${list(p.values)}`,
+  at: (p) => `has ${p.path.join('.')} that ${describePredicate(p.pred)} (${unset(p.absent)})`,
+  ref: (p) => `${p.cmp} ${refText(p.to)}`,
+  some: (p) => `for some ${p.as} in ${refText(p.in)}: ${describePredicate(p.pred)}`,
   and: (p) => `(${p.of.map(describePredicate).join(') and (')})`,
   or: (p) => `(${p.of.map(describePredicate).join(') or (')})`,
   not: (p) => `not (${describePredicate(p.pred)})`,
@@ -50,6 +58,13 @@ const CHECK_TEXT: { [K in Check['kind']]: (c: Extract<Check, { kind: K }>) => st
   each: (c) =>
     `every item of ${c.field} ${c.scope === 'pod' ? 'of the Pod' : `of each container${containersText(c.containers)}`}: ${c.path.length ? c.path.join('.') : 'the item'} ${describePredicate(c.pred)}; ${unset(c.absent)}.`,
   entries: (c) => `every ${c.field} entry whose key starts with ${JSON.stringify(c.keyPrefix)}: the value ${describePredicate(c.pred)}.`,
+  items: (c) =>
+    `every item ${c.as} of ${c.field} ${c.scope === 'pod' ? 'of the Pod' : `of each container${containersText(c.containers)}`} passes the check below.`,
+  value: (c) => `${refText(c.of)} ${describePredicate(c.pred)}; ${unset(c.absent)}.`,
+  some: (c) => `some ${c.as} in ${refText(c.in)} passes the check below.`,
+  containerAnnotation: (c) =>
+    `for each container${containersText(c.containers)}, the annotation ${JSON.stringify(c.keyPrefix)} + its name ${describePredicate(c.pred)}; ${unset(c.absent)}.`,
+  const: (c) => (c.holds ? 'always holds.' : 'never holds.'),
 };
 
 /** A summary of a check; composite checks are described by their structure. */

@@ -28,11 +28,53 @@ const HELPERS = {
     '\tname := trim_prefix(upper(x), "CAP_")',
     '} else := x',
   ],
+  scalar: ['# A string, number or boolean.', 'scalar(x) if is_string(x)', '', 'scalar(x) if is_number(x)', '', 'scalar(x) if is_boolean(x)'],
+  scalar_list: ['# A list of strings, numbers and booleans only.', 'scalar_list(x) if {', '\tis_array(x)', '\tevery e in x {', '\t\tscalar(e)', '\t}', '}'],
+  string_list: ['# A list of strings only.', 'string_list(x) if {', '\tis_array(x)', '\tevery e in x {', '\t\tis_string(e)', '\t}', '}'],
+  wildcard_match: [
+    '# gatekeeper-library image/sysctl patterns: equal, or a prefix when the pattern ends with "*".',
+    'wildcard_match(pattern, value) if {',
+    '\tendswith(pattern, "*")',
+    '\tstartswith(value, trim_suffix(pattern, "*"))',
+    '}',
+    '',
+    'wildcard_match(pattern, value) if {',
+    '\tnot endswith(pattern, "*")',
+    '\tvalue == pattern',
+    '}',
+  ],
+  path_segments: [
+    '# Path segments as PodSecurityPolicy compares them: slashes trimmed at both ends; "/" alone has none.',
+    'path_segments(p) := [] if p == "/"',
+    '',
+    'path_segments(p) := split(trim(p, "/"), "/") if p != "/"',
+  ],
+  path_under: [
+    "# The prefix's segments are a prefix of the path's (allowedHostPaths: /foo admits /foo/bar, not /food).",
+    'path_under(prefix, path) if {',
+    '\ta := path_segments(prefix)',
+    '\tb := path_segments(path)',
+    '\tcount(a) <= count(b)',
+    '\tevery i, s in a {',
+    '\t\tb[i] == s',
+    '\t}',
+    '}',
+  ],
+  key_allowed: [
+    '# An object key that is always allowed, or listed.',
+    'key_allowed(k, ignore, _) if k in ignore',
+    '',
+    'key_allowed(k, _, allowed) if k in allowed',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type HelperName = keyof typeof HELPERS;
 
-/** The helper's name, after making sure the module defines it. */
+/** Helpers a helper calls. */
+const DEPENDS: Partial<Record<HelperName, readonly HelperName[]>> = { scalar_list: ['scalar'], path_under: ['path_segments'] };
+
+/** The helper's name, after making sure the module defines it (and the helpers it calls). */
 export function helper(e: RegoEmitter, name: HelperName): string {
+  for (const dep of DEPENDS[name] ?? []) helper(e, dep);
   return e.shared(`helper:${name}`, 'helpers', name, () => [...HELPERS[name]], true);
 }

@@ -15,14 +15,14 @@ export interface GatekeeperInput {
     userInfo: { username?: string };
     namespaceObject: { metadata: { name: string; labels: Record<string, string> } };
   };
-  parameters: Record<string, never>;
+  parameters: Readonly<Record<string, unknown>>;
 }
 
 /**
  * Unset context fields are left out, as Gatekeeper's audit leaves out operation and user; the
  * namespace object is always present so a namespaceSelector is decided by the Rego itself.
  */
-export function gatekeeperInput(object: unknown, ctx: AdmissionContext = {}): GatekeeperInput {
+export function gatekeeperInput(object: unknown, ctx: AdmissionContext = {}, parameters: Readonly<Record<string, unknown>> = {}): GatekeeperInput {
   const own = typeof object === 'object' && object !== null ? (object as { metadata?: { namespace?: unknown } }).metadata?.namespace : undefined;
   const namespace = ctx.namespace ?? (typeof own === 'string' ? own : 'default');
   return {
@@ -33,6 +33,6 @@ export function gatekeeperInput(object: unknown, ctx: AdmissionContext = {}): Ga
       userInfo: ctx.username !== undefined ? { username: ctx.username } : {},
       namespaceObject: { metadata: { name: namespace, labels: { ...(ctx.namespaceLabels ?? {}) } } },
     },
-    parameters: {},
+    parameters,
   };
 }

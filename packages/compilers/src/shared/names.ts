@@ -27,9 +27,9 @@ const camel = (name: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
-export function generatedNames(ir: Pick<PolicyIR, 'name'>): GeneratedNames {
+export function generatedNames(ir: Pick<PolicyIR, 'name'> & Partial<Pick<PolicyIR, 'constraintKind'>>): GeneratedNames {
   const snake = ir.name.replace(/-/g, '_');
-  const kind = `Podsec${camel(ir.name)}`;
+  const kind = ir.constraintKind ?? `Podsec${camel(ir.name)}`;
   return {
     policy: ir.name,
     regoPackage: `podsec.${snake}`,

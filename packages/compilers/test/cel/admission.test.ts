@@ -4,7 +4,7 @@
  * through the `pods/ephemeralcontainers` subresource are checked, and bad IR fails with a clear error.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { PolicyIR } from '@podsec/ir';
+import { evaluatePolicy, type PolicyIR } from '@podsec/ir';
 import { PolicyCompileError } from '../../src/index.js';
 import { compileCelPolicy } from '../../src/cel/index.js';
 import { CelHarness, celEnvironment } from './harness.js';
@@ -44,9 +44,10 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
     }
   });
 
-  it('checks ephemeral containers added through pods/ephemeralcontainers, even when the policy lists only CREATE', () => {
-    const ir = fixture('cel-host-isolation');
-    expect(ir.match.operations).toEqual(['CREATE']);
+  it('checks ephemeral containers added through pods/ephemeralcontainers when the policy reviews UPDATE; a CREATE-only policy leaves it alone, as the reference does', () => {
+    const createOnly = fixture('cel-host-isolation');
+    expect(createOnly.match.operations).toEqual(['CREATE']);
+    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE', 'UPDATE'] as ('CREATE' | 'UPDATE')[] } };
     const harness = new CelHarness(policyDoc(emit(target, ir).docs).spec as never);
     const pod = {
       apiVersion: 'v1',
@@ -58,14 +59,14 @@ describe.each(CEL_TARGETS)('$name', ({ target, policyDoc }) => {
       },
     };
     const req = { operation: 'UPDATE' as const, object: pod, namespace: 'prod', namespaceLabels: {}, subResource: 'ephemeralcontainers' };
-    const verdict = harness.admit(req);
-    expect(verdict).toEqual({
+    expect(harness.admit(req)).toEqual({
       applies: true,
       violated: [ir.rules.findIndex((r) => r.id === 'host-ports')],
       messages: ['hostPort must be unset or 0. (containers: debugger)'],
     });
-    // A plain Pod UPDATE is outside this policy's operations.
-    expect(harness.admit({ ...req, subResource: undefined })).toMatchObject({ applies: false });
+    // The reference semantics: an UPDATE, subresource or not, is outside a CREATE-only policy.
+    expect(evaluatePolicy(createOnly, pod, req)).toEqual({ applies: false, reason: 'operation not matched' });
+    expect(new CelHarness(policyDoc(emit(target, createOnly).docs).spec as never).admit(req)).toMatchObject({ applies: false });
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
-import type { Mode } from '@podsec/ir';
+import type { Mode, PolicyIR } from '@podsec/ir';
 import { generatedNames } from '../../src/shared/names.js';
 import { vapCompiler } from '../../src/vap/index.js';
 import { celFixtures } from '../cel/fixtures.js';
@@ -90,8 +90,13 @@ describe('vap target', () => {
     expect(manifest.validationActions).toEqual(actions);
   });
 
-  it('matches each kind under its API group, plus pods/ephemeralcontainers, with failurePolicy Fail', () => {
-    const ir = fixtures.find((f) => f.ir.name === 'cel-host-isolation')!.ir;
+  it('matches each kind under its API group, plus pods/ephemeralcontainers when UPDATE is reviewed, with failurePolicy Fail', () => {
+    const createOnly = fixtures.find((f) => f.ir.name === 'cel-host-isolation')!.ir;
+    const rulesOf = (ir: PolicyIR) =>
+      (emit(vapCompiler, ir).docs[0]!.spec as { matchConstraints: { resourceRules: { resources: string[] }[] } }).matchConstraints.resourceRules;
+    // A CREATE-only policy (the gatekeeper-library PSP templates) does not review the UPDATE that adds ephemeral containers.
+    expect(rulesOf(createOnly).map((r) => r.resources)).toEqual([['pods'], ['deployments'], ['cronjobs']]);
+    const ir = { ...createOnly, match: { ...createOnly.match, operations: ['CREATE', 'UPDATE'] as ('CREATE' | 'UPDATE')[] } };
     const spec = emit(vapCompiler, ir).docs[0]!.spec as Record<string, unknown>;
     expect(spec.failurePolicy).toBe('Fail');
     expect(spec.matchConstraints).toEqual({
@@ -99,9 +104,9 @@ describe('vap target', () => {
       namespaceSelector: ir.match.namespaceSelector,
       objectSelector: ir.match.objectSelector,
       resourceRules: [
-        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
-        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] },
-        { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['cronjobs'] },
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+        { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs'] },
         { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] },
       ],
     });

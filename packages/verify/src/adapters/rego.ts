@@ -1,4 +1,14 @@
-import { buildWasm, loadRegoBatch, loadRegoPolicy, RegoEvalError, type RegoBatch, type RegoPolicy, type ResultSet } from '@podsec/rego';
+import {
+  buildWasm,
+  loadRegoBatch,
+  loadRegoPolicy,
+  RegoEvalError,
+  type BatchCall,
+  type BatchConstant,
+  type RegoBatch,
+  type RegoPolicy,
+  type ResultSet,
+} from '@podsec/rego';
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
@@ -31,7 +41,12 @@ function violationsOf(resultSet: { result: unknown }[]): EngineViolation[] {
  * none reads `data` (in one module it would see the other policies' rules). Otherwise, or when the
  * merged module fails to build, each policy keeps its own module.
  */
-async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: RegoBatch; compiler: 'opa' | 'podsec'; opaVersion?: string } | undefined> {
+const valuesOf = (build: LoadedBuild, policy: string): Readonly<Record<string, unknown>> => build.irs.get(policy)?.values ?? {};
+
+async function batchOf(
+  build: LoadedBuild,
+  loaded: Loaded[],
+): Promise<{ batch: RegoBatch; parameters: Map<string, BatchConstant>; compiler: 'opa' | 'podsec'; opaVersion?: string } | undefined> {
   const ok = loaded.filter((l) => l.module);
   if (ok.length < 2) return undefined;
   const texts = ok.map((l) => build.files.get(l.files[0]!) ?? '');
@@ -42,7 +57,8 @@ async function batchOf(build: LoadedBuild, loaded: Loaded[]): Promise<{ batch: R
       { entrypoints: ok.map((l) => l.entrypoint) },
     );
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
-    return { batch, compiler: built.compiler, ...(built.opaVersion ? { opaVersion: built.opaVersion } : {}) };
+    const parameters = new Map(ok.map((l) => [l.policy, batch.constant(valuesOf(build, l.policy))] as const));
+    return { batch, parameters, compiler: built.compiler, ...(built.opaVersion ? { opaVersion: built.opaVersion } : {}) };
   } catch {
     return undefined;
   }
@@ -89,21 +105,18 @@ export const createRegoAdapterFactory =
         return `Rego compiled to WebAssembly by ${names.join(' and ') || 'nothing (every module failed to compile)'}, run in @open-policy-agent/opa-wasm${how}`;
       },
       evaluate(object, ctx, only) {
-        const input = gatekeeperReview(object, ctx);
         const results = new Map<string, ResultSet | RegoEvalError>();
         if (merged) {
           const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
+          // Each call sets its policy's parameter values on the shared input, as Gatekeeper passes them.
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint, set: { path: ['parameters'], value: merged.parameters.get(l.policy)! } }));
           // An input the batch cannot take at all (not JSON) fails each policy on its own below.
-          const rs = tryBatch(() =>
-            merged.batch.evaluate(
-              input,
-              wanted.map((l) => l.entrypoint),
-            ),
-          );
+          const rs = tryBatch(() => merged.batch.evaluate({ ...gatekeeperReview(object, ctx), parameters: null }, calls));
           wanted.forEach((l, i) => rs[i] && results.set(l.policy, rs[i]));
         }
         return decideEach('rego', loaded, only, (l): EngineDecision => {
-          const r = results.get(l.policy) ?? l.module!.evaluate(input, l.entrypoint);
+          // A parameterised policy's module reads the instance's values as Gatekeeper would pass them.
+          const r = results.get(l.policy) ?? l.module!.evaluate(gatekeeperReview(object, ctx, valuesOf(build, l.policy)), l.entrypoint);
           if (r instanceof RegoEvalError) throw r;
           const violations = violationsOf(r);
           return {

@@ -1,0 +1,48 @@
+import { all, any, effective, param, parameters, is, someOf } from '@podsec/dsl';
+import type { PspTemplate } from '../template.js';
+import { exemptImagesParam, instancePolicy } from './common.js';
+
+const p = parameters({
+  exemptImages: exemptImagesParam(),
+  allowedProfiles: param.array(param.string(), {
+    description:
+      'Allowed seccompProfile types: `RuntimeDefault`, `Unconfined`, `Localhost` (files from allowedLocalhostFiles), `not configured` (no profile set), or `*` for any.',
+  }),
+  allowedLocalhostFiles: param.array(param.string(), { description: 'Allowed localhostProfile files for `Localhost`: exact, or prefixes ending with `*`.' }),
+});
+
+/** K8sPSPSeccompV2: each container's effective seccompProfile is allowed. */
+export const seccompv2: PspTemplate = {
+  kind: 'K8sPSPSeccompV2',
+  slug: 'seccompv2',
+  variant: { suffix: 'restricted', spec: { parameters: { allowedProfiles: ['RuntimeDefault', 'Localhost'], allowedLocalhostFiles: ['*'] } } },
+  policy: (c) =>
+    instancePolicy(c, {
+      title: 'Seccomp profiles (K8sPSPSeccompV2)',
+      description:
+        'Each container’s effective securityContext.seccompProfile (its own, else the pod’s) must be of an allowed type — `not configured` allows none set — and a Localhost profile’s file must match allowedLocalhostFiles (gatekeeper-library K8sPSPSeccompV2). Approximation: allowedProfiles entries in the annotation spelling (`runtime/default`, `localhost/<file>`) are not translated, and the file check applies to any localhostProfile that is set. exemptImages skip containers by image.',
+      parameters: p,
+      exemptImages: p.exemptImages,
+      rules: [
+        {
+          id: 'seccomp-profile',
+          message: 'Seccomp profile is not allowed',
+          require: any(
+            p.allowedProfiles.includesAll(['*']),
+            all(
+              effective('seccompProfile.type').optional.oneOf(p.allowedProfiles),
+              any(p.allowedProfiles.includesAll(['not configured']), effective('seccompProfile.type').present()),
+            ),
+          ),
+        },
+        {
+          id: 'seccomp-localhost-file',
+          message: 'Seccomp localhost profile file is not allowed',
+          require: any(
+            p.allowedProfiles.includesAll(['*']),
+            effective('seccompProfile.localhostProfile').optional.is(someOf(p.allowedLocalhostFiles, (f) => is.wildcard(f))),
+          ),
+        },
+      ],
+    }),
+};

@@ -91,6 +91,7 @@ describe('parameters', () => {
     ],
   });
   const user = (uid: number | undefined, image = 'registry.example/app:1') => ({
+    apiVersion: 'v1',
     kind: 'Pod',
     spec: { containers: [{ name: 'c', image, ...(uid === undefined ? {} : { securityContext: { runAsUser: uid } }) }] },
   });

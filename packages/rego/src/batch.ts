@@ -2,9 +2,8 @@
 // parses the input again for every call; for a batch of policies on one object that is most of the
 // work. This drives the module's OPA ABI exports directly (opa_json_parse once, then the ABI-1.0
 // evaluation context per entrypoint), which every OPA-ABI module has, ours and `opa build`'s.
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { HOST_BUILTINS } from './host-builtins.js';
-import { RegoEvalError, type ResultSet } from './load.js';
+import { describeThrown, instantiate, RegoEvalError, type ResultSet } from './load.js';
 import type { HostBuiltin } from './compile-rego.js';
 
 type Export = (...args: number[]) => number;
@@ -59,7 +58,6 @@ export interface RegoBatch {
   evaluate(input: unknown, calls: readonly BatchCall[]): (ResultSet | RegoEvalError)[];
 }
 
-const describeThrown = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ? e.message : String(e));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -69,12 +67,7 @@ export async function loadRegoBatch(
   hostBuiltins: Record<string, HostBuiltin> = HOST_BUILTINS,
   options: { memoryPages?: number } = {},
 ): Promise<RegoBatch> {
-  let sdk: SdkInstance;
-  try {
-    sdk = (await loadPolicy(wasm, { initial: options.memoryPages ?? 5 }, hostBuiltins)) as unknown as SdkInstance;
-  } catch (e) {
-    throw new RegoEvalError(`loading the policy module failed: ${describeThrown(e)}`);
-  }
+  const sdk = await instantiate<SdkInstance>(wasm, hostBuiltins, options);
   const exports = sdk.wasmInstance?.exports ?? {};
   const missing = ABI_EXPORTS.filter((n) => typeof exports[n] !== 'function');
   if (missing.length > 0 || typeof sdk.dataHeapPtr !== 'number') {

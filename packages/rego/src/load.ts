@@ -17,6 +17,18 @@ export class RegoEvalError extends Error {
 
 const encoder = new TextEncoder();
 
+/** The SDK's loadPolicy, its failure turned into a RegoEvalError naming the likely fix. */
+export async function instantiate<T>(wasm: Uint8Array, hostBuiltins: Record<string, HostBuiltin>, options: { memoryPages?: number }): Promise<T> {
+  try {
+    return (await loadPolicy(wasm, { initial: options.memoryPages ?? 5 }, hostBuiltins)) as unknown as T;
+  } catch (e) {
+    throw new RegoEvalError(
+      `loading the policy module failed: ${describeThrown(e)}` +
+        (options.memoryPages ? '' : ' (a podsec module whose compile result has memoryPages > 5 must be loaded with { memoryPages })'),
+    );
+  }
+}
+
 function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
   let text: string | undefined;
   try {
@@ -31,7 +43,7 @@ function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function describeThrown(e: unknown): string {
+export function describeThrown(e: unknown): string {
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message;
   if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
@@ -53,15 +65,7 @@ export async function loadRegoPolicy(
   hostBuiltins: Record<string, HostBuiltin> = HOST_BUILTINS,
   options: { memoryPages?: number } = {},
 ): Promise<RegoPolicy> {
-  let sdk: SdkPolicy;
-  try {
-    sdk = (await loadPolicy(wasm, { initial: options.memoryPages ?? 5 }, hostBuiltins)) as unknown as SdkPolicy;
-  } catch (e) {
-    throw new RegoEvalError(
-      `loading the policy module failed: ${describeThrown(e)}` +
-        (options.memoryPages ? '' : ' (a podsec module whose compile result has memoryPages > 5 must be loaded with { memoryPages })'),
-    );
-  }
+  const sdk = await instantiate<SdkPolicy>(wasm, hostBuiltins, options);
   return {
     entrypoints: sdk.entrypoints,
     evaluate(input, entrypoint = 0) {

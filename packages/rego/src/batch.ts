@@ -3,7 +3,7 @@
 // work. This drives the module's OPA ABI exports directly (opa_json_parse once, then the ABI-1.0
 // evaluation context per entrypoint), which every OPA-ABI module has, ours and `opa build`'s.
 import { HOST_BUILTINS } from './host-builtins.js';
-import { describeThrown, instantiate, RegoEvalError, type ResultSet } from './load.js';
+import { describeThrown, instantiate, RegoEvalError, toJsonBytes, type ResultSet } from './load.js';
 import type { HostBuiltin } from './compile-rego.js';
 
 type Export = (...args: number[]) => number;
@@ -87,16 +87,6 @@ export async function loadRegoBatch(
     new Uint8Array(sdk.mem.buffer).set(bytes, addr);
     return addr;
   };
-  const serialise = (value: unknown, what: string): Uint8Array => {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value);
-    } catch (e) {
-      throw new RegoEvalError(`${what} is not JSON-serialisable: ${(e as Error).message}; pass plain objects, arrays, strings, numbers, booleans and null`);
-    }
-    if (text === undefined) throw new RegoEvalError(`${what} is not JSON-serialisable (got ${typeof value})`);
-    return encoder.encode(text);
-  };
   const parse = (bytes: Uint8Array, what: string): number => {
     let value: number;
     try {
@@ -117,14 +107,14 @@ export async function loadRegoBatch(
   return {
     entrypoints: ids,
     constant(value) {
-      const bytes = serialise(value, 'constant');
+      const bytes = toJsonBytes(value, 'constant');
       abi.opa_heap_ptr_set(base);
       const address = parse(bytes, 'constant');
       base = abi.opa_heap_ptr_get();
       return { address };
     },
     evaluate(input, calls) {
-      const bytes = serialise(input, 'input');
+      const bytes = toJsonBytes(input, 'input');
       abi.opa_heap_ptr_set(base);
       const value = parse(bytes, 'input');
       const paths = new Map<string, number>();

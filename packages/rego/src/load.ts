@@ -29,7 +29,8 @@ export async function instantiate<T>(wasm: Uint8Array, hostBuiltins: Record<stri
   }
 }
 
-function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
+/** `value` as UTF-8 JSON, or a RegoEvalError saying why it cannot be an input or data document. */
+export function toJsonBytes(value: unknown, what: string): Uint8Array {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -37,7 +38,11 @@ function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
     throw new RegoEvalError(`${what} is not JSON-serialisable: ${(e as Error).message}; pass plain objects, arrays, strings, numbers, booleans and null`);
   }
   if (text === undefined) throw new RegoEvalError(`${what} is not JSON-serialisable (got ${typeof value})`);
-  const bytes = encoder.encode(text);
+  return encoder.encode(text);
+}
+
+function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
+  const bytes = toJsonBytes(value, what);
   // The SDK takes a whole ArrayBuffer: copy only when the encoder handed out a view into a larger one.
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

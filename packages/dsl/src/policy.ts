@@ -19,6 +19,11 @@ export interface RuleDefinition {
   id: string;
   /** Shown when the rule is violated; written as plain text, escaped for every engine. */
   message: string;
+  /**
+   * What each offending container must do (`must set securityContext.privileged=false`): the
+   * message then names them, `message (containers "a", "b" detail)`, in every engine.
+   */
+  detail?: string;
   /** The rule applies only when this holds (e.g. not(pod('os.name').equals('windows'))). */
   when?: Check;
   require: Check;
@@ -102,7 +107,13 @@ export function definePolicy(def: PolicyDefinition): Policy {
       namespaces: sortedUnique(def.exemptions?.namespaces),
     },
     ...parameterFields(def),
-    rules: def.rules.map((r) => ({ id: r.id, message: r.message, ...(r.when ? { when: r.when } : {}), require: r.require })),
+    rules: def.rules.map((r) => ({
+      id: r.id,
+      message: r.message,
+      ...(r.detail ? { detail: r.detail } : {}),
+      ...(r.when ? { when: r.when } : {}),
+      require: r.require,
+    })),
   };
   validatePolicyIR(ir);
   // The IR is data: a deep copy detaches it from builder objects the author might mutate later.

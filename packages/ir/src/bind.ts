@@ -152,7 +152,13 @@ export function bindParameters(ir: PolicyIR, values?: ParamValues): PolicyIR {
     const when = rule.when ? bindCheck(rule.when, scope) : undefined;
     const require = bindCheck(rule.require, scope);
     if ((when && isConst(when, false)) || isConst(require, true)) continue;
-    rules.push({ id: rule.id, message: rule.message, ...(when && !isConst(when, true) ? { when } : {}), require });
+    rules.push({
+      id: rule.id,
+      message: rule.message,
+      ...(rule.detail ? { detail: rule.detail } : {}),
+      ...(when && !isConst(when, true) ? { when } : {}),
+      require,
+    });
   }
   if (rules.length === 0) rules.push({ id: ir.rules[0]!.id, message: ir.rules[0]!.message, require: constant(true) });
   const { parameters: _p, values: _v, exemptImages, ...rest } = ir;

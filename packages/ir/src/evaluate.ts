@@ -6,8 +6,22 @@
  */
 import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH, servedApiVersion } from './fields.js';
 import { globToRegExp } from './glob.js';
+import { MESSAGE_CONTAINER_ORDER, renderRuleMessage } from './message.js';
 import { effectiveValues, pathPrefixMatches, readParam, wildcardMatches } from './params.js';
-import type { Check, ContainerKind, LabelSelector, ParamValues, PodKind, PolicyIR, Predicate, Ref, RefComparison, Scalar, TestedPredicate } from './types.js';
+import type {
+  Check,
+  ContainerKind,
+  LabelSelector,
+  ParamValues,
+  PodKind,
+  PolicyIR,
+  Predicate,
+  Ref,
+  RefComparison,
+  Rule,
+  Scalar,
+  TestedPredicate,
+} from './types.js';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -41,6 +55,11 @@ export interface Env {
   params: ParamValues;
   vars: Readonly<Record<string, Json>>;
   exemptImages: readonly string[];
+  /**
+   * When set, container-scoped checks see this container only (`null`: no container at all);
+   * offendingContainers evaluates a rule this way to find the containers a message names.
+   */
+  focus?: ContainerRef | null;
 }
 
 export const EMPTY_ENV: Env = { params: {}, vars: {}, exemptImages: [] };
@@ -181,8 +200,30 @@ export function containersOf(template: Json, kinds: readonly ContainerKind[] = C
 
 /** The non-exempt containers of the given kinds. */
 function checkedContainers(template: Json, kinds: readonly ContainerKind[] | undefined, env: Env): ContainerRef[] {
-  const all = containersOf(template, kinds);
+  const { focus } = env;
+  if (focus === null) return [];
+  const all = focus ? containersOf(template, kinds).filter((c) => c.kind === focus.kind && c.index === focus.index) : containersOf(template, kinds);
   return env.exemptImages.length ? all.filter(({ container }) => !isExemptImage(container, env.exemptImages)) : all;
+}
+
+/**
+ * The names of the containers a violated rule's message names (see message.ts): those for which
+ * `require` fails when container-scoped checks see that container alone, in MESSAGE_CONTAINER_ORDER;
+ * none when the rule has no detail, or when `require` fails even with no container (a pod-level fault).
+ */
+export function offendingContainers(rule: Pick<Rule, 'require' | 'detail'>, template: Json, env: Env): string[] {
+  if (!rule.detail || !evaluateCheck(rule.require, template, { ...env, focus: null })) return [];
+  return containersOf(template, MESSAGE_CONTAINER_ORDER)
+    .filter((c) => !evaluateCheck(rule.require, template, { ...env, focus: c }))
+    .map(({ container }) => {
+      const name = readPath(container, ['name']);
+      return typeof name === 'string' ? name : '';
+    });
+}
+
+/** The text every engine must report for a violated rule. */
+export function violationMessage(rule: Rule, template: Json, env: Env): string {
+  return renderRuleMessage(rule, offendingContainers(rule, template, env));
 }
 
 /** The lists a list-field check visits: the pod's, or each checked container's. */
@@ -328,7 +369,7 @@ export function evaluatePolicy(policy: PolicyIR, object: Json, ctx: AdmissionCon
   const env = policyEnv(policy, values);
   const violations = policy.rules
     .filter((r) => (r.when ? evaluateCheck(r.when, pod.template, env) : true) && !evaluateCheck(r.require, pod.template, env))
-    .map((r) => ({ rule: r.id, message: r.message }));
+    .map((r) => ({ rule: r.id, message: violationMessage(r, pod.template, env) }));
   return { applies: true, violated: violations.length > 0, violations };
 }
 

@@ -82,6 +82,7 @@ export const POLICY_IR_SCHEMA = {
         properties: {
           id: dnsLabel,
           message: { type: 'string', minLength: 1 },
+          detail: { type: 'string', minLength: 1 },
           when: { $ref: '#/definitions/check' },
           require: { $ref: '#/definitions/check' },
         },

@@ -182,6 +182,11 @@ export interface Rule {
   id: string;
   /** Shown when the rule is violated. Plain text: compilers escape it per engine. */
   message: string;
+  /**
+   * What each offending container must do, e.g. `must set securityContext.privileged=false`: the
+   * message then names them, `message (containers "a", "b" detail)` (renderRuleMessage).
+   */
+  detail?: string;
   /** The rule only applies when this holds (PSA exemptions such as Windows pods, hostUsers: false). */
   when?: Check;
   require: Check;

@@ -11,7 +11,7 @@ import { PolicyDefinitionError, type PolicyIssue } from './policy-error.js';
 import { nameFix } from './suggest.js';
 import { paramSchemaAt } from './params.js';
 import type { Check, ParamSchema, PolicyIR, Predicate, Ref, Scalar } from './types.js';
-import { walkChecks, walkPredicates } from './walk.js';
+import { isContainerScoped, walkChecks, walkPredicates } from './walk.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ID_FIELDS = new Set(['runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups']);
@@ -352,6 +352,11 @@ export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssu
     if (seen.has(rule.id)) report(`duplicate rule id "${rule.id}"`, 'give each rule its own id');
     seen.add(rule.id);
     if (!rule.message.trim()) report('the message is empty', 'say what is wrong and how to fix it');
+    if (rule.detail !== undefined && ![...walkChecks(rule.require)].some(isContainerScoped))
+      report(
+        'the rule has a detail but no container-scoped check, so no container can be named',
+        'remove the detail, or put it on a rule that checks containers',
+      );
     for (const root of [rule.when, rule.require]) {
       if (!root) continue;
       for (const c of walkChecks(root)) {

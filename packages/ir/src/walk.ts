@@ -30,3 +30,21 @@ export function fieldsUsed(policy: PolicyIR): FieldId[] {
 export function containerKindsOf(check: { containers?: ContainerKind[] }): readonly ContainerKind[] {
   return check.containers ?? CONTAINER_KINDS;
 }
+
+/**
+ * Whether a check node reads containers (so a message can name them): fields at container or
+ * effective scope, per-container lists, and the per-container annotations.
+ */
+export function isContainerScoped(check: Check): boolean {
+  switch (check.kind) {
+    case 'field':
+      return check.scope !== 'pod';
+    case 'each':
+    case 'items':
+      return check.scope === 'container';
+    case 'containerAnnotation':
+      return true;
+    default:
+      return false;
+  }
+}

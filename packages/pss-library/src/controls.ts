@@ -60,7 +60,10 @@ interface Control {
   overrides?: string;
   title: string;
   description: string | ((minor: number) => string);
+  /** Pod Security Admission's reason for the check (`allowPrivilegeEscalation != false`). */
   message: string;
+  /** What each offending container must do; the message then names them (renderRuleMessage). */
+  detail?: string;
   severity: 'medium' | 'high' | 'critical';
   /** The check at a minor version (most checks do not vary). */
   require: Check | ((minor: number) => Check);
@@ -76,7 +79,8 @@ const CONTROLS: Control[] = [
     title: 'Disallow Windows HostProcess',
     description:
       'Windows pods offer the ability to run HostProcess containers, which enable privileged access to the Windows host. HostProcess pods are forbidden.',
-    message: 'host process containers are forbidden: securityContext.windowsOptions.hostProcess must be unset or false on the pod and every container.',
+    message: 'host process containers are forbidden',
+    detail: 'must not set securityContext.windowsOptions.hostProcess=true',
     require: all(pod('windowsOptions.hostProcess').optional.equals(false), container('windowsOptions.hostProcess').optional.equals(false)),
   },
   {
@@ -86,8 +90,8 @@ const CONTROLS: Control[] = [
     level: 'baseline',
     severity: 'critical',
     title: 'Disallow host namespaces',
-    description: 'Sharing the host namespaces must be disallowed: hostNetwork, hostPID and hostIPC must be unset or false.',
-    message: 'host namespaces are forbidden: spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false.',
+    description: 'Sharing the host namespaces must be disallowed: hostNetwork, hostPID and hostIPC must be unset or false',
+    message: 'host namespaces are forbidden: spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false',
     require: all(pod('hostNetwork').optional.equals(false), pod('hostPID').optional.equals(false), pod('hostIPC').optional.equals(false)),
   },
   {
@@ -98,7 +102,8 @@ const CONTROLS: Control[] = [
     severity: 'critical',
     title: 'Disallow privileged containers',
     description: 'Privileged Pods disable most security mechanisms and must be disallowed.',
-    message: 'privileged containers are forbidden: securityContext.privileged must be unset or false.',
+    message: 'privileged',
+    detail: 'must not set securityContext.privileged=true',
     require: container('privileged').optional.equals(false),
   },
   {
@@ -109,7 +114,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Restrict added capabilities (baseline)',
     description: `Adding capabilities beyond the default set must be disallowed; only ${BASELINE_CAPABILITIES.join(', ')} may be added.`,
-    message: `non-default capabilities are forbidden: securityContext.capabilities.add may only contain ${BASELINE_CAPABILITIES.join(', ')}.`,
+    message: 'non-default capabilities',
+    detail: `may only add ${BASELINE_CAPABILITIES.join(', ')} in securityContext.capabilities.add`,
     require: container('capabilities.add').subsetOf(BASELINE_CAPABILITIES),
   },
   {
@@ -120,7 +126,7 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow hostPath volumes',
     description: 'HostPath volumes must be forbidden.',
-    message: 'hostPath volumes are forbidden: remove spec.volumes[*].hostPath.',
+    message: 'hostPath volumes are forbidden: remove spec.volumes[*].hostPath',
     require: podItems('volumes').where('hostPath').absent(),
   },
   {
@@ -131,7 +137,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow host ports',
     description: 'HostPorts should be disallowed entirely: ports[*].hostPort must be unset or 0.',
-    message: 'hostPort is forbidden: containers ports[*].hostPort must be unset or 0.',
+    message: 'hostPort',
+    detail: 'must not set ports[*].hostPort to a value other than 0',
     require: containerItems('ports').where('hostPort').optional.equals(0),
   },
   {
@@ -142,8 +149,8 @@ const CONTROLS: Control[] = [
     severity: 'medium',
     title: 'Disallow host in probes and lifecycle hooks',
     description: 'The host field of probe and lifecycle handlers (httpGet, tcpSocket) must be unset or empty, so they cannot reach other hosts.',
-    message:
-      'probe or lifecycle host is forbidden: livenessProbe, readinessProbe, startupProbe and lifecycle handlers must not set httpGet.host or tcpSocket.host.',
+    message: 'probe or lifecycle host',
+    detail: 'must not set httpGet.host or tcpSocket.host in probes and lifecycle handlers',
     require: all(...PROBE_HOST_FIELD_IDS.map((f) => container(f).optional.equals(''))),
   },
   {
@@ -155,7 +162,8 @@ const CONTROLS: Control[] = [
     title: 'Restrict AppArmor profiles',
     description:
       'Overriding or disabling the default AppArmor profile must be restricted: profiles may only be RuntimeDefault or Localhost, in the appArmorProfile field and in the legacy annotations.',
-    message: 'forbidden AppArmor profile: use RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>).',
+    message: 'forbidden AppArmor profile',
+    detail: 'must set appArmorProfile.type to RuntimeDefault or Localhost',
     require: all(
       pod('appArmorProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost']),
       container('appArmorProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost']),
@@ -171,8 +179,8 @@ const CONTROLS: Control[] = [
     title: 'Restrict SELinux options',
     description: (v) =>
       `Setting a custom SELinux user or role is forbidden, and the type may only be one of ${allowedSeLinuxTypesAt(v).filter(Boolean).join(', ')}.`,
-    message:
-      'forbidden seLinuxOptions: type must be container_t, container_init_t, container_kvm_t or (from v1.31) container_engine_t, and user and role must be unset.',
+    message: 'seLinuxOptions',
+    detail: 'must set only an allowed seLinuxOptions.type, and no seLinuxOptions.user or role',
     require: (v) =>
       all(
         pod('seLinuxOptions.type').optional.oneOf(allowedSeLinuxTypesAt(v)),
@@ -191,7 +199,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require the default /proc mount (baseline)',
     description: 'The default /proc masks are set up to reduce attack surface.',
-    message: 'procMount must be unset or Default (Unmasked needs spec.hostUsers: false).',
+    message: 'procMount',
+    detail: 'must not set securityContext.procMount to a value other than Default',
     require: container('procMount').optional.equals('Default'),
   },
   {
@@ -202,7 +211,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow Unconfined seccomp',
     description: 'Seccomp profile must not be explicitly set to Unconfined.',
-    message: 'seccompProfile type Unconfined is forbidden.',
+    message: 'seccompProfile',
+    detail: 'must not set securityContext.seccompProfile.type to Unconfined',
     require: all(pod('seccompProfile.type').optional.notOneOf(['Unconfined']), container('seccompProfile.type').optional.notOneOf(['Unconfined'])),
   },
   {
@@ -214,7 +224,7 @@ const CONTROLS: Control[] = [
     title: 'Restrict sysctls',
     description: (v) =>
       `Sysctls can disable security mechanisms or affect all containers on a host; only the safe subset may be set: ${allowedSysctlsAt(v).join(', ')}.`,
-    message: 'forbidden sysctls: spec.securityContext.sysctls may only name the safe sysctls.',
+    message: 'forbidden sysctls: spec.securityContext.sysctls may only name the safe sysctls',
     require: (v) => podItems('sysctls').where('name').oneOf(allowedSysctlsAt(v)),
   },
   {
@@ -225,8 +235,8 @@ const CONTROLS: Control[] = [
     overrides: 'hostPathVolumes',
     severity: 'high',
     title: 'Restrict volume types',
-    description: `The restricted policy only permits these volume types: ${RESTRICTED_VOLUME_TYPES.join(', ')}.`,
-    message: `restricted volume types: each volume must be one of ${RESTRICTED_VOLUME_TYPES.join(', ')}.`,
+    description: `The restricted policy only permits these volume types: ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
+    message: `restricted volume types: each volume must be one of ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
     require: podItems('volumes')
       .each()
       .is(is.not(is.hasAnyKey(FORBIDDEN_VOLUME_TYPES))),
@@ -239,7 +249,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow privilege escalation',
     description: 'Privilege escalation (such as via set-user-ID or set-group-ID file mode) must not be allowed.',
-    message: 'allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation to false.',
+    message: 'allowPrivilegeEscalation != false',
+    detail: 'must set securityContext.allowPrivilegeEscalation=false',
     require: container('allowPrivilegeEscalation').equals(false),
   },
   {
@@ -250,7 +261,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require running as non-root',
     description: 'Containers must be required to run as non-root users: runAsNonRoot true on the pod (not overridden to false) or on every container.',
-    message: 'runAsNonRoot != true: set securityContext.runAsNonRoot to true on the pod or on every container.',
+    message: 'runAsNonRoot != true',
+    detail: 'must set securityContext.runAsNonRoot=true',
     require: all(pod('runAsNonRoot').optional.equals(true), effective('runAsNonRoot').equals(true)),
   },
   {
@@ -261,7 +273,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow running as UID 0',
     description: 'Containers must not set runAsUser to 0.',
-    message: 'runAsUser=0: securityContext.runAsUser must not be 0 on the pod or any container.',
+    message: 'runAsUser=0',
+    detail: 'must not set runAsUser=0',
     require: all(pod('runAsUser').optional.notOneOf([0]), container('runAsUser').optional.notOneOf([0])),
   },
   {
@@ -273,7 +286,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require a seccomp profile',
     description: 'Seccomp profile must be explicitly set to RuntimeDefault or Localhost, on the pod or on every container.',
-    message: 'seccompProfile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or on every container.',
+    message: 'seccompProfile',
+    detail: 'must set securityContext.seccompProfile.type to RuntimeDefault or Localhost',
     require: all(
       pod('seccompProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost']),
       effective('seccompProfile.type').oneOf(['RuntimeDefault', 'Localhost']),
@@ -288,7 +302,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require dropping ALL capabilities',
     description: 'Containers must drop ALL capabilities, and are only permitted to add back NET_BIND_SERVICE.',
-    message: 'unrestricted capabilities: containers must drop ALL and may only add NET_BIND_SERVICE.',
+    message: 'unrestricted capabilities',
+    detail: 'must set securityContext.capabilities.drop=["ALL"] and may only add NET_BIND_SERVICE',
     require: all(container('capabilities.drop').includesAll(['ALL']), container('capabilities.add').subsetOf(['NET_BIND_SERVICE'])),
   },
   {
@@ -300,7 +315,8 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require the default /proc mount (restricted)',
     description: 'The default /proc masks are required at restricted, even in a user namespace.',
-    message: 'procMount must be unset or Default.',
+    message: 'procMount',
+    detail: 'must not set securityContext.procMount to a value other than Default',
     require: container('procMount').optional.equals('Default'),
   },
 ];
@@ -363,7 +379,7 @@ export function pssPolicies(options: PssPolicyOptions = {}): Policy[] {
         pss: { check: c.check, control: c.control, levels: options.level ? [options.level] : levels, version },
         ...(options.exemptions ? { exemptions: options.exemptions } : {}),
         ...(options.match ? { match: options.match } : {}),
-        rules: [{ id: c.name.replace(/^pss-/, ''), message: c.message, ...(when ? { when } : {}), require }],
+        rules: [{ id: c.name.replace(/^pss-/, ''), message: c.message, ...(c.detail ? { detail: c.detail } : {}), ...(when ? { when } : {}), require }],
       });
     });
 }

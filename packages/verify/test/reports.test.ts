@@ -71,7 +71,8 @@ describe('JSON report', () => {
     ]);
     expect(json.totals.disagreements).toBe(json.disagreements.length);
     for (const d of json.disagreements) {
-      expect(Object.keys(d).sort()).toEqual(['decisions', 'engines', 'expected', 'fixture', 'object', 'policy'].sort());
+      expect(Object.keys(d).sort()).toEqual(['decisions', 'engines', 'expected', 'fixture', 'kinds', 'object', 'policy'].sort());
+      expect(Object.keys(d.kinds).sort()).toEqual([...d.engines].sort());
       expect(['violated', 'satisfied']).toContain(d.expected.outcome);
       expect(d.decisions.map((x) => x.engine)).toEqual(['rego', 'kyverno', 'vpol']);
     }

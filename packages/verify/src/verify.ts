@@ -9,14 +9,7 @@ import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
-import {
-  type DisagreementKind,
-  type ExpectedMessage,
-  type MessageMismatch,
-  messageMismatches,
-  messagesByRule,
-  untracedViolations,
-} from './messages.js';
+import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
 import type { AdmissionAction, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
 /** The reference evaluator appears as a column only where ground truth other than itself exists (PSA). */
@@ -178,12 +171,7 @@ export interface Judgement {
  * engine could not trace (rule names that are not IR rule ids) are not compared; with them, an
  * untraced violation is a disagreement and each traced one must carry the reference's text.
  */
-export function judge(
-  d: EngineDecision,
-  expected: Expected,
-  known: ReadonlySet<string>,
-  messages?: ReadonlyMap<string, string>,
-): Judgement | undefined {
+export function judge(d: EngineDecision, expected: Expected, known: ReadonlySet<string>, messages?: ReadonlyMap<string, string>): Judgement | undefined {
   if (d.outcome === 'error') return { kind: 'error' };
   if (d.outcome !== expected.outcome) return { kind: 'outcome' };
   if (d.action && expected.action && admitted(d.action) !== admitted(expected.action)) return { kind: 'action' };

@@ -23,7 +23,12 @@ export function disagreementTitle(d: Disagreement): string {
  * disagreeing verdict says why (`DISAGREES (message)`); each message at fault is followed by the
  * reference's text for its rule, or by why it could not be compared.
  */
-export function verdictLine(label: string, d: EngineDecision | ReferenceDecision, kind: DisagreementKind | undefined, mismatches: readonly MessageMismatch[] = []): string {
+export function verdictLine(
+  label: string,
+  d: EngineDecision | ReferenceDecision,
+  kind: DisagreementKind | undefined,
+  mismatches: readonly MessageMismatch[] = [],
+): string {
   const rules = d.violations.length ? ` [${d.violations.map((v) => v.rule).join(', ')}]` : '';
   const mark = kind ? KIND_MARKS[kind] : 'agrees';
   const action = d.action ? ` → ${d.action}` : '';
@@ -39,7 +44,9 @@ export function verdictLine(label: string, d: EngineDecision | ReferenceDecision
     const m = own.find((x) => x.found === v.message && (x.rule === v.rule || x.rule.startsWith(`${v.rule}/`)));
     if (!m) continue;
     const which = m.rule === v.rule ? '' : ` for ${m.rule}`;
-    lines.push(m.expected === undefined ? `      not an IR rule of ${d.policy}: the message cannot be compared` : `      expected (reference${which}): ${m.expected}`);
+    lines.push(
+      m.expected === undefined ? `      not an IR rule of ${d.policy}: the message cannot be compared` : `      expected (reference${which}): ${m.expected}`,
+    );
   }
   if (kind === 'untraced' && !d.violations.length) lines.push('    no violation reported: the messages cannot be compared');
   for (const e of d.evidence ?? []) lines.push(`    evidence: ${e}`);

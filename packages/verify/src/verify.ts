@@ -9,6 +9,7 @@ import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
+import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
 import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
 import type { AdmissionAction, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
@@ -86,6 +87,8 @@ export interface VerifyResult {
   disagreements: Disagreement[];
   totals: { fixtures: number; evaluations: number; disagreements: number };
   random?: { runs: number; seed: number };
+  /** One reference message per rule violated in the run (the naming form when seen): what users see on deny. */
+  samples: MessageSample[];
 }
 
 /** One policy (or bundle) on one fixture: what was expected, what each engine said, who disagreed. */
@@ -105,10 +108,18 @@ export interface Prepared {
   policies: readonly string[];
   /** IR rule ids per policy: violations naming anything else could not be traced and are not compared. */
   known: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Each rule's message without containers, per policy: tells message samples that name containers apart. */
+  bare: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export function prepare(build: LoadedBuild): Prepared {
-  return { build, policies: [...build.irs.keys()], known: new Map([...build.irs].map(([name, ir]) => [name, new Set(ir.rules.map((r) => r.id))])) };
+  const irs = [...build.irs];
+  return {
+    build,
+    policies: irs.map(([name]) => name),
+    known: new Map(irs.map(([name, ir]) => [name, new Set(ir.rules.map((r) => r.id))])),
+    bare: new Map(irs.map(([name, ir]) => [name, new Map(ir.rules.map((r) => [r.id, r.message]))])),
+  };
 }
 
 /**
@@ -334,6 +345,8 @@ export interface ChunkResult {
   disagreements: { fixture: number; c: Comparison }[];
   /** Random disagreements per (policy, engine), in the order first seen: the first comparison and how often. */
   randomFirst: { key: string; engine: EngineId; fixture: number; c: Comparison; occurrences: number }[];
+  /** The first fixture that showed each rule's message (see MessageSamples). */
+  samples: SeenMessage[];
 }
 
 /** Compares fixtures[start, end) on every adapter; `onFixture` is told after each one. */
@@ -348,12 +361,17 @@ export function runChunk(
   const counter = new Counter();
   const disagreements: ChunkResult['disagreements'] = [];
   const randomFirst = new Map<string, ChunkResult['randomFirst'][number]>();
+  const samples = new MessageSamples();
   let evaluations = 0;
   for (let i = start; i < end; i++) {
     const f = fixtures[i]!;
     for (const c of compareFixture(prep, adapters, f)) {
       evaluations += c.decisions.length;
       record(counter, f.group, c);
+      if (c.expected.messages) {
+        const bare = prep.bare.get(c.policy)!;
+        samples.add(c.policy, i, c.expected.messages, (r) => bare.get(r));
+      }
       if (!c.engines.length) continue;
       if (f.group !== 'random') {
         disagreements.push({ fixture: i, c });
@@ -369,7 +387,7 @@ export function runChunk(
     }
     onFixture?.(i);
   }
-  return { evaluations, counts: counter.raw(), disagreements, randomFirst: [...randomFirst.values()] };
+  return { evaluations, counts: counter.raw(), disagreements, randomFirst: [...randomFirst.values()], samples: samples.seen() };
 }
 
 /**
@@ -426,10 +444,12 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
   const counter = new Counter();
   const disagreements: Disagreement[] = [];
   const randomFirst = new Map<string, { engine: EngineId; c: Comparison; f: Fixture; occurrences: number }>();
+  const samples = new MessageSamples();
   let evaluations = 0;
   for (const chunk of chunks) {
     evaluations += chunk.evaluations;
     counter.merge(chunk.counts);
+    samples.merge(chunk.samples);
     for (const { fixture, c } of chunk.disagreements) {
       const f = fixtures[fixture]!;
       disagreements.push({
@@ -484,6 +504,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     disagreements,
     totals: { fixtures: fixtures.length, evaluations, disagreements: disagreements.length },
     ...(runs > 0 ? { random: { runs, seed } } : {}),
+    samples: samples.list(prep.build.irs.values()),
   };
 }
 

@@ -107,6 +107,21 @@ describe('verify with an engine whose messages are not the reference texts', () 
     expect(sarif).toContain(JSON.stringify(`expected (reference): ${m.expected}`).slice(1, -1));
   });
 
+  it('the text report lists what users see on deny: one reference message per violated rule, naming containers when any fixture did', async () => {
+    const { adapters } = await loadAdapters(build, ['rego'], { rego: referenceAdapterFactory('rego') });
+    const r = verify({ build, adapters, fixtures });
+    expect(r.samples.map((x) => `${x.policy}/${x.rule}`)).toEqual([...build.irs.values()].flatMap((p) => p.rules.map((rule) => `${p.name}/${rule.id}`)));
+    const privileged = PSS_IRS.find((p) => p.name === 'pss-privileged')!.rules[0]!;
+    const sample = r.samples.find((x) => x.policy === 'pss-privileged')!.message;
+    const names = [...sample.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(0);
+    expect(sample).toBe(renderRuleMessage(privileged, names));
+    const hostNamespaces = PSS_IRS.find((p) => p.name === 'pss-host-namespaces')!.rules[0]!;
+    expect(r.samples.find((x) => x.policy === 'pss-host-namespaces')!.message).toBe(hostNamespaces.message);
+    expect(renderText(r)).toContain(`\nmessages on violation (one per violated rule, the same in every engine; a sample each):\n`);
+    expect(renderText(r)).toContain(`\n  pss-privileged/privileged: ${sample}\n`);
+  });
+
   it('the same engine agrees when it does not compare messages', async () => {
     const { adapters } = await loadAdapters(build, ['vap'], { vap: oldMessageStyle('vap') });
     adapters[0]!.comparesMessages = false;

@@ -60,7 +60,7 @@ beforeAll(async () => {
 describe('JSON report', () => {
   it('has the documented, stable shape', () => {
     const json = JSON.parse(renderJson(result)) as ReturnType<typeof jsonReport>;
-    expect(Object.keys(json)).toEqual(['format', 'version', 'ok', 'engines', 'policies', 'counts', 'disagreements', 'totals', 'random']);
+    expect(Object.keys(json)).toEqual(['format', 'version', 'ok', 'engines', 'policies', 'counts', 'disagreements', 'totals', 'random', 'samples']);
     expect(json).toMatchObject({ format: 'podsec-verify', version: 1, ok: false, random: { runs: 100, seed: 5 } });
     expect(json.engines).toEqual([
       { id: 'rego', status: 'run' },

@@ -9,6 +9,7 @@
  *   "policies": [string],
  *   "random": {"runs": number, "seed": number}?,
  *   "totals": {"fixtures": n, "evaluations": n, "disagreements": n},
+ *   "samples": [{"policy", "rule", "message"}],   // the reference's text per violated rule, naming containers when seen
  *   "counts": [{"policy", "engine", "group", "evaluated", "agree", "disagree", "errors", "messages"}],   // sorted
  *   "disagreements": [{
  *     "policy", "fixture": {"name", "group", "seed"?, "path"?, "occurrences"?, "shrunk"?},

@@ -50,6 +50,12 @@ export function renderText(result: VerifyResult): string {
   );
   const described = result.engines.filter((e) => e.description);
   if (described.length) out.push('', ...described.map((e) => `${e.id}: ${e.description}`));
+  if (result.samples.length)
+    out.push(
+      '',
+      'messages on violation (one per violated rule, the same in every engine; a sample each):',
+      ...result.samples.map((s) => `  ${s.policy}/${s.rule}: ${s.message}`),
+    );
   const notRun = result.engines.filter((e) => e.status === 'not run').map((e) => e.id);
   if (notRun.length) out.push('', `not run (no engine adapter registered): ${notRun.join(', ')}`);
   if (result.random)

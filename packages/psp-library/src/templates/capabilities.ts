@@ -24,7 +24,7 @@ export const capabilities: PspTemplate = {
         {
           id: 'allowed-capabilities',
           message: 'container has a disallowed capability',
-          detail: 'may only add allowedCapabilities in securityContext.capabilities.add',
+          detail: 'may only add the allowedCapabilities in securityContext.capabilities.add',
           require: any(p.allowedCapabilities.includesAll(['*']), container('capabilities.add').subsetOf(p.allowedCapabilities)),
         },
         {

@@ -10,7 +10,8 @@ export default definePolicy({
   rules: [
     {
       id: 'privilege-escalation',
-      message: 'Containers must set securityContext.allowPrivilegeEscalation to false.',
+      message: 'allowPrivilegeEscalation != false',
+      detail: 'must set securityContext.allowPrivilegeEscalation=false',
       require: container('allowPrivilegeEscalation').equals(false),
     },
   ],

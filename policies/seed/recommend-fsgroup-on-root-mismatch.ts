@@ -14,7 +14,8 @@ export default definePolicy({
   rules: [
     {
       id: 'fsgroup-change-policy',
-      message: 'Set spec.securityContext.fsGroupChangePolicy to OnRootMismatch: the default (Always) changes ownership of every file on each mount.',
+      message:
+        'fsGroupChangePolicy != OnRootMismatch: set spec.securityContext.fsGroupChangePolicy=OnRootMismatch, as the default (Always) changes the owner of every file on each mount',
       when: pod('fsGroup').present(),
       require: pod('fsGroupChangePolicy').equals('OnRootMismatch'),
     },

@@ -10,7 +10,8 @@ export default definePolicy({
   rules: [
     {
       id: 'drop-all',
-      message: 'Containers must drop all capabilities: add "ALL" to securityContext.capabilities.drop.',
+      message: 'capabilities not dropped',
+      detail: 'must set securityContext.capabilities.drop=["ALL"]',
       require: container('capabilities.drop').includesAll(['ALL']),
     },
   ],

@@ -14,7 +14,7 @@ export default definePolicy({
   rules: [
     {
       id: 'fsgroup-range',
-      message: `Set spec.securityContext.fsGroup to a group ID from ${FSGROUP_RANGE.min} to ${FSGROUP_RANGE.max}.`,
+      message: `fsGroup out of range: spec.securityContext.fsGroup must be a group ID from ${FSGROUP_RANGE.min} to ${FSGROUP_RANGE.max}`,
       require: pod('fsGroup').between(FSGROUP_RANGE.min, FSGROUP_RANGE.max),
     },
   ],

@@ -11,7 +11,8 @@ export default definePolicy({
   rules: [
     {
       id: 'read-only-root-filesystem',
-      message: 'Set securityContext.readOnlyRootFilesystem to true on every container; mount a volume where the container must write.',
+      message: 'readOnlyRootFilesystem != true',
+      detail: 'must set securityContext.readOnlyRootFilesystem=true and write only to volumes',
       require: container('readOnlyRootFilesystem').equals(true),
     },
   ],

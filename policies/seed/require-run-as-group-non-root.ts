@@ -12,7 +12,8 @@ export default definePolicy({
   rules: [
     {
       id: 'run-as-group',
-      message: 'Set securityContext.runAsGroup to a non-zero group ID on the pod or on every container: without it the primary group is root (0).',
+      message: 'runAsGroup unset or 0: the primary group is root',
+      detail: 'must set securityContext.runAsGroup to a non-zero group ID, or inherit one from the pod',
       require: effective('runAsGroup').atLeast(1),
     },
   ],

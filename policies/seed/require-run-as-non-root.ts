@@ -12,7 +12,9 @@ export default definePolicy({
   rules: [
     {
       id: 'run-as-non-root',
-      message: 'Containers must set securityContext.runAsNonRoot to true (on the container, or on the pod without a container setting it to false).',
+      // Alone (no container at fault) it means the pod sets runAsNonRoot=false, as in PSA's reason.
+      message: 'runAsNonRoot != true',
+      detail: 'must set securityContext.runAsNonRoot=true, or inherit it from the pod',
       require: all(pod('runAsNonRoot').optional.equals(true), effective('runAsNonRoot').equals(true)),
     },
   ],

@@ -11,7 +11,8 @@ export default definePolicy({
   rules: [
     {
       id: 'supplemental-groups-strict',
-      message: 'Set spec.securityContext.supplementalGroupsPolicy to Strict: with Merge (the default) groups from the image /etc/group are added silently.',
+      message:
+        'supplementalGroupsPolicy != Strict: set spec.securityContext.supplementalGroupsPolicy=Strict, as Merge (the default) adds the groups of the image /etc/group silently',
       require: pod('supplementalGroupsPolicy').equals('Strict'),
     },
   ],

@@ -22,7 +22,8 @@ export default definePolicy({
   rules: [
     {
       id: 'seccomp-localhost-profiles',
-      message: `Localhost seccomp profiles must be allowed ones: seccompProfile.localhostProfile one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}.`,
+      message: `Localhost seccomp profile not one of ${ALLOWED_SECCOMP_PROFILES.join(', ')}`,
+      detail: 'must not name another in securityContext.seccompProfile.localhostProfile',
       require: all(
         pod('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
         container('seccompProfile.localhostProfile').optional.oneOf(ALLOWED_SECCOMP_PROFILES),
@@ -30,7 +31,8 @@ export default definePolicy({
     },
     {
       id: 'apparmor-localhost-profiles',
-      message: `Localhost AppArmor profiles must be allowed ones: appArmorProfile.localhostProfile (or the legacy annotation value localhost/<profile>) one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}.`,
+      message: `Localhost AppArmor profile not one of ${ALLOWED_APPARMOR_PROFILES.join(', ')}`,
+      detail: 'must not name another in securityContext.appArmorProfile.localhostProfile or in its container.apparmor.security.beta.kubernetes.io annotation',
       require: all(
         pod('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),
         container('appArmorProfile.localhostProfile').optional.oneOf(ALLOWED_APPARMOR_PROFILES),

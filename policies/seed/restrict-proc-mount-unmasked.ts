@@ -11,7 +11,8 @@ export default definePolicy({
   rules: [
     {
       id: 'proc-mount',
-      message: 'procMount: Unmasked needs spec.hostUsers: false; otherwise leave procMount unset or Default.',
+      message: 'unmasked procMount outside a user namespace',
+      detail: 'must leave securityContext.procMount unset or Default unless the pod sets spec.hostUsers=false',
       when: not(pod('hostUsers').equals(false)),
       require: container('procMount').optional.equals('Default'),
     },

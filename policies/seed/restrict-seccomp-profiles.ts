@@ -10,7 +10,8 @@ export default definePolicy({
   rules: [
     {
       id: 'seccomp-profile',
-      message: 'Set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or on every container.',
+      message: 'seccompProfile not RuntimeDefault or Localhost',
+      detail: 'must set securityContext.seccompProfile.type to RuntimeDefault or Localhost, or inherit it from the pod',
       require: all(
         pod('seccompProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost']),
         effective('seccompProfile.type').oneOf(['RuntimeDefault', 'Localhost']),

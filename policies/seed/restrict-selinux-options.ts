@@ -17,17 +17,20 @@ export default definePolicy({
   rules: [
     {
       id: 'selinux-level',
-      message: `seLinuxOptions.level must be unset or an MCS category pair matching ${SELINUX_LEVEL_PATTERN} (e.g. s0:c123,c456).`,
+      message: `seLinuxOptions.level not an MCS category pair like s0:c123,c456`,
+      detail: `must leave seLinuxOptions.level unset or match ${SELINUX_LEVEL_PATTERN}`,
       require: all(pod('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN), container('seLinuxOptions.level').optional.glob(SELINUX_LEVEL_PATTERN)),
     },
     {
       id: 'selinux-type',
-      message: `seLinuxOptions.type must be unset or one of ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(', ')}.`,
+      message: `forbidden seLinuxOptions.type: only ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(', ')} is allowed`,
+      detail: `must leave seLinuxOptions.type unset or set it to ${ALLOWED_SELINUX_TYPES.filter(Boolean).join(' or ')}`,
       require: all(pod('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES), container('seLinuxOptions.type').optional.oneOf(ALLOWED_SELINUX_TYPES)),
     },
     {
       id: 'selinux-user-role',
-      message: 'seLinuxOptions.user and seLinuxOptions.role must be unset: they are left to the container runtime.',
+      message: 'seLinuxOptions.user or role set: they are left to the container runtime',
+      detail: 'must leave seLinuxOptions.user and seLinuxOptions.role unset',
       // '' is how the API spells "not set" for these strings (PSA check_seLinuxOptions.go reads it so too).
       require: all(
         pod('seLinuxOptions.user').optional.equals(''),

@@ -143,10 +143,14 @@ export async function runAssertion(a: PspAssertion): Promise<Record<Judge, Engin
  * Whether an engine's result meets the assertion, as gator reads it: `yes` at least one, `no`
  * none, N exactly N — counted per violation for Rego and Gatekeeper (and only those matching the
  * message regex), per policy (violated or not) for Kyverno and the CEL engines, whose unit is a
- * rule or validation rather than one violation per container.
+ * rule or validation rather than one violation per container; the reference, violated with a
+ * message matching the regex when there is one.
  */
 export function holds(a: PspAssertion, engine: Judge, r: EngineResult): boolean {
   if (r.outcome === 'error') return false;
+  // The reference reports one rendered message per violated rule (renderRuleMessage): where the
+  // suite expects a violation with a message, one of them must match it.
+  if (engine === 'reference' && a.message && a.violations !== 'no') return r.messages.some((m) => new RegExp(a.message!).test(m));
   if (engine !== 'reference' && COUNTING_ENGINES.has(engine)) {
     const re = a.message ? new RegExp(a.message) : undefined;
     const n = (re ? r.messages.filter((m) => re.test(m)) : r.messages).length;

@@ -60,7 +60,10 @@ interface Control {
   overrides?: string;
   title: string;
   description: string | ((minor: number) => string);
-  /** Pod Security Admission's reason for the check (`allowPrivilegeEscalation != false`). */
+  /**
+   * Pod Security Admission's reason for the check (`allowPrivilegeEscalation != false`), or a short
+   * reason of ours where PSA's is a bare field name: a pod-level fault reports the message alone.
+   */
   message: string;
   /** What each offending container must do; the message then names them (renderRuleMessage). */
   detail?: string;
@@ -179,7 +182,8 @@ const CONTROLS: Control[] = [
     title: 'Restrict SELinux options',
     description: (v) =>
       `Setting a custom SELinux user or role is forbidden, and the type may only be one of ${allowedSeLinuxTypesAt(v).filter(Boolean).join(', ')}.`,
-    message: 'seLinuxOptions',
+    // PSA's reason is the bare field name; alone (a pod-level fault) it would not say what is wrong.
+    message: 'forbidden seLinuxOptions',
     detail: 'must set only an allowed seLinuxOptions.type, and no seLinuxOptions.user or role',
     require: (v) =>
       all(
@@ -211,7 +215,7 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Disallow Unconfined seccomp',
     description: 'Seccomp profile must not be explicitly set to Unconfined.',
-    message: 'seccompProfile',
+    message: 'seccompProfile Unconfined is forbidden',
     detail: 'must not set securityContext.seccompProfile.type to Unconfined',
     require: all(pod('seccompProfile.type').optional.notOneOf(['Unconfined']), container('seccompProfile.type').optional.notOneOf(['Unconfined'])),
   },
@@ -286,7 +290,7 @@ const CONTROLS: Control[] = [
     severity: 'high',
     title: 'Require a seccomp profile',
     description: 'Seccomp profile must be explicitly set to RuntimeDefault or Localhost, on the pod or on every container.',
-    message: 'seccompProfile',
+    message: 'seccompProfile not RuntimeDefault or Localhost',
     detail: 'must set securityContext.seccompProfile.type to RuntimeDefault or Localhost',
     require: all(
       pod('seccompProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost']),

@@ -3,6 +3,8 @@ export * from './types.js';
 export * from './load.js';
 export * from './adapters.js';
 export * from './verify.js';
+export * from './messages.js';
+export type { MessageSample } from './message-samples.js';
 export { CHUNK_FIXTURES, verifyParallel, type ParallelOptions } from './parallel.js';
 export * from './eval.js';
 export * from './fixtures/types.js';

@@ -77,6 +77,12 @@ export interface EngineAdapter {
   id: EngineId;
   /** A one-line description for reports, e.g. which compiler built the Rego module. */
   describe?(): string;
+  /**
+   * Whether verify compares this engine's messages: each violation must then trace to an IR rule
+   * and carry exactly the reference's message for it (renderRuleMessage), or it is a disagreement.
+   * Opt-in per adapter until every target renders the one message per rule.
+   */
+  comparesMessages?: boolean;
   /** Decides `object` for every policy of the build (or the named ones). */
   evaluate(object: unknown, ctx: AdmissionContext, policies?: readonly string[]): EngineDecision[];
   close?(): void;

@@ -9,6 +9,8 @@ import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
+import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
+import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
 import type { AdmissionAction, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
 /** The reference evaluator appears as a column only where ground truth other than itself exists (PSA). */
@@ -38,6 +40,8 @@ export interface GroupCount {
   disagree: number;
   /** Disagreements that were engine errors (also counted in `disagree`). */
   errors: number;
+  /** Disagreements about a message only: right outcome and rules, another text (also counted in `disagree`). */
+  messages: number;
 }
 
 export interface Expected {
@@ -48,6 +52,11 @@ export interface Expected {
   skipReason?: string;
   /** IR rule ids (policies) or member policy names (bundles) that are violated. */
   rules: string[];
+  /**
+   * The reference's message per violated rule, in rule order (policies only): what every engine
+   * that compares messages must report for that rule.
+   */
+  messages?: ExpectedMessage[];
   source: string;
 }
 
@@ -58,6 +67,10 @@ export interface Disagreement {
   expected: Expected;
   /** Engines whose decision differs from `expected` (an error always differs). */
   engines: Verdicter[];
+  /** Why each of `engines` differs. */
+  kinds: Partial<Record<Verdicter, DisagreementKind>>;
+  /** For `message` and `untraced` disagreements: each violation at fault, with the reference's text. */
+  messages?: MessageMismatch[];
   /** Every engine's decision for this policy on this object, agreeing ones too. */
   decisions: EngineDecision[];
   /** The reference evaluator's decision, when `expected` came from elsewhere (PSA). */
@@ -74,6 +87,8 @@ export interface VerifyResult {
   disagreements: Disagreement[];
   totals: { fixtures: number; evaluations: number; disagreements: number };
   random?: { runs: number; seed: number };
+  /** One reference message per rule violated in the run (the naming form when seen): what users see on deny. */
+  samples: MessageSample[];
 }
 
 /** One policy (or bundle) on one fixture: what was expected, what each engine said, who disagreed. */
@@ -83,6 +98,8 @@ export interface Comparison {
   decisions: EngineDecision[];
   reference?: ReferenceDecision;
   engines: Verdicter[];
+  kinds: Partial<Record<Verdicter, DisagreementKind>>;
+  messages?: MessageMismatch[];
 }
 
 /** What every comparison of a build needs, computed once per run instead of once per evaluation. */
@@ -91,10 +108,18 @@ export interface Prepared {
   policies: readonly string[];
   /** IR rule ids per policy: violations naming anything else could not be traced and are not compared. */
   known: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Each rule's message without containers, per policy: tells message samples that name containers apart. */
+  bare: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export function prepare(build: LoadedBuild): Prepared {
-  return { build, policies: [...build.irs.keys()], known: new Map([...build.irs].map(([name, ir]) => [name, new Set(ir.rules.map((r) => r.id))])) };
+  const irs = [...build.irs];
+  return {
+    build,
+    policies: irs.map(([name]) => name),
+    known: new Map(irs.map(([name, ir]) => [name, new Set(ir.rules.map((r) => r.id))])),
+    bare: new Map(irs.map(([name, ir]) => [name, new Map(ir.rules.map((r) => [r.id, r.message]))])),
+  };
 }
 
 /**
@@ -144,21 +169,50 @@ const ruleIds = (d: ReferenceDecision) => {
  */
 const admitted = (a: AdmissionAction): AdmissionAction => (a === 'skip' ? 'allow' : a);
 
+/** How an engine disagrees, or undefined when it agrees. */
+export interface Judgement {
+  kind: DisagreementKind;
+  mismatches?: MessageMismatch[];
+}
+
 /**
- * Same outcome and, when the engine's artifact carries one, the same admission action; and when the engine traced its violations back to IR rules, the same rules: an
- * engine that denies for the wrong reason is wrong too. Violations an engine could not trace
- * (rule names that are not IR rule ids) are not compared.
+ * Same outcome and, when the engine's artifact carries one, the same admission action; and when the
+ * engine traced its violations back to IR rules, the same rules: an engine that denies for the
+ * wrong reason is wrong too. Without `messages` (the adapter does not compare them), violations an
+ * engine could not trace (rule names that are not IR rule ids) are not compared; with them, an
+ * untraced violation is a disagreement and each traced one must carry the reference's text.
  */
-function agrees(d: EngineDecision, expected: Expected, known: ReadonlySet<string>): boolean {
-  if (d.outcome !== expected.outcome) return false;
-  if (d.action && expected.action && admitted(d.action) !== admitted(expected.action)) return false;
-  if (d.outcome !== 'violated') return true;
+export function judge(d: EngineDecision, expected: Expected, known: ReadonlySet<string>, messages?: ReadonlyMap<string, string>): Judgement | undefined {
+  if (d.outcome === 'error') return { kind: 'error' };
+  if (d.outcome !== expected.outcome) return { kind: 'outcome' };
+  if (d.action && expected.action && admitted(d.action) !== admitted(expected.action)) return { kind: 'action' };
+  if (d.outcome !== 'violated') return undefined;
+  const untraced = untracedViolations(d, known);
+  if (messages && (untraced.length || !d.violations.length)) return { kind: 'untraced', mismatches: untraced };
   const traced = ruleIds(d);
-  if (!traced.length || !traced.every((r) => known.has(r))) return true;
-  // An engine that stops at the first failing validation names some of the violated rules, never
-  // a rule that holds.
-  if (d.partial) return traced.every((r) => expected.rules.includes(r));
-  return traced.join('\0') === expected.rules.join('\0');
+  if (traced.length && !untraced.length) {
+    // An engine that stops at the first failing validation names some of the violated rules, never
+    // a rule that holds; it is held to the messages of the ones it names.
+    const same = d.partial ? traced.every((r) => expected.rules.includes(r)) : traced.join('\0') === expected.rules.join('\0');
+    if (!same) return { kind: 'rules' };
+  }
+  if (!messages) return undefined;
+  const mismatches = messageMismatches(d, messages);
+  return mismatches.length ? { kind: 'message', mismatches } : undefined;
+}
+
+/** Collects the judgements of one comparison into its engines, kinds and message mismatches. */
+function verdicts(judged: readonly (readonly [Verdicter, Judgement | undefined])[]): Pick<Comparison, 'engines' | 'kinds' | 'messages'> {
+  const engines: Verdicter[] = [];
+  const kinds: Comparison['kinds'] = {};
+  const messages: MessageMismatch[] = [];
+  for (const [engine, j] of judged) {
+    if (!j) continue;
+    engines.push(engine);
+    kinds[engine] = j.kind;
+    messages.push(...(j.mismatches ?? []));
+  }
+  return { engines, kinds, ...(messages.length ? { messages } : {}) };
 }
 
 /** Compares every adapter on one fixture: one comparison per policy, plus one per bundle expectation. */
@@ -175,11 +229,18 @@ export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[
       ...(ref.action ? { action: ref.action } : {}),
       ...(ref.skipReason ? { skipReason: ref.skipReason } : {}),
       rules: ruleIds(ref),
+      ...(ref.violations.length ? { messages: ref.violations.map((v) => ({ rule: v.rule, message: v.message })) } : {}),
       source: 'reference',
     };
+    const messages = messagesByRule(expected.messages ?? []);
     const decisions = byEngine.map((m) => m.get(policy)!);
     const known = prep.known.get(policy)!;
-    return { policy, expected, decisions, engines: decisions.filter((d) => !agrees(d, expected, known)).map((d) => d.engine) };
+    return {
+      policy,
+      expected,
+      decisions,
+      ...verdicts(decisions.map((d, i) => [d.engine, judge(d, expected, known, adapters[i]!.comparesMessages ? messages : undefined)] as const)),
+    };
   });
   if (f.bundle) {
     const members = build.manifest.bundles?.[f.bundle.bundle] ?? [];
@@ -198,11 +259,26 @@ export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[
     const reference = bundleDecision((p) => refs.get(p)!);
     const expected: Expected = { outcome: f.bundle.expect === 'fail' ? 'violated' : 'satisfied', rules: [], source: f.bundle.source };
     const decisions = byEngine.map((m, i): EngineDecision => ({ engine: adapters[i]!.id, ...bundleDecision((p) => m.get(p)!) }));
-    const engines: Verdicter[] = [
-      ...(reference.outcome !== expected.outcome ? ['reference' as const] : []),
-      ...decisions.filter((d) => d.outcome !== expected.outcome).map((d) => d.engine),
+    // The verdict is the bundle's (PSA's ground truth); the messages are each member's, held to the
+    // reference's for the member rules both found violated (other rules are the member comparison's).
+    const memberMessages = (i: number): Judgement | undefined => {
+      if (!adapters[i]!.comparesMessages) return undefined;
+      const mismatches: MessageMismatch[] = [];
+      for (const p of members) {
+        const d = byEngine[i]!.get(p)!;
+        if (d.outcome !== 'violated') continue;
+        mismatches.push(...untracedViolations(d, prep.known.get(p)!, `${p}/`), ...messageMismatches(d, messagesByRule(refs.get(p)!.violations), `${p}/`));
+      }
+      if (!mismatches.length) return undefined;
+      return { kind: mismatches.some((m) => m.expected === undefined) ? 'untraced' : 'message', mismatches };
+    };
+    const outcomeOf = (d: ReferenceDecision): Judgement | undefined =>
+      d.outcome === 'error' ? { kind: 'error' } : d.outcome !== expected.outcome ? { kind: 'outcome' } : undefined;
+    const judged: [Verdicter, Judgement | undefined][] = [
+      ['reference', reference.outcome !== expected.outcome ? { kind: 'outcome' } : undefined],
+      ...decisions.map((d, i): [Verdicter, Judgement | undefined] => [d.engine, outcomeOf(d) ?? memberMessages(i)]),
     ];
-    out.push({ policy: f.bundle.bundle, expected, decisions, reference, engines });
+    out.push({ policy: f.bundle.bundle, expected, decisions, reference, ...verdicts(judged) });
   }
   return out;
 }
@@ -219,17 +295,19 @@ class Counter {
     if (!byEngine) byPolicy.set(policy, (byEngine = new Map()));
     let c = byEngine.get(engine);
     if (!c) {
-      byEngine.set(engine, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0 }));
+      byEngine.set(engine, (c = { policy, engine, group, evaluated: 0, agree: 0, disagree: 0, errors: 0, messages: 0 }));
       this.order.push(c);
     }
     return c;
   }
-  add(policy: string, engine: Verdicter, group: FixtureGroup, agree: boolean, error: boolean): void {
+  /** `kind` is why the engine disagrees; absent when it agrees. */
+  add(policy: string, engine: Verdicter, group: FixtureGroup, kind: DisagreementKind | undefined): void {
     const c = this.cell(policy, engine, group);
     c.evaluated++;
-    if (agree) c.agree++;
+    if (!kind) c.agree++;
     else c.disagree++;
-    if (error) c.errors++;
+    if (kind === 'error') c.errors++;
+    if (kind === 'message') c.messages++;
   }
   merge(counts: readonly GroupCount[]): void {
     for (const n of counts) {
@@ -238,6 +316,7 @@ class Counter {
       c.agree += n.agree;
       c.disagree += n.disagree;
       c.errors += n.errors;
+      c.messages += n.messages;
     }
   }
   /** In insertion order: what a chunk hands back to be merged. */
@@ -250,8 +329,8 @@ class Counter {
 }
 
 function record(counter: Counter, group: FixtureGroup, c: Comparison): void {
-  for (const d of c.decisions) counter.add(c.policy, d.engine, group, !c.engines.includes(d.engine), d.outcome === 'error');
-  if (c.reference) counter.add(c.policy, 'reference', group, !c.engines.includes('reference'), false);
+  for (const d of c.decisions) counter.add(c.policy, d.engine, group, c.kinds[d.engine]);
+  if (c.reference) counter.add(c.policy, 'reference', group, c.kinds.reference);
 }
 
 /**
@@ -266,6 +345,8 @@ export interface ChunkResult {
   disagreements: { fixture: number; c: Comparison }[];
   /** Random disagreements per (policy, engine), in the order first seen: the first comparison and how often. */
   randomFirst: { key: string; engine: EngineId; fixture: number; c: Comparison; occurrences: number }[];
+  /** The first fixture that showed each rule's message (see MessageSamples). */
+  samples: SeenMessage[];
 }
 
 /** Compares fixtures[start, end) on every adapter; `onFixture` is told after each one. */
@@ -280,12 +361,17 @@ export function runChunk(
   const counter = new Counter();
   const disagreements: ChunkResult['disagreements'] = [];
   const randomFirst = new Map<string, ChunkResult['randomFirst'][number]>();
+  const samples = new MessageSamples();
   let evaluations = 0;
   for (let i = start; i < end; i++) {
     const f = fixtures[i]!;
     for (const c of compareFixture(prep, adapters, f)) {
       evaluations += c.decisions.length;
       record(counter, f.group, c);
+      if (c.expected.messages) {
+        const bare = prep.bare.get(c.policy)!;
+        samples.add(c.policy, i, c.expected.messages, (r) => bare.get(r));
+      }
       if (!c.engines.length) continue;
       if (f.group !== 'random') {
         disagreements.push({ fixture: i, c });
@@ -301,7 +387,7 @@ export function runChunk(
     }
     onFixture?.(i);
   }
-  return { evaluations, counts: counter.raw(), disagreements, randomFirst: [...randomFirst.values()] };
+  return { evaluations, counts: counter.raw(), disagreements, randomFirst: [...randomFirst.values()], samples: samples.seen() };
 }
 
 /**
@@ -358,10 +444,12 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
   const counter = new Counter();
   const disagreements: Disagreement[] = [];
   const randomFirst = new Map<string, { engine: EngineId; c: Comparison; f: Fixture; occurrences: number }>();
+  const samples = new MessageSamples();
   let evaluations = 0;
   for (const chunk of chunks) {
     evaluations += chunk.evaluations;
     counter.merge(chunk.counts);
+    samples.merge(chunk.samples);
     for (const { fixture, c } of chunk.disagreements) {
       const f = fixtures[fixture]!;
       disagreements.push({
@@ -370,6 +458,8 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
         object: f.object,
         expected: c.expected,
         engines: c.engines,
+        kinds: c.kinds,
+        ...(c.messages ? { messages: c.messages } : {}),
         decisions: c.decisions,
         ...(c.reference ? { reference: c.reference } : {}),
       });
@@ -398,6 +488,8 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
       object,
       expected: final.expected,
       engines: final.engines,
+      kinds: final.kinds,
+      ...(final.messages ? { messages: final.messages } : {}),
       decisions: final.decisions,
     });
   }
@@ -412,6 +504,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     disagreements,
     totals: { fixtures: fixtures.length, evaluations, disagreements: disagreements.length },
     ...(runs > 0 ? { random: { runs, seed } } : {}),
+    samples: samples.list(prep.build.irs.values()),
   };
 }
 

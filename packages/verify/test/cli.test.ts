@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildPolicies } from '@podsec/compilers';
-import { type PolicyIR, renderRuleMessage } from '@podsec/ir';
+import { renderRuleMessage, type PolicyIR } from '@podsec/ir';
 import { evalCommand } from '../../cli/src/commands/eval.js';
 import { verifyCommand } from '../../cli/src/commands/verify.js';
 import { CliError, type CommandIO } from '../../cli/src/io.js';
@@ -151,6 +151,7 @@ metadata: {name: settings}
       engine: 'rego',
       verdict: 'deny',
       action: 'deny',
+      // The reference's text: the rule's message naming the offending container, as every engine reports it.
       violations: [{ rule: privileged.rules[0]!.id, message: renderRuleMessage(privileged.rules[0]!, ['a']) }],
     });
     // An audit-mode violation admits the Pod and says so: the action is audit, never a bare allow.

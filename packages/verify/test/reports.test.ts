@@ -60,7 +60,7 @@ beforeAll(async () => {
 describe('JSON report', () => {
   it('has the documented, stable shape', () => {
     const json = JSON.parse(renderJson(result)) as ReturnType<typeof jsonReport>;
-    expect(Object.keys(json)).toEqual(['format', 'version', 'ok', 'engines', 'policies', 'counts', 'disagreements', 'totals', 'random']);
+    expect(Object.keys(json)).toEqual(['format', 'version', 'ok', 'engines', 'policies', 'counts', 'disagreements', 'totals', 'random', 'samples']);
     expect(json).toMatchObject({ format: 'podsec-verify', version: 1, ok: false, random: { runs: 100, seed: 5 } });
     expect(json.engines).toEqual([
       { id: 'rego', status: 'run' },
@@ -71,7 +71,8 @@ describe('JSON report', () => {
     ]);
     expect(json.totals.disagreements).toBe(json.disagreements.length);
     for (const d of json.disagreements) {
-      expect(Object.keys(d).sort()).toEqual(['decisions', 'engines', 'expected', 'fixture', 'object', 'policy'].sort());
+      expect(Object.keys(d).sort()).toEqual(['decisions', 'engines', 'expected', 'fixture', 'kinds', 'object', 'policy'].sort());
+      expect(Object.keys(d.kinds).sort()).toEqual([...d.engines].sort());
       expect(['violated', 'satisfied']).toContain(d.expected.outcome);
       expect(d.decisions.map((x) => x.engine)).toEqual(['rego', 'kyverno', 'vpol']);
     }

@@ -82,3 +82,24 @@ export const throwing =
       throw new Error('policy bundle failed to load: unexpected token at 3:7');
     },
   });
+
+/** The reference, except that it words container faults the way VAP used to: `message (containers: a, b)`. */
+export const oldMessageStyle =
+  (id: EngineId): AdapterFactory =>
+  async (build) => {
+    const inner = await referenceAdapterFactory(id)(build);
+    const rules = new Map([...build.irs.values()].flatMap((ir) => ir.rules.map((r) => [`${ir.name}/${r.id}`, r] as const)));
+    return {
+      id,
+      comparesMessages: true,
+      evaluate: (object, ctx, policies) =>
+        inner.evaluate(object, ctx, policies).map((d) => ({
+          ...d,
+          violations: d.violations.map((v) => {
+            const rule = rules.get(`${d.policy}/${v.rule}`)!;
+            const names = v.message === rule.message ? [] : [...v.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+            return { ...v, message: names.length ? `${rule.message} (containers: ${names.join(', ')})` : v.message };
+          }),
+        })),
+    };
+  };

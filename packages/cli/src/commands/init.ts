@@ -33,7 +33,9 @@ export default definePolicy({
   rules: [
     {
       id: 'run-as-non-root',
-      message: 'Containers must set securityContext.runAsNonRoot to true.',
+      // Reported as \`runAsNonRoot != true (containers "a", "b" must set …)\`, naming the containers at fault.
+      message: 'runAsNonRoot != true',
+      detail: 'must set securityContext.runAsNonRoot=true, or inherit it from the pod',
       // The pod may not say false; each container's effective value (its own, else the pod's) must be true.
       require: all(pod('runAsNonRoot').optional.equals(true), effective('runAsNonRoot').equals(true)),
     },

@@ -20,6 +20,7 @@ export const allowPrivilegeEscalation: PspTemplate = {
         {
           id: 'allow-privilege-escalation',
           message: 'Privilege escalation container is not allowed',
+          detail: 'must set securityContext.allowPrivilegeEscalation=false',
           require: container('allowPrivilegeEscalation').required.equals(false),
         },
       ],

@@ -31,10 +31,16 @@ export const apparmor: PspTemplate = {
       parameters: p,
       exemptImages: p.exemptImages,
       rules: [
-        { id: 'apparmor-annotation', message: 'AppArmor profile is not allowed', require: containerAnnotation(ANNOTATION).optional.oneOf(p.allowedProfiles) },
+        {
+          id: 'apparmor-annotation',
+          message: 'AppArmor profile is not allowed',
+          detail: 'must name an allowed profile in its container.apparmor.security.beta.kubernetes.io annotation',
+          require: containerAnnotation(ANNOTATION).optional.oneOf(p.allowedProfiles),
+        },
         {
           id: 'apparmor-security-context',
           message: 'AppArmor profile is not allowed',
+          detail: 'must set an allowed securityContext.appArmorProfile',
           require: all(
             ...TYPE_SPELLING.map(([type, spelling]) =>
               any(p.allowedProfiles.includesAll([spelling]), effective('appArmorProfile.type').optional.notOneOf([type])),
@@ -44,7 +50,8 @@ export const apparmor: PspTemplate = {
         },
         {
           id: 'apparmor-default',
-          message: 'AppArmor profile is not allowed (none set: runtime/default)',
+          message: 'AppArmor profile runtime/default (none set) is not allowed',
+          detail: 'must set an allowed AppArmor profile',
           require: any(
             p.allowedProfiles.includesAll(['runtime/default']),
             containerAnnotation(ANNOTATION).present(),

@@ -24,11 +24,13 @@ export const capabilities: PspTemplate = {
         {
           id: 'allowed-capabilities',
           message: 'container has a disallowed capability',
+          detail: 'may only add the allowedCapabilities in securityContext.capabilities.add',
           require: any(p.allowedCapabilities.includesAll(['*']), container('capabilities.add').subsetOf(p.allowedCapabilities)),
         },
         {
           id: 'required-drop-capabilities',
           message: 'container is not dropping all required capabilities',
+          detail: 'must drop the requiredDropCapabilities, or ALL, in securityContext.capabilities.drop',
           require: any(
             // unset or empty: nothing to drop
             p.requiredDropCapabilities.subsetOf([]),

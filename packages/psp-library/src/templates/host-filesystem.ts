@@ -27,6 +27,7 @@ export const hostFilesystem: PspTemplate = {
         {
           id: 'host-filesystem',
           message: 'HostPath volume is not allowed',
+          detail: 'must mount the hostPath volume with readOnly: true',
           require: podItems('volumes').forEach((volume) =>
             any(
               volume.get('hostPath').absent(),

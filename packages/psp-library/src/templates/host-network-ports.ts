@@ -30,6 +30,7 @@ export const hostNetworkPorts: PspTemplate = {
         {
           id: 'host-ports',
           message: 'The specified hostPort is not allowed',
+          detail: 'must set ports[*].hostPort within the allowed range',
           require: all(
             any(p.min.absent(), containerItems('ports').where('hostPort').optional.atLeast(p.min)),
             any(p.max.absent(), containerItems('ports').where('hostPort').optional.atMost(p.max)),

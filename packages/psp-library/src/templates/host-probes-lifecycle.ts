@@ -20,6 +20,7 @@ export const hostProbesLifecycle: PspTemplate = {
         {
           id: 'host-probes-lifecycle',
           message: 'Probes and lifecycle hooks must not set a host',
+          detail: 'must not set httpGet.host or tcpSocket.host in probes and lifecycle handlers',
           require: all(...PROBE_HOST_FIELD_IDS.map((f) => container(f).optional.equals(''))),
         },
       ],

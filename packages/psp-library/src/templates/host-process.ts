@@ -20,6 +20,7 @@ export const hostProcess: PspTemplate = {
         {
           id: 'host-process',
           message: 'HostProcess container is not allowed',
+          detail: 'must not set securityContext.windowsOptions.hostProcess=true',
           require: all(pod('windowsOptions.hostProcess').optional.equals(false), container('windowsOptions.hostProcess').optional.equals(false)),
         },
       ],

@@ -16,6 +16,13 @@ export const privilegedContainers: PspTemplate = {
         'No container may set securityContext.privileged: true (gatekeeper-library K8sPSPPrivilegedContainer); exemptImages skip containers by image.',
       parameters: p,
       exemptImages: p.exemptImages,
-      rules: [{ id: 'privileged', message: 'Privileged container is not allowed', require: container('privileged').optional.equals(false) }],
+      rules: [
+        {
+          id: 'privileged',
+          message: 'Privileged container is not allowed',
+          detail: 'must not set securityContext.privileged=true',
+          require: container('privileged').optional.equals(false),
+        },
+      ],
     }),
 };

@@ -26,6 +26,7 @@ export const procMount: PspTemplate = {
         {
           id: 'proc-mount',
           message: 'ProcMount type is not allowed',
+          detail: 'must set securityContext.procMount to an allowed type',
           require: any(container('procMount').optional.equals('Default'), {
             kind: 'all',
             checks: [p.procMount.equals('Unmasked'), container('procMount').optional.oneOf(['Default', 'Unmasked'])],

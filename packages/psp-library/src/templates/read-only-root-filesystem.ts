@@ -20,6 +20,7 @@ export const readOnlyRootFilesystem: PspTemplate = {
         {
           id: 'read-only-root-filesystem',
           message: 'only read-only root filesystem container is allowed',
+          detail: 'must set securityContext.readOnlyRootFilesystem=true',
           require: container('readOnlyRootFilesystem').required.equals(true),
         },
       ],

@@ -30,6 +30,7 @@ export const seccomp: PspTemplate = {
         {
           id: 'seccomp-annotations',
           message: 'Seccomp profile is not allowed',
+          detail: 'must name an allowed profile in its container.seccomp.security.alpha.kubernetes.io annotation',
           require: any(
             p.allowedProfiles.includesAll(['*']),
             all(
@@ -41,6 +42,7 @@ export const seccomp: PspTemplate = {
         {
           id: 'seccomp-security-context',
           message: 'Seccomp profile is not allowed',
+          detail: 'must set an allowed securityContext.seccompProfile',
           require: any(
             p.allowedProfiles.includesAll(['*']),
             all(

@@ -27,6 +27,7 @@ export const seccompv2: PspTemplate = {
         {
           id: 'seccomp-profile',
           message: 'Seccomp profile is not allowed',
+          detail: 'must set an allowed securityContext.seccompProfile.type, or inherit one from the pod',
           require: any(
             p.allowedProfiles.includesAll(['*']),
             all(
@@ -38,6 +39,7 @@ export const seccompv2: PspTemplate = {
         {
           id: 'seccomp-localhost-file',
           message: 'Seccomp localhost profile file is not allowed',
+          detail: 'must name an allowed file in securityContext.seccompProfile.localhostProfile',
           require: any(
             p.allowedProfiles.includesAll(['*']),
             effective('seccompProfile.localhostProfile').optional.is(someOf(p.allowedLocalhostFiles, (f) => is.wildcard(f))),

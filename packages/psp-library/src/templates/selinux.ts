@@ -38,7 +38,12 @@ export const selinux: PspTemplate = {
       exemptImages: p.exemptImages,
       rules: [
         { id: 'pod-selinux-options', message: 'SELinux options are not allowed', require: pod('seLinuxOptions').optional.is(allowedByAnEntry) },
-        { id: 'container-selinux-options', message: 'SELinux options are not allowed', require: container('seLinuxOptions').optional.is(allowedByAnEntry) },
+        {
+          id: 'container-selinux-options',
+          message: 'SELinux options are not allowed',
+          detail: 'must set only allowed securityContext.seLinuxOptions',
+          require: container('seLinuxOptions').optional.is(allowedByAnEntry),
+        },
       ],
     }),
 };

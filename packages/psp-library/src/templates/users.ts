@@ -76,6 +76,7 @@ export const users: PspTemplate = {
         {
           id: 'run-as-user',
           message: 'Container is attempting to run with a disallowed runAsUser',
+          detail: 'must run with an allowed runAsUser',
           require: any(
             not(p.runAsUser.get('rule').oneOf(['MustRunAs', 'MustRunAsNonRoot'])),
             all(p.runAsUser.get('rule').equals('MustRunAs'), effective('runAsUser').required.is(inRanges(p.runAsUser))),
@@ -86,7 +87,12 @@ export const users: PspTemplate = {
             ),
           ),
         },
-        { id: 'run-as-group', message: 'Container is attempting to run with a disallowed runAsGroup', require: idRule(p.runAsGroup, effective('runAsGroup')) },
+        {
+          id: 'run-as-group',
+          message: 'Container is attempting to run with a disallowed runAsGroup',
+          detail: 'must run with an allowed runAsGroup',
+          require: idRule(p.runAsGroup, effective('runAsGroup')),
+        },
         {
           id: 'supplemental-groups',
           message: 'Pod is attempting to run with disallowed supplementalGroups',

@@ -1,5 +1,6 @@
 /** Plain-text pieces shared by the text, JUnit and HTML reports. */
 import { stringify } from 'yaml';
+import { type DisagreementKind, KIND_MARKS, type MessageMismatch } from '../messages.js';
 import type { EngineDecision } from '../types.js';
 import type { Disagreement, ReferenceDecision } from '../verify.js';
 
@@ -17,17 +18,37 @@ export function disagreementTitle(d: Disagreement): string {
   return `${d.policy} × ${d.engines.join(', ')} — ${f.group}: ${f.name}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 
-/** One line per verdict: `rego: violated [rule-a] evidence: ...`, errors say so explicitly. */
-export function verdictLine(label: string, d: EngineDecision | ReferenceDecision, disagrees: boolean): string {
+/**
+ * One line per verdict: `rego: violated [rule-a] — agrees`, then its messages and evidence. A
+ * disagreeing verdict says why (`DISAGREES (message)`); each message at fault is followed by the
+ * reference's text for its rule, or by why it could not be compared.
+ */
+export function verdictLine(
+  label: string,
+  d: EngineDecision | ReferenceDecision,
+  kind: DisagreementKind | undefined,
+  mismatches: readonly MessageMismatch[] = [],
+): string {
   const rules = d.violations.length ? ` [${d.violations.map((v) => v.rule).join(', ')}]` : '';
-  const mark = disagrees ? (d.outcome === 'error' ? 'ERROR (counts as a disagreement)' : 'DISAGREES') : 'agrees';
+  const mark = kind ? KIND_MARKS[kind] : 'agrees';
   const action = d.action ? ` → ${d.action}` : '';
   const files = 'files' in d && d.files?.length ? ` (${d.files.join(', ')})` : '';
   const lines = [`${label}${files}: ${d.outcome}${action}${rules} — ${mark}`];
   if (d.error) lines.push(`    error: ${d.error}`);
   if (d.skipReason) lines.push(`    skip: ${d.skipReason}`);
   if ('actionSource' in d && d.actionSource) lines.push(`    action from ${d.actionSource.file}: ${d.actionSource.path} = ${d.actionSource.found}`);
-  for (const v of d.violations) lines.push(`    message (${v.rule}): ${v.message}`);
+  const own = mismatches.filter((m) => m.engine === label);
+  for (const v of d.violations) {
+    lines.push(`    message (${v.rule}): ${v.message}`);
+    // A bundle verdict's violations are named by member policy, its mismatches by `member/rule`.
+    const m = own.find((x) => x.found === v.message && (x.rule === v.rule || x.rule.startsWith(`${v.rule}/`)));
+    if (!m) continue;
+    const which = m.rule === v.rule ? '' : ` for ${m.rule}`;
+    lines.push(
+      m.expected === undefined ? `      not an IR rule of ${d.policy}: the message cannot be compared` : `      expected (reference${which}): ${m.expected}`,
+    );
+  }
+  if (kind === 'untraced' && !d.violations.length) lines.push('    no violation reported: the messages cannot be compared');
   for (const e of d.evidence ?? []) lines.push(`    evidence: ${e}`);
   return lines.join('\n');
 }
@@ -41,8 +62,8 @@ export function expectedLine(d: Disagreement): string {
 export function disagreementDetails(d: Disagreement): string {
   const verdicts = [
     expectedLine(d),
-    ...(d.reference ? [verdictLine('reference', d.reference, d.engines.includes('reference'))] : []),
-    ...d.decisions.map((x) => verdictLine(x.engine, x, d.engines.includes(x.engine))),
+    ...(d.reference ? [verdictLine('reference', d.reference, d.kinds.reference)] : []),
+    ...d.decisions.map((x) => verdictLine(x.engine, x, d.kinds[x.engine], d.messages)),
   ];
   return `${verdicts.join('\n')}\nobject:\n${objectYaml(d.object).trimEnd().replace(/^/gm, '  ')}`;
 }

@@ -6,7 +6,7 @@
 import type { Disagreement, VerifyResult } from '../verify.js';
 import { disagreementTitle, expectedLine, objectYaml, verdictLine } from './describe.js';
 import { verifyPassed } from './json.js';
-import { buildMatrix, type Cell } from './matrix.js';
+import { buildMatrix, type Cell, disagreementNote } from './matrix.js';
 import { escapeText as esc } from './xml.js';
 
 // Fits a 1280 px window: the matrix is policy × engine (fixture groups are a second, small
@@ -34,15 +34,15 @@ function cellHtml(c: Cell, breakdown = ''): string {
         ? '–'
         : c.status === 'agree'
           ? `ok ${c.evaluated}`
-          : `✗ ${c.disagree}/${c.evaluated}${c.errors ? ` (${c.errors} err)` : ''}`;
+          : `✗ ${c.disagree}/${c.evaluated}${disagreementNote(c)}`;
   const title = c.status === 'disagree' ? `${c.disagree} of ${c.evaluated} disagree` : c.status === 'agree' ? `${c.evaluated} agree` : c.status;
   return `<td class="${c.status.replace(' ', '-')}" title="${esc(title + breakdown)}">${esc(text)}</td>`;
 }
 
 function disagreementHtml(d: Disagreement, i: number): string {
   const verdicts = [
-    ...(d.reference ? [verdictLine('reference', d.reference, d.engines.includes('reference'))] : []),
-    ...d.decisions.map((x) => verdictLine(x.engine, x, d.engines.includes(x.engine))),
+    ...(d.reference ? [verdictLine('reference', d.reference, d.kinds.reference)] : []),
+    ...d.decisions.map((x) => verdictLine(x.engine, x, d.kinds[x.engine], d.messages)),
   ];
   const what = d.fixture.shrunk ? 'Shrunk counterexample (the smallest object that still shows the disagreement)' : 'Object';
   return `<details class="disagreement" id="d${i + 1}" open>

@@ -9,11 +9,16 @@
  *   "policies": [string],
  *   "random": {"runs": number, "seed": number}?,
  *   "totals": {"fixtures": n, "evaluations": n, "disagreements": n},
- *   "counts": [{"policy", "engine", "group", "evaluated", "agree", "disagree", "errors"}],   // sorted
+ *   "samples": [{"policy", "rule", "message"}],   // the reference's text per violated rule, naming containers when seen
+ *   "counts": [{"policy", "engine", "group", "evaluated", "agree", "disagree", "errors", "messages"}],   // sorted
  *   "disagreements": [{
  *     "policy", "fixture": {"name", "group", "seed"?, "path"?, "occurrences"?, "shrunk"?},
- *     "object", "expected": {"outcome": "violated"|"satisfied", "action"?: "deny"|"warn"|"audit"|"allow"|"skip", "skipReason"?, "rules": [string], "source"},
- *     "engines": [string], "decisions": [EngineDecision], "reference"?: decision
+ *     "object", "expected": {"outcome": "violated"|"satisfied", "action"?: "deny"|"warn"|"audit"|"allow"|"skip", "skipReason"?, "rules": [string],
+ *                            "messages"?: [{"rule", "message"}], "source"},
+ *     "engines": [string],
+ *     "kinds": {engine: "error"|"outcome"|"action"|"rules"|"untraced"|"message"},
+ *     "messages"?: [{"engine", "rule", "expected"?, "found"}],   // message and untraced disagreements: each violation at fault
+ *     "decisions": [EngineDecision], "reference"?: decision
  *   }]
  * }
  * ```

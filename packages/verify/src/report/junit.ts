@@ -5,13 +5,18 @@
  */
 import type { Disagreement, VerifyResult } from '../verify.js';
 import { disagreementDetails, disagreementTitle } from './describe.js';
-import { buildMatrix } from './matrix.js';
+import { buildMatrix, type Cell } from './matrix.js';
 import { escapeAttr, escapeText } from './xml.js';
 
 const attrs = (a: Record<string, string | number>) =>
   Object.entries(a)
     .map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`)
     .join('');
+
+function failureNote(c: Cell): string {
+  const parts = [c.errors ? `${c.errors} engine errors` : '', c.messages ? `${c.messages} message mismatches` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
 
 export function renderJunit(result: VerifyResult): string {
   const m = buildMatrix(result);
@@ -43,7 +48,7 @@ export function renderJunit(result: VerifyResult): string {
           const ds = byCell.get(`${row}\0${engine}\0${group}`) ?? [];
           const body = ds.map((d) => `${disagreementTitle(d)}\n${disagreementDetails(d)}`).join('\n\n');
           cases.push(
-            `${open}>\n      <failure${attrs({ message: `${cell.disagree} of ${cell.evaluated} fixtures disagree${cell.errors ? ` (${cell.errors} engine errors)` : ''}`, type: 'disagreement' })}>${escapeText(body)}</failure>\n    </testcase>`,
+            `${open}>\n      <failure${attrs({ message: `${cell.disagree} of ${cell.evaluated} fixtures disagree${failureNote(cell)}`, type: 'disagreement' })}>${escapeText(body)}</failure>\n    </testcase>`,
           );
         } else cases.push(`${open}/>`);
       }

@@ -13,6 +13,8 @@ export interface Cell {
   evaluated: number;
   disagree: number;
   errors: number;
+  /** Disagreements about a message only. */
+  messages: number;
 }
 
 export interface Matrix {
@@ -26,11 +28,20 @@ export interface Matrix {
   groupCell(column: Verdicter, group: FixtureGroup): Cell;
 }
 
-function summed(cells: readonly { evaluated: number; disagree: number; errors: number }[]): Cell {
-  const evaluated = cells.reduce((n, c) => n + c.evaluated, 0);
-  const disagree = cells.reduce((n, c) => n + c.disagree, 0);
-  const errors = cells.reduce((n, c) => n + c.errors, 0);
-  return { status: evaluated === 0 ? 'empty' : disagree ? 'disagree' : 'agree', evaluated, disagree, errors };
+type Counts = Pick<Cell, 'evaluated' | 'disagree' | 'errors' | 'messages'>;
+
+export const NOT_RUN: Cell = { status: 'not run', evaluated: 0, disagree: 0, errors: 0, messages: 0 };
+
+export function summed(cells: readonly Counts[]): Cell {
+  const sum = (k: keyof Counts) => cells.reduce((n, c) => n + c[k], 0);
+  const [evaluated, disagree, errors, messages] = [sum('evaluated'), sum('disagree'), sum('errors'), sum('messages')];
+  return { status: evaluated === 0 ? 'empty' : disagree ? 'disagree' : 'agree', evaluated, disagree, errors, messages };
+}
+
+/** `(2 err, 1 msg)`: how many of a cell's disagreements were engine errors and message mismatches. */
+export function disagreementNote(c: Cell): string {
+  const parts = [c.errors ? `${c.errors} err` : '', c.messages ? `${c.messages} msg` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 export function buildMatrix(result: VerifyResult): Matrix {
@@ -51,11 +62,11 @@ export function buildMatrix(result: VerifyResult): Matrix {
     groups,
     notRun,
     cell(row, column, group) {
-      if (notRun.has(column)) return { status: 'not run', evaluated: 0, disagree: 0, errors: 0 };
+      if (notRun.has(column)) return NOT_RUN;
       return summed((counts.get(`${row}\0${column}`) ?? []).filter((c) => !group || c.group === group));
     },
     groupCell(column, group) {
-      if (notRun.has(column)) return { status: 'not run', evaluated: 0, disagree: 0, errors: 0 };
+      if (notRun.has(column)) return NOT_RUN;
       return summed(rows.map((r) => this.cell(r, column, group)));
     },
   };

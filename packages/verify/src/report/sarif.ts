@@ -83,7 +83,13 @@ export function renderVerifySarif(result: VerifyResult, options: SarifOptions): 
       level: 'error',
       message: { text: `${disagreementTitle(d)}\n${disagreementDetails(d)}` },
       locations: locations(options.sourceOf(d.policy)),
-      properties: { engines: d.engines, fixtureGroup: d.fixture.group, fixture: d.fixture.name },
+      properties: {
+        engines: d.engines,
+        kinds: d.kinds,
+        fixtureGroup: d.fixture.group,
+        fixture: d.fixture.name,
+        ...(d.messages ? { messages: d.messages } : {}),
+      },
     }),
   );
   return log(

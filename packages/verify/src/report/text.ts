@@ -2,7 +2,7 @@
 import type { VerifyResult } from '../verify.js';
 import { disagreementDetails, disagreementTitle } from './describe.js';
 import { verifyPassed } from './json.js';
-import { buildMatrix, type Cell } from './matrix.js';
+import { buildMatrix, type Cell, disagreementNote, NOT_RUN, summed } from './matrix.js';
 
 function cellText(c: Cell): string {
   switch (c.status) {
@@ -13,7 +13,7 @@ function cellText(c: Cell): string {
     case 'agree':
       return `ok ${c.evaluated}`;
     case 'disagree':
-      return `FAIL ${c.disagree}/${c.evaluated}${c.errors ? ` (${c.errors} err)` : ''}`;
+      return `FAIL ${c.disagree}/${c.evaluated}${disagreementNote(c)}`;
   }
 }
 
@@ -40,10 +40,7 @@ export function renderText(result: VerifyResult): string {
   // The total row is the sum the closing summary line quotes, so the two always agree.
   const total = (c: (typeof m.columns)[number]) => {
     const cells = m.groups.map((g) => m.groupCell(c, g));
-    if (cells.some((x) => x.status === 'not run')) return cellText({ status: 'not run', evaluated: 0, disagree: 0, errors: 0 });
-    const sum = { evaluated: 0, disagree: 0, errors: 0 };
-    for (const x of cells) for (const k of ['evaluated', 'disagree', 'errors'] as const) sum[k] += x[k];
-    return cellText({ ...sum, status: sum.evaluated === 0 ? 'empty' : sum.disagree ? 'disagree' : 'agree' });
+    return cellText(cells.some((x) => x.status === 'not run') ? NOT_RUN : summed(cells));
   };
   out.push(
     table(
@@ -53,6 +50,12 @@ export function renderText(result: VerifyResult): string {
   );
   const described = result.engines.filter((e) => e.description);
   if (described.length) out.push('', ...described.map((e) => `${e.id}: ${e.description}`));
+  if (result.samples.length)
+    out.push(
+      '',
+      'messages on violation (one per violated rule, the same in every engine; a sample each):',
+      ...result.samples.map((s) => `  ${s.policy}/${s.rule}: ${s.message}`),
+    );
   const notRun = result.engines.filter((e) => e.status === 'not run').map((e) => e.id);
   if (notRun.length) out.push('', `not run (no engine adapter registered): ${notRun.join(', ')}`);
   if (result.random)

@@ -77,6 +77,7 @@ export interface EngineAdapter {
   id: EngineId;
   /** A one-line description for reports, e.g. which compiler built the Rego module. */
   describe?(): string;
+  comparesMessages?: boolean;
   /** Decides `object` for every policy of the build (or the named ones). */
   evaluate(object: unknown, ctx: AdmissionContext, policies?: readonly string[]): EngineDecision[];
   close?(): void;

@@ -33,9 +33,42 @@ interface Site {
   head: string;
 }
 
+/**
+ * The binding that holds the Pod spec container-scoped checks read their containers from. Only
+ * the require of a rule whose message names containers takes it as an argument (see messages.ts):
+ * called with the Pod's spec it decides the rule, with one container alone it decides whether
+ * that container is at fault. Everywhere else containers come from the Pod template itself.
+ */
+export const SPEC_BINDING = '#spec';
+const SPEC_ARG = 'spec';
+export const specBinding = (): Bindings => new Map([[SPEC_BINDING, SPEC_ARG]]);
+
+/** The bindings a predicate function takes: predicates never read containers, so not the spec. */
+const predicateBindings = (b: Bindings): Bindings => (b.has(SPEC_BINDING) ? new Map([...b].filter(([k]) => k !== SPEC_BINDING)) : b);
+
+/**
+ * The Pod template's spec, or {} when it has none: passed to a function, an undefined argument
+ * would leave the call undefined, and a controller without a template would fail every rule.
+ */
+export function podSpec(e: RegoEmitter): string {
+  return e.shared(
+    'pod_spec',
+    'admission',
+    'pod_spec',
+    (name) => [
+      "# The Pod template's spec, or {} when it has none (then it has no containers).",
+      `${name} := s if {`,
+      ...indent(['s := pod_template.spec']),
+      '} else := {}',
+    ],
+    true,
+  );
+}
+
 /** The containers a container-scoped check visits: all of the kinds, less those exempt by image. */
 function containersTerm(e: RegoEmitter, ir: PolicyIR, kinds: readonly string[] | undefined, bindings: Bindings): string {
-  const list = `${helper(e, 'containers')}(${regoArray(kinds ?? CONTAINER_KINDS)})`;
+  const spec = bindings.get(SPEC_BINDING) ?? podSpec(e);
+  const list = `${helper(e, 'containers')}(${spec}, ${regoArray(kinds ?? CONTAINER_KINDS)})`;
   if (ir.exemptImages === undefined) return list;
   const patterns = e.shared(
     'exempt_image_patterns',
@@ -76,8 +109,8 @@ type CheckTable = { [K in Check['kind']]: CheckRenderer<K> };
 const parts = (checks: readonly Check[], { e, desired, ctx, bindings }: Site) =>
   checks.map((c, i) => compileCheck(e, c, `${desired}_${i + 1}`, { ...ctx, at: `${ctx.at}.checks[${i}]`, bindings }));
 
-const predSite = (site: Site) => ({ e: site.e, ir: site.ctx.ir, bindings: site.bindings });
-const withArgs = (site: Site, name: string, value: string) => applied(name, [value, ...bindingArgs(site.bindings)]);
+const predSite = (site: Site) => ({ e: site.e, ir: site.ctx.ir, bindings: predicateBindings(site.bindings) });
+const withArgs = (site: Site, name: string, value: string) => applied(name, [value, ...bindingArgs(predicateBindings(site.bindings))]);
 
 /** Lines that hold when every item of `listTerm` passes the sub-check, with the item bound to `as`. */
 function everyItemBound(site: Site, listTerm: string, as: string, check: Check): string[] {

@@ -9,7 +9,8 @@ import { generatedHeader } from '../shared/header.js';
 import type { GeneratedNames } from '../shared/names.js';
 import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { emitAdmission } from './admission.js';
-import { compileCheck } from './checks.js';
+import { compileCheck, podSpec, specBinding } from './checks.js';
+import { messageTerm, namesContainers } from './messages.js';
 import { indent, RegoEmitter } from './emitter.js';
 import { compileError } from './errors.js';
 import { snakeCase } from './identifiers.js';
@@ -39,8 +40,11 @@ function emitRules(e: RegoEmitter, ir: PolicyIR, policyName: string): void {
     const at = `rules[${i}]`;
     const placeViolation = e.slot('violations');
     const when = rule.when ? compileCheck(e, rule.when, `${base}_when`, { ir, at: `${at}.when` }) : undefined;
-    const require = compileCheck(e, rule.require, `${base}_require`, { ir, at: `${at}.require` });
-    const msg = regoString(rule.message);
+    const named = namesContainers(rule);
+    const head = compileCheck(e, rule.require, `${base}_require`, { ir, at: `${at}.require`, ...(named ? { bindings: specBinding() } : {}) });
+    const fn = named ? head.slice(0, head.indexOf('(')) : head;
+    const require = named ? `${fn}(${podSpec(e)})` : head;
+    const msg = messageTerm(e, rule, base, (spec) => `${fn}(${spec})`);
     const details = `{"policy": ${regoString(policyName)}, "rule": ${regoString(rule.id)}}`;
     placeViolation([
       `violation contains {"msg": msg, "details": ${details}} if {`,

@@ -131,6 +131,8 @@ export const createGatekeeperAdapterFactory =
     const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
     return {
       id: 'gatekeeper',
+      // Each violation's msg is the rule's message naming its offending containers (violationMessage).
+      comparesMessages: true,
       describe: () =>
         `ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction${merged ? ' (every template in one module, each review parsed once)' : ''}`,
       evaluate(object, ctx: AdmissionContext, only) {

@@ -47,7 +47,7 @@ run_as_non_root_when_1_value(v) if {
 
 # runAsNonRoot in effect for each container (its own, else the Pod's) equals true; unset fails.
 run_as_non_root_require if {
-	every c1 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c1 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		run_as_non_root_require_value(effective_run_as_non_root(c1))
 	}
 }
@@ -59,7 +59,7 @@ run_as_non_root_require_value(v) if {
 
 # runAsUser in effect for each container (its own, else the Pod's) not (equals 0); unset passes.
 run_as_user_not_root_require if {
-	every c2 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c2 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		run_as_user_not_root_require_value(effective_run_as_user(c2))
 	}
 }
@@ -77,6 +77,11 @@ run_as_user_not_root_require_value_not(v) if {
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
+
+# The Pod template's spec, or {} when it has none (then it has no containers).
+pod_spec := s if {
+	s := pod_template.spec
+} else := {}
 
 # The policy applies to the object: every line below must hold.
 applies if {
@@ -173,6 +178,6 @@ effective_run_as_user(c) := v if {
 # --------------------------------------------------------------------------------------------------
 # Helpers.
 
-# The containers of the listed kinds in the Pod template; a missing kind (or one that is not
-# a list) contributes none.
-containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]
+# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container
+# alone); a missing kind, or one that is not a list, contributes none.
+containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]

@@ -5,6 +5,7 @@
  * `gatekeeper/templates/` is applied first, then `gatekeeper/constraints/`.
  */
 import type { PolicyIR } from '@podsec/ir';
+import { Scalar } from 'yaml';
 import { generatedHeader } from '../shared/header.js';
 import type { GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
@@ -35,6 +36,16 @@ const CONSTRAINT_GITOPS = { [SYNC_WAVE]: '1', 'argocd.argoproj.io/sync-options':
 
 export type { GatekeeperManifestEntry };
 
+/** Long prose (descriptions) folds as gatekeeper-library writes it, within the 160-column limit. */
+const YAML_LINE_WIDTH = 120;
+
+/** Rego as a literal block (`|`): folding would change the code, and a literal keeps every line as written. */
+function literal(text: string): Scalar {
+  const s = new Scalar(text);
+  s.type = Scalar.BLOCK_LITERAL;
+  return s;
+}
+
 export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: string): Record<string, unknown> {
   return {
     apiVersion: 'templates.gatekeeper.sh/v1',
@@ -47,7 +58,7 @@ export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: st
           ...(ir.parameters ? { validation: { openAPIV3Schema: parametersSchema(ir.parameters, ir.description) } } : {}),
         },
       },
-      targets: [{ target: GATEKEEPER_TARGET, rego }],
+      targets: [{ target: GATEKEEPER_TARGET, rego: literal(rego) }],
     },
   };
 }
@@ -80,8 +91,8 @@ export const gatekeeperCompiler: TargetCompiler = {
     };
     return {
       files: [
-        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)]) },
-        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)]) },
+        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)], YAML_LINE_WIDTH) },
+        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)], YAML_LINE_WIDTH) },
       ],
       manifest: { ...manifest },
     };

@@ -14,6 +14,7 @@ import { messageTerm, namesContainers } from './messages.js';
 import { indent, RegoEmitter } from './emitter.js';
 import { compileError } from './errors.js';
 import { snakeCase } from './identifiers.js';
+import { layoutModule } from './layout.js';
 import { regoComment, regoString, UnencodableStringError } from './strings.js';
 
 const IMPORTS = ['contains', 'every', 'if', 'in'].map((k) => `import future.keywords.${k}`);
@@ -78,5 +79,5 @@ export function compileRegoModule(ir: PolicyIR, names: GeneratedNames): string {
     throw compileError(ir, pathOfString(ir, err.value) ?? '(a string)', err.message, 'remove the unpaired surrogate (a broken \\uD8xx escape) from that text');
   }
   const head = [generatedHeader(ir).trimEnd(), ...policyComment(ir), '', `package ${names.regoPackage}`, '', ...IMPORTS].join('\n');
-  return `${head}\n${e.render()}`;
+  return layoutModule(`${head}\n${e.render()}`);
 }

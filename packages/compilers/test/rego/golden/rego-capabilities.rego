@@ -2,10 +2,12 @@
 # Do not edit: change the policy source and run `podsec build`.
 # Restrict Linux capabilities
 #
-# Drop ALL; add only NET_BIND_SERVICE. Deny-lists normalise names (cap_sys_admin is SYS_ADMIN); allow-lists compare exactly, as PSA does.
+# Drop ALL; add only NET_BIND_SERVICE. Deny-lists normalise names (cap_sys_admin is SYS_ADMIN);
+# allow-lists compare exactly, as PSA does.
 #
 # Severity: medium. Mode: warn (Gatekeeper enforcementAction: warn).
-# Pod Security Standards control "Capabilities" (PSA check capabilities_restricted; restricted; as of PSA v1.37).
+# Pod Security Standards control "Capabilities" (PSA check capabilities_restricted; restricted; as
+# of PSA v1.37).
 
 package podsec.rego_capabilities
 
@@ -62,7 +64,8 @@ drop_all_require_value(v) if {
 # The containers at fault for rule "drop-all": each one that fails the rule on its own.
 drop_all_containers := [c.name | some c in containers_alone(pod_spec); not drop_all_require(c.spec)]
 
-# capabilities.add of each container (containers, initContainers only) is a list of only "NET_BIND_SERVICE"; unset passes.
+# capabilities.add of each container (containers, initContainers only) is a list of only
+# "NET_BIND_SERVICE"; unset passes.
 add_only_net_bind_service_require(spec) if {
 	every c4 in containers(spec, ["containers", "initContainers"]) {
 		add_only_net_bind_service_require_value(container_capabilities_add(c4))
@@ -79,10 +82,12 @@ add_only_net_bind_service_require_value(v) if {
 	}
 }
 
-# The containers at fault for rule "add-only-net-bind-service": each one that fails the rule on its own.
+# The containers at fault for rule "add-only-net-bind-service": each one that fails the rule on its
+# own.
 add_only_net_bind_service_containers := [c.name | some c in containers_alone(pod_spec); not add_only_net_bind_service_require(c.spec)]
 
-# capabilities.add of each container is a list containing none of "sys_admin", "CAP_NET_RAW" (capability names normalised); unset passes.
+# capabilities.add of each container is a list containing none of "sys_admin", "CAP_NET_RAW"
+# (capability names normalised); unset passes.
 no_sys_admin_require if {
 	every c6 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		no_sys_admin_require_value(container_capabilities_add(c6))
@@ -99,7 +104,8 @@ no_sys_admin_require_value(v) if {
 	}
 }
 
-# capabilities.add of each container (ephemeralContainers only) is a list of only "net_bind_service", "CAP_CHOWN" (capability names normalised); unset passes.
+# capabilities.add of each container (ephemeralContainers only) is a list of only
+# "net_bind_service", "CAP_CHOWN" (capability names normalised); unset passes.
 allowed_caps_normalised_require(spec) if {
 	every c8 in containers(spec, ["ephemeralContainers"]) {
 		allowed_caps_normalised_require_value(container_capabilities_add(c8))
@@ -116,7 +122,8 @@ allowed_caps_normalised_require_value(v) if {
 	}
 }
 
-# The containers at fault for rule "allowed-caps-normalised": each one that fails the rule on its own.
+# The containers at fault for rule "allowed-caps-normalised": each one that fails the rule on its
+# own.
 allowed_caps_normalised_containers := [c.name | some c in containers_alone(pod_spec); not allowed_caps_normalised_require(c.spec)]
 
 # --------------------------------------------------------------------------------------------------

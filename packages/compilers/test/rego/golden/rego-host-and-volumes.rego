@@ -124,7 +124,8 @@ host_ports_require_item(v) if {
 # The containers at fault for rule "host-ports": each one that fails the rule on its own.
 host_ports_containers := [c.name | some c in containers_alone(pod_spec); not host_ports_require(c.spec)]
 
-# every item of ports of each container (containers only): hostPort (equals 0) or (is a number >= 1000 and <= 6000); unset passes.
+# every item of ports of each container (containers only): hostPort (equals 0) or (is a number >=
+# 1000 and <= 6000); unset passes.
 host_port_range_require if {
 	every c3 in containers(pod_spec, ["containers"]) {
 		every item4 in items(container_ports(c3)) {
@@ -147,7 +148,8 @@ host_port_range_require_item(v) if {
 	v <= 6000
 }
 
-# every item of volumes of the Pod: the item is an object with a key among "configMap", "secret", "emptyDir", "projected"; unset passes.
+# every item of volumes of the Pod: the item is an object with a key among "configMap", "secret",
+# "emptyDir", "projected"; unset passes.
 volume_types_require if {
 	every item5 in items(pod_volumes) {
 		volume_types_require_item(item5)
@@ -176,7 +178,8 @@ no_host_path_require_item(v) if {
 	false
 }
 
-# every item of sysctls of the Pod: name is one of "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"; unset fails.
+# every item of sysctls of the Pod: name is one of "kernel.shm_rmid_forced",
+# "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"; unset fails.
 safe_sysctls_require if {
 	every item7 in items(pod_sysctls) {
 		safe_sysctls_require_item(item_name(item7))
@@ -188,7 +191,8 @@ safe_sysctls_require_item(v) if {
 	v in {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"}
 }
 
-# every annotations entry whose key starts with "container.apparmor.security.beta.kubernetes.io/": the value (equals "runtime/default") or (starts with "localhost/").
+# every annotations entry whose key starts with "container.apparmor.security.beta.kubernetes.io/":
+# the value (equals "runtime/default") or (starts with "localhost/").
 apparmor_annotations_require if {
 	every value8 in entries_with_prefix(pod_annotations, "container.apparmor.security.beta.kubernetes.io/") {
 		apparmor_annotations_require_value(value8)
@@ -222,7 +226,8 @@ privileged_when_1_value(v) if {
 # the check below does not hold
 privileged_when_2 if not privileged_when_2_1
 
-# windowsOptions.hostProcess in effect for each container (its own, else the Pod's) equals true; unset fails.
+# windowsOptions.hostProcess in effect for each container (its own, else the Pod's) equals true;
+# unset fails.
 privileged_when_2_1 if {
 	every c9 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		privileged_when_2_1_value(effective_windows_options_host_process(c9))
@@ -283,7 +288,14 @@ pod_template := t if {
 # Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
 # other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
 # admission in a cluster, so it is not reviewed here either.
-served_api_versions := {"Pod": "v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1"}
+served_api_versions := {
+	"Pod": "v1",
+	"StatefulSet": "apps/v1",
+	"DaemonSet": "apps/v1",
+	"ReplicaSet": "apps/v1",
+	"ReplicationController": "v1",
+	"Job": "batch/v1"
+}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.

@@ -6,7 +6,8 @@
 # A container's own false wins over the Pod's true.
 #
 # Severity: high. Mode: enforce (Gatekeeper enforcementAction: deny).
-# Pod Security Standards control "Running as Non-root" (PSA check runAsNonRoot; restricted; as of PSA v1.37).
+# Pod Security Standards control "Running as Non-root" (PSA check runAsNonRoot; restricted; as of
+# PSA v1.37).
 
 package podsec.rego_run_as_non_root
 
@@ -110,7 +111,16 @@ pod_template := t if {
 # Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
 # other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
 # admission in a cluster, so it is not reviewed here either.
-served_api_versions := {"Pod": "v1", "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1", "CronJob": "batch/v1"}
+served_api_versions := {
+	"Pod": "v1",
+	"Deployment": "apps/v1",
+	"StatefulSet": "apps/v1",
+	"DaemonSet": "apps/v1",
+	"ReplicaSet": "apps/v1",
+	"ReplicationController": "v1",
+	"Job": "batch/v1",
+	"CronJob": "batch/v1"
+}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.

@@ -57,7 +57,9 @@ violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "en
 # --------------------------------------------------------------------------------------------------
 # Rule conditions, named after the IR rule ids (`<rule>_when`, `<rule>_require`).
 
-# seLinuxOptions.type in effect for each container (its own, else the Pod's) is one of "container_t", "spc_t|x", "a*b", "quote\"'`", "back\\slash", "new\nline", "", 0, true; unset passes.
+# seLinuxOptions.type in effect for each container (its own, else the Pod's) is one of
+# "container_t", "spc_t|x", "a*b", "quote\"'`", "back\\slash", "new\nline", "", 0, true; unset
+# passes.
 r_1_starts_with_digit_require if {
 	every c1 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		r_1_starts_with_digit_require_value(effective_se_linux_options_type(c1))
@@ -92,7 +94,8 @@ a_require_1_value(v) if {
 	regex.match("^registry\\.k8s\\.io/[\\s\\S]*:v1\\.[\\s\\S]\\.\\[0-9\\]\\+\\(x\\)\\|\\{y\\}\\^\\$\\\\$", v)
 }
 
-# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset fails.
+# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset
+# fails.
 a_require_2(spec) if {
 	every c3 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		a_require_2_value(container_image(c3))
@@ -156,7 +159,8 @@ a_require_containers := [] if {
 	not a_require_require({})
 } else := [c.name | some c in containers_alone(pod_spec); not a_require_require(c.spec)]
 
-# runAsUser of the Pod (is a number >= 1000) and (is a number <= 65535.5) and (not (is one of 1001, -1)); unset fails.
+# runAsUser of the Pod (is a number >= 1000) and (is a number <= 65535.5) and (not (is one of 1001,
+# -1)); unset fails.
 a_require_1_require if a_require_1_require_value(pod_run_as_user)
 
 a_require_1_require_value(v) if {

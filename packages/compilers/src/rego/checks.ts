@@ -120,8 +120,43 @@ function everyItemBound(site: Site, listTerm: string, as: string, check: Check):
   return [`every ${item} in ${helper(site.e, 'items')}(${listTerm}) {`, ...indent([sub]), '}'];
 }
 
+/** The kinds a container field check visits, as a key; undefined for any other check. */
+const loopKey = (c: Check): string | undefined => (c.kind === 'field' && c.scope !== 'pod' ? JSON.stringify(c.containers ?? CONTAINER_KINDS) : undefined);
+
+/** The test of one container field check on container `c`, under its description. */
+function fieldTest(site: Site, check: Extract<Check, { kind: 'field' }>, c: string): string[] {
+  const test = testedFunction(predSite(site), `${site.name}_value`, check.pred, check.absent);
+  const read = check.scope === 'effective' ? effectiveReader(site.e, check.field) : containerReader(site.e, check.field);
+  return [...regoComment(describeCheck(check)), withArgs(site, test, `${read}(${c})`)];
+}
+
+/**
+ * Container field checks over the same kinds share one loop, as hand-written Rego says it: every
+ * container passes A, and every container passes B, is every container passing A and B.
+ */
+function allParts(check: Extract<Check, { kind: 'all' }>, site: Site): string[] {
+  const keys = check.checks.map(loopKey);
+  const body: string[] = [];
+  const looped = new Set<number>();
+  check.checks.forEach((c, i) => {
+    if (looped.has(i)) return;
+    const group = keys[i] === undefined ? [] : keys.flatMap((k, j) => (k === keys[i] ? [j] : []));
+    if (group.length < 2) {
+      body.push(compileCheck(site.e, c, `${site.desired}_${i + 1}`, { ...site.ctx, at: `${site.ctx.at}.checks[${i}]`, bindings: site.bindings }));
+      return;
+    }
+    for (const j of group) looped.add(j);
+    body.push(
+      ...everyContainer(site, c as { containers?: readonly string[] }, (cv) =>
+        group.flatMap((j) => fieldTest(site, check.checks[j] as Extract<Check, { kind: 'field' }>, cv)),
+      ),
+    );
+  });
+  return body;
+}
+
 const CHECKS: CheckTable = {
-  all: (check, site) => ruleBlock(site.head, parts(check.checks, site)),
+  all: (check, site) => ruleBlock(site.head, allParts(check, site)),
   any: (check, site) => parts(check.checks, site).flatMap((p, i) => [...(i ? [''] : []), `${site.head} if ${p}`]),
   not: (check, site) => [
     `${site.head} if not ${compileCheck(site.e, check.check, `${site.desired}_1`, { ...site.ctx, at: `${site.ctx.at}.check`, bindings: site.bindings })}`,

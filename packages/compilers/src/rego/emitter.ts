@@ -85,6 +85,17 @@ export class RegoEmitter {
     return this.names.allocate(desired);
   }
 
+  /** A name recorded under `key` (a definition already emitted), if any. */
+  remembered(key: string): string | undefined {
+    return this.once.get(key);
+  }
+
+  /** Records `name` under `key` and returns it. */
+  remember(key: string, name: string): string {
+    this.once.set(key, name);
+    return name;
+  }
+
   /** A local variable name unused anywhere else in the module (so nothing is ever shadowed). */
   variable(base = 'x'): string {
     this.vars += 1;

@@ -86,24 +86,10 @@ host_namespaces_require_1_value(v) if {
 }
 
 # hostPID of the Pod equals false; unset passes.
-host_namespaces_require_2 if host_namespaces_require_2_value(pod_host_pid)
-
-host_namespaces_require_2_value(v) if v == null
-
-host_namespaces_require_2_value(v) if {
-	v != null
-	v == false
-}
+host_namespaces_require_2 if host_namespaces_require_1_value(pod_host_pid)
 
 # hostIPC of the Pod equals false; unset passes.
-host_namespaces_require_3 if host_namespaces_require_3_value(pod_host_ipc)
-
-host_namespaces_require_3_value(v) if v == null
-
-host_namespaces_require_3_value(v) if {
-	v != null
-	v == false
-}
+host_namespaces_require_3 if host_namespaces_require_1_value(pod_host_ipc)
 
 # every item of ports of each container: hostPort is one of 0; unset passes.
 host_ports_require(spec) if {
@@ -242,15 +228,8 @@ privileged_when_2_1_value(v) if {
 # privileged of each container equals false; unset passes.
 privileged_require(spec) if {
 	every c10 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
-		privileged_require_value(container_privileged(c10))
+		host_namespaces_require_1_value(container_privileged(c10))
 	}
-}
-
-privileged_require_value(v) if v == null
-
-privileged_require_value(v) if {
-	v != null
-	v == false
 }
 
 # The containers at fault for rule "privileged": each one that fails the rule on its own.

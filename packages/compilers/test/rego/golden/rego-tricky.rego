@@ -75,44 +75,35 @@ r_1_starts_with_digit_require_value(v) if {
 
 # all of 2 checks hold
 a_require(spec) if {
-	a_require_1(spec)
-	a_require_2(spec)
-}
-
-# image of each container matches the glob "registry.k8s.io/*:v1.?.[0-9]+(x)|{y}^$\\"; unset passes.
-a_require_1(spec) if {
 	every c2 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
-		a_require_1_value(container_image(c2))
+		# image of each container matches the glob "registry.k8s.io/*:v1.?.[0-9]+(x)|{y}^$\\"; unset
+		# passes.
+		a_require_value(container_image(c2))
+		# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset
+		# fails.
+		a_require_value_2(container_image(c2))
 	}
 }
 
-a_require_1_value(v) if v == null
+a_require_value(v) if v == null
 
-a_require_1_value(v) if {
+a_require_value(v) if {
 	v != null
 	is_string(v)
 	regex.match("^registry\\.k8s\\.io/[\\s\\S]*:v1\\.[\\s\\S]\\.\\[0-9\\]\\+\\(x\\)\\|\\{y\\}\\^\\$\\\\$", v)
 }
 
-# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset
-# fails.
-a_require_2(spec) if {
-	every c3 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
-		a_require_2_value(container_image(c3))
-	}
-}
-
-a_require_2_value(v) if {
+a_require_value_2(v) if {
 	v != null
-	not a_require_2_value_not(v)
+	not a_require_value_2_not(v)
 }
 
-a_require_2_value_not(v) if {
+a_require_value_2_not(v) if {
 	is_string(v)
 	startswith(v, "\"quoted\\")
 }
 
-a_require_2_value_not(v) if {
+a_require_value_2_not(v) if {
 	is_string(v)
 	regex.match("^[\\s\\S]*:latest$", v)
 }
@@ -130,8 +121,8 @@ a_require_require_1(spec) if a_require_require_1_2(spec)
 
 # every item of volumes of the Pod: hostPath.path matches the glob "/var/run/*"; unset fails.
 a_require_require_1_1(spec) if {
-	every item4 in items(pod_volumes) {
-		a_require_require_1_1_item(item_host_path_path(item4))
+	every item3 in items(pod_volumes) {
+		a_require_require_1_1_item(item_host_path_path(item3))
 	}
 }
 
@@ -143,8 +134,8 @@ a_require_require_1_1_item(v) if {
 
 # every item of volumes of the Pod: in.not-an-identifier.with.dot is set; unset fails.
 a_require_require_1_2(spec) if {
-	every item5 in items(pod_volumes) {
-		a_require_require_1_2_item(item_in_not_an_identifier_with_dot(item5))
+	every item4 in items(pod_volumes) {
+		a_require_require_1_2_item(item_in_not_an_identifier_with_dot(item4))
 	}
 }
 
@@ -178,8 +169,8 @@ a_require_1_require_value_not(v) if {
 
 # capabilities.drop of each container is a list of only ; unset passes.
 no_drops_require(spec) if {
-	every c7 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
-		no_drops_require_value(container_capabilities_drop(c7))
+	every c6 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
+		no_drops_require_value(container_capabilities_drop(c6))
 	}
 }
 
@@ -188,8 +179,8 @@ no_drops_require_value(v) if v == null
 no_drops_require_value(v) if {
 	v != null
 	is_array(v)
-	every x6 in v {
-		x6 in set()
+	every x5 in v {
+		x5 in set()
 	}
 }
 
@@ -198,8 +189,8 @@ no_drops_containers := [c.name | some c in containers_alone(pod_spec); not no_dr
 
 # every annotations entry whose key starts with "": the value not (is unset).
 entries_anything_require if {
-	every value8 in entries_with_prefix(pod_annotations, "") {
-		entries_anything_require_value(value8)
+	every value7 in entries_with_prefix(pod_annotations, "") {
+		entries_anything_require_value(value7)
 	}
 }
 

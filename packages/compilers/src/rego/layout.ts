@@ -1,8 +1,8 @@
 /**
  * Line layout of a generated module, so reviewers never scroll sideways: comments are re-flowed
  * at COMMENT_WIDTH, and a code line longer than CODE_WIDTH has its widest bracketed list (a set,
- * array, object or call arguments) put one element per line, as `opa fmt` lays out long
- * literals. Message text is exempt: a line carrying a rule's message stays whole, so the text
+ * array, object or call arguments) broken after its opening bracket, its elements filling
+ * indented lines up to CODE_WIDTH (a long table stays a few lines, not one line per entry). Message text is exempt: a line carrying a rule's message stays whole, so the text
  * reads as written. CODE_WIDTH leaves room for the 8 spaces a ConstraintTemplate indents its Rego
  * by within the 160-character limit.
  */
@@ -50,12 +50,14 @@ function wrapCode(line: string): string[] {
   const widest = candidates.reduce((a, b) => (b.close - b.open > a.close - a.open ? b : a));
   const tabs = /^\t*/.exec(line)![0];
   const cuts = [widest.open, ...widest.commas, widest.close];
-  const items = cuts.slice(1).map((end, i) => line.slice(cuts[i]! + 1, end).trim());
-  return [
-    line.slice(0, widest.open + 1),
-    ...items.flatMap((item, i) => wrapCode(`${tabs}\t${item}${i < items.length - 1 ? ',' : ''}`)),
-    ...wrapCode(`${tabs}${line.slice(widest.close)}`),
-  ];
+  const items = cuts.slice(1).map((end, i) => `${line.slice(cuts[i]! + 1, end).trim()}${i < cuts.length - 2 ? ',' : ''}`);
+  const filled: string[] = [];
+  for (const item of items) {
+    const last = filled[filled.length - 1];
+    if (last !== undefined && `${last} ${item}`.length <= CODE_WIDTH) filled[filled.length - 1] = `${last} ${item}`;
+    else filled.push(`${tabs}\t${item}`);
+  }
+  return [line.slice(0, widest.open + 1), ...filled.flatMap(wrapCode), ...wrapCode(`${tabs}${line.slice(widest.close)}`)];
 }
 
 function wrapComment(line: string): string[] {

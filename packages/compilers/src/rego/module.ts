@@ -93,15 +93,17 @@ export function compileRegoSources(ir: PolicyIR, names: GeneratedNames, placemen
   const head = [generatedHeader(ir).trimEnd(), ...policyComment(ir), '', `package ${names.regoPackage}`, '', ...imports].join('\n');
   const module = layoutModule(`${head}\n${e.render()}`);
   if (!lib) return { module, libs: [] };
-  const libHead = [
+  const libHead: string[] = [
     `# podsec's helpers: generic functions the template calls as ${HELPER_LIB_ALIAS}.<name>. Every podsec`,
     '# template that uses a helper carries the same definition of it in this library.',
     '',
     `package ${HELPER_LIB_PACKAGE}`,
     '',
-    ...IMPORTS,
-  ].join('\n');
-  return { module, libs: [layoutModule(`${libHead}\n${e.render(['helpers'])}`)] };
+  ];
+  const helpers = e.render(['helpers']);
+  // Only the keywords the helpers use (`contains` heads only a module's violation set).
+  const libImports = IMPORTS.filter((line) => new RegExp(`(^|\\s)${line.split('.').pop()}\\s`, 'm').test(helpers));
+  return { module, libs: [layoutModule(`${[...libHead, ...libImports].join('\n')}\n${helpers}`)] };
 }
 
 /** The standalone module of the Rego target (helpers inline: one file `opa eval -d` takes alone). */

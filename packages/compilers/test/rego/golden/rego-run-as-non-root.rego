@@ -112,14 +112,8 @@ pod_template := t if {
 # other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
 # admission in a cluster, so it is not reviewed here either.
 served_api_versions := {
-	"Pod": "v1",
-	"Deployment": "apps/v1",
-	"StatefulSet": "apps/v1",
-	"DaemonSet": "apps/v1",
-	"ReplicaSet": "apps/v1",
-	"ReplicationController": "v1",
-	"Job": "batch/v1",
-	"CronJob": "batch/v1"
+	"Pod": "v1", "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1",
+	"Job": "batch/v1", "CronJob": "batch/v1"
 }
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in

@@ -68,7 +68,46 @@ export function parseConstraintTemplate(t: Obj, file: string): TemplateSource {
   const libs = Array.isArray(source.libs) ? source.libs.map((l, i) => str(l, file, `${at}.libs[${i}]`, 'libs are Rego module strings')) : [];
   const pkg = /^\s*package\s+([A-Za-z_][\w.]*)/m.exec(rego);
   if (!pkg) throw new GatekeeperArtifactError(`${file}: ${at}.rego: no "package" line found`);
+  checkLibs(file, at, rego, libs);
   return { file, at: `${at}.rego`, rego, libs, packageName: pkg[1]!, constraintKind };
+}
+
+/**
+ * `data` roots a template may read without defining them: its libs and the synced inventory
+ * (Gatekeeper's externs). Gatekeeper refuses anything else when the template is created.
+ */
+const DATA_ROOTS = ['lib', 'inventory'];
+
+const codeOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
+
+/**
+ * The rules Gatekeeper (frameworks' regorewriter) applies to a template's Rego and libs: every lib
+ * declares a package under `lib` (the template imports it as `data.lib.<name>`), and no module
+ * reads `data` outside `data.lib` and `data.inventory`.
+ */
+function checkLibs(file: string, at: string, rego: string, libs: readonly string[]): void {
+  libs.forEach((lib, i) => {
+    const pkg = /^\s*package\s+([A-Za-z_][\w.]*)/m.exec(lib)?.[1];
+    if (pkg === undefined) throw new GatekeeperArtifactError(`${file}: ${at}.libs[${i}]: no "package" line found; a lib declares package lib.<name>`);
+    if (pkg !== 'lib' && !pkg.startsWith('lib.')) {
+      throw new GatekeeperArtifactError(
+        `${file}: ${at}.libs[${i}]: package ${pkg} is not under lib; Gatekeeper only admits libs in packages lib.<name>. Fix: declare package lib.${pkg} and import it as data.lib.${pkg}`,
+      );
+    }
+  });
+  [rego, ...libs].forEach((text, i) => {
+    const where = i === 0 ? `${at}.rego` : `${at}.libs[${i - 1}]`;
+    for (const m of codeOf(text).matchAll(/(?<![\w.])data\s*(?:\.\s*([A-Za-z_]\w*)|\[)/g)) {
+      if (m[1] !== undefined && DATA_ROOTS.includes(m[1])) continue;
+      throw new GatekeeperArtifactError(
+        `${file}: ${where}: reads ${m[0]}…; Gatekeeper only lets a template read data.lib.* (its libs) and data.inventory. Fix: move the rules into a lib (package lib.<name>) or read them from input`,
+      );
+    }
+  });
 }
 
 function scopedActions(v: unknown, file: string): ScopedEnforcementAction[] {

@@ -95,3 +95,47 @@ describe('reviewConstraint', () => {
     expect(reviewConstraint(program, kinds, review('prod', 'web'))).toEqual({ status: 'skip', miss: 'kind' });
   });
 });
+
+describe('template libs, as Gatekeeper loads them', () => {
+  const withLibs = (rego: string[], libs: string[][]) =>
+    parseConstraintTemplate(
+      {
+        kind: 'ConstraintTemplate',
+        spec: {
+          crd: { spec: { names: { kind: 'K8sDemo' } } },
+          targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: rego.join('\n'), libs: libs.map((l) => l.join('\n')) }],
+        },
+      },
+      't.yaml',
+    );
+  const MAIN = [
+    'package k8sdemo',
+    'import future.keywords.contains',
+    'import future.keywords.if',
+    'import data.lib.naming',
+    'violation contains {"msg": naming.shout(input.review.object.metadata.name)} if {',
+    '  not naming.ok(input.review.object.metadata.name)',
+    '}',
+  ];
+  const LIB = ['package lib.naming', 'import future.keywords.if', 'shout(s) := upper(s)', 'ok(s) if startswith(s, "ok-")'];
+
+  it('imports a lib as data.lib.<name> and calls its functions', async () => {
+    const program = await compileTemplate(withLibs(MAIN, [LIB]));
+    const review = (name: string) => ({ kind: { group: '', version: 'v1', kind: 'Pod' }, object: { kind: 'Pod', metadata: { name } } });
+    expect(reviewConstraint(program, constraint({}), review('ok-pod'))).toEqual({ status: 'evaluated', violations: [] });
+    expect(reviewConstraint(program, constraint({}), review('bad'))).toEqual({ status: 'evaluated', violations: [{ msg: 'BAD' }] });
+  });
+
+  it('refuses a lib outside package lib, naming the lib and the fix', () => {
+    expect(() => withLibs(MAIN, [['package naming', ...LIB.slice(1)]])).toThrow(
+      't.yaml: spec.targets[0].libs[0]: package naming is not under lib; Gatekeeper only admits libs in packages lib.<name>. Fix: declare package lib.naming',
+    );
+  });
+
+  it('refuses Rego that reads data outside data.lib and data.inventory', () => {
+    expect(() => withLibs([...MAIN, 'other := data.k8sother.violation'], [LIB])).toThrow(
+      't.yaml: spec.targets[0].rego: reads data.k8sother…; Gatekeeper only lets a template read data.lib.* (its libs) and data.inventory',
+    );
+    expect(() => withLibs([...MAIN, 'synced := data.inventory.namespace'], [LIB])).not.toThrow();
+  });
+});

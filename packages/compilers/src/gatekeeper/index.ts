@@ -1,15 +1,17 @@
 /**
- * The Gatekeeper target: the ConstraintTemplate (whose Rego is byte for byte the Rego target's
- * module) and the Constraint that instantiates it, in two files. A Constraint's CRD exists only
+ * The Gatekeeper target: the ConstraintTemplate (the Rego target's module, its generic helpers
+ * moved to the template's `libs` as `package lib.podsec`, the way gatekeeper-library shares code
+ * between templates) and the Constraint that instantiates it, in two files. A Constraint's CRD exists only
  * once its template is admitted, so one `kubectl apply` of both fails the first time:
  * `gatekeeper/templates/` is applied first, then `gatekeeper/constraints/`.
  */
 import type { PolicyIR } from '@podsec/ir';
+import { Scalar } from 'yaml';
 import { generatedHeader } from '../shared/header.js';
 import type { GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
-import { compileRegoModule } from '../rego/module.js';
+import { compileRegoSources, type RegoSources } from '../rego/module.js';
 import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { annotations } from './metadata.js';
 import { gatekeeperMatch } from './match.js';
@@ -35,7 +37,17 @@ const CONSTRAINT_GITOPS = { [SYNC_WAVE]: '1', 'argocd.argoproj.io/sync-options':
 
 export type { GatekeeperManifestEntry };
 
-export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: string): Record<string, unknown> {
+/** Long prose (descriptions) folds as gatekeeper-library writes it, within the 160-column limit. */
+const YAML_LINE_WIDTH = 120;
+
+/** Rego as a literal block (`|`): folding would change the code, and a literal keeps every line as written. */
+function literal(text: string): Scalar {
+  const s = new Scalar(text);
+  s.type = Scalar.BLOCK_LITERAL;
+  return s;
+}
+
+export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, { module, libs }: RegoSources): Record<string, unknown> {
   return {
     apiVersion: 'templates.gatekeeper.sh/v1',
     kind: 'ConstraintTemplate',
@@ -47,7 +59,7 @@ export function constraintTemplate(ir: PolicyIR, names: GeneratedNames, rego: st
           ...(ir.parameters ? { validation: { openAPIV3Schema: parametersSchema(ir.parameters, ir.description) } } : {}),
         },
       },
-      targets: [{ target: GATEKEEPER_TARGET, rego }],
+      targets: [{ target: GATEKEEPER_TARGET, rego: literal(module), ...(libs.length ? { libs: libs.map(literal) } : {}) }],
     },
   };
 }
@@ -72,7 +84,8 @@ export const gatekeeperCompiler: TargetCompiler = {
   compile(ir: PolicyIR, names: GeneratedNames): TargetOutput {
     const templateFile = `${GATEKEEPER_DIRS.template}/${names.policy}.yaml`;
     const constraintFile = `${GATEKEEPER_DIRS.constraint}/${names.policy}.yaml`;
-    const rego = compileRegoModule(ir, names);
+    // Helpers go to the template's libs (package lib.podsec), as gatekeeper-library shares code.
+    const rego = compileRegoSources(ir, names, 'lib');
     const header = generatedHeader(ir);
     const manifest: GatekeeperManifestEntry = {
       template: { file: templateFile, name: names.gatekeeperTemplate },
@@ -80,8 +93,8 @@ export const gatekeeperCompiler: TargetCompiler = {
     };
     return {
       files: [
-        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)]) },
-        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)]) },
+        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)], YAML_LINE_WIDTH) },
+        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)], YAML_LINE_WIDTH) },
       ],
       manifest: { ...manifest },
     };

@@ -33,9 +33,42 @@ interface Site {
   head: string;
 }
 
+/**
+ * The binding that holds the Pod spec container-scoped checks read their containers from. Only
+ * the require of a rule whose message names containers takes it as an argument (see messages.ts):
+ * called with the Pod's spec it decides the rule, with one container alone it decides whether
+ * that container is at fault. Everywhere else containers come from the Pod template itself.
+ */
+export const SPEC_BINDING = '#spec';
+const SPEC_ARG = 'spec';
+export const specBinding = (): Bindings => new Map([[SPEC_BINDING, SPEC_ARG]]);
+
+/** The bindings a predicate function takes: predicates never read containers, so not the spec. */
+const predicateBindings = (b: Bindings): Bindings => (b.has(SPEC_BINDING) ? new Map([...b].filter(([k]) => k !== SPEC_BINDING)) : b);
+
+/**
+ * The Pod template's spec, or {} when it has none: passed to a function, an undefined argument
+ * would leave the call undefined, and a controller without a template would fail every rule.
+ */
+export function podSpec(e: RegoEmitter): string {
+  return e.shared(
+    'pod_spec',
+    'admission',
+    'pod_spec',
+    (name) => [
+      "# The Pod template's spec, or {} when it has none (then it has no containers).",
+      `${name} := s if {`,
+      ...indent(['s := pod_template.spec']),
+      '} else := {}',
+    ],
+    true,
+  );
+}
+
 /** The containers a container-scoped check visits: all of the kinds, less those exempt by image. */
 function containersTerm(e: RegoEmitter, ir: PolicyIR, kinds: readonly string[] | undefined, bindings: Bindings): string {
-  const list = `${helper(e, 'containers')}(${regoArray(kinds ?? CONTAINER_KINDS)})`;
+  const spec = bindings.get(SPEC_BINDING) ?? podSpec(e);
+  const list = `${helper(e, 'containers')}(${spec}, ${regoArray(kinds ?? CONTAINER_KINDS)})`;
   if (ir.exemptImages === undefined) return list;
   const patterns = e.shared(
     'exempt_image_patterns',
@@ -76,8 +109,8 @@ type CheckTable = { [K in Check['kind']]: CheckRenderer<K> };
 const parts = (checks: readonly Check[], { e, desired, ctx, bindings }: Site) =>
   checks.map((c, i) => compileCheck(e, c, `${desired}_${i + 1}`, { ...ctx, at: `${ctx.at}.checks[${i}]`, bindings }));
 
-const predSite = (site: Site) => ({ e: site.e, ir: site.ctx.ir, bindings: site.bindings });
-const withArgs = (site: Site, name: string, value: string) => applied(name, [value, ...bindingArgs(site.bindings)]);
+const predSite = (site: Site) => ({ e: site.e, ir: site.ctx.ir, bindings: predicateBindings(site.bindings) });
+const withArgs = (site: Site, name: string, value: string) => applied(name, [value, ...bindingArgs(predicateBindings(site.bindings))]);
 
 /** Lines that hold when every item of `listTerm` passes the sub-check, with the item bound to `as`. */
 function everyItemBound(site: Site, listTerm: string, as: string, check: Check): string[] {
@@ -87,8 +120,43 @@ function everyItemBound(site: Site, listTerm: string, as: string, check: Check):
   return [`every ${item} in ${helper(site.e, 'items')}(${listTerm}) {`, ...indent([sub]), '}'];
 }
 
+/** The kinds a container field check visits, as a key; undefined for any other check. */
+const loopKey = (c: Check): string | undefined => (c.kind === 'field' && c.scope !== 'pod' ? JSON.stringify(c.containers ?? CONTAINER_KINDS) : undefined);
+
+/** The test of one container field check on container `c`, under its description. */
+function fieldTest(site: Site, check: Extract<Check, { kind: 'field' }>, c: string): string[] {
+  const test = testedFunction(predSite(site), `${site.name}_value`, check.pred, check.absent);
+  const read = check.scope === 'effective' ? effectiveReader(site.e, check.field) : containerReader(site.e, check.field);
+  return [...regoComment(describeCheck(check)), withArgs(site, test, `${read}(${c})`)];
+}
+
+/**
+ * Container field checks over the same kinds share one loop, as hand-written Rego says it: every
+ * container passes A, and every container passes B, is every container passing A and B.
+ */
+function allParts(check: Extract<Check, { kind: 'all' }>, site: Site): string[] {
+  const keys = check.checks.map(loopKey);
+  const body: string[] = [];
+  const looped = new Set<number>();
+  check.checks.forEach((c, i) => {
+    if (looped.has(i)) return;
+    const group = keys[i] === undefined ? [] : keys.flatMap((k, j) => (k === keys[i] ? [j] : []));
+    if (group.length < 2) {
+      body.push(compileCheck(site.e, c, `${site.desired}_${i + 1}`, { ...site.ctx, at: `${site.ctx.at}.checks[${i}]`, bindings: site.bindings }));
+      return;
+    }
+    for (const j of group) looped.add(j);
+    body.push(
+      ...everyContainer(site, c as { containers?: readonly string[] }, (cv) =>
+        group.flatMap((j) => fieldTest(site, check.checks[j] as Extract<Check, { kind: 'field' }>, cv)),
+      ),
+    );
+  });
+  return body;
+}
+
 const CHECKS: CheckTable = {
-  all: (check, site) => ruleBlock(site.head, parts(check.checks, site)),
+  all: (check, site) => ruleBlock(site.head, allParts(check, site)),
   any: (check, site) => parts(check.checks, site).flatMap((p, i) => [...(i ? [''] : []), `${site.head} if ${p}`]),
   not: (check, site) => [
     `${site.head} if not ${compileCheck(site.e, check.check, `${site.desired}_1`, { ...site.ctx, at: `${site.ctx.at}.check`, bindings: site.bindings })}`,

@@ -22,6 +22,7 @@ export const RESERVED_NAMES = [
   'violation',
   'applies',
   'pod_template',
+  'pod_spec',
   'served_api_versions',
   'review_operation',
   'review_namespace',
@@ -29,6 +30,10 @@ export const RESERVED_NAMES = [
   'object_selected',
   'labels_of',
   'containers',
+  'container_name',
+  'containers_alone',
+  'message_order',
+  'rule_message',
   'items',
   'entries_with_prefix',
   'capability_name',
@@ -46,15 +51,49 @@ export const RESERVED_NAMES = [
   'data',
 ] as const;
 
+/**
+ * Where the generic helpers go: `inline` in the module itself (the plain Rego target, one file
+ * `opa eval -d` takes alone), or `lib` in a separate module `package lib.podsec` that the module
+ * imports as `data.lib.podsec`, as a ConstraintTemplate's `libs` (gatekeeper-library's layout).
+ */
+export type HelperPlacement = 'inline' | 'lib';
+
+/** The package of the helper library, and the alias its callers use. */
+export const HELPER_LIB_PACKAGE = 'lib.podsec';
+export const HELPER_LIB_ALIAS = 'podsec';
+
 export class RegoEmitter {
   private readonly names = new NameAllocator(RESERVED_NAMES);
   private readonly blocks = new Map<Section, string[][]>(SECTION_ORDER.map((s) => [s, []]));
   private readonly once = new Map<string, string>();
   private vars = 0;
 
+  constructor(readonly placement: HelperPlacement = 'inline') {}
+
+  /** How module code calls a helper: by its name, or through the library's import alias. */
+  helperCall(name: string): string {
+    return this.placement === 'lib' ? `${HELPER_LIB_ALIAS}.${name}` : name;
+  }
+
+  /** Whether any helper was asked for (the library is then needed). */
+  get usesHelpers(): boolean {
+    return this.blocks.get('helpers')!.length > 0;
+  }
+
   /** A fresh, unique rule or function name close to `desired`. */
   name(desired: string): string {
     return this.names.allocate(desired);
+  }
+
+  /** A name recorded under `key` (a definition already emitted), if any. */
+  remembered(key: string): string | undefined {
+    return this.once.get(key);
+  }
+
+  /** Records `name` under `key` and returns it. */
+  remember(key: string, name: string): string {
+    this.once.set(key, name);
+    return name;
   }
 
   /** A local variable name unused anywhere else in the module (so nothing is ever shadowed). */
@@ -92,10 +131,13 @@ export class RegoEmitter {
     return name;
   }
 
-  /** The sections, each under a heading comment, blocks separated by blank lines. */
-  render(): string {
+  /**
+   * The sections, each under a heading comment, blocks separated by blank lines; `only` limits
+   * them (the helper library renders `helpers` alone, its importer everything else).
+   */
+  render(only: readonly Section[] = this.placement === 'lib' ? SECTION_ORDER.filter((s) => s !== 'helpers') : SECTION_ORDER): string {
     const out: string[] = [];
-    for (const section of SECTION_ORDER) {
+    for (const section of SECTION_ORDER.filter((s) => only.includes(s))) {
       const blocks = this.blocks.get(section)!;
       if (!blocks.length) continue;
       out.push('', `# ${'-'.repeat(98)}`, `# ${SECTION_TITLES[section]}`);

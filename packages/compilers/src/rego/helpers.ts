@@ -7,9 +7,34 @@ import type { RegoEmitter } from './emitter.js';
 
 const HELPERS = {
   containers: [
-    '# The containers of the listed kinds in the Pod template; a missing kind (or one that is not',
-    '# a list) contributes none.',
-    'containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]',
+    '# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container',
+    '# alone); a missing kind, or one that is not a list, contributes none.',
+    'containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]',
+  ],
+  message_order: [
+    "# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).",
+    'message_order := ["initContainers", "containers", "ephemeralContainers"]',
+  ],
+  containers_alone: [
+    '# Every container of spec in message order, with its name and a spec holding it alone: a rule',
+    '# that fails on that spec is at fault in that container.',
+    'containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]',
+  ],
+  container_name: [
+    '# What names a container in a message: its name, or "" when it has none.',
+    'container_name(c) := name if {',
+    '\tname := c.name',
+    '\tis_string(name)',
+    '} else := ""',
+  ],
+  rule_message: [
+    "# A rule's message naming the containers at fault, as Pod Security Admission words it:",
+    '# `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.',
+    'rule_message(message, _, names) := message if count(names) == 0',
+    '',
+    'rule_message(message, detail, names) := concat("", [message, " (container \\"", names[0], "\\" ", detail, ")"]) if count(names) == 1',
+    '',
+    'rule_message(message, detail, names) := concat("", [message, " (containers \\"", concat("\\", \\"", names), "\\" ", detail, ")"]) if count(names) > 1',
   ],
   items: ['# A list value, or no items when the value is unset or not a list.', 'items(x) := x if {', '\tis_array(x)', '} else := []'],
   entries_with_prefix: [
@@ -71,10 +96,15 @@ const HELPERS = {
 export type HelperName = keyof typeof HELPERS;
 
 /** Helpers a helper calls. */
-const DEPENDS: Partial<Record<HelperName, readonly HelperName[]>> = { scalar_list: ['scalar'], path_under: ['path_segments'] };
+const DEPENDS: Partial<Record<HelperName, readonly HelperName[]>> = {
+  scalar_list: ['scalar'],
+  path_under: ['path_segments'],
+  containers_alone: ['message_order', 'container_name', 'containers'],
+};
 
-/** The helper's name, after making sure the module defines it (and the helpers it calls). */
+/** How to call the helper, after making sure the module (or its library) defines it and the helpers it calls. */
 export function helper(e: RegoEmitter, name: HelperName): string {
   for (const dep of DEPENDS[name] ?? []) helper(e, dep);
-  return e.shared(`helper:${name}`, 'helpers', name, () => [...HELPERS[name]], true);
+  e.shared(`helper:${name}`, 'helpers', name, () => [...HELPERS[name]], true);
+  return e.helperCall(name);
 }

@@ -9,10 +9,12 @@ import { generatedHeader } from '../shared/header.js';
 import type { GeneratedNames } from '../shared/names.js';
 import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { emitAdmission } from './admission.js';
-import { compileCheck } from './checks.js';
-import { indent, RegoEmitter } from './emitter.js';
+import { compileCheck, podSpec, specBinding } from './checks.js';
+import { messageTerm, namesContainers } from './messages.js';
+import { HELPER_LIB_ALIAS, HELPER_LIB_PACKAGE, indent, RegoEmitter, type HelperPlacement } from './emitter.js';
 import { compileError } from './errors.js';
 import { snakeCase } from './identifiers.js';
+import { layoutModule } from './layout.js';
 import { regoComment, regoString, UnencodableStringError } from './strings.js';
 
 const IMPORTS = ['contains', 'every', 'if', 'in'].map((k) => `import future.keywords.${k}`);
@@ -39,8 +41,11 @@ function emitRules(e: RegoEmitter, ir: PolicyIR, policyName: string): void {
     const at = `rules[${i}]`;
     const placeViolation = e.slot('violations');
     const when = rule.when ? compileCheck(e, rule.when, `${base}_when`, { ir, at: `${at}.when` }) : undefined;
-    const require = compileCheck(e, rule.require, `${base}_require`, { ir, at: `${at}.require` });
-    const msg = regoString(rule.message);
+    const named = namesContainers(rule);
+    const head = compileCheck(e, rule.require, `${base}_require`, { ir, at: `${at}.require`, ...(named ? { bindings: specBinding() } : {}) });
+    const fn = named ? head.slice(0, head.indexOf('(')) : head;
+    const require = named ? `${fn}(${podSpec(e)})` : head;
+    const msg = messageTerm(e, rule, base, (spec) => `${fn}(${spec})`);
     const details = `{"policy": ${regoString(policyName)}, "rule": ${regoString(rule.id)}}`;
     placeViolation([
       `violation contains {"msg": msg, "details": ${details}} if {`,
@@ -63,9 +68,19 @@ function pathOfString(node: unknown, value: string, at = ''): string | undefined
   return undefined;
 }
 
-/** The module text: header, package, imports, then violations, rules, admission, readers, helpers. */
-export function compileRegoModule(ir: PolicyIR, names: GeneratedNames): string {
-  const e = new RegoEmitter();
+/** A policy's Rego: its module and, when helpers live in a library, the library's module. */
+export interface RegoSources {
+  module: string;
+  libs: string[];
+}
+
+/**
+ * The module text: header, package, imports, then violations, rules, admission, readers and
+ * helpers; with `placement: 'lib'` the helpers form a second module, `package lib.podsec`, that
+ * the first imports (a ConstraintTemplate's `libs`).
+ */
+export function compileRegoSources(ir: PolicyIR, names: GeneratedNames, placement: HelperPlacement = 'inline'): RegoSources {
+  const e = new RegoEmitter(placement);
   try {
     emitRules(e, ir, names.policy);
     emitAdmission(e, ir);
@@ -73,6 +88,25 @@ export function compileRegoModule(ir: PolicyIR, names: GeneratedNames): string {
     if (!(err instanceof UnencodableStringError)) throw err;
     throw compileError(ir, pathOfString(ir, err.value) ?? '(a string)', err.message, 'remove the unpaired surrogate (a broken \\uD8xx escape) from that text');
   }
-  const head = [generatedHeader(ir).trimEnd(), ...policyComment(ir), '', `package ${names.regoPackage}`, '', ...IMPORTS].join('\n');
-  return `${head}\n${e.render()}`;
+  const lib = placement === 'lib' && e.usesHelpers;
+  const imports = [...IMPORTS, ...(lib ? ['', `import data.${HELPER_LIB_PACKAGE}`] : [])];
+  const head = [generatedHeader(ir).trimEnd(), ...policyComment(ir), '', `package ${names.regoPackage}`, '', ...imports].join('\n');
+  const module = layoutModule(`${head}\n${e.render()}`);
+  if (!lib) return { module, libs: [] };
+  const libHead: string[] = [
+    `# podsec's helpers: generic functions the template calls as ${HELPER_LIB_ALIAS}.<name>. Every podsec`,
+    '# template that uses a helper carries the same definition of it in this library.',
+    '',
+    `package ${HELPER_LIB_PACKAGE}`,
+    '',
+  ];
+  const helpers = e.render(['helpers']);
+  // Only the keywords the helpers use (`contains` heads only a module's violation set).
+  const libImports = IMPORTS.filter((line) => new RegExp(`(^|\\s)${line.split('.').pop()}\\s`, 'm').test(helpers));
+  return { module, libs: [layoutModule(`${[...libHead, ...libImports].join('\n')}\n${helpers}`)] };
+}
+
+/** The standalone module of the Rego target (helpers inline: one file `opa eval -d` takes alone). */
+export function compileRegoModule(ir: PolicyIR, names: GeneratedNames): string {
+  return compileRegoSources(ir, names).module;
 }

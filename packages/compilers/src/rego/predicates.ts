@@ -136,7 +136,12 @@ export function predicateBody(pred: Predicate, v: string, e: RegoEmitter, name: 
  */
 export function testedFunction(site: PredicateSite, desired: string, pred: Predicate, absent: 'pass' | 'fail'): string {
   const { e } = site;
-  const name = e.name(desired);
+  // One function per distinct test: checks that test alike (ten probe hosts, each "unset or
+  // empty") call the same one.
+  const key = `tested:${JSON.stringify([pred, absent, bindingArgs(site.bindings)])}`;
+  const known = e.remembered(key);
+  if (known) return known;
+  const name = e.remember(key, e.name(desired));
   const place = e.slot('rules');
   const head = applied(name, ['v', ...bindingArgs(site.bindings)]);
   // A top-level disjunction becomes one body per alternative rather than a helper function.

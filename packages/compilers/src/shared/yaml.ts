@@ -27,9 +27,9 @@ function quoteUnsafe(value: unknown): unknown {
  * no line folding (so long CEL and JMESPath expressions stay byte-stable), strings that YAML 1.1
  * readers would take as booleans or numbers are quoted, and unsafe characters are escaped.
  */
-export function toYaml(doc: unknown): string {
+export function toYaml(doc: unknown, lineWidth = 0): string {
   const text = stringify(quoteUnsafe(doc), {
-    lineWidth: 0,
+    lineWidth,
     minContentWidth: 0,
     indent: 2,
     indentSeq: true,
@@ -43,7 +43,10 @@ export function toYaml(doc: unknown): string {
   return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
 }
 
-/** Several documents in one file, separated by `---`. */
-export function toYamlDocuments(docs: unknown[]): string {
-  return docs.map(toYaml).join('---\n');
+/**
+ * Several documents in one file, separated by `---`. `lineWidth` (0: never) folds long prose such
+ * as descriptions; block scalars (Rego, CEL) are never folded.
+ */
+export function toYamlDocuments(docs: unknown[], lineWidth = 0): string {
+  return docs.map((d) => toYaml(d, lineWidth)).join('---\n');
 }

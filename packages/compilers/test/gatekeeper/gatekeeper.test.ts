@@ -30,7 +30,7 @@ interface Metadata {
 }
 interface TemplateDoc {
   metadata: Metadata;
-  spec: { crd: { spec: { names: { kind: string } } }; targets: { target: string; rego?: unknown; regoo?: unknown }[] };
+  spec: { crd: { spec: { names: { kind: string } } }; targets: { target: string; rego?: unknown; regoo?: unknown; libs?: unknown }[] };
 }
 interface ConstraintDoc {
   apiVersion: string;
@@ -124,10 +124,13 @@ describe('gatekeeper target (every fixture, all targets)', () => {
         expect(out.template.spec.targets[0]!.target).toBe('admission.k8s.gatekeeper.sh');
       });
 
-      it('embeds byte for byte the Rego target module, as a YAML literal block', () => {
+      it('embeds the Rego target module with its helpers in libs (package lib.podsec), as YAML literal blocks', () => {
         const rego = regoCompiler.compile(ir, names).files[0]!.content;
-        expect(out.template.spec.targets[0]!.rego).toBe(rego);
+        expect(inlined(out.template.spec.targets[0]!)).toBe(rego);
         expect(out.templateText).toMatch(/\n {6}rego: \|\n/);
+        const libs = out.template.spec.targets[0]!.libs as string[] | undefined;
+        expect(libs?.map((l) => /^package (\S+)$/m.exec(l)?.[1])).toEqual(['lib.podsec']);
+        expect(out.templateText).toMatch(/\n {6}libs:\n {8}- \|\n/);
       });
 
       it('instantiates the template with a Constraint matching what the policy matches', () => {
@@ -174,6 +177,16 @@ describe('gatekeeper target: golden files', () => {
   }
 });
 
+/**
+ * The template's Rego with its library put back inline: the import dropped, helper calls
+ * unqualified, the library's helpers appended. It must be the Rego target's module exactly.
+ */
+function inlined(target: Record<string, unknown>): string {
+  const rego = (target.rego as string).replace('\nimport data.lib.podsec\n', '').replace(/\bpodsec\.(?=\w+\()/g, '');
+  const lib = (target.libs as string[] | undefined)?.[0];
+  return lib ? `${rego}\n${lib.slice(lib.indexOf('# ---'))}` : rego;
+}
+
 describe('gatekeeper target: user text', () => {
   const base = regoFixtures().find((f) => f.file === 'rego-tricky.json')!.ir;
   const text = fc.string({ unit: 'grapheme', maxLength: 30 });
@@ -185,7 +198,7 @@ describe('gatekeeper target: user text', () => {
         const ir: PolicyIR = { ...base, title, description, rules: base.rules.map((r, i) => (i ? r : { ...r, message })) };
         const { template, constraint } = compile(ir);
         expect(validateTemplate(template)).toBe(true);
-        expect(template.spec.targets[0]!.rego).toBe(regoCompiler.compile(ir, generatedNames(ir)).files[0]!.content);
+        expect(inlined(template.spec.targets[0]!)).toBe(regoCompiler.compile(ir, generatedNames(ir)).files[0]!.content);
         expect(template.metadata.annotations.description).toBe(description);
         expect(constraint.metadata.annotations['metadata.gatekeeper.sh/title']).toBe(title);
       }),

@@ -26,17 +26,35 @@ interface Loaded {
 }
 
 /**
+ * Gatekeeper compiles each template with its own libs only (their `lib.*` packages live under the
+ * template, frameworks' regorewriter); merged, they would be one package shared by every
+ * template. So each template's libs move under a root of their own, `data.<root>.lib.*`, and its
+ * references follow.
+ */
+function isolatedSources(template: { rego: string; libs: readonly string[] }, root: string): string[] {
+  const toRoot = (text: string) => text.replace(/(?<![\w.])data\.lib\b/g, `data.${root}.lib`);
+  return [toRoot(template.rego), ...template.libs.map((l) => toRoot(l).replace(/^(\s*package\s+)lib\b/m, `$1${root}.lib`))];
+}
+
+/**
  * Every template's Rego in one module (one entrypoint each), so a review is serialised and parsed
  * once and only `parameters` changes between Constraints. Only when merging cannot change a
- * decision: each source declares its own package and none reads `data` (a Gatekeeper lib shared by
- * two templates, data.inventory). Otherwise, or if the merged module fails to build, each template
+ * decision: each source declares its own package and reads `data` only for its own template's
+ * libs (not data.inventory). Otherwise, or if the merged module fails to build, each template
  * keeps its own module.
  */
 async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
   const ok = loaded.filter((l) => l.program);
   if (ok.length < 2) return undefined;
-  const sources = ok.flatMap((l, i) => [l.program!.template.rego, ...l.program!.template.libs].map((text, j) => ({ path: `template-${i}-${j}.rego`, text })));
-  if (!mergeable(sources.map((s) => s.text))) return undefined;
+  const texts = ok.flatMap((l, i) => isolatedSources(l.program!.template, `template_${i}_libs`).map((text) => ({ text, root: `template_${i}_libs` })));
+  if (
+    !mergeable(
+      texts.map((s) => s.text),
+      (i) => [texts[i]!.root],
+    )
+  )
+    return undefined;
+  const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
     const built = buildWasm(sources, { entrypoints: ok.map((l) => l.program!.entrypoint) });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
@@ -131,6 +149,8 @@ export const createGatekeeperAdapterFactory =
     const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
     return {
       id: 'gatekeeper',
+      // Each violation's msg is the rule's message naming its offending containers (violationMessage).
+      comparesMessages: true,
       describe: () =>
         `ConstraintTemplate Rego (compiled to Wasm) behind the Constraint's match, parameters and enforcementAction${merged ? ' (every template in one module, each review parsed once)' : ''}`,
       evaluate(object, ctx: AdmissionContext, only) {

@@ -6,18 +6,24 @@
 /** The package a Rego source declares; undefined when it has none. */
 const packageOf = (text: string) => /^\s*package\s+(\S+)/m.exec(text)?.[1];
 
-/** A reference into `data` outside a comment: merged, the module could see the other policies' rules. */
-const READS_DATA = /^(?!\s*#).*(?<![\w.])data\./m;
+/** The first segment of every reference into `data` outside comments (`data.lib.x` → `lib`). */
+export function dataRoots(text: string): string[] {
+  const code = text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
+  return [...code.matchAll(/(?<![\w.])data\s*(?:\.\s*([A-Za-z_]\w*)|(\[))/g)].map((m) => m[1] ?? m[2]!);
+}
 
 /**
  * Merging cannot change a decision when every source declares its own package (two in one package
- * would share rules) and none reads `data` (a Gatekeeper lib shared by two templates,
- * data.inventory, a rule of another policy).
+ * would share rules) and reads `data` only under the roots `allowed` gives it (by default none:
+ * data.inventory, a rule of another policy, a Gatekeeper lib another template also defines).
  */
-export function mergeable(sources: readonly string[]): boolean {
+export function mergeable(sources: readonly string[], allowed: (i: number) => readonly string[] = () => []): boolean {
   const packages = sources.map(packageOf);
   if (packages.some((p) => p === undefined)) return false;
-  return new Set(packages).size === packages.length && !sources.some((t) => READS_DATA.test(t));
+  return new Set(packages).size === packages.length && sources.every((t, i) => dataRoots(t).every((r) => allowed(i).includes(r)));
 }
 
 /** The batch's results, or none when it refused the input as a whole (each policy then runs alone). */

@@ -98,6 +98,8 @@ export const createRegoAdapterFactory =
     const merged = options.merge === false ? undefined : await batchOf(build, loaded);
     return {
       id: 'rego',
+      // Each violation's msg is the rule's message naming its offending containers (violationMessage).
+      comparesMessages: true,
       describe: () => {
         const by = [...new Set(loaded.map((l) => l.compiler).filter(Boolean))];
         const names = by.map((c) => (c === 'opa' ? `opa build -t wasm${opaVersion ? ` (${opaVersion})` : ''}` : "podsec's Rego→Wasm compiler"));

@@ -2,10 +2,12 @@
 # Do not edit: change the policy source and run `podsec build`.
 # Restrict Linux capabilities
 #
-# Drop ALL; add only NET_BIND_SERVICE. Deny-lists normalise names (cap_sys_admin is SYS_ADMIN); allow-lists compare exactly, as PSA does.
+# Drop ALL; add only NET_BIND_SERVICE. Deny-lists normalise names (cap_sys_admin is SYS_ADMIN);
+# allow-lists compare exactly, as PSA does.
 #
 # Severity: medium. Mode: warn (Gatekeeper enforcementAction: warn).
-# Pod Security Standards control "Capabilities" (PSA check capabilities_restricted; restricted; as of PSA v1.37).
+# Pod Security Standards control "Capabilities" (PSA check capabilities_restricted; restricted; as
+# of PSA v1.37).
 
 package podsec.rego_capabilities
 
@@ -19,14 +21,14 @@ import future.keywords.in
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "drop-all"}} if {
 	applies
-	not drop_all_require
-	msg := "Containers must drop ALL capabilities."
+	not drop_all_require(pod_spec)
+	msg := rule_message("Containers must drop ALL capabilities.", "must set securityContext.capabilities.drop=[\"ALL\"]", drop_all_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "add-only-net-bind-service"}} if {
 	applies
-	not add_only_net_bind_service_require
-	msg := "Containers may add only NET_BIND_SERVICE."
+	not add_only_net_bind_service_require(pod_spec)
+	msg := rule_message("Containers may add only NET_BIND_SERVICE.", "may only add NET_BIND_SERVICE", add_only_net_bind_service_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "no-sys-admin"}} if {
@@ -37,16 +39,16 @@ violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "allowed-caps-normalised"}} if {
 	applies
-	not allowed_caps_normalised_require
-	msg := "Added capabilities, normalised, must be among NET_BIND_SERVICE and CHOWN."
+	not allowed_caps_normalised_require(pod_spec)
+	msg := rule_message("Added capabilities, normalised, must be among NET_BIND_SERVICE and CHOWN.", "may only add NET_BIND_SERVICE or CHOWN", allowed_caps_normalised_containers)
 }
 
 # --------------------------------------------------------------------------------------------------
 # Rule conditions, named after the IR rule ids (`<rule>_when`, `<rule>_require`).
 
 # capabilities.drop of each container is a list containing all of "ALL"; unset fails.
-drop_all_require if {
-	every c2 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+drop_all_require(spec) if {
+	every c2 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		drop_all_require_value(container_capabilities_drop(c2))
 	}
 }
@@ -59,9 +61,13 @@ drop_all_require_value(v) if {
 	}
 }
 
-# capabilities.add of each container (containers, initContainers only) is a list of only "NET_BIND_SERVICE"; unset passes.
-add_only_net_bind_service_require if {
-	every c4 in containers(["containers", "initContainers"]) {
+# The containers at fault for rule "drop-all": each one that fails the rule on its own.
+drop_all_containers := [c.name | some c in containers_alone(pod_spec); not drop_all_require(c.spec)]
+
+# capabilities.add of each container (containers, initContainers only) is a list of only
+# "NET_BIND_SERVICE"; unset passes.
+add_only_net_bind_service_require(spec) if {
+	every c4 in containers(spec, ["containers", "initContainers"]) {
 		add_only_net_bind_service_require_value(container_capabilities_add(c4))
 	}
 }
@@ -76,9 +82,14 @@ add_only_net_bind_service_require_value(v) if {
 	}
 }
 
-# capabilities.add of each container is a list containing none of "sys_admin", "CAP_NET_RAW" (capability names normalised); unset passes.
+# The containers at fault for rule "add-only-net-bind-service": each one that fails the rule on its
+# own.
+add_only_net_bind_service_containers := [c.name | some c in containers_alone(pod_spec); not add_only_net_bind_service_require(c.spec)]
+
+# capabilities.add of each container is a list containing none of "sys_admin", "CAP_NET_RAW"
+# (capability names normalised); unset passes.
 no_sys_admin_require if {
-	every c6 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c6 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		no_sys_admin_require_value(container_capabilities_add(c6))
 	}
 }
@@ -93,9 +104,10 @@ no_sys_admin_require_value(v) if {
 	}
 }
 
-# capabilities.add of each container (ephemeralContainers only) is a list of only "net_bind_service", "CAP_CHOWN" (capability names normalised); unset passes.
-allowed_caps_normalised_require if {
-	every c8 in containers(["ephemeralContainers"]) {
+# capabilities.add of each container (ephemeralContainers only) is a list of only
+# "net_bind_service", "CAP_CHOWN" (capability names normalised); unset passes.
+allowed_caps_normalised_require(spec) if {
+	every c8 in containers(spec, ["ephemeralContainers"]) {
 		allowed_caps_normalised_require_value(container_capabilities_add(c8))
 	}
 }
@@ -110,8 +122,17 @@ allowed_caps_normalised_require_value(v) if {
 	}
 }
 
+# The containers at fault for rule "allowed-caps-normalised": each one that fails the rule on its
+# own.
+allowed_caps_normalised_containers := [c.name | some c in containers_alone(pod_spec); not allowed_caps_normalised_require(c.spec)]
+
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
+
+# The Pod template's spec, or {} when it has none (then it has no containers).
+pod_spec := s if {
+	s := pod_template.spec
+} else := {}
 
 # The policy applies to the object: every line below must hold.
 applies if {
@@ -191,9 +212,30 @@ container_capabilities_add(c) := v if {
 # --------------------------------------------------------------------------------------------------
 # Helpers.
 
-# The containers of the listed kinds in the Pod template; a missing kind (or one that is not
-# a list) contributes none.
-containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]
+# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container
+# alone); a missing kind, or one that is not a list, contributes none.
+containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]
+
+# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
+message_order := ["initContainers", "containers", "ephemeralContainers"]
+
+# What names a container in a message: its name, or "" when it has none.
+container_name(c) := name if {
+	name := c.name
+	is_string(name)
+} else := ""
+
+# Every container of spec in message order, with its name and a spec holding it alone: a rule
+# that fails on that spec is at fault in that container.
+containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
+
+# A rule's message naming the containers at fault, as Pod Security Admission words it:
+# `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.
+rule_message(message, _, names) := message if count(names) == 0
+
+rule_message(message, detail, names) := concat("", [message, " (container \"", names[0], "\" ", detail, ")"]) if count(names) == 1
+
+rule_message(message, detail, names) := concat("", [message, " (containers \"", concat("\", \"", names), "\" ", detail, ")"]) if count(names) > 1
 
 # Capability names as container runtimes read them: upper-cased, without a CAP_ prefix, so
 # "sys_admin" and "CAP_SYS_ADMIN" both name SYS_ADMIN. Non-strings are compared as they are.

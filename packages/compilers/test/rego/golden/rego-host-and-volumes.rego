@@ -24,8 +24,8 @@ violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "
 
 violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "rule": "host-ports"}} if {
 	applies
-	not host_ports_require
-	msg := "hostPort must be unset or 0."
+	not host_ports_require(pod_spec)
+	msg := rule_message("hostPort must be unset or 0.", "must not set hostPort", host_ports_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "rule": "host-port-range"}} if {
@@ -61,8 +61,8 @@ violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "
 violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "rule": "privileged"}} if {
 	applies
 	privileged_when
-	not privileged_require
-	msg := "Privileged containers are forbidden unless the Pod is a Windows HostProcess Pod."
+	not privileged_require(pod_spec)
+	msg := rule_message("Privileged containers are forbidden unless the Pod is a Windows HostProcess Pod.", "must not be privileged", privileged_containers)
 }
 
 # --------------------------------------------------------------------------------------------------
@@ -86,28 +86,14 @@ host_namespaces_require_1_value(v) if {
 }
 
 # hostPID of the Pod equals false; unset passes.
-host_namespaces_require_2 if host_namespaces_require_2_value(pod_host_pid)
-
-host_namespaces_require_2_value(v) if v == null
-
-host_namespaces_require_2_value(v) if {
-	v != null
-	v == false
-}
+host_namespaces_require_2 if host_namespaces_require_1_value(pod_host_pid)
 
 # hostIPC of the Pod equals false; unset passes.
-host_namespaces_require_3 if host_namespaces_require_3_value(pod_host_ipc)
-
-host_namespaces_require_3_value(v) if v == null
-
-host_namespaces_require_3_value(v) if {
-	v != null
-	v == false
-}
+host_namespaces_require_3 if host_namespaces_require_1_value(pod_host_ipc)
 
 # every item of ports of each container: hostPort is one of 0; unset passes.
-host_ports_require if {
-	every c1 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+host_ports_require(spec) if {
+	every c1 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		every item2 in items(container_ports(c1)) {
 			host_ports_require_item(item_host_port(item2))
 		}
@@ -121,9 +107,13 @@ host_ports_require_item(v) if {
 	v in {0}
 }
 
-# every item of ports of each container (containers only): hostPort (equals 0) or (is a number >= 1000 and <= 6000); unset passes.
+# The containers at fault for rule "host-ports": each one that fails the rule on its own.
+host_ports_containers := [c.name | some c in containers_alone(pod_spec); not host_ports_require(c.spec)]
+
+# every item of ports of each container (containers only): hostPort (equals 0) or (is a number >=
+# 1000 and <= 6000); unset passes.
 host_port_range_require if {
-	every c3 in containers(["containers"]) {
+	every c3 in containers(pod_spec, ["containers"]) {
 		every item4 in items(container_ports(c3)) {
 			host_port_range_require_item(item_host_port(item4))
 		}
@@ -144,7 +134,8 @@ host_port_range_require_item(v) if {
 	v <= 6000
 }
 
-# every item of volumes of the Pod: the item is an object with a key among "configMap", "secret", "emptyDir", "projected"; unset passes.
+# every item of volumes of the Pod: the item is an object with a key among "configMap", "secret",
+# "emptyDir", "projected"; unset passes.
 volume_types_require if {
 	every item5 in items(pod_volumes) {
 		volume_types_require_item(item5)
@@ -173,7 +164,8 @@ no_host_path_require_item(v) if {
 	false
 }
 
-# every item of sysctls of the Pod: name is one of "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"; unset fails.
+# every item of sysctls of the Pod: name is one of "kernel.shm_rmid_forced",
+# "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"; unset fails.
 safe_sysctls_require if {
 	every item7 in items(pod_sysctls) {
 		safe_sysctls_require_item(item_name(item7))
@@ -185,7 +177,8 @@ safe_sysctls_require_item(v) if {
 	v in {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ping_group_range"}
 }
 
-# every annotations entry whose key starts with "container.apparmor.security.beta.kubernetes.io/": the value (equals "runtime/default") or (starts with "localhost/").
+# every annotations entry whose key starts with "container.apparmor.security.beta.kubernetes.io/":
+# the value (equals "runtime/default") or (starts with "localhost/").
 apparmor_annotations_require if {
 	every value8 in entries_with_prefix(pod_annotations, "container.apparmor.security.beta.kubernetes.io/") {
 		apparmor_annotations_require_value(value8)
@@ -219,9 +212,10 @@ privileged_when_1_value(v) if {
 # the check below does not hold
 privileged_when_2 if not privileged_when_2_1
 
-# windowsOptions.hostProcess in effect for each container (its own, else the Pod's) equals true; unset fails.
+# windowsOptions.hostProcess in effect for each container (its own, else the Pod's) equals true;
+# unset fails.
 privileged_when_2_1 if {
-	every c9 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c9 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		privileged_when_2_1_value(effective_windows_options_host_process(c9))
 	}
 }
@@ -232,21 +226,22 @@ privileged_when_2_1_value(v) if {
 }
 
 # privileged of each container equals false; unset passes.
-privileged_require if {
-	every c10 in containers(["containers", "initContainers", "ephemeralContainers"]) {
-		privileged_require_value(container_privileged(c10))
+privileged_require(spec) if {
+	every c10 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
+		host_namespaces_require_1_value(container_privileged(c10))
 	}
 }
 
-privileged_require_value(v) if v == null
-
-privileged_require_value(v) if {
-	v != null
-	v == false
-}
+# The containers at fault for rule "privileged": each one that fails the rule on its own.
+privileged_containers := [c.name | some c in containers_alone(pod_spec); not privileged_require(c.spec)]
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
+
+# The Pod template's spec, or {} when it has none (then it has no containers).
+pod_spec := s if {
+	s := pod_template.spec
+} else := {}
 
 # The policy applies to the object: every line below must hold.
 applies if {
@@ -272,7 +267,9 @@ pod_template := t if {
 # Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
 # other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
 # admission in a cluster, so it is not reviewed here either.
-served_api_versions := {"Pod": "v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1"}
+served_api_versions := {
+	"Pod": "v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1"
+}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.
@@ -390,14 +387,35 @@ container_privileged(c) := v if {
 # --------------------------------------------------------------------------------------------------
 # Helpers.
 
-# The containers of the listed kinds in the Pod template; a missing kind (or one that is not
-# a list) contributes none.
-containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]
+# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container
+# alone); a missing kind, or one that is not a list, contributes none.
+containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]
 
 # A list value, or no items when the value is unset or not a list.
 items(x) := x if {
 	is_array(x)
 } else := []
+
+# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
+message_order := ["initContainers", "containers", "ephemeralContainers"]
+
+# What names a container in a message: its name, or "" when it has none.
+container_name(c) := name if {
+	name := c.name
+	is_string(name)
+} else := ""
+
+# Every container of spec in message order, with its name and a spec holding it alone: a rule
+# that fails on that spec is at fault in that container.
+containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
+
+# A rule's message naming the containers at fault, as Pod Security Admission words it:
+# `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.
+rule_message(message, _, names) := message if count(names) == 0
+
+rule_message(message, detail, names) := concat("", [message, " (container \"", names[0], "\" ", detail, ")"]) if count(names) == 1
+
+rule_message(message, detail, names) := concat("", [message, " (containers \"", concat("\", \"", names), "\" ", detail, ")"]) if count(names) > 1
 
 # The values of the map entries whose key starts with prefix; none when the map is unset.
 entries_with_prefix(m, prefix) := [value | is_object(m); some key, value in m; startswith(key, prefix)]

@@ -6,7 +6,8 @@
 # A container's own false wins over the Pod's true.
 #
 # Severity: high. Mode: enforce (Gatekeeper enforcementAction: deny).
-# Pod Security Standards control "Running as Non-root" (PSA check runAsNonRoot; restricted; as of PSA v1.37).
+# Pod Security Standards control "Running as Non-root" (PSA check runAsNonRoot; restricted; as of
+# PSA v1.37).
 
 package podsec.rego_run_as_non_root
 
@@ -47,7 +48,7 @@ run_as_non_root_when_1_value(v) if {
 
 # runAsNonRoot in effect for each container (its own, else the Pod's) equals true; unset fails.
 run_as_non_root_require if {
-	every c1 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c1 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		run_as_non_root_require_value(effective_run_as_non_root(c1))
 	}
 }
@@ -59,7 +60,7 @@ run_as_non_root_require_value(v) if {
 
 # runAsUser in effect for each container (its own, else the Pod's) not (equals 0); unset passes.
 run_as_user_not_root_require if {
-	every c2 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c2 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		run_as_user_not_root_require_value(effective_run_as_user(c2))
 	}
 }
@@ -77,6 +78,11 @@ run_as_user_not_root_require_value_not(v) if {
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
+
+# The Pod template's spec, or {} when it has none (then it has no containers).
+pod_spec := s if {
+	s := pod_template.spec
+} else := {}
 
 # The policy applies to the object: every line below must hold.
 applies if {
@@ -105,7 +111,10 @@ pod_template := t if {
 # Each kind is reviewed only at the apiVersion the API server serves it at; an object at any
 # other version (extensions/v1beta1, apps/v1beta2, batch/v1beta1, a v2 Pod) never reaches
 # admission in a cluster, so it is not reviewed here either.
-served_api_versions := {"Pod": "v1", "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1", "Job": "batch/v1", "CronJob": "batch/v1"}
+served_api_versions := {
+	"Pod": "v1", "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1",
+	"Job": "batch/v1", "CronJob": "batch/v1"
+}
 
 # Gatekeeper audit reviews stored objects without an operation; they count as CREATE, as in
 # the reference semantics, so an audit neither skips nor flags them because of it.
@@ -173,6 +182,6 @@ effective_run_as_user(c) := v if {
 # --------------------------------------------------------------------------------------------------
 # Helpers.
 
-# The containers of the listed kinds in the Pod template; a missing kind (or one that is not
-# a list) contributes none.
-containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]
+# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container
+# alone); a missing kind, or one that is not a list, contributes none.
+containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]

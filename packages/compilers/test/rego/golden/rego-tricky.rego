@@ -26,14 +26,14 @@ violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "1-
 
 violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "a"}} if {
 	applies
-	not a_require
-	msg := "Rule a."
+	not a_require(pod_spec)
+	msg := rule_message("Rule a.", "must pass \"a\" \\ with \"quotes\" %s", a_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "a-require"}} if {
 	applies
-	not a_require_require
-	msg := "Rule a-require: its generated names collide with rule a's unless allocated."
+	not a_require_require(pod_spec)
+	msg := rule_message("Rule a-require: its generated names collide with rule a's unless allocated.", "must not pass a-require-1", a_require_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "a-require-1"}} if {
@@ -44,8 +44,8 @@ violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "a-
 
 violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "no-drops"}} if {
 	applies
-	not no_drops_require
-	msg := "An empty allow-list renders as set(), never as an empty object."
+	not no_drops_require(pod_spec)
+	msg := rule_message("An empty allow-list renders as set(), never as an empty object.", "must not drop anything", no_drops_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "entries-anything"}} if {
@@ -57,9 +57,11 @@ violation contains {"msg": msg, "details": {"policy": "rego-tricky", "rule": "en
 # --------------------------------------------------------------------------------------------------
 # Rule conditions, named after the IR rule ids (`<rule>_when`, `<rule>_require`).
 
-# seLinuxOptions.type in effect for each container (its own, else the Pod's) is one of "container_t", "spc_t|x", "a*b", "quote\"'`", "back\\slash", "new\nline", "", 0, true; unset passes.
+# seLinuxOptions.type in effect for each container (its own, else the Pod's) is one of
+# "container_t", "spc_t|x", "a*b", "quote\"'`", "back\\slash", "new\nline", "", 0, true; unset
+# passes.
 r_1_starts_with_digit_require if {
-	every c1 in containers(["containers", "initContainers", "ephemeralContainers"]) {
+	every c1 in containers(pod_spec, ["containers", "initContainers", "ephemeralContainers"]) {
 		r_1_starts_with_digit_require_value(effective_se_linux_options_type(c1))
 	}
 }
@@ -72,60 +74,55 @@ r_1_starts_with_digit_require_value(v) if {
 }
 
 # all of 2 checks hold
-a_require if {
-	a_require_1
-	a_require_2
-}
-
-# image of each container matches the glob "registry.k8s.io/*:v1.?.[0-9]+(x)|{y}^$\\"; unset passes.
-a_require_1 if {
-	every c2 in containers(["containers", "initContainers", "ephemeralContainers"]) {
-		a_require_1_value(container_image(c2))
+a_require(spec) if {
+	every c2 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
+		# image of each container matches the glob "registry.k8s.io/*:v1.?.[0-9]+(x)|{y}^$\\"; unset
+		# passes.
+		a_require_value(container_image(c2))
+		# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset
+		# fails.
+		a_require_value_2(container_image(c2))
 	}
 }
 
-a_require_1_value(v) if v == null
+a_require_value(v) if v == null
 
-a_require_1_value(v) if {
+a_require_value(v) if {
 	v != null
 	is_string(v)
 	regex.match("^registry\\.k8s\\.io/[\\s\\S]*:v1\\.[\\s\\S]\\.\\[0-9\\]\\+\\(x\\)\\|\\{y\\}\\^\\$\\\\$", v)
 }
 
-# image of each container not ((starts with "\"quoted\\") or (matches the glob "*:latest")); unset fails.
-a_require_2 if {
-	every c3 in containers(["containers", "initContainers", "ephemeralContainers"]) {
-		a_require_2_value(container_image(c3))
-	}
-}
-
-a_require_2_value(v) if {
+a_require_value_2(v) if {
 	v != null
-	not a_require_2_value_not(v)
+	not a_require_value_2_not(v)
 }
 
-a_require_2_value_not(v) if {
+a_require_value_2_not(v) if {
 	is_string(v)
 	startswith(v, "\"quoted\\")
 }
 
-a_require_2_value_not(v) if {
+a_require_value_2_not(v) if {
 	is_string(v)
 	regex.match("^[\\s\\S]*:latest$", v)
 }
 
+# The containers at fault for rule "a": each one that fails the rule on its own.
+a_containers := [c.name | some c in containers_alone(pod_spec); not a_require(c.spec)]
+
 # the check below does not hold
-a_require_require if not a_require_require_1
+a_require_require(spec) if not a_require_require_1(spec)
 
 # at least one of 2 checks holds
-a_require_require_1 if a_require_require_1_1
+a_require_require_1(spec) if a_require_require_1_1(spec)
 
-a_require_require_1 if a_require_require_1_2
+a_require_require_1(spec) if a_require_require_1_2(spec)
 
 # every item of volumes of the Pod: hostPath.path matches the glob "/var/run/*"; unset fails.
-a_require_require_1_1 if {
-	every item4 in items(pod_volumes) {
-		a_require_require_1_1_item(item_host_path_path(item4))
+a_require_require_1_1(spec) if {
+	every item3 in items(pod_volumes) {
+		a_require_require_1_1_item(item_host_path_path(item3))
 	}
 }
 
@@ -136,9 +133,9 @@ a_require_require_1_1_item(v) if {
 }
 
 # every item of volumes of the Pod: in.not-an-identifier.with.dot is set; unset fails.
-a_require_require_1_2 if {
-	every item5 in items(pod_volumes) {
-		a_require_require_1_2_item(item_in_not_an_identifier_with_dot(item5))
+a_require_require_1_2(spec) if {
+	every item4 in items(pod_volumes) {
+		a_require_require_1_2_item(item_in_not_an_identifier_with_dot(item4))
 	}
 }
 
@@ -147,7 +144,14 @@ a_require_require_1_2_item(v) if {
 	true
 }
 
-# runAsUser of the Pod (is a number >= 1000) and (is a number <= 65535.5) and (not (is one of 1001, -1)); unset fails.
+# The containers at fault for rule "a-require": each one that fails the rule on its own, none when
+# the rule fails without any container (the fault is in the Pod itself).
+a_require_containers := [] if {
+	not a_require_require({})
+} else := [c.name | some c in containers_alone(pod_spec); not a_require_require(c.spec)]
+
+# runAsUser of the Pod (is a number >= 1000) and (is a number <= 65535.5) and (not (is one of 1001,
+# -1)); unset fails.
 a_require_1_require if a_require_1_require_value(pod_run_as_user)
 
 a_require_1_require_value(v) if {
@@ -164,9 +168,9 @@ a_require_1_require_value_not(v) if {
 }
 
 # capabilities.drop of each container is a list of only ; unset passes.
-no_drops_require if {
-	every c7 in containers(["containers", "initContainers", "ephemeralContainers"]) {
-		no_drops_require_value(container_capabilities_drop(c7))
+no_drops_require(spec) if {
+	every c6 in containers(spec, ["containers", "initContainers", "ephemeralContainers"]) {
+		no_drops_require_value(container_capabilities_drop(c6))
 	}
 }
 
@@ -175,15 +179,18 @@ no_drops_require_value(v) if v == null
 no_drops_require_value(v) if {
 	v != null
 	is_array(v)
-	every x6 in v {
-		x6 in set()
+	every x5 in v {
+		x5 in set()
 	}
 }
 
+# The containers at fault for rule "no-drops": each one that fails the rule on its own.
+no_drops_containers := [c.name | some c in containers_alone(pod_spec); not no_drops_require(c.spec)]
+
 # every annotations entry whose key starts with "": the value not (is unset).
 entries_anything_require if {
-	every value8 in entries_with_prefix(pod_annotations, "") {
-		entries_anything_require_value(value8)
+	every value7 in entries_with_prefix(pod_annotations, "") {
+		entries_anything_require_value(value7)
 	}
 }
 
@@ -197,6 +204,11 @@ entries_anything_require_value_not(v) if {
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
+
+# The Pod template's spec, or {} when it has none (then it has no containers).
+pod_spec := s if {
+	s := pod_template.spec
+} else := {}
 
 # The policy applies to the object: every line below must hold.
 applies if {
@@ -302,9 +314,30 @@ pod_annotations := v if {
 # --------------------------------------------------------------------------------------------------
 # Helpers.
 
-# The containers of the listed kinds in the Pod template; a missing kind (or one that is not
-# a list) contributes none.
-containers(kinds) := [c | some kind in kinds; list := pod_template.spec[kind]; is_array(list); some c in list]
+# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container
+# alone); a missing kind, or one that is not a list, contributes none.
+containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]
+
+# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
+message_order := ["initContainers", "containers", "ephemeralContainers"]
+
+# What names a container in a message: its name, or "" when it has none.
+container_name(c) := name if {
+	name := c.name
+	is_string(name)
+} else := ""
+
+# Every container of spec in message order, with its name and a spec holding it alone: a rule
+# that fails on that spec is at fault in that container.
+containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
+
+# A rule's message naming the containers at fault, as Pod Security Admission words it:
+# `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.
+rule_message(message, _, names) := message if count(names) == 0
+
+rule_message(message, detail, names) := concat("", [message, " (container \"", names[0], "\" ", detail, ")"]) if count(names) == 1
+
+rule_message(message, detail, names) := concat("", [message, " (containers \"", concat("\", \"", names), "\" ", detail, ")"]) if count(names) > 1
 
 # A list value, or no items when the value is unset or not a list.
 items(x) := x if {

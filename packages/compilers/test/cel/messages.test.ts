@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { PolicyIR } from '@podsec/ir';
-import { staticMessage } from '../../src/cel/message.js';
+import { renderRuleMessage, type PolicyIR } from '@podsec/ir';
+import { foldLines, staticMessage } from '../../src/cel/message.js';
 import { celFixtures } from './fixtures.js';
 import { CEL_TARGETS, emit } from './emitted.js';
 import { CelHarness } from './harness.js';
@@ -56,6 +56,7 @@ describe.each(CEL_TARGETS)('$name: user text round-trips', ({ target, policyDoc 
         ir.description = description;
         const portRule = ir.rules.findIndex((r) => r.id === 'host-ports');
         ir.rules[portRule]!.message = message;
+        ir.rules[portRule]!.detail = title;
         ir.rules[0]!.require = { kind: 'field', field: 'runtimeClassName', scope: 'pod', pred: { op: 'in', values: [allowed] }, absent: 'fail' };
         const { docs } = emit(target, ir);
         const doc = policyDoc(docs);
@@ -78,7 +79,11 @@ describe.each(CEL_TARGETS)('$name: user text round-trips', ({ target, policyDoc 
         expect(harness.admit(req(pod(allowed, 0)))).toEqual({ applies: true, violated: [], messages: [] });
         expect(harness.admit(req(pod(`${allowed}x`, 0)))).toMatchObject({ applies: true, violated: [0] });
         const denied = harness.admit(req(pod(allowed, 8080)));
-        expect(denied).toEqual({ applies: true, violated: [portRule], messages: [`${staticMessage(ir, ir.rules[portRule]!)} (containers: web)`] });
+        // The detail is user text too: the message names the container as the reference renders it, message
+        // and detail each folded onto one line (the apiserver refuses line breaks in messages).
+        const rule = ir.rules[portRule]!;
+        const expected = renderRuleMessage({ message: staticMessage(ir, rule), detail: foldLines(title) }, ['web']);
+        expect(denied).toEqual({ applies: true, violated: [portRule], messages: [expected] });
       }),
       { numRuns: 300, seed: 99 },
     );

@@ -22,7 +22,7 @@ describe.each([
 ] as const)('%s adapter reports the reference message for each violated rule', (id, factory) => {
   it('over the library and its generated and random fixtures', async () => {
     const adapter = await factory(build);
-    expect(adapter.comparesMessages).toBe(true);
+    expect({ id: adapter.id, comparesMessages: adapter.comparesMessages }).toEqual({ id, comparesMessages: true });
     let compared = 0;
     let naming = 0;
     const mismatches: string[] = [];

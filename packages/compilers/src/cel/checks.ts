@@ -3,7 +3,17 @@
  * Every field read goes through an optional chain, so an absent field is a decision (`absent: pass`
  * or `fail`), never a CEL "no such key" error that failurePolicy would turn into a denial.
  */
-import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
+import {
+  containerKindsOf,
+  fieldPath,
+  fieldSpec,
+  type Check,
+  type ContainerKind,
+  type FieldSpec,
+  type Predicate,
+  type TestedPredicate,
+  type ValueType,
+} from '@podsec/ir';
 import { and, ifThen, not, or } from './bool.js';
 import { celString } from './literal.js';
 import { absentOptional, mapOr, optionalPath, plainPath, presentOptional, valueOr } from './path.js';
@@ -26,8 +36,28 @@ export const CONTAINER_VAR = 'c';
 const ITEM_VAR = 'item';
 const KEY_VAR = 'k';
 
+/**
+ * What a comparison predicate answers for `null`, which reads as absent (undefined: not a plain
+ * comparison). IR values are never null, so `==` and `in` are false on it and `notIn` true.
+ */
+function onNull(pred: Predicate): boolean | undefined {
+  if (pred.op === 'equals' || pred.op === 'in') return false;
+  if (pred.op === 'notIn') return true;
+  if (pred.op === 'not') {
+    const inner = onNull(pred.pred);
+    return inner === undefined ? undefined : !inner;
+  }
+  return undefined;
+}
+
 /** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
 function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined, value = `${opt}.value()`): string {
+  // A comparison that already decides absent (and held null) values as `absent` says reads the
+  // field with a default: `c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false`.
+  if (onNull(t.pred) === (t.absent === 'pass')) {
+    const fallback = t.pred.op === 'equals' && typeof t.pred.value === 'boolean' ? String(!t.pred.value) : 'null';
+    return renderPredicate(t.pred, `${opt}.orValue(${fallback})`, type);
+  }
   const test = renderPredicate(t.pred, value, type);
   return t.absent === 'pass' ? or(absentOptional(opt), test) : and(presentOptional(opt), test);
 }

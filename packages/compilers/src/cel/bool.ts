@@ -6,15 +6,64 @@
 export const TRUE = 'true';
 export const FALSE = 'false';
 
+/** The binary operators (and ternary) outside brackets and string literals in `e`. */
+function topLevel(e: string): Set<string> {
+  const ops = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === '"' || ch === "'") {
+      for (i++; i < e.length && e[i] !== ch; i++) if (e[i] === '\\') i++;
+    } else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (depth === 0 && ch === ' ') {
+      const op = /^ (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /.exec(e.slice(i));
+      if (op) ops.add(op[1]!);
+    }
+  }
+  return ops;
+}
+
+/** `e` split at `sep` where it occurs outside brackets and string literals. */
+function splitTopLevel(e: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === '"' || ch === "'") {
+      for (i++; i < e.length && e[i] !== ch; i++) if (e[i] === '\\') i++;
+    } else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (depth === 0 && e.startsWith(sep, i)) {
+      parts.push(e.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  parts.push(e.slice(start));
+  return parts;
+}
+
 /**
  * Whether `e` can stand as an operand without parentheses: every operator this module emits is
  * surrounded by spaces, so text without spaces or `!` (outside string literals) is a single
  * selection, call or literal.
  */
 function isAtom(e: string): boolean {
-  const code = e.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  return !/[\s!]/.test(code);
+  return topLevel(e).size === 0;
 }
+
+/**
+ * Operands of `&&`/`||` are parenthesised only where precedence needs it (a ternary, or `||` inside
+ * `&&`) or where mixing the two would make a reader stop (`&&` inside `||`); comparisons bind
+ * tighter than both, so `type(x) == list && x.all(...)` reads as written.
+ */
+const operand = (e: string, op: '&&' | '||') => {
+  const ops = topLevel(e);
+  const needs = ops.has('?') || ops.has(':') || (op === '&&' ? ops.has('||') : ops.has('&&'));
+  return needs ? `(${e})` : e;
+};
 
 const wrap = (e: string) => (isAtom(e) ? e : `(${e})`);
 
@@ -22,14 +71,14 @@ export function and(...parts: string[]): string {
   if (parts.includes(FALSE)) return FALSE;
   const kept = parts.filter((p) => p !== TRUE);
   if (kept.length === 0) return TRUE;
-  return kept.length === 1 ? kept[0]! : kept.map(wrap).join(' && ');
+  return kept.length === 1 ? kept[0]! : kept.map((k) => operand(k, '&&')).join(' && ');
 }
 
 export function or(...parts: string[]): string {
   if (parts.includes(TRUE)) return TRUE;
   const kept = parts.filter((p) => p !== FALSE);
   if (kept.length === 0) return FALSE;
-  return kept.length === 1 ? kept[0]! : kept.map(wrap).join(' || ');
+  return kept.length === 1 ? kept[0]! : kept.map((k) => operand(k, '||')).join(' || ');
 }
 
 /** Index just past the `)` matching the `(` at `open`, skipping string literals; -1 if unbalanced. */
@@ -45,9 +94,18 @@ function closingParen(e: string, open: number): number {
   return -1;
 }
 
+/** Negated comparisons: `!(a == b)` reads as `a != b`. */
+const NEGATED: Readonly<Record<string, string>> = { '==': '!=', '!=': '==' };
+
 export function not(e: string): string {
   if (e === TRUE) return FALSE;
   if (e === FALSE) return TRUE;
+  const ops = topLevel(e);
+  const [only] = ops;
+  if (ops.size === 1 && only && NEGATED[only]) {
+    const parts = splitTopLevel(e, ` ${only} `);
+    if (parts.length === 2) return `${parts[0]} ${NEGATED[only]} ${parts[1]}`;
+  }
   // `!(x)` negated is `x`: keeps `when` conditions such as "not Windows" readable.
   if (e.startsWith('!(') && closingParen(e, 1) === e.length) return e.slice(2, -1);
   if (e.startsWith('!') && isAtom(e.slice(1))) return e.slice(1);
@@ -58,5 +116,10 @@ export function not(e: string): string {
 export function ifThen(cond: string, then: string, otherwise: string): string {
   if (cond === TRUE) return then;
   if (cond === FALSE) return otherwise;
-  return `${wrap(cond)} ? ${wrap(then)} : ${wrap(otherwise)}`;
+  // Branches joining several conditions are parenthesised: precedence would not need it, a reader does.
+  const branch = (e: string) => {
+    const ops = topLevel(e);
+    return ['?', ':', '&&', '||'].some((op) => ops.has(op)) ? `(${e})` : e;
+  };
+  return `${branch(cond)} ? ${branch(then)} : ${branch(otherwise)}`;
 }

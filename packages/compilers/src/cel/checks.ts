@@ -3,18 +3,32 @@
  * Every field read goes through an optional chain, so an absent field is a decision (`absent: pass`
  * or `fail`), never a CEL "no such key" error that failurePolicy would turn into a denial.
  */
-import { containerKindsOf, fieldPath, fieldSpec, type Check, type ContainerKind, type FieldSpec, type TestedPredicate, type ValueType } from '@podsec/ir';
-import { and, not, or } from './bool.js';
+import {
+  containerKindsOf,
+  fieldPath,
+  fieldSpec,
+  type Check,
+  type ContainerKind,
+  type FieldSpec,
+  type Predicate,
+  type TestedPredicate,
+  type ValueType,
+} from '@podsec/ir';
+import { and, ifThen, not, or } from './bool.js';
 import { celString } from './literal.js';
-import { mapOr, optionalPath, presentOptional, valueOr } from './path.js';
+import { absentOptional, mapOr, optionalPath, plainPath, presentOptional, valueOr } from './path.js';
 import { boundVar, renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
 export interface CheckScope {
   /** An optional chain to a path under the Pod template ({metadata, spec}; may lack either). */
   pod(path: readonly string[]): string;
-  /** A CEL list of the containers of these kinds, in PSA order. */
-  containers(kinds: readonly ContainerKind[]): string;
+  /**
+   * CEL that holds when `test` (text over the container variable `c`) holds for every checked
+   * container of these kinds: all of them normally, none or just the focused one when a message
+   * asks which containers offend (see FocusedScope).
+   */
+  everyContainer(kinds: readonly ContainerKind[], test: string): string;
 }
 
 /** Comprehension variable for containers; item and element variables are distinct so nesting never shadows. */
@@ -22,39 +36,47 @@ export const CONTAINER_VAR = 'c';
 const ITEM_VAR = 'item';
 const KEY_VAR = 'k';
 
+/**
+ * What a comparison predicate answers for `null`, which reads as absent (undefined: not a plain
+ * comparison). IR values are never null, so `==` and `in` are false on it and `notIn` true.
+ */
+function onNull(pred: Predicate): boolean | undefined {
+  if (pred.op === 'equals' || pred.op === 'in') return false;
+  if (pred.op === 'notIn') return true;
+  if (pred.op === 'not') {
+    const inner = onNull(pred.pred);
+    return inner === undefined ? undefined : !inner;
+  }
+  return undefined;
+}
+
 /** `testValue`: an optional's value tested by the predicate, or the `absent` decision when empty. */
-function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined): string {
-  const test = renderPredicate(t.pred, `${opt}.value()`, type);
-  return t.absent === 'pass' ? or(not(presentOptional(opt)), test) : and(presentOptional(opt), test);
+function testedOptional(opt: string, t: TestedPredicate, type: ValueType | undefined, value = `${opt}.value()`): string {
+  // A comparison that already decides absent (and held null) values as `absent` says reads the
+  // field with a default: `c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false`.
+  if (onNull(t.pred) === (t.absent === 'pass')) {
+    const fallback = t.pred.op === 'equals' && typeof t.pred.value === 'boolean' ? String(!t.pred.value) : 'null';
+    return renderPredicate(t.pred, `${opt}.orValue(${fallback})`, type);
+  }
+  const test = renderPredicate(t.pred, value, type);
+  return t.absent === 'pass' ? or(absentOptional(opt), test) : and(presentOptional(opt), test);
 }
 
 // Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
 const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
 const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
-/** A container-scoped check split into the list it walks and the test each container must pass. */
-export interface PerContainer {
-  list: string;
-  /** CEL text over the container variable `c`. */
-  test: string;
-}
-
-/** The per-container form of a container-scoped `field` or `each` check, or undefined for other checks. */
-export function perContainer(check: Check, scope: CheckScope): PerContainer | undefined {
-  if (check.kind === 'field' && check.scope !== 'pod') {
-    const spec = fieldSpec(check.field);
-    const own = optionalPath(CONTAINER_VAR, containerPath(spec));
-    // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
-    // no pod-level form has nothing to fall back to, as in evaluateCheck).
-    const value = check.scope === 'effective' && spec.pod ? `(${presentOptional(own)} ? ${own} : ${scope.pod(spec.pod)})` : own;
-    return { list: scope.containers(containerKindsOf(check)), test: testedOptional(value, check, spec.type) };
-  }
-  if (check.kind === 'each' && check.scope === 'container') {
-    const spec = fieldSpec(check.field);
-    const items = valueOr(optionalPath(CONTAINER_VAR, containerPath(spec)), '[]');
-    return { list: scope.containers(containerKindsOf(check)), test: eachItem(items, check, spec) };
-  }
-  return undefined;
+/** The per-container test of a container-scoped `field` or `each` check (text over `c`). */
+function containerTest(check: Extract<Check, { kind: 'field' | 'each' }>, scope: CheckScope): string {
+  const spec = fieldSpec(check.field);
+  if (check.kind === 'each') return eachItem(valueOr(optionalPath(CONTAINER_VAR, containerPath(spec)), '[]'), check, spec);
+  const own = optionalPath(CONTAINER_VAR, containerPath(spec));
+  // Kubernetes precedence: the container's own value when set, else the pod-level one (a field with
+  // no pod-level form has nothing to fall back to, as in evaluateCheck).
+  const tested = testedOptional(own, check, spec.type, plainPath(own));
+  if (check.scope !== 'effective' || !spec.pod) return tested;
+  const pod = scope.pod(spec.pod);
+  return ifThen(presentOptional(own), renderPredicate(check.pred, plainPath(own), spec.type), testedOptional(pod, check, spec.type, plainPath(pod)));
 }
 
 /** Schema types of list elements; a path inside an object element has no type in the field table. */
@@ -65,7 +87,7 @@ function eachItem(items: string, check: Extract<Check, { kind: 'each' }>, spec: 
   const test =
     check.path.length === 0
       ? renderPredicate(check.pred, ITEM_VAR, ELEMENT_TYPE[spec.type])
-      : testedOptional(optionalPath(ITEM_VAR, check.path), check, undefined);
+      : testedOptional(optionalPath(ITEM_VAR, check.path), check, undefined, plainPath(optionalPath(ITEM_VAR, check.path)));
   return `${items}.all(${ITEM_VAR}, ${test})`;
 }
 
@@ -79,14 +101,13 @@ export function renderCheck(check: Check, scope: CheckScope): string {
     case 'not':
       return not(renderCheck(check.check, scope));
     case 'field': {
-      const split = perContainer(check, scope);
-      if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
+      if (check.scope !== 'pod') return scope.everyContainer(containerKindsOf(check), containerTest(check, scope));
       const spec = fieldSpec(check.field);
-      return testedOptional(scope.pod(podPath(spec)), check, spec.type);
+      const opt = scope.pod(podPath(spec));
+      return testedOptional(opt, check, spec.type, plainPath(opt));
     }
     case 'each': {
-      const split = perContainer(check, scope);
-      if (split) return `${split.list}.all(${CONTAINER_VAR}, ${split.test})`;
+      if (check.scope === 'container') return scope.everyContainer(containerKindsOf(check), containerTest(check, scope));
       const spec = fieldSpec(check.field);
       return eachItem(valueOr(scope.pod(podPath(spec)), '[]'), check, spec);
     }
@@ -102,7 +123,7 @@ export function renderCheck(check: Check, scope: CheckScope): string {
       const item = boundVar(check.as);
       if (check.scope === 'pod') return `${valueOr(scope.pod(podPath(spec)), '[]')}.all(${item}, ${renderCheck(check.check, scope)})`;
       const items = valueOr(optionalPath(CONTAINER_VAR, containerPath(spec)), '[]');
-      return `${scope.containers(containerKindsOf(check))}.all(${CONTAINER_VAR}, ${items}.all(${item}, ${renderCheck(check.check, scope)}))`;
+      return scope.everyContainer(containerKindsOf(check), `${items}.all(${item}, ${renderCheck(check.check, scope)})`);
     }
     case 'value': {
       if ('param' in check.of) throw new Error('a test on a parameter has no CEL form: compile the instance (bindParameters), which decides it');
@@ -118,7 +139,7 @@ export function renderCheck(check: Check, scope: CheckScope): string {
       const annotations = scope.pod(['metadata', 'annotations']);
       const name = `${CONTAINER_VAR}.?name`;
       const value = `(${name}.hasValue() && type(${name}.value()) == string ? ${annotations}[?(${celString(check.keyPrefix)} + ${name}.value())] : optional.none())`;
-      return `${scope.containers(containerKindsOf(check))}.all(${CONTAINER_VAR}, ${testedOptional(value, check, 'string')})`;
+      return scope.everyContainer(containerKindsOf(check), testedOptional(value, check, 'string'));
     }
   }
 }

@@ -3,19 +3,36 @@
  * back to `message` when a `messageExpression` yields one, so both are folded to a single line.
  */
 import type { PolicyIR, Rule } from '@podsec/ir';
-import { CONTAINER_VAR, type PerContainer } from './checks.js';
-import { not } from './bool.js';
+import { or } from './bool.js';
+import { CONTAINER_VAR } from './checks.js';
 import { celString } from './literal.js';
 
 const LINE_BREAKS = /\s*(?:\r\n|[\n\r\v\f\u0085\u2028\u2029])\s*/g;
 
+/** Text on one line: each line break, with the spaces around it, becomes one space. */
+export const foldLines = (text: string): string => text.replace(LINE_BREAKS, ' ');
+
+/** foldLines, trimmed: a whole message as the apiserver can report it. */
+export const foldLineBreaks = (text: string): string => foldLines(text).trim();
+
 export function staticMessage(ir: Pick<PolicyIR, 'name'>, rule: Pick<Rule, 'id' | 'message'>): string {
-  const text = rule.message.replace(LINE_BREAKS, ' ').trim();
+  const text = foldLineBreaks(rule.message);
   return text === '' ? `policy ${ir.name}: rule ${rule.id} violated` : text;
 }
 
-/** Names the containers that fail a container-scoped rule, after the static message. */
-export function containerMessageExpression(message: string, split: PerContainer): string {
-  const failing = `${split.list}.filter(${CONTAINER_VAR}, ${not(split.test)}).map(${CONTAINER_VAR}, ${CONTAINER_VAR}.?name.orValue("<unnamed>"))`;
-  return `${celString(`${message} (containers: `)} + ${failing}.join(", ") + ")"`;
+/**
+ * What names a container in a message, as the IR's offendingContainers does: its `name` when that
+ * is a string, else "" (raw manifests can hold anything there; the API server only admits strings).
+ */
+export const containerName = (c = CONTAINER_VAR) => `type(${c}.?name.orValue("")) == string ? ${c}.name : ""`;
+
+/**
+ * The IR's renderRuleMessage in CEL: `message (container "a" detail)` / `message (containers "a",
+ * "b" detail)` naming the containers in `names` (a list of strings), or `message` alone when none
+ * offends or `podFails` (the rule fails with no container at all: a pod-level fault names none).
+ */
+export function namingMessageExpression(message: string, detail: string, names: string, podFails: string): string {
+  const noun = `(size(${names}) == 1 ? "container " : "containers ")`;
+  const listed = `${names}.map(n, '"' + n + '"').join(", ")`;
+  return `${celString(message)} + (${or(podFails, `size(${names}) == 0`)} ? "" : " (" + ${noun} + ${listed} + ${celString(` ${foldLines(detail)})`)})`;
 }

@@ -50,10 +50,36 @@ export function hasKey(base: string, key: string): string {
  * Whether an optional holds a value other than JSON `null`. The API server drops nulls before
  * admission, but `kyverno apply` and CI checks run on raw manifests (Helm output is full of
  * `securityContext: null`), where `.?field` yields an optional holding null: it must read as absent.
- * `type(...) == null_type` type-checks against every schema type, unlike `!= null`.
+ * Everything under the `template` variable is `dyn`, so comparing with `null` type-checks.
  */
 export function presentOptional(opt: string): string {
-  return `${opt}.hasValue() && type(${opt}.value()) != null_type`;
+  return `${opt}.orValue(null) != null`;
+}
+
+/** The negation of presentOptional. */
+export function absentOptional(opt: string): string {
+  return `${opt}.orValue(null) == null`;
+}
+
+/**
+ * The plain selection an optional path chain guards (`c.?a[?"b"]` → `c.a["b"]`), for reading a
+ * value already known to be there: shorter than `.value()` on the chain, and the same value.
+ */
+export function plainPath(opt: string): string {
+  let out = '';
+  for (let i = 0; i < opt.length; i++) {
+    const ch = opt[i]!;
+    if (ch === '"') {
+      let j = i + 1;
+      for (; j < opt.length && opt[j] !== '"'; j++) if (opt[j] === '\\') j++;
+      out += opt.slice(i, j + 1);
+      i = j;
+    } else if ((ch === '.' || ch === '[') && opt[i + 1] === '?') {
+      out += ch;
+      i++;
+    } else out += ch;
+  }
+  return out;
 }
 
 /**
@@ -62,10 +88,10 @@ export function presentOptional(opt: string): string {
  * semantics; iterating it would be an evaluation error instead.
  */
 export function mapOr(opt: string): string {
-  return `(type(${opt}.orValue({})) == map ? ${opt}.orValue({}) : {})`;
+  return `(type(${opt}.orValue(null)) == map ? ${plainPath(opt)} : {})`;
 }
 
 /** `opt.orValue(fallback)`, with a held `null` also giving `fallback` (see presentOptional). */
 export function valueOr(opt: string, fallback: string): string {
-  return `(type(${opt}.orValue(${fallback})) == null_type ? ${fallback} : ${opt}.orValue(${fallback}))`;
+  return `(${presentOptional(opt)} ? ${plainPath(opt)} : ${fallback})`;
 }

@@ -3,15 +3,27 @@
  * match, the conditions that exempt a request, the shared variables and one validation per IR rule.
  * Both targets wrap this in their own document shape.
  */
-import { POD_KINDS, RUNTIME_CLASS_PATH, type LabelSelector, type Operation, type PolicyIR } from '@podsec/ir';
+import {
+  isContainerScoped,
+  MESSAGE_CONTAINER_ORDER,
+  POD_KINDS,
+  RUNTIME_CLASS_PATH,
+  walkChecks,
+  type Check,
+  type ContainerKind,
+  type LabelSelector,
+  type Operation,
+  type PolicyIR,
+} from '@podsec/ir';
 import { PolicyCompileError } from '../shared/errors.js';
 import { VALIDATION_ACTIONS, type ValidationAction } from './actions.js';
-import { not, or } from './bool.js';
-import { perContainer, renderCheck } from './checks.js';
+import { and, FALSE, not, or, TRUE } from './bool.js';
+import { CONTAINER_VAR, renderCheck } from './checks.js';
+import { formatCel } from './format.js';
 import { celList } from './literal.js';
-import { containerMessageExpression, staticMessage } from './message.js';
+import { containerName, namingMessageExpression, staticMessage } from './message.js';
 import { optionalPath } from './path.js';
-import { SharedVariables, templateExpression, type CelVariable } from './template.js';
+import { FocusedScope, SharedVariables, templateExpression, type CelVariable } from './template.js';
 
 export interface ResourceRule {
   apiGroups: string[];
@@ -116,16 +128,75 @@ function canonicalSelector(sel: LabelSelector): LabelSelector {
   return out;
 }
 
-function compileRule(ir: PolicyIR, scope: SharedVariables, index: number): CelValidation {
+/** Whether any check inside reads containers. */
+const readsContainers = (check: Check): boolean => [...walkChecks(check)].some(isContainerScoped);
+
+/**
+ * A require that is a conjunction of pod-level checks and container checks whose own test reads no
+ * other container: then it holds exactly when its pod-level part holds and no container offends,
+ * so the validation can test the offending list the message names instead of repeating the checks.
+ */
+function conjunction(require: Check): { pod: Check[]; containers: Check[] } | undefined {
+  const parts = require.kind === 'all' ? require.checks : [require];
+  const pod = parts.filter((p) => !readsContainers(p));
+  const containers = parts.filter((p) => readsContainers(p));
+  const simple = (p: Check) => isContainerScoped(p) && (p.kind !== 'items' || !readsContainers(p.check));
+  return containers.every(simple) ? { pod, containers } : undefined;
+}
+
+/** `privileged-containers` → `offendingPrivilegedContainers`, a CEL identifier unique among `taken`. */
+function offendingVariableName(ruleId: string, taken: ReadonlySet<string>): string {
+  const words = ruleId.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const base = `offending${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+/**
+ * The names of the containers a rule's message names, in message order, as CEL over the shared
+ * variables: each kind's checked containers filtered by `offends(kind)` (text over `c`), kinds with
+ * the same test sharing one filter.
+ */
+function offendingNames(scope: SharedVariables, offends: (kind: ContainerKind) => string): string | undefined {
+  const runs: { kinds: ContainerKind[]; test: string }[] = [];
+  for (const kind of MESSAGE_CONTAINER_ORDER) {
+    const test = offends(kind);
+    if (test === FALSE) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.test === test && MESSAGE_CONTAINER_ORDER.indexOf(last.kinds[last.kinds.length - 1]!) === MESSAGE_CONTAINER_ORDER.indexOf(kind) - 1)
+      last.kinds.push(kind);
+    else runs.push({ kinds: [kind], test });
+  }
+  if (runs.length === 0) return undefined;
+  const filters = runs.map((r) => (r.test === TRUE ? scope.containers(r.kinds) : `${scope.containers(r.kinds)}.filter(${CONTAINER_VAR}, ${r.test})`));
+  const list = filters.length === 1 ? filters[0]! : `(${filters.join(' + ')})`;
+  return `${list}.map(${CONTAINER_VAR}, ${containerName()})`;
+}
+
+function compileRule(ir: PolicyIR, scope: SharedVariables, index: number, ruleVariables: CelVariable[], taken: Set<string>): CelValidation {
   const rule = ir.rules[index]!;
-  const require = renderCheck(rule.require, scope);
-  const expression = rule.when ? or(not(renderCheck(rule.when, scope)), require) : require;
   const message = staticMessage(ir, rule);
-  const split = perContainer(rule.require, scope);
+  const guarded = (require: string) => (rule.when ? or(not(renderCheck(rule.when, scope)), require) : require);
+  const plain = (): CelValidation => ({ expression: guarded(renderCheck(rule.require, scope)), message, reason: 'Forbidden' });
+  if (!rule.detail) return plain();
+
+  const parts = conjunction(rule.require);
+  const podOk = parts ? and(...parts.pod.map((c) => renderCheck(c, scope))) : renderCheck(rule.require, new FocusedScope(scope, null));
+  const focused = (kind: ContainerKind) => new FocusedScope(scope, kind);
+  const names = offendingNames(
+    scope,
+    parts ? (k) => not(and(...parts.containers.map((c) => renderCheck(c, focused(k))))) : (k) => not(renderCheck(rule.require, focused(k))),
+  );
+  if (!names || podOk === FALSE) return plain();
+  const name = offendingVariableName(rule.id, taken);
+  taken.add(name);
+  ruleVariables.push({ name, expression: names });
+  const offending = `variables.${name}`;
   return {
-    expression,
+    expression: guarded(parts ? and(podOk, `size(${offending}) == 0`) : renderCheck(rule.require, scope)),
     message,
-    ...(split ? { messageExpression: containerMessageExpression(message, split) } : {}),
+    messageExpression: namingMessageExpression(message, rule.detail, offending, not(podOk)),
     reason: 'Forbidden',
   };
 }
@@ -137,9 +208,11 @@ export function compileCelPolicy(ir: PolicyIR): CelPolicyCore {
   if (ir.exemptImages !== undefined && !Array.isArray(ir.exemptImages))
     throw new CelCompileError(ir, 'exemptImages', 'exemptImages still refers to a parameter; compile the instance (bindParameters) instead');
   const scope = new SharedVariables(ir.match.kinds, ir.exemptImages ?? []);
+  const ruleVariables: CelVariable[] = [];
+  const taken = new Set<string>();
   const validations = ir.rules.map((_, i) => {
     try {
-      return compileRule(ir, scope, i);
+      return compileRule(ir, scope, i, ruleVariables, taken);
     } catch (err) {
       if (err instanceof CelCompileError) throw err;
       throw new CelCompileError(ir, `rules[${i}] (${ir.rules[i]!.id})`, err instanceof Error ? err.message : String(err));
@@ -155,9 +228,13 @@ export function compileCelPolicy(ir: PolicyIR): CelPolicyCore {
     resourceRules: resourceRules(ir),
     ...(ir.match.namespaceSelector ? { namespaceSelector: canonicalSelector(ir.match.namespaceSelector) } : {}),
     ...(ir.match.objectSelector ? { objectSelector: canonicalSelector(ir.match.objectSelector) } : {}),
-    matchConditions: conditions,
-    variables: scope.declarations(),
-    validations,
+    matchConditions: conditions.map((c) => ({ ...c, expression: formatCel(c.expression) })),
+    variables: [...scope.declarations(), ...ruleVariables].map((v) => ({ ...v, expression: formatCel(v.expression) })),
+    validations: validations.map((v) => ({
+      ...v,
+      expression: formatCel(v.expression),
+      ...(v.messageExpression ? { messageExpression: formatCel(v.messageExpression) } : {}),
+    })),
     ruleIds: ir.rules.map((r) => r.id),
     validationActions: [...VALIDATION_ACTIONS[ir.mode]],
     readsUserInfo: conditions.some((c) => c.name === 'exempt-usernames'),

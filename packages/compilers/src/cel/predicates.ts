@@ -9,8 +9,8 @@
  */
 import { globPattern, normalizeCapability, pathPrefixPattern, type CapabilityNormalization, type Predicate, type Scalar, type ValueType } from '@podsec/ir';
 import { and, FALSE, not, or, TRUE } from './bool.js';
-import { celDouble, celList, celScalar, celString } from './literal.js';
-import { hasKey, optionalPath, presentOptional } from './path.js';
+import { celList, celNumber, celScalar, celString } from './literal.js';
+import { absentOptional, hasKey, optionalPath, presentOptional } from './path.js';
 
 /** A value's CEL text and, when the schema fixes it, its type. */
 interface Value {
@@ -27,7 +27,7 @@ const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'strin
 // Type tests stay even where the Kubernetes schema fixes the type: the API server would refuse a
 // wrong-typed value, but `kyverno apply` and CI checks meet raw manifests, where `double("1000")`
 // or `"ALL" in x` on a string would pass or raise an error instead of failing closed.
-const isNumber = (v: Value) => or(`type(${v.text}) == int`, `type(${v.text}) == double`);
+const isNumber = (v: Value) => `type(${v.text}) in [int, double]`;
 const isString = (v: Value) => `type(${v.text}) == string`;
 const isList = (v: Value) => `type(${v.text}) == list`;
 const isMap = (v: Value) => (v.type && MAP_TYPES.has(v.type) ? TRUE : `type(${v.text}) == map`);
@@ -75,14 +75,11 @@ const RENDERERS: RendererTable = {
   equals: (p, v) => `${v.text} == ${celScalar(p.value)}`,
   in: (p, v) => (p.values.length ? `${v.text} in ${celList(p.values)}` : FALSE),
   notIn: (p, v) => (p.values.length ? not(`${v.text} in ${celList(p.values)}`) : TRUE),
-  // Compared as doubles: an int field against a fractional bound would otherwise need CEL's
-  // cross-type numeric comparisons, which not every CEL environment enables.
+  // Integer fields arrive as `int` and bounds are int literals when integral; a fractional bound
+  // or a double value (raw manifests) compares across types, which both Kubernetes' CEL environment
+  // and Kyverno's enable (cel.CrossTypeNumericComparisons), so no `double()` conversion is needed.
   range: (p, v) =>
-    and(
-      isNumber(v),
-      p.min === undefined ? TRUE : `double(${v.text}) >= ${celDouble(p.min)}`,
-      p.max === undefined ? TRUE : `double(${v.text}) <= ${celDouble(p.max)}`,
-    ),
+    and(isNumber(v), p.min === undefined ? TRUE : `${v.text} >= ${celNumber(p.min)}`, p.max === undefined ? TRUE : `${v.text} <= ${celNumber(p.max)}`),
   present: () => TRUE,
   absent: () => FALSE,
   prefix: (p, v) => and(isString(v), p.value === '' ? TRUE : `${v.text}.startsWith(${celString(p.value)})`),
@@ -97,7 +94,7 @@ const RENDERERS: RendererTable = {
   at: (p, v) => {
     const opt = optionalPath(v.text, p.path);
     const test = render(p.pred, { text: `${opt}.value()` });
-    return and(isMap(v), p.absent === 'pass' ? or(not(presentOptional(opt)), test) : and(presentOptional(opt), test));
+    return and(isMap(v), p.absent === 'pass' ? or(absentOptional(opt), test) : and(presentOptional(opt), test));
   },
   // After bindParameters only references to `items` values remain: a relation between lists.
   ref: (p, v) => {

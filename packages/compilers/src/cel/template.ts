@@ -3,11 +3,11 @@
  * concatenated container lists. Selecting the template in one variable lets the same validation
  * text serve Pods and every Pod controller, with no dependence on Kyverno's textual autogen.
  */
-import { CONTAINER_KINDS, POD_KINDS, type ContainerKind, type PodKind } from '@podsec/ir';
-import { ifThen } from './bool.js';
+import { MESSAGE_CONTAINER_ORDER, POD_KINDS, type ContainerKind, type PodKind } from '@podsec/ir';
+import { and, ifThen, not, or, TRUE } from './bool.js';
 import { celList, celString } from './literal.js';
-import { optionalPath, valueOr } from './path.js';
-import type { CheckScope } from './checks.js';
+import { optionalPath } from './path.js';
+import { CONTAINER_VAR, type CheckScope } from './checks.js';
 
 export interface CelVariable {
   name: string;
@@ -17,7 +17,8 @@ export interface CelVariable {
 /**
  * CEL selecting the Pod template of `root` (a Pod or Pod controller) among the matched `kinds`.
  * Branches are wrapped in `dyn()` because a Pod and a PodTemplateSpec are different types to a
- * schema-aware checker; a controller without a template yields `{}`, which reads as "all absent".
+ * schema-aware checker. The path to the template is read plainly: the API server validates an object
+ * before validating admission runs, and every controller kind requires its template.
  */
 export function templateExpression(root: string, kinds: readonly PodKind[]): string {
   const groups = new Map<string, { path: readonly string[]; kinds: PodKind[] }>();
@@ -28,10 +29,7 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
     group.kinds.push(spec.kind);
     groups.set(key, group);
   }
-  const branches = [...groups.values()].map((g) => ({
-    kinds: g.kinds,
-    value: g.path.length === 0 ? root : valueOr(optionalPath(root, g.path), '{}'),
-  }));
+  const branches = [...groups.values()].map((g) => ({ kinds: g.kinds, value: [root, ...g.path].join('.') }));
   if (branches.length === 0) throw new Error('a policy must match at least one Pod kind (match.kinds is empty)');
   if (branches.length === 1) return branches[0]!.value;
   // The largest group is the fallback branch, so the common case needs one comparison.
@@ -45,6 +43,7 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
 }
 
 const TEMPLATE_VAR = 'template';
+const SPEC_VAR = 'spec';
 const EXEMPT_VAR = 'ec';
 
 /** gatekeeper-library's image pattern as CEL over a string: equal, or a prefix when it ends with `*`. */
@@ -55,25 +54,37 @@ export function wildcardCel(text: string, pattern: string): string {
 /** The list without the containers whose image matches an exempt pattern. */
 function exemptFilter(list: string, patterns: readonly string[]): string {
   if (patterns.length === 0) return list;
-  const image = `${EXEMPT_VAR}.?image`;
-  const matches = patterns.map((p) => wildcardCel(`${image}.value()`, p)).join(' || ');
-  return `(${list}).filter(${EXEMPT_VAR}, !(${image}.hasValue() && type(${image}.value()) == string && (${matches})))`;
+  const image = `${EXEMPT_VAR}.?image.orValue("")`;
+  const matches = or(...patterns.map((p) => wildcardCel(image, p)));
+  return `${list.includes(' ') ? `(${list})` : list}.filter(${EXEMPT_VAR}, ${not(and(`type(${image}) == string`, matches))})`;
 }
-const SPEC_VAR = 'spec';
+
+/**
+ * A kind's list as read from the spec. `containers` is required (the API server rejects a Pod
+ * without one before admission); the others may be absent, and a raw manifest checked by
+ * `kyverno apply` may hold `null` or a wrong-typed value there, which counts as no containers.
+ */
+function kindList(kind: ContainerKind): string {
+  if (kind === 'containers') return `variables.${SPEC_VAR}.containers`;
+  return `type(${optionalPath(`variables.${SPEC_VAR}`, [kind])}.orValue(null)) == list ? variables.${SPEC_VAR}.${kind} : []`;
+}
 
 /** Variable name of the concatenated list of these container kinds. */
 export function containerListName(kinds: readonly ContainerKind[]): string {
-  const ordered = CONTAINER_KINDS.filter((k) => kinds.includes(k));
-  if (ordered.length === CONTAINER_KINDS.length) return 'allContainers';
+  const ordered = MESSAGE_CONTAINER_ORDER.filter((k) => kinds.includes(k));
+  if (ordered.length === MESSAGE_CONTAINER_ORDER.length) return 'allContainers';
   return ordered.map((k, i) => (i === 0 ? k : k[0]!.toUpperCase() + k.slice(1))).join('And');
 }
 
 /**
  * A check scope that reads through `variables.*` and records which container lists were used, so
- * only those are declared.
+ * only those are declared. Lists run in Pod Security Admission's order (init, regular, ephemeral),
+ * the order messages name containers in.
  */
 export class SharedVariables implements CheckScope {
+  /** Lists used, by variable name; a single kind without exemptions is read in place. */
   private readonly lists = new Map<string, readonly ContainerKind[]>();
+  private readonly kindsUsed = new Set<ContainerKind>();
 
   /** `exemptImages`: patterns whose containers the lists leave out (bound IR: a literal list). */
   constructor(
@@ -85,26 +96,58 @@ export class SharedVariables implements CheckScope {
     return path[0] === 'spec' ? optionalPath(`variables.${SPEC_VAR}`, path.slice(1)) : optionalPath(`variables.${TEMPLATE_VAR}`, path);
   }
 
+  /** A kind's checked containers: the spec's list read in place, or a variable when it needs a filter or a guard. */
+  private kind(kind: ContainerKind): string {
+    this.kindsUsed.add(kind);
+    return kind === 'containers' && this.exemptImages.length === 0 ? kindList(kind) : `variables.${kind}`;
+  }
+
+  /** A CEL list of the checked containers of these kinds, in message order. */
   containers(kinds: readonly ContainerKind[]): string {
-    if (kinds.length === 0) return '[]';
-    const name = containerListName(kinds);
-    this.lists.set(
-      name,
-      CONTAINER_KINDS.filter((k) => kinds.includes(k)),
-    );
+    const ordered = MESSAGE_CONTAINER_ORDER.filter((k) => kinds.includes(k));
+    if (ordered.length === 0) return '[]';
+    if (ordered.length === 1) return this.kind(ordered[0]!);
+    ordered.forEach((k) => this.kind(k));
+    const name = containerListName(ordered);
+    this.lists.set(name, ordered);
     return `variables.${name}`;
   }
 
-  /** The variable declarations, in dependency order; container lists sorted by name. */
+  everyContainer(kinds: readonly ContainerKind[], test: string): string {
+    if (test === TRUE) return TRUE;
+    const list = this.containers(kinds);
+    return list === '[]' ? TRUE : `${list}.all(${CONTAINER_VAR}, ${test})`;
+  }
+
+  /** The variable declarations, in dependency order: template, spec, each kind's list, then their concatenations by name. */
   declarations(): CelVariable[] {
     const lists = [...this.lists.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const kinds = MESSAGE_CONTAINER_ORDER.filter((k) => this.kindsUsed.has(k) && this.kind(k) === `variables.${k}`);
     return [
       { name: TEMPLATE_VAR, expression: templateExpression('object', this.kinds) },
-      { name: SPEC_VAR, expression: valueOr(`variables.${TEMPLATE_VAR}.?spec`, '{}') },
-      ...lists.map(([name, kinds]) => ({
-        name,
-        expression: exemptFilter(kinds.map((k) => valueOr(optionalPath(`variables.${SPEC_VAR}`, [k]), '[]')).join(' + '), this.exemptImages),
-      })),
+      { name: SPEC_VAR, expression: `variables.${TEMPLATE_VAR}.spec` },
+      ...kinds.map((k) => ({ name: k, expression: exemptFilter(kindList(k), this.exemptImages) })),
+      ...lists.map(([name, ks]) => ({ name, expression: ks.map((k) => this.kind(k)).join(' + ') })),
     ];
+  }
+}
+
+/**
+ * The scope a rule's message reads when it asks which containers offend (offendingContainers in the
+ * IR): container-scoped checks see no container (`focus: null`), or only the container `c` of the
+ * comprehension around the check, which is of kind `focus`.
+ */
+export class FocusedScope implements CheckScope {
+  constructor(
+    private readonly shared: SharedVariables,
+    private readonly focus: ContainerKind | null,
+  ) {}
+
+  pod(path: readonly string[]): string {
+    return this.shared.pod(path);
+  }
+
+  everyContainer(kinds: readonly ContainerKind[], test: string): string {
+    return this.focus !== null && kinds.includes(this.focus) ? test : TRUE;
   }
 }

@@ -1,6 +1,6 @@
 /** Kyverno ValidatingPolicy (policies.kyverno.io/v1), the CEL policy kind Kyverno 1.17 made GA. */
 import type { PolicyIR } from '@podsec/ir';
-import { compileCelPolicy, MANAGED_BY_LABELS, podsecAnnotations, type CelPolicyCore } from '../cel/index.js';
+import { compileCelPolicy, kyvernoCatalogueAnnotations, MANAGED_BY_LABELS, podsecAnnotations, type CelPolicyCore } from '../cel/index.js';
 import type { GeneratedNames } from '../shared/names.js';
 import { celSpecBody } from '../cel/spec-body.js';
 
@@ -13,14 +13,7 @@ export interface VpolDocument {
 
 export function vpolDocument(ir: PolicyIR, names: GeneratedNames): VpolDocument {
   const core = compileCelPolicy(ir);
-  const annotations: Record<string, string> = {
-    // Kyverno's own policy annotations, read by Policy Reporter and the Kyverno UI.
-    'policies.kyverno.io/title': ir.title,
-    'policies.kyverno.io/severity': ir.severity,
-    'policies.kyverno.io/subject': 'Pod',
-    'policies.kyverno.io/description': ir.description,
-    ...podsecAnnotations(ir),
-  };
+  const annotations = { ...kyvernoCatalogueAnnotations(ir), ...podsecAnnotations(ir, { described: true }) };
   const policy = {
     apiVersion: VPOL_API_VERSION,
     kind: 'ValidatingPolicy',

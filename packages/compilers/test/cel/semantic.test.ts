@@ -12,6 +12,7 @@ import { CelHarness } from './harness.js';
 import { referenceContext, requestArbitrary } from './requests.js';
 import { celFixtures } from './fixtures.js';
 import { CEL_TARGETS, emit } from './emitted.js';
+import { foldLineBreaks } from '../../src/cel/index.js';
 
 const RUNS = 500;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
@@ -36,6 +37,9 @@ describe.each(CEL_TARGETS)('$name: emitted CEL agrees with evaluatePolicy', ({ t
         applied++;
         const violated = actual.violated.map((i) => ruleIds[i]);
         expect(violated).toEqual(expected.violations.map((v) => v.rule));
+        // One message per rule, the reference's text (the messageExpression names the offending containers),
+        // on one line: the apiserver refuses line breaks in messages.
+        expect(actual.messages).toEqual(expected.violations.map((v) => foldLineBreaks(v.message)));
         for (const id of violated) violatedCount.set(id!, violatedCount.get(id!)! + 1);
         for (const m of actual.messages) {
           expect(m.trim()).not.toBe('');

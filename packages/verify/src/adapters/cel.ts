@@ -100,6 +100,8 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
   return {
     id: 'vap',
     describe: () => 'ValidatingAdmissionPolicy + binding run with apiserver semantics in @marcbachmann/cel-js',
+    // Each validation's messageExpression renders the rule's message naming the offending containers.
+    comparesMessages: true,
     evaluate(object, ctx, only) {
       const attrs = preparedRequest(object, ctx);
       return decideEach('vap', loaded, only, (l): EngineDecision => {
@@ -151,6 +153,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
   return {
     id: 'vpol',
     describe: () => 'Kyverno ValidatingPolicy run with Kyverno semantics in @marcbachmann/cel-js',
+    comparesMessages: true,
     evaluate(object, ctx, only) {
       const attrs = preparedRequest(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {

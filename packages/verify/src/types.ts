@@ -77,6 +77,8 @@ export interface EngineAdapter {
   id: EngineId;
   /** A one-line description for reports, e.g. which compiler built the Rego module. */
   describe?(): string;
+  /** Whether verify compares this engine's violation messages with the reference's (issue 16). */
+  comparesMessages?: boolean;
   /** Decides `object` for every policy of the build (or the named ones). */
   evaluate(object: unknown, ctx: AdmissionContext, policies?: readonly string[]): EngineDecision[];
   close?(): void;

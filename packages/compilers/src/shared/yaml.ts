@@ -7,29 +7,40 @@ import { Scalar, stringify } from 'yaml';
 const UNSAFE = /[\x7f-\x9f\u2028\u2029]/g;
 const HAS_UNSAFE = /[\x7f-\x9f\u2028\u2029]/;
 
-/** Strings holding unsafe characters are forced into double quotes, where they can be escaped. */
-function quoteUnsafe(value: unknown): unknown {
+/**
+ * Strings holding unsafe characters are forced into double quotes, where they can be escaped. With
+ * a line width, longer single-line strings become folded blocks (`>-`), as hand-written policies
+ * write long messages; the library falls back to quotes where a block cannot hold the text.
+ */
+function quoteUnsafe(value: unknown, fold?: number): unknown {
   if (typeof value === 'string') {
-    if (!HAS_UNSAFE.test(value)) return value;
+    if (HAS_UNSAFE.test(value)) {
+      const s = new Scalar(value);
+      s.type = Scalar.QUOTE_DOUBLE;
+      return s;
+    }
+    // Indentation takes up to a third of the width in deep manifests: fold what might not fit.
+    if (fold === undefined || value.length <= (fold * 2) / 3 || value.includes('\n')) return value;
     const s = new Scalar(value);
-    s.type = Scalar.QUOTE_DOUBLE;
+    s.type = Scalar.BLOCK_FOLDED;
     return s;
   }
-  if (Array.isArray(value)) return value.map(quoteUnsafe);
+  if (Array.isArray(value)) return value.map((v) => quoteUnsafe(v, fold));
   if (typeof value === 'object' && value !== null && !(value instanceof Scalar)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quoteUnsafe(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quoteUnsafe(v, fold)]));
   }
   return value;
 }
 
 /**
  * Deterministic YAML for Kubernetes manifests: key order is the order objects are built in,
- * no line folding (so long CEL and JMESPath expressions stay byte-stable), strings that YAML 1.1
- * readers would take as booleans or numbers are quoted, and unsafe characters are escaped.
+ * strings that YAML 1.1 readers would take as booleans or numbers are quoted, and unsafe
+ * characters are escaped. No line folding unless `lineWidth` is given; folding only ever breaks
+ * at a single space, which a YAML reader turns back into that space, so the text is unchanged.
  */
-export function toYaml(doc: unknown): string {
-  const text = stringify(quoteUnsafe(doc), {
-    lineWidth: 0,
+export function toYaml(doc: unknown, options: { lineWidth?: number } = {}): string {
+  const text = stringify(quoteUnsafe(doc, options.lineWidth), {
+    lineWidth: options.lineWidth ?? 0,
     minContentWidth: 0,
     indent: 2,
     indentSeq: true,
@@ -45,5 +56,5 @@ export function toYaml(doc: unknown): string {
 
 /** Several documents in one file, separated by `---`. */
 export function toYamlDocuments(docs: unknown[]): string {
-  return docs.map(toYaml).join('---\n');
+  return docs.map((d) => toYaml(d)).join('---\n');
 }

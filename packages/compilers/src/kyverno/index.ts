@@ -15,6 +15,9 @@ export { kyvernoText, jmespathLiteral } from './escape.js';
 /** Lines of a generated file are kept under this width (outside messages, which fold): kyverno/policies' readability. */
 export const KYVERNO_LINE_WIDTH = 150;
 
+/** Short lists of keywords read best on one line (`operations: [CREATE, UPDATE]`). */
+const FLOW_LISTS = ['operations'];
+
 /** `# ` lines of at most KYVERNO_LINE_WIDTH characters, broken at spaces. */
 function commentLines(text: string): string {
   const lines: string[] = [];
@@ -38,7 +41,7 @@ export const kyvernoClusterPolicyCompiler: TargetCompiler = {
     // Why this file writes its controller rules although autogen was asked for (controllers.ts).
     const why = compiled.explicitBecause ? commentLines(`Controller rules are written out: ${compiled.explicitBecause}.`) : '';
     return {
-      files: [{ path: file, content: generatedHeader(ir) + why + toYaml(compiled.policy, { lineWidth: KYVERNO_LINE_WIDTH }) }],
+      files: [{ path: file, content: generatedHeader(ir) + why + toYaml(compiled.policy, { lineWidth: KYVERNO_LINE_WIDTH, flowLists: FLOW_LISTS }) }],
       manifest: {
         file,
         kind: 'ClusterPolicy',

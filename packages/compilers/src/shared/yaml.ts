@@ -1,4 +1,4 @@
-import { Scalar, stringify } from 'yaml';
+import { Scalar, stringify, YAMLSeq } from 'yaml';
 
 /**
  * Characters strict YAML readers (Go's yaml.v3 behind kubectl) refuse raw, or read as line
@@ -12,22 +12,37 @@ const HAS_UNSAFE = /[\x7f-\x9f\u2028\u2029]/;
  * a line width, longer single-line strings become folded blocks (`>-`), as hand-written policies
  * write long messages; the library falls back to quotes where a block cannot hold the text.
  */
-function quoteUnsafe(value: unknown, fold?: number): unknown {
+interface Style {
+  fold?: number;
+  /** Keys whose lists of plain scalars are written in flow style (`[a, b]`). */
+  flow?: ReadonlySet<string>;
+}
+
+function flowSeq(values: readonly unknown[], style: Style): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.items = values.map((v) => quoteUnsafe(v, style));
+  seq.flow = true;
+  return seq;
+}
+
+function quoteUnsafe(value: unknown, style: Style = {}): unknown {
+  const fold = style.fold;
   if (typeof value === 'string') {
     if (HAS_UNSAFE.test(value)) {
       const s = new Scalar(value);
       s.type = Scalar.QUOTE_DOUBLE;
       return s;
     }
-    // Indentation takes up to a third of the width in deep manifests: fold what might not fit.
-    if (fold === undefined || value.length <= (fold * 2) / 3 || value.includes('\n')) return value;
+    // Keys and indentation take up to a fifth of the width in deep manifests: fold what might not fit.
+    if (fold === undefined || value.length <= fold * 0.8 || value.includes('\n')) return value;
     const s = new Scalar(value);
     s.type = Scalar.BLOCK_FOLDED;
     return s;
   }
-  if (Array.isArray(value)) return value.map((v) => quoteUnsafe(v, fold));
+  if (Array.isArray(value)) return value.map((v) => quoteUnsafe(v, style));
   if (typeof value === 'object' && value !== null && !(value instanceof Scalar)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quoteUnsafe(v, fold)]));
+    const scalars = (v: unknown): v is unknown[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length < 40);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, style.flow?.has(k) && scalars(v) ? flowSeq(v, style) : quoteUnsafe(v, style)]));
   }
   return value;
 }
@@ -38,10 +53,12 @@ function quoteUnsafe(value: unknown, fold?: number): unknown {
  * characters are escaped. No line folding unless `lineWidth` is given; folding only ever breaks
  * at a single space, which a YAML reader turns back into that space, so the text is unchanged.
  */
-export function toYaml(doc: unknown, options: { lineWidth?: number } = {}): string {
-  const text = stringify(quoteUnsafe(doc, options.lineWidth), {
+export function toYaml(doc: unknown, options: { lineWidth?: number; flowLists?: readonly string[] } = {}): string {
+  const style: Style = { ...(options.lineWidth ? { fold: options.lineWidth } : {}), ...(options.flowLists ? { flow: new Set(options.flowLists) } : {}) };
+  const text = stringify(quoteUnsafe(doc, style), {
     lineWidth: options.lineWidth ?? 0,
     minContentWidth: 0,
+    flowCollectionPadding: false,
     indent: 2,
     indentSeq: true,
     aliasDuplicateObjects: false,

@@ -44,11 +44,25 @@ export function createProgram(io: CommandIO, setExit: (code: number) => void): C
     .option('--check', 'exit 1, naming the files, when DIR differs from what the sources generate')
     .addOption(new Option('--diff', 'with --check: print a unified diff of each changed file (default on a terminal)'))
     .addOption(new Option('--no-diff', 'with --check: never print the diff'))
+    .addOption(
+      new Option(
+        '--kyverno-controllers <MODE>',
+        "Kyverno ClusterPolicy Pod controllers: 'autogen' writes the Pod rules and lets Kyverno generate the controller rules; " +
+          "'explicit' writes every controller rule (autogen off). A policy autogen cannot cover faithfully is written explicitly, with a comment saying why",
+      )
+        .choices(['autogen', 'explicit'])
+        .default('autogen'),
+    )
     .addOption(policyOption())
     .addOption(noTypecheckOption())
-    .action(async (policyDir: string, opts: { out: string; check?: boolean; diff?: boolean; policy?: string[]; typecheck: boolean }) => {
-      setExit(await buildCommand({ policyDir, ...opts, check: Boolean(opts.check) }, io));
-    });
+    .action(
+      async (
+        policyDir: string,
+        opts: { out: string; check?: boolean; diff?: boolean; policy?: string[]; typecheck: boolean; kyvernoControllers: 'autogen' | 'explicit' },
+      ) => {
+        setExit(await buildCommand({ policyDir, ...opts, check: Boolean(opts.check) }, io));
+      },
+    );
 
   const integer = (name: string) => (v: string) => {
     if (!/^\d+$/.test(v)) throw new CliError(`${name} takes a whole number, got "${v}"`, EXIT.usage);

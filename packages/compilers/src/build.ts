@@ -3,7 +3,7 @@ import { bindParameters, type PolicyIR } from '@podsec/ir';
 import { generatedHeader, PODSEC_VERSION } from './shared/header.js';
 import { generatedNames } from './shared/names.js';
 import type { GeneratedFile } from './shared/output.js';
-import type { TargetCompiler } from './shared/target.js';
+import type { CompileOptions, TargetCompiler } from './shared/target.js';
 import { TARGETS } from './targets.js';
 import { policyDoc } from './docs/policy-doc.js';
 
@@ -74,9 +74,10 @@ export function pssBundles(irs: readonly PolicyIR[]): Record<string, string[]> {
  */
 export function buildPolicies(
   irs: readonly PolicyIR[],
-  options: { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } = {},
+  options: { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } & CompileOptions = {},
 ): BuildResult {
   const targets = options.targets ?? TARGETS;
+  const compileOptions: CompileOptions = options.kyvernoControllers ? { kyvernoControllers: options.kyvernoControllers } : {};
   const sorted = [...irs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: GeneratedFile[] = [];
   const policies: ManifestPolicy[] = [];
@@ -88,7 +89,7 @@ export function buildPolicies(
     const targetFiles: { target: string; file: string }[] = [];
     for (const target of targets) {
       // Rego and Gatekeeper read parameters at run time; the other targets get this instance's values inlined.
-      const out = target.compile(RUNTIME_PARAMETERS.has(target.id) || !ir.parameters ? ir : bindParameters(ir), names);
+      const out = target.compile(RUNTIME_PARAMETERS.has(target.id) || !ir.parameters ? ir : bindParameters(ir), names, compileOptions);
       files.push(...out.files);
       targetFiles.push(...out.files.map((f) => ({ target: target.id, file: f.path })));
       entry[target.id] = out.manifest;

@@ -21,12 +21,22 @@ export interface BuildOptions {
   policy?: string[];
   /** `--no-typecheck` sets this to false. */
   typecheck?: boolean;
+  /** `--kyverno-controllers`: Pod controllers by Kyverno's autogen (default) or explicit ClusterPolicy rules. */
+  kyvernoControllers?: 'autogen' | 'explicit';
 }
 
 /** Loads and compiles the policies of a directory (shared by build, verify and eval). */
-export async function compilePolicyDir(policyDir: string, io: CommandIO, options: LoadOptions = {}): Promise<BuildResult> {
+export async function compilePolicyDir(
+  policyDir: string,
+  io: CommandIO,
+  options: LoadOptions = {},
+  compile: { kyvernoControllers?: 'autogen' | 'explicit' } = {},
+): Promise<BuildResult> {
   const loaded = await loadPolicies(policyDir, io.cwd, options);
-  return buildPolicies(loaded.map((l) => l.ir));
+  return buildPolicies(
+    loaded.map((l) => l.ir),
+    compile,
+  );
 }
 
 function describeFsError(e: unknown, outDir: string): CliError {
@@ -49,7 +59,12 @@ function describeFsError(e: unknown, outDir: string): CliError {
 const keptLines = (plan: OutputPlan) => plan.kept.map((k) => `  ${k.path}: kept (${k.reason})`);
 
 export async function buildCommand(options: BuildOptions, io: CommandIO): Promise<number> {
-  const result = await compilePolicyDir(options.policyDir, io, { typecheck: options.typecheck, select: options.policy });
+  const result = await compilePolicyDir(
+    options.policyDir,
+    io,
+    { typecheck: options.typecheck, select: options.policy },
+    options.kyvernoControllers ? { kyvernoControllers: options.kyvernoControllers } : {},
+  );
   const outDir = resolve(io.cwd, options.out);
   const shown = isAbsolute(options.out) ? outDir : relative(io.cwd, outDir) || '.';
   if (options.check) {

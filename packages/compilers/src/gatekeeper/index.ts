@@ -93,8 +93,8 @@ export const gatekeeperCompiler: TargetCompiler = {
     };
     return {
       files: [
-        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)], YAML_LINE_WIDTH) },
-        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)], YAML_LINE_WIDTH) },
+        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)], { lineWidth: YAML_LINE_WIDTH }) },
+        { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)], { lineWidth: YAML_LINE_WIDTH }) },
       ],
       manifest: { ...manifest },
     };

@@ -35,7 +35,8 @@ export function jmespathLiteral(value: unknown): string {
   // Object literals would need raw braces, which Kyverno's variable regex cannot carry; no IR value is an object.
   const hasObject = (v: unknown): boolean => (Array.isArray(v) ? v.some(hasObject) : typeof v === 'object' && v !== null);
   if (hasObject(value)) throw new Error('JMESPath literals in Kyverno conditions are limited to scalars and lists');
-  const json = JSON.stringify(value);
+  // List items are separated by ", " so a long list folds at its commas (YAML folding breaks only at spaces).
+  const json = Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(value);
   if (json === undefined) throw new Error(`cannot write ${String(value)} as a JMESPath literal`);
   return `\`${json.replace(/[`{}$]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
 }

@@ -21,8 +21,8 @@ import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec
 import { jmespathLiteral, jmespathPath } from './escape.js';
 import { KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
 
-const TRUE = '`true`';
-const FALSE = '`false`';
+export const TRUE = '`true`';
+export const FALSE = '`false`';
 
 /**
  * Is `e` one operand already — a parenthesised group or a function call spanning the whole text?
@@ -42,13 +42,62 @@ function isAtom(e: string): boolean {
   }
   return depth === 0;
 }
-const group = (e: string): string => (isAtom(e) ? e : `(${e})`);
-const and = (parts: string[]): string => (parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : `(${parts.map(group).join(' && ')})`);
-const or = (parts: string[]): string => (parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : `(${parts.map(group).join(' || ')})`);
-const not = (e: string): string => `!${group(e)}`;
+const TWO_CHAR_OPS: Record<string, string> = { '||': '||', '&&': '&&', '==': 'cmp', '!=': 'cmp' };
+
+/**
+ * The operators at the top level of `e` (outside groups, brackets and literals): `|` (pipe, the
+ * loosest), `||`, `&&`, `cmp` (comparisons). JMESPath binds comparisons tighter than `&&`, and
+ * `&&` tighter than `||`, so operands only need parentheses for looser operators than their parent.
+ */
+function topLevel(e: string): Set<string> {
+  const ops = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i]!;
+    if (c === '`' || c === "'" || c === '"') {
+      for (i++; i < e.length && e[i] !== c; i++) if (e[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth > 0) continue;
+    else {
+      const two = e.slice(i, i + 2);
+      const op = TWO_CHAR_OPS[two] ?? (c === '|' ? '|' : c === '<' || c === '>' ? 'cmp' : undefined);
+      if (op) ops.add(op);
+      if (TWO_CHAR_OPS[two]) i++;
+    }
+  }
+  return ops;
+}
+const wrapIf = (e: string, looser: readonly string[]): string => {
+  const ops = topLevel(e);
+  return looser.some((o) => ops.has(o)) ? `(${e})` : e;
+};
+export const and = (parts: string[]): string => {
+  const kept = parts.filter((p) => p !== TRUE);
+  if (kept.includes(FALSE)) return FALSE;
+  return kept.length === 0 ? TRUE : kept.map((p) => wrapIf(p, ['|', '||'])).join(' && ');
+};
+export const or = (parts: string[]): string => {
+  const kept = parts.filter((p) => p !== FALSE);
+  if (kept.includes(TRUE)) return TRUE;
+  return kept.length === 0 ? FALSE : kept.map((p) => wrapIf(p, ['|'])).join(' || ');
+};
+const FLIP: Record<string, string> = { '==': '!=', '!=': '==' };
+/** `!e`; a single `==`/`!=` comparison is flipped instead (`a != b`), which reads null alike. */
+export const not = (e: string): string => {
+  if (e === TRUE) return FALSE;
+  if (e === FALSE) return TRUE;
+  const ops = topLevel(e);
+  const m = ops.size === 1 && ops.has('cmp') ? /^([^=!<>]+) (==|!=) ([^=!<>]+)$/.exec(e) : null;
+  if (m && !/[`'"]/.test(m[1]!)) return `${m[1]} ${FLIP[m[2]!]} ${m[3]}`;
+  return `!${isAtom(e) ? e : `(${e})`}`;
+};
 const isType = (v: string, type: 'string' | 'number' | 'array' | 'object'): string => `type(${v}) == '${type}'`;
 /** `v` relative to `base` (`@` inside a filter, an absolute path otherwise). */
-const under = (base: string, path: readonly string[]): string => (base === '@' ? jmespathPath(path) : path.length ? `${base}.${jmespathPath(path)}` : base);
+export const under = (base: string, path: readonly string[]): string =>
+  base === '@' ? jmespathPath(path) : path.length ? `${base}.${jmespathPath(path)}` : base;
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
@@ -167,8 +216,8 @@ export function testedExpression(pred: Predicate, absent: 'pass' | 'fail', v: st
 }
 
 // Field paths come from the IR field table; validated IR (parsePolicyIR) only reads a field at a level it has.
-const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
-const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
+export const podPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'pod');
+export const containerPath = (spec: FieldSpec): readonly string[] => fieldPath(spec, 'container');
 
 /** Image patterns whose containers are not checked (bound IR: a literal list). */
 export interface ExpressionOptions {
@@ -177,11 +226,12 @@ export interface ExpressionOptions {
   item?: string;
 }
 
-/** A container is exempt: its image matches one of the patterns (gatekeeper-library `exemptImages`). */
-function notExempt(patterns: readonly string[]): string {
-  const matches = patterns.map((p) => predicateExpression({ op: 'wildcard', value: p }, 'image'));
-  return `[?${not(or([...matches]))}]`;
-}
+/** `image` (an expression) matches one of the exempt patterns (gatekeeper-library `exemptImages`). */
+export const exemptExpression = (patterns: readonly string[], image: string): string =>
+  or(patterns.map((p) => predicateExpression({ op: 'wildcard', value: p }, image)));
+
+/** Keeps the containers that are not exempt. */
+const notExempt = (patterns: readonly string[]): string => `[?${not(exemptExpression(patterns, 'image'))}]`;
 
 /** All (non-exempt) containers of the listed kinds as one list: `T.spec.[containers, initContainers][]`. */
 export function containersExpression(template: string, kinds: readonly ContainerKind[] = CONTAINER_KINDS, exemptImages: readonly string[] = []): string {
@@ -194,7 +244,7 @@ const everyContainer = (template: string, kinds: readonly ContainerKind[] | unde
   not(`${containersExpression(template, kinds, o.exemptImages)} | [?${not(pass)}]`);
 
 /** Inside an `items` filter only the item itself (`@`) is reachable: the check must read nothing else. */
-function insideItem(check: Check, o: ExpressionOptions): string {
+export function insideItem(check: Check, o: ExpressionOptions): string {
   switch (check.kind) {
     case 'all':
       return and(check.checks.map((c) => insideItem(c, o)));

@@ -2,10 +2,10 @@
  * Which admission requests a rule sees: `match` (kinds, operations, namespaces, selectors) and
  * `exclude` (exempt namespaces and users), as PolicyIR.match and PolicyIR.exemptions say.
  */
-import { podKindSpec, servedApiVersion, type LabelSelector, type PolicyIR } from '@podsec/ir';
+import { podKindSpec, servedApiVersion, type LabelSelector, type PodKind, type PolicyIR } from '@podsec/ir';
 import { jmespathLiteral } from './escape.js';
 import { KyvernoCompileError } from './errors.js';
-import type { KindGroup } from './kinds.js';
+import type { KyvernoControllers } from './controllers.js';
 
 /** Kyverno matches namespace names and subject names as globs; podsec names are exact. */
 function exactNames(ir: PolicyIR, where: string, names: readonly string[]): string[] {
@@ -42,22 +42,30 @@ const kindSelector = (kind: string): string => `${servedApiVersion(podKindSpec(k
  * matches an `apps/v1` Pod in `kyverno apply`. An expression that is true when the object is
  * reviewed, or undefined when every kind's selector names its group already.
  */
-export function apiVersionGuard(group: KindGroup): string | undefined {
-  const core = group.kinds.filter((k) => podKindSpec(k).group === '');
+export function apiVersionGuard(kinds: readonly PodKind[]): string | undefined {
+  const core = kinds.filter((k) => podKindSpec(k).group === '');
   if (!core.length) return undefined;
   const atServed = `request.object.apiVersion == ${jmespathLiteral(servedApiVersion(podKindSpec(core[0]!)))}`;
   if (core.some((k) => servedApiVersion(podKindSpec(k)) !== servedApiVersion(podKindSpec(core[0]!))))
     throw new Error('core-group kinds served at different versions need one guard each');
-  return core.length === group.kinds.length ? atServed : `!contains(${jmespathLiteral(core)}, request.object.kind) || ${atServed}`;
+  return core.length === kinds.length ? atServed : `!contains(${jmespathLiteral(core)}, request.object.kind) || ${atServed}`;
 }
 
-export function matchBlock(ir: PolicyIR, group: KindGroup): Record<string, unknown> {
+/**
+ * Under autogen the Pod rule matches plain `Pod`: CanAutoGen only generates for a rule whose kinds
+ * are exactly one of `Pod` and the controller names (a `v1/Pod` or a second kind switches it off),
+ * and the apiVersion guard narrows it to the core group.
+ */
+export function matchBlock(ir: PolicyIR, matched: readonly PodKind[], controllers: KyvernoControllers): Record<string, unknown> {
   const m = ir.match;
   // Ephemeral containers are added through the pods/ephemeralcontainers subresource, whose object is
   // the whole Pod. Kyverno still matches it under a bare `Pod` for backward compatibility
-  // (pkg/utils/match/kind.go) and registers it in the webhook (utils_webhook.go); naming it keeps the
-  // policy correct if that implicit path goes away.
-  const kinds = group.kinds.flatMap((k) => (k === 'Pod' ? [kindSelector(k), `${kindSelector(k)}/ephemeralcontainers`] : [kindSelector(k)]));
+  // (pkg/utils/match/kind.go) and registers it in the webhook (utils_webhook.go); explicit rules name
+  // it, so the policy stays correct if that implicit path goes away (autogen cannot: see above).
+  const kinds =
+    controllers === 'autogen'
+      ? ['Pod']
+      : matched.flatMap((k) => (k === 'Pod' ? [kindSelector(k), `${kindSelector(k)}/ephemeralcontainers`] : [kindSelector(k)]));
   const resources: Record<string, unknown> = { kinds, operations: [...new Set(m.operations)].sort() };
   if (m.namespaces.include.length) resources.namespaces = exactNames(ir, 'match.namespaces.include', m.namespaces.include);
   if (m.namespaceSelector) resources.namespaceSelector = selector(m.namespaceSelector);

@@ -1,7 +1,7 @@
 /**
  * ClusterPolicy annotations: the kyverno/policies catalogue keys (title, category, severity, subject,
- * description, minversion), autogen switched off (kinds.ts says why), and the PSS control the
- * policy implements, under podsec's own prefix.
+ * minversion, description), none empty, and the PSS control the policy implements under podsec's
+ * own prefix, once. Autogen's annotation is controllers.ts's.
  */
 import type { PolicyIR } from '@podsec/ir';
 import { pssAnnotations } from '../shared/annotations.js';
@@ -20,8 +20,8 @@ export function policyAnnotations(ir: PolicyIR): Record<string, string> {
     'policies.kyverno.io/severity': ir.severity,
     'policies.kyverno.io/subject': 'Pod',
     'policies.kyverno.io/minversion': KYVERNO_MIN_VERSION,
-    'policies.kyverno.io/description': ir.description,
-    'pod-policies.kyverno.io/autogen-controllers': 'none',
+    // kyverno/policies always describes a policy; a policy without a description is described by its title.
+    'policies.kyverno.io/description': ir.description.trim() || ir.title,
     ...pssAnnotations(ir),
   };
 }

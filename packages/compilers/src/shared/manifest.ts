@@ -27,6 +27,8 @@ export interface KyvernoManifestEntry {
   /** IR rule id → kind → Kyverno rule name reported for objects of that kind. */
   rules: Record<string, Record<string, string>>;
   failureAction: FailureAction;
+  /** `autogen`: the file holds Pod rules and Kyverno generates the controller rules; `explicit`: every rule is written. */
+  controllers?: 'autogen' | 'explicit';
 }
 
 export interface VpolManifestEntry {

@@ -8,9 +8,15 @@ export interface TargetOutput {
   manifest: Record<string, unknown>;
 }
 
+/** Per-build choices a target may read (`podsec build` flags). */
+export interface CompileOptions {
+  /** Kyverno ClusterPolicy: Pod controllers by Kyverno's autogen (default) or explicit rules. */
+  kyvernoControllers?: 'autogen' | 'explicit';
+}
+
 export interface TargetCompiler {
   id: TargetId;
   /** Output sub-directory of the build directory. */
   dir: string;
-  compile(ir: PolicyIR, names: GeneratedNames): TargetOutput;
+  compile(ir: PolicyIR, names: GeneratedNames, options?: CompileOptions): TargetOutput;
 }

@@ -1,4 +1,4 @@
-import { Scalar, stringify } from 'yaml';
+import { Scalar, stringify, YAMLSeq } from 'yaml';
 
 /**
  * Characters strict YAML readers (Go's yaml.v3 behind kubectl) refuse raw, or read as line
@@ -7,30 +7,58 @@ import { Scalar, stringify } from 'yaml';
 const UNSAFE = /[\x7f-\x9f\u2028\u2029]/g;
 const HAS_UNSAFE = /[\x7f-\x9f\u2028\u2029]/;
 
-/** Strings holding unsafe characters are forced into double quotes, where they can be escaped. */
-function quoteUnsafe(value: unknown): unknown {
+/**
+ * Strings holding unsafe characters are forced into double quotes, where they can be escaped. With
+ * a line width, longer single-line strings become folded blocks (`>-`), as hand-written policies
+ * write long messages; the library falls back to quotes where a block cannot hold the text.
+ */
+interface Style {
+  fold?: number;
+  /** Keys whose lists of plain scalars are written in flow style (`[a, b]`). */
+  flow?: ReadonlySet<string>;
+}
+
+function flowSeq(values: readonly unknown[], style: Style): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.items = values.map((v) => quoteUnsafe(v, style));
+  seq.flow = true;
+  return seq;
+}
+
+function quoteUnsafe(value: unknown, style: Style = {}): unknown {
+  const fold = style.fold;
   if (typeof value === 'string') {
-    if (!HAS_UNSAFE.test(value)) return value;
+    if (HAS_UNSAFE.test(value)) {
+      const s = new Scalar(value);
+      s.type = Scalar.QUOTE_DOUBLE;
+      return s;
+    }
+    // Keys and indentation take up to a fifth of the width in deep manifests: fold what might not fit.
+    if (fold === undefined || value.length <= fold * 0.8 || value.includes('\n')) return value;
     const s = new Scalar(value);
-    s.type = Scalar.QUOTE_DOUBLE;
+    s.type = Scalar.BLOCK_FOLDED;
     return s;
   }
-  if (Array.isArray(value)) return value.map(quoteUnsafe);
+  if (Array.isArray(value)) return value.map((v) => quoteUnsafe(v, style));
   if (typeof value === 'object' && value !== null && !(value instanceof Scalar)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quoteUnsafe(v)]));
+    const scalars = (v: unknown): v is unknown[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length < 40);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, style.flow?.has(k) && scalars(v) ? flowSeq(v, style) : quoteUnsafe(v, style)]));
   }
   return value;
 }
 
 /**
  * Deterministic YAML for Kubernetes manifests: key order is the order objects are built in,
- * no line folding (so long CEL and JMESPath expressions stay byte-stable), strings that YAML 1.1
- * readers would take as booleans or numbers are quoted, and unsafe characters are escaped.
+ * strings that YAML 1.1 readers would take as booleans or numbers are quoted, and unsafe
+ * characters are escaped. No line folding unless `lineWidth` is given; folding only ever breaks
+ * at a single space, which a YAML reader turns back into that space, so the text is unchanged.
  */
-export function toYaml(doc: unknown, lineWidth = 0): string {
-  const text = stringify(quoteUnsafe(doc), {
-    lineWidth,
+export function toYaml(doc: unknown, options: { lineWidth?: number; flowLists?: readonly string[] } = {}): string {
+  const style: Style = { ...(options.lineWidth ? { fold: options.lineWidth } : {}), ...(options.flowLists ? { flow: new Set(options.flowLists) } : {}) };
+  const text = stringify(quoteUnsafe(doc, style), {
+    lineWidth: options.lineWidth ?? 0,
     minContentWidth: 0,
+    flowCollectionPadding: false,
     indent: 2,
     indentSeq: true,
     aliasDuplicateObjects: false,
@@ -47,6 +75,6 @@ export function toYaml(doc: unknown, lineWidth = 0): string {
  * Several documents in one file, separated by `---`. `lineWidth` (0: never) folds long prose such
  * as descriptions; block scalars (Rego, CEL) are never folded.
  */
-export function toYamlDocuments(docs: unknown[], lineWidth = 0): string {
-  return docs.map((d) => toYaml(d, lineWidth)).join('---\n');
+export function toYamlDocuments(docs: unknown[], options: { lineWidth?: number; flowLists?: readonly string[] } = {}): string {
+  return docs.map((d) => toYaml(d, options)).join('---\n');
 }

@@ -8,6 +8,7 @@ import { sharedDir } from '../../../../test/support/shared.js';
 import { generatedNames } from '../../src/shared/names.js';
 import { kyvernoClusterPolicyCompiler } from '../../src/kyverno/index.js';
 import { expectGolden } from '../../../../test/support/golden.js';
+import { loadKyvernoPolicy } from '@podsec/kyverno';
 import { compileFixture, kyvernoFixtures } from './support/fixtures.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
@@ -102,7 +103,12 @@ describe('policy-level settings', () => {
     expect(spec.emitWarning).toBe(ir.mode === 'warn' ? true : undefined);
     expect(spec.background).toBe(ir.exemptions.usernames.length === 0);
     const annotations = (policy.metadata as { annotations: Record<string, string> }).annotations;
-    expect(annotations['pod-policies.kyverno.io/autogen-controllers']).toBe('none');
+    // Autogen for every controller is Kyverno's default (no annotation); explicit rules switch it off.
+    const manifest = compileFixture(ir).manifest as { controllers?: string };
+    const allKinds = ir.match.kinds.length === 8;
+    expect(annotations['pod-policies.kyverno.io/autogen-controllers']).toBe(
+      manifest.controllers === 'explicit' ? 'none' : allKinds ? undefined : ir.match.kinds.filter((k) => k !== 'Pod').join(',') || 'none',
+    );
     expect(annotations['policies.kyverno.io/title']).toBe(ir.title);
     expect(annotations['podsec.dev/pss-control']).toBe(ir.pss?.control);
   });
@@ -114,7 +120,8 @@ describe('manifest entry', () => {
     const manifest = output.manifest as { file: string; kind: string; name: string; rules: Record<string, Record<string, string>>; failureAction: string };
     expect(manifest.kind).toBe('ClusterPolicy');
     expect(manifest.failureAction).toBe(ir.mode === 'enforce' ? 'Enforce' : 'Audit');
-    const ruleNames = (policy.spec as { rules: { name: string }[] }).rules.map((r) => r.name);
+    // The rules Kyverno evaluates: the written ones plus those its autogen generates.
+    const ruleNames = loadKyvernoPolicy(policy, manifest.file).computedRules.map((r) => String(r.name));
     expect(new Set(ruleNames).size).toBe(ruleNames.length);
     expect(Object.keys(manifest.rules)).toEqual(ir.rules.map((r) => r.id));
     for (const rule of ir.rules) {

@@ -26,7 +26,7 @@ describe('bad input is reported with the source, the place in the policy and the
   it('a rule id that collides with a generated controller rule name', () => {
     const ir = base();
     ir.rules.push({ ...ir.rules[0]!, id: 'run-as-non-root-controllers' });
-    expect(compile(ir)).toThrow(
+    expect(() => compileClusterPolicy(ir, generatedNames(ir), { controllers: 'explicit' })).toThrow(
       /rules\[2\] \(run-as-non-root-controllers\): Kyverno rule name "run-as-non-root-controllers" is also generated for rule "run-as-non-root".*Fix: rename rule/,
     );
   });

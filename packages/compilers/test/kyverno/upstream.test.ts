@@ -18,7 +18,7 @@ import { parseAllDocuments } from 'yaml';
 import { evaluatePolicy, parsePolicyIR } from '@podsec/ir';
 import { evaluateKyvernoPolicy, type JsonObject } from '@podsec/kyverno';
 import { sharedDir } from '../../../../test/support/shared.js';
-import { compileFixture, compilePolicyWith, FIXTURE_DIR } from './support/fixtures.js';
+import { compileWith, FIXTURE_DIR } from './support/fixtures.js';
 
 interface Expectation {
   policy: string;
@@ -59,12 +59,12 @@ describe('podsec-compiled ClusterPolicies reproduce the Kyverno CLI results reco
   });
 
   const cases = models.flatMap((ir) => [
-    { name: ir.name, form: 'as emitted', ir, policy: compileFixture(ir).policy },
-    { name: ir.name, form: 'patterns where exact', ir, policy: compilePolicyWith(ir, { patterns: true }) },
+    { name: ir.name, form: 'as emitted', ir, ...compileWith(ir, {}) },
+    { name: ir.name, form: 'patterns where exact', ir, ...compileWith(ir, { patterns: true }) },
   ]);
 
-  it.each(cases)('$name ($form)', ({ ir, policy }) => {
-    const { manifest } = compileFixture(ir);
+  it.each(cases)('$name ($form)', ({ ir, policy, ruleNames }) => {
+    const manifest = { rules: ruleNames };
     const mine = expectations.filter((e) => e.policy === ir.name);
     const outcomes = mine.map((e) => {
       const object = resource(e);

@@ -40,6 +40,23 @@ function kyvernoAction(doc: LoadedPolicy, failed: readonly RuleResult[]): { acti
   };
 }
 
+/**
+ * The rule's own message from a failed rule's result text, as Kyverno builds it
+ * (pkg/engine/handlers/validation/validate_resource.go): a deny reports the substituted
+ * `validate.message` as it is; each foreach level that fails prefixes `validation failure: `; a
+ * pattern reports `validation error: <message>[.] rule <name> failed at path <path>`, adding the
+ * period itself when the message has none (kept: it is what Kyverno shows).
+ */
+export function ruleMessage(result: Pick<RuleResult, 'rule' | 'message'>): string {
+  let text = result.message;
+  while (text.startsWith(FOREACH_PREFIX)) text = text.slice(FOREACH_PREFIX.length);
+  // The period Kyverno adds stays: it is part of what a Kyverno user reads.
+  const pattern = /^validation error: ([\s\S]*?) rule (\S+) failed at path \S*$/.exec(text);
+  if (pattern && pattern[2] === result.rule) return pattern[1]!;
+  return text;
+}
+const FOREACH_PREFIX = 'validation failure: ';
+
 /** The object with `metadata.namespace` defaulted to the request's namespace (copies; the object is not changed). */
 function withMetadata(object: JsonObject, namespace: string): JsonObject {
   const md = object.metadata;
@@ -63,6 +80,7 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
   return {
     id: 'kyverno',
     describe: () => "ClusterPolicy run in podsec's Kyverno engine",
+    comparesMessages: true,
     evaluate(object, ctx: AdmissionContext, only) {
       const f = admissionFacts(object, ctx);
       // Built without spreads followed by more keys: those cost microseconds per object on Node 20.
@@ -92,7 +110,7 @@ export const kyvernoAdapterFactory: AdapterFactory = async (build: LoadedBuild) 
           outcome: 'violated',
           action,
           actionSource: source,
-          violations: failed.map((r) => ({ rule: l.ruleIds.get(r.rule) ?? r.rule, message: r.message })),
+          violations: failed.map((r) => ({ rule: l.ruleIds.get(r.rule) ?? r.rule, message: ruleMessage(r) })),
           evidence: failed.map((r) => `rule ${r.rule}${r.path ? ` at pattern path ${r.path}` : ''}`),
         };
       });

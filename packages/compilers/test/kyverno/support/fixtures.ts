@@ -33,5 +33,14 @@ export function compileFixture(ir: PolicyIR): CompiledFixture {
 
 /** The policy as written with the given options, round-tripped through YAML like the target's file. */
 export function compilePolicyWith(ir: PolicyIR, options: KyvernoCompileOptions): Record<string, unknown> {
-  return parse(toYaml(compileClusterPolicy(ir, generatedNames(ir), options).policy)) as Record<string, unknown>;
+  return compileWith(ir, options).policy;
+}
+
+/** The policy with the given options and the rule names it reports (autogen- names unless written explicitly). */
+export function compileWith(
+  ir: PolicyIR,
+  options: KyvernoCompileOptions,
+): { policy: Record<string, unknown>; ruleNames: Record<string, Record<string, string>> } {
+  const compiled = compileClusterPolicy(ir, generatedNames(ir), options);
+  return { policy: parse(toYaml(compiled.policy)) as Record<string, unknown>, ruleNames: compiled.ruleNames };
 }

@@ -20,11 +20,18 @@ export function mergeable(sources: readonly string[]): boolean {
   return new Set(packages).size === packages.length && !sources.some((t) => READS_DATA.test(t));
 }
 
-/** The batch's results, or none when it refused the input as a whole (each policy then runs alone). */
-export function tryBatch<T>(run: () => T[]): T[] {
+/**
+ * The batch's results, or none when it refused the input as a whole (not JSON): `refused` is told
+ * why, and every policy of the batch then decides `error` with that reason.
+ */
+export function tryBatch<T>(run: () => T[], refused?: (e: unknown) => void): T[] {
   try {
     return run();
-  } catch {
+  } catch (e) {
+    refused?.(e);
     return [];
   }
 }
+
+/** The error a policy of a batch that refused the input decides. */
+export const refusal = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -100,6 +100,17 @@ function compilerOptions(ts: typeof TS, firstFile: string, configFile: string | 
  * An entry is reused only while the file's text is unchanged.
  */
 const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
+let keepParsed = true;
+
+/**
+ * Whether parsed files outlive a check (default yes). The one-shot `podsec` executable says no: the
+ * libraries' syntax trees (≈130 MB) would otherwise sit in the heap through the build or verify
+ * that follows the check.
+ */
+export function keepParsedSources(keep: boolean): void {
+  keepParsed = keep;
+  if (!keep) parsed.clear();
+}
 
 function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHost {
   const host = ts.createCompilerHost(options, true);
@@ -111,7 +122,7 @@ function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHos
     const hit = parsed.get(key);
     if (hit && hit.text === text) return hit.sf;
     const sf = ts.createSourceFile(fileName, text, languageVersion, true);
-    parsed.set(key, { text, sf });
+    if (keepParsed) parsed.set(key, { text, sf });
     return sf;
   };
   return host;

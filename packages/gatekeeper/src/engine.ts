@@ -20,8 +20,11 @@ export interface TemplateProgram {
 }
 
 /** The template's Rego and libs compiled to Wasm (`opa build` when an opa binary is configured, else podsec's compiler). */
+/** The entrypoint of a template's `violation` set, in its module or in one that merges many templates. */
+export const templateEntrypoint = (template: TemplateSource): string => `${template.packageName.replace(/\./g, '/')}/violation`;
+
 export async function compileTemplate(template: TemplateSource): Promise<TemplateProgram> {
-  const entrypoint = `${template.packageName.replace(/\./g, '/')}/violation`;
+  const entrypoint = templateEntrypoint(template);
   const sources = [
     { path: `${template.file}#${template.at}`, text: template.rego },
     ...template.libs.map((text, i) => ({ path: `${template.file}#${template.at.replace(/\.rego$/, '')}.libs[${i}]`, text })),

@@ -15,6 +15,7 @@ export {
   effectiveAction,
   objectRef,
   reviewConstraint,
+  templateEntrypoint,
   type AdmissionEffect,
   type EffectiveAction,
   type ReviewResult,

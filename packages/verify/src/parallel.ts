@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId } from './types.js';
 import { finishVerify, planVerify, runChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import type { WorkerData, WorkerMessage } from './worker-protocol.js';
+import { packFixtures, type WorkerData, type WorkerMessage } from './worker-protocol.js';
 
 /** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
 export const CHUNK_FIXTURES = 64;
@@ -77,7 +77,7 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
   const data: WorkerData = {
     build: options.build,
     engines: options.adapters.map((a) => a.id) as EngineId[],
-    fixtures,
+    fixtures: packFixtures(fixtures, size),
     chunkFixtures: size,
     next,
     ...(options.factoriesModule ? { factoriesModule: options.factoriesModule } : {}),

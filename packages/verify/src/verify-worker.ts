@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES, loadAdapters } from './adapters.js';
 import { prepare, runChunk } from './verify.js';
-import type { WorkerData, WorkerMessage } from './worker-protocol.js';
+import { unpackChunk, type WorkerData, type WorkerMessage } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -19,10 +19,11 @@ try {
   if (notRun.length) throw new Error(`no adapter is registered for ${notRun.join(', ')}`);
   send({ type: 'ready' });
   const prep = prepare(data.build);
-  const chunks = Math.ceil(data.fixtures.length / data.chunkFixtures);
+  const chunks = data.fixtures.offsets.length - 1;
   for (let k = Atomics.add(data.next, 0, 1); k < chunks; k = Atomics.add(data.next, 0, 1)) {
+    const fixtures = unpackChunk(data.fixtures, k);
     const start = k * data.chunkFixtures;
-    send({ type: 'chunk', index: k, result: runChunk(prep, adapters, data.fixtures, start, Math.min(data.fixtures.length, start + data.chunkFixtures)) });
+    send({ type: 'chunk', index: k, result: runChunk(prep, adapters, fixtures, start, start + fixtures.length, undefined, start) });
   }
   for (const a of adapters) a.close?.();
   send({ type: 'done' });

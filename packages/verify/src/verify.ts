@@ -349,7 +349,10 @@ export interface ChunkResult {
   samples: SeenMessage[];
 }
 
-/** Compares fixtures[start, end) on every adapter; `onFixture` is told after each one. */
+/**
+ * Compares fixtures [start, end) of the run on every adapter; `onFixture` is told after each one.
+ * `fixtures[0]` is fixture `first` of the run (a worker holds only its chunk).
+ */
 export function runChunk(
   prep: Prepared,
   adapters: readonly EngineAdapter[],
@@ -357,6 +360,7 @@ export function runChunk(
   start: number,
   end: number,
   onFixture?: (index: number) => void,
+  first = 0,
 ): ChunkResult {
   const counter = new Counter();
   const disagreements: ChunkResult['disagreements'] = [];
@@ -364,7 +368,7 @@ export function runChunk(
   const samples = new MessageSamples();
   let evaluations = 0;
   for (let i = start; i < end; i++) {
-    const f = fixtures[i]!;
+    const f = fixtures[i - first]!;
     for (const c of compareFixture(prep, adapters, f)) {
       evaluations += c.decisions.length;
       record(counter, f.group, c);

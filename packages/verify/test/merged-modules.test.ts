@@ -58,4 +58,20 @@ describe.each(Object.keys(FACTORIES))('%s adapter: one merged module', (engine) 
     const separate = await make({ merge: false })(changed);
     for (const f of generatedFixtures(SEED_IRS).slice(0, 40)) expect(adapter.evaluate(f.object, f.ctx ?? {})).toEqual(separate.evaluate(f.object, f.ctx ?? {}));
   });
+
+  it('an object the merged module cannot take (not JSON) is an error for every policy, naming why, never a pass', async () => {
+    const build = buildOf(SEED_IRS);
+    const merged = await make({})(build);
+    expect(merged.describe?.()).toMatch(/one module/);
+    // Not JSON: the merged module refuses it as a whole; no policy may pass it quietly.
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    const decisions = merged.evaluate({ ...pod, metadata: { ...pod.metadata, generation: 1n } }, {});
+    expect(decisions).toHaveLength(SEED_IRS.length);
+    for (const d of decisions) {
+      expect(d.outcome).toBe('error');
+      expect(d.error).toMatch(/BigInt/);
+    }
+    // The same object without the BigInt is decided normally.
+    expect(merged.evaluate(pod, {}).every((d) => d.outcome !== 'error')).toBe(true);
+  });
 });

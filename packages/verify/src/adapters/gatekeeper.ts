@@ -6,18 +6,24 @@ import {
   parseConstraint,
   parseConstraintTemplate,
   reviewConstraint,
+  templateEntrypoint,
   type ConstraintSource,
+  type ReviewResult,
   type TemplateProgram,
+  type TemplateSource,
 } from '@podsec/gatekeeper';
 import type { AdmissionContext } from '@podsec/ir';
 import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
-import { mergeable, tryBatch } from './merge.js';
+import { mergeable, refusal, tryBatch } from './merge.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
 interface Loaded {
   policy: string;
   files?: string[];
+  template?: TemplateSource;
+  entrypoint?: string;
+  /** The template's own module: only when it is not in the merged one. */
   program?: TemplateProgram;
   constraint?: ConstraintSource;
   error?: unknown;
@@ -44,9 +50,9 @@ function isolatedSources(template: { rego: string; libs: readonly string[] }, ro
  * keeps its own module.
  */
 async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
-  const ok = loaded.filter((l) => l.program);
+  const ok = loaded.filter((l) => l.template && !l.error);
   if (ok.length < 2) return undefined;
-  const texts = ok.flatMap((l, i) => isolatedSources(l.program!.template, `template_${i}_libs`).map((text) => ({ text, root: `template_${i}_libs` })));
+  const texts = ok.flatMap((l, i) => isolatedSources(l.template!, `template_${i}_libs`).map((text) => ({ text, root: `template_${i}_libs` })));
   if (
     !mergeable(
       texts.map((s) => s.text),
@@ -56,7 +62,7 @@ async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined>
     return undefined;
   const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
-    const built = buildWasm(sources, { entrypoints: ok.map((l) => l.program!.entrypoint) });
+    const built = buildWasm(sources, { entrypoints: ok.map((l) => l.entrypoint!) });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
     for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
     return batch;
@@ -92,9 +98,19 @@ async function load(build: LoadedBuild, policy: string): Promise<Loaded> {
     files = [`${templateFile} ${template.at}`, `${constraintFile} spec.match`];
     const constraint = parseConstraint(onlyDocument(build, constraintFile, template.constraintKind), constraintFile, template.constraintKind);
     effectiveAction(constraint); // an unknown action fails the load, naming the field
-    return { policy, files, program: await compileTemplate(template), constraint };
+    return { policy, files, template, entrypoint: templateEntrypoint(template), constraint };
   } catch (error) {
     return { policy, ...(files ? { files } : {}), error };
+  }
+}
+
+/** A template outside the merged module gets its own; one that does not compile errors on every review. */
+async function compileOwn(l: Loaded): Promise<void> {
+  if (!l.template || l.parameters || l.error !== undefined) return;
+  try {
+    l.program = await compileTemplate(l.template);
+  } catch (error) {
+    l.error = error;
   }
 }
 
@@ -147,6 +163,8 @@ export const createGatekeeperAdapterFactory =
     const loaded: Loaded[] = [];
     for (const policy of policyNames(build)) loaded.push(await load(build, policy));
     const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
+    // Only templates the merged module does not hold are compiled one by one (≈0.5 MB of Wasm each, per thread).
+    for (const l of loaded) await compileOwn(l);
     return {
       id: 'gatekeeper',
       // Each violation's msg is the rule's message naming its offending containers (violationMessage).
@@ -158,21 +176,37 @@ export const createGatekeeperAdapterFactory =
         const review = gatekeeperAdmissionReview(f);
         // The merged module evaluates every Constraint that matches, on one parsed review.
         const batched = new Map<string, ResultSet | RegoEvalError>();
+        const ref = objectRef(review);
+        let refused: unknown;
         if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
-          const ref = objectRef(review);
           const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
-          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.program!.entrypoint, set: { path: ['parameters'], value: l.parameters! } }));
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint!, set: { path: ['parameters'], value: l.parameters! } }));
           // `parameters: null` holds the key's place, so that setting it needs no allocation.
-          const rs = calls.length ? tryBatch(() => merged.evaluate({ review, parameters: null }, calls)) : [];
+          const rs = calls.length
+            ? tryBatch(
+                () => merged.evaluate({ review, parameters: null }, calls),
+                (e) => (refused = e),
+              )
+            : [];
           wanted.forEach((l, i) => rs[i] && batched.set(l.policy, rs[i]));
         }
+        // A merged template without a result: its Constraint did not match, or the batch refused the review.
+        const unmerged = (l: Loaded): ReviewResult => {
+          const miss = matchMiss(l.constraint!.match, ref);
+          if (miss) return { status: 'skip', miss };
+          throw refusal(refused);
+        };
         return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
           const base = { engine: 'gatekeeper' as const, policy: l.policy };
           if (!WEBHOOK_SUBRESOURCES.has(f.subResource))
             return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `subresource ${f.subResource} not sent to Gatekeeper`, violations: [] };
           const pre = batched.get(l.policy);
           if (pre instanceof RegoEvalError) throw pre;
-          const r = pre ? { status: 'evaluated' as const, violations: violationsOf(pre) } : reviewConstraint(l.program!, l.constraint!, review);
+          const r = pre
+            ? { status: 'evaluated' as const, violations: violationsOf(pre) }
+            : l.program
+              ? reviewConstraint(l.program, l.constraint!, review)
+              : unmerged(l);
           if (r.status === 'skip')
             return { ...base, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
           const violations = r.violations.map((v) => {
@@ -187,7 +221,7 @@ export const createGatekeeperAdapterFactory =
             action: a.effect,
             actionSource: { file: l.constraint!.file, path: a.path, found: a.found },
             violations,
-            evidence: violations.map((v) => `${l.program!.template.file} violation (rule ${v.rule})`),
+            evidence: violations.map((v) => `${l.template!.file} violation (rule ${v.rule})`),
           };
         });
       },

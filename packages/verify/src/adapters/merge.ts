@@ -26,11 +26,18 @@ export function mergeable(sources: readonly string[], allowed: (i: number) => re
   return new Set(packages).size === packages.length && sources.every((t, i) => dataRoots(t).every((r) => allowed(i).includes(r)));
 }
 
-/** The batch's results, or none when it refused the input as a whole (each policy then runs alone). */
-export function tryBatch<T>(run: () => T[]): T[] {
+/**
+ * The batch's results, or none when it refused the input as a whole (not JSON): `refused` is told
+ * why, and every policy of the batch then decides `error` with that reason.
+ */
+export function tryBatch<T>(run: () => T[], refused?: (e: unknown) => void): T[] {
   try {
     return run();
-  } catch {
+  } catch (e) {
+    refused?.(e);
     return [];
   }
 }
+
+/** The error a policy of a batch that refused the input decides. */
+export const refusal = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -12,7 +12,7 @@ import {
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
-import { mergeable, tryBatch } from './merge.js';
+import { mergeable, refusal, tryBatch } from './merge.js';
 
 interface Loaded {
   policy: string;
@@ -47,17 +47,16 @@ async function batchOf(
   build: LoadedBuild,
   loaded: Loaded[],
 ): Promise<{ batch: RegoBatch; parameters: Map<string, BatchConstant>; compiler: 'opa' | 'podsec'; opaVersion?: string } | undefined> {
-  const ok = loaded.filter((l) => l.module);
-  if (ok.length < 2) return undefined;
-  const texts = ok.map((l) => build.files.get(l.files[0]!) ?? '');
+  if (loaded.length < 2) return undefined;
+  const texts = loaded.map((l) => build.files.get(l.files[0]!) ?? '');
   if (!mergeable(texts)) return undefined;
   try {
     const built = buildWasm(
-      ok.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
-      { entrypoints: ok.map((l) => l.entrypoint) },
+      loaded.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
+      { entrypoints: loaded.map((l) => l.entrypoint) },
     );
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
-    const parameters = new Map(ok.map((l) => [l.policy, batch.constant(valuesOf(build, l.policy))] as const));
+    const parameters = new Map(loaded.map((l) => [l.policy, batch.constant(valuesOf(build, l.policy))] as const));
     return { batch, parameters, compiler: built.compiler, ...(built.opaVersion ? { opaVersion: built.opaVersion } : {}) };
   } catch {
     return undefined;
@@ -76,26 +75,30 @@ export interface RegoAdapterOptions {
 export const createRegoAdapterFactory =
   (options: RegoAdapterOptions = {}): AdapterFactory =>
   async (build: LoadedBuild) => {
-    const loaded: Loaded[] = [];
-    let opaVersion: string | undefined;
-    for (const policy of policyNames(build)) {
-      const entry = targetEntry(build, policy, 'rego');
-      const { file, entrypoint } = entry;
+    const loaded: Loaded[] = policyNames(build).map((policy) => {
+      const { file, entrypoint } = targetEntry(build, policy, 'rego');
+      return { policy, files: [file], entrypoint };
+    });
+    // With the merged module, one module per policy would only sit in memory (≈0.5 MB of Wasm
+    // each, per thread) and cost a compile at load: they are built only when there is no merge. A
+    // source that does not compile fails the merged build, so it still gets its own error below.
+    const merged = options.merge === false ? undefined : await batchOf(build, loaded);
+    let opaVersion = merged?.opaVersion;
+    for (const l of loaded) {
+      if (merged) {
+        l.compiler = merged.compiler;
+        continue;
+      }
+      const file = l.files[0]!;
       try {
-        const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [entrypoint] });
-        loaded.push({
-          policy,
-          files: [file],
-          entrypoint,
-          module: await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages }),
-          compiler: built.compiler,
-        });
+        const built = buildWasm([{ path: file, text: build.files.get(file) ?? '' }], { entrypoints: [l.entrypoint] });
+        l.module = await loadRegoPolicy(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
+        l.compiler = built.compiler;
         opaVersion ??= built.opaVersion;
       } catch (error) {
-        loaded.push({ policy, files: [file], entrypoint, error });
+        l.error = error;
       }
     }
-    const merged = options.merge === false ? undefined : await batchOf(build, loaded);
     return {
       id: 'rego',
       // Each violation's msg is the rule's message naming its offending containers (violationMessage).
@@ -108,17 +111,23 @@ export const createRegoAdapterFactory =
       },
       evaluate(object, ctx, only) {
         const results = new Map<string, ResultSet | RegoEvalError>();
+        let refused: unknown;
         if (merged) {
-          const wanted = loaded.filter((l) => l.module && (!only || only.includes(l.policy)));
+          const wanted = only ? loaded.filter((l) => only.includes(l.policy)) : loaded;
           // Each call sets its policy's parameter values on the shared input, as Gatekeeper passes them.
           const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint, set: { path: ['parameters'], value: merged.parameters.get(l.policy)! } }));
-          // An input the batch cannot take at all (not JSON) fails each policy on its own below.
-          const rs = tryBatch(() => merged.batch.evaluate({ ...gatekeeperReview(object, ctx), parameters: null }, calls));
+          // An input the batch cannot take at all (not JSON) is an error for each policy below.
+          const rs = tryBatch(
+            () => merged.batch.evaluate({ ...gatekeeperReview(object, ctx), parameters: null }, calls),
+            (e) => (refused = e),
+          );
           wanted.forEach((l, i) => rs[i] && results.set(l.policy, rs[i]));
         }
         return decideEach('rego', loaded, only, (l): EngineDecision => {
+          const pre = results.get(l.policy);
+          if (!pre && !l.module) throw refusal(refused);
           // A parameterised policy's module reads the instance's values as Gatekeeper would pass them.
-          const r = results.get(l.policy) ?? l.module!.evaluate(gatekeeperReview(object, ctx, valuesOf(build, l.policy)), l.entrypoint);
+          const r = pre ?? l.module!.evaluate(gatekeeperReview(object, ctx, valuesOf(build, l.policy)), l.entrypoint);
           if (r instanceof RegoEvalError) throw r;
           const violations = violationsOf(r);
           return {

@@ -2,7 +2,7 @@
 // strict-builtin-errors is off. The planner emits built-ins by name; resolveBuiltin maps a name
 // to its index in NAMES once, when the plan is decoded.
 import {
-  Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup,
+  Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup, objVal,
 } from "./values";
 import { sprintf } from "./sprintf";
 import { compileRegex, compileGlob, runProgram } from "./regex";
@@ -326,7 +326,7 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
       for (let i = 0; i < o.keys.length; i++) {
         let gone = false;
         for (let j = 0; j < drop.length; j++) if (equal(drop[j], o.keys[i])) { gone = true; break; }
-        if (!gone) objPut(out, o.keys[i], o.vals[i], true);
+        if (!gone) objPut(out, o.keys[i], objVal(o, i), true);
       }
       return out;
     }
@@ -394,10 +394,10 @@ function objectUnion(a: Value, b: Value): Value {
   if (a.kind != K_OBJ || b.kind != K_OBJ) return b;
   const ao = asObj(a), bo = asObj(b);
   const out = newObj();
-  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], ao.vals[i], true);
+  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], objVal(ao, i), true);
   for (let i = 0; i < bo.keys.length; i++) {
     const prev = objGet(out, bo.keys[i]);
-    objPut(out, bo.keys[i], prev === null ? bo.vals[i] : objectUnion(prev, bo.vals[i]), true);
+    objPut(out, bo.keys[i], prev === null ? objVal(bo, i) : objectUnion(prev, objVal(bo, i)), true);
   }
   return out;
 }

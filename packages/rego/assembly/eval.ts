@@ -663,6 +663,7 @@ function upsert(doc: Value | null, path: Array<Value>, from: i32, v: Value): Val
   const o = newObj();
   if (doc !== null && doc.kind == K_OBJ) {
     const src = asObj(doc);
+    // Raw members (json.ts lazy mode) are copied raw: every read of them parses them (objVal).
     for (let i = 0; i < src.keys.length; i++) { o.keys.push(src.keys[i]); o.vals.push(src.vals[i]); }
   }
   const cur = doc !== null && doc.kind == K_OBJ ? objGet(asObj(doc), path[from]) : null;

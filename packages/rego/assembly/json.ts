@@ -1,7 +1,7 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, ObjV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
+  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
 } from "./values";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
@@ -11,7 +11,21 @@ export class Parser {
   pos: usize;
   end: usize;
   error: string = "";
-  constructor(public base: usize, len: usize) { this.pos = base; this.end = base + len; }
+  /**
+   * Lazy mode (the input of one evaluation, whose bytes stay in place until it ends): composite
+   * member values of objects are validated but kept as RawV spans, parsed when first read. A Pod
+   * policy reads a few of an object's fields, so most of the input is never built. Values parsed
+   * once and kept across evaluations (opa_json_parse: data, batch inputs) must not be lazy: the
+   * heap their members would be parsed into is reset between evaluations.
+   */
+  lazy: bool = false;
+  /** Lazy mode inside a raw member: its bytes were validated and lazyEnds holds its composites' ends. */
+  validated: bool = false;
+  constructor(public base: usize, len: usize, stackSize: i32 = 64) {
+    this.pos = base;
+    this.end = base + len;
+    this.stack = new Array<Value>(stackSize);
+  }
 
   fail(msg: string): Value | null {
     if (this.error.length == 0) this.error = msg + " at byte " + (this.pos - this.base).toString();
@@ -167,11 +181,98 @@ export class Parser {
     }
   }
 
+  /**
+   * An object member's value in lazy mode: a composite is left raw. The first pass validates it
+   * and records where every composite inside it ends (lazyEnds); parsing a raw member later skips
+   * its own raw members through that table, so the input is scanned once, not once per level.
+   */
+  member(depth: i32): Value | null {
+    this.ws();
+    const c = this.peek();
+    if (c != 0x7b && c != 0x5b) return this.value(depth);
+    const start = this.pos;
+    if (this.validated) this.pos = lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2));
+    else if (!this.skip(depth)) return null;
+    return new RawV(start, this.pos);
+  }
+
+  /** Validates one value as value() would parse it, with the same errors, building nothing. */
+  skip(depth: i32): bool {
+    if (depth > MAX_DEPTH) { this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); return false; }
+    this.ws();
+    const c = this.peek();
+    const start = this.pos;
+    if (c == 0x7b) {
+      this.pos++;
+      this.ws();
+      if (this.peek() == 0x7d) { this.pos++; return this.ended(start); }
+      while (true) {
+        this.ws();
+        if (this.peek() != 0x22) { this.fail("expected string key in object"); return false; }
+        if (!this.skipStr()) return false;
+        this.ws();
+        if (this.peek() != 0x3a) { this.fail("expected : in object"); return false; }
+        this.pos++;
+        if (!this.skip(depth + 1)) return false;
+        this.ws();
+        const d = this.peek();
+        if (d == 0x2c) { this.pos++; continue; }
+        if (d == 0x7d) { this.pos++; return this.ended(start); }
+        this.fail("expected , or } in object");
+        return false;
+      }
+    }
+    if (c == 0x5b) {
+      this.pos++;
+      this.ws();
+      if (this.peek() == 0x5d) { this.pos++; return this.ended(start); }
+      while (true) {
+        if (!this.skip(depth + 1)) return false;
+        this.ws();
+        const d = this.peek();
+        if (d == 0x2c) { this.pos++; continue; }
+        if (d == 0x5d) { this.pos++; return this.ended(start); }
+        this.fail("expected , or ] in array");
+        return false;
+      }
+    }
+    if (c == 0x22) return this.skipStr();
+    // Scalars other than strings are rare inside skipped members: parse them as value() does.
+    return this.value(depth) !== null;
+  }
+
+  /** Records where the composite at `start` ends (at this.pos); true. */
+  ended(start: usize): bool {
+    store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(this.pos - lazyBase));
+    return true;
+  }
+
+  /** Validates a string as str() would (escapes, control characters), building nothing. */
+  skipStr(): bool {
+    this.pos++;
+    while (true) {
+      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
+      const c = load<u8>(this.pos);
+      if (c == 0x22) { this.pos++; return true; }
+      if (c < 0x20) { this.fail("control character in string"); return false; }
+      this.pos++;
+      if (c != 0x5c) continue;
+      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
+      const e = load<u8>(this.pos++);
+      if (e == 0x75) {
+        if (this.hex4() < 0) { this.fail("invalid \\u escape"); return false; }
+      } else if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) {
+        this.fail("invalid escape");
+        return false;
+      }
+    }
+  }
+
   // Members are collected on one stack shared by every level of the document and copied into
   // arrays of the exact size when the container closes: growing each container's arrays by
   // pushing would copy them again and again (the stub allocator never extends a block in place
   // once a member has been allocated after it).
-  stack: Array<Value> = new Array<Value>(64);
+  stack: Array<Value>;
   top: i32 = 0;
 
   push(v: Value): void {
@@ -227,7 +328,7 @@ export class Parser {
       this.ws();
       if (this.peek() != 0x3a) return this.fail("expected : in object");
       this.pos++;
-      const v = this.value(depth + 1);
+      const v = this.lazy ? this.member(depth + 1) : this.value(depth + 1);
       if (v === null) return null;
       if (sorted && last !== null && cmpStr(last, k) >= 0) sorted = false;
       last = k;
@@ -251,6 +352,39 @@ export class Parser {
     }
   }
 }
+
+// The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
+// the composite starting there ends (written for composites only, read only there).
+let lazyBase: usize = 0;
+let lazyEnds: usize = 0;
+
+/** Inputs larger than this are parsed eagerly: the end table costs four bytes per input byte. */
+const LAZY_MAX_BYTES: usize = 1 << 20;
+
+/**
+ * A parser for the input of one evaluation (see Parser.lazy): lazy when the input is small enough
+ * for the end table, which is allocated on the evaluation's heap and dies with it.
+ */
+export function inputParser(base: usize, len: usize): Parser {
+  const p = new Parser(base, len);
+  if (len <= LAZY_MAX_BYTES) {
+    lazyBase = base;
+    lazyEnds = __alloc(len << 2);
+    p.lazy = true;
+  }
+  return p;
+}
+
+/** A RawV span's value, one level parsed (its composite members raw again). */
+function parseRawSpan(r: RawV): Value {
+  const p = new Parser(r.start, r.end - r.start, 16);
+  p.lazy = true;
+  p.validated = true;
+  const v = p.value(0);
+  if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
+  return v;
+}
+setRawParser(parseRawSpan);
 
 export function formatNumber(n: f64): string {
   if (n == Math.floor(n) && Math.abs(n) < 1e18) return (<i64>n).toString();
@@ -295,7 +429,7 @@ export function dumpTo(v: Value, parts: Array<string>): void {
         if (k.kind == K_STR) quote(asStr(k).s, parts);
         else { const inner = new Array<string>(); dumpTo(k, inner); quote(inner.join(""), parts); }
         parts.push(":");
-        dumpTo(o.vals[i], parts);
+        dumpTo(objVal(o, i), parts);
       }
       parts.push("}");
       break;

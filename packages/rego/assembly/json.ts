@@ -129,6 +129,11 @@ export class Parser {
   asciiStr(): string | null {
     const start = this.pos + 1;
     let p = start;
+    while (p + 8 <= this.end) {
+      const x = load<u64>(p);
+      if ((x & HIGHS) != 0 || specialIn(x)) break;
+      p += 8;
+    }
     while (p < this.end) {
       const c = load<u8>(p);
       if (c == 0x22) break;
@@ -182,14 +187,15 @@ export class Parser {
   }
 
   /**
-   * An object member's value in lazy mode: a composite is left raw. The first pass validates it
-   * and records where every composite inside it ends (lazyEnds); parsing a raw member later skips
-   * its own raw members through that table, so the input is scanned once, not once per level.
+   * An object member's value in lazy mode: a string or composite is left raw. The first pass
+   * validates it and records where every string and composite inside it ends (lazyEnds); parsing
+   * a raw member later skips its own raw members through that table, so the input is scanned
+   * once, not once per level.
    */
   member(depth: i32): Value | null {
     this.ws();
     const c = this.peek();
-    if (c != 0x7b && c != 0x5b) return this.value(depth);
+    if (c != 0x7b && c != 0x5b && c != 0x22) return this.value(depth);
     const start = this.pos;
     if (this.validated) this.pos = lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2));
     else if (!this.skip(depth)) return null;
@@ -241,7 +247,7 @@ export class Parser {
     return this.value(depth) !== null;
   }
 
-  /** Records where the composite at `start` ends (at this.pos); true. */
+  /** Records where the string or composite at `start` ends (at this.pos); true. */
   ended(start: usize): bool {
     store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(this.pos - lazyBase));
     return true;
@@ -249,11 +255,15 @@ export class Parser {
 
   /** Validates a string as str() would (escapes, control characters), building nothing. */
   skipStr(): bool {
+    const start = this.pos;
     this.pos++;
     while (true) {
+      // Eight bytes at a time while none of them is a quote, a backslash or a control character
+      // (most of an input is string bytes); the first chunk holding one goes byte by byte.
+      while (this.pos + 8 <= this.end && !specialIn(load<u64>(this.pos))) this.pos += 8;
       if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
       const c = load<u8>(this.pos);
-      if (c == 0x22) { this.pos++; return true; }
+      if (c == 0x22) { this.pos++; return this.ended(start); }
       if (c < 0x20) { this.fail("control character in string"); return false; }
       this.pos++;
       if (c != 0x5c) continue;
@@ -353,10 +363,27 @@ export class Parser {
   }
 }
 
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+/** Whether a byte of `x` is zero (exact as a yes/no; which byte is not reported). */
+// @ts-ignore: decorator
+@inline function zeroByteIn(x: u64): bool { return ((x - ONES) & ~x & HIGHS) != 0; }
+
+/** Whether one of the eight bytes is `"`, `\\` or below 0x20: the bytes a JSON string scan stops at. */
+// @ts-ignore: decorator
+@inline function specialIn(x: u64): bool {
+  // Below 0x20: x - 0x20 per byte borrows into the high bit of a byte that was below 0x20 and had
+  // its high bit clear (bytes >= 0x80 are excluded by ~x).
+  const low = ((x - ONES * 0x20) & ~x & HIGHS) != 0;
+  return low || zeroByteIn(x ^ (ONES * 0x22)) || zeroByteIn(x ^ (ONES * 0x5c));
+}
+
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
 // the composite starting there ends (written for composites only, read only there).
 let lazyBase: usize = 0;
 let lazyEnds: usize = 0;
+let lazyParser: Parser | null = null;
 
 /** Inputs larger than this are parsed eagerly: the end table costs four bytes per input byte. */
 const LAZY_MAX_BYTES: usize = 1 << 20;
@@ -371,15 +398,21 @@ export function inputParser(base: usize, len: usize): Parser {
     lazyBase = base;
     lazyEnds = __alloc(len << 2);
     p.lazy = true;
+    const q = new Parser(base, len, 16);
+    q.lazy = true;
+    q.validated = true;
+    lazyParser = q;
   }
   return p;
 }
 
-/** A RawV span's value, one level parsed (its composite members raw again). */
+/** A RawV span's value, one level parsed (its strings and composite members raw again). */
 function parseRawSpan(r: RawV): Value {
-  const p = new Parser(r.start, r.end - r.start, 16);
-  p.lazy = true;
-  p.validated = true;
+  // One parser per evaluation: parsing a raw member never reads another, so it is never re-entered.
+  const p = lazyParser!;
+  p.pos = r.start;
+  p.end = r.end;
+  p.top = 0;
   const v = p.value(0);
   if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
   return v;

@@ -491,14 +491,14 @@ export class Evaluator {
           const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
           const vs = valuesOf(c);
           const inner = asArr(at(s, 4)).items;
-          const sols = new Array<Frame>(0);
+          // One frame for every member, reset from `f` each time: only whether a member's body
+          // holds is asked, so nothing keeps the frame once holds() returns.
+          const g = f.slice(0);
           for (let j = 0; j < vs.length; j++) {
-            const g = f.slice(0);
+            if (j > 0) memory.copy(g.dataStart, f.dataStart, <usize>f.length << alignof<usize>());
             if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return;
             if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return;
-            sols.length = 0;
-            this.body(inner, 0, g, sols, 1);
-            if (sols.length == 0) return;
+            if (!this.holds(inner, g)) return;
           }
           i++;
           continue;

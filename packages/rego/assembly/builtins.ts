@@ -2,10 +2,10 @@
 // strict-builtin-errors is off. The planner emits built-ins by name; resolveBuiltin maps a name
 // to its index in NAMES once, when the plan is decoded.
 import {
-  Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup,
+  Value, ArrV, SetV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, compare, equal, newObj, objPut, objGet, setFrom, setHas, typeName, valuesOf, lookup, objVal,
 } from "./values";
 import { sprintf } from "./sprintf";
-import { compileRegex, compileGlob, runProgram } from "./regex";
+import { compileRegex, compileGlob, runProgram, Compiled } from "./regex";
 
 const NAMES: Array<string> = [
   "equal", "neq", "lt", "lte", "gt", "gte",
@@ -326,7 +326,7 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
       for (let i = 0; i < o.keys.length; i++) {
         let gone = false;
         for (let j = 0; j < drop.length; j++) if (equal(drop[j], o.keys[i])) { gone = true; break; }
-        if (!gone) objPut(out, o.keys[i], o.vals[i], true);
+        if (!gone) objPut(out, o.keys[i], objVal(o, i), true);
       }
       return out;
     }
@@ -365,15 +365,25 @@ export function callBuiltin(id: i32, a: Array<Value>): Value | null {
 
 /** Invalid RE2 is undefined (OPA's non-strict built-in error); RE2 this engine lacks stops evaluation. */
 function regexMatch(pattern: string, value: string): Value | null {
-  const prog = compileRegex(pattern);
+  return runRegex(compileRegex(pattern), pattern, value);
+}
+
+function runRegex(prog: Compiled, pattern: string, value: string): Value | null {
   if (prog.unsupported) throw new Error("regex.match: unsupported RE2 syntax in " + pattern + ": " + prog.error);
   if (prog.error != "") return null;
   return mkBool(runProgram(prog, value));
 }
 
-/** OPA: delimiters null means none; an empty array means the default ".". */
 function globMatch(pattern: Value, delimiters: Value, value: Value): Value | null {
-  if (!isStr(pattern) || !isStr(value)) return null;
+  if (!isStr(value)) return null;
+  const prog = globProgram(pattern, delimiters);
+  return prog === null ? null : mkBool(runProgram(prog, str(value)));
+}
+
+/** The program of a glob, or null when the call is undefined whatever the value (type error, invalid glob). */
+function globProgram(pattern: Value, delimiters: Value): Compiled | null {
+  if (!isStr(pattern)) return null;
+  // OPA: delimiters null means none; an empty array means the default ".".
   const seps = new Array<i32>();
   if (delimiters.kind == K_ARR) {
     const ds = asArr(delimiters).items;
@@ -385,8 +395,39 @@ function globMatch(pattern: Value, delimiters: Value, value: Value): Value | nul
     }
   } else if (delimiters.kind != K_NULL) return null;
   const prog = compileGlob(str(pattern), seps);
-  if (prog.error != "") return null;
-  return mkBool(runProgram(prog, str(value)));
+  return prog.error != "" ? null : prog;
+}
+
+// ---- regex.match / glob.match with constant patterns, compiled once when the plan is decoded ----
+
+const B_REGEX_MATCH: i32 = 60, B_GLOB_MATCH: i32 = 61;
+
+/** A pattern compiled ahead of the evaluations (null program: the call is always undefined). */
+export class PreparedMatch {
+  constructor(public builtin: i32, public pattern: string, public prog: Compiled | null) {}
+}
+
+/**
+ * Compiles the pattern of a regex.match / glob.match call whose leading arguments (all but the
+ * matched value) are constants, or returns null for any other call. Compiling never fails here:
+ * an invalid or unsupported pattern is reported when the call is evaluated, as before.
+ */
+export function prepareMatch(builtin: i32, consts: Array<Value>): PreparedMatch | null {
+  if (builtin == B_REGEX_MATCH && consts.length == 1) {
+    if (!isStr(consts[0])) return new PreparedMatch(builtin, "", null);
+    return new PreparedMatch(builtin, str(consts[0]), compileRegex(str(consts[0])));
+  }
+  if (builtin == B_GLOB_MATCH && consts.length == 2) return new PreparedMatch(builtin, "", globProgram(consts[0], consts[1]));
+  return null;
+}
+
+/** Whether the prepared call's arity is this built-in's: the matched value is the last argument. */
+export function matchArity(builtin: i32): i32 { return builtin == B_REGEX_MATCH ? 2 : builtin == B_GLOB_MATCH ? 3 : -1; }
+
+export function runPrepared(m: PreparedMatch, value: Value): Value | null {
+  if (m.prog === null || !isStr(value)) return null;
+  if (m.builtin == B_REGEX_MATCH) return runRegex(m.prog!, m.pattern, str(value));
+  return mkBool(runProgram(m.prog!, str(value)));
 }
 
 /** OPA's object.union: b's entries win, except that two objects under one key merge recursively. */
@@ -394,10 +435,10 @@ function objectUnion(a: Value, b: Value): Value {
   if (a.kind != K_OBJ || b.kind != K_OBJ) return b;
   const ao = asObj(a), bo = asObj(b);
   const out = newObj();
-  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], ao.vals[i], true);
+  for (let i = 0; i < ao.keys.length; i++) objPut(out, ao.keys[i], objVal(ao, i), true);
   for (let i = 0; i < bo.keys.length; i++) {
     const prev = objGet(out, bo.keys[i]);
-    objPut(out, bo.keys[i], prev === null ? bo.vals[i] : objectUnion(prev, bo.vals[i]), true);
+    objPut(out, bo.keys[i], prev === null ? objVal(bo, i) : objectUnion(prev, objVal(bo, i)), true);
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import {
   Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, mkNum,
 } from "./values";
-import { callBuiltin, resolveBuiltin } from "./builtins";
+import { callBuiltin, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
 
 // Statement opcodes (mirrors src/plan/opcodes.ts).
@@ -19,6 +19,9 @@ const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
 // constants (after folding), whose result is memoised per evaluation (see Plan.fold).
 const VM_FUNC_CONST_ARGS: i32 = 100;
+// VM-only: a regex.match / glob.match call whose pattern (and delimiters) are constants, compiled
+// once when the plan is decoded (Plan.matches; its index is appended to the node).
+const VM_MATCH_CONST: i32 = 101;
 
 type Frame = Array<Value | null>;
 
@@ -44,6 +47,7 @@ export class Plan {
   entryRules: Array<i32> = new Array<i32>();
   natives: Array<i32> = new Array<i32>();
   host: Array<Value> = new Array<Value>();
+  matches: Array<PreparedMatch> = new Array<PreparedMatch>();
   constructor(root: Value) {
     const parts = asArr(root).items;
     this.rules = asArr(parts[0]).items;
@@ -58,6 +62,7 @@ export class Plan {
       this.natives.push(id);
     }
     this.host = asArr(parts[4]).items;
+    folding = this;
     for (let i = 0; i < this.rules.length; i++) foldRule(this.rules[i]);
     const n = this.rules.length;
     this.memo = new Array<Value | null>(n);
@@ -97,6 +102,29 @@ export class Plan {
 
 function isConst(t: Value): bool { return op(t) == T_CONST; } // after foldTerm(t)
 
+/** The plan being decoded (its natives are resolved before its rules are folded). */
+let folding: Plan | null = null;
+
+/** Marks a regex.match / glob.match call with constant pattern arguments and compiles them. */
+function prepareCall(t: Value): void {
+  const plan = folding!;
+  const items = asArr(t).items;
+  const builtin = plan.natives[int(t, 1)];
+  const arity = matchArity(builtin);
+  if (arity < 0 || items.length - 2 != arity) return;
+  const consts = new Array<Value>();
+  for (let i = 2; i < items.length - 1; i++) {
+    if (!isConst(items[i])) return;
+    consts.push(at(items[i], 1));
+  }
+  const m = prepareMatch(builtin, consts);
+  if (m === null) return;
+  items.push(mkNum(<f64>plan.matches.length));
+  plan.matches.push(m);
+  items[0] = mkNum(<f64>VM_MATCH_CONST);
+  setOp(t, VM_MATCH_CONST);
+}
+
 function setNode(t: Value, items: Array<Value>): void { asArr(t).items = items; }
 
 function foldTerm(t: Value): void {
@@ -106,7 +134,8 @@ function foldTerm(t: Value): void {
   const items = asArr(t).items;
   switch (o) {
     case T_REF: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
-    case T_CALL: case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
+    case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
+    case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
       let allConst = items.length > 2;
       for (let i = 2; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
@@ -265,6 +294,11 @@ export class Evaluator {
       }
       case T_RULE: return this.rule(int(t, 1));
       case VM_FUNC_CONST_ARGS: return this.memoFunc(t);
+      case VM_MATCH_CONST: {
+        const items = asArr(t).items;
+        const v = this.term(unchecked(items[items.length - 2]), f);
+        return v === null ? null : runPrepared(this.plan.matches[int(t, items.length - 1)], v);
+      }
       case T_CALL: case T_HOST: case T_FUNC: {
         const items = asArr(t).items;
         const args = new Array<Value>(items.length - 2);
@@ -457,14 +491,14 @@ export class Evaluator {
           const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
           const vs = valuesOf(c);
           const inner = asArr(at(s, 4)).items;
-          const sols = new Array<Frame>(0);
+          // One frame for every member, reset from `f` each time: only whether a member's body
+          // holds is asked, so nothing keeps the frame once holds() returns.
+          const g = f.slice(0);
           for (let j = 0; j < vs.length; j++) {
-            const g = f.slice(0);
+            if (j > 0) memory.copy(g.dataStart, f.dataStart, <usize>f.length << alignof<usize>());
             if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return;
             if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return;
-            sols.length = 0;
-            this.body(inner, 0, g, sols, 1);
-            if (sols.length == 0) return;
+            if (!this.holds(inner, g)) return;
           }
           i++;
           continue;
@@ -663,6 +697,7 @@ function upsert(doc: Value | null, path: Array<Value>, from: i32, v: Value): Val
   const o = newObj();
   if (doc !== null && doc.kind == K_OBJ) {
     const src = asObj(doc);
+    // Raw members (json.ts lazy mode) are copied raw: every read of them parses them (objVal).
     for (let i = 0; i < src.keys.length; i++) { o.keys.push(src.keys[i]); o.vals.push(src.vals[i]); }
   }
   const cur = doc !== null && doc.kind == K_OBJ ? objGet(asObj(doc), path[from]) : null;

@@ -11,7 +11,7 @@ import {
 // opa_value_add_path's error codes, as OPA's runtime numbers them.
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
-import { Parser, dump } from "./json";
+import { Parser, dump, inputParser } from "./json";
 import { Plan, Evaluator } from "./eval";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
@@ -122,7 +122,8 @@ function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
 export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, inputLen: usize): usize {
   let input: Value | null = null;
   if (inputLen > 0) {
-    const p = new Parser(inputAddr, inputLen);
+    // The input's bytes stay in place below the heap until this evaluation ends: parse it lazily.
+    const p = inputParser(inputAddr, inputLen);
     input = p.parseDocument();
     if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);
   }

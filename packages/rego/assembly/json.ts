@@ -1,7 +1,7 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, ObjV, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
+  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
 } from "./values";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
@@ -11,7 +11,21 @@ export class Parser {
   pos: usize;
   end: usize;
   error: string = "";
-  constructor(public base: usize, len: usize) { this.pos = base; this.end = base + len; }
+  /**
+   * Lazy mode (the input of one evaluation, whose bytes stay in place until it ends): composite
+   * member values of objects are validated but kept as RawV spans, parsed when first read. A Pod
+   * policy reads a few of an object's fields, so most of the input is never built. Values parsed
+   * once and kept across evaluations (opa_json_parse: data, batch inputs) must not be lazy: the
+   * heap their members would be parsed into is reset between evaluations.
+   */
+  lazy: bool = false;
+  /** Lazy mode inside a raw member: its bytes were validated and lazyEnds holds its composites' ends. */
+  validated: bool = false;
+  constructor(public base: usize, len: usize, stackSize: i32 = 64) {
+    this.pos = base;
+    this.end = base + len;
+    this.stack = new Array<Value>(stackSize);
+  }
 
   fail(msg: string): Value | null {
     if (this.error.length == 0) this.error = msg + " at byte " + (this.pos - this.base).toString();
@@ -115,6 +129,11 @@ export class Parser {
   asciiStr(): string | null {
     const start = this.pos + 1;
     let p = start;
+    while (p + 8 <= this.end) {
+      const x = load<u64>(p);
+      if ((x & HIGHS) != 0 || specialIn(x)) break;
+      p += 8;
+    }
     while (p < this.end) {
       const c = load<u8>(p);
       if (c == 0x22) break;
@@ -167,11 +186,103 @@ export class Parser {
     }
   }
 
+  /**
+   * An object member's value in lazy mode: a string or composite is left raw. The first pass
+   * validates it and records where every string and composite inside it ends (lazyEnds); parsing
+   * a raw member later skips its own raw members through that table, so the input is scanned
+   * once, not once per level.
+   */
+  member(depth: i32): Value | null {
+    this.ws();
+    const c = this.peek();
+    if (c != 0x7b && c != 0x5b && c != 0x22) return this.value(depth);
+    const start = this.pos;
+    if (this.validated) this.pos = lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2));
+    else if (!this.skip(depth)) return null;
+    return new RawV(start, this.pos);
+  }
+
+  /** Validates one value as value() would parse it, with the same errors, building nothing. */
+  skip(depth: i32): bool {
+    if (depth > MAX_DEPTH) { this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); return false; }
+    this.ws();
+    const c = this.peek();
+    const start = this.pos;
+    if (c == 0x7b) {
+      this.pos++;
+      this.ws();
+      if (this.peek() == 0x7d) { this.pos++; return this.ended(start); }
+      while (true) {
+        this.ws();
+        if (this.peek() != 0x22) { this.fail("expected string key in object"); return false; }
+        if (!this.skipStr()) return false;
+        this.ws();
+        if (this.peek() != 0x3a) { this.fail("expected : in object"); return false; }
+        this.pos++;
+        if (!this.skip(depth + 1)) return false;
+        this.ws();
+        const d = this.peek();
+        if (d == 0x2c) { this.pos++; continue; }
+        if (d == 0x7d) { this.pos++; return this.ended(start); }
+        this.fail("expected , or } in object");
+        return false;
+      }
+    }
+    if (c == 0x5b) {
+      this.pos++;
+      this.ws();
+      if (this.peek() == 0x5d) { this.pos++; return this.ended(start); }
+      while (true) {
+        if (!this.skip(depth + 1)) return false;
+        this.ws();
+        const d = this.peek();
+        if (d == 0x2c) { this.pos++; continue; }
+        if (d == 0x5d) { this.pos++; return this.ended(start); }
+        this.fail("expected , or ] in array");
+        return false;
+      }
+    }
+    if (c == 0x22) return this.skipStr();
+    // Scalars other than strings are rare inside skipped members: parse them as value() does.
+    return this.value(depth) !== null;
+  }
+
+  /** Records where the string or composite at `start` ends (at this.pos); true. */
+  ended(start: usize): bool {
+    store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(this.pos - lazyBase));
+    return true;
+  }
+
+  /** Validates a string as str() would (escapes, control characters), building nothing. */
+  skipStr(): bool {
+    const start = this.pos;
+    this.pos++;
+    while (true) {
+      // Eight bytes at a time while none of them is a quote, a backslash or a control character
+      // (most of an input is string bytes); the first chunk holding one goes byte by byte.
+      while (this.pos + 8 <= this.end && !specialIn(load<u64>(this.pos))) this.pos += 8;
+      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
+      const c = load<u8>(this.pos);
+      if (c == 0x22) { this.pos++; return this.ended(start); }
+      if (c < 0x20) { this.fail("control character in string"); return false; }
+      this.pos++;
+      if (c != 0x5c) continue;
+      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
+      const e = load<u8>(this.pos++);
+      if (e == 0x75) {
+        if (this.hex4() < 0) { this.fail("invalid \\u escape"); return false; }
+      } else if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) {
+        this.fail("invalid escape");
+        return false;
+      }
+    }
+  }
+
   // Members are collected on one stack shared by every level of the document and copied into
   // arrays of the exact size when the container closes: growing each container's arrays by
   // pushing would copy them again and again (the stub allocator never extends a block in place
   // once a member has been allocated after it).
-  stack: Array<Value> = new Array<Value>(64);
+  stack: Array<Value>;
   top: i32 = 0;
 
   push(v: Value): void {
@@ -227,7 +338,7 @@ export class Parser {
       this.ws();
       if (this.peek() != 0x3a) return this.fail("expected : in object");
       this.pos++;
-      const v = this.value(depth + 1);
+      const v = this.lazy ? this.member(depth + 1) : this.value(depth + 1);
       if (v === null) return null;
       if (sorted && last !== null && cmpStr(last, k) >= 0) sorted = false;
       last = k;
@@ -251,6 +362,62 @@ export class Parser {
     }
   }
 }
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+/** Whether a byte of `x` is zero (exact as a yes/no; which byte is not reported). */
+// @ts-ignore: decorator
+@inline function zeroByteIn(x: u64): bool { return ((x - ONES) & ~x & HIGHS) != 0; }
+
+/** Whether one of the eight bytes is `"`, `\\` or below 0x20: the bytes a JSON string scan stops at. */
+// @ts-ignore: decorator
+@inline function specialIn(x: u64): bool {
+  // Below 0x20: x - 0x20 per byte borrows into the high bit of a byte that was below 0x20 and had
+  // its high bit clear (bytes >= 0x80 are excluded by ~x).
+  const low = ((x - ONES * 0x20) & ~x & HIGHS) != 0;
+  return low || zeroByteIn(x ^ (ONES * 0x22)) || zeroByteIn(x ^ (ONES * 0x5c));
+}
+
+// The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
+// the composite starting there ends (written for composites only, read only there).
+let lazyBase: usize = 0;
+let lazyEnds: usize = 0;
+let lazyParser: Parser | null = null;
+
+/** Inputs larger than this are parsed eagerly: the end table costs four bytes per input byte. */
+const LAZY_MAX_BYTES: usize = 1 << 20;
+
+/**
+ * A parser for the input of one evaluation (see Parser.lazy): lazy when the input is small enough
+ * for the end table, which is allocated on the evaluation's heap and dies with it.
+ */
+export function inputParser(base: usize, len: usize): Parser {
+  const p = new Parser(base, len);
+  if (len <= LAZY_MAX_BYTES) {
+    lazyBase = base;
+    lazyEnds = __alloc(len << 2);
+    p.lazy = true;
+    const q = new Parser(base, len, 16);
+    q.lazy = true;
+    q.validated = true;
+    lazyParser = q;
+  }
+  return p;
+}
+
+/** A RawV span's value, one level parsed (its strings and composite members raw again). */
+function parseRawSpan(r: RawV): Value {
+  // One parser per evaluation: parsing a raw member never reads another, so it is never re-entered.
+  const p = lazyParser!;
+  p.pos = r.start;
+  p.end = r.end;
+  p.top = 0;
+  const v = p.value(0);
+  if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
+  return v;
+}
+setRawParser(parseRawSpan);
 
 export function formatNumber(n: f64): string {
   if (n == Math.floor(n) && Math.abs(n) < 1e18) return (<i64>n).toString();
@@ -295,7 +462,7 @@ export function dumpTo(v: Value, parts: Array<string>): void {
         if (k.kind == K_STR) quote(asStr(k).s, parts);
         else { const inner = new Array<string>(); dumpTo(k, inner); quote(inner.join(""), parts); }
         parts.push(":");
-        dumpTo(o.vals[i], parts);
+        dumpTo(objVal(o, i), parts);
       }
       parts.push("}");
       break;

@@ -3,7 +3,7 @@
 // value (booleans, null, arrays, objects, sets) becomes its Rego text, e.g. ["a", "b"] or
 // {"k": 1}. Done natively because the SDK's JS sprintf prints composites as [object Object]
 // (and throws on some), and the SDK's own built-ins cannot be overridden by the host.
-import { Value, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, asBool, asNum, asStr, asArr, asObj, asSet } from "./values";
+import { Value, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, asBool, asNum, asStr, asArr, asObj, asSet, objVal } from "./values";
 import { formatNumber, quote } from "./json";
 
 const A_INT = 0, A_FLOAT = 1, A_STR = 2;
@@ -23,7 +23,7 @@ export function regoText(v: Value): string {
     case K_OBJ: {
       const o = asObj(v);
       const parts = new Array<string>();
-      for (let i = 0; i < o.keys.length; i++) parts.push(regoText(o.keys[i]) + ": " + regoText(o.vals[i]));
+      for (let i = 0; i < o.keys.length; i++) parts.push(regoText(o.keys[i]) + ": " + regoText(objVal(o, i)));
       return "{" + parts.join(", ") + "}";
     }
     default: {

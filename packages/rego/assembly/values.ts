@@ -8,6 +8,13 @@ export const K_STR: i32 = 3;
 export const K_ARR: i32 = 4;
 export const K_OBJ: i32 = 5;
 export const K_SET: i32 = 6;
+/**
+ * An object member's composite value not parsed yet (json.ts, lazy mode): the bytes of an input
+ * the evaluation reads through are already validated, and only the members it reads are built.
+ * Never seen outside ObjV.vals: every read of a member goes through objVal(), which parses it
+ * once and puts the result in its place.
+ */
+export const K_RAW: i32 = 7;
 
 export class Value {
   constructor(public kind: i32) {}
@@ -29,6 +36,32 @@ export class ObjV extends Value {
 }
 export class SetV extends Value {
   constructor(public items: Array<Value>) { super(K_SET); }
+}
+export class RawV extends Value {
+  parsed: Value | null = null;
+  constructor(public start: usize, public end: usize) { super(K_RAW); }
+}
+
+/** Parses a RawV (set by json.ts, which depends on this module). */
+let parseRaw: (r: RawV) => Value = (r: RawV): Value => { unreachable(); return r; };
+export function setRawParser(f: (r: RawV) => Value): void { parseRaw = f; }
+
+/** Member `i` of an object, parsed first if it was left raw. */
+export function objVal(o: ObjV, i: i32): Value {
+  const v = unchecked(o.vals[i]);
+  if (v.kind != K_RAW) return v;
+  const r = changetype<RawV>(v);
+  let p = r.parsed;
+  if (p === null) { p = parseRaw(r); r.parsed = p; }
+  unchecked(o.vals[i] = p);
+  return p;
+}
+
+/** Every member of an object parsed (before its values are handed out as one array). */
+export function objVals(o: ObjV): Array<Value> {
+  const n = o.vals.length;
+  for (let i = 0; i < n; i++) objVal(o, i);
+  return o.vals;
 }
 
 export function mkNull(): Value { return new Value(K_NULL); }
@@ -107,7 +140,7 @@ export function compare(a: Value, b: Value): i32 {
       for (let i = 0; i < n; i++) {
         let c = compare(unchecked(x.keys[i]), unchecked(y.keys[i]));
         if (c != 0) return c;
-        c = compare(unchecked(x.vals[i]), unchecked(y.vals[i]));
+        c = compare(objVal(x, i), objVal(y, i));
         if (c != 0) return c;
       }
       return x.keys.length == y.keys.length ? 0 : (x.keys.length < y.keys.length ? -1 : 1);
@@ -132,7 +165,7 @@ export function search(list: Array<Value>, k: Value): i32 {
 
 export function objGet(o: ObjV, k: Value): Value | null {
   const i = search(o.keys, k);
-  return i >= 0 ? o.vals[i] : null;
+  return i >= 0 ? objVal(o, i) : null;
 }
 
 /** Inserts or replaces; returns false if the key existed with a different value. */
@@ -140,7 +173,7 @@ export function objPut(o: ObjV, k: Value, v: Value, replace: bool): bool {
   const i = search(o.keys, k);
   if (i >= 0) {
     if (replace) { o.vals[i] = v; return true; }
-    return equal(o.vals[i], v);
+    return equal(objVal(o, i), v);
   }
   const at = -i - 1;
   insertAt(o.keys, at, k);
@@ -205,7 +238,7 @@ export function keysOf(c: Value): Array<Value> {
 
 export function valuesOf(c: Value): Array<Value> {
   if (c.kind == K_ARR) return asArr(c).items;
-  if (c.kind == K_OBJ) return asObj(c).vals;
+  if (c.kind == K_OBJ) return objVals(asObj(c));
   if (c.kind == K_SET) return asSet(c).items;
   return new Array<Value>();
 }

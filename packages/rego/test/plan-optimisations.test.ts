@@ -154,3 +154,41 @@ describe('input objects', () => {
     expect(await valueOf(src, 't/o', deep)).toEqual(deep);
   });
 });
+
+describe('regex.match and glob.match with constant patterns (compiled once, when the plan is decoded)', () => {
+  it('give what the same call with the pattern from the input gives, per value', async () => {
+    const src = mod(
+      [
+        'c := [regex.match("^s0:c[0-9]+,c[0-9]+$", v) | some v in input.vs]',
+        'd := [regex.match(input.re, v) | some v in input.vs]',
+        'g := [glob.match("*.example.com", ["."], v) | some v in input.vs]',
+        'h := [glob.match(input.glob, input.seps, v) | some v in input.vs]',
+      ].join('\n'),
+    );
+    const input = { vs: ['s0:c1,c2', 'a.example.com', 'a.b.example.com', 's0:c1'], re: '^s0:c[0-9]+,c[0-9]+$', glob: '*.example.com', seps: ['.'] };
+    const p = await policyOf(src, ['t/c', 't/d', 't/g', 't/h']);
+    const c = p.evaluate(input, 't/c')[0]?.result;
+    expect(c).toEqual([true, false, false, false]);
+    expect(p.evaluate(input, 't/d')[0]?.result).toEqual(c);
+    const g = p.evaluate(input, 't/g')[0]?.result;
+    expect(g).toEqual([false, true, false, false]);
+    expect(p.evaluate(input, 't/h')[0]?.result).toEqual(g);
+  });
+
+  it('are undefined for a non-string value or an invalid pattern, and an unsupported pattern fails only when evaluated', async () => {
+    const src = mod(
+      [
+        'n if regex.match("^a", input.n)',
+        'bad if regex.match("(", input.s)',
+        'badglob if glob.match("[a-", [], input.s)',
+        'u if { input.go; regex.match("\\\\pL", input.s) }',
+      ].join('\n'),
+    );
+    const p = await policyOf(src, ['t/n', 't/bad', 't/badglob', 't/u']);
+    expect(p.evaluate({ n: 1, s: 'a' }, 't/n')).toEqual([]);
+    expect(p.evaluate({ s: 'a' }, 't/bad')).toEqual([]);
+    expect(p.evaluate({ s: '[a-' }, 't/badglob')).toEqual([]);
+    expect(p.evaluate({ go: false, s: 'a' }, 't/u')).toEqual([]);
+    expect(() => p.evaluate({ go: true, s: 'a' }, 't/u')).toThrow('regex.match: unsupported RE2 syntax in \\pL');
+  });
+});

@@ -14,6 +14,7 @@ import {
   type LabelSelector,
   type Operation,
   type PolicyIR,
+  type Rule,
 } from '@podsec/ir';
 import { PolicyCompileError } from '../shared/errors.js';
 import { VALIDATION_ACTIONS, type ValidationAction } from './actions.js';
@@ -174,10 +175,21 @@ function offendingNames(scope: SharedVariables, offends: (kind: ContainerKind) =
   return `${list}.map(${CONTAINER_VAR}, ${containerName()})`;
 }
 
-function compileRule(ir: PolicyIR, scope: SharedVariables, index: number, ruleVariables: CelVariable[], taken: Set<string>): CelValidation {
-  const rule = ir.rules[index]!;
+/**
+ * One rule as a CEL validation whose messageExpression names the offending containers; the lists
+ * it filters go to `ruleVariables`. `withWhen: false` leaves the rule's `when` to the caller (a
+ * Kyverno rule's preconditions).
+ */
+export function compileRule(
+  ir: PolicyIR,
+  scope: SharedVariables,
+  rule: Rule,
+  ruleVariables: CelVariable[],
+  taken: Set<string>,
+  withWhen = true,
+): CelValidation {
   const message = staticMessage(ir, rule);
-  const guarded = (require: string) => (rule.when ? or(not(renderCheck(rule.when, scope)), require) : require);
+  const guarded = (require: string) => (withWhen && rule.when ? or(not(renderCheck(rule.when, scope)), require) : require);
   const plain = (): CelValidation => ({ expression: guarded(renderCheck(rule.require, scope)), message, reason: 'Forbidden' });
   if (!rule.detail) return plain();
 
@@ -212,7 +224,7 @@ export function compileCelPolicy(ir: PolicyIR): CelPolicyCore {
   const taken = new Set<string>();
   const validations = ir.rules.map((_, i) => {
     try {
-      return compileRule(ir, scope, i, ruleVariables, taken);
+      return compileRule(ir, scope, ir.rules[i]!, ruleVariables, taken);
     } catch (err) {
       if (err instanceof CelCompileError) throw err;
       throw new CelCompileError(ir, `rules[${i}] (${ir.rules[i]!.id})`, err instanceof Error ? err.message : String(err));

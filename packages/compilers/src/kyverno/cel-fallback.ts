@@ -6,14 +6,19 @@
  * outputs share one rendering.
  */
 import type { PodKind, PolicyIR, Rule } from '@podsec/ir';
-import { and, not, or } from '../cel/bool.js';
-import { renderCheck } from '../cel/checks.js';
-import { staticMessage } from '../cel/message.js';
-import { SharedVariables } from '../cel/template.js';
+import { formatCel } from '../cel/format.js';
+import { compileRule } from '../cel/policy.js';
+import { SharedVariables, type CelVariable } from '../cel/template.js';
 
 export function celValidate(ir: PolicyIR, rule: Rule, kinds: readonly PodKind[], withWhen: boolean): Record<string, unknown> {
   const scope = new SharedVariables(kinds, Array.isArray(ir.exemptImages) ? ir.exemptImages : []);
-  const require = renderCheck(rule.require, scope);
-  const expression = withWhen && rule.when ? or(not(renderCheck(rule.when, scope)), require) : and(require);
-  return { cel: { variables: scope.declarations(), expressions: [{ expression, message: staticMessage(ir, rule) }] } };
+  const ruleVariables: CelVariable[] = [];
+  const v = compileRule(ir, scope, rule, ruleVariables, new Set(), withWhen);
+  const variables = [...scope.declarations(), ...ruleVariables].map((x) => ({ ...x, expression: formatCel(x.expression) }));
+  const expression = {
+    expression: formatCel(v.expression),
+    message: v.message,
+    ...(v.messageExpression ? { messageExpression: formatCel(v.messageExpression) } : {}),
+  };
+  return { cel: { variables, expressions: [expression] } };
 }

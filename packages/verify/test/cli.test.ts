@@ -192,6 +192,8 @@ metadata: {name: settings}
   it('text output lists violations under each verdict', async () => {
     const c = io();
     await evalCommand({ build, engine: 'rego', resources: ['-'] }, c, { factories: REFERENCE_FACTORIES, readStdin: () => STDIN });
-    expect(c.out()).toContain(`<stdin>#0 Pod/team-a/root  pss-privileged  rego: deny\n    ${privileged.rules[0]!.id}: ${renderRuleMessage(privileged.rules[0]!, ['a'])}\n`);
+    expect(c.out()).toContain(
+      `<stdin>#0 Pod/team-a/root  pss-privileged  rego: deny\n    ${privileged.rules[0]!.id}: ${renderRuleMessage(privileged.rules[0]!, ['a'])}\n`,
+    );
   });
 });

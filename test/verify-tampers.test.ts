@@ -107,20 +107,21 @@ const TAMPERS: Tamper[] = [
     names: 'user exempt',
   },
   {
-    what: 'Kyverno match edit: Deployment removed from match.kinds',
+    // The ClusterPolicy holds the Pod rule; Kyverno's autogen makes the controller rules, for the controllers the annotation lists.
+    what: "Kyverno autogen edit: Deployment left out of the policy's autogen-controllers",
     engine: 'kyverno',
     file: FILES.kyverno,
-    from: /\n {16}- apps\/v1\/Deployment/,
-    to: '',
+    from: /\n {2}annotations:\n/,
+    to: '\n  annotations:\n    pod-policies.kyverno.io/autogen-controllers: DaemonSet,Job,StatefulSet,ReplicaSet,ReplicationController,CronJob\n',
     names: 'match/exclude',
   },
   {
-    what: 'Kyverno match edit: version dropped from a kind (apps/v1/Deployment → Deployment)',
+    what: 'Kyverno autogen edit: autogen switched off (autogen-controllers: none)',
     engine: 'kyverno',
     file: FILES.kyverno,
-    from: /- apps\/v1\/Deployment/,
-    to: '- Deployment',
-    names: 'skip (apiVersion not served)',
+    from: /\n {2}annotations:\n/,
+    to: '\n  annotations:\n    pod-policies.kyverno.io/autogen-controllers: none\n',
+    names: 'match/exclude',
   },
   {
     what: 'Kyverno match edit: the core-group apiVersion precondition of the Pod rule made always true',

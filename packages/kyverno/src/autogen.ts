@@ -3,7 +3,10 @@
  * `autogen-<rule>` for DaemonSet/Deployment/Job/StatefulSet/ReplicaSet/ReplicationController (the Pod pattern
  * nested under `spec.template`) and `autogen-cronjob-<rule>` for CronJob (`spec.jobTemplate.spec.template`).
  * Expressions are rewritten textually (`request.object.spec` → `request.object.spec.template.spec`, …) over
- * the whole rule, exactly as upstream does on the rule's JSON.
+ * the whole rule, exactly as upstream does on the rule's JSON — messages, context and literals included.
+ * Version notes: this is autogen v1 as of kyverno/kyverno @ 111e07bb; recent Kyverno versions keep the
+ * generated rules in the policy's `status.autogen` rather than its spec, which changes where they are shown,
+ * not what they decide. ValidatingPolicies use autogen v2 (not this module).
  */
 import { clone, isObject, type JsonObject } from './json.js';
 import { containsKind } from './kinds.js';
@@ -89,10 +92,15 @@ function ruleName(prefix: string, name: string): string {
   return `${prefix}-${name}`.slice(0, 63);
 }
 
+/**
+ * getAnyAllAutogenRule (controllers: filters that name Pod get the controller kinds) and the CronJob
+ * variant (every filter gets CronJob — also one with only `subjects`, whose Go struct always has a
+ * resource description to set the kinds in).
+ */
 function rewriteFilters(filters: JsonObject[], kinds: string[], onlyWithPod: boolean): JsonObject[] {
   return filters.map((f) => {
     const copy = clone(f);
-    const res = isObject(copy['resources']) ? copy['resources'] : undefined;
+    const res = isObject(copy['resources']) ? copy['resources'] : onlyWithPod ? undefined : (copy['resources'] = {});
     if (res && (!onlyWithPod || containsKind(strs(res['kinds']), 'Pod'))) res['kinds'] = kinds.map((k) => GVK[k] ?? k);
     return copy;
   });

@@ -101,7 +101,8 @@ function namesFor(require: Check, env: Map<Check, boolean>, template: string, o:
     filters.length === MESSAGE_CONTAINER_ORDER.length && filters.every((f) => f.offends === filters[0]!.offends)
       ? `${spec}.[${MESSAGE_CONTAINER_ORDER.join(', ')}][] | ${filter(filters[0]!.offends)}`
       : `[${filters.map((f) => `${spec}.${f.kind}${filter(f.offends)}`).join(', ')}][]`;
-  return `map(&${NAME}, ${list})`;
+  // A Pod template of null (a raw manifest's `template: null`) gives no list: map() needs one.
+  return `map(&${NAME}, ${or([list, '`[]`'])})`;
 }
 
 /** JMESPath for the names of the offending containers (a list, empty when none or when the Pod itself fails). */

@@ -15,8 +15,6 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'test', '__tests__']);
 export const MODULE_TIMEOUT_MS = 30_000;
 /** The child process needs a moment to start Node and the TypeScript loader before the first module. */
 const STARTUP_MS = 30_000;
-/** A timer this much past its due time was held up by this thread, not by the child. */
-const LATE_MS = 1_000;
 
 export interface LoadedPolicy {
   ir: PolicyIR;
@@ -64,7 +62,7 @@ interface ChildImport {
   cancel: () => void;
 }
 
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): ChildImport {
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string, clockStarts: Promise<void>): ChildImport {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
   let cancel = () => {};
   const loaded = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
@@ -95,26 +93,32 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       child.kill('SIGKILL');
     };
     const where = () => (current ? join(shownDir, current) : shownDir);
+    // Until `clockStarts` settles (this thread is type-checking, and the child competes with it for
+    // the CPU) no timer runs: the child gets the same time to load as when it started afterwards.
+    let started = false;
+    let pending: number | undefined;
     const arm = (ms: number) => {
       clearTimeout(timer);
-      const due = Date.now() + ms;
-      const expire = () => {
-        // Fired late: this thread was busy (type-checking) and has not read the child's messages of
-        // the meantime yet. Look again after the event loop has, before calling the module stuck.
-        if (Date.now() - due > LATE_MS) {
-          timer = setTimeout(() => finish(stuck(ms)), LATE_MS);
-          return;
-        }
-        finish(stuck(ms));
-      };
-      timer = setTimeout(expire, ms);
-    };
-    const stuck = (ms: number) =>
-      new CliError(
-        current
-          ? `${where()}: the policy module did not finish loading within ${ms / 1000} s (an endless loop, or a top-level await that never settles?). Fix: make the module only define and export policies.`
-          : `${shownDir}: the policy loader did not start within ${ms / 1000} s.`,
+      if (!started) {
+        pending = ms;
+        return;
+      }
+      timer = setTimeout(
+        () =>
+          finish(
+            new CliError(
+              current
+                ? `${where()}: the policy module did not finish loading within ${ms / 1000} s (an endless loop, or a top-level await that never settles?). Fix: make the module only define and export policies.`
+                : `${shownDir}: the policy loader did not start within ${ms / 1000} s.`,
+            ),
+          ),
+        ms,
       );
+    };
+    void clockStarts.then(() => {
+      started = true;
+      if (pending !== undefined && !settled) arm(pending);
+    });
     arm(STARTUP_MS);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'start') {
@@ -156,7 +160,8 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
   // The child imports the modules while this thread type-checks them, so the two run on two cores
   // (for 1,000 modules each takes seconds). A type error still wins: the import's result, or its
   // failure, is only looked at once the check has passed.
-  const child = modules.length ? importInChild(modules, dir, cwd) : undefined;
+  let checked = () => {};
+  const child = modules.length ? importInChild(modules, dir, cwd, new Promise((resolve) => (checked = resolve))) : undefined;
   child?.loaded.catch(() => undefined);
   if (options.typecheck !== false)
     try {
@@ -165,6 +170,7 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
       child?.cancel();
       throw e;
     }
+  checked();
   const byName = new Map<string, LoadedPolicy>();
   for (const { rel, irs } of child ? await child.loaded : []) {
     for (const policy of irs) {

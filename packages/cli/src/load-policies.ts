@@ -56,16 +56,9 @@ export interface LoadOptions {
  * top-level await or calls process.exit is stopped and named instead of hanging or silently
  * ending podsec.
  */
-interface ChildImport {
-  loaded: Promise<{ rel: string; irs: PolicyIR[] }[]>;
-  /** Stops the child (its result is no longer wanted): the promise then never settles. */
-  cancel: () => void;
-}
-
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string, clockStarts: Promise<void>): ChildImport {
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): Promise<{ rel: string; irs: PolicyIR[] }[]> {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
-  let cancel = () => {};
-  const loaded = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
+  return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -87,22 +80,9 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       if (error) fail(error);
       else done(loaded);
     };
-    cancel = () => {
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-    };
     const where = () => (current ? join(shownDir, current) : shownDir);
-    // Until `clockStarts` settles (this thread is type-checking, and the child competes with it for
-    // the CPU) no timer runs: the child gets the same time to load as when it started afterwards.
-    let started = false;
-    let pending: number | undefined;
     const arm = (ms: number) => {
       clearTimeout(timer);
-      if (!started) {
-        pending = ms;
-        return;
-      }
       timer = setTimeout(
         () =>
           finish(
@@ -115,10 +95,6 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
         ms,
       );
     };
-    void clockStarts.then(() => {
-      started = true;
-      if (pending !== undefined && !settled) arm(pending);
-    });
     arm(STARTUP_MS);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'start') {
@@ -143,7 +119,6 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       );
     });
   });
-  return { loaded, cancel };
 }
 
 /**
@@ -156,23 +131,10 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
   const files = findPolicyModules(root);
+  if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
   const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
-  // The child imports the modules while this thread type-checks them, so the two run on two cores
-  // (for 1,000 modules each takes seconds). A type error still wins: the import's result, or its
-  // failure, is only looked at once the check has passed.
-  let checked = () => {};
-  const child = modules.length ? importInChild(modules, dir, cwd, new Promise((resolve) => (checked = resolve))) : undefined;
-  child?.loaded.catch(() => undefined);
-  if (options.typecheck !== false)
-    try {
-      await typecheckPolicyModules(files, cwd);
-    } catch (e) {
-      child?.cancel();
-      throw e;
-    }
-  checked();
   const byName = new Map<string, LoadedPolicy>();
-  for (const { rel, irs } of child ? await child.loaded : []) {
+  for (const { rel, irs } of modules.length ? await importInChild(modules, dir, cwd) : []) {
     for (const policy of irs) {
       const ir: PolicyIR = { ...policy, source: rel };
       const clash = byName.get(ir.name);

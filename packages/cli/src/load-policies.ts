@@ -15,8 +15,6 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'test', '__tests__']);
 export const MODULE_TIMEOUT_MS = 30_000;
 /** The child process needs a moment to start Node and the TypeScript loader before the first module. */
 const STARTUP_MS = 30_000;
-/** A timer this much past its due time was held up by this thread, not by the child. */
-const LATE_MS = 1_000;
 
 export interface LoadedPolicy {
   ir: PolicyIR;
@@ -58,16 +56,9 @@ export interface LoadOptions {
  * top-level await or calls process.exit is stopped and named instead of hanging or silently
  * ending podsec.
  */
-interface ChildImport {
-  loaded: Promise<{ rel: string; irs: PolicyIR[] }[]>;
-  /** Stops the child (its result is no longer wanted): the promise then never settles. */
-  cancel: () => void;
-}
-
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): ChildImport {
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): Promise<{ rel: string; irs: PolicyIR[] }[]> {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
-  let cancel = () => {};
-  const loaded = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
+  return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -89,32 +80,21 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       if (error) fail(error);
       else done(loaded);
     };
-    cancel = () => {
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-    };
     const where = () => (current ? join(shownDir, current) : shownDir);
     const arm = (ms: number) => {
       clearTimeout(timer);
-      const due = Date.now() + ms;
-      const expire = () => {
-        // Fired late: this thread was busy (type-checking) and has not read the child's messages of
-        // the meantime yet. Look again after the event loop has, before calling the module stuck.
-        if (Date.now() - due > LATE_MS) {
-          timer = setTimeout(() => finish(stuck(ms)), LATE_MS);
-          return;
-        }
-        finish(stuck(ms));
-      };
-      timer = setTimeout(expire, ms);
-    };
-    const stuck = (ms: number) =>
-      new CliError(
-        current
-          ? `${where()}: the policy module did not finish loading within ${ms / 1000} s (an endless loop, or a top-level await that never settles?). Fix: make the module only define and export policies.`
-          : `${shownDir}: the policy loader did not start within ${ms / 1000} s.`,
+      timer = setTimeout(
+        () =>
+          finish(
+            new CliError(
+              current
+                ? `${where()}: the policy module did not finish loading within ${ms / 1000} s (an endless loop, or a top-level await that never settles?). Fix: make the module only define and export policies.`
+                : `${shownDir}: the policy loader did not start within ${ms / 1000} s.`,
+            ),
+          ),
+        ms,
       );
+    };
     arm(STARTUP_MS);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'start') {
@@ -139,7 +119,6 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       );
     });
   });
-  return { loaded, cancel };
 }
 
 /**
@@ -152,21 +131,10 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
   const files = findPolicyModules(root);
+  if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
   const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
-  // The child imports the modules while this thread type-checks them, so the two run on two cores
-  // (for 1,000 modules each takes seconds). A type error still wins: the import's result, or its
-  // failure, is only looked at once the check has passed.
-  const child = modules.length ? importInChild(modules, dir, cwd) : undefined;
-  child?.loaded.catch(() => undefined);
-  if (options.typecheck !== false)
-    try {
-      await typecheckPolicyModules(files, cwd);
-    } catch (e) {
-      child?.cancel();
-      throw e;
-    }
   const byName = new Map<string, LoadedPolicy>();
-  for (const { rel, irs } of child ? await child.loaded : []) {
+  for (const { rel, irs } of modules.length ? await importInChild(modules, dir, cwd) : []) {
     for (const policy of irs) {
       const ir: PolicyIR = { ...policy, source: rel };
       const clash = byName.get(ir.name);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isScalar, parseAllDocuments, visit } from 'yaml';
 import { buildPolicies } from '@podsec/compilers';
 import { renderRuleMessage } from '@podsec/ir';
 import { sharedDir } from '../../../test/support/shared.js';
@@ -149,7 +150,15 @@ describe('a hand-edited message in a build directory', () => {
       }
       const path = join(dir, file);
       const text = readFileSync(path, 'utf8');
-      const edited = text.replaceAll(rule.message, `${rule.message} Ask the platform team.`);
+      // Through a YAML parser: the file may write the message folded over lines.
+      const docs = parseAllDocuments(text);
+      for (const doc of docs)
+        visit(doc, {
+          Scalar(_key, node) {
+            if (isScalar(node) && node.value === rule.message) node.value = `${rule.message} Ask the platform team.`;
+          },
+        });
+      const edited = text.slice(0, text.indexOf('apiVersion:')) + docs.map((d) => d.toString()).join('---\n');
       expect(edited).not.toBe(text);
       writeFileSync(path, edited);
       const build = loadBuildFromDir(dir);

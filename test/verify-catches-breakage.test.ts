@@ -54,7 +54,7 @@ const BREAKAGES: { what: string; engine: EngineId; policy: string; edit: { file:
     what: 'the "unset passes" branch removed from a Kyverno deny condition',
     engine: 'kyverno',
     policy: 'pss-privileged',
-    edit: { file: 'kyverno/pss-privileged.yaml', from: '(securityContext.privileged == null) || ', to: '' },
+    edit: { file: 'kyverno/pss-privileged.yaml', from: 'element.securityContext.privileged == null || ', to: '' },
   },
   {
     what: 'a comparison flipped in the Rego',

@@ -116,16 +116,20 @@ function layoutGroup(g: Group, indent: number, col: number, width: number): stri
   const pad = ' '.repeat(inner);
   // A comprehension's variable stays beside the bracket: `all(c,` then the body below.
   const head = g.open === '(' && ops.length === 2 && ops[0]!.sep === ', ' && /^[A-Za-z_]\w*$/.test(flat({ open: '', close: '', pieces: ops[0]!.pieces }));
+  if (head) {
+    // `filter(c, !(` then the body's lines at this group's own indentation, closed as `))`.
+    const variable = flat({ open: '', close: '', pieces: ops[0]!.pieces });
+    const lead = `${g.open}${variable}, `;
+    return lead + layoutPieces(ops[1]!.pieces, indent, col + lead.length, width) + g.close;
+  }
   let out = g.open;
   ops.forEach((op, i) => {
     const prev = ops[i - 1]?.sep ?? '';
     const lead = (LEADING as readonly string[]).includes(prev) ? `${prev.trim()} ` : '';
-    if (head && i === 1) out += ' ';
-    else if (g.open || i > 0) out += `\n${pad}`;
-    const start = (head && i === 1 ? out.length - out.lastIndexOf('\n') - 1 : inner) + lead.length;
-    out += lead + layoutPieces(op.pieces, inner, start, width) + (op.sep === ', ' ? ',' : '');
+    if (g.open || i > 0) out += `\n${pad}`;
+    out += lead + layoutPieces(op.pieces, inner, inner + lead.length, width) + (op.sep === ', ' ? ',' : '');
   });
-  if (g.open) out += head ? g.close : `\n${' '.repeat(indent)}${g.close}`;
+  if (g.open) out += `\n${' '.repeat(indent)}${g.close}`;
   return out;
 }
 
@@ -147,9 +151,10 @@ export function celTokens(e: string): string {
 
 /**
  * `expr` on one line when it fits in `width` columns, else broken over lines (no line longer than
- * `width` unless a single operand is).
+ * `width` unless a single operand is). 140 leaves room for the YAML indentation of a block scalar
+ * under `validations`/`variables` within a 160-column line.
  */
-export function formatCel(expr: string, width = 110): string {
+export function formatCel(expr: string, width = 140): string {
   if (expr.length <= width) return expr;
   const out = layoutGroup(parse(expr), 0, 0, width);
   if (celTokens(out) !== celTokens(expr)) throw new Error(`CEL layout changed the expression: ${expr}`);

@@ -6,7 +6,7 @@
 import { MESSAGE_CONTAINER_ORDER, POD_KINDS, type ContainerKind, type PodKind } from '@podsec/ir';
 import { and, ifThen, not, or, TRUE } from './bool.js';
 import { celList, celString } from './literal.js';
-import { optionalPath } from './path.js';
+import { mapOr, optionalPath } from './path.js';
 import { CONTAINER_VAR, type CheckScope } from './checks.js';
 
 export interface CelVariable {
@@ -96,6 +96,15 @@ export class SharedVariables implements CheckScope {
     return path[0] === 'spec' ? optionalPath(`variables.${SPEC_VAR}`, path.slice(1)) : optionalPath(`variables.${TEMPLATE_VAR}`, path);
   }
 
+  /** Maps read through a variable of their own (the annotations, read by several checks), by variable name. */
+  private readonly maps = new Map<string, readonly string[]>();
+
+  map(path: readonly string[]): string {
+    if (path.join('.') !== 'metadata.annotations') return `(${mapOr(this.pod(path))})`;
+    this.maps.set('annotations', path);
+    return 'variables.annotations';
+  }
+
   /** A kind's checked containers: the spec's list read in place, or a variable when it needs a filter or a guard. */
   private kind(kind: ContainerKind): string {
     this.kindsUsed.add(kind);
@@ -126,6 +135,7 @@ export class SharedVariables implements CheckScope {
     return [
       { name: TEMPLATE_VAR, expression: templateExpression('object', this.kinds) },
       { name: SPEC_VAR, expression: `variables.${TEMPLATE_VAR}.spec` },
+      ...[...this.maps].map(([name, path]) => ({ name, expression: mapOr(this.pod(path)) })),
       ...kinds.map((k) => ({ name: k, expression: exemptFilter(kindList(k), this.exemptImages) })),
       ...lists.map(([name, ks]) => ({ name, expression: ks.map((k) => this.kind(k)).join(' + ') })),
     ];
@@ -145,6 +155,10 @@ export class FocusedScope implements CheckScope {
 
   pod(path: readonly string[]): string {
     return this.shared.pod(path);
+  }
+
+  map(path: readonly string[]): string {
+    return this.shared.map(path);
   }
 
   everyContainer(kinds: readonly ContainerKind[], test: string): string {

@@ -34,5 +34,6 @@ export const containerName = (c = CONTAINER_VAR) => `type(${c}.?name.orValue("")
 export function namingMessageExpression(message: string, detail: string, names: string, podFails: string): string {
   const noun = `(size(${names}) == 1 ? "container " : "containers ")`;
   const listed = `${names}.map(n, '"' + n + '"').join(", ")`;
-  return `${celString(message)} + (${ifThen(or(podFails, `size(${names}) == 0`), '""', `" (" + ${noun} + ${listed} + ${celString(` ${foldLines(detail)})`)}`)})`;
+  const naming = `(" (" + ${noun} + ${listed} + ${celString(` ${foldLines(detail)})`)})`;
+  return `${celString(message)} + (${ifThen(or(podFails, `size(${names}) == 0`), '""', naming)})`;
 }

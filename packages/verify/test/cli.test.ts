@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildPolicies } from '@podsec/compilers';
-import type { PolicyIR } from '@podsec/ir';
+import { renderRuleMessage, type PolicyIR } from '@podsec/ir';
 import { evalCommand } from '../../cli/src/commands/eval.js';
 import { verifyCommand } from '../../cli/src/commands/verify.js';
 import { CliError, type CommandIO } from '../../cli/src/io.js';
@@ -151,7 +151,7 @@ metadata: {name: settings}
       engine: 'rego',
       verdict: 'deny',
       action: 'deny',
-      violations: [{ rule: privileged.rules[0]!.id, message: privileged.rules[0]!.message }],
+      violations: [{ rule: privileged.rules[0]!.id, message: renderRuleMessage(privileged.rules[0]!, ['a']) }],
     });
     // An audit-mode violation admits the Pod and says so: the action is audit, never a bare allow.
     expect(v('<stdin>#0 Pod/team-a/root', 'pss-privileged-audit', 'rego')).toMatchObject({
@@ -192,6 +192,8 @@ metadata: {name: settings}
   it('text output lists violations under each verdict', async () => {
     const c = io();
     await evalCommand({ build, engine: 'rego', resources: ['-'] }, c, { factories: REFERENCE_FACTORIES, readStdin: () => STDIN });
-    expect(c.out()).toContain(`<stdin>#0 Pod/team-a/root  pss-privileged  rego: deny\n    ${privileged.rules[0]!.id}: ${privileged.rules[0]!.message}\n`);
+    expect(c.out()).toContain(
+      `<stdin>#0 Pod/team-a/root  pss-privileged  rego: deny\n    ${privileged.rules[0]!.id}: ${renderRuleMessage(privileged.rules[0]!, ['a'])}\n`,
+    );
   });
 });

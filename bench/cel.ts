@@ -6,6 +6,9 @@
  * prepared once (prepareCelRequest) and evaluated by both policies, so one conversion serves two evaluations.
  * Each figure is the median of REPEATS runs, by wall clock and by this process's CPU time (the machine is
  * shared; CPU time is the steadier of the two under load).
+ * `pssLibrary` is the bundled PSS library as podsec compiles it (every ValidatingAdmissionPolicy and ValidatingPolicy,
+ * messages included) over the first LIBRARY_PODS Pods; PODSEC_BENCH_CEL_BUILD=<build dir> reads those files from an
+ * existing `podsec build` output instead, to compare the outputs of two compiler versions on the same engine.
  * Run: npx tsx bench/cel.ts  → bench/results/cel.json
  */
 import {
@@ -17,6 +20,13 @@ import {
   toCel,
   type CelCompileEnv,
 } from '../packages/cel/src/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { buildPolicies } from '../packages/compilers/src/index.js';
+import { vapCompiler } from '../packages/compilers/src/vap/index.js';
+import { vpolCompiler } from '../packages/compilers/src/vpol/index.js';
+import { pssPolicies } from '../packages/pss-library/src/index.js';
 import { BENCH_POD_COUNT, BENCH_SEED, benchPods, writeBenchResult } from './support.js';
 
 const EXPRESSIONS = [
@@ -99,6 +109,40 @@ const { counted: sharedDisagree, ...sharedEval } = rate(2 * pods.length, () => {
   return disagree;
 });
 
+/** The PSS library's CEL outputs, by target directory: compiled now, or read from PODSEC_BENCH_CEL_BUILD. */
+function libraryFiles(dir: 'vap' | 'kyverno-vpol'): string[] {
+  const from = process.env.PODSEC_BENCH_CEL_BUILD;
+  if (from) {
+    return readdirSync(join(from, dir))
+      .filter((f) => f.startsWith('pss-') && f.endsWith('.yaml'))
+      .sort()
+      .map((f) => readFileSync(join(from, dir, f), 'utf8'));
+  }
+  const files = buildPolicies(
+    pssPolicies().map((p) => p.ir),
+    { targets: [vapCompiler, vpolCompiler] },
+  ).files;
+  return files.filter((f) => f.path.startsWith(`${dir}/`)).map((f) => f.content);
+}
+const docsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>);
+const libraryVap = libraryFiles('vap').map(docsOf);
+const libraryVpol = libraryFiles('kyverno-vpol').map((t) => docsOf(t)[0]!);
+const LIBRARY_PODS = 1_000;
+const libraryPods = pods.slice(0, LIBRARY_PODS);
+const { counted: libraryDenied, ...libraryEval } = rate(libraryPods.length * (libraryVap.length + libraryVpol.length), () => {
+  let denied = 0;
+  for (const object of libraryPods) {
+    const request = prepareCelRequest({ operation: 'CREATE', object, oldObject: null, namespace: 'default', name: 'p' });
+    for (const docs of libraryVap) {
+      const policy = docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
+      const bindings = docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
+      if (!evaluateValidatingAdmissionPolicy(policy, bindings, request).allowed) denied++;
+    }
+    for (const doc of libraryVpol) if (evaluateValidatingPolicy(doc, request).status === 'fail') denied++;
+  }
+  return denied;
+});
+
 const result = {
   benchmark: 'cel',
   date: new Date().toISOString(),
@@ -111,6 +155,12 @@ const result = {
   validatingAdmissionPolicy: { ...vapEval, unit: 'policy evaluations (5 validations, 1 binding)', denied: vapDenied },
   validatingPolicy: { ...vpolEval, unit: 'policy evaluations (5 validations)', failed: vpolFailed },
   shared: { ...sharedEval, unit: 'policy evaluations, VAP + ValidatingPolicy on one prepareCelRequest per Pod', disagreements: sharedDisagree },
+  pssLibrary: {
+    ...libraryEval,
+    unit: `policy evaluations: the PSS library (${libraryVap.length} VAPs + ${libraryVpol.length} ValidatingPolicies) on ${LIBRARY_PODS} Pods, one prepareCelRequest per Pod`,
+    source: process.env.PODSEC_BENCH_CEL_BUILD ? 'PODSEC_BENCH_CEL_BUILD' : 'compiled by this tree',
+    deniedOrFailed: libraryDenied,
+  },
 };
 writeBenchResult('cel', result);
 console.log(JSON.stringify(result, null, 2));

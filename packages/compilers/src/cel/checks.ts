@@ -16,7 +16,7 @@ import {
 } from '@podsec/ir';
 import { and, ifThen, not, or } from './bool.js';
 import { celString } from './literal.js';
-import { absentOptional, mapOr, optionalPath, plainPath, presentOptional, valueOr } from './path.js';
+import { absentOptional, optionalPath, plainPath, presentOptional, valueOr } from './path.js';
 import { boundVar, renderPredicate } from './predicates.js';
 
 /** Where checks read from: CEL text naming the Pod template and the container lists. */
@@ -29,6 +29,8 @@ export interface CheckScope {
    * asks which containers offend (see FocusedScope).
    */
   everyContainer(kinds: readonly ContainerKind[], test: string): string;
+  /** The map at a path under the Pod template, `{}` when absent, null or not a map. */
+  map(path: readonly string[]): string;
 }
 
 /** Comprehension variable for containers; item and element variables are distinct so nesting never shadows. */
@@ -113,7 +115,7 @@ export function renderCheck(check: Check, scope: CheckScope): string {
     }
     case 'entries': {
       const spec = fieldSpec(check.field);
-      const map = mapOr(scope.pod(podPath(spec)));
+      const map = scope.map(podPath(spec));
       const test = renderPredicate(check.pred, `${map}[${KEY_VAR}]`, 'string');
       const selected = check.keyPrefix === '' ? test : or(not(`${KEY_VAR}.startsWith(${celString(check.keyPrefix)})`), test);
       return `${map}.all(${KEY_VAR}, ${selected})`;
@@ -136,9 +138,9 @@ export function renderCheck(check: Check, scope: CheckScope): string {
     case 'const':
       return check.holds ? 'true' : 'false';
     case 'containerAnnotation': {
-      const annotations = scope.pod(['metadata', 'annotations']);
+      const annotations = scope.map(['metadata', 'annotations']);
       const name = `${CONTAINER_VAR}.?name`;
-      const value = `(${name}.hasValue() && type(${name}.value()) == string ? ${annotations}[?(${celString(check.keyPrefix)} + ${name}.value())] : optional.none())`;
+      const value = `(type(${name}.orValue(null)) == string ? ${annotations}[?${celString(check.keyPrefix)} + ${CONTAINER_VAR}.name] : optional.none())`;
       return scope.everyContainer(containerKindsOf(check), testedOptional(value, check, 'string'));
     }
   }

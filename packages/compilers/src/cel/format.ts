@@ -116,16 +116,43 @@ function layoutGroup(g: Group, indent: number, col: number, width: number): stri
   const pad = ' '.repeat(inner);
   // A comprehension's variable stays beside the bracket: `all(c,` then the body below.
   const head = g.open === '(' && ops.length === 2 && ops[0]!.sep === ', ' && /^[A-Za-z_]\w*$/.test(flat({ open: '', close: '', pieces: ops[0]!.pieces }));
+  // A list of literals is filled: as many items a line as fit.
+  if (g.open === '[' && ops.every((op, i) => op.pieces.every((p) => typeof p === 'string') && (i === ops.length - 1 || op.sep === ', '))) {
+    const items = ops.map((op) => (op.pieces as string[]).join(''));
+    const lines: string[] = [];
+    for (const item of items) {
+      const last = lines.length - 1;
+      if (last >= 0 && inner + lines[last]!.length + 2 + item.length <= width) lines[last] += `, ${item}`;
+      else lines.push(item);
+    }
+    return `[\n${lines.map((l, i) => `${pad}${l}${i < lines.length - 1 ? ',' : ''}`).join('\n')}\n${' '.repeat(indent)}]`;
+  }
+  // A concatenation is filled too, each line after the first starting with `+`.
+  if (ops.length > 1 && ops.every((op, i) => i === ops.length - 1 || op.sep === ' + ')) {
+    const lines: string[] = [];
+    ops.forEach((op, i) => {
+      const text = layoutPieces(op.pieces, inner, inner + 2, width);
+      const last = lines.length - 1;
+      if (i > 0 && !text.includes('\n') && !lines[last]!.includes('\n') && inner + lines[last]!.length + 3 + text.length <= width) lines[last] += ` + ${text}`;
+      else lines.push(i === 0 ? text : `+ ${text}`);
+    });
+    const body = lines.map((l) => `${pad}${l}`).join('\n');
+    return g.open ? `${g.open}\n${body}\n${' '.repeat(indent)}${g.close}` : body.slice(inner);
+  }
+  if (head) {
+    // `filter(c, !(` then the body's lines at this group's own indentation, closed as `))`.
+    const variable = flat({ open: '', close: '', pieces: ops[0]!.pieces });
+    const lead = `${g.open}${variable}, `;
+    return lead + layoutPieces(ops[1]!.pieces, indent, col + lead.length, width) + g.close;
+  }
   let out = g.open;
   ops.forEach((op, i) => {
     const prev = ops[i - 1]?.sep ?? '';
     const lead = (LEADING as readonly string[]).includes(prev) ? `${prev.trim()} ` : '';
-    if (head && i === 1) out += ' ';
-    else if (g.open || i > 0) out += `\n${pad}`;
-    const start = (head && i === 1 ? out.length - out.lastIndexOf('\n') - 1 : inner) + lead.length;
-    out += lead + layoutPieces(op.pieces, inner, start, width) + (op.sep === ', ' ? ',' : '');
+    if (g.open || i > 0) out += `\n${pad}`;
+    out += lead + layoutPieces(op.pieces, inner, inner + lead.length, width) + (op.sep === ', ' ? ',' : '');
   });
-  if (g.open) out += head ? g.close : `\n${' '.repeat(indent)}${g.close}`;
+  if (g.open) out += `\n${' '.repeat(indent)}${g.close}`;
   return out;
 }
 
@@ -147,9 +174,10 @@ export function celTokens(e: string): string {
 
 /**
  * `expr` on one line when it fits in `width` columns, else broken over lines (no line longer than
- * `width` unless a single operand is).
+ * `width` unless a single operand is). 140 leaves room for the YAML indentation of a block scalar
+ * under `validations`/`variables` within a 160-column line.
  */
-export function formatCel(expr: string, width = 110): string {
+export function formatCel(expr: string, width = 140): string {
   if (expr.length <= width) return expr;
   const out = layoutGroup(parse(expr), 0, 0, width);
   if (celTokens(out) !== celTokens(expr)) throw new Error(`CEL layout changed the expression: ${expr}`);

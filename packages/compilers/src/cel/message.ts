@@ -3,7 +3,7 @@
  * back to `message` when a `messageExpression` yields one, so both are folded to a single line.
  */
 import type { PolicyIR, Rule } from '@podsec/ir';
-import { or } from './bool.js';
+import { ifThen, or } from './bool.js';
 import { CONTAINER_VAR } from './checks.js';
 import { celString } from './literal.js';
 
@@ -34,5 +34,6 @@ export const containerName = (c = CONTAINER_VAR) => `type(${c}.?name.orValue("")
 export function namingMessageExpression(message: string, detail: string, names: string, podFails: string): string {
   const noun = `(size(${names}) == 1 ? "container " : "containers ")`;
   const listed = `${names}.map(n, '"' + n + '"').join(", ")`;
-  return `${celString(message)} + (${or(podFails, `size(${names}) == 0`)} ? "" : " (" + ${noun} + ${listed} + ${celString(` ${foldLines(detail)})`)})`;
+  const naming = `(" (" + ${noun} + ${listed} + ${celString(` ${foldLines(detail)})`)})`;
+  return `${celString(message)} + (${ifThen(or(podFails, `size(${names}) == 0`), '""', naming)})`;
 }

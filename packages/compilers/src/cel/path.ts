@@ -88,7 +88,7 @@ export function plainPath(opt: string): string {
  * semantics; iterating it would be an evaluation error instead.
  */
 export function mapOr(opt: string): string {
-  return `(type(${opt}.orValue(null)) == map ? ${plainPath(opt)} : {})`;
+  return `type(${opt}.orValue(null)) == map ? ${plainPath(opt)} : {}`;
 }
 
 /** `opt.orValue(fallback)`, with a held `null` also giving `fallback` (see presentOptional). */

@@ -145,14 +145,18 @@ function conjunction(require: Check): { pod: Check[]; containers: Check[] } | un
   return containers.every(simple) ? { pod, containers } : undefined;
 }
 
-/** `privileged-containers` → `offendingPrivilegedContainers`, a CEL identifier unique among `taken`. */
-function offendingVariableName(ruleId: string, taken: ReadonlySet<string>): string {
+/** `offending` + `privileged-containers` → `offendingPrivilegedContainers`, a CEL identifier unique among `taken`. */
+function ruleVariableName(prefix: string, ruleId: string, taken: Set<string>): string {
   const words = ruleId.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const base = `offending${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
+  const base = `${prefix}${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  taken.add(name);
   return name;
 }
+
+/** Whether CEL text is a single selection, call or literal (no operator outside brackets and strings). */
+const isSimple = (e: string) => !/[\s!]/.test(e.replace(/"(?:[^"\\]|\\.)*"|\([^()]*\)/g, ''));
 
 /**
  * The names of the containers a rule's message names, in message order, as CEL over the shared
@@ -201,14 +205,20 @@ export function compileRule(
     parts ? (k) => not(and(...parts.containers.map((c) => renderCheck(c, focused(k))))) : (k) => not(renderCheck(rule.require, focused(k))),
   );
   if (!names || podOk === FALSE) return plain();
-  const name = offendingVariableName(rule.id, taken);
-  taken.add(name);
+  const name = ruleVariableName('offending', rule.id, taken);
   ruleVariables.push({ name, expression: names });
   const offending = `variables.${name}`;
+  // The pod-level part is read by the validation and its message alike: a variable, unless it is trivial.
+  let podLevel = podOk;
+  if (parts && !isSimple(podOk)) {
+    const podName = ruleVariableName('podLevel', rule.id, taken);
+    ruleVariables.push({ name: podName, expression: podOk });
+    podLevel = `variables.${podName}`;
+  }
   return {
-    expression: guarded(parts ? and(podOk, `size(${offending}) == 0`) : renderCheck(rule.require, scope)),
+    expression: guarded(parts ? and(podLevel, `size(${offending}) == 0`) : renderCheck(rule.require, scope)),
     message,
-    messageExpression: namingMessageExpression(message, rule.detail, offending, not(podOk)),
+    messageExpression: namingMessageExpression(message, rule.detail, offending, not(podLevel)),
     reason: 'Forbidden',
   };
 }

@@ -87,7 +87,9 @@ const RENDERERS: RendererTable = {
   subsetOf: (p, v) => and(isList(v), p.values.length ? `${v.text}.all(x, ${memberOf(element(v), p.values, p.normalize)})` : `size(${v.text}) == 0`),
   containsAll: (p, v) => and(isList(v), p.values.length ? `${celList(p.values)}.all(w, w in ${v.text})` : TRUE),
   containsNone: (p, v) => and(isList(v), p.values.length ? not(`${v.text}.exists(x, ${memberOf(element(v), p.values, p.normalize)})`) : TRUE),
-  hasAnyKey: (p, v) => and(isMap(v), or(...p.values.map((k) => hasKey(v.text, k)))),
+  // A handful of keys reads best as `has()`s; a longer list as one membership test over the keys.
+  hasAnyKey: (p, v) =>
+    and(isMap(v), p.values.length > 3 ? `${celList(p.values)}.exists(key, key in ${v.text})` : or(...p.values.map((k) => hasKey(v.text, k)))),
   wildcard: (p, v) => and(isString(v), wildcardText(v, p.value)),
   pathPrefix: (p, v) => and(isString(v), `${v.text}.matches(${celString(pathPrefixPattern(p.value))})`),
   keysIn: (p, v) => and(isMap(v), `${v.text}.all(key, key in ${celList([...p.ignore, ...p.values])})`),

@@ -6,7 +6,7 @@
 import { MESSAGE_CONTAINER_ORDER, POD_KINDS, type ContainerKind, type PodKind } from '@podsec/ir';
 import { and, ifThen, not, or, TRUE } from './bool.js';
 import { celList, celString } from './literal.js';
-import { optionalPath } from './path.js';
+import { mapOr, optionalPath } from './path.js';
 import { CONTAINER_VAR, type CheckScope } from './checks.js';
 
 export interface CelVariable {
@@ -15,10 +15,19 @@ export interface CelVariable {
 }
 
 /**
+ * The map at `path` under `base`, else `{}`. The API server validates an object before validating
+ * admission, so a controller's template and a template's spec are always there; raw manifests checked
+ * offline (`kyverno apply`, CI) can hold `jobTemplate: null` or `spec: null`, which read as empty, as
+ * in the reference semantics, rather than failing the whole policy.
+ */
+function mapAt(base: string, path: readonly string[]): string {
+  return `type(${optionalPath(base, path)}.orValue(null)) == map ? ${[base, ...path].join('.')} : {}`;
+}
+
+/**
  * CEL selecting the Pod template of `root` (a Pod or Pod controller) among the matched `kinds`.
  * Branches are wrapped in `dyn()` because a Pod and a PodTemplateSpec are different types to a
- * schema-aware checker. The path to the template is read plainly: the API server validates an object
- * before validating admission runs, and every controller kind requires its template.
+ * schema-aware checker.
  */
 export function templateExpression(root: string, kinds: readonly PodKind[]): string {
   const groups = new Map<string, { path: readonly string[]; kinds: PodKind[] }>();
@@ -29,7 +38,7 @@ export function templateExpression(root: string, kinds: readonly PodKind[]): str
     group.kinds.push(spec.kind);
     groups.set(key, group);
   }
-  const branches = [...groups.values()].map((g) => ({ kinds: g.kinds, value: [root, ...g.path].join('.') }));
+  const branches = [...groups.values()].map((g) => ({ kinds: g.kinds, value: g.path.length ? mapAt(root, g.path) : root }));
   if (branches.length === 0) throw new Error('a policy must match at least one Pod kind (match.kinds is empty)');
   if (branches.length === 1) return branches[0]!.value;
   // The largest group is the fallback branch, so the common case needs one comparison.
@@ -54,18 +63,15 @@ export function wildcardCel(text: string, pattern: string): string {
 /** The list without the containers whose image matches an exempt pattern. */
 function exemptFilter(list: string, patterns: readonly string[]): string {
   if (patterns.length === 0) return list;
-  const image = `${EXEMPT_VAR}.?image.orValue("")`;
-  const matches = or(...patterns.map((p) => wildcardCel(image, p)));
-  return `${list.includes(' ') ? `(${list})` : list}.filter(${EXEMPT_VAR}, ${not(and(`type(${image}) == string`, matches))})`;
+  const matches = or(...patterns.map((p) => wildcardCel(`${EXEMPT_VAR}.image`, p)));
+  return `${list.includes(' ') ? `(${list})` : list}.filter(${EXEMPT_VAR}, ${not(and(`type(${EXEMPT_VAR}.?image.orValue(null)) == string`, matches))})`;
 }
 
 /**
- * A kind's list as read from the spec. `containers` is required (the API server rejects a Pod
- * without one before admission); the others may be absent, and a raw manifest checked by
- * `kyverno apply` may hold `null` or a wrong-typed value there, which counts as no containers.
+ * A kind's list as read from the spec: absent, a raw manifest's `null` or a wrong-typed value count as
+ * no containers (`containers` is required, but the spec itself reads as `{}` when a raw manifest has none).
  */
 function kindList(kind: ContainerKind): string {
-  if (kind === 'containers') return `variables.${SPEC_VAR}.containers`;
   return `type(${optionalPath(`variables.${SPEC_VAR}`, [kind])}.orValue(null)) == list ? variables.${SPEC_VAR}.${kind} : []`;
 }
 
@@ -82,7 +88,7 @@ export function containerListName(kinds: readonly ContainerKind[]): string {
  * the order messages name containers in.
  */
 export class SharedVariables implements CheckScope {
-  /** Lists used, by variable name; a single kind without exemptions is read in place. */
+  /** Concatenated lists used, by variable name. */
   private readonly lists = new Map<string, readonly ContainerKind[]>();
   private readonly kindsUsed = new Set<ContainerKind>();
 
@@ -96,10 +102,19 @@ export class SharedVariables implements CheckScope {
     return path[0] === 'spec' ? optionalPath(`variables.${SPEC_VAR}`, path.slice(1)) : optionalPath(`variables.${TEMPLATE_VAR}`, path);
   }
 
-  /** A kind's checked containers: the spec's list read in place, or a variable when it needs a filter or a guard. */
+  /** Maps read through a variable of their own (the annotations, read by several checks), by variable name. */
+  private readonly maps = new Map<string, readonly string[]>();
+
+  map(path: readonly string[]): string {
+    if (path.join('.') !== 'metadata.annotations') return `(${mapOr(this.pod(path))})`;
+    this.maps.set('annotations', path);
+    return 'variables.annotations';
+  }
+
+  /** A kind's checked containers, a variable of its own. */
   private kind(kind: ContainerKind): string {
     this.kindsUsed.add(kind);
-    return kind === 'containers' && this.exemptImages.length === 0 ? kindList(kind) : `variables.${kind}`;
+    return `variables.${kind}`;
   }
 
   /** A CEL list of the checked containers of these kinds, in message order. */
@@ -122,10 +137,11 @@ export class SharedVariables implements CheckScope {
   /** The variable declarations, in dependency order: template, spec, each kind's list, then their concatenations by name. */
   declarations(): CelVariable[] {
     const lists = [...this.lists.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const kinds = MESSAGE_CONTAINER_ORDER.filter((k) => this.kindsUsed.has(k) && this.kind(k) === `variables.${k}`);
+    const kinds = MESSAGE_CONTAINER_ORDER.filter((k) => this.kindsUsed.has(k));
     return [
       { name: TEMPLATE_VAR, expression: templateExpression('object', this.kinds) },
-      { name: SPEC_VAR, expression: `variables.${TEMPLATE_VAR}.spec` },
+      { name: SPEC_VAR, expression: mapAt(`variables.${TEMPLATE_VAR}`, ['spec']) },
+      ...[...this.maps].map(([name, path]) => ({ name, expression: mapOr(this.pod(path)) })),
       ...kinds.map((k) => ({ name: k, expression: exemptFilter(kindList(k), this.exemptImages) })),
       ...lists.map(([name, ks]) => ({ name, expression: ks.map((k) => this.kind(k)).join(' + ') })),
     ];
@@ -145,6 +161,10 @@ export class FocusedScope implements CheckScope {
 
   pod(path: readonly string[]): string {
     return this.shared.pod(path);
+  }
+
+  map(path: readonly string[]): string {
+    return this.shared.map(path);
   }
 
   everyContainer(kinds: readonly ContainerKind[], test: string): string {

@@ -121,8 +121,8 @@ describe('vap target', () => {
     expect(spec.matchConstraints.resourceRules.map((r) => r.resources)).toEqual([['deployments']]);
     expect(spec.variables[0]).toEqual({
       name: 'template',
-      // Read plainly: the API server validates a Deployment (which requires its template) before admission.
-      expression: 'object.spec.template',
+      // A raw manifest's `template: null` (or a missing one) reads as an empty template, as in the reference.
+      expression: 'type(object.?spec.?template.orValue(null)) == map ? object.spec.template : {}',
     });
   });
 });

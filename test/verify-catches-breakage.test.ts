@@ -36,8 +36,8 @@ const BREAKAGES: { what: string; engine: EngineId; policy: string; edit: { file:
     policy: 'pss-privileged',
     edit: {
       file: 'vap/pss-privileged.yaml',
-      from: ' + (type(variables.spec.?initContainers.orValue([])) == null_type ? [] : variables.spec.?initContainers.orValue([]))',
-      to: '',
+      from: 'expression: variables.initContainers + variables.containers',
+      to: 'expression: variables.containers',
     },
   },
   {
@@ -46,8 +46,8 @@ const BREAKAGES: { what: string; engine: EngineId; policy: string; edit: { file:
     policy: 'pss-run-as-user',
     edit: {
       file: 'kyverno-vpol/pss-run-as-user.yaml',
-      from: ' + (type(variables.spec.?ephemeralContainers.orValue([])) == null_type ? [] : variables.spec.?ephemeralContainers.orValue([]))',
-      to: '',
+      from: 'variables.containers + variables.ephemeralContainers',
+      to: 'variables.containers',
     },
   },
   {

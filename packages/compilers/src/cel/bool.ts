@@ -3,23 +3,19 @@
  * `true` rather than `!x.hasValue() || true`. Compound operands are parenthesised when combined, so
  * the emitted text never depends on operator precedence.
  */
+import { scanExpression } from '../shared/scan.js';
+
+const CEL_QUOTES = `"'`;
 export const TRUE = 'true';
 export const FALSE = 'false';
 
 /** The binary operators (and ternary) outside brackets and string literals in `e`. */
 function topLevel(e: string): Set<string> {
   const ops = new Set<string>();
-  let depth = 0;
-  for (let i = 0; i < e.length; i++) {
-    const ch = e[i]!;
-    if (ch === '"' || ch === "'") {
-      for (i++; i < e.length && e[i] !== ch; i++) if (e[i] === '\\') i++;
-    } else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (depth === 0 && ch === ' ') {
-      const op = /^ (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /.exec(e.slice(i));
-      if (op) ops.add(op[1]!);
-    }
+  for (const { i, c, depth } of scanExpression(e, CEL_QUOTES)) {
+    if (depth !== 0 || c !== ' ') continue;
+    const op = /^ (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /.exec(e.slice(i));
+    if (op) ops.add(op[1]!);
   }
   return ops;
 }
@@ -27,19 +23,11 @@ function topLevel(e: string): Set<string> {
 /** `e` split at `sep` where it occurs outside brackets and string literals. */
 function splitTopLevel(e: string, sep: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
   let start = 0;
-  for (let i = 0; i < e.length; i++) {
-    const ch = e[i]!;
-    if (ch === '"' || ch === "'") {
-      for (i++; i < e.length && e[i] !== ch; i++) if (e[i] === '\\') i++;
-    } else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (depth === 0 && e.startsWith(sep, i)) {
-      parts.push(e.slice(start, i));
-      start = i + sep.length;
-      i += sep.length - 1;
-    }
+  for (const { i, c, depth } of scanExpression(e, CEL_QUOTES)) {
+    if (depth !== 0 || i < start || '([{)]}'.includes(c) || !e.startsWith(sep, i)) continue;
+    parts.push(e.slice(start, i));
+    start = i + sep.length;
   }
   parts.push(e.slice(start));
   return parts;

@@ -20,6 +20,9 @@ import { CONTAINER_KINDS, fieldPath, fieldSpec, globPattern, normalizeCapability
 import type { Check, ContainerKind, FieldSpec, Predicate, Scalar } from '@podsec/ir';
 import { jmespathLiteral, jmespathPath } from './escape.js';
 import { KyvernoNeedsCelError, KyvernoUnsupportedError } from './errors.js';
+import { scanExpression } from '../shared/scan.js';
+
+const JMESPATH_QUOTES = '`\'"';
 
 export const TRUE = '`true`';
 export const FALSE = '`false`';
@@ -30,17 +33,12 @@ export const FALSE = '`false`';
  */
 function isAtom(e: string): boolean {
   if (!/^(?:!|[a-z_]+)?\(/.test(e) || !e.endsWith(')')) return false;
-  let depth = 0;
-  for (let i = 0; i < e.length; i++) {
-    const c = e[i]!;
-    if (c === '`' || c === "'" || c === '"') {
-      for (i++; i < e.length && e[i] !== c; i++) if (e[i] === '\\') i++;
-      continue;
-    }
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0 && i < e.length - 1) return false;
+  let last = 0;
+  for (const { i, c, depth } of scanExpression(e, JMESPATH_QUOTES)) {
+    if (c === ')' && depth === 0 && i < e.length - 1) return false;
+    last = depth;
   }
-  return depth === 0;
+  return last === 0;
 }
 const TWO_CHAR_OPS: Record<string, string> = { '||': '||', '&&': '&&', '==': 'cmp', '!=': 'cmp' };
 
@@ -51,22 +49,13 @@ const TWO_CHAR_OPS: Record<string, string> = { '||': '||', '&&': '&&', '==': 'cm
  */
 function topLevel(e: string): Set<string> {
   const ops = new Set<string>();
-  let depth = 0;
-  for (let i = 0; i < e.length; i++) {
-    const c = e[i]!;
-    if (c === '`' || c === "'" || c === '"') {
-      for (i++; i < e.length && e[i] !== c; i++) if (e[i] === '\\') i++;
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth > 0) continue;
-    else {
-      const two = e.slice(i, i + 2);
-      const op = TWO_CHAR_OPS[two] ?? (c === '|' ? '|' : c === '<' || c === '>' ? 'cmp' : undefined);
-      if (op) ops.add(op);
-      if (TWO_CHAR_OPS[two]) i++;
-    }
+  let skip = -1;
+  for (const { i, c, depth } of scanExpression(e, JMESPATH_QUOTES)) {
+    if (depth !== 0 || i <= skip || c === ')' || c === ']' || c === '}') continue;
+    const two = e.slice(i, i + 2);
+    const op = TWO_CHAR_OPS[two] ?? (c === '|' ? '|' : c === '<' || c === '>' ? 'cmp' : undefined);
+    if (op) ops.add(op);
+    if (TWO_CHAR_OPS[two]) skip = i + 1;
   }
   return ops;
 }

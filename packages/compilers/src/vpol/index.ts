@@ -4,6 +4,9 @@ import { toYaml } from '../shared/yaml.js';
 import { vpolDocument } from './documents.js';
 import type { VpolManifestEntry } from '../shared/manifest.js';
 
+/** Long prose (descriptions, messages) folds as in the Kyverno target; CEL expressions are laid out by formatCel. */
+const CEL_YAML_LINE_WIDTH = 150;
+
 export { vpolDocument, VPOL_API_VERSION, type VpolDocument } from './documents.js';
 
 /** `kyverno-vpol/<policy>.yaml`: one Kyverno ValidatingPolicy. */
@@ -14,7 +17,7 @@ export const vpolCompiler: TargetCompiler = {
     const { core, policy } = vpolDocument(ir, names);
     const file = `kyverno-vpol/${ir.name}.yaml`;
     return {
-      files: [{ path: file, content: generatedHeader(ir) + toYaml(policy) }],
+      files: [{ path: file, content: generatedHeader(ir) + toYaml(policy, { lineWidth: CEL_YAML_LINE_WIDTH }) }],
       manifest: {
         file,
         kind: 'ValidatingPolicy',

@@ -118,21 +118,14 @@ describe('parameters', () => {
 
   it('refuses references to undeclared parameters, naming the closest', () => {
     const bad = { param: ['rul'] };
-    expect(() =>
+    const define = () =>
       definePolicy({
         name: 'x',
         title: 'X',
         parameters: p,
         rules: [{ id: 'r', message: 'm', require: { kind: 'value', of: bad, pred: { op: 'present' }, absent: 'fail' } }],
-      }),
-    ).toThrow(PolicyDefinitionError);
-    expect(() =>
-      definePolicy({
-        name: 'x',
-        title: 'X',
-        parameters: p,
-        rules: [{ id: 'r', message: 'm', require: { kind: 'value', of: bad, pred: { op: 'present' }, absent: 'fail' } }],
-      }),
-    ).toThrow(/parameter "rul" is not declared.*did you mean "rule"/s);
+      });
+    expect(define).toThrow(PolicyDefinitionError);
+    expect(define).toThrow(/parameter "rul" is not declared.*did you mean "rule"/s);
   });
 });

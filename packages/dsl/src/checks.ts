@@ -1,4 +1,4 @@
-import type { Check, ContainerKind, Ref, Scalar, Scope } from '@podsec/ir';
+import type { Check, ContainerKind, MessagePart, Ref, Scalar, Scope } from '@podsec/ir';
 import type { ContainerFields, ContainerItemLists, InheritedFields, PodFields, PodItemLists } from './field-types.js';
 import { is, type Pred } from './predicates.js';
 import { withBinding, type OrRef, type RefHolder } from './refs.js';
@@ -84,6 +84,18 @@ export class ValueRef<T> {
   }
   includesNone(values: readonly Elem<T>[] | RefHolder<Elem<T>[]>, normalize?: 'exact' | 'capability'): Check {
     return this.is(is.includesNone(values as readonly Scalar[], normalize) as unknown as Pred<T>);
+  }
+  /**
+   * This value as a piece of a containerMessage (see `perContainer`): a pod or container field,
+   * or a container's legacy annotation. Other references (each item, effective, parameters) name
+   * no single value per container.
+   */
+  messagePart(): MessagePart {
+    const t = this.target;
+    if (t.kind === 'field' && (t.scope === 'pod' || t.scope === 'container')) return { kind: 'field', field: t.field, scope: t.scope };
+    if (t.kind === 'containerAnnotation') return { kind: 'containerAnnotation', keyPrefix: t.keyPrefix };
+    const what = t.kind === 'field' ? `an ${t.scope} field` : t.kind === 'each' ? 'a value inside list items' : 'a parameter or bound value';
+    throw new TypeError(`perContainer\`…\` cannot name ${what}: use pod('…'), container('…'), containerAnnotation('…'), podAnnotation('…') or containerName`);
   }
 }
 

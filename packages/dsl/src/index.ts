@@ -26,6 +26,7 @@ export {
   type ItemPath,
 } from './checks.js';
 export { is, type Pred } from './predicates.js';
+export { containerName, perContainer, podAnnotation, type MessageToken, type MessageValue } from './messages.js';
 export { PolicyDefinitionError, validatePolicyIR, LINUX_CAPABILITIES, type PolicyIssue } from '@podsec/ir';
 export type * from './field-types.js';
 export { PROBE_HOST_FIELD_IDS } from './field-types.js';

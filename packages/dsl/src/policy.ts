@@ -4,6 +4,7 @@ import {
   validatePolicyIR,
   type Check,
   type LabelSelector,
+  type MessagePart,
   type Mode,
   type Operation,
   type ParamValues,
@@ -24,6 +25,12 @@ export interface RuleDefinition {
    * message then names them, `message (containers "a", "b" detail)`, in every engine.
    */
   detail?: string;
+  /**
+   * The text for each offending container, replacing `message (containers … detail)`, e.g. to keep
+   * gatekeeper-library's wording: perContainer`only read-only root filesystem container is allowed: ${containerName}`.
+   * The violation reports the texts joined by `; `, or `message` when no container is named.
+   */
+  containerMessage?: MessagePart[];
   /** The rule applies only when this holds (e.g. not(pod('os.name').equals('windows'))). */
   when?: Check;
   require: Check;
@@ -111,6 +118,7 @@ export function definePolicy(def: PolicyDefinition): Policy {
       id: r.id,
       message: r.message,
       ...(r.detail ? { detail: r.detail } : {}),
+      ...(r.containerMessage ? { containerMessage: r.containerMessage } : {}),
       ...(r.when ? { when: r.when } : {}),
       require: r.require,
     })),

@@ -6,12 +6,13 @@
  */
 import { CONTAINER_KINDS, fieldSpec, podKindSpec, POD_KINDS, RUNTIME_CLASS_PATH, servedApiVersion } from './fields.js';
 import { globToRegExp } from './glob.js';
-import { MESSAGE_CONTAINER_ORDER, renderRuleMessage } from './message.js';
+import { joinContainerMessages, MESSAGE_CONTAINER_ORDER, renderRuleMessage } from './message.js';
 import { effectiveValues, pathPrefixMatches, readParam, wildcardMatches } from './params.js';
 import type {
   Check,
   ContainerKind,
   LabelSelector,
+  MessagePart,
   ParamValues,
   PodKind,
   PolicyIR,
@@ -206,24 +207,64 @@ function checkedContainers(template: Json, kinds: readonly ContainerKind[] | und
   return env.exemptImages.length ? all.filter(({ container }) => !isExemptImage(container, env.exemptImages)) : all;
 }
 
+/** Whether a rule's message names its offending containers (it has a `detail` or a `containerMessage`). */
+export const namesContainers = (rule: Pick<Rule, 'detail' | 'containerMessage'>): boolean => Boolean(rule.detail || rule.containerMessage);
+
 /**
- * The names of the containers a violated rule's message names (see message.ts): those for which
- * `require` fails when container-scoped checks see that container alone, in MESSAGE_CONTAINER_ORDER;
- * none when the rule has no detail, or when `require` fails even with no container (a pod-level fault).
+ * The containers a violated rule's message names (see message.ts): those for which `require`
+ * fails when container-scoped checks see that container alone, in MESSAGE_CONTAINER_ORDER; none
+ * when the rule names no containers, or when `require` fails even with no container (a pod-level fault).
  */
-export function offendingContainers(rule: Pick<Rule, 'require' | 'detail'>, template: Json, env: Env): string[] {
-  if (!rule.detail || !evaluateCheck(rule.require, template, { ...env, focus: null })) return [];
-  return containersOf(template, MESSAGE_CONTAINER_ORDER)
-    .filter((c) => !evaluateCheck(rule.require, template, { ...env, focus: c }))
-    .map(({ container }) => {
-      const name = readPath(container, ['name']);
-      return typeof name === 'string' ? name : '';
-    });
+export function offendingContainerRefs(rule: Pick<Rule, 'require' | 'detail' | 'containerMessage'>, template: Json, env: Env): ContainerRef[] {
+  if (!namesContainers(rule) || !evaluateCheck(rule.require, template, { ...env, focus: null })) return [];
+  return containersOf(template, MESSAGE_CONTAINER_ORDER).filter((c) => !evaluateCheck(rule.require, template, { ...env, focus: c }));
+}
+
+const stringOr = (v: Json): string => (typeof v === 'string' ? v : '');
+const containerName = (container: Json): string => stringOr(readPath(container, ['name']));
+
+/** The names of offendingContainerRefs (an unnamed container: the empty string). */
+export function offendingContainers(rule: Pick<Rule, 'require' | 'detail' | 'containerMessage'>, template: Json, env: Env): string[] {
+  return offendingContainerRefs(rule, template, env).map(({ container }) => containerName(container));
+}
+
+/** One container's text of a `containerMessage`: each part's string value, '' when unset or not a string. */
+export function renderContainerMessage(parts: readonly MessagePart[], template: Json, container: Json): string {
+  const annotations = readPath(template, fieldSpec('annotations').pod ?? []);
+  const annotation = (key: string) => stringOr(readPath(annotations, [key]));
+  return parts
+    .map((part) => {
+      switch (part.kind) {
+        case 'text':
+          return part.text;
+        case 'containerName':
+          return containerName(container);
+        case 'field':
+          return stringOr(
+            part.scope === 'pod' ? readPath(template, fieldSpec(part.field).pod ?? []) : readPath(container, fieldSpec(part.field).container ?? []),
+          );
+        case 'annotation':
+          return annotation(part.key);
+        case 'containerAnnotation':
+          return annotation(part.keyPrefix + containerName(container));
+      }
+    })
+    .join('');
 }
 
 /** The text every engine must report for a violated rule. */
 export function violationMessage(rule: Rule, template: Json, env: Env): string {
-  return renderRuleMessage(rule, offendingContainers(rule, template, env));
+  const offending = offendingContainerRefs(rule, template, env);
+  const parts = rule.containerMessage;
+  if (parts)
+    return joinContainerMessages(
+      rule,
+      offending.map(({ container }) => renderContainerMessage(parts, template, container)),
+    );
+  return renderRuleMessage(
+    rule,
+    offending.map(({ container }) => containerName(container)),
+  );
 }
 
 /** The lists a list-field check visits: the pod's, or each checked container's. */

@@ -10,4 +10,4 @@ export { policyIssues, validatePolicyIR, type Tier } from './validate.js';
 export { closestName, nameFix } from './suggest.js';
 export * from './params.js';
 export { bindParameters } from './bind.js';
-export { MESSAGE_CONTAINER_ORDER, quoteContainerName, renderRuleMessage } from './message.js';
+export { CONTAINER_MESSAGE_SEPARATOR, joinContainerMessages, MESSAGE_CONTAINER_ORDER, quoteContainerName, renderRuleMessage } from './message.js';

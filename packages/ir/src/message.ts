@@ -27,3 +27,14 @@ export function renderRuleMessage(rule: Pick<Rule, 'message' | 'detail'>, offend
   const noun = offending.length === 1 ? 'container' : 'containers';
   return `${rule.message} (${noun} ${offending.map(quoteContainerName).join(', ')} ${rule.detail})`;
 }
+
+/**
+ * What joins the per-container texts of a rule with a `containerMessage`: one violation per rule
+ * in every engine (so rule-level comparison stays exact), each offending container still named.
+ */
+export const CONTAINER_MESSAGE_SEPARATOR = '; ';
+
+/** A `containerMessage` rule's text: the offending containers' texts joined, or `message` when none is named. */
+export function joinContainerMessages(rule: Pick<Rule, 'message'>, texts: readonly string[]): string {
+  return texts.length === 0 ? rule.message : texts.join(CONTAINER_MESSAGE_SEPARATOR);
+}

@@ -83,6 +83,7 @@ export const POLICY_IR_SCHEMA = {
           id: dnsLabel,
           message: { type: 'string', minLength: 1 },
           detail: { type: 'string', minLength: 1 },
+          containerMessage: { type: 'array', minItems: 1, items: { $ref: '#/definitions/messagePart' } },
           when: { $ref: '#/definitions/check' },
           require: { $ref: '#/definitions/check' },
         },
@@ -90,6 +91,35 @@ export const POLICY_IR_SCHEMA = {
     },
   },
   definitions: {
+    messagePart: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'text'],
+          properties: { kind: { const: 'text' }, text: { type: 'string', minLength: 1 } },
+        },
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'containerName' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'field', 'scope'],
+          properties: { kind: { const: 'field' }, field: { type: 'string' }, scope: { enum: ['pod', 'container'] } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'key'],
+          properties: { kind: { const: 'annotation' }, key: { type: 'string', minLength: 1 } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'keyPrefix'],
+          properties: { kind: { const: 'containerAnnotation' }, keyPrefix: { type: 'string', minLength: 1 } },
+        },
+      ],
+    },
     paramRef: { type: 'object', additionalProperties: false, required: ['param'], properties: { param: { ...strings, minItems: 1 } } },
     ref: {
       oneOf: [

@@ -177,6 +177,22 @@ export type Check =
   /** A constant; only bindParameters produces it (a parameter test decided by the instance's values). */
   | { kind: 'const'; holds: boolean };
 
+/**
+ * One piece of a per-container message (Rule.containerMessage). Values are rendered as the string
+ * they hold, and as the empty string when unset or not a string, in every engine; only string
+ * fields may be named, so no engine has to format a number or a list.
+ */
+export type MessagePart =
+  | { kind: 'text'; text: string }
+  /** The offending container's `name` (unquoted). */
+  | { kind: 'containerName' }
+  /** A string field of the Pod spec (`scope: 'pod'`) or of the offending container (`scope: 'container'`). */
+  | { kind: 'field'; field: FieldId; scope: 'pod' | 'container' }
+  /** The pod annotation `key`. */
+  | { kind: 'annotation'; key: string }
+  /** The pod annotation `keyPrefix + <the offending container's name>`. */
+  | { kind: 'containerAnnotation'; keyPrefix: string };
+
 export interface Rule {
   /** DNS-1123 label, unique in the policy; used as the Kyverno rule name. */
   id: string;
@@ -187,6 +203,14 @@ export interface Rule {
    * message then names them, `message (containers "a", "b" detail)` (renderRuleMessage).
    */
   detail?: string;
+  /**
+   * The text reported for each offending container, in place of `message (containers … detail)`:
+   * the violation's message is these texts joined by `; ` in MESSAGE_CONTAINER_ORDER, or `message`
+   * alone when no container is named (renderContainerMessages). Lets a policy keep an existing
+   * engine's wording, e.g. gatekeeper-library's `Seccomp profile 'x' is not allowed for container
+   * 'nginx'. Found at: container securityContext.`. Exclusive with `detail`.
+   */
+  containerMessage?: MessagePart[];
   /** The rule only applies when this holds (PSA exemptions such as Windows pods, hostUsers: false). */
   when?: Check;
   require: Check;

@@ -6,11 +6,11 @@
  * and the field, says how to fix it, and all findings are reported together.
  */
 import { LINUX_CAPABILITIES } from './capabilities.js';
-import { FIELDS, isKnownField, type FieldSpec, type ItemShape, type ValueType } from './fields.js';
+import { fieldSpec, FIELDS, isKnownField, type FieldSpec, type ItemShape, type ValueType } from './fields.js';
 import { PolicyDefinitionError, type PolicyIssue } from './policy-error.js';
 import { nameFix } from './suggest.js';
 import { paramSchemaAt } from './params.js';
-import type { Check, ParamSchema, PolicyIR, Predicate, Ref, Scalar } from './types.js';
+import type { Check, ParamSchema, PolicyIR, Predicate, Ref, Rule, Scalar } from './types.js';
 import { isContainerScoped, walkChecks, walkPredicates } from './walk.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -357,6 +357,7 @@ export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssu
         'the rule has a detail but no container-scoped check, so no container can be named',
         'remove the detail, or put it on a rule that checks containers',
       );
+    if (rule.containerMessage) checkContainerMessage(rule, report);
     for (const root of [rule.when, rule.require]) {
       if (!root) continue;
       for (const c of walkChecks(root)) {
@@ -370,6 +371,31 @@ export function policyIssues(ir: PolicyIR, tier: Tier = 'authoring'): PolicyIssu
     if (tier === 'authoring') checkLocalhostProfiles(rule, report);
   }
   return issues;
+}
+
+/** A containerMessage names containers, so it needs a container-scoped check, and it may only read string fields. */
+function checkContainerMessage(rule: Rule, report: (problem: string, fix: string) => void): void {
+  if (rule.detail !== undefined) report('the rule has both a detail and a containerMessage', 'keep one: the containerMessage replaces message + detail');
+  if (![...walkChecks(rule.require)].some(isContainerScoped))
+    report(
+      'the rule has a containerMessage but no container-scoped check, so no container can be named',
+      'use message alone, or put it on a rule that checks containers',
+    );
+  for (const part of rule.containerMessage ?? []) {
+    if (part.kind !== 'field') continue;
+    if (!isKnownField(part.field)) {
+      report(`the containerMessage names unknown field "${part.field}"`, nameFix(part.field, Object.keys(FIELDS)));
+      continue;
+    }
+    const spec = fieldSpec(part.field);
+    if (spec.type !== 'string')
+      report(
+        `the containerMessage names field "${part.field}" of type ${spec.type}`,
+        'name a string field: every engine renders strings the same way, not numbers or lists',
+      );
+    if (!spec[part.scope])
+      report(`field "${part.field}" has no ${part.scope}-level value to name in the containerMessage`, `use scope "${spec.pod ? 'pod' : 'container'}"`);
+  }
 }
 
 /** Throws one PolicyDefinitionError listing every mistake in the policy (definePolicy runs the authoring tier). */

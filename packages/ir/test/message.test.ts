@@ -98,3 +98,52 @@ describe('one message per rule, naming the offending containers', () => {
     expect(() => validatePolicyIR({ ...base, rules: [rule] })).toThrow(/detail but no container-scoped check/);
   });
 });
+
+describe('a containerMessage: one text per offending container, in an existing engine’s wording', () => {
+  const seccompType: Rule = {
+    id: 'seccomp',
+    message: 'Seccomp profile is not allowed',
+    containerMessage: [
+      { kind: 'text', text: "Seccomp profile '" },
+      { kind: 'field', field: 'seccompProfile.type', scope: 'container' },
+      { kind: 'text', text: "' is not allowed for container '" },
+      { kind: 'containerName' },
+      { kind: 'text', text: "'. Pod default: '" },
+      { kind: 'field', field: 'seccompProfile.type', scope: 'pod' },
+      { kind: 'text', text: "', annotation: '" },
+      { kind: 'containerAnnotation', keyPrefix: 'container.seccomp.security.alpha.kubernetes.io/' },
+      { kind: 'text', text: "', pod annotation: '" },
+      { kind: 'annotation', key: 'seccomp.security.alpha.kubernetes.io/pod' },
+      { kind: 'text', text: "'" },
+    ],
+    require: { kind: 'field', field: 'seccompProfile.type', scope: 'container', pred: { op: 'in', values: ['RuntimeDefault'] }, absent: 'pass' },
+  };
+  const withProfile = (name: string, type: string) => ({ name, image: 'x', securityContext: { seccompProfile: { type } } });
+
+  it('renders each offending container’s values, joins them in PSA order, and reads unset values as empty', () => {
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        annotations: { 'container.seccomp.security.alpha.kubernetes.io/b': 'unconfined', 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' },
+      },
+      spec: { containers: [withProfile('a', 'RuntimeDefault'), withProfile('b', 'Unconfined')], initContainers: [withProfile('i', 'Localhost')] },
+    };
+    expect(messages(seccompType, object)).toEqual([
+      "Seccomp profile 'Localhost' is not allowed for container 'i'. Pod default: '', annotation: '', pod annotation: 'runtime/default'; " +
+        "Seccomp profile 'Unconfined' is not allowed for container 'b'. Pod default: '', annotation: 'unconfined', pod annotation: 'runtime/default'",
+    ]);
+  });
+
+  it('a rule with a containerMessage and no container-scoped check, a detail as well, or a non-string field is rejected', () => {
+    const podOnly: Rule = {
+      ...seccompType,
+      require: { kind: 'field', field: 'hostNetwork', scope: 'pod', pred: { op: 'equals', value: false }, absent: 'pass' },
+    };
+    expect(() => validatePolicyIR({ ...base, rules: [podOnly] })).toThrow(/containerMessage but no container-scoped check/);
+    expect(() => validatePolicyIR({ ...base, rules: [{ ...seccompType, detail: 'd' }] })).toThrow(/both a detail and a containerMessage/);
+    const numeric: Rule = { ...seccompType, containerMessage: [{ kind: 'field', field: 'runAsUser', scope: 'container' }] };
+    expect(() => validatePolicyIR({ ...base, rules: [numeric] })).toThrow(/field "runAsUser" of type integer/);
+  });
+});

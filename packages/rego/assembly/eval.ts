@@ -13,7 +13,7 @@ const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
 const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
-  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12;
+  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
@@ -133,7 +133,7 @@ function foldTerm(t: Value): void {
   setOp(t, o);
   const items = asArr(t).items;
   switch (o) {
-    case T_REF: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_REF: case T_REFOR: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
     case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
@@ -289,6 +289,18 @@ export class Evaluator {
           const k = op(ki) == T_CONST ? at(ki, 1) : this.term(ki, f); // most keys are constants
           if (k === null) return null;
           cur = lookup(cur, k);
+        }
+        return cur;
+      }
+      case T_REFOR: {
+        // An inlined reader (src/compile/inline.ts): undefined with its argument, else the value at
+        // the constant path, or the fallback constant where the path is undefined.
+        let cur = this.term(at(t, 1), f);
+        if (cur === null) return null;
+        const items = asArr(t).items;
+        for (let i = 3; i < items.length; i++) {
+          cur = lookup(cur!, at(unchecked(items[i]), 1));
+          if (cur === null) return at(at(t, 2), 1);
         }
         return cur;
       }

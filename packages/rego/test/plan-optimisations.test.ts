@@ -192,3 +192,39 @@ describe('regex.match and glob.match with constant patterns (compiled once, when
     expect(() => p.evaluate({ go: true, s: 'a' }, 't/u')).toThrow('regex.match: unsupported RE2 syntax in \\pL');
   });
 });
+
+describe('reader functions inlined as a path read with a fallback (compile/inline.ts)', () => {
+  const readers = [
+    'read(c) := v if {\n\tv := c.a["b-c"][0]\n} else := "none"',
+    'reads := [read(input.this), read(input.other)]',
+    'has if read(input.missing)',
+    'called contains x if { some c in input.cs; x := read(c) }',
+  ].join('\n');
+
+  it('is the value at the path (null included), the fallback where the path is undefined, undefined with its argument', async () => {
+    const src = mod(readers);
+    expect(await valueOf(src, 't/reads', { this: {}, other: { a: { 'b-c': [null] } } })).toEqual(['none', null]);
+    expect(await valueOf(src, 't/called', { cs: [{ a: { 'b-c': ['x'] } }, { a: { 'b-c': [] } }, 'str', { a: 1 }, { a: { 'b-c': { 0: 'y' } } }] })).toEqual([
+      'none',
+      'x',
+    ]);
+    // A missing argument leaves the call undefined: no fallback.
+    expect(await evalRule(src, 't/has', {})).toEqual([]);
+    expect(await evalRule(src, 't/reads', {})).toEqual([]);
+  });
+
+  it('the reader shape is recognised only where inlining keeps the meaning', async () => {
+    const { readerShape } = await import('../src/compile/inline.js');
+    const { compileToPlan } = await import('../src/compile/compiler.js');
+    const shapes = (body: string) => {
+      const { plan } = compileToPlan([{ path: 't.rego', text: mod(body) }], ['t/p']);
+      return (plan[0] as unknown[]).map((r) => readerShape(r) !== undefined);
+    };
+    expect(shapes('p := 1\nf(c) := v if {\n\tv := c.x\n} else := null')).toEqual([false, true]);
+    // No else (undefined stays undefined), two definitions, a computed key, a body that tests: not readers.
+    expect(shapes('p := 1\nf(c) := v if {\n\tv := c.x\n}')).toEqual([false, false]);
+    expect(shapes('p := 1\nf(c) := v if {\n\tv := c.x\n} else := null\nf(c) := 1 if c.y')).toEqual([false, false]);
+    expect(shapes('p := 1\nf(c) := v if {\n\tv := c[input.k]\n} else := null')).toEqual([false, false]);
+    expect(shapes('p := 1\nf(c) := v if {\n\tv := c.x\n\tv > 1\n} else := null')).toEqual([false, false]);
+  });
+});

@@ -54,6 +54,28 @@ export function holdsWithoutContainers(check: Check): boolean | undefined {
 export const namesContainers = (rule: Rule): boolean => Boolean(rule.detail || rule.containerMessage) && holdsWithoutContainers(rule.require) !== false;
 
 /**
+ * Whether `check` holds on a Pod spec exactly when it holds on each of its containers alone: every
+ * part looks at one container at a time (whatever else it reads is the same for all of them), so
+ * `∀c P(c)` on the spec is `∀c (P(c) on {kind: [c]})`. Exempt and unvisited containers pass alone,
+ * as they pass inside the spec.
+ */
+export function decidedPerContainer(check: Check): boolean {
+  switch (check.kind) {
+    case 'field':
+      return check.scope !== 'pod';
+    case 'each':
+    case 'items':
+      return check.scope === 'container';
+    case 'containerAnnotation':
+      return true;
+    case 'all':
+      return check.checks.every(decidedPerContainer);
+    default:
+      return false;
+  }
+}
+
+/**
  * Adds the rule `<name>`, the list of `each(c)` for the containers at fault (c bound to each one,
  * in message order), none when the fault is in the Pod itself.
  */
@@ -62,7 +84,9 @@ function atFaultRule(e: RegoEmitter, rule: Rule, name: string, what: string, eac
     `${head}[${each} |`,
     ...indent([
       `some kind in ${regoArray(MESSAGE_CONTAINER_ORDER)}`,
-      `some c in ${helper(e, 'containers')}(${podSpec(e)}, [kind])`,
+      `list := ${podSpec(e)}[kind]`,
+      'is_array(list)',
+      'some c in list',
       `not ${require('{kind: [c]}')}`,
     ]),
     ']',
@@ -82,18 +106,22 @@ function atFaultRule(e: RegoEmitter, rule: Rule, name: string, what: string, eac
 }
 
 /**
- * Adds the rules that name the containers at fault and returns the message term of the
- * violation. `require(spec)` is how the rule's require is called on a spec.
+ * The lines of a violation's body after `applies` and the rule's `when`: the rule fails, and `msg`
+ * is its message. `require(spec)` is how the rule's require is called on a spec, `onPod` its call on the Pod. A rule naming
+ * containers gets the rules that list them; when its require is decided per container, the list
+ * alone decides the rule (it is not empty exactly when the require fails), so the containers are
+ * visited once, not once for the rule and again for its message.
  */
-export function messageTerm(e: RegoEmitter, rule: Rule, base: string, require: (spec: string) => string): string {
-  if (!namesContainers(rule)) return regoString(rule.message);
+export function violationBody(e: RegoEmitter, rule: Rule, base: string, onPod: string, require: (spec: string) => string): string[] {
+  const fails = (list: string) => (decidedPerContainer(rule.require) ? `count(${list}) > 0` : `not ${onPod}`);
+  if (!namesContainers(rule)) return [`not ${onPod}`, `msg := ${regoString(rule.message)}`];
   if (rule.containerMessage) {
     const text = containerTextFunction(e, rule, base);
     const texts = e.name(`${base}_container_texts`);
     atFaultRule(e, rule, texts, 'The texts of the containers at fault', `${text}(c)`, require);
-    return `${helper(e, 'container_message')}(${regoString(rule.message)}, ${texts})`;
+    return [fails(texts), `msg := ${helper(e, 'container_message')}(${regoString(rule.message)}, ${texts})`];
   }
   const names = e.name(`${base}_containers`);
   atFaultRule(e, rule, names, 'The containers at fault', `${helper(e, 'container_name')}(c)`, require);
-  return `${helper(e, 'rule_message')}(${regoString(rule.message)}, ${regoString(rule.detail!)}, ${names})`;
+  return [fails(names), `msg := ${helper(e, 'rule_message')}(${regoString(rule.message)}, ${regoString(rule.detail!)}, ${names})`];
 }

@@ -10,7 +10,7 @@ import type { GeneratedNames } from '../shared/names.js';
 import { ENFORCEMENT_ACTIONS } from '../shared/enforcement.js';
 import { emitAdmission } from './admission.js';
 import { compileCheck, podSpec, specBinding } from './checks.js';
-import { messageTerm, namesContainers } from './messages.js';
+import { namesContainers, violationBody } from './messages.js';
 import { HELPER_LIB_ALIAS, HELPER_LIB_PACKAGE, indent, RegoEmitter, type HelperPlacement } from './emitter.js';
 import { compileError } from './errors.js';
 import { snakeCase } from './identifiers.js';
@@ -44,14 +44,10 @@ function emitRules(e: RegoEmitter, ir: PolicyIR, policyName: string): void {
     const named = namesContainers(rule);
     const head = compileCheck(e, rule.require, `${base}_require`, { ir, at: `${at}.require`, ...(named ? { bindings: specBinding() } : {}) });
     const fn = named ? head.slice(0, head.indexOf('(')) : head;
-    const require = named ? `${fn}(${podSpec(e)})` : head;
-    const msg = messageTerm(e, rule, base, (spec) => `${fn}(${spec})`);
+    const onPod = named ? `${fn}(${podSpec(e)})` : head;
+    const body = violationBody(e, rule, base, onPod, (spec) => `${fn}(${spec})`);
     const details = `{"policy": ${regoString(policyName)}, "rule": ${regoString(rule.id)}}`;
-    placeViolation([
-      `violation contains {"msg": msg, "details": ${details}} if {`,
-      ...indent(['applies', ...(when ? [when] : []), `not ${require}`, `msg := ${msg}`]),
-      '}',
-    ]);
+    placeViolation([`violation contains {"msg": msg, "details": ${details}} if {`, ...indent(['applies', ...(when ? [when] : []), ...body]), '}']);
   });
 }
 

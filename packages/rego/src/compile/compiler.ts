@@ -4,6 +4,7 @@ import { RegoCompileError } from '../syntax/errors.js';
 import { parseModule } from '../syntax/parser.js';
 import { RULE_KIND, T, type PlanNode } from '../plan/opcodes.js';
 import { buildProgram, pathKey, type Program, type RuleGroup } from './program.js';
+import { inlineReaders } from './inline.js';
 import { HostTable, Lowerer, Scope } from './lower.js';
 
 export interface RegoSource {
@@ -106,6 +107,7 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
     }
   });
   checkRecursion(program, deps);
+  inlineReaders(rules);
   const entryIds: Record<string, number> = {};
   const entryRules: number[] = [];
   entrypoints.forEach((name, i) => {

@@ -20,6 +20,8 @@ export const T = {
   INPUT: 10,
   DATA: 11,
   HOST: 12,
+  /** A reader call, inlined (compile/inline.ts): [REFOR, base, fallback, ...constant keys]. */
+  REFOR: 13,
 } as const;
 
 export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;

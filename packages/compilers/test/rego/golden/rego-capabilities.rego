@@ -21,13 +21,13 @@ import future.keywords.in
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "drop-all"}} if {
 	applies
-	not drop_all_require(pod_spec)
+	count(drop_all_containers) > 0
 	msg := rule_message("Containers must drop ALL capabilities.", "must set securityContext.capabilities.drop=[\"ALL\"]", drop_all_containers)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "add-only-net-bind-service"}} if {
 	applies
-	not add_only_net_bind_service_require(pod_spec)
+	count(add_only_net_bind_service_containers) > 0
 	msg := rule_message("Containers may add only NET_BIND_SERVICE.", "may only add NET_BIND_SERVICE", add_only_net_bind_service_containers)
 }
 
@@ -39,7 +39,7 @@ violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule
 
 violation contains {"msg": msg, "details": {"policy": "rego-capabilities", "rule": "allowed-caps-normalised"}} if {
 	applies
-	not allowed_caps_normalised_require(pod_spec)
+	count(allowed_caps_normalised_containers) > 0
 	msg := rule_message("Added capabilities, normalised, must be among NET_BIND_SERVICE and CHOWN.", "may only add NET_BIND_SERVICE or CHOWN", allowed_caps_normalised_containers)
 }
 
@@ -64,7 +64,9 @@ drop_all_require_value(v) if {
 # The containers at fault for rule "drop-all": each one that fails the rule on its own.
 drop_all_containers := [container_name(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not drop_all_require({kind: [c]})
 ]
 
@@ -90,7 +92,9 @@ add_only_net_bind_service_require_value(v) if {
 # own.
 add_only_net_bind_service_containers := [container_name(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not add_only_net_bind_service_require({kind: [c]})
 ]
 
@@ -134,7 +138,9 @@ allowed_caps_normalised_require_value(v) if {
 # own.
 allowed_caps_normalised_containers := [container_name(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not allowed_caps_normalised_require({kind: [c]})
 ]
 

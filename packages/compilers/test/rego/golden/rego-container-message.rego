@@ -18,7 +18,7 @@ import future.keywords.in
 
 violation contains {"msg": msg, "details": {"policy": "rego-container-message", "rule": "seccomp"}} if {
 	applies
-	not seccomp_require(pod_spec)
+	count(seccomp_container_texts) > 0
 	msg := container_message("Seccomp profile is not allowed.", seccomp_container_texts)
 }
 
@@ -30,13 +30,13 @@ violation contains {"msg": msg, "details": {"policy": "rego-container-message", 
 
 violation contains {"msg": msg, "details": {"policy": "rego-container-message", "rule": "no-privileged-helpers"}} if {
 	applies
-	not no_privileged_helpers_require(pod_spec)
+	count(no_privileged_helpers_container_texts) > 0
 	msg := container_message("Init and ephemeral containers must not be privileged.", no_privileged_helpers_container_texts)
 }
 
 violation contains {"msg": msg, "details": {"policy": "rego-container-message", "rule": "proc-mount"}} if {
 	applies
-	not proc_mount_require(pod_spec)
+	count(proc_mount_container_texts) > 0
 	msg := container_message("procMount must be Default.", proc_mount_container_texts)
 }
 
@@ -74,7 +74,9 @@ seccomp_container_text(c) := concat("", [
 # The texts of the containers at fault for rule "seccomp": each one that fails the rule on its own.
 seccomp_container_texts := [seccomp_container_text(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not seccomp_require({kind: [c]})
 ]
 
@@ -118,7 +120,9 @@ read_only_root_container_texts := [] if {
 	not read_only_root_require({})
 } else := [read_only_root_container_text(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not read_only_root_require({kind: [c]})
 ]
 
@@ -137,7 +141,9 @@ no_privileged_helpers_container_text(_) := "a helper container is privileged"
 # rule on its own.
 no_privileged_helpers_container_texts := [no_privileged_helpers_container_text(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not no_privileged_helpers_require({kind: [c]})
 ]
 
@@ -162,7 +168,9 @@ proc_mount_container_text(c) := message_string(container_proc_mount(c))
 # own.
 proc_mount_container_texts := [proc_mount_container_text(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not proc_mount_require({kind: [c]})
 ]
 

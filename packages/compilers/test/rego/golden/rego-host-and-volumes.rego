@@ -24,7 +24,7 @@ violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "
 
 violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "rule": "host-ports"}} if {
 	applies
-	not host_ports_require(pod_spec)
+	count(host_ports_containers) > 0
 	msg := rule_message("hostPort must be unset or 0.", "must not set hostPort", host_ports_containers)
 }
 
@@ -61,7 +61,7 @@ violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "
 violation contains {"msg": msg, "details": {"policy": "rego-host-and-volumes", "rule": "privileged"}} if {
 	applies
 	privileged_when
-	not privileged_require(pod_spec)
+	count(privileged_containers) > 0
 	msg := rule_message("Privileged containers are forbidden unless the Pod is a Windows HostProcess Pod.", "must not be privileged", privileged_containers)
 }
 
@@ -110,7 +110,9 @@ host_ports_require_item(v) if {
 # The containers at fault for rule "host-ports": each one that fails the rule on its own.
 host_ports_containers := [container_name(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not host_ports_require({kind: [c]})
 ]
 
@@ -239,7 +241,9 @@ privileged_require(spec) if {
 # The containers at fault for rule "privileged": each one that fails the rule on its own.
 privileged_containers := [container_name(c) |
 	some kind in ["initContainers", "containers", "ephemeralContainers"]
-	some c in containers(pod_spec, [kind])
+	list := pod_spec[kind]
+	is_array(list)
+	some c in list
 	not privileged_require({kind: [c]})
 ]
 

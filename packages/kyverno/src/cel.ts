@@ -27,8 +27,17 @@ export interface CelRuleInput {
 }
 
 const programs = new Map<string, CelProgram | string>();
+/**
+ * Programs by the loaded rule's own `validate.cel` object and expression path: building the text key of
+ * `programs` hashed the whole expression on every evaluation.
+ */
+const byBlock = new WeakMap<object, Map<string, { expression: string; program: CelProgram | string }>>();
 
-function program(expression: string, policy: string, path: string, variables: string[]): CelProgram | string {
+function program(block: object, expression: string, policy: string, path: string, variables: string[]): CelProgram | string {
+  let local = byBlock.get(block);
+  if (!local) byBlock.set(block, (local = new Map()));
+  const known = local.get(path);
+  if (known?.expression === expression) return known.program;
   const key = `${variables.join(',')}\u0000${expression}`;
   let p = programs.get(key);
   if (p === undefined) {
@@ -40,7 +49,20 @@ function program(expression: string, policy: string, path: string, variables: st
     p = r.ok ? r.program : r.diagnostic.message;
     programs.set(key, p);
   }
+  local.set(path, { expression, program: p });
   return p;
+}
+
+/**
+ * CEL values of request objects, converted once per object: the rules of every policy read the same object,
+ * and conversion does not depend on the rule. Objects handed to the engine are not mutated (context.ts).
+ */
+const celValues = new WeakMap<object, unknown>();
+function celOf(value: JsonObject | null): unknown {
+  if (value === null) return null;
+  let v = celValues.get(value);
+  if (v === undefined) celValues.set(value, (v = toCel(value)));
+  return v;
 }
 
 function list(v: unknown): JsonObject[] {
@@ -54,17 +76,17 @@ export function evaluateCelRule(input: CelRuleInput): CelRuleOutcome {
   const varDecls = list(input.cel['variables']);
   const names = varDecls.map((v) => String(v['name'] ?? ''));
   const activation = {
-    object: toCel(input.object),
-    oldObject: toCel(input.oldObject),
-    request: toCel(input.request),
+    object: celOf(input.object),
+    oldObject: celOf(input.oldObject),
+    request: celOf(input.request),
     params: null,
-    namespaceObject: toCel(input.namespaceObject),
+    namespaceObject: celOf(input.namespaceObject),
     variables: {} as Record<string, unknown>,
     authorizer: null,
   };
   const run = (expr: unknown, path: string): { ok: true; value: unknown } | { ok: false; message: string } => {
     if (typeof expr !== 'string') return { ok: false, message: `${path} must be a string` };
-    const p = program(expr, input.policy, path, names);
+    const p = program(input.cel, expr, input.policy, path, names);
     if (typeof p === 'string') return { ok: false, message: p };
     const r = evaluateCel(p, activation);
     return r.ok ? { ok: true, value: r.value } : { ok: false, message: r.error.message };

@@ -5,10 +5,13 @@
  */
 import type { JsonContext } from './context.js';
 import { isObject } from './json.js';
+import { cannotFail } from './jmespath/cannot-fail.js';
 import { kyvernoSearch } from './jmespath/interpreter.js';
 import { substituteAll } from './variables.js';
 
 export class ContextLoadError extends Error {}
+
+const isNil = (v: unknown): boolean => v === undefined || v === null;
 
 export function loadContextEntries(ctx: JsonContext, entries: unknown): void {
   if (!Array.isArray(entries)) return;
@@ -17,6 +20,12 @@ export function loadContextEntries(ctx: JsonContext, entries: unknown): void {
     const name = typeof entry['name'] === 'string' ? entry['name'] : '';
     const v = entry['variable'];
     if (!isObject(v)) throw new ContextLoadError(`context entry ${name}: only 'variable' entries are supported`);
+    const jmesPath = v['jmesPath'];
+    // Nothing to substitute, no value or default: an expression that cannot fail need not run before it is read.
+    if (typeof jmesPath === 'string' && isNil(v['value']) && isNil(v['default']) && !jmesPath.includes('{{') && cannotFail(jmesPath.trim())) {
+      ctx.setLazy(name, jmesPath.trim());
+      continue;
+    }
     let path = '';
     if (typeof v['jmesPath'] === 'string' && v['jmesPath'] !== '') {
       const jp = substituteAll(ctx, v['jmesPath']);

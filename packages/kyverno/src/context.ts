@@ -56,6 +56,27 @@ function mentions(expression: string, key: string): boolean {
 }
 
 /**
+ * A context entry evaluated when first read (setLazy): its expression cannot fail (cannot-fail.ts) and is
+ * evaluated on the data as it was when the entry was added, so the value is the one eager loading gives.
+ */
+class LazyEntry {
+  private value: unknown;
+  private done = false;
+  constructor(
+    private readonly expression: string,
+    private readonly data: JsonObject,
+  ) {}
+
+  get(): unknown {
+    if (!this.done) {
+      this.value = kyvernoSearch(this.expression, this.data);
+      this.done = true;
+    }
+    return this.value;
+  }
+}
+
+/**
  * The context data is treated as immutable: callers must not mutate objects they pass in or get back
  * (the engine never does; substitution and pattern checks build new values).
  */
@@ -66,6 +87,8 @@ export class JsonContext {
   private readonly deferred: Readonly<Record<string, () => unknown>> | undefined;
   private readonly initial: JsonObject;
   private deferredValues: Map<string, JsonObject[string]> | undefined;
+  /** Names ever added with setLazy; the data holds a LazyEntry under them until one is read. */
+  private readonly lazyNames = new Set<string>();
 
   /**
    * `deferred` entries (the request's `images`) join the data when a query names them or before the data
@@ -100,8 +123,29 @@ export class JsonContext {
     this.data = out;
   }
 
+  /** Replaces the lazy entries (all, or those `expression` mentions) by their values. */
+  private resolve(expression?: string): void {
+    let data: JsonObject | undefined;
+    for (const k of this.lazyNames) {
+      const v = (data ?? this.data)[k];
+      if (!(v instanceof LazyEntry) || (expression !== undefined && !mentions(expression, k))) continue;
+      data ??= copy(this.data);
+      data[k] = v.get() as JsonObject[string];
+    }
+    if (data) this.data = data;
+  }
+
+  /**
+   * Before replacing `key`: deferred entries join first only when `key` is one of them, so the replaced key
+   * keeps its place; materialize() places the others where eager building would have put them.
+   */
+  private materializeBefore(key: string): void {
+    if (this.deferred && Object.hasOwn(this.deferred, key)) this.materialize();
+  }
+
   raw(): JsonObject {
     this.materialize();
+    this.resolve();
     return this.data;
   }
 
@@ -109,6 +153,8 @@ export class JsonContext {
     const q = expression.trim();
     if (q === '') throw new Error('invalid query (nil)');
     this.materialize(q);
+    // A quoted identifier may spell a name with escapes, which the text test would not see.
+    if (this.lazyNames.size) this.resolve(q.includes('\\') ? undefined : q);
     return kyvernoSearch(q, this.data);
   }
 
@@ -121,6 +167,7 @@ export class JsonContext {
 
   addVariable(key: string, value: unknown): void {
     this.materialize();
+    this.resolve();
     const path = splitVariablePath(key);
     let patch = value as JsonObject[string];
     for (let i = path.length - 1; i >= 0; i--) patch = { [path[i] as string]: patch };
@@ -129,15 +176,30 @@ export class JsonContext {
 
   /** Replace a top-level entry (not merged): context `variable` entries, rewritten requests. */
   set(key: string, value: unknown): void {
-    this.materialize();
+    this.materializeBefore(key);
     const data = copy(this.data);
     data[key] = value as JsonObject[string];
     this.data = data;
   }
 
+  /**
+   * A top-level entry whose value is `expression` on the current data, computed when a query first names it.
+   * Only for expressions that cannot fail: then evaluating later gives the value, and the verdict, of now.
+   */
+  setLazy(key: string, expression: string): void {
+    this.materializeBefore(key);
+    this.materialize(expression);
+    this.resolve(expression);
+    const data = copy(this.data);
+    data[key] = new LazyEntry(expression, this.data) as unknown as JsonObject[string];
+    this.lazyNames.add(key);
+    this.data = data;
+  }
+
   /** foreach: `element`, `elementIndex` and their nesting-level twins (`element0`, `elementIndex0`, …). */
   addElement(element: unknown, index: number, nesting: number): void {
-    this.materialize();
+    // The element keys are never deferred ones: materialize() still puts deferred keys at their place later.
+    if (this.deferred && (Object.hasOwn(this.deferred, 'element') || Object.hasOwn(this.deferred, 'elementIndex'))) this.materialize();
     const e = element as JsonObject[string];
     const data = copy(this.data);
     data['element'] = e;

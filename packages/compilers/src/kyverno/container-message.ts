@@ -3,10 +3,12 @@
  * joinContainerMessages in @podsec/ir): one text per offending container, joined by `; `, or the
  * rule's message when none is named.
  *
- * The texts are a rule `context` variable. Kyverno's JMESPath (kyverno/go-jmespath) has no
- * variables and no root reference, so inside `map(&…, containers)` only the container is in
- * reach, while a text may also quote pod-level values (a pod field, an annotation, the annotation
- * keyed by the container's name). Those are brought next to each container through JSON text:
+ * The offending containers are a rule `context` variable, which cannot fail (an engine may
+ * evaluate it only when read); the texts are rendered in the message, which is substituted only
+ * when the rule fails. Kyverno's JMESPath (kyverno/go-jmespath) has no variables and no root
+ * reference, so inside `map(&…, containers)` only the container is in reach, while a text may
+ * also quote pod-level values (a pod field, an annotation, the annotation keyed by the
+ * container's name). Those are brought next to each container through JSON text:
  * each offending container becomes `[[container], <mark>]`, the mark is replaced by the JSON of
  * the pod-level values, and `parse_json` gives back `[[container], values]` pairs. The mark is
  * U+0001, which no JSON encoder writes raw (Go's json.Marshal and JSON.stringify both escape
@@ -17,7 +19,7 @@ import { jmespathLiteral, variable } from './escape.js';
 import { under, type ExpressionOptions } from './jmespath.js';
 import { offendingContainerList } from './message.js';
 
-export const CONTAINER_MESSAGES_VARIABLE = 'containerMessages';
+export const MESSAGE_CONTAINERS_VARIABLE = 'messageContainers';
 
 const MARK = jmespathLiteral('\u0001');
 
@@ -67,9 +69,13 @@ const concat = (parts: string[]): string => (parts.length === 1 ? parts[0]! : `j
 const readsPod = (part: MessagePart): boolean =>
   part.kind === 'annotation' || part.kind === 'containerAnnotation' || (part.kind === 'field' && part.scope === 'pod');
 
-/** JMESPath for the list of the offending containers' texts, in MESSAGE_CONTAINER_ORDER. */
-export function containerMessages(rule: Pick<Rule, 'require'>, parts: readonly MessagePart[], template: string, o: ExpressionOptions): string {
-  const containers = offendingContainerList(rule, template, o);
+/** JMESPath for the offending containers, in MESSAGE_CONTAINER_ORDER: the context variable. */
+export function messageContainers(rule: Pick<Rule, 'require'>, template: string, o: ExpressionOptions): string {
+  return offendingContainerList(rule, template, o);
+}
+
+/** JMESPath for the texts of the containers in `containers`. */
+function containerTexts(parts: readonly MessagePart[], containers: string, template: string): string {
   const pod = new PodValues(template);
   if (!parts.some(readsPod)) return `map(&${concat(parts.map((p) => partExpression(p, '@', '', pod)))}, ${containers})`;
   const text = concat(parts.map((p) => partExpression(p, '[0][0]', '[1]', pod)));
@@ -83,7 +89,8 @@ export function containerMessages(rule: Pick<Rule, 'require'>, parts: readonly M
  * The whole message is one `{{ }}`: Kyverno then keeps the value as it is, where text around a
  * variable would be scanned again for `{{` coming from the Pod's own values.
  */
-export function containerMessageTemplate(rule: Pick<Rule, 'message'>): string {
-  const v = CONTAINER_MESSAGES_VARIABLE;
-  return variable(`(length(${v}) > \`0\` && [join(${jmespathLiteral(CONTAINER_MESSAGE_SEPARATOR)}, ${v})] || [${jmespathLiteral(rule.message)}])[0]`);
+export function containerMessageTemplate(rule: Pick<Rule, 'message'>, parts: readonly MessagePart[], template: string): string {
+  const v = MESSAGE_CONTAINERS_VARIABLE;
+  const texts = containerTexts(parts, v, template);
+  return variable(`(length(${v}) > \`0\` && [join(${jmespathLiteral(CONTAINER_MESSAGE_SEPARATOR)}, ${texts})] || [${jmespathLiteral(rule.message)}])[0]`);
 }

@@ -43,6 +43,22 @@ function toStringLoose(fn: string, v: unknown, pos: number): string {
   throw new KyvernoFunctionError(fn, `argument #${pos} is not of type String or Real`);
 }
 
+/**
+ * Regular expressions compiled once per source: policies match the same few on every request. Sharing a
+ * global (`g`) one is safe because String.prototype.replace starts it at lastIndex 0 and leaves it there.
+ */
+const regexes = new Map<string, RegExp>();
+function regex(source: string, flags: '' | 'g'): RegExp {
+  const key = `${flags}/${source}`;
+  let re = regexes.get(key);
+  if (!re) {
+    re = new RegExp(source, flags);
+    if (regexes.size >= 1_000) regexes.clear();
+    regexes.set(key, re);
+  }
+  return re;
+}
+
 /** Go's filepath.Clean (via filepath.Join on one element) on Linux. */
 function goPathClean(p: string): string {
   if (p === '') return '';
@@ -125,19 +141,16 @@ const TABLE: Record<string, Entry> = {
   },
   trim_prefix: { args: ['string', 'string'], fn: ([s, p]) => ((s as string).startsWith(p as string) ? (s as string).slice((p as string).length) : s) },
   split: { args: ['string', 'string'], fn: ([s, sep]) => (s as string).split(sep as string) },
-  regex_match: { args: ['string', 'any'], fn: ([re, s]) => new RegExp(re as string).test(toStringLoose('regex_match', s, 2)) },
+  regex_match: { args: ['string', 'any'], fn: ([re, s]) => regex(re as string, '').test(toStringLoose('regex_match', s, 2)) },
   regex_replace_all: {
     args: ['string', 'any', 'any'],
     fn: ([re, s, r]) =>
-      toStringLoose('regex_replace_all', s, 2).replace(
-        new RegExp(re as string, 'g'),
-        toStringLoose('regex_replace_all', r, 3).replace(/\$\{?(\w+)\}?/g, '$$$1'),
-      ),
+      toStringLoose('regex_replace_all', s, 2).replace(regex(re as string, 'g'), toStringLoose('regex_replace_all', r, 3).replace(/\$\{?(\w+)\}?/g, '$$$1')),
   },
   regex_replace_all_literal: {
     args: ['string', 'any', 'any'],
     fn: ([re, s, r]) =>
-      toStringLoose('regex_replace_all_literal', s, 2).replace(new RegExp(re as string, 'g'), () => toStringLoose('regex_replace_all_literal', r, 3)),
+      toStringLoose('regex_replace_all_literal', s, 2).replace(regex(re as string, 'g'), () => toStringLoose('regex_replace_all_literal', r, 3)),
   },
   pattern_match: { args: ['string', 'any'], fn: ([p, s]) => wildcardMatch(p as string, toStringLoose('pattern_match', s, 2)) },
   label_match: {

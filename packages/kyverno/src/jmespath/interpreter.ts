@@ -162,6 +162,28 @@ const EXPREF_FUNCTIONS: Readonly<Record<string, (args: unknown[], root: unknown)
   max_by: extremeBy('max_by', (a, b) => a > b),
 };
 
+/**
+ * The built-ins that conditions call on almost every evaluation, for the argument types they are called with;
+ * anything else (wrong arity or types, whose error texts are the library's) goes to the library.
+ */
+const NOT_DIRECT = Symbol('not direct');
+const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const DIRECT_FUNCTIONS: Readonly<Record<string, (args: unknown[]) => unknown>> = {
+  type: (a) => {
+    if (a.length !== 1) return NOT_DIRECT;
+    const v = a[0];
+    if (v === null || v === undefined) return 'null';
+    if (Array.isArray(v)) return 'array';
+    const t = typeof v;
+    return t === 'string' || t === 'number' || t === 'boolean' ? t : 'object';
+  },
+  contains: (a) => (a.length === 2 && Array.isArray(a[0]) && isScalar(a[1]) ? a[0].includes(a[1]) : NOT_DIRECT),
+  starts_with: (a) => (a.length === 2 && typeof a[0] === 'string' && typeof a[1] === 'string' ? a[0].startsWith(a[1]) : NOT_DIRECT),
+  // Strings go to the library: their length counts code points.
+  length: (a) => (a.length !== 1 ? NOT_DIRECT : Array.isArray(a[0]) ? a[0].length : isObject(a[0]) ? Object.keys(a[0]).length : NOT_DIRECT),
+  join: (a) => (a.length === 2 && typeof a[0] === 'string' && Array.isArray(a[1]) && a[1].every((x) => typeof x === 'string') ? a[1].join(a[0]) : NOT_DIRECT),
+};
+
 const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   GT: (a, b) => a > b,
   GTE: (a, b) => a >= b,
@@ -306,10 +328,13 @@ function compileNode(node: Node): Evaluator {
       const name = node.name;
       const custom = kyvernoFunction(name);
       const withExpRef = EXPREF_FUNCTIONS[name];
+      const direct = DIRECT_FUNCTIONS[name];
       return (value, root) => {
         const values = args.map((a) => a(value, root));
         if (withExpRef) return withExpRef(values, root);
-        return custom ? custom(values) : TreeInterpreter.runtime.callFunction(name, values as JSONValue[]);
+        if (custom) return custom(values);
+        const r = direct ? direct(values) : NOT_DIRECT;
+        return r !== NOT_DIRECT ? r : TreeInterpreter.runtime.callFunction(name, values as JSONValue[]);
       };
     }
     case 'ExpressionReference': {

@@ -103,6 +103,17 @@ export interface BodyCompileOptions {
   cost?: CostOptions;
 }
 
+const NO_OPTIONS_KEY = '\u0000{}';
+
+/**
+ * The key a compiled policy is memoised under for these options (per document object). Evaluations without
+ * options, the common case, skip building it: serialising the cost options was measurable per request.
+ */
+export function compileKey(options: { source?: string; cost?: CostOptions }): string {
+  if (options.source === undefined && options.cost === undefined) return NO_OPTIONS_KEY;
+  return `${options.source ?? ''}\u0000${JSON.stringify(options.cost ?? {})}`;
+}
+
 export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): CompiledBody {
   const diagnostics: CelDiagnostic[] = [];
   const declared = body.variables.map((v) => v.name);

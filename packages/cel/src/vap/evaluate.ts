@@ -1,4 +1,13 @@
-import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation, runExpression, type CompiledBody, type CompiledValidation } from '../body.js';
+import {
+  bindVariables,
+  compileBody,
+  compileKey,
+  evaluateMatchConditions,
+  evaluateValidation,
+  runExpression,
+  type CompiledBody,
+  type CompiledValidation,
+} from '../body.js';
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources } from '../match.js';
@@ -102,7 +111,7 @@ const compiledCache = new WeakMap<object, Map<string, CompiledVap>>();
 
 /** Loads and compiles a policy document, memoised per document object. */
 export function compileValidatingAdmissionPolicy(doc: unknown, options: Pick<VapOptions, 'source' | 'cost'> = {}): CompiledVap {
-  const key = `${options.source ?? ''}\u0000${JSON.stringify(options.cost ?? {})}`;
+  const key = compileKey(options);
   const cached = isRecord(doc) ? compiledCache.get(doc)?.get(key) : undefined;
   if (cached) return cached;
   const policy = loadValidatingAdmissionPolicy(doc, options.source);

@@ -1,4 +1,13 @@
-import { bindVariables, compileBody, evaluateMatchConditions, evaluateValidation, runExpression, type CompiledBody, type CompiledValidation } from '../body.js';
+import {
+  bindVariables,
+  compileBody,
+  compileKey,
+  evaluateMatchConditions,
+  evaluateValidation,
+  runExpression,
+  type CompiledBody,
+  type CompiledValidation,
+} from '../body.js';
 import type { CelActivation } from '../compile.js';
 import type { CostOptions } from '../cost.js';
 import { matchesResources, type MatchResources } from '../match.js';
@@ -70,7 +79,7 @@ const cache = new WeakMap<object, Map<string, CompiledVpol>>();
 
 /** Loads a ValidatingPolicy and compiles it plus its autogen variants, memoised per document object. */
 export function compileValidatingPolicy(doc: unknown, options: Pick<VpolOptions, 'source' | 'cost'> = {}): CompiledVpol {
-  const key = `${options.source ?? ''}\u0000${JSON.stringify(options.cost ?? {})}`;
+  const key = compileKey(options);
   const hit = isRecord(doc) ? cache.get(doc)?.get(key) : undefined;
   if (hit) return hit;
   const policy = loadValidatingPolicy(doc, options.source);

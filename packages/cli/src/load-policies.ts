@@ -51,25 +51,14 @@ export interface LoadOptions {
   select?: readonly string[];
 }
 
-interface ChildImport {
-  result: Promise<{ rel: string; irs: PolicyIR[] }[]>;
-  /** Starts the timeouts (see importInChild's `clock`). */
-  startClock(): void;
-  /** Stops the child: its result is no longer wanted. */
-  stop(): void;
-}
-
 /**
  * Imports the modules in a child process, so a module that never returns, never settles a
  * top-level await or calls process.exit is stopped and named instead of hanging or silently
- * ending podsec. The timeouts run only once `startClock` is called: while this thread is busy
- * (type-checking), the child's messages wait unread, and a timer would blame a module for it.
+ * ending podsec.
  */
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): ChildImport {
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): Promise<{ rel: string; irs: PolicyIR[] }[]> {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
-  let startClock = () => {};
-  let stop = () => {};
-  const result = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
+  return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -92,12 +81,8 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       else done(loaded);
     };
     const where = () => (current ? join(shownDir, current) : shownDir);
-    let clockRunning = false;
-    let pendingMs = STARTUP_MS;
     const arm = (ms: number) => {
       clearTimeout(timer);
-      pendingMs = ms;
-      if (!clockRunning) return;
       timer = setTimeout(
         () =>
           finish(
@@ -110,15 +95,7 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
         ms,
       );
     };
-    startClock = () => {
-      clockRunning = true;
-      if (!settled) arm(pendingMs);
-    };
-    stop = () => {
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-    };
+    arm(STARTUP_MS);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'start') {
         current = m.rel;
@@ -142,12 +119,11 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       );
     });
   });
-  return { result, startClock: () => startClock(), stop: () => stop() };
 }
 
 /**
- * Type-checks and (meanwhile, in a child process) imports every policy module below `dir`
- * (TypeScript runs through the tsx loader, so authors have no compile step) and returns each policy's IR, with `source` set to the module path
+ * Type-checks, then imports every policy module below `dir` (TypeScript runs through the tsx
+ * loader, so authors have no compile step) and returns each policy's IR, with `source` set to the module path
  * relative to `dir`. Two different policies with one name are refused, within a module too.
  */
 export async function loadPolicies(dir: string, cwd: string, options: LoadOptions = {}): Promise<LoadedPolicy[]> {
@@ -155,20 +131,10 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
   const files = findPolicyModules(root);
+  if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
   const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
-  // The child imports while this thread type-checks (two cores, half the wait); a type error
-  // still wins over whatever the import found, as when the check ran first.
-  const child = modules.length ? importInChild(modules, dir, cwd) : undefined;
-  child?.result.catch(() => undefined);
-  try {
-    if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
-  } catch (e) {
-    child?.stop();
-    throw e;
-  }
-  child?.startClock();
   const byName = new Map<string, LoadedPolicy>();
-  for (const { rel, irs } of child ? await child.result : []) {
+  for (const { rel, irs } of modules.length ? await importInChild(modules, dir, cwd) : []) {
     for (const policy of irs) {
       const ir: PolicyIR = { ...policy, source: rel };
       const clash = byName.get(ir.name);

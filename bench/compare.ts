@@ -43,6 +43,12 @@ export function compareFigures(previous: unknown, current: unknown, headline?: r
   });
 }
 
+/** Headline paths that name no numeric figure of the result (a typo, or a figure renamed). */
+export function missingHeadline(current: unknown, headline?: readonly string[]): string[] {
+  const now = numericFigures(current);
+  return (headline ?? []).filter((p) => !now.has(p));
+}
+
 const shown = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 3 : 1));
 
 /** One line per figure: `figure  previous → current  (+x.x%)`. */

@@ -6,8 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-export const BENCHMARKS = ['rego-wasm', 'kyverno', 'cel', 'verify', 'scale-build', 'scale-verify', 'cold-start'] as const;
+import { BENCHMARKS } from './benchmarks.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asked = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPolicies } from '../packages/compilers/src/index.js';
-import { ENGINE_IDS, loadAdapters, loadBuildFromResult, verifyParallel } from '../packages/verify/src/index.js';
+import { ENGINE_IDS, loadAdapters, loadBuildFromResult, startVerifyWorkers, verifyParallel, type EngineAdapter } from '../packages/verify/src/index.js';
 import { generatePolicies } from './scale/generate.js';
 import { lineFit } from './scale/measure.js';
 import { writeBenchResult } from './support.js';
@@ -38,10 +38,15 @@ async function one(policies: number, fixtures: number, workers = Math.max(0, ava
   };
   const build = loadBuildFromResult(buildPolicies(generatePolicies(policies, SEED)));
   const buildMs = lap();
-  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS);
-  const loadMs = lap();
+  // As the CLI does: the workers load their engines while this thread loads its own.
+  const pool = workers > 0 ? startVerifyWorkers({ build, engines: ENGINE_IDS, workers }) : undefined;
+  let adapters: EngineAdapter[] = [];
   try {
-    const r = await verifyParallel({ build, adapters, notRun, fixtures: [], random: fixtures, seed: SEED, workers, maxShrinks: 0 });
+    const loaded = await loadAdapters(build, ENGINE_IDS);
+    adapters = loaded.adapters;
+    const notRun = loaded.notRun;
+    const loadMs = lap();
+    const r = await verifyParallel({ build, adapters, notRun, fixtures: [], random: fixtures, seed: SEED, workers, ...(pool ? { pool } : {}), maxShrinks: 0 });
     return {
       policies,
       fixtures,
@@ -50,6 +55,7 @@ async function one(policies: number, fixtures: number, workers = Math.max(0, ava
       ms: { build: buildMs, loadEngines: loadMs, verify: lap() },
     };
   } finally {
+    pool?.close();
     for (const a of adapters) a.close?.();
   }
 }

@@ -6,7 +6,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arbitraryPodObject } from '../packages/verify/src/fixtures/random.js';
-import { compareFigures, formatComparison, previousResult } from './compare.js';
+import { compareFigures, formatComparison, missingHeadline, previousResult } from './compare.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,5 +60,11 @@ export function writeBenchResult(name: string, result: unknown, options: WriteOp
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
   process.stderr.write(formatComparison(name, compareFigures(previous?.result, full, options.headline), previous?.from));
+  // A headline figure the result lacks would silently drop out of the comparison: say so and fail.
+  const missing = missingHeadline(full, options.headline);
+  if (missing.length) {
+    process.stderr.write(`${name}: headline figure(s) ${missing.join(', ')} are not in the result. Fix: correct the headline list in bench/${name}.ts.\n`);
+    process.exitCode = 1;
+  }
   return out;
 }

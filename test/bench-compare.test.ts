@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareFigures, formatComparison, numericFigures, previousResult } from '../bench/compare.js';
+import { BENCH_MACHINERY, BENCHMARKS } from '../bench/benchmarks.js';
+import { compareFigures, formatComparison, missingHeadline, numericFigures, previousResult } from '../bench/compare.js';
 import { tempDir } from './support/tmp.js';
 
 describe("bench harness: the previous commit's figures beside the new ones", () => {
@@ -18,6 +19,25 @@ describe("bench harness: the previous commit's figures beside the new ones", () 
     expect(compareFigures(undefined, current, ['peakRssMiB', 'missing'])).toEqual([{ figure: 'peakRssMiB', current: 400 }]);
     const text = formatComparison('verify', compareFigures(previous, current, ['ms.verifyWall']), 'bench/results/verify.json at abc1234');
     expect(text).toBe('verify: previous figures from bench/results/verify.json at abc1234\n  ms.verifyWall           200 → 50  (-75.0%)\n');
+  });
+
+  it('names the headline figures a result lacks, so a typo cannot silently drop a comparison', () => {
+    const current = { runs: { '1000': { seconds: 9.5 } }, slope: { mbPerPolicy: 0.2 } };
+    expect(missingHeadline(current, ['runs.1000.seconds', 'slope.mbPerPolicy'])).toEqual([]);
+    expect(missingHeadline(current, ['runs.1000.seconds', 'runs.1000.secs', 'slope'])).toEqual(['runs.1000.secs', 'slope']);
+    expect(missingHeadline(current)).toEqual([]);
+  });
+
+  it('runs every benchmark in bench/, each writing its own result through writeBenchResult', () => {
+    const bench = new URL('../bench/', import.meta.url);
+    const scripts = readdirSync(bench)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3))
+      .filter((n) => !(BENCH_MACHINERY as readonly string[]).includes(n))
+      .sort();
+    expect([...BENCHMARKS].sort()).toEqual(scripts);
+    // writeBenchResult is what prints the previous commit's figures beside the new ones.
+    for (const name of BENCHMARKS) expect(readFileSync(new URL(`${name}.ts`, bench), 'utf8')).toContain(`writeBenchResult('${name}'`);
   });
 
   it('reads the previous result from the commit, not from the working tree', () => {

@@ -1,7 +1,8 @@
 /**
- * `verify` on several threads. Fixtures are cut into chunks; this thread and each worker thread
- * take the next chunk from one shared atomic counter until none is left, so a slow or late
- * worker (engines load in a few hundred milliseconds from the prebuilt Rego runtime) never holds
+ * `verify` on several threads. Worker threads can be started as soon as the build is known
+ * (startVerifyWorkers), so they load their engines while this thread still generates fixtures and
+ * loads its own. Fixtures are cut into chunks; this thread and each worker thread take the next
+ * chunk from one shared atomic counter until none is left, so a slow or late worker never holds
  * the run up. Chunk results are merged in fixture order, so the report is byte for byte the one a
  * single thread writes. A worker that fails only costs time: its chunks are run here.
  */
@@ -10,9 +11,9 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EngineId } from './types.js';
+import type { EngineId, LoadedBuild } from './types.js';
 import { finishVerify, planVerify, runChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import { packFixtures, type WorkerData, type WorkerMessage } from './worker-protocol.js';
+import { packFixtures, type WorkerData, type WorkerMessage, type WorkerRun } from './worker-protocol.js';
 
 /** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
 export const CHUNK_FIXTURES = 64;
@@ -21,9 +22,11 @@ export interface ParallelOptions extends VerifyOptions {
   /**
    * Worker threads besides this one (0: this thread only). The adapters of the workers come from
    * the engine registry (ADAPTER_FACTORIES) for the same engine ids as `adapters`; callers with
-   * adapters of their own (tests) must pass 0.
+   * adapters of their own (tests) must pass 0. Ignored when `pool` is given.
    */
   workers: number;
+  /** Workers started earlier for the same build and engines (startVerifyWorkers); the run closes them. */
+  pool?: VerifyWorkers;
   /** Told when a worker failed and its chunks were run on this thread instead. */
   onWorkerError?: (message: string) => void;
   /** Fixtures per chunk (default CHUNK_FIXTURES). */
@@ -52,6 +55,85 @@ function startWorker(file: string, workerData: WorkerData): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/** What a run tells the pool to do with each worker's messages. */
+interface RunHandlers {
+  chunk(index: number, result: ChunkResult, worker: number): void;
+}
+
+/** Worker threads loading (or holding) the engines of one build, waiting for one run. */
+export interface VerifyWorkers {
+  readonly count: number;
+  /** Posts the run to every worker still alive; `handlers` receive their chunks. */
+  run(message: WorkerRun, handlers: RunHandlers): void;
+  /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
+  stopLoading(): void;
+  /** Settles when every worker has finished, failed or been stopped. */
+  finished(): Promise<void>;
+  /** Stops every worker (idempotent): for a run that ends early or never starts. */
+  close(): void;
+}
+
+export interface WorkerStart {
+  build: LoadedBuild;
+  engines: readonly EngineId[];
+  workers: number;
+  factoriesModule?: string;
+  /** Told when a worker fails (its chunks then run on the main thread). */
+  onWorkerError?: (message: string) => void;
+}
+
+/**
+ * Starts `workers` threads that load the engines for `build` at once. Without a worker module (a
+ * bundle that lacks it) the pool is empty and the run happens on the calling thread.
+ */
+export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
+  const count = WORKER ? Math.max(0, start.workers) : 0;
+  const data: WorkerData = {
+    build: start.build,
+    engines: [...start.engines],
+    ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
+  };
+  let handlers: RunHandlers | undefined;
+  const threads = Array.from({ length: count }, (_, w) => {
+    const worker = startWorker(WORKER!, data);
+    const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
+    t.done = new Promise<void>((resolve) => {
+      t.end = (why?: string) => {
+        if (t.settled) return;
+        t.settled = true;
+        if (why) start.onWorkerError?.(why);
+        void worker.terminate();
+        resolve();
+      };
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      // A stopped worker's last messages may still arrive: its chunks are the main thread's now.
+      if (t.settled) return;
+      if (m.type === 'ready') t.ready = true;
+      else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
+      else if (m.type === 'error') t.end(m.message);
+      else t.end();
+    });
+    worker.on('error', (e) => t.end(e instanceof Error ? e.message : String(e)));
+    worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
+    return t;
+  });
+  return {
+    count,
+    run(message, h) {
+      handlers = h;
+      for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+    },
+    stopLoading() {
+      for (const t of threads) if (!t.ready) t.end();
+    },
+    finished: () => Promise.all(threads.map((t) => t.done)).then(() => undefined),
+    close() {
+      for (const t of threads) t.end();
+    },
+  };
+}
+
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
@@ -59,77 +141,56 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
   const { fixtures } = plan;
   const size = options.chunkFixtures ?? CHUNK_FIXTURES;
   const chunkCount = Math.ceil(fixtures.length / size);
-  const workers = WORKER ? Math.min(options.workers, chunkCount - (options.mainThread === false ? 0 : 1)) : 0;
-  if (workers <= 0 || !options.adapters.length) {
-    const total = fixtures.length;
-    const all = runChunk(plan.prep, options.adapters, fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
-    options.onChunk?.(0, 'main');
-    return finishVerify(options, plan, [all]);
+  const mainThread = options.mainThread !== false;
+  const wanted = Math.min(options.pool?.count ?? options.workers, chunkCount - (mainThread ? 1 : 0));
+  const pool =
+    options.pool ??
+    (wanted > 0 && options.adapters.length
+      ? startVerifyWorkers({
+          build: options.build,
+          engines: options.adapters.map((a) => a.id),
+          workers: wanted,
+          ...(options.factoriesModule ? { factoriesModule: options.factoriesModule } : {}),
+          ...(options.onWorkerError ? { onWorkerError: options.onWorkerError } : {}),
+        })
+      : undefined);
+  try {
+    if (!pool?.count || wanted <= 0 || !options.adapters.length) {
+      pool?.close();
+      const total = fixtures.length;
+      const all = runChunk(plan.prep, options.adapters, fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
+      options.onChunk?.(0, 'main');
+      return finishVerify(options, plan, [all]);
+    }
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const results: (ChunkResult | undefined)[] = new Array(chunkCount);
+    let done = 0;
+    const bounds = (k: number) => [k * size, Math.min(fixtures.length, (k + 1) * size)] as const;
+    const finished = (k: number, result: ChunkResult, thread: 'main' | number) => {
+      results[k] = result;
+      options.onChunk?.(k, thread);
+      const [s, e] = bounds(k);
+      done += e - s;
+      options.onProgress?.(done, fixtures.length);
+    };
+    pool.run({ type: 'run', fixtures: packFixtures(fixtures, size), chunkFixtures: size, next }, { chunk: finished });
+    const runHere = (k: number) => {
+      const [s, e] = bounds(k);
+      finished(k, runChunk(plan.prep, options.adapters, fixtures, s, e), 'main');
+    };
+    for (let k = mainThread ? Atomics.add(next, 0, 1) : chunkCount; k < chunkCount; k = Atomics.add(next, 0, 1)) {
+      runHere(k);
+      // Lets worker messages in, so progress counts their chunks as they come.
+      await yieldToEvents();
+    }
+    // Workers still loading their engines when this thread runs out of chunks are not waited for;
+    // a chunk such a worker took in the meantime is run below, like a failed worker's.
+    if (mainThread) pool.stopLoading();
+    await pool.finished();
+    // Chunks a failed worker had taken but not returned.
+    for (let k = 0; k < chunkCount; k++) if (!results[k]) runHere(k);
+    return finishVerify(options, plan, results as ChunkResult[]);
+  } finally {
+    pool?.close();
   }
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const results: (ChunkResult | undefined)[] = new Array(chunkCount);
-  let done = 0;
-  const progress = (n: number) => {
-    done += n;
-    options.onProgress?.(done, fixtures.length);
-  };
-  const bounds = (k: number) => [k * size, Math.min(fixtures.length, (k + 1) * size)] as const;
-  const data: WorkerData = {
-    build: options.build,
-    engines: options.adapters.map((a) => a.id) as EngineId[],
-    fixtures: packFixtures(fixtures, size),
-    chunkFixtures: size,
-    next,
-    ...(options.factoriesModule ? { factoriesModule: options.factoriesModule } : {}),
-  };
-  /** Workers still loading their engines when this thread runs out of chunks are not waited for. */
-  const stopIfLoading: (() => void)[] = [];
-  const finished = Array.from({ length: workers }, (_, w) => {
-    const worker = startWorker(WORKER!, data);
-    return new Promise<void>((resolve) => {
-      let settled = false;
-      let ready = false;
-      const end = (why?: string) => {
-        if (settled) return;
-        settled = true;
-        if (why) options.onWorkerError?.(why);
-        void worker.terminate();
-        resolve();
-      };
-      stopIfLoading.push(() => {
-        if (!ready) end();
-      });
-      worker.on('message', (m: WorkerMessage) => {
-        // A stopped worker's last messages may still arrive: its chunks are this thread's now.
-        if (settled) return;
-        if (m.type === 'ready') ready = true;
-        else if (m.type === 'chunk') {
-          results[m.index] = m.result;
-          options.onChunk?.(m.index, w);
-          const [s, e] = bounds(m.index);
-          progress(e - s);
-        } else if (m.type === 'error') end(m.message);
-        else end();
-      });
-      worker.on('error', (e) => end(e instanceof Error ? e.message : String(e)));
-      worker.on('exit', (code) => end(`worker thread exited with code ${code}`));
-    });
-  });
-  const runHere = (k: number) => {
-    const [s, e] = bounds(k);
-    results[k] = runChunk(plan.prep, options.adapters, fixtures, s, e);
-    options.onChunk?.(k, 'main');
-    progress(e - s);
-  };
-  for (let k = options.mainThread === false ? chunkCount : Atomics.add(next, 0, 1); k < chunkCount; k = Atomics.add(next, 0, 1)) {
-    runHere(k);
-    // Lets worker messages in, so progress counts their chunks as they come.
-    await yieldToEvents();
-  }
-  // A chunk such a worker took in the meantime is run below, like a failed worker's.
-  if (options.mainThread !== false) for (const stop of stopIfLoading) stop();
-  await Promise.all(finished);
-  // Chunks a failed worker had taken but not returned.
-  for (let k = 0; k < chunkCount; k++) if (!results[k]) runHere(k);
-  return finishVerify(options, plan, results as ChunkResult[]);
 }

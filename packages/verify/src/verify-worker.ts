@@ -1,15 +1,18 @@
 /**
- * A worker thread of verifyParallel: loads the engines from the registry for the same build, then
- * takes chunks of fixtures from the shared counter until none is left, sending back each chunk's
- * counts and disagreements.
+ * A worker thread of verifyParallel: loads the engines from the registry for the build as soon as
+ * it starts (while the main thread still plans the fixtures), then, once told the run, takes
+ * chunks of fixtures from the shared counter until none is left, sending back each chunk's counts
+ * and disagreements.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES, loadAdapters } from './adapters.js';
 import { prepare, runChunk } from './verify.js';
-import { unpackChunk, type WorkerData, type WorkerMessage } from './worker-protocol.js';
+import { unpackChunk, type WorkerData, type WorkerMessage, type WorkerRun } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
+// Listening from the start: the run may be posted while the engines still load.
+const run = new Promise<WorkerRun>((resolve) => parentPort!.once('message', resolve));
 
 try {
   const factories = data.factoriesModule
@@ -17,13 +20,14 @@ try {
     : ADAPTER_FACTORIES;
   const { adapters, notRun } = await loadAdapters(data.build, data.engines, factories);
   if (notRun.length) throw new Error(`no adapter is registered for ${notRun.join(', ')}`);
-  send({ type: 'ready' });
   const prep = prepare(data.build);
-  const chunks = data.fixtures.offsets.length - 1;
-  for (let k = Atomics.add(data.next, 0, 1); k < chunks; k = Atomics.add(data.next, 0, 1)) {
-    const fixtures = unpackChunk(data.fixtures, k);
-    const start = k * data.chunkFixtures;
-    send({ type: 'chunk', index: k, result: runChunk(prep, adapters, fixtures, start, start + fixtures.length, undefined, start) });
+  send({ type: 'ready' });
+  const { fixtures, chunkFixtures, next } = await run;
+  const chunks = fixtures.offsets.length - 1;
+  for (let k = Atomics.add(next, 0, 1); k < chunks; k = Atomics.add(next, 0, 1)) {
+    const chunk = unpackChunk(fixtures, k);
+    const start = k * chunkFixtures;
+    send({ type: 'chunk', index: k, result: runChunk(prep, adapters, chunk, start, start + chunk.length, undefined, start) });
   }
   for (const a of adapters) a.close?.();
   send({ type: 'done' });

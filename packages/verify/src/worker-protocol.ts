@@ -4,15 +4,21 @@ import type { Fixture } from './fixtures/types.js';
 import type { EngineId, LoadedBuild } from './types.js';
 import type { ChunkResult } from './verify.js';
 
+/** What a worker starts with: enough to load its engines before the run's fixtures exist. */
 export interface WorkerData {
   build: LoadedBuild;
   engines: EngineId[];
+  /** URL of a module exporting `ADAPTER_FACTORIES` to use instead of the registry. */
+  factoriesModule?: string;
+}
+
+/** The run, posted once the fixtures are planned: the worker then takes chunks until none is left. */
+export interface WorkerRun {
+  type: 'run';
   fixtures: PackedFixtures;
   chunkFixtures: number;
   /** Index of the next chunk nobody has taken yet, shared by every thread (Atomics.add). */
   next: Int32Array;
-  /** URL of a module exporting `ADAPTER_FACTORIES` to use instead of the registry. */
-  factoriesModule?: string;
 }
 
 export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ADAPTER_FACTORIES as REGISTRY, loadAdapters } from '../src/adapters.js';
 import { generatedFixtures } from '../src/fixtures/generate.js';
-import { verifyParallel, type ParallelOptions } from '../src/parallel.js';
+import { startVerifyWorkers, verifyParallel, type ParallelOptions } from '../src/parallel.js';
 import { REPORTERS } from '../src/report/index.js';
 import { ENGINE_IDS, type AdapterFactory, type EngineId } from '../src/types.js';
 import { ADAPTER_FACTORIES as BROKEN } from './parallel-factories.js';
@@ -64,6 +64,16 @@ describe('verify on worker threads', () => {
     expect(both.errors).toEqual([]);
     expect(both.threads).toContain('main');
     expect(both.text).toEqual(one.text);
+  });
+
+  it('runs on workers started before the fixtures were planned (as the CLI starts them), with the same reports', async () => {
+    const one = await reports(BROKEN, {});
+    const errors: string[] = [];
+    const pool = startVerifyWorkers({ build, engines: ENGINE_IDS, workers: 1, factoriesModule: FACTORIES_MODULE, onWorkerError: (e) => errors.push(e) });
+    const early = await reports(BROKEN, { pool, mainThread: false });
+    expect(errors).toEqual([]);
+    expect(early.threads).toEqual([0]);
+    expect(early.text).toEqual(one.text);
   });
 
   it('runs the chunks of a worker that fails in this thread, and says so', async () => {

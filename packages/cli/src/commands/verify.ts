@@ -25,10 +25,12 @@ import {
   psaFixtures,
   renderVerifySarif,
   REPORTERS,
+  startVerifyWorkers,
   userFixtures,
   verifyParallel,
   verifyPassed,
   type AdapterFactory,
+  type EngineAdapter,
   type EngineId,
   type Fixture,
   type LoadedBuild,
@@ -182,16 +184,23 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
     io.stderr(
       `podsec: ${build.modified.length} file(s) of ${options.build} differ from what its manifest.json records (edited by hand?): ${build.modified.join(', ')}. Verifying them as they are.\n`,
     );
-  const fixtures = collectFixtures(options, build, io);
-  const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
+  const onWorkerError = (why: string) => io.stderr(`podsec: a verify worker thread failed (${why}); its fixtures were run in the main thread.\n`);
+  // Workers load their engines from the registry, so adapters of the caller's own run here only.
+  const workers = deps.factories ? 0 : (options.workers ?? defaultWorkers());
+  // Started now, so they load their engines while this thread collects fixtures and loads its own.
+  const pool = workers > 0 ? startVerifyWorkers({ build, engines: ENGINE_IDS.filter((id) => ADAPTER_FACTORIES[id]), workers, onWorkerError }) : undefined;
+  let adapters: EngineAdapter[] = [];
   try {
+    const fixtures = collectFixtures(options, build, io);
+    const loaded = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
+    adapters = loaded.adapters;
     const result = await verifyParallel({
-      // Workers load their engines from the registry, so adapters of the caller's own run here only.
-      workers: deps.factories ? 0 : (options.workers ?? defaultWorkers()),
-      onWorkerError: (why) => io.stderr(`podsec: a verify worker thread failed (${why}); its fixtures were run in the main thread.\n`),
+      workers,
+      ...(pool ? { pool } : {}),
+      onWorkerError,
       build,
       adapters,
-      notRun,
+      notRun: loaded.notRun,
       fixtures,
       random: options.random ?? DEFAULT_RANDOM,
       seed: options.seed === 'random' ? Date.now() % 2 ** 31 : (options.seed ?? DEFAULT_SEED),
@@ -207,6 +216,7 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
     if (!adapters.length) io.stderr('podsec: no engine adapter is registered, so nothing was verified.\n');
     return verifyPassed(result) ? EXIT.ok : EXIT.findings;
   } finally {
+    pool?.close();
     for (const a of adapters) a.close?.();
   }
 }

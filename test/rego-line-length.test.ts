@@ -1,7 +1,7 @@
 /**
  * Reviewers read generated Rego and ConstraintTemplates in diffs: no line of the bundled library's
  * rego and gatekeeper outputs is longer than 160 characters, message text excepted (a rule's
- * message and detail stay whole, as written).
+ * message, detail and containerMessage texts stay whole, as written).
  */
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
@@ -30,7 +30,8 @@ describe('rego and gatekeeper outputs of the bundled library', () => {
   it(`have no line longer than ${LINE_LIMIT} characters outside message text`, () => {
     expect(irs.length).toBeGreaterThan(60);
     const result = buildPolicies(irs, { targets: TARGETS.filter((t) => t.id === 'rego' || t.id === 'gatekeeper') });
-    const messages = irs.flatMap((ir) => ir.rules.flatMap((r) => [r.message, ...(r.detail ? [r.detail] : [])])).map(regoString);
+    const texts = (r: PolicyIR['rules'][number]) => (r.containerMessage ?? []).flatMap((p) => (p.kind === 'text' ? [p.text] : []));
+    const messages = irs.flatMap((ir) => ir.rules.flatMap((r) => [r.message, ...(r.detail ? [r.detail] : []), ...texts(r)])).map(regoString);
     const long: string[] = [];
     let lines = 0;
     for (const file of result.files.filter((f) => /^(rego|gatekeeper)\//.test(f.path))) {

@@ -131,3 +131,31 @@ Q226P7E/3uUGX4k4pDXG/O7GNvykF40v1DB5y7DDBTQ4JWiJfyGkT69TmdOGLFAm
 jwxUjWyvEey4qJex/EGEm5RQcMv9iy7tba1wK7sykNGn5uDELGPGIIEAa5rIHm1F
 UFOZZVoELaasWS559wy8og39Eq21dDMynb8Bndn/
 -----END CERTIFICATE-----`;
+
+describe('expression references (&expr)', () => {
+  const pods = {
+    items: [
+      { n: 'b', k: 2, m: { x: 'X' } },
+      { n: 'a', k: 1 },
+      { n: 'c', k: 3 },
+    ],
+  };
+  it('map, sort_by, min_by and max_by evaluate &expr with Kyverno functions', () => {
+    expect(kyvernoSearch('map(&to_upper(n), items)', pods)).toEqual(['B', 'A', 'C']);
+    expect(kyvernoSearch("map(&lookup(m || `{}`, 'x'), items)", pods)).toEqual(['X', null, null]);
+    expect(kyvernoSearch("map(&replace_all(n, 'a', 'A'), items)", pods)).toEqual(['b', 'A', 'c']);
+    expect(kyvernoSearch('sort_by(items, &k)[].n', pods)).toEqual(['a', 'b', 'c']);
+    expect(kyvernoSearch('sort_by(items, &to_upper(n))[].n', pods)).toEqual(['a', 'b', 'c']);
+    expect(kyvernoSearch('min_by(items, &k).n', pods)).toBe('a');
+    expect(kyvernoSearch('max_by(items, &n).n', pods)).toBe('c');
+  });
+  it('a missing key inside &expr reads as null (jpfMap absorbs NotFoundError); wrong types are errors', () => {
+    expect(kyvernoSearch('map(&m.x, items)', pods)).toEqual(['X', null, null]);
+    expect(() => kyvernoSearch('map(&n, n)', { n: 'x' })).toThrow(/map/);
+    expect(() => kyvernoSearch('sort_by(items, &m)', pods)).toThrow(/sort_by/);
+  });
+  it('lookup reads own keys only', () => {
+    expect(kyvernoSearch("lookup(a, 'constructor')", { a: {} })).toBeNull();
+    expect(kyvernoSearch("lookup(a, 'k')", { a: { k: 'v' } })).toBe('v');
+  });
+});

@@ -88,7 +88,11 @@ function focused(check: Check, kind: ContainerKind, env: Map<Check, boolean>, te
 /** A container's name as the message quotes it: its name when a string, else "". */
 const NAME = "((type(name) == 'string' && name) || '')";
 
-function namesFor(require: Check, env: Map<Check, boolean>, template: string, o: ExpressionOptions): string {
+/** What a list of offending containers becomes: their names, or (containerMessage) the containers themselves. */
+type Projection = (list: string) => string;
+const toNames: Projection = (list) => `map(&${NAME}, ${list})`;
+
+function offendingFor(require: Check, env: Map<Check, boolean>, template: string, o: ExpressionOptions, project: Projection): string {
   const spec = under(template, ['spec']);
   const filters = MESSAGE_CONTAINER_ORDER.map((kind) => {
     const pass = focused(require, kind, env, template);
@@ -102,11 +106,20 @@ function namesFor(require: Check, env: Map<Check, boolean>, template: string, o:
       ? `${spec}.[${MESSAGE_CONTAINER_ORDER.join(', ')}][] | ${filter(filters[0]!.offends)}`
       : `[${filters.map((f) => `${spec}.${f.kind}${filter(f.offends)}`).join(', ')}][]`;
   // A Pod template of null (a raw manifest's `template: null`) gives no list: map() needs one.
-  return `map(&${NAME}, ${or([list, '`[]`'])})`;
+  return project(or([list, '`[]`']));
 }
 
 /** JMESPath for the names of the offending containers (a list, empty when none or when the Pod itself fails). */
 export function offendingNames(rule: Pick<Rule, 'require'>, template: string, o: ExpressionOptions): string {
+  return offending(rule, template, o, toNames);
+}
+
+/** JMESPath for the offending containers themselves, in MESSAGE_CONTAINER_ORDER (empty when none or when the Pod itself fails). */
+export function offendingContainerList(rule: Pick<Rule, 'require'>, template: string, o: ExpressionOptions): string {
+  return offending(rule, template, o, (list) => list);
+}
+
+function offending(rule: Pick<Rule, 'require'>, template: string, o: ExpressionOptions, project: Projection): string {
   const atoms = podAtoms(rule.require);
   if (atoms.length > MAX_POD_ATOMS)
     throw new KyvernoUnsupportedError(
@@ -118,13 +131,13 @@ export function offendingNames(rule: Pick<Rule, 'require'>, template: string, o:
   const branches: string[] = [];
   for (let mask = (1 << atoms.length) - 1; mask >= 0; mask--) {
     const env = new Map(atoms.map((a, i) => [a, (mask & (1 << i)) !== 0] as const));
-    const list = namesFor(rule.require, env, template, o);
+    const list = offendingFor(rule.require, env, template, o, project);
     const guards = atoms.map((_, i) => ((mask & (1 << i)) !== 0 ? atomExpr[i]! : undefined)).filter((g) => g !== undefined);
     branches.push(and([...guards, `[${list}]`]));
   }
-  const names = branches.length === 1 ? namesFor(rule.require, new Map(), template, o) : `(${or(branches)})[0]`;
+  const list = branches.length === 1 ? offendingFor(rule.require, new Map(), template, o, project) : `(${or(branches)})[0]`;
   const podHolds = checkExpression(withoutContainers(rule.require), template, o);
-  return podHolds === TRUE ? names : or([and([podHolds, names]), '`[]`']);
+  return podHolds === TRUE ? list : or([and([podHolds, list]), '`[]`']);
 }
 
 function effectivePodPass(check: Extract<Check, { kind: 'field' }>, template: string): string {

@@ -19,6 +19,7 @@ import { denyOrForeach } from './foreach.js';
 import { kindGroups, ruleName, type KindGroup } from './kinds.js';
 import { apiVersionGuard, excludeBlock, matchBlock } from './match.js';
 import { messageTemplate, OFFENDING_VARIABLE, offendingNames } from './message.js';
+import { CONTAINER_MESSAGES_VARIABLE, containerMessages, containerMessageTemplate } from './container-message.js';
 import { policyAnnotations } from './metadata.js';
 import { atPath, renderPattern, type PatternNode } from './pattern.js';
 
@@ -94,7 +95,7 @@ function validation(ir: PolicyIR, rule: Rule, group: KindGroup, template: string
     // Enforce rules default to letting an UPDATE through when the old object already violated
     // (validate_resource.go, allowExistingViolations); podsec decides on the object alone, as PSA does.
     ...(ir.mode === 'enforce' ? { allowExistingViolations: false } : {}),
-    message: messageTemplate(rule),
+    message: rule.containerMessage ? containerMessageTemplate(rule) : messageTemplate(rule),
   };
   let body: Record<string, unknown>;
   // Patterns cannot leave exempt containers out: such policies are written as conditions.
@@ -111,8 +112,15 @@ function validation(ir: PolicyIR, rule: Rule, group: KindGroup, template: string
       cel: true,
     };
   }
-  const context = rule.detail ? [{ name: OFFENDING_VARIABLE, variable: { jmesPath: offendingNames(rule, template, o) } }] : undefined;
-  return { ...(context ? { context } : {}), validate: { ...head, ...body }, cel: false };
+  return { ...messageContext(rule, template, o), validate: { ...head, ...body }, cel: false };
+}
+
+/** The rule `context` variable its message reads: the offending containers' names (detail) or texts (containerMessage). */
+function messageContext(rule: Rule, template: string, o: ExpressionOptions): { context?: Record<string, unknown>[] } {
+  if (rule.containerMessage)
+    return { context: [{ name: CONTAINER_MESSAGES_VARIABLE, variable: { jmesPath: containerMessages(rule, rule.containerMessage, template, o) } }] };
+  if (rule.detail) return { context: [{ name: OFFENDING_VARIABLE, variable: { jmesPath: offendingNames(rule, template, o) } }] };
+  return {};
 }
 
 /** A `when` that JMESPath can say stays a precondition (the rule is skipped); otherwise it joins the CEL expression. */

@@ -34,6 +34,8 @@ export const RESERVED_NAMES = [
   'containers_alone',
   'message_order',
   'rule_message',
+  'container_message',
+  'message_string',
   'items',
   'entries_with_prefix',
   'capability_name',

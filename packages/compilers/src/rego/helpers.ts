@@ -3,22 +3,15 @@
  * emitter.ts). Every helper is total: it yields a value for any input rather than leaving a
  * caller undefined, which in Rego would silently read as "no violation".
  */
+import { CONTAINER_MESSAGE_SEPARATOR } from '@podsec/ir';
 import type { RegoEmitter } from './emitter.js';
+import { regoString } from './strings.js';
 
 const HELPERS = {
   containers: [
     '# The containers of the listed kinds in spec (the Pod spec, or a spec holding one container',
     '# alone); a missing kind, or one that is not a list, contributes none.',
     'containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]',
-  ],
-  message_order: [
-    "# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).",
-    'message_order := ["initContainers", "containers", "ephemeralContainers"]',
-  ],
-  containers_alone: [
-    '# Every container of spec in message order, with its name and a spec holding it alone: a rule',
-    '# that fails on that spec is at fault in that container.',
-    'containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]',
   ],
   container_name: [
     '# What names a container in a message: its name, or "" when it has none.',
@@ -35,6 +28,19 @@ const HELPERS = {
     'rule_message(message, detail, names) := concat("", [message, " (container \\"", names[0], "\\" ", detail, ")"]) if count(names) == 1',
     '',
     'rule_message(message, detail, names) := concat("", [message, " (containers \\"", concat("\\", \\"", names), "\\" ", detail, ")"]) if count(names) > 1',
+  ],
+  container_message: [
+    "# A containerMessage rule's message: the texts of its containers at fault joined, or the message",
+    '# alone when none is at fault (the fault is in the Pod itself).',
+    'container_message(message, texts) := message if count(texts) == 0',
+    '',
+    `container_message(_, texts) := concat(${regoString(CONTAINER_MESSAGE_SEPARATOR)}, texts) if count(texts) > 0`,
+  ],
+  message_string: [
+    '# A value as a message shows it: a string as it is, anything else (unset, null, a number) as "".',
+    'message_string(x) := x if {',
+    '\tis_string(x)',
+    '} else := ""',
   ],
   items: ['# A list value, or no items when the value is unset or not a list.', 'items(x) := x if {', '\tis_array(x)', '} else := []'],
   entries_with_prefix: [
@@ -99,7 +105,6 @@ export type HelperName = keyof typeof HELPERS;
 const DEPENDS: Partial<Record<HelperName, readonly HelperName[]>> = {
   scalar_list: ['scalar'],
   path_under: ['path_segments'],
-  containers_alone: ['message_order', 'container_name', 'containers'],
 };
 
 /** How to call the helper, after making sure the module (or its library) defines it and the helpers it calls. */

@@ -1,18 +1,22 @@
 /**
  * A violated rule's message, naming the containers at fault exactly as `violationMessage` in
- * @podsec/ir does. A rule with a detail has its require compiled as a function of the Pod spec
- * its container-scoped checks read (SPEC_BINDING in checks.ts); then
+ * @podsec/ir does. A rule with a detail or a containerMessage has its require compiled as a
+ * function of the Pod spec its container-scoped checks read (SPEC_BINDING in checks.ts); then
  *   1. the require on a spec without containers says whether the fault is at Pod level (no names),
- *   2. the require on each container alone (`containers_alone`, in message order) finds the
+ *   2. the require on a spec holding each container alone (in message order) finds the
  *      containers at fault, in an ordered array comprehension, and
- *   3. `rule_message` renders message, names and detail as Pod Security Admission does.
- * Step 1 is folded away when the IR alone decides it (a require of container checks only).
+ *   3. `rule_message` renders message, names and detail as Pod Security Admission does, or
+ *      `container_message` joins the containers' texts (container-message.ts).
+ * Step 1 is folded away when the IR alone decides it (a require of container checks only). The
+ * list is a rule the violation reads only after `not require`, so it is computed for violated
+ * rules alone.
  */
-import type { Check, Rule } from '@podsec/ir';
+import { MESSAGE_CONTAINER_ORDER, type Check, type Rule } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { podSpec } from './checks.js';
+import { containerTextFunction } from './container-message.js';
 import { helper } from './helpers.js';
-import { regoString } from './strings.js';
+import { regoArray, regoString } from './strings.js';
 
 /**
  * Whether `check` holds when its container-scoped checks see no container ("every container …"
@@ -47,29 +51,49 @@ export function holdsWithoutContainers(check: Check): boolean | undefined {
 }
 
 /** Whether the rule's violations name containers (and its require takes the spec it reads). */
-export const namesContainers = (rule: Rule): boolean => Boolean(rule.detail) && holdsWithoutContainers(rule.require) !== false;
+export const namesContainers = (rule: Rule): boolean => Boolean(rule.detail || rule.containerMessage) && holdsWithoutContainers(rule.require) !== false;
 
 /**
- * Adds the rule `<rule>_containers` (the names of the containers at fault) and returns the
- * message term of the violation. `require(spec)` is how the rule's require is called on a spec.
+ * Adds the rule `<name>`, the list of `each(c)` for the containers at fault (c bound to each one,
+ * in message order), none when the fault is in the Pod itself.
  */
-export function messageTerm(e: RegoEmitter, rule: Rule, base: string, require: (spec: string) => string): string {
-  if (!namesContainers(rule)) return regoString(rule.message);
-  const name = e.name(`${base}_containers`);
-  const alone = helper(e, 'containers_alone');
-  const atFault = `[c.name | some c in ${alone}(${podSpec(e)}); not ${require('c.spec')}]`;
-  const comment = `# The containers at fault for rule ${regoString(rule.id)}: each one that fails the rule on its own`;
+function atFaultRule(e: RegoEmitter, rule: Rule, name: string, what: string, each: string, require: (spec: string) => string): void {
+  const atFault = (head: string) => [
+    `${head}[${each} |`,
+    ...indent([
+      `some kind in ${regoArray(MESSAGE_CONTAINER_ORDER)}`,
+      `some c in ${helper(e, 'containers')}(${podSpec(e)}, [kind])`,
+      `not ${require('{kind: [c]}')}`,
+    ]),
+    ']',
+  ];
+  const comment = `# ${what} for rule ${regoString(rule.id)}: each one that fails the rule on its own`;
   e.add(
     'rules',
     holdsWithoutContainers(rule.require)
-      ? [`${comment}.`, `${name} := ${atFault}`]
+      ? [`${comment}.`, ...atFault(`${name} := `)]
       : [
-          `${comment}, none when`,
-          '# the rule fails without any container (the fault is in the Pod itself).',
+          `${comment}, none when the rule fails without any container (the fault is in the Pod itself).`,
           `${name} := [] if {`,
           ...indent([`not ${require('{}')}`]),
-          `} else := ${atFault}`,
+          ...atFault('} else := '),
         ],
   );
-  return `${helper(e, 'rule_message')}(${regoString(rule.message)}, ${regoString(rule.detail!)}, ${name})`;
+}
+
+/**
+ * Adds the rules that name the containers at fault and returns the message term of the
+ * violation. `require(spec)` is how the rule's require is called on a spec.
+ */
+export function messageTerm(e: RegoEmitter, rule: Rule, base: string, require: (spec: string) => string): string {
+  if (!namesContainers(rule)) return regoString(rule.message);
+  if (rule.containerMessage) {
+    const text = containerTextFunction(e, rule, base);
+    const texts = e.name(`${base}_container_texts`);
+    atFaultRule(e, rule, texts, 'The texts of the containers at fault', `${text}(c)`, require);
+    return `${helper(e, 'container_message')}(${regoString(rule.message)}, ${texts})`;
+  }
+  const names = e.name(`${base}_containers`);
+  atFaultRule(e, rule, names, 'The containers at fault', `${helper(e, 'container_name')}(c)`, require);
+  return `${helper(e, 'rule_message')}(${regoString(rule.message)}, ${regoString(rule.detail!)}, ${names})`;
 }

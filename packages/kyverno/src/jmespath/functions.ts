@@ -203,7 +203,7 @@ const TABLE: Record<string, Entry> = {
   lookup: {
     args: ['any', 'any'],
     fn: ([c, k]) => {
-      if (isObject(c) && typeof k === 'string') return c[k] ?? null;
+      if (isObject(c) && typeof k === 'string') return Object.hasOwn(c, k) ? (c[k] ?? null) : null;
       if (Array.isArray(c) && typeof k === 'number' && Number.isInteger(k)) return k >= 0 && k < c.length ? c[k] : null;
       throw new KyvernoFunctionError('lookup', 'argument #1 is not of type Object or Array');
     },

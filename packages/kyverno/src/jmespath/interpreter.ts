@@ -105,6 +105,63 @@ function project(base: unknown[], right: Evaluator, root: unknown, keep?: Evalua
   return out;
 }
 
+/**
+ * `&expr`: compiled like any expression, so the functions that apply it (map, sort_by, min_by,
+ * max_by) evaluate it with Kyverno's functions and missing-key semantics, not the library's.
+ */
+class ExpRef {
+  constructor(readonly evaluate: Evaluator) {}
+}
+
+function expRefArgs(name: string, ref: unknown, list: unknown): [ExpRef, unknown[]] {
+  if (!(ref instanceof ExpRef) || !Array.isArray(list)) throw new JmesPathError(`invalid type for function ${name}`);
+  return [ref, list];
+}
+
+/** The expression's value on `el`; a missing key reads as null, as go-jmespath's jpfMap/jpfSortBy absorb NotFoundError. */
+const applyRef = (ref: ExpRef, el: unknown, root: unknown): unknown => ref.evaluate(el, root) ?? null;
+
+/** min_by/max_by (go-jmespath jpfMinBy/jpfMaxBy): the first key's type decides; the first best item wins ties. */
+function extremeBy(name: string, better: (a: number | string, b: number | string) => boolean) {
+  return ([list, ref]: unknown[], root: unknown): unknown => {
+    const [f, items] = expRefArgs(name, ref, list);
+    if (items.length === 0) return null;
+    const first = applyRef(f, items[0], root);
+    if (typeof first !== 'number' && typeof first !== 'string') throw new JmesPathError(`invalid type for function ${name}, must be number or string`);
+    let best = first;
+    let bestItem = items[0];
+    for (const item of items.slice(1)) {
+      const key = applyRef(f, item, root);
+      if (typeof key !== typeof first) throw new JmesPathError(`invalid type for function ${name}, must be ${typeof first}`);
+      if (better(key as number | string, best)) {
+        best = key as number | string;
+        bestItem = item;
+      }
+    }
+    return bestItem;
+  };
+}
+
+const EXPREF_FUNCTIONS: Readonly<Record<string, (args: unknown[], root: unknown) => unknown>> = {
+  map: ([ref, list], root) => {
+    const [f, items] = expRefArgs('map', ref, list);
+    return items.map((el) => applyRef(f, el, root));
+  },
+  sort_by: ([list, ref], root) => {
+    const [f, items] = expRefArgs('sort_by', ref, list);
+    if (items.length < 2) return items;
+    const keyed = items.map((item) => ({ item, key: applyRef(f, item, root) }));
+    const kind = typeof keyed[0]!.key;
+    if ((kind !== 'number' && kind !== 'string') || keyed.some((k) => typeof k.key !== kind)) throw new JmesPathError('error in sort_by comparison');
+    // Array.prototype.sort is stable, as Go's sort.Stable.
+    return keyed
+      .sort((a, b) => ((a.key as number | string) < (b.key as number | string) ? -1 : (a.key as number | string) > (b.key as number | string) ? 1 : 0))
+      .map((k) => k.item);
+  },
+  min_by: extremeBy('min_by', (a, b) => a < b),
+  max_by: extremeBy('max_by', (a, b) => a > b),
+};
+
 const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   GT: (a, b) => a > b,
   GTE: (a, b) => a >= b,
@@ -248,14 +305,16 @@ function compileNode(node: Node): Evaluator {
       const args = node.children.map((c) => absorbing(compileNode(c)));
       const name = node.name;
       const custom = kyvernoFunction(name);
+      const withExpRef = EXPREF_FUNCTIONS[name];
       return (value, root) => {
         const values = args.map((a) => a(value, root));
+        if (withExpRef) return withExpRef(values, root);
         return custom ? custom(values) : TreeInterpreter.runtime.callFunction(name, values as JSONValue[]);
       };
     }
     case 'ExpressionReference': {
-      const child = node.child;
-      return () => ({ expref: true, ...child });
+      const ref = new ExpRef(absorbing(compileNode(node.child)));
+      return () => ref;
     }
     case 'Ternary': {
       const condition = absorbing(compileNode(node.condition));

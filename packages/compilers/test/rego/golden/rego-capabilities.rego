@@ -62,7 +62,11 @@ drop_all_require_value(v) if {
 }
 
 # The containers at fault for rule "drop-all": each one that fails the rule on its own.
-drop_all_containers := [c.name | some c in containers_alone(pod_spec); not drop_all_require(c.spec)]
+drop_all_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not drop_all_require({kind: [c]})
+]
 
 # capabilities.add of each container (containers, initContainers only) is a list of only
 # "NET_BIND_SERVICE"; unset passes.
@@ -84,7 +88,11 @@ add_only_net_bind_service_require_value(v) if {
 
 # The containers at fault for rule "add-only-net-bind-service": each one that fails the rule on its
 # own.
-add_only_net_bind_service_containers := [c.name | some c in containers_alone(pod_spec); not add_only_net_bind_service_require(c.spec)]
+add_only_net_bind_service_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not add_only_net_bind_service_require({kind: [c]})
+]
 
 # capabilities.add of each container is a list containing none of "sys_admin", "CAP_NET_RAW"
 # (capability names normalised); unset passes.
@@ -124,7 +132,11 @@ allowed_caps_normalised_require_value(v) if {
 
 # The containers at fault for rule "allowed-caps-normalised": each one that fails the rule on its
 # own.
-allowed_caps_normalised_containers := [c.name | some c in containers_alone(pod_spec); not allowed_caps_normalised_require(c.spec)]
+allowed_caps_normalised_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not allowed_caps_normalised_require({kind: [c]})
+]
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
@@ -216,18 +228,11 @@ container_capabilities_add(c) := v if {
 # alone); a missing kind, or one that is not a list, contributes none.
 containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]
 
-# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
-message_order := ["initContainers", "containers", "ephemeralContainers"]
-
 # What names a container in a message: its name, or "" when it has none.
 container_name(c) := name if {
 	name := c.name
 	is_string(name)
 } else := ""
-
-# Every container of spec in message order, with its name and a spec holding it alone: a rule
-# that fails on that spec is at fault in that container.
-containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
 
 # A rule's message naming the containers at fault, as Pod Security Admission words it:
 # `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.

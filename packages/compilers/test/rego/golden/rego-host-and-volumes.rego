@@ -108,7 +108,11 @@ host_ports_require_item(v) if {
 }
 
 # The containers at fault for rule "host-ports": each one that fails the rule on its own.
-host_ports_containers := [c.name | some c in containers_alone(pod_spec); not host_ports_require(c.spec)]
+host_ports_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not host_ports_require({kind: [c]})
+]
 
 # every item of ports of each container (containers only): hostPort (equals 0) or (is a number >=
 # 1000 and <= 6000); unset passes.
@@ -233,7 +237,11 @@ privileged_require(spec) if {
 }
 
 # The containers at fault for rule "privileged": each one that fails the rule on its own.
-privileged_containers := [c.name | some c in containers_alone(pod_spec); not privileged_require(c.spec)]
+privileged_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not privileged_require({kind: [c]})
+]
 
 # --------------------------------------------------------------------------------------------------
 # What the policy reviews: kinds, operations, namespaces, selectors, exemptions.
@@ -396,18 +404,11 @@ items(x) := x if {
 	is_array(x)
 } else := []
 
-# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
-message_order := ["initContainers", "containers", "ephemeralContainers"]
-
 # What names a container in a message: its name, or "" when it has none.
 container_name(c) := name if {
 	name := c.name
 	is_string(name)
 } else := ""
-
-# Every container of spec in message order, with its name and a spec holding it alone: a rule
-# that fails on that spec is at fault in that container.
-containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
 
 # A rule's message naming the containers at fault, as Pod Security Admission words it:
 # `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.

@@ -109,7 +109,11 @@ a_require_value_2_not(v) if {
 }
 
 # The containers at fault for rule "a": each one that fails the rule on its own.
-a_containers := [c.name | some c in containers_alone(pod_spec); not a_require(c.spec)]
+a_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not a_require({kind: [c]})
+]
 
 # the check below does not hold
 a_require_require(spec) if not a_require_require_1(spec)
@@ -148,7 +152,11 @@ a_require_require_1_2_item(v) if {
 # the rule fails without any container (the fault is in the Pod itself).
 a_require_containers := [] if {
 	not a_require_require({})
-} else := [c.name | some c in containers_alone(pod_spec); not a_require_require(c.spec)]
+} else := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not a_require_require({kind: [c]})
+]
 
 # runAsUser of the Pod (is a number >= 1000) and (is a number <= 65535.5) and (not (is one of 1001,
 # -1)); unset fails.
@@ -185,7 +193,11 @@ no_drops_require_value(v) if {
 }
 
 # The containers at fault for rule "no-drops": each one that fails the rule on its own.
-no_drops_containers := [c.name | some c in containers_alone(pod_spec); not no_drops_require(c.spec)]
+no_drops_containers := [container_name(c) |
+	some kind in ["initContainers", "containers", "ephemeralContainers"]
+	some c in containers(pod_spec, [kind])
+	not no_drops_require({kind: [c]})
+]
 
 # every annotations entry whose key starts with "": the value not (is unset).
 entries_anything_require if {
@@ -318,18 +330,11 @@ pod_annotations := v if {
 # alone); a missing kind, or one that is not a list, contributes none.
 containers(spec, kinds) := [c | some kind in kinds; list := spec[kind]; is_array(list); some c in list]
 
-# The order messages name containers in: Pod Security Admission's (init, regular, ephemeral).
-message_order := ["initContainers", "containers", "ephemeralContainers"]
-
 # What names a container in a message: its name, or "" when it has none.
 container_name(c) := name if {
 	name := c.name
 	is_string(name)
 } else := ""
-
-# Every container of spec in message order, with its name and a spec holding it alone: a rule
-# that fails on that spec is at fault in that container.
-containers_alone(spec) := [{"name": container_name(c), "spec": {kind: [c]}} | some kind in message_order; some c in containers(spec, [kind])]
 
 # A rule's message naming the containers at fault, as Pod Security Admission words it:
 # `message (container "a" detail)`, `message (containers "a", "b" detail)`, or message alone.

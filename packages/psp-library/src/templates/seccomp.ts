@@ -1,4 +1,18 @@
-import { all, annotations, any, container, containerAnnotation, is, not, param, parameters, pod, someOf } from '@podsec/dsl';
+import {
+  all,
+  annotations,
+  any,
+  container,
+  containerAnnotation,
+  containerName,
+  is,
+  param,
+  parameters,
+  perContainer,
+  pod,
+  podAnnotation,
+  someOf,
+} from '@podsec/dsl';
 import type { Check } from '@podsec/ir';
 import type { PspTemplate } from '../template.js';
 import { exemptImagesParam, instancePolicy } from './common.js';
@@ -35,7 +49,7 @@ type Scope = ReturnType<typeof fieldsAt>;
 const containerSet = container('seccompProfile.type').present();
 const containerAnnotated = containerAnnotation(CONTAINER_PREFIX).present();
 const podSet = pod('seccompProfile.type').present();
-const podAnnotated = not(annotations(POD_KEY).every(is.absent()));
+const podUnannotated = annotations(POD_KEY).every(is.absent());
 
 /** RuntimeDefault and Unconfined, in either spelling. */
 const simpleAllowed = (sc: Scope): Check =>
@@ -78,44 +92,46 @@ export const seccomp: PspTemplate = {
         {
           id: 'seccomp-container-security-context',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: container securityContext)',
+          containerMessage: perContainer`Seccomp profile '${container('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, simpleAllowed(fieldsAt(container))),
         },
         {
           id: 'seccomp-container-security-context-localhost',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: container securityContext)',
+          containerMessage: perContainer`Seccomp profile 'localhost/${container('seccompProfile.localhostProfile')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, localhostAllowed(fieldsAt(container))),
         },
         {
           id: 'seccomp-container-annotation',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: annotation container.seccomp.security.alpha.kubernetes.io/<name>)',
+          containerMessage: perContainer`Seccomp profile '${containerAnnotation(CONTAINER_PREFIX)}' is not allowed for container '${containerName}'. Found at: annotation container.seccomp.security.alpha.kubernetes.io/${containerName}`,
           require: any(allowAll, containerSet, containerAnnotation(CONTAINER_PREFIX).optional.is(annotationAllowed)),
         },
         {
           id: 'seccomp-pod-security-context',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: pod securityContext)',
+          containerMessage: perContainer`Seccomp profile '${pod('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, containerAnnotated, simpleAllowed(fieldsAt(pod))),
         },
         {
           id: 'seccomp-pod-security-context-localhost',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: pod securityContext)',
+          containerMessage: perContainer`Seccomp profile 'localhost/${pod('seccompProfile.localhostProfile')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, containerAnnotated, localhostAllowed(fieldsAt(pod))),
         },
         {
           id: 'seccomp-pod-annotation',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: annotation seccomp.security.alpha.kubernetes.io/pod)',
+          containerMessage: perContainer`Seccomp profile '${podAnnotation(POD_KEY)}' is not allowed for container '${containerName}'. Found at: annotation seccomp.security.alpha.kubernetes.io/pod`,
           require: any(allowAll, containerSet, containerAnnotated, podSet, annotations(POD_KEY).every(annotationAllowed)),
         },
         {
           id: 'seccomp-not-configured',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: no explicit profile found)',
-          require: any(allowAll, listed('not configured'), containerSet, containerAnnotated, podSet, podAnnotated),
+          containerMessage: perContainer`Seccomp profile 'not configured' is not allowed for container '${containerName}'. Found at: no explicit profile found`,
+          // Only without the pod annotation (a pod-level condition, so the message names the containers).
+          when: podUnannotated,
+          require: any(allowAll, listed('not configured'), containerSet, containerAnnotated, podSet),
         },
       ],
     }),

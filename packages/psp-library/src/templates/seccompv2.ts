@@ -1,4 +1,4 @@
-import { any, container, effective, is, param, parameters, pod, someOf } from '@podsec/dsl';
+import { any, container, containerName, effective, is, param, parameters, perContainer, pod, someOf } from '@podsec/dsl';
 import type { PspTemplate } from '../template.js';
 import { exemptImagesParam, instancePolicy } from './common.js';
 
@@ -31,19 +31,19 @@ export const seccompv2: PspTemplate = {
         {
           id: 'seccomp-container-security-context',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: container securityContext)',
+          containerMessage: perContainer`Seccomp profile '${container('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, container('seccompProfile.type').optional.oneOf(p.allowedProfiles)),
         },
         {
           id: 'seccomp-pod-security-context',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: pod securityContext)',
+          containerMessage: perContainer`Seccomp profile '${pod('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, pod('seccompProfile.type').optional.oneOf(p.allowedProfiles)),
         },
         {
           id: 'seccomp-not-configured',
           message: 'Seccomp profile is not allowed',
-          detail: 'must use an allowed seccomp profile (found at: no explicit profile found)',
+          containerMessage: perContainer`Seccomp profile 'not configured' is not allowed for container '${containerName}'. Found at: no explicit profile found`,
           require: any(allowAll, p.allowedProfiles.includesAll(['not configured']), containerSet, pod('seccompProfile.type').present()),
         },
         {

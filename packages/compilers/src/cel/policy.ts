@@ -22,7 +22,7 @@ import { and, FALSE, not, or, TRUE } from './bool.js';
 import { CONTAINER_VAR, renderCheck } from './checks.js';
 import { formatCel } from './format.js';
 import { celList } from './literal.js';
-import { containerName, namingMessageExpression, staticMessage } from './message.js';
+import { containerMessageExpression, containerName, namingMessageExpression, staticMessage } from './message.js';
 import { optionalPath } from './path.js';
 import { FocusedScope, SharedVariables, templateExpression, type CelVariable } from './template.js';
 
@@ -159,11 +159,11 @@ function ruleVariableName(prefix: string, ruleId: string, taken: Set<string>): s
 const isSimple = (e: string) => !/[\s!]/.test(e.replace(/"(?:[^"\\]|\\.)*"|\([^()]*\)/g, ''));
 
 /**
- * The names of the containers a rule's message names, in message order, as CEL over the shared
- * variables: each kind's checked containers filtered by `offends(kind)` (text over `c`), kinds with
- * the same test sharing one filter.
+ * The containers a rule's message names, in message order, as CEL over the shared variables: each
+ * kind's checked containers filtered by `offends(kind)` (text over `c`), kinds with the same test
+ * sharing one filter.
  */
-function offendingNames(scope: SharedVariables, offends: (kind: ContainerKind) => string): string | undefined {
+function offendingContainers(scope: SharedVariables, offends: (kind: ContainerKind) => string): string | undefined {
   const runs: { kinds: ContainerKind[]; test: string }[] = [];
   for (const kind of MESSAGE_CONTAINER_ORDER) {
     const test = offends(kind);
@@ -175,13 +175,14 @@ function offendingNames(scope: SharedVariables, offends: (kind: ContainerKind) =
   }
   if (runs.length === 0) return undefined;
   const filters = runs.map((r) => (r.test === TRUE ? scope.containers(r.kinds) : `${scope.containers(r.kinds)}.filter(${CONTAINER_VAR}, ${r.test})`));
-  const list = filters.length === 1 ? filters[0]! : `(${filters.join(' + ')})`;
-  return `${list}.map(${CONTAINER_VAR}, ${containerName()})`;
+  return filters.length === 1 ? filters[0]! : `(${filters.join(' + ')})`;
 }
 
 /**
- * One rule as a CEL validation whose messageExpression names the offending containers; the lists
- * it filters go to `ruleVariables`. `withWhen: false` leaves the rule's `when` to the caller (a
+ * One rule as a CEL validation whose messageExpression names the offending containers (`detail`) or
+ * renders one text per offending container (`containerMessage`); the lists it filters go to
+ * `ruleVariables`: container names for a detail, the containers themselves for a containerMessage,
+ * which only the messageExpression renders, so a passing request never builds its texts. `withWhen: false` leaves the rule's `when` to the caller (a
  * Kyverno rule's preconditions).
  */
 export function compileRule(
@@ -195,18 +196,19 @@ export function compileRule(
   const message = staticMessage(ir, rule);
   const guarded = (require: string) => (withWhen && rule.when ? or(not(renderCheck(rule.when, scope)), require) : require);
   const plain = (): CelValidation => ({ expression: guarded(renderCheck(rule.require, scope)), message, reason: 'Forbidden' });
-  if (!rule.detail) return plain();
+  const containerMessage = rule.containerMessage;
+  if (!rule.detail && !containerMessage) return plain();
 
   const parts = conjunction(rule.require);
   const podOk = parts ? and(...parts.pod.map((c) => renderCheck(c, scope))) : renderCheck(rule.require, new FocusedScope(scope, null));
   const focused = (kind: ContainerKind) => new FocusedScope(scope, kind);
-  const names = offendingNames(
+  const containers = offendingContainers(
     scope,
     parts ? (k) => not(and(...parts.containers.map((c) => renderCheck(c, focused(k))))) : (k) => not(renderCheck(rule.require, focused(k))),
   );
-  if (!names || podOk === FALSE) return plain();
+  if (!containers || podOk === FALSE) return plain();
   const name = ruleVariableName('offending', rule.id, taken);
-  ruleVariables.push({ name, expression: names });
+  ruleVariables.push({ name, expression: containerMessage ? containers : `${containers}.map(${CONTAINER_VAR}, ${containerName()})` });
   const offending = `variables.${name}`;
   // The pod-level part is read by the validation and its message alike: a variable, unless it is trivial.
   let podLevel = podOk;
@@ -218,7 +220,9 @@ export function compileRule(
   return {
     expression: guarded(parts ? and(podLevel, `size(${offending}) == 0`) : renderCheck(rule.require, scope)),
     message,
-    messageExpression: namingMessageExpression(message, rule.detail, offending, not(podLevel)),
+    messageExpression: containerMessage
+      ? containerMessageExpression(message, containerMessage, offending, not(podLevel), scope)
+      : namingMessageExpression(message, rule.detail!, offending, not(podLevel)),
     reason: 'Forbidden',
   };
 }

@@ -26,8 +26,8 @@ const POD_LISTS: Readonly<Record<string, number>> = {
 
 function listSizes(variableNames: string[]): Record<string, number> {
   const sizes: Record<string, number> = { ...POD_LISTS };
-  // Container lists are read through their variables, and `containers` (required) in place.
-  for (const name of ['spec.containers', ...variableNames.filter((n) => n !== 'template' && n !== 'spec')]) {
+  // Container lists are read through their variables, and in place where the variables filter exempt images.
+  for (const name of ['spec.containers', 'spec.initContainers', 'spec.ephemeralContainers', ...variableNames.filter((n) => n !== 'template' && n !== 'spec')]) {
     sizes[`variables.${name}`] = CONTAINER_LISTS;
     for (const [path, size] of Object.entries(PER_CONTAINER_LISTS)) sizes[`variables.${name}[*].${path}`] = size;
   }

@@ -90,43 +90,43 @@ export const seccomp: PspTemplate = {
       exemptImages: p.exemptImages,
       rules: [
         {
-          id: 'seccomp-container-security-context',
+          id: 'container-profile',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${container('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, simpleAllowed(fieldsAt(container))),
         },
         {
-          id: 'seccomp-container-security-context-localhost',
+          id: 'container-localhost',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile 'localhost/${container('seccompProfile.localhostProfile')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, localhostAllowed(fieldsAt(container))),
         },
         {
-          id: 'seccomp-container-annotation',
+          id: 'container-annotation',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${containerAnnotation(CONTAINER_PREFIX)}' is not allowed for container '${containerName}'. Found at: annotation container.seccomp.security.alpha.kubernetes.io/${containerName}`,
           require: any(allowAll, containerSet, containerAnnotation(CONTAINER_PREFIX).optional.is(annotationAllowed)),
         },
         {
-          id: 'seccomp-pod-security-context',
+          id: 'pod-profile',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${pod('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, containerAnnotated, simpleAllowed(fieldsAt(pod))),
         },
         {
-          id: 'seccomp-pod-security-context-localhost',
+          id: 'pod-localhost',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile 'localhost/${pod('seccompProfile.localhostProfile')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, containerAnnotated, localhostAllowed(fieldsAt(pod))),
         },
         {
-          id: 'seccomp-pod-annotation',
+          id: 'pod-annotation',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${podAnnotation(POD_KEY)}' is not allowed for container '${containerName}'. Found at: annotation seccomp.security.alpha.kubernetes.io/pod`,
           require: any(allowAll, containerSet, containerAnnotated, podSet, annotations(POD_KEY).every(annotationAllowed)),
         },
         {
-          id: 'seccomp-not-configured',
+          id: 'not-configured',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile 'not configured' is not allowed for container '${containerName}'. Found at: no explicit profile found`,
           // Only without the pod annotation (a pod-level condition, so the message names the containers).

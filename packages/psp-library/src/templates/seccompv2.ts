@@ -29,19 +29,19 @@ export const seccompv2: PspTemplate = {
       exemptImages: p.exemptImages,
       rules: [
         {
-          id: 'seccomp-container-security-context',
+          id: 'container-profile',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${container('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: container securityContext.`,
           require: any(allowAll, container('seccompProfile.type').optional.oneOf(p.allowedProfiles)),
         },
         {
-          id: 'seccomp-pod-security-context',
+          id: 'pod-profile',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile '${pod('seccompProfile.type')}' is not allowed for container '${containerName}'. Found at: pod securityContext.`,
           require: any(allowAll, containerSet, pod('seccompProfile.type').optional.oneOf(p.allowedProfiles)),
         },
         {
-          id: 'seccomp-not-configured',
+          id: 'not-configured',
           message: 'Seccomp profile is not allowed',
           containerMessage: perContainer`Seccomp profile 'not configured' is not allowed for container '${containerName}'. Found at: no explicit profile found`,
           require: any(allowAll, p.allowedProfiles.includesAll(['not configured']), containerSet, pod('seccompProfile.type').present()),

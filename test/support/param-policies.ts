@@ -212,6 +212,24 @@ const containerPods = [
   podOf({ containers: [c({ ports: [{ containerPort: 80 }] })], hostNetwork: false }),
 ];
 
+/** `withPrefix`: the files a string list names as `localhost/<file>`, read at run time by the Rego. */
+const prefixed = parameters({ allowedProfiles: param.array(param.string()) });
+const localhostFiles = definePolicy({
+  name: 'param-prefixed',
+  title: 'Localhost files named by allowedProfiles entries',
+  parameters: prefixed,
+  rules: [
+    {
+      id: 'localhost-file',
+      message: 'Seccomp localhost file is not allowed',
+      require: effective('seccompProfile.localhostProfile').optional.oneOf(prefixed.allowedProfiles.withPrefix('localhost/')),
+    },
+  ],
+});
+const localhostPods = [undefined, 'a.json', 'dir/b.json', 'c.json', 'localhost/a.json', ''].map((file) =>
+  podOf({ containers: [c(file === undefined ? {} : { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: file } } })] }),
+);
+
 export const PARAM_CASES: readonly ParamCase[] = [
   {
     policy: hostFilesystem,
@@ -265,5 +283,14 @@ export const PARAM_CASES: readonly ParamCase[] = [
       { allowedCapabilities: ['CHOWN'], requiredDropCapabilities: ['ALL'], allowedSELinuxOptions: [{ level: 's0:c2' }], hostNetwork: true, exemptImages: [] },
     ],
     objects: containerPods,
+  },
+  {
+    policy: localhostFiles,
+    instances: [
+      {},
+      { allowedProfiles: ['runtime/default', 'localhost/a.json', 'localhost/dir/b.json'] },
+      { allowedProfiles: ['runtime/default', 'localhost'] },
+    ],
+    objects: localhostPods,
   },
 ];

@@ -1,7 +1,11 @@
 /**
  * Prints the gatekeeper-library PSP conformance table (assertions holding per template and engine):
- * `pnpm exec tsx test/support/psp-table.ts [--failures]`. The test (test/psp-conformance.test.ts) asserts the same.
+ * `pnpm exec tsx test/support/psp-table.ts [--failures] [--gaps] [--constructs]`. The test
+ * (test/psp-conformance.test.ts) asserts the same. `--constructs` also prints, per template, the IR
+ * constructs its policy uses and the approximations its description declares (the closing note's table).
  */
+import { PSP_TEMPLATES, pspLibraryPolicies } from '@podsec/psp-library';
+import { approximationsOf, constructsOf } from './psp-constructs.js';
 import { assertionId, holds, JUDGES as ENGINE_IDS, pspAssertions, runAssertion } from './psp-conformance.js';
 
 const showFailures = process.argv.includes('--failures');
@@ -45,5 +49,14 @@ if (printGaps) {
     console.log(`  '${suite}': { ${entries.join(', ')} },`);
   }
   console.log('};');
+}
+if (process.argv.includes('--constructs')) {
+  console.log('\n| template (kind) | constructs | approximations (from the policy description) |');
+  console.log('|---|---|---|');
+  const policies = new Map(pspLibraryPolicies().map((p) => [p.ir.name, p.ir]));
+  for (const t of [...PSP_TEMPLATES].sort((a, b) => a.slug.localeCompare(b.slug))) {
+    const ir = policies.get(`psp-${t.slug}`)!;
+    console.log(`| ${t.slug} (${t.kind}) | ${constructsOf(ir).join(', ')} | ${approximationsOf(ir.description).replace(/\|/g, '\\|')} |`);
+  }
 }
 process.exit(0);

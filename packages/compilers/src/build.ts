@@ -1,3 +1,4 @@
+import { PolicyCompileError } from './shared/errors.js';
 import { createHash } from 'node:crypto';
 import { bindParameters, type PolicyIR } from '@podsec/ir';
 import { generatedHeader, PODSEC_VERSION } from './shared/header.js';
@@ -69,6 +70,26 @@ export function pssBundles(irs: readonly PolicyIR[]): Record<string, string[]> {
 }
 
 /**
+ * Whether `f` is a file an earlier policy already produced with the same content: the
+ * ConstraintTemplate instances of one constraint kind share. The same file with other content
+ * would make one policy's template replace another's in the cluster, so it is refused.
+ */
+function sharedAlready(shared: Map<string, { content: string; ir: PolicyIR }>, f: GeneratedFile, ir: PolicyIR): boolean {
+  const earlier = shared.get(f.path);
+  if (!earlier) {
+    if (ir.constraintKind) shared.set(f.path, { content: f.content, ir });
+    return false;
+  }
+  if (earlier.content === f.content) return true;
+  throw new PolicyCompileError(
+    'rego',
+    ir,
+    'constraintKind',
+    `policy "${ir.name}" (${ir.source}) and policy "${earlier.ir.name}" (${earlier.ir.source}) both define the ConstraintTemplate ${f.path} for constraint kind ${ir.constraintKind}, differently. Fix: make them instances of one template (same rules, title, description and parameter declarations; only name, match, mode and values may differ), or give one another constraintKind`,
+  );
+}
+
+/**
  * Compiles policies for every target. Pure: returns the files and manifest; writing them is the
  * caller's job (atomically). Output is a function of the IR alone, so it is byte-stable.
  */
@@ -80,6 +101,7 @@ export function buildPolicies(
   const compileOptions: CompileOptions = options.kyvernoControllers ? { kyvernoControllers: options.kyvernoControllers } : {};
   const sorted = [...irs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: GeneratedFile[] = [];
+  const shared = new Map<string, { content: string; ir: PolicyIR }>();
   const policies: ManifestPolicy[] = [];
   for (const ir of sorted) {
     const names = generatedNames(ir);
@@ -90,7 +112,7 @@ export function buildPolicies(
     for (const target of targets) {
       // Rego and Gatekeeper read parameters at run time; the other targets get this instance's values inlined.
       const out = target.compile(RUNTIME_PARAMETERS.has(target.id) || !ir.parameters ? ir : bindParameters(ir), names, compileOptions);
-      files.push(...out.files);
+      files.push(...out.files.filter((f) => !sharedAlready(shared, f, ir)));
       targetFiles.push(...out.files.map((f) => ({ target: target.id, file: f.path })));
       entry[target.id] = out.manifest;
     }
@@ -114,10 +136,11 @@ export function buildPolicies(
     if (seen.has(ir.name)) throw new Error(`two policies are named "${ir.name}" (${ir.source} and another): policy names must be unique`);
     seen.add(ir.name);
   }
-  seen.clear();
+  // Instances of one template share its file (the Gatekeeper ConstraintTemplate): written once.
+  const byPath = new Map<string, GeneratedFile>();
   for (const f of files) {
-    if (seen.has(f.path)) throw new Error(`two outputs want the same file ${f.path}: policy names must be unique`);
-    seen.add(f.path);
+    if (byPath.has(f.path)) throw new Error(`two outputs want the same file ${f.path}: policy names must be unique`);
+    byPath.set(f.path, f);
   }
-  return { files, manifest };
+  return { files: [...byPath.values()], manifest };
 }

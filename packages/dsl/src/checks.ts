@@ -118,6 +118,15 @@ export class Operand<T> extends ValueRef<T> implements RefHolder<T> {
     const ref: Ref = 'param' in this.ref ? { param: [...this.ref.param, key] } : { var: this.ref.var, path: [...this.ref.path, key] };
     return new Operand(ref);
   }
+  /**
+   * A string-list parameter's entries that start with `prefix`, with `prefix` removed:
+   * `p.allowedProfiles.withPrefix('localhost/')` is the files named by `localhost/<file>` entries.
+   */
+  withPrefix(this: Operand<readonly string[] | undefined>, prefix: string): Operand<string[]> {
+    if (!('param' in this.ref) || this.ref.prefix !== undefined)
+      throw new Error(`withPrefix(${JSON.stringify(prefix)}) applies to a parameter list itself, not to ${JSON.stringify(this.ref)}`);
+    return new Operand<string[]>({ param: [...this.ref.param], prefix });
+  }
   /** Some element of this list passes `body` (an empty or unset list: none does). */
   some(this: Operand<readonly unknown[] | undefined>, body: (element: Operand<ElemOf<T>>) => Check): Check {
     const list = this.ref;

@@ -129,3 +129,49 @@ describe('parameters', () => {
     expect(define).toThrow(/parameter "rul" is not declared.*did you mean "rule"/s);
   });
 });
+
+describe('withPrefix: the entries of a string-list parameter after a prefix', () => {
+  const p = parameters({ allowedProfiles: param.array(param.string()), level: param.string() });
+  const policy = definePolicy({
+    name: 'prefixed',
+    title: 'Prefixed',
+    parameters: p,
+    rules: [{ id: 'r', message: 'm', require: effective('seccompProfile.localhostProfile').optional.oneOf(p.allowedProfiles.withPrefix('localhost/')) }],
+  });
+  const localhost = (file: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    spec: { containers: [{ name: 'c', image: 'i', securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: file } } }] },
+  });
+  const values = { allowedProfiles: ['runtime/default', 'localhost/a.json', 'localhost/dir/b.json', 'Localhost/c.json'] };
+
+  it('admits exactly the files the prefixed entries name, in the reference and the bound IR', () => {
+    expect(decide(policy.ir, localhost('a.json'), values)).toBe(false);
+    expect(decide(policy.ir, localhost('dir/b.json'), values)).toBe(false);
+    expect(decide(policy.ir, localhost('c.json'), values)).toBe(true);
+    expect(decide(policy.ir, localhost('localhost/a.json'), values)).toBe(true);
+    expect(decide(policy.ir, localhost('a.json'), {})).toBe(true);
+  });
+
+  it('inlines the stripped entries when bound', () => {
+    const bound = bindParameters(policy.ir, values);
+    expect(bound.rules[0]!.require).toMatchObject({ pred: { op: 'in', values: ['a.json', 'dir/b.json'] } });
+    expect(parsePolicyIR(JSON.parse(JSON.stringify(policy.ir)) as unknown).rules[0]!.require).toMatchObject({
+      pred: { op: 'ref', cmp: 'in', to: { param: ['allowedProfiles'], prefix: 'localhost/' } },
+    });
+  });
+
+  it('is refused on a parameter that is not a list of strings', () => {
+    const define = () =>
+      definePolicy({
+        name: 'x',
+        title: 'X',
+        parameters: p,
+        rules: [{ id: 'r', message: 'm', require: { kind: 'value', of: { param: ['level'], prefix: 'a' }, pred: { op: 'present' }, absent: 'fail' } }],
+      });
+    expect(define).toThrow(PolicyDefinitionError);
+    expect(define).toThrow(
+      /entries of parameter "level" starting with "a" are read, but it is not a list of strings.*Fix: use withPrefix only on a param\.array\(param\.string\(\)\)/s,
+    );
+  });
+});

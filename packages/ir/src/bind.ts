@@ -156,6 +156,7 @@ export function bindParameters(ir: PolicyIR, values?: ParamValues): PolicyIR {
       id: rule.id,
       message: rule.message,
       ...(rule.detail ? { detail: rule.detail } : {}),
+      ...(rule.containerMessage ? { containerMessage: rule.containerMessage } : {}),
       ...(when && !isConst(when, true) ? { when } : {}),
       require,
     });

@@ -29,7 +29,10 @@ export function readParam(values: ParamValues, ref: ParamRef): unknown {
     if (!isObj(cur)) return undefined;
     cur = cur[key];
   }
-  return present(cur) ? cur : undefined;
+  if (ref.prefix === undefined) return present(cur) ? cur : undefined;
+  const prefix = ref.prefix;
+  // Non-string entries are not spellings of anything: left out, as the Rego comprehension does.
+  return Array.isArray(cur) ? cur.filter((x): x is string => typeof x === 'string' && x.startsWith(prefix)).map((x) => x.slice(prefix.length)) : undefined;
 }
 
 /** The declared schema at a parameter path, or undefined when the path leaves the declarations. */

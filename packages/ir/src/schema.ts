@@ -120,7 +120,12 @@ export const POLICY_IR_SCHEMA = {
         },
       ],
     },
-    paramRef: { type: 'object', additionalProperties: false, required: ['param'], properties: { param: { ...strings, minItems: 1 } } },
+    paramRef: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['param'],
+      properties: { param: { ...strings, minItems: 1 }, prefix: { type: 'string', minLength: 1 } },
+    },
     ref: {
       oneOf: [
         { $ref: '#/definitions/paramRef' },

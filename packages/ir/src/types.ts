@@ -29,6 +29,13 @@ export type FieldId = string;
  */
 export interface ParamRef {
   param: string[];
+  /**
+   * Only for a string-list parameter: the entries that start with `prefix`, with `prefix` removed,
+   * in list order (`localhost/` on `['runtime/default', 'localhost/a.json']` is `['a.json']`).
+   * gatekeeper-library names files inside profile spellings (`localhost/<file>`); this lets a
+   * check compare a field with the file part while the template still reads the list at run time.
+   */
+  prefix?: string;
 }
 /** A reference into a value bound by an enclosing `some` or `items` (`as`), by path inside it. */
 export interface VarRef {

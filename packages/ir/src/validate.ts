@@ -188,10 +188,16 @@ function checkReferences(ir: PolicyIR, root: Check, report: Report): void {
   const declared = ir.parameters ?? {};
   const ref = (r: Ref, bound: readonly string[]) => {
     if ('param' in r) {
-      if (!paramSchemaAt(declared, r.param))
+      const s = paramSchemaAt(declared, r.param);
+      if (!s)
         report(
           `parameter ${JSON.stringify(r.param.join('.'))} is not declared`,
           Object.keys(declared).length ? nameFix(r.param[0] ?? '', Object.keys(declared), 'declared parameters') : 'declare it in `parameters`',
+        );
+      else if (r.prefix !== undefined && (s.type !== 'array' || s.items.type !== 'string'))
+        report(
+          `the entries of parameter ${JSON.stringify(r.param.join('.'))} starting with ${JSON.stringify(r.prefix)} are read, but it is not a list of strings`,
+          'use withPrefix only on a param.array(param.string()) parameter',
         );
     } else if (!bound.includes(r.var)) report(`variable "${r.var}" is not bound here`, 'refer to it only inside the some(...)/items(...) that binds it');
   };

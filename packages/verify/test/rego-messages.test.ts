@@ -25,7 +25,8 @@ const FACTORIES: Record<string, AdapterFactory> = {
  */
 const PSP_WITH_DETAILS: PolicyIR[] = psp.map((p) => ({
   ...p.ir,
-  rules: p.ir.rules.map((r) => ([...walkChecks(r.require)].some(isContainerScoped) ? { ...r, detail: `must pass ${r.id}` } : r)),
+  // A rule that already words its messages per container (containerMessage) gets a detail in its place.
+  rules: p.ir.rules.map(({ containerMessage: _, ...r }) => ([...walkChecks(r.require)].some(isContainerScoped) ? { ...r, detail: `must pass ${r.id}` } : r)),
 }));
 
 /**

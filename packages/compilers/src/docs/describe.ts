@@ -7,7 +7,10 @@ import { fieldSpec, type Check, type Predicate, type Ref, type RefComparison } f
 const list = (vs: readonly unknown[]) => vs.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
 
 /** A reference as written in the docs: `parameters.allowedHostPaths`, `e0.pathPrefix`. */
-export const refText = (r: Ref): string => `\`${'param' in r ? ['parameters', ...r.param].join('.') : [r.var, ...r.path].join('.')}\``;
+export const refText = (r: Ref): string =>
+  'param' in r
+    ? `\`${['parameters', ...r.param].join('.')}\`${r.prefix === undefined ? '' : ` entries starting with \`${r.prefix}\` (without it)`}`
+    : `\`${[r.var, ...r.path].join('.')}\``;
 
 const REF_TEXT: Record<RefComparison, string> = {
   equals: 'equals',

@@ -8,7 +8,7 @@
 import type { PolicyIR } from '@podsec/ir';
 import { Scalar } from 'yaml';
 import { generatedHeader } from '../shared/header.js';
-import type { GeneratedNames } from '../shared/names.js';
+import { generatedNames, type GeneratedNames } from '../shared/names.js';
 import type { TargetCompiler, TargetOutput } from '../shared/target.js';
 import { toYamlDocuments } from '../shared/yaml.js';
 import { compileRegoSources, type RegoSources } from '../rego/module.js';
@@ -78,14 +78,29 @@ export function constraint(ir: PolicyIR, names: GeneratedNames): Record<string, 
   };
 }
 
+/**
+ * A policy with an explicit constraint kind is one instance of a template (gatekeeper-library's
+ * K8sPSP… kinds): as in a cluster, every instance shares one ConstraintTemplate, named after the
+ * kind, with one Constraint each. So the template is compiled from what every instance has in
+ * common — its name and provenance are the kind's, not the instance's — and is byte-identical for
+ * each; `buildPolicies` writes it once, and refuses two policies that define one kind differently.
+ */
+function sharedTemplate(ir: PolicyIR, names: GeneratedNames): { ir: PolicyIR; names: GeneratedNames } | undefined {
+  if (!ir.constraintKind) return undefined;
+  const template: PolicyIR = { ...ir, name: names.gatekeeperTemplate, source: `constraint kind ${ir.constraintKind}` };
+  return { ir: template, names: generatedNames(template) };
+}
+
 export const gatekeeperCompiler: TargetCompiler = {
   id: 'gatekeeper',
   dir: 'gatekeeper',
   compile(ir: PolicyIR, names: GeneratedNames): TargetOutput {
-    const templateFile = `${GATEKEEPER_DIRS.template}/${names.policy}.yaml`;
+    const shared = sharedTemplate(ir, names);
+    const templateFile = `${GATEKEEPER_DIRS.template}/${shared ? names.gatekeeperTemplate : names.policy}.yaml`;
     const constraintFile = `${GATEKEEPER_DIRS.constraint}/${names.policy}.yaml`;
+    const t = shared ?? { ir, names };
     // Helpers go to the template's libs (package lib.podsec), as gatekeeper-library shares code.
-    const rego = compileRegoSources(ir, names, 'lib');
+    const rego = compileRegoSources(t.ir, t.names, 'lib');
     const header = generatedHeader(ir);
     const manifest: GatekeeperManifestEntry = {
       template: { file: templateFile, name: names.gatekeeperTemplate },
@@ -93,7 +108,7 @@ export const gatekeeperCompiler: TargetCompiler = {
     };
     return {
       files: [
-        { path: templateFile, content: header + toYamlDocuments([constraintTemplate(ir, names, rego)], { lineWidth: YAML_LINE_WIDTH }) },
+        { path: templateFile, content: generatedHeader(t.ir) + toYamlDocuments([constraintTemplate(t.ir, t.names, rego)], { lineWidth: YAML_LINE_WIDTH }) },
         { path: constraintFile, content: header + toYamlDocuments([constraint(ir, names)], { lineWidth: YAML_LINE_WIDTH }) },
       ],
       manifest: { ...manifest },

@@ -4,7 +4,10 @@
  */
 import { CONTAINER_KINDS, type Check, type Predicate, type Ref, type Scalar } from '@podsec/ir';
 
-const refText = (r: Ref): string => ('param' in r ? ['input.parameters', ...r.param].join('.') : [r.var, ...r.path].join('.'));
+const refText = (r: Ref): string =>
+  'param' in r
+    ? `${['input.parameters', ...r.param].join('.')}${r.prefix === undefined ? '' : ` (entries starting with ${JSON.stringify(r.prefix)}, without it)`}`
+    : [r.var, ...r.path].join('.');
 
 const list = (values: readonly Scalar[]) => values.map((v) => JSON.stringify(v)).join(', ');
 

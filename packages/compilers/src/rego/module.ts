@@ -23,7 +23,10 @@ function policyComment(ir: PolicyIR): string[] {
   const lines = [
     ...(ir.description ? ['#', ...regoComment(ir.description)] : []),
     '#',
-    `# Severity: ${ir.severity}. Mode: ${ir.mode} (Gatekeeper enforcementAction: ${ENFORCEMENT_ACTIONS[ir.mode]}).`,
+    // An instance of a shared template (explicit constraint kind): the action is each Constraint's, not the module's.
+    ir.constraintKind
+      ? `# Severity: ${ir.severity}. Mode: each ${ir.constraintKind} Constraint's spec.enforcementAction.`
+      : `# Severity: ${ir.severity}. Mode: ${ir.mode} (Gatekeeper enforcementAction: ${ENFORCEMENT_ACTIONS[ir.mode]}).`,
   ];
   if (ir.pss) {
     lines.push(

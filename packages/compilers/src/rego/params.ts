@@ -44,9 +44,25 @@ function paramReader(e: RegoEmitter, ir: PolicyIR, path: readonly string[]): str
   });
 }
 
+/** A 0-arity rule holding the string entries of a list parameter that start with `prefix`, prefix removed (null when unset). */
+function prefixedReader(e: RegoEmitter, ir: PolicyIR, path: readonly string[], prefix: string): string {
+  const list = paramReader(e, ir, path);
+  return e.shared(
+    `param:${JSON.stringify(path)}:${JSON.stringify(prefix)}`,
+    'fields',
+    `${list}_after_${snakeCase(prefix.replace(/[^A-Za-z0-9]+/g, '_'))}`,
+    (name) => [
+      ...regoComment(`the entries of parameters.${path.join('.')} starting with ${JSON.stringify(prefix)}, without it.`),
+      `${name} := [trim_prefix(x, ${JSON.stringify(prefix)}) | some x in ${list}; is_string(x); startswith(x, ${JSON.stringify(prefix)})] if {`,
+      ...indent([`is_array(${list})`]),
+      '} else := null',
+    ],
+  );
+}
+
 /** The Rego term of a reference's value (null when unset). */
 export function refTerm(e: RegoEmitter, ir: PolicyIR, ref: Ref, bindings: Bindings): string {
-  if ('param' in ref) return paramReader(e, ir, ref.param);
+  if ('param' in ref) return ref.prefix === undefined ? paramReader(e, ir, ref.param) : prefixedReader(e, ir, ref.param, ref.prefix);
   const local = bindings.get(ref.var);
   if (!local) throw new Error(`internal: variable "${ref.var}" is not bound (the IR was not validated)`);
   const read = itemReader(e, ref.path);

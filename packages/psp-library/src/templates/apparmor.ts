@@ -22,12 +22,12 @@ const TYPE_SPELLING = [
 export const apparmor: PspTemplate = {
   kind: 'K8sPSPAppArmor',
   slug: 'apparmor',
-  variant: { suffix: 'runtime-default', spec: { parameters: { allowedProfiles: ['runtime/default'] } } },
+  variant: { suffix: 'runtime-default', spec: { parameters: { allowedProfiles: ['runtime/default', 'localhost/k8s-apparmor-example-deny-write'] } } },
   policy: (c) =>
     instancePolicy(c, {
       title: 'AppArmor profiles (K8sPSPAppArmor)',
       description:
-        "Each container's AppArmor profile must be in allowedProfiles (exact, annotation spelling): its `container.apparmor.security.beta.kubernetes.io/<name>` annotation when set, and its effective securityContext.appArmorProfile (RuntimeDefault = `runtime/default`, Unconfined = `unconfined`); a container with neither runs `runtime/default` (gatekeeper-library K8sPSPAppArmor). Approximations, all stricter than upstream: when both the annotation and a securityContext profile are set both must be allowed; a securityContext Localhost profile is refused (allow-list entries `localhost/<profile>` apply to the annotation; the DSL cannot build the string from the field); a pod where some containers set a profile and others none needs `runtime/default` allowed. exemptImages skip containers by image.",
+        "Each container's AppArmor profile must be in allowedProfiles (exact, annotation spelling): its `container.apparmor.security.beta.kubernetes.io/<name>` annotation when set, and its effective securityContext.appArmorProfile (RuntimeDefault = `runtime/default`, Unconfined = `unconfined`); a container with neither runs `runtime/default` (gatekeeper-library K8sPSPAppArmor). Approximations, all stricter than upstream: when both the annotation and a securityContext profile are set both must be allowed; a securityContext Localhost profile is allowed by the entry `localhost/<profile>`, and its localhostProfile is read with Kubernetes' precedence field by field (a container's own type with the pod's profile file: the file is checked too); a pod where some containers set a profile and others none needs `runtime/default` allowed. exemptImages skip containers by image.",
       parameters: p,
       exemptImages: p.exemptImages,
       rules: [
@@ -45,7 +45,8 @@ export const apparmor: PspTemplate = {
             ...TYPE_SPELLING.map(([type, spelling]) =>
               any(p.allowedProfiles.includesAll([spelling]), effective('appArmorProfile.type').optional.notOneOf([type])),
             ),
-            effective('appArmorProfile.type').optional.notOneOf(['Localhost']),
+            // Localhost `<profile>` is allowed by an entry `localhost/<profile>`; the API server refuses Localhost without a profile.
+            effective('appArmorProfile.localhostProfile').optional.oneOf(p.allowedProfiles.withPrefix('localhost/')),
           ),
         },
         {

@@ -19,7 +19,7 @@ export const procMount: PspTemplate = {
     instancePolicy(c, {
       title: 'procMount (K8sPSPProcMount)',
       description:
-        'A container may set securityContext.procMount only to an allowed type: Default when the procMount parameter is Default (its default), Default or Unmasked when it is Unmasked (gatekeeper-library K8sPSPProcMount). Unset passes; exemptImages skip containers by image.',
+        'A container may set securityContext.procMount only to an allowed type: Default when the procMount parameter is Default (its default), Default or Unmasked when it is Unmasked (gatekeeper-library K8sPSPProcMount). Unset passes; exemptImages skip containers by image. Approximation: values are compared as written, where upstream lower-cases them (`default` passes there, not here: stricter; the API server only admits `Default` and `Unmasked`), and with procMount Unmasked upstream admits any value, podsec only the two types.',
       parameters: p,
       exemptImages: p.exemptImages,
       rules: [

@@ -1,4 +1,4 @@
-import { container, parameters } from '@podsec/dsl';
+import { container, containerName, parameters, perContainer } from '@podsec/dsl';
 import type { PspTemplate } from '../template.js';
 import { exemptImagesParam, instancePolicy } from './common.js';
 
@@ -20,7 +20,8 @@ export const readOnlyRootFilesystem: PspTemplate = {
         {
           id: 'read-only-root-filesystem',
           message: 'only read-only root filesystem container is allowed',
-          detail: 'must set securityContext.readOnlyRootFilesystem=true',
+          // gatekeeper-library's wording, one text per offending container.
+          containerMessage: perContainer`only read-only root filesystem container is allowed: ${containerName}`,
           require: container('readOnlyRootFilesystem').required.equals(true),
         },
       ],

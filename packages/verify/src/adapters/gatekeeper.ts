@@ -51,8 +51,10 @@ function isolatedSources(template: { rego: string; libs: readonly string[] }, ro
  */
 async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
   const ok = loaded.filter((l) => l.template && !l.error);
-  if (ok.length < 2) return undefined;
-  const texts = ok.flatMap((l, i) => isolatedSources(l.template!, `template_${i}_libs`).map((text) => ({ text, root: `template_${i}_libs` })));
+  // Constraints of one kind share one template file (and entrypoint): it goes in once.
+  const templates = [...new Map(ok.map((l) => [l.template!.file, l.template!])).values()];
+  if (templates.length < 2) return undefined;
+  const texts = templates.flatMap((t, i) => isolatedSources(t, `template_${i}_libs`).map((text) => ({ text, root: `template_${i}_libs` })));
   if (
     !mergeable(
       texts.map((s) => s.text),
@@ -62,7 +64,7 @@ async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined>
     return undefined;
   const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
-    const built = buildWasm(sources, { entrypoints: ok.map((l) => l.entrypoint!) });
+    const built = buildWasm(sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
     for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
     return batch;

@@ -11,7 +11,7 @@
  * list is a rule the violation reads only after `not require`, so it is computed for violated
  * rules alone.
  */
-import { MESSAGE_CONTAINER_ORDER, type Check, type Rule } from '@podsec/ir';
+import { isContainerScoped, MESSAGE_CONTAINER_ORDER, type Check, type Rule } from '@podsec/ir';
 import { indent, type RegoEmitter } from './emitter.js';
 import { podSpec } from './checks.js';
 import { containerTextFunction } from './container-message.js';
@@ -60,19 +60,7 @@ export const namesContainers = (rule: Rule): boolean => Boolean(rule.detail || r
  * as they pass inside the spec.
  */
 export function decidedPerContainer(check: Check): boolean {
-  switch (check.kind) {
-    case 'field':
-      return check.scope !== 'pod';
-    case 'each':
-    case 'items':
-      return check.scope === 'container';
-    case 'containerAnnotation':
-      return true;
-    case 'all':
-      return check.checks.every(decidedPerContainer);
-    default:
-      return false;
-  }
+  return check.kind === 'all' ? check.checks.every(decidedPerContainer) : isContainerScoped(check);
 }
 
 /**

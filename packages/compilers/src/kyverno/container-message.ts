@@ -16,8 +16,7 @@
  */
 import { CONTAINER_MESSAGE_SEPARATOR, fieldPath, fieldSpec, type MessagePart, type Rule } from '@podsec/ir';
 import { jmespathLiteral, variable } from './escape.js';
-import { under, type ExpressionOptions } from './jmespath.js';
-import { offendingContainerList } from './message.js';
+import { under } from './jmespath.js';
 
 export const MESSAGE_CONTAINERS_VARIABLE = 'messageContainers';
 
@@ -68,11 +67,6 @@ const concat = (parts: string[]): string => (parts.length === 1 ? parts[0]! : `j
 
 const readsPod = (part: MessagePart): boolean =>
   part.kind === 'annotation' || part.kind === 'containerAnnotation' || (part.kind === 'field' && part.scope === 'pod');
-
-/** JMESPath for the offending containers, in MESSAGE_CONTAINER_ORDER: the context variable. */
-export function messageContainers(rule: Pick<Rule, 'require'>, template: string, o: ExpressionOptions): string {
-  return offendingContainerList(rule, template, o);
-}
 
 /** JMESPath for the texts of the containers in `containers`. */
 function containerTexts(parts: readonly MessagePart[], containers: string, template: string): string {

@@ -18,8 +18,8 @@ import { KyvernoCompileError, KyvernoNeedsCelError, KyvernoUnsupportedError } fr
 import { denyOrForeach } from './foreach.js';
 import { kindGroups, ruleName, type KindGroup } from './kinds.js';
 import { apiVersionGuard, excludeBlock, matchBlock } from './match.js';
-import { messageTemplate, OFFENDING_VARIABLE, offendingNames } from './message.js';
-import { containerMessageTemplate, MESSAGE_CONTAINERS_VARIABLE, messageContainers } from './container-message.js';
+import { messageTemplate, OFFENDING_VARIABLE, offendingContainerList, offendingNames } from './message.js';
+import { containerMessageTemplate, MESSAGE_CONTAINERS_VARIABLE } from './container-message.js';
 import { policyAnnotations } from './metadata.js';
 import { atPath, renderPattern, type PatternNode } from './pattern.js';
 
@@ -117,7 +117,7 @@ function validation(ir: PolicyIR, rule: Rule, group: KindGroup, template: string
 
 /** The rule `context` variable its message reads: the offending containers' names (detail) or the containers (containerMessage). */
 function messageContext(rule: Rule, template: string, o: ExpressionOptions): { context?: Record<string, unknown>[] } {
-  if (rule.containerMessage) return { context: [{ name: MESSAGE_CONTAINERS_VARIABLE, variable: { jmesPath: messageContainers(rule, template, o) } }] };
+  if (rule.containerMessage) return { context: [{ name: MESSAGE_CONTAINERS_VARIABLE, variable: { jmesPath: offendingContainerList(rule, template, o) } }] };
   if (rule.detail) return { context: [{ name: OFFENDING_VARIABLE, variable: { jmesPath: offendingNames(rule, template, o) } }] };
   return {};
 }

@@ -48,6 +48,9 @@ const stringOf = (opt: string, plain = plainPath(opt)): string => `(type(${opt}.
 /** The container's name as a containerMessage renders it (a nameless container of a raw manifest: ""). */
 const nameOf = (): string => stringOf(optionalPath(CONTAINER_VAR, ['name']));
 
+/** Where the Pod template keeps its annotations, from the IR field table. */
+const ANNOTATIONS = fieldPath(fieldSpec('annotations'), 'pod');
+
 /** One part of a `containerMessage` as CEL text over the container `c`. */
 function renderPart(part: MessagePart, scope: CheckScope): string {
   switch (part.kind) {
@@ -60,10 +63,10 @@ function renderPart(part: MessagePart, scope: CheckScope): string {
       return stringOf(part.scope === 'pod' ? scope.pod(fieldPath(spec, 'pod')) : optionalPath(CONTAINER_VAR, fieldPath(spec, 'container')));
     }
     case 'annotation':
-      return stringOf(optionalPath(scope.map(['metadata', 'annotations']), [part.key]));
+      return stringOf(optionalPath(scope.map(ANNOTATIONS), [part.key]));
     case 'containerAnnotation': {
       // The key is computed, so it is indexed (`m[?k]`) rather than selected whatever its text.
-      const annotations = scope.map(['metadata', 'annotations']);
+      const annotations = scope.map(ANNOTATIONS);
       const key = `${celString(part.keyPrefix)} + ${nameOf()}`;
       return stringOf(`${annotations}[?${key}]`, `${annotations}[${key}]`);
     }

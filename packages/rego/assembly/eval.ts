@@ -2,9 +2,9 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, mkNum,
+  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, setFromOwned, mkNum,
 } from "./values";
-import { callBuiltin, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
+import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
 
 // Statement opcodes (mirrors src/plan/opcodes.ts).
@@ -311,7 +311,37 @@ export class Evaluator {
         const v = this.term(unchecked(items[items.length - 2]), f);
         return v === null ? null : runPrepared(this.plan.matches[int(t, items.length - 1)], v);
       }
-      case T_CALL: case T_HOST: case T_FUNC: {
+      case T_CALL: {
+        // Native built-ins take at most three arguments (src/compile/builtins.ts): they are
+        // passed in locals, absent ones as the null pointer, as callBuiltin did.
+        const items = asArr(t).items;
+        const n = items.length - 2;
+        let x = changetype<Value>(0), y = changetype<Value>(0), z = changetype<Value>(0);
+        if (n > 0) { const v = this.term(unchecked(items[2]), f); if (v === null) return null; x = v; }
+        if (n > 1) { const v = this.term(unchecked(items[3]), f); if (v === null) return null; y = v; }
+        if (n > 2) { const v = this.term(unchecked(items[4]), f); if (v === null) return null; z = v; }
+        return callNative(unchecked(this.plan.natives[int(t, 1)]), x, y, z);
+      }
+      case T_FUNC: {
+        const items = asArr(t).items;
+        const n = items.length - 2;
+        if (n <= 3) {
+          // Arguments in locals, as for natives: no argument array per call.
+          let x = changetype<Value>(0), y = changetype<Value>(0), z = changetype<Value>(0);
+          if (n > 0) { const v = this.term(unchecked(items[2]), f); if (v === null) return null; x = v; }
+          if (n > 1) { const v = this.term(unchecked(items[3]), f); if (v === null) return null; y = v; }
+          if (n > 2) { const v = this.term(unchecked(items[4]), f); if (v === null) return null; z = v; }
+          return this.call(int(t, 1), n, x, y, z);
+        }
+        const args = new Array<Value>(n);
+        for (let i = 0; i < n; i++) {
+          const v = this.term(unchecked(items[i + 2]), f);
+          if (v === null) return null;
+          unchecked(args[i] = v);
+        }
+        return this.func(int(t, 1), args);
+      }
+      case T_HOST: {
         const items = asArr(t).items;
         const args = new Array<Value>(items.length - 2);
         for (let i = 2; i < items.length; i++) {
@@ -319,18 +349,15 @@ export class Evaluator {
           if (v === null) return null;
           unchecked(args[i - 2] = v);
         }
-        const o = op(t);
-        if (o == T_CALL) return callBuiltin(this.plan.natives[int(t, 1)], args);
-        if (o == T_HOST) return callHost(int(t, 1), args);
-        return this.func(int(t, 1), args);
+        return callHost(int(t, 1), args);
       }
       case T_ARRAY: {
         const items = asArr(t).items;
-        const out = new Array<Value>();
+        const out = new Array<Value>(items.length - 1);
         for (let i = 1; i < items.length; i++) {
-          const v = this.term(items[i], f);
+          const v = this.term(unchecked(items[i]), f);
           if (v === null) return null;
-          out.push(v);
+          unchecked(out[i - 1] = v);
         }
         return new ArrV(out);
       }
@@ -403,7 +430,7 @@ export class Evaluator {
       const v = this.term(at(t, 2), sols[i]);
       if (v !== null) out.push(v);
     }
-    return kind == 1 ? setFrom(out) : new ArrV(out);
+    return kind == 1 ? setFromOwned(out) : new ArrV(out);
   }
 
   // ---- patterns (unification of a term that may hold unbound variables with a value) -------
@@ -601,8 +628,12 @@ export class Evaluator {
     if (kind == R_COMPLETE) {
       // Every definition is evaluated before a conflict is reported, as when values were listed.
       let conflict = false;
+      // One frame for every definition, cleared before each: nothing keeps a frame once a
+      // definition's value is computed (values never point into frames).
+      const g = newFrame(nslots);
       for (let i = 0; i < defs.length; i++) {
-        const v = this.defValue(defs[i], newFrame(nslots));
+        if (i > 0) clearFrame(g);
+        const v = this.defValue(defs[i], g);
         if (this.defConflict) conflict = true;
         if (v === null) continue;
         if (result === null) result = v;
@@ -611,13 +642,15 @@ export class Evaluator {
       if (conflict) {
         throw new Error("eval_conflict_error: rule " + ruleName(r) + " produced conflicting values");
       }
-      if (result === null && !isNil(at(r, 3))) result = this.term(at(r, 3), newFrame(nslots));
+      if (result === null && !isNil(at(r, 3))) { clearFrame(g); result = this.term(at(r, 3), g); }
     } else if (kind == R_SET) {
       const members = new Array<Value>();
+      const g = newFrame(nslots);
       for (let i = 0; i < defs.length; i++) {
         const stmts = asArr(at(defs[i], 3)).items;
         if (isLinear(stmts)) {
-          const f = newFrame(nslots);
+          if (i > 0) clearFrame(g);
+          const f = g;
           if (!this.holds(stmts, f)) continue;
           const k = this.term(at(defs[i], 1), f);
           if (k !== null) members.push(k);
@@ -629,7 +662,7 @@ export class Evaluator {
           if (k !== null) members.push(k);
         }
       }
-      result = setFrom(members);
+      result = setFromOwned(members);
     } else {
       const o = newObj();
       for (let i = 0; i < defs.length; i++) {
@@ -653,17 +686,39 @@ export class Evaluator {
   }
 
   func(idx: i32, args: Array<Value>): Value | null {
-    const r = this.plan.rules[idx];
+    const n = args.length;
+    if (n <= 3) {
+      const z = changetype<Value>(0);
+      return this.call(idx, n, n > 0 ? unchecked(args[0]) : z, n > 1 ? unchecked(args[1]) : z, n > 2 ? unchecked(args[2]) : z);
+    }
+    return this.callN(idx, args, n, z0(), z0(), z0());
+  }
+
+  /** A user function on `n` <= 3 arguments held in a0..a2. */
+  call(idx: i32, n: i32, a0: Value, a1: Value, a2: Value): Value | null {
+    return this.callN(idx, null, n, a0, a1, a2);
+  }
+
+  /** The body of func() and call(): the arguments are `args` when given, else a0..a2. */
+  callN(idx: i32, args: Array<Value> | null, nargs: i32, a0: Value, a1: Value, a2: Value): Value | null {
+    const inArray = args !== null;
+    const r = unchecked(this.plan.rules[idx]);
     const nslots = int(r, 1);
     const defs = asArr(at(r, 2)).items;
     let result: Value | null = null;
     let conflict = false;
+    // One frame for every definition (see rule()), cleared before each one but the first.
+    let f = changetype<Frame>(0);
     for (let i = 0; i < defs.length; i++) {
       const pats = asArr(at(defs[i], 0)).items;
-      if (pats.length != args.length) continue;
-      const f = newFrame(nslots);
+      if (pats.length != nargs) continue;
+      if (changetype<usize>(f) == 0) f = newFrame(nslots);
+      else clearFrame(f);
       let ok = true;
-      for (let j = 0; j < pats.length && ok; j++) ok = this.match(pats[j], args[j], f);
+      for (let j = 0; j < nargs && ok; j++) {
+        const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
+        ok = this.match(unchecked(pats[j]), a, f);
+      }
       if (!ok) continue;
       const v = this.defValue(defs[i], f);
       if (this.defConflict) conflict = true;
@@ -741,5 +796,12 @@ function isLinear(stmts: Array<Value>): bool {
 
 function newFrame(n: i32): Frame {
   return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
+}
+
+function z0(): Value { return changetype<Value>(0); }
+
+/** Every slot of `f` unbound again. */
+function clearFrame(f: Frame): void {
+  memory.fill(f.dataStart, 0, <usize>f.length << alignof<usize>());
 }
 

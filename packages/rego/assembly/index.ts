@@ -11,7 +11,7 @@ import {
 // opa_value_add_path's error codes, as OPA's runtime numbers them.
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
-import { Parser, dump, inputParser } from "./json";
+import { Parser, dumpBytes, inputParser } from "./json";
 import { Plan, Evaluator } from "./eval";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
@@ -31,6 +31,8 @@ function decodePlan(): Plan | null {
 }
 
 const PLAN: Plan | null = decodePlan();
+/** The result set's key, built once below every heap reset. */
+const RESULT_KEY: Value = mkStr("result");
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 2;
@@ -61,7 +63,7 @@ export function opa_json_parse(ptr: usize, len: usize): usize {
 export function opa_value_parse(ptr: usize, len: usize): usize { return opa_json_parse(ptr, len); }
 
 export function opa_json_dump(v: usize): usize {
-  return changetype<usize>(String.UTF8.encode(dump(changetype<Value>(v)), true));
+  return dumpBytes(changetype<Value>(v));
 }
 
 export function opa_value_dump(v: usize): usize { return opa_json_dump(v); }
@@ -112,7 +114,7 @@ function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
   const rows = new Array<Value>();
   if (v !== null) {
     const row = newObj();
-    objPut(row, mkStr("result"), v, true);
+    objPut(row, RESULT_KEY, v, true);
     rows.push(row);
   }
   return new ArrV(rows);
@@ -128,7 +130,7 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
     if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);
   }
   const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
-  return changetype<usize>(String.UTF8.encode(dump(resultSet(entrypoint, input, data)), true));
+  return dumpBytes(resultSet(entrypoint, input, data));
 }
 
 // Older evaluation-context path (ABI 1.0/1.1), kept because it costs a few globals.

@@ -486,3 +486,118 @@ export function dump(v: Value): string {
   return parts.join("");
 }
 
+
+// ---- dumping straight to UTF-8 bytes ------------------------------------------------------------
+// What opa_json_dump and opa_eval hand to the host: the same text as String.UTF8.encode(dump(v)),
+// NUL-terminated, written byte by byte into one buffer instead of joining strings and encoding
+// them (the result sets of Pod policies are mostly ASCII keys and messages).
+
+let out: usize = 0;
+let outLen: usize = 0;
+let outCap: usize = 0;
+
+function reserve(n: usize): void {
+  if (outLen + n <= outCap) return;
+  let cap = outCap << 1;
+  while (cap < outLen + n) cap <<= 1;
+  const next = __alloc(cap);
+  memory.copy(next, out, outLen);
+  out = next;
+  outCap = cap;
+}
+
+// @ts-ignore: decorator
+@inline function byte(b: u32): void {
+  if (outLen == outCap) reserve(1);
+  store<u8>(out + outLen, <u8>b);
+  outLen++;
+}
+
+function ascii(s: string): void {
+  const n = <usize>s.length;
+  reserve(n);
+  for (let i: usize = 0; i < n; i++) store<u8>(out + outLen + i, <u8>s.charCodeAt(<i32>i));
+  outLen += n;
+}
+
+/** Bytes of a run of `s` that needs no escaping, UTF-8 encoded as String.UTF8.encode does. */
+function run(s: string, from: i32, to: i32): void {
+  let ascii = true;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
+  if (ascii) {
+    const n = <usize>(to - from);
+    reserve(n);
+    for (let i = from; i < to; i++) store<u8>(out + outLen + <usize>(i - from), <u8>s.charCodeAt(i));
+    outLen += n;
+    return;
+  }
+  const enc = String.UTF8.encode(s.substring(from, to));
+  const n = <usize>enc.byteLength;
+  reserve(n);
+  memory.copy(out + outLen, changetype<usize>(enc), n);
+  outLen += n;
+}
+
+function quoteBytes(s: string): void {
+  byte(0x22);
+  let runStart = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
+    if (i > runStart) run(s, runStart, i);
+    if (c == 0x22) ascii("\\\"");
+    else if (c == 0x5c) ascii("\\\\");
+    else if (c == 0x0a) ascii("\\n");
+    else if (c == 0x0d) ascii("\\r");
+    else if (c == 0x09) ascii("\\t");
+    else ascii("\\u00" + HEX.charAt(c >> 4) + HEX.charAt(c & 15));
+    runStart = i + 1;
+  }
+  if (runStart < s.length) run(s, runStart, s.length);
+  byte(0x22);
+}
+
+function dumpBytesTo(v: Value): void {
+  switch (v.kind) {
+    case K_NULL: ascii("null"); break;
+    case K_BOOL: ascii(asBool(v).b ? "true" : "false"); break;
+    case K_NUM: ascii(formatNumber(asNum(v).n)); break;
+    case K_STR: quoteBytes(asStr(v).s); break;
+    case K_ARR: listBytes(asArr(v).items); break;
+    case K_OBJ: {
+      const o = asObj(v);
+      byte(0x7b);
+      for (let i = 0; i < o.keys.length; i++) {
+        if (i > 0) byte(0x2c);
+        const k = o.keys[i];
+        // JSON keys must be strings; OPA serialises non-string keys as their JSON text.
+        if (k.kind == K_STR) quoteBytes(asStr(k).s);
+        else quoteBytes(dump(k));
+        byte(0x3a);
+        dumpBytesTo(objVal(o, i));
+      }
+      byte(0x7d);
+      break;
+    }
+    default: listBytes(asSet(v).items);
+  }
+}
+
+function listBytes(items: Array<Value>): void {
+  byte(0x5b);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) byte(0x2c);
+    dumpBytesTo(items[i]);
+  }
+  byte(0x5d);
+}
+
+/** `v` as NUL-terminated UTF-8 JSON text in freshly allocated memory: its address. */
+export function dumpBytes(v: Value): usize {
+  outCap = 256;
+  out = __alloc(outCap);
+  outLen = 0;
+  dumpBytesTo(v);
+  byte(0);
+  return out;
+}

@@ -208,6 +208,20 @@ export function setFrom(items: Array<Value>): SetV {
   return new SetV(out);
 }
 
+/**
+ * setFrom for a list nobody else holds (freshly collected members): sorted in place, and a list
+ * of at most one member is already a set (the common case of a violation set).
+ */
+export function setFromOwned(items: Array<Value>): SetV {
+  if (items.length <= 1) return new SetV(items);
+  items.sort((a: Value, b: Value): i32 => compare(a, b));
+  const out = new Array<Value>();
+  for (let i = 0; i < items.length; i++) {
+    if (out.length == 0 || compare(out[out.length - 1], items[i]) != 0) out.push(items[i]);
+  }
+  return new SetV(out);
+}
+
 export function typeName(v: Value): string {
   switch (v.kind) {
     case K_NULL: return "null";

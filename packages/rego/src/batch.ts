@@ -99,10 +99,23 @@ export async function loadRegoBatch(
   };
   const readString = (addr: number): string => {
     const mem = new Uint8Array(sdk.mem.buffer);
-    let end = addr;
-    while (mem[end] !== 0) end++;
-    return decoder.decode(mem.subarray(addr, end));
+    return decoder.decode(mem.subarray(addr, mem.indexOf(0, addr)));
   };
+  // Paths set by calls, parsed once below `base` (before any input: they outlive every evaluate()).
+  const paths = new Map<string, number>();
+  const pathOf = (path: readonly string[]): number => {
+    const key = JSON.stringify(path);
+    let addr = paths.get(key);
+    if (addr === undefined) {
+      abi.opa_heap_ptr_set(base);
+      addr = parse(encoder.encode(key), 'input path');
+      base = abi.opa_heap_ptr_get();
+      paths.set(key, addr);
+    }
+    return addr;
+  };
+  // Each call's path, by the identity of its path array (callers reuse one array per policy).
+  const pathIds = new WeakMap<readonly string[], number>();
 
   return {
     entrypoints: ids,
@@ -115,9 +128,12 @@ export async function loadRegoBatch(
     },
     evaluate(input, calls) {
       const bytes = toJsonBytes(input, 'input');
+      for (const call of calls) {
+        if (typeof call !== 'object' || !call.set || pathIds.has(call.set.path)) continue;
+        pathIds.set(call.set.path, pathOf(call.set.path));
+      }
       abi.opa_heap_ptr_set(base);
       const value = parse(bytes, 'input');
-      const paths = new Map<string, number>();
       let mark = abi.opa_heap_ptr_get();
       return calls.map((call) => {
         const { entrypoint: ep, set } = typeof call === 'object' ? call : { entrypoint: call, set: undefined };
@@ -129,13 +145,7 @@ export async function loadRegoBatch(
           abi.opa_heap_ptr_set(mark);
           if (set) {
             if (!addPath) throw new RegoEvalError(`the module lacks ${ADD_PATH}, which setting ${set.path.join('.')} of the input needs`);
-            const key = JSON.stringify(set.path);
-            let path = paths.get(key);
-            if (path === undefined) {
-              path = parse(encoder.encode(key), 'input path');
-              paths.set(key, path);
-            }
-            const code = addPath(value, path, set.value.address);
+            const code = addPath(value, pathIds.get(set.path)!, set.value.address);
             if (code !== 0) throw new RegoEvalError(`setting input.${set.path.join('.')} failed (${ADD_PATH} returned ${code}); the input must be an object`);
             // What the path and the patched input now hold must survive the next call's reset.
             mark = abi.opa_heap_ptr_get();

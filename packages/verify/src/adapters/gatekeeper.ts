@@ -16,6 +16,9 @@ import type { AdmissionContext } from '@podsec/ir';
 import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
+
+/** Where each call puts its policy's parameters (one array: the batch caches its parsed path by identity). */
+const PARAMETERS: readonly string[] = ['parameters'];
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
 interface Loaded {
@@ -182,7 +185,7 @@ export const createGatekeeperAdapterFactory =
         let refused: unknown;
         if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
           const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
-          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint!, set: { path: ['parameters'], value: l.parameters! } }));
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint!, set: { path: PARAMETERS, value: l.parameters! } }));
           // `parameters: null` holds the key's place, so that setting it needs no allocation.
           const rs = calls.length
             ? tryBatch(

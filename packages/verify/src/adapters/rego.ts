@@ -14,6 +14,9 @@ import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } fro
 import { decideEach, policyNames, targetEntry } from './admission.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
 
+/** Where each call puts its policy's parameters (one array: the batch caches its parsed path by identity). */
+const PARAMETERS: readonly string[] = ['parameters'];
+
 interface Loaded {
   policy: string;
   files: string[];
@@ -115,7 +118,7 @@ export const createRegoAdapterFactory =
         if (merged) {
           const wanted = only ? loaded.filter((l) => only.includes(l.policy)) : loaded;
           // Each call sets its policy's parameter values on the shared input, as Gatekeeper passes them.
-          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint, set: { path: ['parameters'], value: merged.parameters.get(l.policy)! } }));
+          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint, set: { path: PARAMETERS, value: merged.parameters.get(l.policy)! } }));
           // An input the batch cannot take at all (not JSON) is an error for each policy below.
           const rs = tryBatch(
             () => merged.batch.evaluate({ ...gatekeeperReview(object, ctx), parameters: null }, calls),

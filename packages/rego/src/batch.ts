@@ -60,6 +60,7 @@ export interface RegoBatch {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const EMPTY_SET_RESULT = encoder.encode('[{"result":[]}]');
 
 /** Loads an OPA-ABI module (see loadRegoPolicy) for batch evaluation. */
 export async function loadRegoBatch(
@@ -97,9 +98,12 @@ export async function loadRegoBatch(
     if (!value) throw new RegoEvalError(`the module could not parse the ${what} JSON`);
     return value;
   };
-  const readString = (addr: number): string => {
+  // Most evaluations of a policy library find nothing: `[{"result":[]}]` (an empty violation set)
+  // is recognised by its bytes, without decoding and parsing it.
+  const readResult = (addr: number): ResultSet => {
     const mem = new Uint8Array(sdk.mem.buffer);
-    return decoder.decode(mem.subarray(addr, mem.indexOf(0, addr)));
+    if (mem[addr + EMPTY_SET_RESULT.length] === 0 && EMPTY_SET_RESULT.every((b, i) => mem[addr + i] === b)) return [{ result: [] }];
+    return JSON.parse(decoder.decode(mem.subarray(addr, mem.indexOf(0, addr)))) as ResultSet;
   };
   // Paths set by calls, parsed once below `base` (before any input: they outlive every evaluate()).
   const paths = new Map<string, number>();
@@ -155,7 +159,7 @@ export async function loadRegoBatch(
           abi.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
           abi.opa_eval_ctx_set_entrypoint(ctx, id);
           abi.eval(ctx);
-          return JSON.parse(readString(abi.opa_json_dump(abi.opa_eval_ctx_get_result(ctx)))) as ResultSet;
+          return readResult(abi.opa_json_dump(abi.opa_eval_ctx_get_result(ctx)));
         } catch (e) {
           return new RegoEvalError(`rego evaluation of entrypoint ${JSON.stringify(ep)} failed: ${describeThrown(e)}`);
         }

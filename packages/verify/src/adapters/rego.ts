@@ -133,15 +133,10 @@ export const createRegoAdapterFactory =
           const r = pre ?? l.module!.evaluate(gatekeeperReview(object, ctx, valuesOf(build, l.policy)), l.entrypoint);
           if (r instanceof RegoEvalError) throw r;
           const violations = violationsOf(r);
-          return {
-            engine: 'rego',
-            policy: l.policy,
-            outcome: violations.length ? 'violated' : 'satisfied',
-            // A plain Rego module carries no enforcement action; whoever runs it decides.
-            ...(violations.length ? {} : { action: 'allow' as const }),
-            violations,
-            evidence: violations.map((v) => `violation (rule ${v.rule})`),
-          };
+          // A plain Rego module carries no enforcement action; whoever runs it decides. (Literals,
+          // not spreads: a spread costs microseconds per decision on Node 20.)
+          if (!violations.length) return { engine: 'rego', policy: l.policy, outcome: 'satisfied', action: 'allow', violations, evidence: [] };
+          return { engine: 'rego', policy: l.policy, outcome: 'violated', violations, evidence: violations.map((v) => `violation (rule ${v.rule})`) };
         });
       },
     };

@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, objPut, objGet, setFrom, setFromOwned, mkNum,
+  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum,
 } from "./values";
 import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
@@ -373,7 +373,7 @@ export class Evaluator {
       }
       case T_OBJECT: {
         const items = asArr(t).items;
-        const o = newObj();
+        const o = newObjFor((items.length - 1) >> 1);
         for (let i = 1; i + 1 < items.length; i += 2) {
           const k = this.term(items[i], f);
           if (k === null) return null;
@@ -794,7 +794,16 @@ function isLinear(stmts: Array<Value>): bool {
   return true;
 }
 
+/**
+ * The frame of every body without variables (`applies`, `<rule>_when`, constants): it has no slot
+ * to bind, so one frame serves them all. Built by initFrames() from the start function after the
+ * plan area is reserved (see assembly/index.ts), below every heap reset.
+ */
+let NO_SLOTS: Frame = changetype<Frame>(0);
+export function initFrames(): void { NO_SLOTS = new Array<Value | null>(0); }
+
 function newFrame(n: i32): Frame {
+  if (n == 0) return NO_SLOTS;
   return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
 }
 

@@ -12,7 +12,7 @@ import {
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
 import { Parser, dumpBytes, inputParser } from "./json";
-import { Plan, Evaluator } from "./eval";
+import { Plan, Evaluator, initFrames } from "./eval";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
 
@@ -20,6 +20,7 @@ const PLAN_ADDR: usize = ((__heap_base + 4 + 15) & ~15);
 const PLAN_LEN: u32 = load<u32>(PLAN_ADDR);
 const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
 initShared();
+initFrames();
 
 function decodePlan(): Plan | null {
   if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");

@@ -522,20 +522,24 @@ function ascii(s: string): void {
 
 /** Bytes of a run of `s` that needs no escaping, UTF-8 encoded as String.UTF8.encode does. */
 function run(s: string, from: i32, to: i32): void {
-  let ascii = true;
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
-  if (ascii) {
-    const n = <usize>(to - from);
-    reserve(n);
-    for (let i = from; i < to; i++) store<u8>(out + outLen + <usize>(i - from), <u8>s.charCodeAt(i));
+  // Copied as ASCII in one pass; the first unit above 0x7f sends the whole run to the encoder.
+  const n = <usize>(to - from);
+  reserve(n);
+  let i = from;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    store<u8>(out + outLen + <usize>(i - from), <u8>c);
+  }
+  if (i == to) {
     outLen += n;
     return;
   }
   const enc = String.UTF8.encode(s.substring(from, to));
-  const n = <usize>enc.byteLength;
-  reserve(n);
-  memory.copy(out + outLen, changetype<usize>(enc), n);
-  outLen += n;
+  const m = <usize>enc.byteLength;
+  reserve(m);
+  memory.copy(out + outLen, changetype<usize>(enc), m);
+  outLen += m;
 }
 
 function quoteBytes(s: string): void {

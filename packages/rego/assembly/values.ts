@@ -195,6 +195,14 @@ function insertAt(list: Array<Value>, at: i32, v: Value): void {
 }
 
 export function newObj(): ObjV { return new ObjV(new Array<Value>(), new Array<Value>()); }
+
+/** An empty object with room for `n` members (the stub allocator cannot grow a list in place). */
+export function newObjFor(n: i32): ObjV {
+  const keys = new Array<Value>(n), vals = new Array<Value>(n);
+  keys.length = 0;
+  vals.length = 0;
+  return new ObjV(keys, vals);
+}
 export function newSet(): SetV { return new SetV(new Array<Value>()); }
 
 /** Sorts and deduplicates freshly collected set members in one pass (cheaper than repeated inserts). */

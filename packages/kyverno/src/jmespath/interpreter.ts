@@ -10,6 +10,7 @@
  */
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import { isObject } from '../json.js';
+import { fieldChain, generateEvaluator, type CodegenRuntime } from './codegen.js';
 import { kyvernoFunction } from './functions.js';
 
 type Node = ReturnType<typeof compile>;
@@ -43,13 +44,14 @@ type Evaluator = (value: unknown, root: unknown) => unknown;
 interface Compiled {
   evaluate: Evaluator;
   /**
-   * The one top-level key the expression reads, when it reads no other part of the document (no `@` or `$`
-   * at the top): its value decides the result, so the result can be remembered per value of that key.
+   * Whether `request` is the one top-level key the expression reads (no other key, no `@` or `$` at the
+   * top): then the request decides the result, which is remembered per request value (see `remembered`).
    */
-  onlyKey: string | undefined;
+  requestOnly: boolean;
 }
 
 const compiled = new Map<string, Compiled>();
+const REMEMBERED_KEY = 'request';
 /** Compiled expressions kept; policies hold a few hundred distinct ones, generated inputs may hold many more. */
 const MAX_COMPILED = 10_000;
 
@@ -64,7 +66,7 @@ function compileCached(expression: string): Compiled {
     }
     const keys = new Set<string>();
     const whole = readsTop(node, true, keys);
-    c = { evaluate: compileNode(node), onlyKey: !whole && keys.size === 1 ? [...keys][0] : undefined };
+    c = { evaluate: generateEvaluator(node, runtime), requestOnly: !whole && keys.size === 1 && keys.has(REMEMBERED_KEY) };
     if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(expression, c);
   }
@@ -253,14 +255,6 @@ const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   LT: (a, b) => a < b,
   LTE: (a, b) => a <= b,
 };
-
-/** The names of `a.b.c` when node is a chain of plain fields. */
-function fieldChain(node: Node): string[] | undefined {
-  if (node.type === 'Field') return [node.name];
-  if (node.type !== 'Subexpression' || node.right.type !== 'Field') return undefined;
-  const left = fieldChain(node.left);
-  return left && [...left, node.right.name];
-}
 
 /**
  * `a.b.c` in one loop instead of one closure per field. A key that is no own property yields its Missing; a
@@ -465,6 +459,29 @@ function compileNode(node: Node): Evaluator {
   }
 }
 
+/** The function a call of `name` runs on its evaluated arguments (and the root, for `&expr` functions). */
+function functionCall(name: string): (args: unknown[], root: unknown) => unknown {
+  const withExpRef = EXPREF_FUNCTIONS[name];
+  if (withExpRef) return withExpRef;
+  const custom = kyvernoFunction(name);
+  if (custom) return (values) => custom(values);
+  const direct = DIRECT_FUNCTIONS[name];
+  return (values) => {
+    const r = direct ? direct(values) : NOT_DIRECT;
+    return r !== NOT_DIRECT ? r : TreeInterpreter.runtime.callFunction(name, values as JSONValue[]);
+  };
+}
+
+/** What generated evaluators (codegen.ts) call; nodes they do not generate run as the closures above. */
+const runtime: CodegenRuntime = {
+  Missing,
+  isFalse,
+  strictDeepEqual,
+  functionCall,
+  expRef: (child) => new ExpRef(absorbing(generateEvaluator(child, runtime))),
+  fallback: compileNode,
+};
+
 /**
  * Search `data` with a Kyverno JMESPath expression. Throws NotFoundError when the result depends on a
  * missing key, JmesPathError for syntax or function errors.
@@ -472,7 +489,7 @@ function compileNode(node: Node): Evaluator {
 export function kyvernoSearch(expression: string, data: unknown): unknown {
   const c = compileCached(expression);
   let result: unknown;
-  const keyed = c.onlyKey !== undefined && isObject(data) ? data[c.onlyKey] : undefined;
+  const keyed = c.requestOnly && isObject(data) ? data[REMEMBERED_KEY] : undefined;
   let memo: Map<Compiled, unknown> | undefined;
   if (typeof keyed === 'object' && keyed !== null) {
     memo = remembered.get(keyed);
@@ -493,9 +510,26 @@ export function kyvernoSearch(expression: string, data: unknown): unknown {
 }
 
 /**
- * Results of expressions that read one top-level key, by that key's value (an object) — in the engine,
- * `request`, which every rule and policy evaluated on one request shares: the same preconditions and foreach
- * lists were evaluated again for each. Values handed to the engine are never mutated (context.ts), so a
- * remembered result is the one evaluating again gives; errors are not remembered.
+ * `expression` on `data` by the closures alone (no generated code, nothing remembered), as kyvernoSearch
+ * would answer: the reference the generated evaluators are tested against.
+ */
+export function searchWithClosures(expression: string, data: unknown): unknown {
+  let result: unknown;
+  try {
+    result = compileNode(compile(expression))(data, data);
+  } catch (e) {
+    if (e instanceof JmesPathError) throw e;
+    throw new JmesPathError(`JMESPath query failed: ${(e as Error).message}`);
+  }
+  if (result instanceof Missing) throw new NotFoundError(result.key);
+  return result;
+}
+
+/**
+ * Results of expressions that read nothing but `request`, by the request value: every rule and policy
+ * evaluated on one request shares it, and the same preconditions and foreach lists were evaluated again for
+ * each. Values handed to the engine are never mutated (context.ts) and every function is pure, so a
+ * remembered result is the one evaluating again gives; errors are not remembered. Other keys (`element`,
+ * context variables) change with every rule: remembering them cost more than it saved.
  */
 const remembered = new WeakMap<object, Map<Compiled, unknown>>();

@@ -3,6 +3,7 @@
  * computed rule (authored + autogen) that has a validation and matches the request, load the rule context,
  * check preconditions and exceptions, then validate. Rules that do not match produce no result.
  */
+import { newCelShared, type CelShared } from './cel.js';
 import { JsonContext } from './context.js';
 import { exceptionsForRule } from './exceptions.js';
 import { extractImages } from './images.js';
@@ -11,7 +12,7 @@ import { gvkOf, type Gvk } from './kinds.js';
 import type { MatchSubject } from './match.js';
 import { matchKey, matchRuleKeyed } from './match-memo.js';
 import { loadKyvernoPolicy } from './policy.js';
-import type { EvaluationContext, KyvernoAdmissionRequest, LoadedPolicy, RuleResult, RuleStatus } from './types.js';
+import type { EvaluationContext, KyvernoAdmissionRequest, LoadedException, LoadedPolicy, RuleResult, RuleStatus } from './types.js';
 import { evaluateRule } from './validate-rule.js';
 
 const SCORED_ANNOTATION = 'policies.kyverno.io/scored';
@@ -65,17 +66,61 @@ function gvkFor(request: KyvernoAdmissionRequest): Gvk {
 }
 
 /**
- * Evaluate `policy` (a loaded policy, or a raw document which is loaded first) against `request`.
- * One result per rule that applied, with Kyverno's statuses; a failing rule of a policy annotated
- * `policies.kyverno.io/scored: "false"` is reported as `warn`.
+ * What a request gives every policy evaluated on it — the JSON context, the match subject, the classic-CEL
+ * request and namespace object, shared CEL variable values — built once per request object and reused while
+ * the request and the evaluation context it was built with are the same objects: the library's policies all
+ * read the same request, and building this per policy was a sizeable share of evaluating one. The context is
+ * back at its initial data after every rule (checkpoint/restore), so one policy's rules never see another's.
  */
-export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmissionRequest, evalCtx: EvaluationContext = {}): RuleResult[] {
-  const p = isLoaded(policy) ? policy : loadKyvernoPolicy(policy, '<inline policy>');
+interface RequestState {
+  /** The inputs this state was built from; reused only while each is the very same value. */
+  readonly request: KyvernoAdmissionRequest;
+  readonly inputs: readonly unknown[];
+  readonly operation: string;
+  readonly object: JsonObject | null;
+  readonly oldObject: JsonObject | null;
+  readonly ctx: JsonContext;
+  readonly subject: MatchSubject;
+  readonly namespaceObject: JsonObject | null;
+  readonly celRequest: JsonObject;
+  readonly celShared: CelShared;
+  /** matchKey per policy namespace. */
+  readonly matchKeys: Map<string, string>;
+}
+
+const states = new WeakMap<KyvernoAdmissionRequest, RequestState>();
+
+/** Everything a state depends on, compared by identity (callers do not mutate what they hand in). */
+function stateInputs(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): unknown[] {
+  return [
+    request.operation,
+    request.object,
+    request.oldObject,
+    request.userInfo,
+    request.roles,
+    request.clusterRoles,
+    request.subresource,
+    request.kind,
+    request.namespace,
+    evalCtx.variables,
+    evalCtx.namespaceLabels,
+    evalCtx.namespaceObject,
+  ];
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function requestState(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): RequestState {
+  const inputs = stateInputs(request, evalCtx);
+  const known = states.get(request);
+  if (known && sameInputs(known.inputs, inputs)) return known;
   const operation = request.operation ?? 'CREATE';
   const object = request.object && Object.keys(request.object).length > 0 ? request.object : null;
   const oldObject = request.oldObject ?? null;
   const resource = resourceOf(request);
-  const ctx = buildContext(request, evalCtx);
   const subject: MatchSubject = {
     resource,
     gvk: gvkFor(request),
@@ -96,19 +141,72 @@ export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmission
     name: typeof md['name'] === 'string' ? md['name'] : '',
     userInfo: (request.userInfo ?? {}) as JsonObject,
   };
+  const state: RequestState = {
+    request,
+    inputs,
+    operation,
+    object,
+    oldObject,
+    ctx: buildContext(request, evalCtx),
+    subject,
+    namespaceObject,
+    celRequest,
+    celShared: newCelShared(object, oldObject, celRequest, namespaceObject),
+    matchKeys: new Map(),
+  };
+  states.set(request, state);
+  return state;
+}
+
+/** What a rule needs that does not depend on the request, worked out once per loaded rule. */
+interface RulePlan {
+  name: string;
+  /** The name ruleVariables may use for an autogen rule (its Pod rule's). */
+  baseName: string;
+  failureAction: 'Audit' | 'Enforce';
+}
+
+const plans = new WeakMap<JsonObject, RulePlan>();
+
+function rulePlan(policy: LoadedPolicy, rule: JsonObject): RulePlan {
+  let plan = plans.get(rule);
+  if (!plan) {
+    const name = String(rule['name']);
+    plan = { name, baseName: name.replace(/^autogen-(cronjob-)?/, ''), failureAction: failureActionOf(policy, rule) };
+    plans.set(rule, plan);
+  }
+  return plan;
+}
+
+const NO_EXCEPTIONS: readonly LoadedException[] = [];
+
+/**
+ * Evaluate `policy` (a loaded policy, or a raw document which is loaded first) against `request`.
+ * One result per rule that applied, with Kyverno's statuses; a failing rule of a policy annotated
+ * `policies.kyverno.io/scored: "false"` is reported as `warn`.
+ */
+export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmissionRequest, evalCtx: EvaluationContext = {}): RuleResult[] {
+  const p = isLoaded(policy) ? policy : loadKyvernoPolicy(policy, '<inline policy>');
+  const state = requestState(request, evalCtx);
+  const { ctx, subject, operation, object, oldObject } = state;
   const policyKey = p.namespace ? `${p.namespace}/${p.name}` : p.name;
   const scored = p.annotations[SCORED_ANNOTATION] !== 'false';
   const applyOne = p.spec['applyRules'] === 'One';
   const results: RuleResult[] = [];
-  const key = matchKey(subject, p.namespace);
+  const nsKey = p.namespace ?? '';
+  let key = state.matchKeys.get(nsKey);
+  if (key === undefined) state.matchKeys.set(nsKey, (key = matchKey(subject, p.namespace)));
+  const exceptions = evalCtx.exceptions ?? NO_EXCEPTIONS;
+  const ruleVariables = evalCtx.ruleVariables;
   for (const rule of p.computedRules) {
-    const name = String(rule['name']);
     if (matchRuleKeyed(rule, subject, p.namespace, key)) continue;
-    const ruleVars = evalCtx.ruleVariables?.[name] ?? evalCtx.ruleVariables?.[name.replace(/^autogen-(cronjob-)?/, '')];
+    const plan = rulePlan(p, rule);
+    const name = plan.name;
+    const ruleVars = ruleVariables ? (ruleVariables[name] ?? ruleVariables[plan.baseName]) : undefined;
     ctx.checkpoint();
     try {
-      for (const [k, v] of Object.entries(ruleVars ?? {})) ctx.addVariable(k, v);
-      const failureAction = failureActionOf(p, rule);
+      if (ruleVars) for (const [k, v] of Object.entries(ruleVars)) ctx.addVariable(k, v);
+      const failureAction = plan.failureAction;
       const out = evaluateRule({
         policy: p,
         rule,
@@ -117,10 +215,11 @@ export function evaluateKyvernoPolicy(policy: unknown, request: KyvernoAdmission
         object,
         oldObject,
         subject,
-        exceptions: exceptionsForRule(evalCtx.exceptions ?? [], policyKey, name),
-        celRequest,
-        namespaceObject,
+        exceptions: exceptions.length === 0 ? NO_EXCEPTIONS : exceptionsForRule(exceptions, policyKey, name),
+        celRequest: state.celRequest,
+        namespaceObject: state.namespaceObject,
         failureAction,
+        celShared: state.celShared,
       });
       if (!out) continue;
       const status: RuleStatus = out.status === 'fail' && !scored ? 'warn' : out.status;

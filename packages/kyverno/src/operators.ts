@@ -310,8 +310,16 @@ export const CONDITION_OPERATORS: readonly string[] = [
   'DurationLessThan',
 ];
 
+/** Lookups by the name as written: lower-casing it was a measurable share of evaluating a condition. */
+const byWrittenName = new Map<string, OperatorFn | undefined>();
+
 export function operatorFor(name: string): OperatorFn | undefined {
-  return OPERATORS[name.toLowerCase()];
+  let op = byWrittenName.get(name);
+  if (op === undefined && !byWrittenName.has(name)) {
+    op = OPERATORS[name.toLowerCase()];
+    if (byWrittenName.size < 1_000) byWrittenName.set(name, op);
+  }
+  return op;
 }
 
 export { OperatorTypeError };

@@ -4,7 +4,7 @@
  * rule produces no response (e.g. a foreach over an empty list, a pattern on a DELETE request), which
  * `kyverno test` reports as "Excluded".
  */
-import { evaluateCelRule } from './cel.js';
+import { evaluateCelRule, type CelShared } from './cel.js';
 import { evaluateConditions } from './conditions.js';
 import { loadContextEntries } from './context-entries.js';
 import type { JsonContext } from './context.js';
@@ -38,6 +38,8 @@ export interface RuleEnv {
   celRequest: JsonObject;
   namespaceObject: JsonObject | null;
   failureAction: 'Audit' | 'Enforce';
+  /** CEL variable values shared across the rules evaluated on this request. */
+  celShared?: CelShared;
 }
 
 const ruleName = (env: RuleEnv): string => String(env.rule['name'] ?? '');
@@ -126,6 +128,7 @@ function celHandler(env: RuleEnv, validate: JsonObject): RuleOutcome {
     oldObject: env.oldObject,
     request: env.celRequest,
     namespaceObject: env.namespaceObject,
+    shared: env.celShared,
   });
   if (r.status === 'pass') return outcome('pass', `Validation rule '${ruleName(env)}' passed.`);
   return outcome(r.status, r.message);

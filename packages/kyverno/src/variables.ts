@@ -63,11 +63,27 @@ function stripBraces(v: string): { variable: string; shallow: boolean } {
   return { variable, shallow: false };
 }
 
+function resolveVariable(ctx: JsonContext, ref: VariableRef, isDelete: boolean, path: string): unknown {
+  let variable = ref.variable;
+  if (variable === '@') {
+    throw new UnsupportedVariableError(`the '{{@}}' variable (value at the pattern's own path) is not supported by podsec (at path ${path})`);
+  }
+  if (isDelete) variable = variable.replaceAll('request.object', 'request.oldObject');
+  try {
+    return ctx.query(variable);
+  } catch (e) {
+    throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${(e as Error).message}`, e);
+  }
+}
+
 function substituteString(ctx: JsonContext, input: string, path: string): unknown {
   if (!input.includes('{{')) return input;
   let value = input;
   const isDelete = ctx.operation() === 'DELETE';
   let vars = findVars(value);
+  // The common case, a string that is exactly one variable: its value, as the first round below returns it.
+  const first = vars[0];
+  if (first !== undefined && first.text === input) return resolveVariable(ctx, first, isDelete, path);
   let rounds = 0;
   while (vars.length > 0) {
     if (++rounds > MAX_ROUNDS) throw new SubstitutionError(`variable substitution did not terminate at path ${path}`);
@@ -75,17 +91,7 @@ function substituteString(ctx: JsonContext, input: string, path: string): unknow
     let shallow = false;
     for (const ref of vars) {
       shallow = ref.shallow;
-      let variable = ref.variable;
-      if (variable === '@') {
-        throw new UnsupportedVariableError(`the '{{@}}' variable (value at the pattern's own path) is not supported by podsec (at path ${path})`);
-      }
-      if (isDelete) variable = variable.replaceAll('request.object', 'request.oldObject');
-      let resolved: unknown;
-      try {
-        resolved = ctx.query(variable);
-      } catch (e) {
-        throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${(e as Error).message}`, e);
-      }
+      let resolved = resolveVariable(ctx, ref, isDelete, path);
       if (originalPattern === ref.text) return resolved;
       if (shallow && resolved !== null && resolved !== undefined) {
         resolved = String(resolved).replaceAll('{{', '\\{{');

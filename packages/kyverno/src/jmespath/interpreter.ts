@@ -10,6 +10,7 @@
  */
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import { isObject } from '../json.js';
+import { fieldChain, generateEvaluator, type CodegenRuntime } from './codegen.js';
 import { kyvernoFunction } from './functions.js';
 
 type Node = ReturnType<typeof compile>;
@@ -40,28 +41,92 @@ class Missing {
 /** An expression compiled once: a tree of closures over (current value, root). */
 type Evaluator = (value: unknown, root: unknown) => unknown;
 
-const compiled = new Map<string, Evaluator>();
+interface Compiled {
+  evaluate: Evaluator;
+  /**
+   * Whether `request` is the one top-level key the expression reads (no other key, no `@` or `$` at the
+   * top): then the request decides the result, which is remembered per request value (see `remembered`).
+   */
+  requestOnly: boolean;
+}
+
+const compiled = new Map<string, Compiled>();
+const REMEMBERED_KEY = 'request';
 /** Compiled expressions kept; policies hold a few hundred distinct ones, generated inputs may hold many more. */
 const MAX_COMPILED = 10_000;
 
-function compileCached(expression: string): Evaluator {
-  let fn = compiled.get(expression);
-  if (!fn) {
+function compileCached(expression: string): Compiled {
+  let c = compiled.get(expression);
+  if (!c) {
     let node: Node;
     try {
       node = compile(expression);
     } catch (e) {
       throw new JmesPathError(`incorrect query ${expression}: ${(e as Error).message}`);
     }
-    fn = compileNode(node);
+    const keys = new Set<string>();
+    const whole = readsTop(node, true, keys);
+    c = { evaluate: generateEvaluator(node, runtime), requestOnly: !whole && keys.size === 1 && keys.has(REMEMBERED_KEY) };
     if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(expression, fn);
+    compiled.set(expression, c);
   }
-  return fn;
+  return c;
+}
+
+/**
+ * Collects into `keys` the fields `node` reads from the document's top level (`top`: whether node is
+ * evaluated on the document itself); true when it reads the document some other way (`@`, `$`, an index,
+ * a node type this does not know), i.e. when its result may depend on more than those keys.
+ */
+function readsTop(node: Node, top: boolean, keys: Set<string>): boolean {
+  const n = node as Node & Record<string, unknown>;
+  switch (node.type) {
+    case 'Field':
+      if (top) keys.add(node.name);
+      return false;
+    case 'Literal':
+      return false;
+    case 'Current':
+    case 'Identity':
+    case 'Index':
+    case 'Slice':
+      return top;
+    case 'Subexpression':
+    case 'IndexExpression':
+    case 'Pipe':
+    case 'Projection':
+    case 'ValueProjection':
+      return readsTop(n['left'] as Node, top, keys) || readsTop(n['right'] as Node, false, keys);
+    case 'FilterProjection':
+      return readsTop(node.left, top, keys) || readsTop(node.right, false, keys) || readsTop(node.condition, false, keys);
+    case 'Flatten':
+    case 'NotExpression':
+      return readsTop(n['child'] as Node, top, keys);
+    case 'Comparator':
+    case 'OrExpression':
+    case 'AndExpression':
+      return readsTop(n['left'] as Node, top, keys) || readsTop(n['right'] as Node, top, keys);
+    case 'MultiSelectList':
+    case 'Function':
+      return (n['children'] as Node[]).some((c) => readsTop(c, top, keys));
+    case 'MultiSelectHash':
+      return node.children.some((kv) => readsTop(kv.value, top, keys));
+    case 'ExpressionReference':
+      return readsTop(node.child, false, keys);
+    case 'Ternary':
+      return readsTop(node.condition, top, keys) || readsTop(node.trueExpr, top, keys) || readsTop(node.falseExpr, top, keys);
+    default:
+      // `$` (the root) anywhere, and the library's extensions: assume the whole document.
+      return true;
+  }
 }
 
 function isFalse(v: unknown): boolean {
-  return v === null || v === undefined || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  if (v === null || v === undefined || v === false || v === '') return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.length === 0;
+  for (const k in v) if (Object.hasOwn(v, k)) return false;
+  return true;
 }
 
 function strictDeepEqual(a: unknown, b: unknown): boolean {
@@ -191,16 +256,46 @@ const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   LTE: (a, b) => a <= b,
 };
 
-function compileNode(node: Node): Evaluator {
-  switch (node.type) {
-    case 'Field': {
-      const name = node.name;
-      const missing = new Missing(name);
-      return (value) => {
-        if (!isObject(value)) return null;
-        return Object.hasOwn(value, name) ? value[name] : missing;
-      };
+/**
+ * `a.b.c` in one loop instead of one closure per field. A key that is no own property yields its Missing; a
+ * value that is no object ends the chain as null. Names Object.prototype has are looked up with hasOwn; for
+ * the others an `undefined` read is the only case that needs it (JSON objects are plain).
+ */
+function compileFieldChain(names: string[]): Evaluator {
+  const missing = names.map((n) => new Missing(n));
+  const inherited = names.some((n) => n in Object.prototype);
+  if (names.length === 1 && !inherited) {
+    const name = names[0]!;
+    const miss = missing[0]!;
+    return (value) => {
+      if (!isObject(value)) return null;
+      const x = value[name];
+      return x !== undefined || Object.hasOwn(value, name) ? x : miss;
+    };
+  }
+  const count = names.length;
+  return (value) => {
+    let v = value;
+    for (let i = 0; i < count; i++) {
+      if (!isObject(v)) return null;
+      const name = names[i]!;
+      const x: unknown = v[name];
+      if (x === undefined || inherited) {
+        if (!Object.hasOwn(v, name)) return missing[i];
+      }
+      v = x;
     }
+    return v;
+  };
+}
+
+const isScalarLiteral = (n: Node): n is Node & { type: 'Literal'; value: string | number | boolean | null } =>
+  n.type === 'Literal' && (n.value === null || typeof n.value !== 'object');
+
+function compileNode(node: Node): Evaluator {
+  const chain = fieldChain(node);
+  if (chain) return compileFieldChain(chain);
+  switch (node.type) {
     case 'Subexpression':
     case 'IndexExpression': {
       const left = compileNode(node.left);
@@ -265,6 +360,16 @@ function compileNode(node: Node): Evaluator {
       };
     }
     case 'Comparator': {
+      if ((node.name === 'EQ' || node.name === 'NE') && isScalarLiteral(node.right)) {
+        // Against a scalar, deep equality is identity; a missing key reads as null.
+        const lhs = compileNode(node.left);
+        const lit = node.right.value;
+        const eq = node.name === 'EQ';
+        return (value, root) => {
+          const a = lhs(value, root);
+          return ((a instanceof Missing ? null : a) === lit) === eq;
+        };
+      }
       const left = absorbing(compileNode(node.left));
       const right = absorbing(compileNode(node.right));
       if (node.name === 'EQ') return (value, root) => strictDeepEqual(left(value, root), right(value, root));
@@ -354,15 +459,64 @@ function compileNode(node: Node): Evaluator {
   }
 }
 
+/** The function a call of `name` runs on its evaluated arguments (and the root, for `&expr` functions). */
+function functionCall(name: string): (args: unknown[], root: unknown) => unknown {
+  const withExpRef = EXPREF_FUNCTIONS[name];
+  if (withExpRef) return withExpRef;
+  const custom = kyvernoFunction(name);
+  if (custom) return (values) => custom(values);
+  const direct = DIRECT_FUNCTIONS[name];
+  return (values) => {
+    const r = direct ? direct(values) : NOT_DIRECT;
+    return r !== NOT_DIRECT ? r : TreeInterpreter.runtime.callFunction(name, values as JSONValue[]);
+  };
+}
+
+/** What generated evaluators (codegen.ts) call; nodes they do not generate run as the closures above. */
+const runtime: CodegenRuntime = {
+  Missing,
+  isFalse,
+  strictDeepEqual,
+  functionCall,
+  expRef: (child) => new ExpRef(absorbing(generateEvaluator(child, runtime))),
+  fallback: compileNode,
+};
+
 /**
  * Search `data` with a Kyverno JMESPath expression. Throws NotFoundError when the result depends on a
  * missing key, JmesPathError for syntax or function errors.
  */
 export function kyvernoSearch(expression: string, data: unknown): unknown {
-  const evaluate = compileCached(expression);
+  const c = compileCached(expression);
+  let result: unknown;
+  const keyed = c.requestOnly && isObject(data) ? data[REMEMBERED_KEY] : undefined;
+  let memo: Map<Compiled, unknown> | undefined;
+  if (typeof keyed === 'object' && keyed !== null) {
+    memo = remembered.get(keyed);
+    if (memo === undefined) remembered.set(keyed, (memo = new Map()));
+    result = memo.get(c);
+  }
+  if (result === undefined) {
+    try {
+      result = c.evaluate(data, data);
+    } catch (e) {
+      if (e instanceof JmesPathError) throw e;
+      throw new JmesPathError(`JMESPath query failed: ${(e as Error).message}`);
+    }
+    if (memo !== undefined && result !== undefined) memo.set(c, result);
+  }
+  if (result instanceof Missing) throw new NotFoundError(result.key);
+  return result;
+}
+
+/**
+ * `expression` on `data` by the closures alone (no generated code, nothing remembered), as kyvernoSearch
+ * would answer: the reference the generated evaluators are tested against.
+ */
+export function searchWithClosures(expression: string, data: unknown): unknown {
   let result: unknown;
   try {
-    result = evaluate(data, data);
+    result = compileNode(compile(expression))(data, data);
   } catch (e) {
     if (e instanceof JmesPathError) throw e;
     throw new JmesPathError(`JMESPath query failed: ${(e as Error).message}`);
@@ -370,3 +524,12 @@ export function kyvernoSearch(expression: string, data: unknown): unknown {
   if (result instanceof Missing) throw new NotFoundError(result.key);
   return result;
 }
+
+/**
+ * Results of expressions that read nothing but `request`, by the request value: every rule and policy
+ * evaluated on one request shares it, and the same preconditions and foreach lists were evaluated again for
+ * each. Values handed to the engine are never mutated (context.ts) and every function is pure, so a
+ * remembered result is the one evaluating again gives; errors are not remembered. Other keys (`element`,
+ * context variables) change with every rule: remembering them cost more than it saved.
+ */
+const remembered = new WeakMap<object, Map<Compiled, unknown>>();

@@ -1,5 +1,18 @@
-import { compileCel, evaluateCel, rethrowAsCel, type CelActivation, type CelCompileEnv, type CelFlavor, type CelProgram, type CelResult } from './compile.js';
+import {
+  compileCel,
+  evaluateCel,
+  rethrowAsCel,
+  SHARED_RESULTS,
+  type CelActivation,
+  type CelCompileEnv,
+  type CelFlavor,
+  type CelProgram,
+  type CelResult,
+} from './compile.js';
+import type { CelNode } from './ast.js';
 import type { CostOptions } from './cost.js';
+import { NAMESPACE_ROOTS } from './env.js';
+import { shareKey } from './share.js';
 import { fail, isRecord, list, optionalString, string, type ShapeContext } from './shape.js';
 import type { CelDiagnostic, CelError } from './types.js';
 
@@ -75,6 +88,8 @@ export interface CompiledExpression {
   expression: string;
   program?: CelProgram;
   compileError?: CelDiagnostic;
+  /** What it computes on one request, shared by every policy evaluated on that request (share.ts); absent: per evaluation. */
+  shareKey?: number;
 }
 
 export interface CompiledValidation {
@@ -129,15 +144,21 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
     const location = { policy: opts.policy, expressionPath: path, ...(opts.source ? { source: opts.source } : {}) };
     const r = compileCel(expression, env, location);
     diagnostics.push(...r.warnings);
-    if (r.ok) return { path, expression, program: r.program };
+    if (r.ok) {
+      const key = shareKey(expression, r.program.run.ast as CelNode, opts.flavor, variableKeys, NAMESPACE_ROOTS);
+      return key === undefined ? { path, expression, program: r.program } : { path, expression, program: r.program, shareKey: key };
+    }
     diagnostics.push(r.diagnostic);
     return { path, expression, compileError: r.diagnostic };
   };
   const sp = opts.specPath;
-  const variables = body.variables.map((v, i) => ({
-    name: v.name,
-    ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)),
-  }));
+  // Filled in declaration order: a variable sees (and its identity depends on) only those before it.
+  const variableKeys = new Map<string, number | undefined>();
+  const variables = body.variables.map((v, i) => {
+    const c = { name: v.name, ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)) };
+    variableKeys.set(v.name, c.shareKey);
+    return c;
+  });
   const matchConditions = body.matchConditions.map((m, i) => ({
     name: m.name,
     // Both the apiserver (ValidatingAdmissionPolicySpec.variables: "except MatchConditions because MatchConditions
@@ -158,9 +179,17 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
   return { matchConditions, variables, validations, auditAnnotations, diagnostics };
 }
 
+/** Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing. */
 export function runExpression(e: CompiledExpression, activation: CelActivation): CelResult {
   if (!e.program) return { ok: false, error: { code: 'compile_error', message: e.compileError?.message ?? 'expression did not compile' } };
-  return evaluateCel(e.program, activation);
+  const shared = e.shareKey === undefined ? undefined : activation[SHARED_RESULTS];
+  if (!shared) return evaluateCel(e.program, activation);
+  let r = shared.get(e.shareKey!);
+  if (r === undefined) {
+    r = evaluateCel(e.program, activation);
+    shared.set(e.shareKey!, r);
+  }
+  return r;
 }
 
 /**

@@ -2,6 +2,7 @@ import { EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel
 import { calledFunctions, children, freeReferences, identName, isNode, rcallParts, type CelNode } from './ast.js';
 import { estimateCost, type CostEstimate, type CostOptions } from './cost.js';
 import { celEnvironment, NAMESPACE_ROOTS } from './env.js';
+import type { ExpressionMemo } from './share.js';
 import type { CelDiagnostic, CelDiagnosticKind, CelError, ExpressionLocation } from './types.js';
 
 export type CelFlavor = 'vap' | 'vpol';
@@ -30,6 +31,9 @@ export interface CelProgram {
 
 export type CompileResult = { ok: true; program: CelProgram; warnings: CelDiagnostic[] } | { ok: false; diagnostic: CelDiagnostic; warnings: CelDiagnostic[] };
 
+/** Where an activation carries its request's ExpressionMemo: a symbol, so no CEL identifier can read it. */
+export const SHARED_RESULTS: unique symbol = Symbol('podsec.cel.sharedResults');
+
 /** The variables an expression is evaluated with; absent ones are null, as in Kubernetes. */
 export interface CelActivation {
   object: unknown;
@@ -39,6 +43,8 @@ export interface CelActivation {
   namespaceObject: unknown;
   variables: Record<string, unknown>;
   authorizer: unknown;
+  /** Results shared by every evaluation on the same request (share.ts). */
+  [SHARED_RESULTS]?: ExpressionMemo;
 }
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };

@@ -13,6 +13,7 @@ import type { CelNode } from './ast.js';
 import type { CostOptions } from './cost.js';
 import { NAMESPACE_ROOTS } from './env.js';
 import { shareKey } from './share.js';
+import { bindLazyVariables, type VariableSlots } from './variables.js';
 import { fail, isRecord, list, optionalString, string, type ShapeContext } from './shape.js';
 import type { CelDiagnostic, CelError } from './types.js';
 
@@ -104,6 +105,8 @@ export interface CompiledBody {
   variables: (CompiledExpression & { name: string })[];
   validations: CompiledValidation[];
   auditAnnotations: (CompiledExpression & { key: string })[];
+  /** The variables as the lazily evaluated `variables` map binds them (variables.ts). */
+  variableSlots: VariableSlots;
   /** Compile errors and cost warnings, in document order. */
   diagnostics: CelDiagnostic[];
 }
@@ -176,7 +179,7 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
     key: a.key,
     ...compileOne(a.valueExpression, `${sp}.auditAnnotations[${i}].valueExpression`, declared),
   }));
-  return { matchConditions, variables, validations, auditAnnotations, diagnostics };
+  return { matchConditions, variables, validations, auditAnnotations, variableSlots: variableSlots(variables), diagnostics };
 }
 
 /** Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing. */
@@ -197,18 +200,16 @@ export function runExpression(e: CompiledExpression, activation: CelActivation):
  * read (k8s.io/apiserver/pkg/cel/lazy), so an unused failing variable does not fail the policy.
  */
 export function bindVariables(body: CompiledBody, activation: CelActivation): void {
-  const vars: Record<string, unknown> = {};
-  for (const v of body.variables) {
-    let memo: CelResult | undefined;
-    Object.defineProperty(vars, v.name, {
-      enumerable: true,
-      get(): unknown {
-        memo ??= runExpression(v, activation);
-        return memo.ok ? memo.value : rethrowAsCel(memo.error);
-      },
-    });
-  }
-  activation.variables = vars;
+  bindLazyVariables(body.variableSlots, activation);
+}
+
+function variableSlots(variables: CompiledBody['variables']): VariableSlots {
+  return {
+    names: variables.map((v) => v.name),
+    index: new Map(variables.map((v, i) => [v.name, i])),
+    evaluate: (i, activation) => runExpression(variables[i]!, activation),
+    raise: (r) => rethrowAsCel(r.error),
+  };
 }
 
 export type MatchConditionsOutcome =

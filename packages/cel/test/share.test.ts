@@ -115,3 +115,33 @@ describe('results shared on one request', () => {
     expect(evaluateValidatingPolicy(vpol('unused-after', unused), request).status).toBe('pass');
   });
 });
+
+describe('the lazily bound variables map', () => {
+  const spec = (validation: string) => ({
+    variables: [
+      { name: 'ok', expression: "'x'" },
+      { name: 'bad', expression: 'object.spec.missing' },
+    ],
+    validations: [{ expression: validation }],
+  });
+  const decide = (validation: string) => {
+    const r = evaluateValidatingPolicy(vpol('v', spec(validation)), pod({}));
+    return r.status === 'error' ? `error: ${r.error?.message}` : r.status;
+  };
+
+  it('is a map to CEL: size, key listing, presence and index reads', () => {
+    expect(decide('size(variables) == 2')).toBe('pass');
+    expect(decide("variables.all(k, k in ['ok', 'bad'])")).toBe('pass');
+    expect(decide("'ok' in variables && !('other' in variables)")).toBe('pass');
+    expect(decide('has(variables.ok)')).toBe('pass');
+    expect(decide("variables['ok'] == 'x'")).toBe('pass');
+    expect(decide('type(variables) == map')).toBe('pass');
+    expect(decide("variables['other'] == 'x'")).toMatch(/^error: .*other/);
+  });
+
+  it('evaluates a variable only where it is read, and raises its error there', () => {
+    expect(decide("variables.ok == 'x' || variables.bad == 1")).toBe('pass');
+    expect(decide("variables.ok == 'y' || variables.bad == 1")).toMatch(/^error: .*missing/);
+    expect(decide('variables.map(k, k).size() == 2')).toBe('pass');
+  });
+});

@@ -128,9 +128,17 @@ const NO_OPTIONS_KEY = '\u0000{}';
  * options, the common case, skip building it: serialising the cost options was measurable per request.
  */
 export function compileKey(options: { source?: string; cost?: CostOptions }): string {
-  if (options.source === undefined && options.cost === undefined) return NO_OPTIONS_KEY;
-  return `${options.source ?? ''}\u0000${JSON.stringify(options.cost ?? {})}`;
+  if (options.cost === undefined) {
+    if (options.source === undefined) return NO_OPTIONS_KEY;
+    let key = sourceKeys.get(options.source);
+    if (key === undefined) sourceKeys.set(options.source, (key = `${options.source}\u0000{}`));
+    return key;
+  }
+  return `${options.source ?? ''}\u0000${JSON.stringify(options.cost)}`;
 }
+
+/** Keys of options that name only a source (what verify passes on every request), built once per source. */
+const sourceKeys = new Map<string, string>();
 
 export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): CompiledBody {
   const diagnostics: CelDiagnostic[] = [];

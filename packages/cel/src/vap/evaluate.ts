@@ -143,6 +143,22 @@ function loadBinding(doc: unknown, source: string, cliMode: boolean): VapBinding
   return b;
 }
 
+const boundCache = new WeakMap<readonly unknown[], { policy: string; source: string | undefined; cliMode: boolean; bindings: VapBinding[] }>();
+
+/**
+ * The bindings of `bindingDocs` that name `policy`, memoised per list of documents: a caller evaluating the same
+ * policy on many requests passes the same list, and naming each binding for errors was measurable per request.
+ */
+function policyBindings(bindingDocs: readonly unknown[], policy: string, source: string | undefined, cliMode: boolean): VapBinding[] {
+  const hit = boundCache.get(bindingDocs);
+  if (hit && hit.policy === policy && hit.source === source && hit.cliMode === cliMode) return hit.bindings;
+  const bindings = bindingDocs
+    .map((b, i) => loadBinding(b, source ? `${source} (binding ${i})` : `<binding ${i}>`, cliMode))
+    .filter((b) => b.policyName === policy);
+  boundCache.set(bindingDocs, { policy, source, cliMode, bindings });
+  return bindings;
+}
+
 /** apiserver: messageExpression wins unless it errors, is not a string, is blank or spans lines. */
 function validationMessage(v: CompiledValidation, activation: CelActivation): string {
   if (v.messageExpression) {
@@ -305,9 +321,7 @@ export function evaluateValidatingAdmissionPolicy(
   const compiled = compileValidatingAdmissionPolicy(policyDoc, options);
   const { policy, body } = compiled;
   const cliMode = options.compat === 'kyverno-cli';
-  const bindings = bindingDocs
-    .map((b, i) => loadBinding(b, options.source ? `${options.source} (binding ${i})` : `<binding ${i}>`, cliMode))
-    .filter((b) => b.policyName === policy.name);
+  const bindings = policyBindings(bindingDocs, policy.name, options.source, cliMode);
   const prepared = prepareCelRequest(attrs);
   const req = prepared.resolved;
   const decision: VapDecision = {

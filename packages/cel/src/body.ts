@@ -9,11 +9,11 @@ import {
   type CelProgram,
   type CelResult,
 } from './compile.js';
-import type { CelNode } from './ast.js';
+import { freeReferences, type CelNode, type Reference } from './ast.js';
 import type { CostOptions } from './cost.js';
 import { NAMESPACE_ROOTS } from './env.js';
 import { shareKey } from './share.js';
-import { bindLazyVariables, type VariableSlots } from './variables.js';
+import { bindReads, type BindableVariable, type VariableReads } from './variables.js';
 import { fail, isRecord, list, optionalString, string, type ShapeContext } from './shape.js';
 import type { CelDiagnostic, CelError } from './types.js';
 
@@ -91,7 +91,11 @@ export interface CompiledExpression {
   compileError?: CelDiagnostic;
   /** What it computes on one request, shared by every policy evaluated on that request (share.ts); absent: per evaluation. */
   shareKey?: number;
+  /** The variables it may read, bound before it runs (variables.ts); absent: none. */
+  reads?: VariableReads;
 }
+
+export type CompiledVariable = CompiledExpression & { name: string };
 
 export interface CompiledValidation {
   index: number;
@@ -102,11 +106,9 @@ export interface CompiledValidation {
 
 export interface CompiledBody {
   matchConditions: (CompiledExpression & { name: string })[];
-  variables: (CompiledExpression & { name: string })[];
+  variables: CompiledVariable[];
   validations: CompiledValidation[];
   auditAnnotations: (CompiledExpression & { key: string })[];
-  /** The variables as the lazily evaluated `variables` map binds them (variables.ts). */
-  variableSlots: VariableSlots;
   /** Compile errors and cost warnings, in document order. */
   diagnostics: CelDiagnostic[];
 }
@@ -156,8 +158,13 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
     const r = compileCel(expression, env, location);
     diagnostics.push(...r.warnings);
     if (r.ok) {
-      const key = shareKey(expression, r.program.run.ast as CelNode, opts.flavor, variableKeys, NAMESPACE_ROOTS);
-      return key === undefined ? { path, expression, program: r.program } : { path, expression, program: r.program, shareKey: key };
+      const refs = freeReferences(r.program.run.ast as CelNode);
+      const c: CompiledExpression = { path, expression, program: r.program };
+      const key = shareKey(expression, refs, opts.flavor, variableKeys, NAMESPACE_ROOTS);
+      if (key !== undefined) c.shareKey = key;
+      const reads = variableReads(refs, variables);
+      if (reads) c.reads = reads;
+      return c;
     }
     diagnostics.push(r.diagnostic);
     return { path, expression, compileError: r.diagnostic };
@@ -165,10 +172,11 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
   const sp = opts.specPath;
   // Filled in declaration order: a variable sees (and its identity depends on) only those before it.
   const variableKeys = new Map<string, number | undefined>();
-  const variables = body.variables.map((v, i) => {
+  const variables: CompiledVariable[] = [];
+  body.variables.forEach((v, i) => {
     const c = { name: v.name, ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)) };
     variableKeys.set(v.name, c.shareKey);
-    return c;
+    variables.push(c);
   });
   const matchConditions = body.matchConditions.map((m, i) => ({
     name: m.name,
@@ -187,37 +195,57 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
     key: a.key,
     ...compileOne(a.valueExpression, `${sp}.auditAnnotations[${i}].valueExpression`, declared),
   }));
-  return { matchConditions, variables, validations, auditAnnotations, variableSlots: variableSlots(variables), diagnostics };
+  return { matchConditions, variables, validations, auditAnnotations, diagnostics };
 }
 
-/** Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing. */
+/**
+ * The variables `refs` reads among `variables` (the policy's, filled in declaration order as it compiles, so
+ * those visible to the expression are there already); undefined when none.
+ */
+function variableReads(refs: readonly Reference[], variables: readonly CompiledVariable[]): VariableReads | undefined {
+  const names = new Set<string>();
+  let whole = false;
+  for (const ref of refs) {
+    if (ref.root !== 'variables') continue;
+    if (ref.field === undefined) whole = true;
+    else names.add(ref.field);
+  }
+  if (whole) return { variables: [], whole: variables };
+  if (names.size === 0) return undefined;
+  return { variables: variables.filter((v) => names.has(v.name)) };
+}
+
+/**
+ * Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing.
+ * The variables it reads are bound first (variables.ts).
+ */
 export function runExpression(e: CompiledExpression, activation: CelActivation): CelResult {
   if (!e.program) return { ok: false, error: { code: 'compile_error', message: e.compileError?.message ?? 'expression did not compile' } };
   const shared = e.shareKey === undefined ? undefined : activation[SHARED_RESULTS];
-  if (!shared) return evaluateCel(e.program, activation);
+  if (!shared) return evaluateWithReads(e, e.program, activation);
   let r = shared.get(e.shareKey!);
   if (r === undefined) {
-    r = evaluateCel(e.program, activation);
+    r = evaluateWithReads(e, e.program, activation);
     shared.set(e.shareKey!, r);
   }
   return r;
 }
 
-/**
- * Binds `variables` lazily: each is evaluated on first use and memoised; its error surfaces only where it is
- * read (k8s.io/apiserver/pkg/cel/lazy), so an unused failing variable does not fail the policy.
- */
-export function bindVariables(body: CompiledBody, activation: CelActivation): void {
-  bindLazyVariables(body.variableSlots, activation);
+function evaluateWithReads(e: CompiledExpression, program: CelProgram, activation: CelActivation): CelResult {
+  if (e.reads) bindReads(e.reads, activation, runVariable, raiseVariableError);
+  return evaluateCel(program, activation);
 }
 
-function variableSlots(variables: CompiledBody['variables']): VariableSlots {
-  return {
-    names: variables.map((v) => v.name),
-    index: new Map(variables.map((v, i) => [v.name, i])),
-    evaluate: (i, activation) => runExpression(variables[i]!, activation),
-    raise: (r) => rethrowAsCel(r.error),
-  };
+const runVariable = (v: BindableVariable, activation: CelActivation): CelResult => runExpression(v as CompiledVariable, activation);
+const raiseVariableError = (r: CelResult & { ok: false }): never => rethrowAsCel(r.error);
+
+/**
+ * Starts the evaluation's `variables` map: each variable is evaluated when an expression that reads it runs,
+ * at most once, and its error surfaces only where it is read (k8s.io/apiserver/pkg/cel/lazy), so an unused
+ * failing variable does not fail the policy.
+ */
+export function bindVariables(_body: CompiledBody, activation: CelActivation): void {
+  activation.variables = {};
 }
 
 export type MatchConditionsOutcome =

@@ -60,6 +60,7 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     dryRun: attrs.dryRun ?? false,
     options: attrs.options ?? null,
     served,
+    matched: new Map(),
   };
 }
 

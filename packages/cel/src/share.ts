@@ -1,4 +1,4 @@
-import { freeReferences, type CelNode } from './ast.js';
+import type { Reference } from './ast.js';
 import type { CelFlavor, CelResult } from './compile.js';
 
 /**
@@ -30,20 +30,20 @@ function intern(identity: string): number {
 const REQUEST_ROOTS: ReadonlySet<string> = new Set(['object', 'oldObject', 'namespaceObject']);
 
 /**
- * The identity of what `ast` computes on one request, or undefined when its value depends on more than the
+ * The identity of what an expression (with free references `refs`) computes on one request, or undefined when its value depends on more than the
  * request: `params`, `authorizer`, the whole `variables` map, or a variable that is itself not shared.
  * `variables` maps each variable visible to the expression to its identity (undefined: not shared).
  */
 export function shareKey(
   expression: string,
-  ast: CelNode,
+  refs: readonly Reference[],
   flavor: CelFlavor,
   variables: ReadonlyMap<string, number | undefined>,
   namespaceRoots: ReadonlySet<string>,
 ): number | undefined {
   const deps = new Map<string, number>();
   let usesRequest = false;
-  for (const ref of freeReferences(ast)) {
+  for (const ref of refs) {
     if (REQUEST_ROOTS.has(ref.root) || namespaceRoots.has(ref.root)) continue;
     if (ref.root === 'request') usesRequest = true;
     else if (ref.root === 'variables' && ref.field !== undefined) {

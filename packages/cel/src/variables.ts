@@ -1,69 +1,74 @@
 import type { CelActivation, CelResult } from './compile.js';
 
+/** A compiled variable as binding needs it: its name and the variables its expression reads. */
+export interface BindableVariable {
+  name: string;
+  reads?: VariableReads;
+}
+
+/** The variables an expression may read, found statically in its AST. */
+export interface VariableReads {
+  /** Read by name (`variables.<name>`), in declaration order. */
+  variables: readonly BindableVariable[];
+  /**
+   * Set when the expression uses the map as a whole (`size(variables)`, `variables[k]`): every variable of the
+   * policy, in declaration order (filled as the policy compiles). Those not yet evaluated are bound as getters.
+   */
+  whole?: readonly BindableVariable[];
+}
+
+type Evaluate = (v: BindableVariable, activation: CelActivation) => CelResult;
+type Raise = (r: CelResult & { ok: false }) => never;
+
 /**
- * The `variables` map of one evaluation, evaluated lazily: each variable on first read, memoised, its error
- * raised only where it is read (k8s.io/apiserver/pkg/cel/lazy), so an unused failing variable fails nothing.
+ * `variables` as Kubernetes binds them (k8s.io/apiserver/pkg/cel/lazy): each variable evaluated at most once per
+ * evaluation, and its error raised only where an expression reads it, so an unused failing variable fails nothing.
  *
- * It is a Proxy over one small object rather than a plain object with a getter per variable: defining accessor
- * properties on a fresh object for every evaluation (several per policy, on every request) cost more than
- * evaluating the policy's expressions. To the CEL library it is a plain map: own enumerable string keys (read
- * through `hasOwn` then `[]`), constructor `Object`. Listing or testing a key (`hasOwn`, keys) does not evaluate
- * it; reading it does (the library's `in` and has() read the value, as they did with getters).
+ * Rather than a getter per variable (defining accessors on a fresh object for every evaluation, or a Proxy,
+ * cost more than the policy's expressions), each expression's variables are bound just before it runs, from
+ * the references in its AST: a plain map of values the library reads at full speed. A failed variable is bound
+ * as a getter that raises its error, so the error still surfaces only on read. Binding ahead of the read can
+ * evaluate a variable that a short-circuit would have skipped; CEL has no side effects and the error is
+ * deferred, so only the work differs, never a result.
  */
-export interface VariableSlots {
-  /** Declaration order; a name's index is its slot. */
-  readonly names: readonly string[];
-  readonly index: ReadonlyMap<string, number>;
-  /** Evaluates slot `i` on `activation` (whose `variables` is this map). */
-  evaluate(i: number, activation: CelActivation): CelResult;
-  /** Turns an error result back into the exception the library treats as a CEL error. */
-  raise(r: CelResult & { ok: false }): never;
-}
-
-class Scope {
-  readonly results: (CelResult | undefined)[] = [];
-  /** Accessor descriptors handed out for `hasOwn` and key listing, made once per key per evaluation. */
-  readonly descriptors: (PropertyDescriptor | undefined)[] = [];
-  constructor(
-    readonly slots: VariableSlots,
-    readonly activation: CelActivation,
-  ) {}
-
-  read(i: number): unknown {
-    let r = this.results[i];
-    if (r === undefined) this.results[i] = r = this.slots.evaluate(i, this.activation);
-    return r.ok ? r.value : this.slots.raise(r);
-  }
-
-  descriptor(i: number): PropertyDescriptor {
-    let d = this.descriptors[i];
-    if (d === undefined) this.descriptors[i] = d = { get: () => this.read(i), enumerable: true, configurable: true };
-    return d;
+export function bindReads(reads: VariableReads, activation: CelActivation, evaluate: Evaluate, raise: Raise): void {
+  if (reads.whole) return bindWhole(reads.whole, activation, evaluate, raise);
+  for (const v of reads.variables) {
+    if (Object.hasOwn(activation.variables, v.name)) continue;
+    // Its own reads are bound by `evaluate` (runExpression) before it runs.
+    define(activation.variables, v.name, evaluate(v, activation), raise);
   }
 }
 
-const slotOf = (scope: Scope, key: string | symbol): number | undefined => (typeof key === 'string' ? scope.slots.index.get(key) : undefined);
+function define(vars: Record<string, unknown>, name: string, r: CelResult, raise: Raise): void {
+  if (!r.ok) Object.defineProperty(vars, name, { enumerable: true, configurable: true, get: () => raise(r) });
+  // `__proto__` must stay an own key, which plain assignment would not make it.
+  else if (name === '__proto__') Object.defineProperty(vars, name, { enumerable: true, configurable: true, writable: true, value: r.value });
+  else vars[name] = r.value;
+}
 
-const LAZY_MAP: ProxyHandler<Scope> = {
-  get(scope, key) {
-    if (key === 'constructor') return Object;
-    const i = slotOf(scope, key);
-    return i === undefined ? undefined : scope.read(i);
-  },
-  has: (scope, key) => slotOf(scope, key) !== undefined,
-  getOwnPropertyDescriptor(scope, key) {
-    const i = slotOf(scope, key);
-    return i === undefined ? undefined : scope.descriptor(i);
-  },
-  ownKeys: (scope) => [...scope.slots.names],
-  getPrototypeOf: () => Object.prototype,
-  // CEL never writes to its inputs; refuse rather than write to the hidden scope.
-  set: () => false,
-  defineProperty: () => false,
-  deleteProperty: () => false,
-};
-
-/** Binds `activation.variables` to a lazily evaluated map of `slots`. */
-export function bindLazyVariables(slots: VariableSlots, activation: CelActivation): void {
-  activation.variables = new Proxy(new Scope(slots, activation), LAZY_MAP) as unknown as Record<string, unknown>;
+/**
+ * The whole map, keys in declaration order: variables already bound keep their value; the others are getters
+ * that evaluate on first read (an expression listing the keys evaluates none of them).
+ */
+function bindWhole(all: readonly BindableVariable[], activation: CelActivation, evaluate: Evaluate, raise: Raise): void {
+  const bound = activation.variables;
+  const vars: Record<string, unknown> = {};
+  for (const v of all) {
+    const d = Object.getOwnPropertyDescriptor(bound, v.name);
+    if (d) {
+      Object.defineProperty(vars, v.name, d);
+      continue;
+    }
+    let memo: CelResult | undefined;
+    Object.defineProperty(vars, v.name, {
+      enumerable: true,
+      configurable: true,
+      get(): unknown {
+        memo ??= evaluate(v, activation);
+        return memo.ok ? memo.value : raise(memo);
+      },
+    });
+  }
+  activation.variables = vars;
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { compileCel, evaluateValidatingAdmissionPolicy, evaluateValidatingPolicy, prepareCelRequest, type AdmissionAttributes } from '../src/index.js';
-import type { CelNode } from '../src/ast.js';
+import { freeReferences, type CelNode } from '../src/ast.js';
 import { NAMESPACE_ROOTS } from '../src/env.js';
 import { shareKey } from '../src/share.js';
 
@@ -18,7 +18,7 @@ function key(expression: string, flavor: 'vap' | 'vpol' = 'vap', variables: [str
     { policy: 't', expressionPath: 'e' },
   );
   if (!c.ok) throw new Error(c.diagnostic.message);
-  return shareKey(expression, c.program.run.ast as CelNode, flavor, new Map(variables), NAMESPACE_ROOTS);
+  return shareKey(expression, freeReferences(c.program.run.ast as CelNode), flavor, new Map(variables), NAMESPACE_ROOTS);
 }
 
 describe('shareKey', () => {
@@ -143,5 +143,40 @@ describe('the lazily bound variables map', () => {
     expect(decide("variables.ok == 'x' || variables.bad == 1")).toBe('pass');
     expect(decide("variables.ok == 'y' || variables.bad == 1")).toMatch(/^error: .*missing/);
     expect(decide('variables.map(k, k).size() == 2')).toBe('pass');
+  });
+
+  it('lists every variable in declaration order, whichever was read first', () => {
+    const spec = {
+      variables: [
+        { name: 'first', expression: '1' },
+        { name: 'second', expression: 'variables.first + 1' },
+        { name: 'bad', expression: 'object.spec.missing' },
+      ],
+      validations: [
+        { expression: 'variables.second == 2' },
+        { expression: "variables.map(k, k) == ['first', 'second', 'bad'] && variables.second == 2" },
+        { expression: "variables.filter(k, k != 'bad').all(k, variables[k] > 0)" },
+        { expression: "variables['bad'] == 1" },
+      ],
+    };
+    const d = evaluateValidatingAdmissionPolicy(vap('order', spec), [binding('order')], pod({}));
+    expect(d.bindings[0]?.evaluations[0]?.validations.map((v) => v.result)).toEqual(['pass', 'pass', 'pass', 'error']);
+  });
+});
+
+describe('match answers kept on one request', () => {
+  it('are per constraint content: policies with other constraints decide for themselves', () => {
+    const rules = (resources: string[], extra: Obj = {}) => ({
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources, operations: ['CREATE'] }], ...extra },
+      validations: [{ expression: 'false' }],
+    });
+    const request = prepareCelRequest(pod({ containers: [] }));
+    const decide = (name: string, spec: Obj) => evaluateValidatingAdmissionPolicy(vap(name, spec), [binding(name)], request).matched;
+    expect(decide('pods', rules(['pods']))).toBe(true);
+    expect(decide('pods-again', rules(['pods']))).toBe(true);
+    expect(decide('services', rules(['services']))).toBe(false);
+    expect(decide('other-namespaces', rules(['pods'], { namespaceSelector: { matchLabels: { team: 'a' } } }))).toBe(false);
+    expect(evaluateValidatingPolicy(vpol('services', rules(['services'])), request).skipReason).toBe('not-matched');
+    expect(evaluateValidatingPolicy(vpol('pods', rules(['pods'])), request).status).toBe('fail');
   });
 });

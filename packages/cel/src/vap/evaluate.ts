@@ -132,31 +132,37 @@ export function compileValidatingAdmissionPolicy(doc: unknown, options: Pick<Vap
   return compiled;
 }
 
-const bindingCache = new WeakMap<object, Map<string, VapBinding>>();
-
-function loadBinding(doc: unknown, source: string, cliMode: boolean): VapBinding {
-  const key = `${source}\u0000${cliMode}`;
-  const hit = isRecord(doc) ? bindingCache.get(doc)?.get(key) : undefined;
-  if (hit) return hit;
-  const b = loadValidatingAdmissionPolicyBinding(doc, source, cliMode ? { defaultValidationActions: ['Deny'] } : {});
-  if (isRecord(doc)) bindingCache.set(doc, (bindingCache.get(doc) ?? new Map<string, VapBinding>()).set(key, b));
-  return b;
+interface LoadedBinding {
+  source: string | undefined;
+  index: number;
+  cliMode: boolean;
+  binding: VapBinding;
 }
 
-const boundCache = new WeakMap<readonly unknown[], { policy: string; source: string | undefined; cliMode: boolean; bindings: VapBinding[] }>();
+/** Bindings loaded per document and the way they were named; compared field by field, no key string per request. */
+const bindingCache = new WeakMap<object, LoadedBinding[]>();
 
-/**
- * The bindings of `bindingDocs` that name `policy`, memoised per list of documents: a caller evaluating the same
- * policy on many requests passes the same list, and naming each binding for errors was measurable per request.
- */
+function loadBinding(doc: unknown, source: string | undefined, index: number, cliMode: boolean): VapBinding {
+  const entries = isRecord(doc) ? bindingCache.get(doc) : undefined;
+  const hit = entries?.find((e) => e.source === source && e.index === index && e.cliMode === cliMode);
+  if (hit) return hit.binding;
+  const label = source ? `${source} (binding ${index})` : `<binding ${index}>`;
+  const binding = loadValidatingAdmissionPolicyBinding(doc, label, cliMode ? { defaultValidationActions: ['Deny'] } : {});
+  if (isRecord(doc)) {
+    if (entries) entries.push({ source, index, cliMode, binding });
+    else bindingCache.set(doc, [{ source, index, cliMode, binding }]);
+  }
+  return binding;
+}
+
+/** The bindings of `bindingDocs` that name `policy`. */
 function policyBindings(bindingDocs: readonly unknown[], policy: string, source: string | undefined, cliMode: boolean): VapBinding[] {
-  const hit = boundCache.get(bindingDocs);
-  if (hit && hit.policy === policy && hit.source === source && hit.cliMode === cliMode) return hit.bindings;
-  const bindings = bindingDocs
-    .map((b, i) => loadBinding(b, source ? `${source} (binding ${i})` : `<binding ${i}>`, cliMode))
-    .filter((b) => b.policyName === policy);
-  boundCache.set(bindingDocs, { policy, source, cliMode, bindings });
-  return bindings;
+  const out: VapBinding[] = [];
+  for (let i = 0; i < bindingDocs.length; i++) {
+    const b = loadBinding(bindingDocs[i], source, i, cliMode);
+    if (b.policyName === policy) out.push(b);
+  }
+  return out;
 }
 
 /** apiserver: messageExpression wins unless it errors, is not a string, is blank or spans lines. */

@@ -2,7 +2,6 @@ import { EvaluationError, ParseError, type ParseResult } from '@marcbachmann/cel
 import { calledFunctions, children, freeReferences, identName, isNode, rcallParts, type CelNode } from './ast.js';
 import { estimateCost, type CostEstimate, type CostOptions } from './cost.js';
 import { celEnvironment, NAMESPACE_ROOTS } from './env.js';
-import type { ExpressionMemo } from './share.js';
 import type { CelDiagnostic, CelDiagnosticKind, CelError, ExpressionLocation } from './types.js';
 
 export type CelFlavor = 'vap' | 'vpol';
@@ -43,8 +42,8 @@ export interface CelActivation {
   namespaceObject: unknown;
   variables: Record<string, unknown>;
   authorizer: unknown;
-  /** Results shared by every evaluation on the same request (share.ts). */
-  [SHARED_RESULTS]?: ExpressionMemo;
+  /** Results shared by every evaluation on the same request, by share key (share.ts's ExpressionMemo). */
+  [SHARED_RESULTS]?: Map<number, CelResult>;
 }
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };

@@ -1,5 +1,19 @@
-import { compileCel, evaluateCel, rethrowAsCel, type CelActivation, type CelCompileEnv, type CelFlavor, type CelProgram, type CelResult } from './compile.js';
+import {
+  compileCel,
+  evaluateCel,
+  rethrowAsCel,
+  SHARED_RESULTS,
+  type CelActivation,
+  type CelCompileEnv,
+  type CelFlavor,
+  type CelProgram,
+  type CelResult,
+} from './compile.js';
+import { freeReferences, type CelNode, type Reference } from './ast.js';
 import type { CostOptions } from './cost.js';
+import { NAMESPACE_ROOTS } from './env.js';
+import { shareKey } from './share.js';
+import { bindReads, type BindableVariable, type VariableReads } from './variables.js';
 import { fail, isRecord, list, optionalString, string, type ShapeContext } from './shape.js';
 import type { CelDiagnostic, CelError } from './types.js';
 
@@ -75,7 +89,13 @@ export interface CompiledExpression {
   expression: string;
   program?: CelProgram;
   compileError?: CelDiagnostic;
+  /** What it computes on one request, shared by every policy evaluated on that request (share.ts); absent: per evaluation. */
+  shareKey?: number;
+  /** The variables it may read, bound before it runs (variables.ts); absent: none. */
+  reads?: VariableReads;
 }
+
+export type CompiledVariable = CompiledExpression & { name: string };
 
 export interface CompiledValidation {
   index: number;
@@ -86,7 +106,7 @@ export interface CompiledValidation {
 
 export interface CompiledBody {
   matchConditions: (CompiledExpression & { name: string })[];
-  variables: (CompiledExpression & { name: string })[];
+  variables: CompiledVariable[];
   validations: CompiledValidation[];
   auditAnnotations: (CompiledExpression & { key: string })[];
   /** Compile errors and cost warnings, in document order. */
@@ -110,9 +130,17 @@ const NO_OPTIONS_KEY = '\u0000{}';
  * options, the common case, skip building it: serialising the cost options was measurable per request.
  */
 export function compileKey(options: { source?: string; cost?: CostOptions }): string {
-  if (options.source === undefined && options.cost === undefined) return NO_OPTIONS_KEY;
-  return `${options.source ?? ''}\u0000${JSON.stringify(options.cost ?? {})}`;
+  if (options.cost === undefined) {
+    if (options.source === undefined) return NO_OPTIONS_KEY;
+    let key = sourceKeys.get(options.source);
+    if (key === undefined) sourceKeys.set(options.source, (key = `${options.source}\u0000{}`));
+    return key;
+  }
+  return `${options.source ?? ''}\u0000${JSON.stringify(options.cost)}`;
 }
+
+/** Keys of options that name only a source (what verify passes on every request), built once per source. */
+const sourceKeys = new Map<string, string>();
 
 export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): CompiledBody {
   const diagnostics: CelDiagnostic[] = [];
@@ -129,15 +157,27 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
     const location = { policy: opts.policy, expressionPath: path, ...(opts.source ? { source: opts.source } : {}) };
     const r = compileCel(expression, env, location);
     diagnostics.push(...r.warnings);
-    if (r.ok) return { path, expression, program: r.program };
+    if (r.ok) {
+      const refs = freeReferences(r.program.run.ast as CelNode);
+      const c: CompiledExpression = { path, expression, program: r.program };
+      const key = shareKey(expression, refs, opts.flavor, variableKeys, NAMESPACE_ROOTS);
+      if (key !== undefined) c.shareKey = key;
+      const reads = variableReads(refs, variables);
+      if (reads) c.reads = reads;
+      return c;
+    }
     diagnostics.push(r.diagnostic);
     return { path, expression, compileError: r.diagnostic };
   };
   const sp = opts.specPath;
-  const variables = body.variables.map((v, i) => ({
-    name: v.name,
-    ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)),
-  }));
+  // Filled in declaration order: a variable sees (and its identity depends on) only those before it.
+  const variableKeys = new Map<string, number | undefined>();
+  const variables: CompiledVariable[] = [];
+  body.variables.forEach((v, i) => {
+    const c = { name: v.name, ...compileOne(v.expression, `${sp}.variables[${i}].expression`, declared.slice(0, i)) };
+    variableKeys.set(v.name, c.shareKey);
+    variables.push(c);
+  });
   const matchConditions = body.matchConditions.map((m, i) => ({
     name: m.name,
     // Both the apiserver (ValidatingAdmissionPolicySpec.variables: "except MatchConditions because MatchConditions
@@ -158,28 +198,54 @@ export function compileBody(body: CelBodySpec, opts: BodyCompileOptions): Compil
   return { matchConditions, variables, validations, auditAnnotations, diagnostics };
 }
 
-export function runExpression(e: CompiledExpression, activation: CelActivation): CelResult {
-  if (!e.program) return { ok: false, error: { code: 'compile_error', message: e.compileError?.message ?? 'expression did not compile' } };
-  return evaluateCel(e.program, activation);
+/**
+ * The variables `refs` reads among `variables` (the policy's, filled in declaration order as it compiles, so
+ * those visible to the expression are there already); undefined when none.
+ */
+function variableReads(refs: readonly Reference[], variables: readonly CompiledVariable[]): VariableReads | undefined {
+  const names = new Set<string>();
+  let whole = false;
+  for (const ref of refs) {
+    if (ref.root !== 'variables') continue;
+    if (ref.field === undefined) whole = true;
+    else names.add(ref.field);
+  }
+  if (whole) return { variables: [], whole: variables };
+  if (names.size === 0) return undefined;
+  return { variables: variables.filter((v) => names.has(v.name)) };
 }
 
 /**
- * Binds `variables` lazily: each is evaluated on first use and memoised; its error surfaces only where it is
- * read (k8s.io/apiserver/pkg/cel/lazy), so an unused failing variable does not fail the policy.
+ * Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing.
+ * The variables it reads are bound first (variables.ts).
  */
-export function bindVariables(body: CompiledBody, activation: CelActivation): void {
-  const vars: Record<string, unknown> = {};
-  for (const v of body.variables) {
-    let memo: CelResult | undefined;
-    Object.defineProperty(vars, v.name, {
-      enumerable: true,
-      get(): unknown {
-        memo ??= runExpression(v, activation);
-        return memo.ok ? memo.value : rethrowAsCel(memo.error);
-      },
-    });
+export function runExpression(e: CompiledExpression, activation: CelActivation): CelResult {
+  if (!e.program) return { ok: false, error: { code: 'compile_error', message: e.compileError?.message ?? 'expression did not compile' } };
+  const shared = e.shareKey === undefined ? undefined : activation[SHARED_RESULTS];
+  if (!shared) return evaluateWithReads(e, e.program, activation);
+  let r = shared.get(e.shareKey!);
+  if (r === undefined) {
+    r = evaluateWithReads(e, e.program, activation);
+    shared.set(e.shareKey!, r);
   }
-  activation.variables = vars;
+  return r;
+}
+
+function evaluateWithReads(e: CompiledExpression, program: CelProgram, activation: CelActivation): CelResult {
+  if (e.reads) bindReads(e.reads, activation, runVariable, raiseVariableError);
+  return evaluateCel(program, activation);
+}
+
+const runVariable = (v: BindableVariable, activation: CelActivation): CelResult => runExpression(v as CompiledVariable, activation);
+const raiseVariableError = (r: CelResult & { ok: false }): never => rethrowAsCel(r.error);
+
+/**
+ * Starts the evaluation's `variables` map: each variable is evaluated when an expression that reads it runs,
+ * at most once, and its error surfaces only where it is read (k8s.io/apiserver/pkg/cel/lazy), so an unused
+ * failing variable does not fail the policy.
+ */
+export function bindVariables(_body: CompiledBody, activation: CelActivation): void {
+  activation.variables = {};
 }
 
 export type MatchConditionsOutcome =

@@ -30,6 +30,9 @@ export interface CelProgram {
 
 export type CompileResult = { ok: true; program: CelProgram; warnings: CelDiagnostic[] } | { ok: false; diagnostic: CelDiagnostic; warnings: CelDiagnostic[] };
 
+/** Where an activation carries its request's ExpressionMemo: a symbol, so no CEL identifier can read it. */
+export const SHARED_RESULTS: unique symbol = Symbol('podsec.cel.sharedResults');
+
 /** The variables an expression is evaluated with; absent ones are null, as in Kubernetes. */
 export interface CelActivation {
   object: unknown;
@@ -39,6 +42,8 @@ export interface CelActivation {
   namespaceObject: unknown;
   variables: Record<string, unknown>;
   authorizer: unknown;
+  /** Results shared by every evaluation on the same request, by share key (share.ts's ExpressionMemo). */
+  [SHARED_RESULTS]?: Map<number, CelResult>;
 }
 
 export type CelResult = { ok: true; value: unknown } | { ok: false; error: CelError };

@@ -33,6 +33,8 @@ export interface MatchRequest {
   object: Record<string, unknown> | null;
   oldObject: Record<string, unknown> | null;
   namespaceObject: Record<string, unknown> | null;
+  /** Answers already given on this request, by constraintId: most policies carry the same constraints. */
+  matched?: Map<number, boolean>;
 }
 
 const OPERATIONS = ['*', 'CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
@@ -122,8 +124,35 @@ function objectSelectorMatches(selector: LabelSelector | undefined, req: MatchRe
   return matchesObj(req.object) || matchesObj(req.oldObject);
 }
 
-/** k8s.io/apiserver/pkg/admission/plugin/policy/matching.Matcher.Matches. Empty resourceRules constrain nothing. */
+const constraintIds = new WeakMap<MatchResources, number>();
+const idsByContent = new Map<string, number>();
+
+/** The same number for constraints with the same content (the answer depends on nothing else). */
+function constraintId(m: MatchResources): number {
+  let id = constraintIds.get(m);
+  if (id === undefined) {
+    const content = JSON.stringify(m);
+    id = idsByContent.get(content);
+    if (id === undefined) idsByContent.set(content, (id = idsByContent.size));
+    constraintIds.set(m, id);
+  }
+  return id;
+}
+
+/**
+ * k8s.io/apiserver/pkg/admission/plugin/policy/matching.Matcher.Matches. Empty resourceRules constrain nothing.
+ * Memoised on the request when it carries `matched`.
+ */
 export function matchesResources(m: MatchResources, req: MatchRequest): boolean {
+  const memo = req.matched;
+  if (!memo) return matches(m, req);
+  const id = constraintId(m);
+  let answer = memo.get(id);
+  if (answer === undefined) memo.set(id, (answer = matches(m, req)));
+  return answer;
+}
+
+function matches(m: MatchResources, req: MatchRequest): boolean {
   if (!namespaceSelectorMatches(m.namespaceSelector, req)) return false;
   if (!objectSelectorMatches(m.objectSelector, req)) return false;
   if (matchesRules(m.excludeResourceRules, m.matchPolicy, req)) return false;

@@ -1,4 +1,5 @@
-import type { CelActivation } from './compile.js';
+import { SHARED_RESULTS, type CelActivation } from './compile.js';
+import type { ExpressionMemo } from './share.js';
 import type { MatchRequest } from './match.js';
 import { restMappingFor } from './restmapper.js';
 import { isRecord } from './shape.js';
@@ -59,6 +60,7 @@ export function resolveRequest(attrs: AdmissionAttributes): ResolvedRequest {
     dryRun: attrs.dryRun ?? false,
     options: attrs.options ?? null,
     served,
+    matched: new Map(),
   };
 }
 
@@ -90,6 +92,8 @@ export interface CelRequestData {
   oldObject: unknown;
   request: Record<string, unknown>;
   namespaceObject: unknown;
+  /** Expression results on this request, one memo for both flavors (share.ts keys `request` uses by flavor). */
+  shared: ExpressionMemo;
 }
 
 /**
@@ -108,6 +112,7 @@ export class CelAdmissionRequest {
   #resolved: ResolvedRequest | undefined;
   #objects: Pick<CelRequestData, 'object' | 'oldObject' | 'namespaceObject'> | undefined;
   #requestFields: Record<string, unknown> | undefined;
+  readonly #shared: ExpressionMemo = new Map();
   readonly #data: Partial<Record<'vap' | 'vpol', CelRequestData>> = {};
 
   constructor(attributes: AdmissionAttributes) {
@@ -129,7 +134,7 @@ export class CelAdmissionRequest {
     this.#requestFields ??= celRequestFields(r);
     const { object, oldObject, namespaceObject } = this.#objects;
     const request = flavor === 'vpol' ? { object, oldObject, ...this.#requestFields } : this.#requestFields;
-    const data: CelRequestData = { object, oldObject, request, namespaceObject };
+    const data: CelRequestData = { object, oldObject, request, namespaceObject, shared: this.#shared };
     this.#data[flavor] = data;
     return data;
   }
@@ -149,5 +154,6 @@ export function activationFor(data: CelRequestData, params: unknown): CelActivat
     params: params === undefined ? null : toCel(params),
     variables: {},
     authorizer: null,
+    [SHARED_RESULTS]: data.shared,
   };
 }

@@ -132,15 +132,37 @@ export function compileValidatingAdmissionPolicy(doc: unknown, options: Pick<Vap
   return compiled;
 }
 
-const bindingCache = new WeakMap<object, Map<string, VapBinding>>();
+interface LoadedBinding {
+  source: string | undefined;
+  index: number;
+  cliMode: boolean;
+  binding: VapBinding;
+}
 
-function loadBinding(doc: unknown, source: string, cliMode: boolean): VapBinding {
-  const key = `${source}\u0000${cliMode}`;
-  const hit = isRecord(doc) ? bindingCache.get(doc)?.get(key) : undefined;
-  if (hit) return hit;
-  const b = loadValidatingAdmissionPolicyBinding(doc, source, cliMode ? { defaultValidationActions: ['Deny'] } : {});
-  if (isRecord(doc)) bindingCache.set(doc, (bindingCache.get(doc) ?? new Map<string, VapBinding>()).set(key, b));
-  return b;
+/** Bindings loaded per document and the way they were named; compared field by field, no key string per request. */
+const bindingCache = new WeakMap<object, LoadedBinding[]>();
+
+function loadBinding(doc: unknown, source: string | undefined, index: number, cliMode: boolean): VapBinding {
+  const entries = isRecord(doc) ? bindingCache.get(doc) : undefined;
+  const hit = entries?.find((e) => e.source === source && e.index === index && e.cliMode === cliMode);
+  if (hit) return hit.binding;
+  const label = source ? `${source} (binding ${index})` : `<binding ${index}>`;
+  const binding = loadValidatingAdmissionPolicyBinding(doc, label, cliMode ? { defaultValidationActions: ['Deny'] } : {});
+  if (isRecord(doc)) {
+    if (entries) entries.push({ source, index, cliMode, binding });
+    else bindingCache.set(doc, [{ source, index, cliMode, binding }]);
+  }
+  return binding;
+}
+
+/** The bindings of `bindingDocs` that name `policy`. */
+function policyBindings(bindingDocs: readonly unknown[], policy: string, source: string | undefined, cliMode: boolean): VapBinding[] {
+  const out: VapBinding[] = [];
+  for (let i = 0; i < bindingDocs.length; i++) {
+    const b = loadBinding(bindingDocs[i], source, i, cliMode);
+    if (b.policyName === policy) out.push(b);
+  }
+  return out;
 }
 
 /** apiserver: messageExpression wins unless it errors, is not a string, is blank or spans lines. */
@@ -305,9 +327,7 @@ export function evaluateValidatingAdmissionPolicy(
   const compiled = compileValidatingAdmissionPolicy(policyDoc, options);
   const { policy, body } = compiled;
   const cliMode = options.compat === 'kyverno-cli';
-  const bindings = bindingDocs
-    .map((b, i) => loadBinding(b, options.source ? `${options.source} (binding ${i})` : `<binding ${i}>`, cliMode))
-    .filter((b) => b.policyName === policy.name);
+  const bindings = policyBindings(bindingDocs, policy.name, options.source, cliMode);
   const prepared = prepareCelRequest(attrs);
   const req = prepared.resolved;
   const decision: VapDecision = {

@@ -5,6 +5,7 @@ import {
   prepareCelRequest,
   type AdmissionAttributes,
   type CelAdmissionRequest,
+  type CelDiagnostic,
 } from '@podsec/cel';
 import type { AdapterFactory, AdmissionAction, EngineDecision, LoadedBuild } from '../types.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments } from './admission.js';
@@ -70,15 +71,25 @@ function preparedRequest(object: unknown, ctx: AdmissionContext): CelAdmissionRe
 /** `spec.validations[3].expression` → 3, to name the IR rule behind a failed validation. */
 const validationIndex = (path?: string) => Number(/validations\[(\d+)\]/.exec(path ?? '')?.[1] ?? -1);
 
-function ruleFor(entry: VapManifestEntry | VpolManifestEntry, path?: string): string {
-  return (entry.rules ?? [])[validationIndex(path)] ?? '';
+/** The IR rule behind a validation path, memoised per policy (the same few paths recur on every request). */
+function ruleFor(l: Loaded, path?: string): string {
+  const key = path ?? '';
+  let rule = l.rules.get(key);
+  if (rule === undefined) l.rules.set(key, (rule = (l.entry.rules ?? [])[validationIndex(path)] ?? ''));
+  return rule;
 }
 
+/** One policy's documents, split once: every request evaluates them. */
 interface Loaded {
   policy: string;
   files: string[];
   entry: VapManifestEntry | VpolManifestEntry;
   docs: Obj[];
+  /** The ValidatingAdmissionPolicy (vap) or ValidatingPolicy (vpol) document. */
+  policyDoc: Obj | undefined;
+  bindings: Obj[];
+  options: { source: string };
+  rules: Map<string, string>;
   error?: unknown;
 }
 
@@ -86,12 +97,27 @@ function loadAll(build: LoadedBuild, target: 'vap' | 'kyvernoVpol'): Loaded[] {
   return policyNames(build).map((policy) => {
     const entry = targetEntry(build, policy, target);
     const files = [String(entry.file)];
+    const common = { policy, files, entry, options: { source: entry.file }, rules: new Map<string, string>() };
     try {
-      return { policy, files, entry, docs: yamlDocuments(build, entry.file) };
+      const docs = yamlDocuments(build, entry.file);
+      const policyDoc = target === 'vap' ? docs.find((d) => d.kind === 'ValidatingAdmissionPolicy') : docs[0];
+      return { ...common, docs, policyDoc, bindings: docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding') };
     } catch (error) {
-      return { policy, files, entry, docs: [], error };
+      return { ...common, docs: [], policyDoc: undefined, bindings: [], error };
     }
   });
+}
+
+/** Configuration errors of a compiled policy, joined once per diagnostics list (they are fixed per policy); null: none. */
+const configErrorCache = new WeakMap<readonly CelDiagnostic[], string | null>();
+function configErrors(diagnostics: readonly CelDiagnostic[]): string | null {
+  let joined = configErrorCache.get(diagnostics);
+  if (joined === undefined) {
+    const errors = diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
+    joined = errors.length ? errors.map((x) => x.message).join('; ') : null;
+    configErrorCache.set(diagnostics, joined);
+  }
+  return joined;
 }
 
 /** The ValidatingAdmissionPolicy and its binding, as the apiserver runs them (every validation). */
@@ -105,13 +131,9 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
     evaluate(object, ctx, only) {
       const attrs = preparedRequest(object, ctx);
       return decideEach('vap', loaded, only, (l): EngineDecision => {
-        const policy = l.docs.find((d) => d.kind === 'ValidatingAdmissionPolicy');
-        const bindings = l.docs.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
-        const d = evaluateValidatingAdmissionPolicy(policy, bindings, attrs, { source: l.entry.file });
-        const all = [...d.denials, ...d.warnings, ...d.audits];
-        const configErrors = d.diagnostics.filter((x) => x.severity === 'error' && x.kind !== 'cost');
-        if (configErrors.length)
-          return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configErrors.map((x) => x.message).join('; ') };
+        const d = evaluateValidatingAdmissionPolicy(l.policyDoc, l.bindings, attrs, l.options);
+        const configError = configErrors(d.diagnostics);
+        if (configError !== null) return { engine: 'vap', policy: l.policy, outcome: 'error', violations: [], error: configError };
         if (!d.matched)
           return {
             engine: 'vap',
@@ -126,7 +148,9 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
           const reason = d.bindings.some((b) => b.matched) ? 'spec.matchConditions not met' : 'no binding matched';
           return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'skip', skipReason: reason, violations: [] };
         }
-        if (!all.length) return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
+        if (!d.denials.length && !d.warnings.length && !d.audits.length)
+          return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
+        const all = [...d.denials, ...d.warnings, ...d.audits];
         const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
         const actions = fired.flatMap((b) => b.validationActions);
         return {
@@ -139,7 +163,7 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
             path: `ValidatingAdmissionPolicyBinding ${fired.map((b) => b.binding).join(', ')}: spec.validationActions`,
             found: JSON.stringify(actions),
           },
-          violations: all.map((v) => ({ rule: ruleFor(l.entry, v.expressionPath), message: v.message })),
+          violations: all.map((v) => ({ rule: ruleFor(l, v.expressionPath), message: v.message })),
           evidence: all.map((v) => `${v.expressionPath ?? 'validation'}: ${v.expression ?? ''}`),
         };
       });
@@ -157,7 +181,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
     evaluate(object, ctx, only) {
       const attrs = preparedRequest(object, ctx);
       return decideEach('vpol', loaded, only, (l): EngineDecision => {
-        const r = evaluateValidatingPolicy(l.docs[0], attrs, { source: l.entry.file });
+        const r = evaluateValidatingPolicy(l.policyDoc, attrs, l.options);
         if (r.status === 'error')
           return { engine: 'vpol', policy: l.policy, outcome: 'error', violations: [], error: r.error?.message ?? r.message ?? 'error' };
         const violated = r.status === 'fail' || r.status === 'warn';
@@ -189,7 +213,7 @@ export const vpolAdapterFactory: AdapterFactory = async (build) => {
           outcome: violated ? 'violated' : 'satisfied',
           action: violated ? actionOf(r.validationActions) : 'allow',
           ...(violated ? { actionSource: { file: String(l.entry.file), path: 'spec.validationActions', found: JSON.stringify(r.validationActions) } } : {}),
-          violations: violated ? [{ rule: ruleFor(l.entry, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
+          violations: violated ? [{ rule: ruleFor(l, r.failedValidation?.expressionPath), message: r.message ?? '' }] : [],
           partial: true,
           evidence: violated && r.failedValidation ? [`${r.failedValidation.expressionPath}: ${r.failedValidation.expression}`] : [],
         };

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
+import { FixtureStore } from './fixture-store.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
 import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
 import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
@@ -422,13 +423,16 @@ function shrinkRandom(
 /** Every fixture of a run, in run order: the given ones, then the random ones. */
 export interface VerifyPlan {
   prep: Prepared;
-  fixtures: Fixture[];
+  fixtures: FixtureStore;
   arb?: fc.Arbitrary<Record<string, unknown>>;
   runs: number;
   seed: number;
 }
 
-export function planVerify(options: VerifyOptions): VerifyPlan {
+/** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
+export const CHUNK_FIXTURES = 64;
+
+export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): VerifyPlan {
   const { build } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
@@ -437,8 +441,14 @@ export function planVerify(options: VerifyOptions): VerifyPlan {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
-  const fixtures = [...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])];
+  const fixtures = new FixtureStore([...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])], chunkFixtures);
   return { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed };
+}
+
+/** Runs chunk k of the plan in this thread. */
+export function runPlanChunk(plan: VerifyPlan, adapters: readonly EngineAdapter[], k: number, onFixture?: (index: number) => void): ChunkResult {
+  const [start, end] = plan.fixtures.bounds(k);
+  return runChunk(plan.prep, adapters, plan.fixtures.chunk(k), start, end, onFixture, start);
 }
 
 /** Merges chunk results in fixture order, shrinks random disagreements and assembles the result. */
@@ -455,7 +465,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     counter.merge(chunk.counts);
     samples.merge(chunk.samples);
     for (const { fixture, c } of chunk.disagreements) {
-      const f = fixtures[fixture]!;
+      const f = fixtures.at(fixture);
       disagreements.push({
         policy: c.policy,
         fixture: { name: f.name, group: f.group },
@@ -471,7 +481,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     for (const r of chunk.randomFirst) {
       const seen = randomFirst.get(r.key);
       if (seen) seen.occurrences += r.occurrences;
-      else randomFirst.set(r.key, { engine: r.engine, c: r.c, f: fixtures[r.fixture]!, occurrences: r.occurrences });
+      else randomFirst.set(r.key, { engine: r.engine, c: r.c, f: fixtures.at(r.fixture), occurrences: r.occurrences });
     }
   }
   let shrinks = 0;
@@ -516,6 +526,8 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
 export function verify(options: VerifyOptions): VerifyResult {
   const plan = planVerify(options);
   const total = plan.fixtures.length;
-  const chunk = runChunk(plan.prep, options.adapters, plan.fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
-  return finishVerify(options, plan, [chunk]);
+  const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
+  const chunks: ChunkResult[] = [];
+  for (let k = 0; k < plan.fixtures.chunks; k++) chunks.push(runPlanChunk(plan, options.adapters, k, onFixture));
+  return finishVerify(options, plan, chunks);
 }

@@ -1,6 +1,7 @@
 /** What verifyParallel and its worker threads (verify-worker.ts) send each other. */
 import { deserialize, serialize } from 'node:v8';
 import type { Fixture } from './fixtures/types.js';
+import type { SharedWasm } from './prebuilt.js';
 import type { EngineId, LoadedBuild } from './types.js';
 import type { ChunkResult } from './verify.js';
 
@@ -20,6 +21,18 @@ export interface WorkerRun {
   /** Index of the next chunk nobody has taken yet, shared by every thread (Atomics.add). */
   next: Int32Array;
 }
+
+/**
+ * The Wasm modules the main thread compiled while loading its engines (prebuilt.ts), posted once
+ * before the run: a worker waits for them instead of compiling the same Rego again.
+ */
+export interface WorkerWasm {
+  type: 'wasm';
+  modules: SharedWasm[];
+}
+
+/** What the main thread posts to a worker. */
+export type ToWorker = WorkerWasm | WorkerRun;
 
 export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
 

@@ -13,8 +13,9 @@ import {
   type TemplateSource,
 } from '@podsec/gatekeeper';
 import type { AdmissionContext } from '@podsec/ir';
-import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
+import { loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
+import { buildWasmFor } from '../prebuilt.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
 import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
 
@@ -49,7 +50,7 @@ function isolatedSources(template: { rego: string; libs: readonly string[] }, ro
  * libs (not data.inventory). Otherwise, or if the merged module fails to build, each template
  * keeps its own module.
  */
-async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
+async function mergedTemplates(build: LoadedBuild, loaded: Loaded[]): Promise<RegoBatch | undefined> {
   const ok = loaded.filter((l) => l.template && !l.error);
   // Constraints of one kind share one template file (and entrypoint): it goes in once.
   const templates = [...new Map(ok.map((l) => [l.template!.file, l.template!])).values()];
@@ -64,7 +65,7 @@ async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined>
     return undefined;
   const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
-    const built = buildWasm(sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
+    const built = await buildWasmFor(build, sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
     for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
     return batch;
@@ -164,7 +165,7 @@ export const createGatekeeperAdapterFactory =
   async (build: LoadedBuild) => {
     const loaded: Loaded[] = [];
     for (const policy of policyNames(build)) loaded.push(await load(build, policy));
-    const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
+    const merged = options.merge === false ? undefined : await mergedTemplates(build, loaded);
     // Only templates the merged module does not hold are compiled one by one (≈0.5 MB of Wasm each, per thread).
     for (const l of loaded) await compileOwn(l);
     return {

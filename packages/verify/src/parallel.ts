@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
 import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
 import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
-import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm } from './worker-protocol.js';
+import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
 export { CHUNK_FIXTURES };
 
@@ -124,6 +125,11 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
     return t;
   });
+  if (threads.length) {
+    // Parsed here once (this thread's engines read them from the same cache), not once per thread.
+    const yaml: WorkerYaml = { type: 'yaml', files: parsedYamlOf(start.build) };
+    for (const t of threads) t.worker.postMessage(yaml);
+  }
   const share = (modules: SharedWasm[]) => {
     if (shared) return;
     shared = true;
@@ -171,6 +177,8 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
         })
       : undefined);
   pool?.share(sharedWasmOf(options.build));
+  // Every engine of this run is loaded (the workers were handed the parsed YAML at their start).
+  forgetYaml(options.build);
   try {
     if (!pool?.count || wanted <= 0 || !options.adapters.length) {
       pool?.close();

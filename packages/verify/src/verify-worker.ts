@@ -6,18 +6,21 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES } from './adapters.js';
+import { forgetYaml, seedYaml } from './adapters/admission.js';
 import { expectSharedWasm } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
-import { unpackChunk, type ToWorker, type WorkerData, type WorkerMessage, type WorkerRun, type WorkerWasm } from './worker-protocol.js';
+import { unpackChunk, type ToWorker, type WorkerData, type WorkerMessage, type WorkerRun, type WorkerWasm, type WorkerYaml } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
 // Listening from the start: the main thread's Wasm and the run may be posted while the engines still load.
+let onYaml: (files: WorkerYaml['files']) => void = () => {};
 let onWasm: (modules: WorkerWasm['modules']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
+const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
 const wasm = new Promise<WorkerWasm['modules']>((resolve) => (onWasm = resolve));
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
-parentPort!.on('message', (m: ToWorker) => (m.type === 'wasm' ? onWasm(m.modules) : onRun(m)));
+parentPort!.on('message', (m: ToWorker) => (m.type === 'yaml' ? onYaml(m.files) : m.type === 'wasm' ? onWasm(m.modules) : onRun(m)));
 expectSharedWasm(data.build, wasm);
 
 try {
@@ -26,8 +29,10 @@ try {
     : ADAPTER_FACTORIES;
   const missing = data.engines.filter((id) => !factories[id]);
   if (missing.length) throw new Error(`no adapter is registered for ${missing.join(', ')}`);
+  seedYaml(data.build, await yaml);
   // All at once: an engine waiting for the main thread's Wasm lets the others load meanwhile.
   const adapters = await Promise.all(data.engines.map((id) => factories[id]!(data.build)));
+  forgetYaml(data.build);
   const prep = prepare(data.build);
   send({ type: 'ready' });
   const { fixtures, chunkFixtures, next } = await run;

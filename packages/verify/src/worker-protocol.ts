@@ -1,6 +1,7 @@
 /** What verifyParallel and its worker threads (verify-worker.ts) send each other. */
 import { deserialize, serialize } from 'node:v8';
 import type { Fixture } from './fixtures/types.js';
+import type { ParsedYaml } from './adapters/admission.js';
 import type { SharedWasm } from './prebuilt.js';
 import type { EngineId, LoadedBuild } from './types.js';
 import type { ChunkResult } from './verify.js';
@@ -31,8 +32,14 @@ export interface WorkerWasm {
   modules: SharedWasm[];
 }
 
+/** The build's YAML files as the main thread parsed them, posted as soon as the worker starts. */
+export interface WorkerYaml {
+  type: 'yaml';
+  files: [string, ParsedYaml][];
+}
+
 /** What the main thread posts to a worker. */
-export type ToWorker = WorkerWasm | WorkerRun;
+export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun;
 
 export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
 

@@ -170,8 +170,12 @@ export function decideEach<L extends { policy: string; error?: unknown; files?: 
   only: readonly string[] | undefined,
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
-  // Object.assign, not `{ ...d, files }`: a spread followed by more keys costs microseconds per decision on Node 20.
-  const withFiles = (l: L, d: EngineDecision): EngineDecision => (l.files?.length ? Object.assign({}, d, { files: [...l.files] }) : d);
+  // Set on the decision `decide` just made, to the policy's own (read-only) list: no copy of either
+  // per decision, which verify makes millions of. The key lands where a spread would put it.
+  const withFiles = (l: L, d: EngineDecision): EngineDecision => {
+    if (l.files?.length) d.files = l.files as string[];
+    return d;
+  };
   return loaded
     .filter((l) => !only || only.includes(l.policy))
     .map((l) => {

@@ -108,6 +108,35 @@ export function literalForRef(cmp: RefComparison, r: Json, ignore: readonly stri
   }
 }
 
+/*
+ * Verify asks the reference about every fixture × policy: what depends only on the IR (a glob's
+ * RegExp, a predicate's value set, a policy's environment) is derived once per IR node, not per
+ * object. Keyed by the node itself, so an IR that is dropped takes its entries with it.
+ */
+const globs = new Map<string, RegExp>();
+function globRegExp(glob: string): RegExp {
+  let re = globs.get(glob);
+  if (!re) globs.set(glob, (re = globToRegExp(glob)));
+  return re;
+}
+const valueSets = new WeakMap<object, ReadonlySet<Scalar>>();
+/** The predicate's values, normalised by `norm` (the same function every time for one predicate). */
+function valueSet(pred: { values: readonly Scalar[] }, norm: (x: Scalar) => Scalar): ReadonlySet<Scalar> {
+  let set = valueSets.get(pred);
+  if (!set) valueSets.set(pred, (set = new Set(pred.values.map(norm))));
+  return set;
+}
+
+const refLiterals = new WeakMap<object, { to: Json; literal: Predicate | undefined }>();
+/** literalForRef, reused while the operand is the same value (a parameter: the same every object). */
+function refLiteral(pred: Extract<Predicate, { op: 'ref' }>, to: Json): Predicate | undefined {
+  const last = refLiterals.get(pred);
+  if (last && last.to === to) return last.literal;
+  const literal = literalForRef(pred.cmp, to, pred.ignore);
+  refLiterals.set(pred, { to, literal });
+  return literal;
+}
+
 export function testPredicate(pred: Predicate, v: Json, env: Env = EMPTY_ENV): boolean {
   const list = Array.isArray(v) ? v : undefined;
   switch (pred.op) {
@@ -126,17 +155,17 @@ export function testPredicate(pred: Predicate, v: Json, env: Env = EMPTY_ENV): b
     case 'prefix':
       return typeof v === 'string' && v.startsWith(pred.value);
     case 'glob':
-      return typeof v === 'string' && globToRegExp(pred.value).test(v);
+      return typeof v === 'string' && globRegExp(pred.value).test(v);
     case 'subsetOf': {
       const norm = pred.normalize === 'capability' ? normalizeCapability : (x: Scalar) => x;
-      const allowed = new Set(pred.values.map(norm));
+      const allowed = valueSet(pred, norm);
       return !!list && list.every((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && allowed.has(norm(x)));
     }
     case 'containsAll':
       return !!list && pred.values.every((x) => list.includes(x));
     case 'containsNone': {
       const norm = pred.normalize === 'capability' ? normalizeCapability : (x: Scalar) => x;
-      const denied = new Set(pred.values.map(norm));
+      const denied = valueSet(pred, norm);
       return !!list && !list.some((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && denied.has(norm(x)));
     }
     case 'hasAnyKey':
@@ -146,13 +175,13 @@ export function testPredicate(pred: Predicate, v: Json, env: Env = EMPTY_ENV): b
     case 'pathPrefix':
       return typeof v === 'string' && pathPrefixMatches(pred.value, v);
     case 'keysIn': {
-      const allowed = new Set(pred.values);
+      const allowed = valueSet(pred, (x) => x);
       return isObj(v) && Object.keys(v).every((k) => pred.ignore.includes(k) || allowed.has(k));
     }
     case 'at':
       return isObj(v) && testValue(pred, readPath(v, pred.path), env);
     case 'ref': {
-      const literal = literalForRef(pred.cmp, resolveRef(pred.to, env), pred.ignore);
+      const literal = refLiteral(pred, resolveRef(pred.to, env));
       return literal !== undefined && testPredicate(literal, v, env);
     }
     case 'some': {
@@ -321,8 +350,18 @@ export function evaluateCheck(check: Check, template: Json, env: Env = EMPTY_ENV
   }
 }
 
+const ownEnvs = new WeakMap<PolicyIR, Env>();
+
 /** The environment a policy instance is evaluated in: its effective values and exempt images. */
 export function policyEnv(policy: PolicyIR, values?: ParamValues): Env {
+  if (values !== undefined) return instanceEnv(policy, values);
+  // Read-only for every caller (bind copies), so one per policy serves every object.
+  let env = ownEnvs.get(policy);
+  if (!env) ownEnvs.set(policy, (env = instanceEnv(policy, undefined)));
+  return env;
+}
+
+function instanceEnv(policy: PolicyIR, values: ParamValues | undefined): Env {
   const params = effectiveValues(policy, values ?? policy.values);
   const exempt = policy.exemptImages === undefined ? [] : Array.isArray(policy.exemptImages) ? policy.exemptImages : readParam(params, policy.exemptImages);
   return { params, vars: {}, exemptImages: stringList(exempt) ?? [] };

@@ -12,11 +12,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
-import { finishVerify, planVerify, runChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import { packFixtures, type WorkerData, type WorkerMessage, type WorkerRun } from './worker-protocol.js';
+import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
+import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
+import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
-/** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
-export const CHUNK_FIXTURES = 64;
+export { CHUNK_FIXTURES };
 
 export interface ParallelOptions extends VerifyOptions {
   /**
@@ -63,6 +64,11 @@ interface RunHandlers {
 /** Worker threads loading (or holding) the engines of one build, waiting for one run. */
 export interface VerifyWorkers {
   readonly count: number;
+  /**
+   * Posts the Wasm modules this thread compiled while loading its engines (prebuilt.ts): workers
+   * wait for them rather than compile the same Rego again. Once; a run posts none if never called.
+   */
+  share(modules: SharedWasm[]): void;
   /** Posts the run to every worker still alive; `handlers` receive their chunks. */
   run(message: WorkerRun, handlers: RunHandlers): void;
   /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
@@ -94,6 +100,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
   };
   let handlers: RunHandlers | undefined;
+  let shared = false;
   const threads = Array.from({ length: count }, (_, w) => {
     const worker = startWorker(WORKER!, data);
     const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
@@ -118,10 +125,24 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
     return t;
   });
+  if (threads.length) {
+    // Parsed here once (this thread's engines read them from the same cache), not once per thread.
+    const yaml: WorkerYaml = { type: 'yaml', files: parsedYamlOf(start.build) };
+    for (const t of threads) t.worker.postMessage(yaml);
+  }
+  const share = (modules: SharedWasm[]) => {
+    if (shared) return;
+    shared = true;
+    const message: WorkerWasm = { type: 'wasm', modules };
+    for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+  };
   return {
     count,
+    share,
     run(message, h) {
       handlers = h;
+      // A worker waits for the Wasm before compiling its own: never leave it waiting.
+      share([]);
       for (const t of threads) if (!t.settled) t.worker.postMessage(message);
     },
     stopLoading() {
@@ -137,10 +158,11 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
-  const plan = planVerify(options);
+  // This thread's engines are loaded: the workers may stop waiting for its Wasm while it plans.
+  options.pool?.share(sharedWasmOf(options.build));
+  const plan = planVerify(options, options.chunkFixtures ?? CHUNK_FIXTURES);
   const { fixtures } = plan;
-  const size = options.chunkFixtures ?? CHUNK_FIXTURES;
-  const chunkCount = Math.ceil(fixtures.length / size);
+  const chunkCount = fixtures.chunks;
   const mainThread = options.mainThread !== false;
   const wanted = Math.min(options.pool?.count ?? options.workers, chunkCount - (mainThread ? 1 : 0));
   const pool =
@@ -154,30 +176,31 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
           ...(options.onWorkerError ? { onWorkerError: options.onWorkerError } : {}),
         })
       : undefined);
+  pool?.share(sharedWasmOf(options.build));
+  // Every engine of this run is loaded (the workers were handed the parsed YAML at their start).
+  forgetYaml(options.build);
   try {
     if (!pool?.count || wanted <= 0 || !options.adapters.length) {
       pool?.close();
       const total = fixtures.length;
-      const all = runChunk(plan.prep, options.adapters, fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
+      const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
+      const all: ChunkResult[] = [];
+      for (let k = 0; k < chunkCount; k++) all.push(runPlanChunk(plan, options.adapters, k, onFixture));
       options.onChunk?.(0, 'main');
-      return finishVerify(options, plan, [all]);
+      return finishVerify(options, plan, all);
     }
     const next = new Int32Array(new SharedArrayBuffer(4));
     const results: (ChunkResult | undefined)[] = new Array(chunkCount);
     let done = 0;
-    const bounds = (k: number) => [k * size, Math.min(fixtures.length, (k + 1) * size)] as const;
     const finished = (k: number, result: ChunkResult, thread: 'main' | number) => {
       results[k] = result;
       options.onChunk?.(k, thread);
-      const [s, e] = bounds(k);
+      const [s, e] = fixtures.bounds(k);
       done += e - s;
       options.onProgress?.(done, fixtures.length);
     };
-    pool.run({ type: 'run', fixtures: packFixtures(fixtures, size), chunkFixtures: size, next }, { chunk: finished });
-    const runHere = (k: number) => {
-      const [s, e] = bounds(k);
-      finished(k, runChunk(plan.prep, options.adapters, fixtures, s, e), 'main');
-    };
+    pool.run({ type: 'run', fixtures: fixtures.packed, chunkFixtures: fixtures.chunkFixtures, next }, { chunk: finished });
+    const runHere = (k: number) => finished(k, runPlanChunk(plan, options.adapters, k), 'main');
     for (let k = mainThread ? Atomics.add(next, 0, 1) : chunkCount; k < chunkCount; k = Atomics.add(next, 0, 1)) {
       runHere(k);
       // Lets worker messages in, so progress counts their chunks as they come.

@@ -5,24 +5,38 @@
  * and disagreements.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ADAPTER_FACTORIES, loadAdapters } from './adapters.js';
+import { ADAPTER_FACTORIES } from './adapters.js';
+import { forgetYaml, seedYaml } from './adapters/admission.js';
+import { expectSharedWasm } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
-import { unpackChunk, type WorkerData, type WorkerMessage, type WorkerRun } from './worker-protocol.js';
+import { unpackChunk, type ToWorker, type WorkerData, type WorkerMessage, type WorkerRun, type WorkerWasm, type WorkerYaml } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
-// Listening from the start: the run may be posted while the engines still load.
-const run = new Promise<WorkerRun>((resolve) => parentPort!.once('message', resolve));
+// Listening from the start: the main thread's Wasm and the run may be posted while the engines still load.
+let onYaml: (files: WorkerYaml['files']) => void = () => {};
+let onWasm: (modules: WorkerWasm['modules']) => void = () => {};
+let onRun: (run: WorkerRun) => void = () => {};
+const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
+const wasm = new Promise<WorkerWasm['modules']>((resolve) => (onWasm = resolve));
+const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
+parentPort!.on('message', (m: ToWorker) => (m.type === 'yaml' ? onYaml(m.files) : m.type === 'wasm' ? onWasm(m.modules) : onRun(m)));
+expectSharedWasm(data.build, wasm);
 
 try {
   const factories = data.factoriesModule
     ? ((await import(data.factoriesModule)) as { ADAPTER_FACTORIES: typeof ADAPTER_FACTORIES }).ADAPTER_FACTORIES
     : ADAPTER_FACTORIES;
-  const { adapters, notRun } = await loadAdapters(data.build, data.engines, factories);
-  if (notRun.length) throw new Error(`no adapter is registered for ${notRun.join(', ')}`);
+  const missing = data.engines.filter((id) => !factories[id]);
+  if (missing.length) throw new Error(`no adapter is registered for ${missing.join(', ')}`);
+  seedYaml(data.build, await yaml);
+  // All at once: an engine waiting for the main thread's Wasm lets the others load meanwhile.
+  const adapters = await Promise.all(data.engines.map((id) => factories[id]!(data.build)));
+  forgetYaml(data.build);
   const prep = prepare(data.build);
   send({ type: 'ready' });
   const { fixtures, chunkFixtures, next } = await run;
+  parentPort!.removeAllListeners('message');
   const chunks = fixtures.offsets.length - 1;
   for (let k = Atomics.add(next, 0, 1); k < chunks; k = Atomics.add(next, 0, 1)) {
     const chunk = unpackChunk(fixtures, k);

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
+import { FixtureStore } from './fixture-store.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
 import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
 import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
@@ -123,8 +124,9 @@ export function prepare(build: LoadedBuild): Prepared {
 }
 
 /**
- * `only` is absent when the fixture is about every policy: adapters then decide them all without
- * filtering by a list, which would cost policies² per fixture on a large build.
+ * Each policy's decision by one adapter, in `policies` order. `only` is absent when the fixture is
+ * about every policy: adapters then decide them all without filtering by a list, which would cost
+ * policies² per fixture on a large build.
  */
 function decide(
   adapter: EngineAdapter,
@@ -132,27 +134,28 @@ function decide(
   ctx: AdmissionContext,
   policies: readonly string[],
   only: readonly string[] | undefined,
-): Map<string, EngineDecision> {
-  const out = new Map<string, EngineDecision>();
+): EngineDecision[] {
   let decisions: EngineDecision[];
   try {
     decisions = adapter.evaluate(object, ctx, only);
   } catch (e) {
     const error = `the ${adapter.id} adapter threw: ${e instanceof Error ? e.message : String(e)}`;
-    for (const p of policies) out.set(p, { engine: adapter.id, policy: p, outcome: 'error', violations: [], error });
-    return out;
+    return policies.map((p) => ({ engine: adapter.id, policy: p, outcome: 'error', violations: [], error }));
   }
-  for (const d of decisions) out.set(d.policy, d);
-  for (const p of policies)
-    if (!out.has(p))
-      out.set(p, {
+  // Adapters answer in the build's order: then no lookup is needed.
+  if (decisions.length === policies.length && decisions.every((d, i) => d.policy === policies[i])) return decisions;
+  const byPolicy = new Map<string, EngineDecision>();
+  for (const d of decisions) byPolicy.set(d.policy, d);
+  return policies.map(
+    (p) =>
+      byPolicy.get(p) ?? {
         engine: adapter.id,
         policy: p,
         outcome: 'error',
         violations: [],
         error: `the ${adapter.id} adapter returned no decision for policy "${p}"`,
-      });
-  return out;
+      },
+  );
 }
 
 const ruleIds = (d: ReferenceDecision) => {
@@ -215,34 +218,63 @@ function verdicts(judged: readonly (readonly [Verdicter, Judgement | undefined])
   return { engines, kinds, ...(messages.length ? { messages } : {}) };
 }
 
+const NO_MESSAGES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * What the reference expects of a policy. Built key by key rather than with conditional spreads:
+ * it runs once per fixture and policy, and the keys keep the order reports print them in.
+ */
+function expectedOf(ref: ReferenceDecision): Expected {
+  const expected = { outcome: ref.outcome } as Expected;
+  if (ref.action) expected.action = ref.action;
+  if (ref.skipReason) expected.skipReason = ref.skipReason;
+  expected.rules = ruleIds(ref);
+  if (ref.violations.length) expected.messages = ref.violations.map((v) => ({ rule: v.rule, message: v.message }));
+  expected.source = 'reference';
+  return expected;
+}
+
+/** One policy's comparison: every engine judged against the reference, in adapter order. */
+function comparePolicy(prep: Prepared, adapters: readonly EngineAdapter[], policy: string, ref: ReferenceDecision, decisions: EngineDecision[]): Comparison {
+  const expected = expectedOf(ref);
+  const messages = expected.messages ? messagesByRule(expected.messages) : NO_MESSAGES;
+  const known = prep.known.get(policy)!;
+  const c = { policy, expected, decisions } as Comparison;
+  const engines: Verdicter[] = [];
+  const kinds: Comparison['kinds'] = {};
+  let mismatches: MessageMismatch[] | undefined;
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i]!;
+    const j = judge(d, expected, known, adapters[i]!.comparesMessages ? messages : undefined);
+    if (!j) continue;
+    engines.push(d.engine);
+    kinds[d.engine] = j.kind;
+    if (j.mismatches?.length) (mismatches ??= []).push(...j.mismatches);
+  }
+  c.engines = engines;
+  c.kinds = kinds;
+  if (mismatches) c.messages = mismatches;
+  return c;
+}
+
 /** Compares every adapter on one fixture: one comparison per policy, plus one per bundle expectation. */
 export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[], f: Fixture): Comparison[] {
   const { build } = prep;
   const ctx: AdmissionContext = f.ctx ?? {};
   const policies = f.policies ?? prep.policies;
   const byEngine = adapters.map((a) => decide(a, f.object, ctx, policies, f.policies));
-  const refs = new Map(policies.map((p) => [p, referenceDecision(build.irs.get(p)!, f.object, ctx)]));
-  const out: Comparison[] = policies.map((policy) => {
-    const ref = refs.get(policy)!;
-    const expected: Expected = {
-      outcome: ref.outcome as Expected['outcome'],
-      ...(ref.action ? { action: ref.action } : {}),
-      ...(ref.skipReason ? { skipReason: ref.skipReason } : {}),
-      rules: ruleIds(ref),
-      ...(ref.violations.length ? { messages: ref.violations.map((v) => ({ rule: v.rule, message: v.message })) } : {}),
-      source: 'reference',
-    };
-    const messages = messagesByRule(expected.messages ?? []);
-    const decisions = byEngine.map((m) => m.get(policy)!);
-    const known = prep.known.get(policy)!;
-    return {
+  const refs = policies.map((p) => referenceDecision(build.irs.get(p)!, f.object, ctx));
+  const out: Comparison[] = policies.map((policy, p) =>
+    comparePolicy(
+      prep,
+      adapters,
       policy,
-      expected,
-      decisions,
-      ...verdicts(decisions.map((d, i) => [d.engine, judge(d, expected, known, adapters[i]!.comparesMessages ? messages : undefined)] as const)),
-    };
-  });
+      refs[p]!,
+      byEngine.map((ds) => ds[p]!),
+    ),
+  );
   if (f.bundle) {
+    const index = new Map(policies.map((p, i) => [p, i]));
     const members = build.manifest.bundles?.[f.bundle.bundle] ?? [];
     const bundleDecision = (of: (p: string) => ReferenceDecision): ReferenceDecision => {
       const ds = members.map(of);
@@ -256,18 +288,21 @@ export function compareFixture(prep: Prepared, adapters: readonly EngineAdapter[
         ...(errors.length ? { error: errors.map((d) => `${d.policy}: ${d.error}`).join('; ') } : {}),
       };
     };
-    const reference = bundleDecision((p) => refs.get(p)!);
+    const reference = bundleDecision((p) => refs[index.get(p)!]!);
     const expected: Expected = { outcome: f.bundle.expect === 'fail' ? 'violated' : 'satisfied', rules: [], source: f.bundle.source };
-    const decisions = byEngine.map((m, i): EngineDecision => ({ engine: adapters[i]!.id, ...bundleDecision((p) => m.get(p)!) }));
+    const decisions = byEngine.map((m, i): EngineDecision => ({ engine: adapters[i]!.id, ...bundleDecision((p) => m[index.get(p)!]!) }));
     // The verdict is the bundle's (PSA's ground truth); the messages are each member's, held to the
     // reference's for the member rules both found violated (other rules are the member comparison's).
     const memberMessages = (i: number): Judgement | undefined => {
       if (!adapters[i]!.comparesMessages) return undefined;
       const mismatches: MessageMismatch[] = [];
       for (const p of members) {
-        const d = byEngine[i]!.get(p)!;
+        const d = byEngine[i]![index.get(p)!]!;
         if (d.outcome !== 'violated') continue;
-        mismatches.push(...untracedViolations(d, prep.known.get(p)!, `${p}/`), ...messageMismatches(d, messagesByRule(refs.get(p)!.violations), `${p}/`));
+        mismatches.push(
+          ...untracedViolations(d, prep.known.get(p)!, `${p}/`),
+          ...messageMismatches(d, messagesByRule(refs[index.get(p)!]!.violations), `${p}/`),
+        );
       }
       if (!mismatches.length) return undefined;
       return { kind: mismatches.some((m) => m.expected === undefined) ? 'untraced' : 'message', mismatches };
@@ -422,13 +457,16 @@ function shrinkRandom(
 /** Every fixture of a run, in run order: the given ones, then the random ones. */
 export interface VerifyPlan {
   prep: Prepared;
-  fixtures: Fixture[];
+  fixtures: FixtureStore;
   arb?: fc.Arbitrary<Record<string, unknown>>;
   runs: number;
   seed: number;
 }
 
-export function planVerify(options: VerifyOptions): VerifyPlan {
+/** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
+export const CHUNK_FIXTURES = 64;
+
+export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): VerifyPlan {
   const { build } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
@@ -437,8 +475,14 @@ export function planVerify(options: VerifyOptions): VerifyPlan {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
-  const fixtures = [...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])];
+  const fixtures = new FixtureStore([...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])], chunkFixtures);
   return { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed };
+}
+
+/** Runs chunk k of the plan in this thread. */
+export function runPlanChunk(plan: VerifyPlan, adapters: readonly EngineAdapter[], k: number, onFixture?: (index: number) => void): ChunkResult {
+  const [start, end] = plan.fixtures.bounds(k);
+  return runChunk(plan.prep, adapters, plan.fixtures.chunk(k), start, end, onFixture, start);
 }
 
 /** Merges chunk results in fixture order, shrinks random disagreements and assembles the result. */
@@ -455,7 +499,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     counter.merge(chunk.counts);
     samples.merge(chunk.samples);
     for (const { fixture, c } of chunk.disagreements) {
-      const f = fixtures[fixture]!;
+      const f = fixtures.at(fixture);
       disagreements.push({
         policy: c.policy,
         fixture: { name: f.name, group: f.group },
@@ -471,7 +515,7 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
     for (const r of chunk.randomFirst) {
       const seen = randomFirst.get(r.key);
       if (seen) seen.occurrences += r.occurrences;
-      else randomFirst.set(r.key, { engine: r.engine, c: r.c, f: fixtures[r.fixture]!, occurrences: r.occurrences });
+      else randomFirst.set(r.key, { engine: r.engine, c: r.c, f: fixtures.at(r.fixture), occurrences: r.occurrences });
     }
   }
   let shrinks = 0;
@@ -516,6 +560,8 @@ export function finishVerify(options: VerifyOptions, plan: VerifyPlan, chunks: r
 export function verify(options: VerifyOptions): VerifyResult {
   const plan = planVerify(options);
   const total = plan.fixtures.length;
-  const chunk = runChunk(plan.prep, options.adapters, plan.fixtures, 0, total, options.onProgress && ((i) => options.onProgress!(i + 1, total)));
-  return finishVerify(options, plan, [chunk]);
+  const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
+  const chunks: ChunkResult[] = [];
+  for (let k = 0; k < plan.fixtures.chunks; k++) chunks.push(runPlanChunk(plan, options.adapters, k, onFixture));
+  return finishVerify(options, plan, chunks);
 }

@@ -1,6 +1,8 @@
 /** What verifyParallel and its worker threads (verify-worker.ts) send each other. */
 import { deserialize, serialize } from 'node:v8';
 import type { Fixture } from './fixtures/types.js';
+import type { ParsedYaml } from './adapters/admission.js';
+import type { SharedWasm } from './prebuilt.js';
 import type { EngineId, LoadedBuild } from './types.js';
 import type { ChunkResult } from './verify.js';
 
@@ -20,6 +22,24 @@ export interface WorkerRun {
   /** Index of the next chunk nobody has taken yet, shared by every thread (Atomics.add). */
   next: Int32Array;
 }
+
+/**
+ * The Wasm modules the main thread compiled while loading its engines (prebuilt.ts), posted once
+ * before the run: a worker waits for them instead of compiling the same Rego again.
+ */
+export interface WorkerWasm {
+  type: 'wasm';
+  modules: SharedWasm[];
+}
+
+/** The build's YAML files as the main thread parsed them, posted as soon as the worker starts. */
+export interface WorkerYaml {
+  type: 'yaml';
+  files: [string, ParsedYaml][];
+}
+
+/** What the main thread posts to a worker. */
+export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun;
 
 export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
 

@@ -13,8 +13,9 @@ import {
   type TemplateSource,
 } from '@podsec/gatekeeper';
 import type { AdmissionContext } from '@podsec/ir';
-import { buildWasm, loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
+import { loadRegoBatch, RegoEvalError, type BatchCall, type BatchConstant, type RegoBatch, type ResultSet } from '@podsec/rego';
 import type { AdapterFactory, EngineDecision, LoadedBuild } from '../types.js';
+import { buildWasmFor } from '../prebuilt.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
 
 /** Where each call puts its policy's parameters (one array: the batch caches its parsed path by identity). */
@@ -54,7 +55,7 @@ function isolatedSources(template: { rego: string; libs: readonly string[] }, ro
  * libs (not data.inventory). Otherwise, or if the merged module fails to build, each template
  * keeps its own module.
  */
-async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined> {
+async function mergedTemplates(build: LoadedBuild, loaded: Loaded[]): Promise<RegoBatch | undefined> {
   const ok = loaded.filter((l) => l.template && !l.error);
   // Constraints of one kind share one template file (and entrypoint): it goes in once.
   const templates = [...new Map(ok.map((l) => [l.template!.file, l.template!])).values()];
@@ -69,7 +70,7 @@ async function mergedTemplates(loaded: Loaded[]): Promise<RegoBatch | undefined>
     return undefined;
   const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
-    const built = buildWasm(sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
+    const built = await buildWasmFor(build, sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
     for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
     return batch;
@@ -169,7 +170,7 @@ export const createGatekeeperAdapterFactory =
   async (build: LoadedBuild) => {
     const loaded: Loaded[] = [];
     for (const policy of policyNames(build)) loaded.push(await load(build, policy));
-    const merged = options.merge === false ? undefined : await mergedTemplates(loaded);
+    const merged = options.merge === false ? undefined : await mergedTemplates(build, loaded);
     // Only templates the merged module does not hold are compiled one by one (≈0.5 MB of Wasm each, per thread).
     for (const l of loaded) await compileOwn(l);
     return {

@@ -12,6 +12,7 @@ import {
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
 import { decideEach, policyNames, targetEntry } from './admission.js';
+import { buildWasmFor } from '../prebuilt.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
 
 /** Where each call puts its policy's parameters (one array: the batch caches its parsed path by identity). */
@@ -54,7 +55,8 @@ async function batchOf(
   const texts = loaded.map((l) => build.files.get(l.files[0]!) ?? '');
   if (!mergeable(texts)) return undefined;
   try {
-    const built = buildWasm(
+    const built = await buildWasmFor(
+      build,
       loaded.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
       { entrypoints: loaded.map((l) => l.entrypoint) },
     );

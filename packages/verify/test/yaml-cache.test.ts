@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseAllDocuments } from 'yaml';
+import { parsedYamlOf, seedYaml, yamlDocuments } from '../src/adapters/admission.js';
+import { buildOf, SEED_IRS } from './support.js';
+
+const fresh = () => buildOf(SEED_IRS.slice(0, 1));
+
+describe('YAML of a build parsed once per build', () => {
+  it('gives each caller its own copy of what the yaml library parses', () => {
+    const build = fresh();
+    const file = [...build.files.keys()].find((f) => f.startsWith('kyverno/'))!;
+    const expected = parseAllDocuments(build.files.get(file)!).map((d) => d.toJS());
+    const first = yamlDocuments(build, file);
+    expect(first).toEqual(expected);
+    (first[0] as Record<string, unknown>).kind = 'Changed';
+    expect(yamlDocuments(build, file)).toEqual(expected);
+  });
+
+  it('hands a worker the parsed files, errors included, with the messages a parse of its own gives', () => {
+    const build = fresh();
+    build.files.set('vap/broken.yaml', 'a: [1\n');
+    const worker = structuredClone(build);
+    const parsed = structuredClone(parsedYamlOf(build));
+    expect(parsed.map(([f]) => f)).toContain('vap/broken.yaml');
+    seedYaml(worker, parsed);
+    const file = [...build.files.keys()].find((f) => f.startsWith('gatekeeper/constraints/'))!;
+    expect(yamlDocuments(worker, file)).toEqual(yamlDocuments(build, file));
+    const message = (b: typeof build) => {
+      try {
+        yamlDocuments(b, 'vap/broken.yaml');
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(message(build)).toMatch(/^vap\/broken\.yaml: invalid YAML: /);
+    expect(message(worker)).toBe(message(build));
+  });
+
+  it('uses seeded documents for the text they were parsed from, and parses a file edited since', () => {
+    const build = fresh();
+    const file = [...build.files.keys()].find((f) => f.startsWith('vap/'))!;
+    seedYaml(build, [[file, { docs: [{ seeded: true }] }]]);
+    expect(yamlDocuments(build, file)).toEqual([{ seeded: true }]);
+    build.files.set(file, 'kind: Edited\n');
+    expect(yamlDocuments(build, file)).toEqual([{ kind: 'Edited' }]);
+  });
+
+  it('names a file the manifest lists but the build lacks', () => {
+    expect(() => yamlDocuments(fresh(), 'kyverno/missing.yaml')).toThrow(
+      'kyverno/missing.yaml: listed in manifest.json but missing from the build. Fix: rebuild with `podsec build`.',
+    );
+  });
+});

@@ -65,7 +65,10 @@ describe('podsec build: type check and import overlap', () => {
   }, 120_000);
 
   it('the overlapped build writes the same bytes as the sequential one', async () => {
-    const dir = policyDir({ 'a.ts': POLICY('pol-a', OK), 'b.ts': POLICY('pol-b', "container('seccompProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost'])") });
+    const dir = policyDir({
+      'a.ts': POLICY('pol-a', OK),
+      'b.ts': POLICY('pol-b', "container('seccompProfile.type').optional.oneOf(['RuntimeDefault', 'Localhost'])"),
+    });
     const r = podsecBin(['build', '.', '--out', 'bin-out'], dir);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect((await podsec(['build', '.', '--out', 'lib-out'], dir)).code).toBe(0);

@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyIR } from '@podsec/ir';
 import { CliError } from './io.js';
 import { selectPolicies } from './select.js';
-import { typecheckPolicyModules } from './typecheck.js';
+import { keepsParsedSources, typecheckPolicyModules } from './typecheck.js';
+import { typecheckInWorker, typecheckWorkerAvailable } from './typecheck-thread.js';
 import type { ChildMessage } from './policy-modules-protocol.js';
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -56,9 +57,16 @@ export interface LoadOptions {
  * top-level await or calls process.exit is stopped and named instead of hanging or silently
  * ending podsec.
  */
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): Promise<{ rel: string; irs: PolicyIR[] }[]> {
+interface ChildImport {
+  loaded: Promise<{ rel: string; irs: PolicyIR[] }[]>;
+  /** Stops the child when its result is no longer wanted (the type check failed); `loaded` then rejects. */
+  cancel: () => void;
+}
+
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): ChildImport {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
-  return new Promise((done, fail) => {
+  let cancel = () => {};
+  const loaded = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -80,6 +88,7 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       if (error) fail(error);
       else done(loaded);
     };
+    cancel = () => finish(new CliError(`${shownDir}: loading the policy modules was stopped.`));
     const where = () => (current ? join(shownDir, current) : shownDir);
     const arm = (ms: number) => {
       clearTimeout(timer);
@@ -119,22 +128,58 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       );
     });
   });
+  return { loaded, cancel };
+}
+
+export interface PendingPolicies {
+  /** Every policy of the folder once imported; until `checked` has settled they may not type-check. */
+  loaded: Promise<LoadedPolicy[]>;
+  /** Settles when the type check has passed (or was skipped); rejects with the type errors. */
+  checked: Promise<unknown>;
 }
 
 /**
- * Type-checks, then imports every policy module below `dir` (TypeScript runs through the tsx
- * loader, so authors have no compile step) and returns each policy's IR, with `source` set to the module path
- * relative to `dir`. Two different policies with one name are refused, within a module too.
+ * Starts type-checking and importing every policy module below `dir` (TypeScript runs through the
+ * tsx loader, so authors have no compile step). In the one-shot executable the check runs on a
+ * worker thread while the child imports the modules, two cores for two jobs; a long-lived process
+ * (tests, tools) checks first on its own thread, where the parsed libraries are kept for the next
+ * run. Use `withCheckedPolicies` (or `loadPolicies`), which make a type error win over anything
+ * the import or its use throws.
  */
-export async function loadPolicies(dir: string, cwd: string, options: LoadOptions = {}): Promise<LoadedPolicy[]> {
+export function startLoadingPolicies(dir: string, cwd: string, options: LoadOptions = {}): PendingPolicies & { cancel: () => void } {
   const root = resolve(cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
   const files = findPolicyModules(root);
-  if (options.typecheck !== false) await typecheckPolicyModules(files, cwd);
   const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
+  const typecheck = options.typecheck !== false && files.length > 0;
+  const overlap = typecheck && typecheckWorkerAvailable && !keepsParsedSources();
+  let cancel = () => {};
+  let checked: Promise<unknown>;
+  let imported: Promise<{ rel: string; irs: PolicyIR[] }[]>;
+  if (overlap) {
+    const child = importInChild(modules, dir, cwd);
+    ({ cancel } = child);
+    imported = child.loaded;
+    checked = typecheckInWorker(files, cwd);
+  } else {
+    checked = typecheck ? typecheckPolicyModules(files, cwd) : Promise.resolve();
+    imported = checked.then(() => {
+      if (!modules.length) return [];
+      const child = importInChild(modules, dir, cwd);
+      ({ cancel } = child);
+      return child.loaded;
+    });
+  }
+  // A failed check stops the import at once: a module that hangs must not delay the type errors.
+  checked.catch(() => cancel());
+  return { loaded: imported.then((all) => collectPolicies(all, dir, options)), checked, cancel: () => cancel() };
+}
+
+/** The policies of every module, sorted by name and selected; a name used twice is refused. */
+function collectPolicies(modules: { rel: string; irs: PolicyIR[] }[], dir: string, options: LoadOptions): LoadedPolicy[] {
   const byName = new Map<string, LoadedPolicy>();
-  for (const { rel, irs } of modules.length ? await importInChild(modules, dir, cwd) : []) {
+  for (const { rel, irs } of modules) {
     for (const policy of irs) {
       const ir: PolicyIR = { ...policy, source: rel };
       const clash = byName.get(ir.name);
@@ -150,4 +195,33 @@ export async function loadPolicies(dir: string, cwd: string, options: LoadOption
   if (byName.size === 0) throw new CliError(`${dir}: no policies found. Fix: export definePolicy(...) from .ts modules in that folder.`, 2);
   const all = [...byName.values()].sort((a, b) => (a.ir.name < b.ir.name ? -1 : 1));
   return selectPolicies(all, options.select ?? [], (l) => l.ir.name);
+}
+
+/**
+ * Loads the policies below `dir` and runs `use` on them, possibly while the type check is still
+ * running (it is pure: nothing is written before this resolves). A type error wins over whatever
+ * the import or `use` throws, as when the check ran first.
+ */
+export async function withCheckedPolicies<T>(dir: string, cwd: string, options: LoadOptions, use: (policies: LoadedPolicy[]) => T | Promise<T>): Promise<T> {
+  const pending = startLoadingPolicies(dir, cwd, options);
+  pending.checked.catch(() => undefined);
+  let result: T;
+  try {
+    result = await use(await pending.loaded);
+  } catch (e) {
+    pending.cancel();
+    await pending.checked;
+    throw e;
+  }
+  await pending.checked;
+  return result;
+}
+
+/**
+ * Type-checks and imports every policy module below `dir` and returns each policy's IR, with
+ * `source` set to the module path relative to `dir`. Two different policies with one name are
+ * refused, within a module too.
+ */
+export function loadPolicies(dir: string, cwd: string, options: LoadOptions = {}): Promise<LoadedPolicy[]> {
+  return withCheckedPolicies(dir, cwd, options, (policies) => policies);
 }

@@ -112,6 +112,9 @@ export function keepParsedSources(keep: boolean): void {
   if (!keep) parsed.clear();
 }
 
+/** Whether this process keeps parsed files between checks (a long-lived one; see keepParsedSources). */
+export const keepsParsedSources = (): boolean => keepParsed;
+
 function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHost {
   const host = ts.createCompilerHost(options, true);
   const original = host.getSourceFile.bind(host);

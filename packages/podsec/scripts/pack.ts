@@ -44,6 +44,8 @@ const ENTRIES: Record<string, { source: string; subpath?: string }> = {
   bin: { source: join(repo, 'packages/cli/src/bin.ts') },
   // Policy modules are imported in a child process (load-policies.ts finds it beside its chunk).
   'policy-modules-child': { source: join(repo, 'packages/cli/src/policy-modules-child.ts') },
+  // The executable's type check runs on a worker thread (typecheck-thread.ts finds it beside its chunk).
+  'typecheck-worker': { source: join(repo, 'packages/cli/src/typecheck-worker.ts') },
   // verify's worker threads (parallel.ts finds it beside its chunk).
   'verify-worker': { source: join(repo, 'packages/verify/src/verify-worker.ts') },
 };

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { BUILD_LOCK_FILE, buildPolicies, MANIFEST_FILE, type BuildResult } from '@podsec/compilers';
 import { CliError, EXIT, type CommandIO } from '../io.js';
 import { unifiedDiff } from '../diff.js';
-import { loadPolicies, type LoadOptions } from '../load-policies.js';
+import { withCheckedPolicies, type LoadOptions } from '../load-policies.js';
 import { writeFilesAtomic } from '../fs/atomic.js';
 import { lockHolder, processAlive, withDirLock } from '../fs/lock.js';
 import { planOutput, removeLeftoverTemps, removeStale, type OutputPlan } from '../fs/output-dir.js';
@@ -32,10 +32,12 @@ export async function compilePolicyDir(
   options: LoadOptions = {},
   compile: { kyvernoControllers?: 'autogen' | 'explicit' } = {},
 ): Promise<BuildResult> {
-  const loaded = await loadPolicies(policyDir, io.cwd, options);
-  return buildPolicies(
-    loaded.map((l) => l.ir),
-    compile,
+  // Compiling is pure, so it overlaps with the type check; the caller writes only once this resolves.
+  return withCheckedPolicies(policyDir, io.cwd, options, (loaded) =>
+    buildPolicies(
+      loaded.map((l) => l.ir),
+      compile,
+    ),
   );
 }
 

@@ -1,4 +1,5 @@
 import { Scalar, stringify, YAMLSeq } from 'yaml';
+import { emitYaml, Unsupported } from './yaml-emit.js';
 
 /**
  * Characters strict YAML readers (Go's yaml.v3 behind kubectl) refuse raw, or read as line
@@ -55,7 +56,29 @@ function quoteUnsafe(value: unknown, style: Style = {}): unknown {
  */
 export function toYaml(doc: unknown, options: { lineWidth?: number; flowLists?: readonly string[] } = {}): string {
   const style: Style = { ...(options.lineWidth ? { fold: options.lineWidth } : {}), ...(options.flowLists ? { flow: new Set(options.flowLists) } : {}) };
-  const text = stringify(quoteUnsafe(doc, style), {
+  let text: string | undefined;
+  if (emitter === 'fast')
+    try {
+      text = emitYaml(doc, options.lineWidth ?? 0, style);
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+    }
+  text ??= libraryYaml(doc, options, style);
+  // Only double-quoted scalars can hold these characters (see quoteUnsafe), where \uXXXX is an escape.
+  return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+}
+
+/**
+ * Which writer toYaml uses: the fast one (yaml-emit.ts, the default) or the yaml library's
+ * document model, which stays the reference the fast one is tested against byte for byte.
+ */
+let emitter: 'fast' | 'library' = 'fast';
+export function useYamlEmitter(which: 'fast' | 'library'): void {
+  emitter = which;
+}
+
+function libraryYaml(doc: unknown, options: { lineWidth?: number }, style: Style): string {
+  return stringify(quoteUnsafe(doc, style), {
     lineWidth: options.lineWidth ?? 0,
     minContentWidth: 0,
     flowCollectionPadding: false,
@@ -67,8 +90,6 @@ export function toYaml(doc: unknown, options: { lineWidth?: number; flowLists?: 
     version: '1.2',
     compat: 'yaml-1.1',
   });
-  // Only double-quoted scalars can hold these characters (see quoteUnsafe), where \uXXXX is an escape.
-  return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
 }
 
 /**

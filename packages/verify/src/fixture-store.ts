@@ -1,11 +1,38 @@
 /**
- * A run's fixtures, held serialised (worker-protocol's PackedFixtures) rather than as objects. A
+ * A run's fixtures, held serialised (PackedFixtures, also what workers receive) rather than as objects. A
  * thread turns one chunk at a time back into objects and drops it when the chunk is done, so a
  * run holds kilobytes per fixture only while they are being evaluated: engines that remember
  * derived values per object (a WeakMap keyed by it) let go of them with the chunk.
  */
+import { deserialize, serialize } from 'node:v8';
 import type { Fixture } from './fixtures/types.js';
-import { packFixtures, unpackChunk, type PackedFixtures } from './worker-protocol.js';
+
+/**
+ * Every chunk's fixtures serialised once into one shared buffer, so a worker holds only the chunk
+ * it runs instead of a copy of every fixture. v8.serialize keeps what a structured clone keeps
+ * (undefined, -0, NaN), so a worker sees the objects this thread sees.
+ */
+export interface PackedFixtures {
+  bytes: SharedArrayBuffer;
+  /** Chunk k's bytes are [offsets[k], offsets[k + 1]). */
+  offsets: number[];
+}
+
+export function packFixtures(fixtures: readonly Fixture[], chunkFixtures: number): PackedFixtures {
+  const parts: Buffer[] = [];
+  for (let start = 0; start < fixtures.length; start += chunkFixtures) parts.push(serialize(fixtures.slice(start, start + chunkFixtures)));
+  const offsets = [0];
+  for (const p of parts) offsets.push(offsets.at(-1)! + p.length);
+  const bytes = new SharedArrayBuffer(offsets.at(-1)!);
+  const view = new Uint8Array(bytes);
+  parts.forEach((p, k) => view.set(p, offsets[k]));
+  return { bytes, offsets };
+}
+
+export function unpackChunk(packed: PackedFixtures, k: number): Fixture[] {
+  // A copy: deserialize reads a plain buffer, not shared memory.
+  return deserialize(Buffer.from(new Uint8Array(packed.bytes, packed.offsets[k], packed.offsets[k + 1]! - packed.offsets[k]!))) as Fixture[];
+}
 
 export class FixtureStore {
   readonly length: number;

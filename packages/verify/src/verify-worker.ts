@@ -9,7 +9,8 @@ import { ADAPTER_FACTORIES } from './adapters.js';
 import { forgetYaml, seedYaml } from './adapters/admission.js';
 import { expectSharedWasm } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
-import { unpackChunk, type ToWorker, type WorkerData, type WorkerMessage, type WorkerRun, type WorkerWasm, type WorkerYaml } from './worker-protocol.js';
+import { unpackChunk } from './fixture-store.js';
+import type { ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);

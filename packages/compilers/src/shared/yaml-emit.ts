@@ -32,9 +32,9 @@ const bare = (s: string) => BARE.test(s) && !YAML11_WORDS.test(s);
 
 type Ctx = Record<string, unknown> & { indent: string };
 
-/** The library's stringify context for the options toYaml passes (see createStringifyContext in yaml). */
-function baseContext(lineWidth: number): Ctx {
-  const options = {
+/** The yaml library's options for generated manifests: both writers use them, so they agree byte for byte. */
+export function manifestYamlOptions(lineWidth: number) {
+  return {
     lineWidth,
     minContentWidth: 0,
     flowCollectionPadding: false,
@@ -46,6 +46,11 @@ function baseContext(lineWidth: number): Ctx {
     version: '1.2',
     compat: 'yaml-1.1',
   } as const;
+}
+
+/** The library's stringify context for the options toYaml passes (see createStringifyContext in yaml). */
+function baseContext(lineWidth: number): Ctx {
+  const options = manifestYamlOptions(lineWidth);
   const doc = new Document(null, options);
   return {
     anchors: new Set(),

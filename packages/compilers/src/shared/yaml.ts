@@ -1,5 +1,5 @@
 import { Scalar, stringify, YAMLSeq } from 'yaml';
-import { emitYaml, Unsupported } from './yaml-emit.js';
+import { emitYaml, manifestYamlOptions, Unsupported } from './yaml-emit.js';
 
 /**
  * Characters strict YAML readers (Go's yaml.v3 behind kubectl) refuse raw, or read as line
@@ -78,18 +78,7 @@ export function useYamlEmitter(which: 'fast' | 'library'): void {
 }
 
 function libraryYaml(doc: unknown, options: { lineWidth?: number }, style: Style): string {
-  return stringify(quoteUnsafe(doc, style), {
-    lineWidth: options.lineWidth ?? 0,
-    minContentWidth: 0,
-    flowCollectionPadding: false,
-    indent: 2,
-    indentSeq: true,
-    aliasDuplicateObjects: false,
-    defaultStringType: 'PLAIN',
-    defaultKeyType: 'PLAIN',
-    version: '1.2',
-    compat: 'yaml-1.1',
-  });
+  return stringify(quoteUnsafe(doc, style), manifestYamlOptions(options.lineWidth ?? 0));
 }
 
 /**

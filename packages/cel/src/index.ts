@@ -14,6 +14,7 @@ export type {
 export { compileCel, evaluateCel, type CelActivation, type CelCompileEnv, type CelProgram, type CelResult, type CompileResult } from './compile.js';
 export { estimateCost, PER_EXPRESSION_COST_LIMIT, PER_POLICY_COST_BUDGET, UNBOUNDED_LIST_SIZE, type CostEstimate, type CostOptions } from './cost.js';
 export { toCel, fromCel } from './values.js';
+export { intern as internIdentity } from './share.js';
 export { CelAdmissionRequest, prepareCelRequest } from './request.js';
 export { CelPolicyShapeError } from './shape.js';
 export { restMappingFor, type RestMapping } from './restmapper.js';

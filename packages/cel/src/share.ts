@@ -13,7 +13,11 @@ export type ExpressionMemo = Map<number, CelResult>;
 /** Interned identities: the same expression over the same inputs gets the same number in every policy. */
 const identities = new Map<string, number>();
 
-function intern(identity: string): number {
+/**
+ * A small number for `identity`, the same for equal strings for the life of the process, so per-request
+ * memos are keyed by number instead of long text (Kyverno's validate.cel variable sharing uses it too).
+ */
+export function intern(identity: string): number {
   let id = identities.get(identity);
   if (id === undefined) {
     id = identities.size;

@@ -4,7 +4,7 @@
  * evaluated with the CEL core of ../cel (the VAP flavour: `object`, `oldObject`, `request`, `namespaceObject`,
  * `variables`). With failurePolicy Fail (the validator's default) an evaluation error denies, i.e. fails the rule.
  */
-import { compileCel, evaluateCel, toCel, type CelProgram } from '@podsec/cel';
+import { compileCel, evaluateCel, internIdentity, toCel, type CelProgram } from '@podsec/cel';
 import { isObject, type JsonObject } from './json.js';
 
 export type CelRuleOutcome =
@@ -92,14 +92,6 @@ export function newCelShared(object: JsonObject | null, oldObject: JsonObject | 
   return { object, oldObject, request, namespaceObject, values: new Map() };
 }
 
-/** Small numbers for the sharing keys, so a request's cache is looked up by number, not by long text. */
-const sharingIds = new Map<string, number>();
-function sharingId(key: string): number {
-  let id = sharingIds.get(key);
-  if (id === undefined) sharingIds.set(key, (id = sharingIds.size));
-  return id;
-}
-
 /** A `validate.cel` block with its paths and sharing keys worked out once. */
 interface BlockPlan {
   names: string[];
@@ -121,7 +113,7 @@ function blockPlan(cel: JsonObject): BlockPlan {
     // After a variable that is not a string no later one is shared: its error text would be the block's own.
     if (typeof expression !== 'string') shareable = false;
     chain += `\u0001${String(expression)}`;
-    return { expression, path: `validate.cel.variables[${i}].expression`, shareId: shareable ? sharingId(chain) : undefined };
+    return { expression, path: `validate.cel.variables[${i}].expression`, shareId: shareable ? internIdentity(chain) : undefined };
   });
   const expressions = list(cel['expressions']).map((entry, i) => ({
     entry,

@@ -48,7 +48,7 @@ function checkContext(entries: unknown, file: string, path: string): void {
 }
 
 /** Kyverno's `$(./../key)` pattern references (variables.RegexReferences), which podsec does not resolve. */
-const REFERENCE_RE = /(^|[^\\])\$\(.[^ ]*\)/;
+const REFERENCE_RE = /(^|[^\\])\$\([^\n][^ ]*\)/;
 
 function checkPatternAnchors(pattern: unknown, file: string, path: string): void {
   if (typeof pattern === 'string' && REFERENCE_RE.test(pattern)) {
@@ -128,6 +128,9 @@ function checkRule(rule: unknown, file: string, path: string): JsonObject {
   const fa = v['failureAction'];
   if (fa !== undefined && !(typeof fa === 'string' && /^(audit|enforce)$/i.test(fa))) {
     throw new PolicyLoadError(file, `${path}.validate.failureAction`, `invalid failureAction ${JSON.stringify(fa)}`, 'Use Audit or Enforce');
+  }
+  if (typeof v['message'] === 'string' && REFERENCE_RE.test(v['message'])) {
+    throw new UnsupportedFeatureError(file, `${path}.validate.message`, 'a $(...) reference in a message (write \\$(...) for the literal text)');
   }
   checkContext(rule['context'], file, `${path}.context`);
   checkConditions(rule['preconditions'], file, `${path}.preconditions`);

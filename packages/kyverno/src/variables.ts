@@ -3,6 +3,8 @@
  * of a document is scanned; innermost `{{…}}` are resolved first and the scan repeats, so nested expressions
  * such as `x509_decode('{{request.object.data.cert}}')` work. A string that is exactly one variable takes the
  * variable's type; otherwise the value is spliced in as text (JSON for non-strings). `\{{` escapes.
+ * Kyverno's reference pass runs first; podsec resolves no `$(…)` reference (policy loading refuses them),
+ * but it does unescape `\$(…)` as that pass does.
  */
 import type { JsonContext } from './context.js';
 import { goJsonMarshal } from './gojson.js';
@@ -10,6 +12,8 @@ import { isObject } from './json.js';
 
 const VARIABLES_RE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
 const VARIABLE_INIT_RE = /^\{\{(\{[^{}]*\}|[^{}])*\}\}/;
+/** variables.RegexEscpReferences: the escaped `\$(…)` form, whose first backslash Kyverno removes. */
+const ESCAPED_REFERENCES_RE = /\\\$\([^\n][^ )]*\)/g;
 /** Guards against a substitution that keeps producing new `{{` (Kyverno would loop forever). */
 const MAX_ROUNDS = 64;
 
@@ -76,7 +80,18 @@ function resolveVariable(ctx: JsonContext, ref: VariableRef, isDelete: boolean, 
   }
 }
 
-function substituteString(ctx: JsonContext, input: string, path: string): unknown {
+/**
+ * `strings.Replace(value, v, v[1:], -1)` for each distinct escaped reference v, as substituteReferences does:
+ * the first backslash of every occurrence of the span's text goes, and nothing else inside the span.
+ */
+function unescapeReferences(value: string): string {
+  if (!value.includes('\\$(')) return value;
+  for (const span of new Set(value.match(ESCAPED_REFERENCES_RE))) value = value.split(span).join(span.slice(1));
+  return value;
+}
+
+function substituteString(ctx: JsonContext, raw: string, path: string): unknown {
+  const input = unescapeReferences(raw);
   if (!input.includes('{{')) return input;
   let value = input;
   const isDelete = ctx.operation() === 'DELETE';

@@ -344,6 +344,13 @@ describe('loadKyvernoPolicy: clear errors, unsupported features reported', () =>
     const ref = doc({ name: 'r', match: {}, validate: { pattern: { spec: { a: '$(./../b)' } } } });
     expect(() => loadKyvernoPolicy(ref, 'r.yaml')).toThrow('r.yaml: spec.rules[0].validate.pattern.spec.a: unsupported: the $(...) reference');
   });
+  it('rejects a $(...) reference in a message, and accepts its escaped form', () => {
+    const message = (m: string): Obj => doc({ name: 'r', match: {}, validate: { message: m, deny: {} } });
+    expect(() => loadKyvernoPolicy(message('see $(./name)'), 'm.yaml')).toThrow(
+      'm.yaml: spec.rules[0].validate.message: unsupported: a $(...) reference in a message (write \\$(...) for the literal text)',
+    );
+    expect(() => loadKyvernoPolicy(message('see \\$(./name) or $(a b)'), 'm.yaml')).not.toThrow();
+  });
   it('reports malformed documents with the fix', () => {
     expect(() => loadKyvernoPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'x' }, spec: {} }, 'c.yaml')).toThrow(
       'c.yaml: spec.rules: the policy has no rules. Add at least one rule',

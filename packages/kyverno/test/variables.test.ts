@@ -29,6 +29,15 @@ describe('substituteAll', () => {
   it('\\{{ escapes a variable', () => {
     expect(substituteAll(ctx(), 'literal \\{{ x }}')).toBe('literal {{ x }}');
   });
+  it("\\$(…) loses its first backslash, as Kyverno's reference pass unescapes it", () => {
+    expect(substituteAll(ctx(), 'a \\$(b) c')).toBe('a $(b) c');
+    expect(substituteAll(ctx(), 'a \\\\$(b)')).toBe('a \\$(b)');
+    // Only the span's first backslash goes: a second escaped $( inside the span keeps its backslash.
+    expect(substituteAll(ctx(), '\\$(\\$(x)')).toBe('$(\\$(x)');
+    // Unescaping happens before variables, so a literal variable can stand for a $ no backslash can escape.
+    expect(substituteAll(ctx(), '\\$({{`"$"`}}(x) {{request.object.metadata.name}}')).toBe('$($(x) web');
+    expect(substituteAll(ctx(), 'no $( reference')).toBe('no $( reference');
+  });
   it('map keys and nested documents are substituted', () => {
     expect(substituteAll(ctx(), { '{{request.object.metadata.name}}': ['{{ request.object.spec.replicas }}'] })).toEqual({ web: [2] });
   });

@@ -9,20 +9,43 @@
  */
 
 /**
- * A `$(` that Kyverno would take as a reference. The lookahead is the escape regex
- * `\\\$\(.[^ )]*\)` (Go's `.` excludes only `\n`), so the `\` we add is always removed again.
+ * A `$(` that Kyverno would take as a reference, with the backslashes the author wrote before it. The
+ * lookahead is the escape regex `\\\$\(.[^ )]*\)` (Go's `.` excludes only `\n`), which matches exactly
+ * where the reference regex `\$\(.[^ ]*\)` does: both need a `)` before the first space.
  */
-const REFERENCE_START = /\$\((?=[^\n][^ )]*\))/gu;
+const REFERENCE_START = /(\\*)\$\((?=[^\n][^ )]*\))/gu;
+/** The rest of an escaped reference after its `$(`: Kyverno strips the span's first backslash only. */
+const SPAN_REST = /[^\n][^ )]*\)/uy;
+
+/**
+ * Kyverno unescapes `\$(…)` by removing the first backslash of each matched span, so a second `$(`
+ * inside that span cannot be escaped with a backslash too (it would survive) nor be left bare (it
+ * would be resolved). Its `$` is written as a `{{ }}` variable whose value is the literal text; the
+ * variable has no space or `)`, so the outer span ends where it did. Backslashes before that `$` go
+ * into the literal, where they cannot escape the `{{`.
+ */
+function escapeReferences(text: string): string {
+  let spanEnd = -1;
+  return text.replace(REFERENCE_START, (match: string, backslashes: string, offset: number) => {
+    const dollar = offset + backslashes.length;
+    if (dollar < spanEnd) return `{{${jmespathLiteral(`${backslashes}$`)}}}(`;
+    SPAN_REST.lastIndex = dollar + 2;
+    SPAN_REST.exec(text);
+    spanEnd = SPAN_REST.lastIndex;
+    return `\\${match}`;
+  });
+}
 
 /**
  * Plain text (messages) → a string that Kyverno's substitution turns back into the same text.
  * Each maximal run of n ≥ 2 `{` becomes `{`×(n−2) + `\{{`: the escaped pair cannot start a variable,
  * the remaining single braces cannot either (a variable needs `{{` not followed by a bare `{`), and
  * the final `\{{` → `{{` pass restores the run. A backslash the author wrote before `{{` survives
- * because that pass removes only one backslash.
+ * because that pass removes only one backslash. References are escaped last, so the `{{ }}` they may
+ * add stays a variable.
  */
 export function kyvernoText(text: string): string {
-  return text.replace(REFERENCE_START, '\\$(').replace(/\{{2,}/g, (run) => `${'{'.repeat(run.length - 2)}\\{{`);
+  return escapeReferences(text.replace(/\{{2,}/g, (run) => `${'{'.repeat(run.length - 2)}\\{{`));
 }
 
 /**

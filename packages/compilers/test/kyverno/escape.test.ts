@@ -30,7 +30,20 @@ describe('kyvernoText (messages)', () => {
 
   it('handles the cases that need care', () => {
     // Raw text the model confirms Kyverno would misread, next to its escaped form.
-    for (const s of ['{{ request.object.metadata.name }}', '{{{x}}}', '\\{{x}}', '$(ref)', 'a$(b)c)', '\\$(x)', '{{{{x}}']) {
+    for (const s of [
+      '{{ request.object.metadata.name }}',
+      '{{{x}}}',
+      '\\{{x}}',
+      '$(ref)',
+      'a$(b)c)',
+      '\\$(x)',
+      '{{{{x}}',
+      '$($(x)',
+      '$(\\$(x)',
+      '$($($(a)',
+      'a$({{$(b) $(c)',
+      '$(a{$(b)}}',
+    ]) {
       expect(kyvernoSubstitute(s).ok && (kyvernoSubstitute(s) as { text: string }).text === s).toBe(false);
       expect(kyvernoSubstitute(kyvernoText(s))).toEqual({ ok: true, text: s });
     }

@@ -128,12 +128,9 @@ export class Parser {
   /** A string without escapes or non-ASCII bytes (most keys and values), widened in one pass. */
   asciiStr(): string | null {
     const start = this.pos + 1;
-    let p = start;
-    while (p + 8 <= this.end) {
-      const x = load<u64>(p);
-      if ((x & HIGHS) != 0 || specialIn(x)) break;
-      p += 8;
-    }
+    // Straight to the first byte that ends the fast path (a quote, a backslash, a control
+    // character or a non-ASCII byte), or to the last few bytes, which go one by one.
+    let p = toSpecial(start, this.end, HIGHS);
     while (p < this.end) {
       const c = load<u8>(p);
       if (c == 0x22) break;
@@ -259,8 +256,8 @@ export class Parser {
     this.pos++;
     while (true) {
       // Eight bytes at a time while none of them is a quote, a backslash or a control character
-      // (most of an input is string bytes); the first chunk holding one goes byte by byte.
-      while (this.pos + 8 <= this.end && !specialIn(load<u64>(this.pos))) this.pos += 8;
+      // (most of an input is string bytes), then straight to the first one that is.
+      this.pos = toSpecial(this.pos, this.end, 0);
       if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
       const c = load<u8>(this.pos);
       if (c == 0x22) { this.pos++; return this.ended(start); }
@@ -366,17 +363,38 @@ export class Parser {
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
 
-/** Whether a byte of `x` is zero (exact as a yes/no; which byte is not reported). */
+/**
+ * The high bit of every zero byte of `x`, and possibly of bytes above the first zero byte (a
+ * borrow can only run upwards from it): the lowest bit set is exactly the first zero byte.
+ */
 // @ts-ignore: decorator
-@inline function zeroByteIn(x: u64): bool { return ((x - ONES) & ~x & HIGHS) != 0; }
+@inline function zeroBytes(x: u64): u64 { return (x - ONES) & ~x & HIGHS; }
 
-/** Whether one of the eight bytes is `"`, `\\` or below 0x20: the bytes a JSON string scan stops at. */
+/**
+ * Marks the bytes of `x` that are `"`, `\\` or below 0x20 (the bytes a JSON string scan stops at)
+ * as zeroBytes does: zero when there is none, else ctz(mask) >> 3 is the index of the first one.
+ */
 // @ts-ignore: decorator
-@inline function specialIn(x: u64): bool {
+@inline function specialMask(x: u64): u64 {
   // Below 0x20: x - 0x20 per byte borrows into the high bit of a byte that was below 0x20 and had
-  // its high bit clear (bytes >= 0x80 are excluded by ~x).
-  const low = ((x - ONES * 0x20) & ~x & HIGHS) != 0;
-  return low || zeroByteIn(x ^ (ONES * 0x22)) || zeroByteIn(x ^ (ONES * 0x5c));
+  // its high bit clear (bytes >= 0x80 are excluded by ~x); again only upwards from the first.
+  const low = (x - ONES * 0x20) & ~x & HIGHS;
+  return low | zeroBytes(x ^ (ONES * 0x22)) | zeroBytes(x ^ (ONES * 0x5c));
+}
+
+/**
+ * From `p`, eight bytes at a time: the first byte that is `"`, `\\`, below 0x20 or has a bit of
+ * `alsoBits` set (HIGHS: non-ASCII), or where fewer than eight bytes are left before `end`.
+ */
+// @ts-ignore: decorator
+@inline function toSpecial(p: usize, end: usize, alsoBits: u64): usize {
+  while (p + 8 <= end) {
+    const x = load<u64>(p);
+    const m = specialMask(x) | (x & alsoBits);
+    if (m != 0) return p + <usize>(ctz(m) >> 3);
+    p += 8;
+  }
+  return p;
 }
 
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where

@@ -64,15 +64,30 @@ export function objVals(o: ObjV): Array<Value> {
   return o.vals;
 }
 
-export function mkNull(): Value { return new Value(K_NULL); }
-// Values are never mutated after construction, so the two booleans are shared. They are built by
-// initShared() from the start function, after the plan area is reserved (see assembly/index.ts):
-// allocating them during an evaluation would put them in the heap the SDK resets.
+// Values are never mutated after construction, so null, the two booleans and the small integers
+// (counts, indexes, most numbers in a manifest) are shared instead of allocated per use. They are
+// built by initShared() from the start function, after the plan area is reserved (see
+// assembly/index.ts): allocating them during an evaluation would put them in the heap the SDK resets.
+let NULL: Value = changetype<Value>(0);
 let TRUE: Value = changetype<Value>(0);
 let FALSE: Value = changetype<Value>(0);
-export function initShared(): void { TRUE = new BoolV(true); FALSE = new BoolV(false); }
+const SMALL_INTS: i32 = 256;
+let SMALL: StaticArray<Value> = changetype<StaticArray<Value>>(0);
+export function initShared(): void {
+  NULL = new Value(K_NULL);
+  TRUE = new BoolV(true);
+  FALSE = new BoolV(false);
+  SMALL = new StaticArray<Value>(SMALL_INTS);
+  for (let i = 0; i < SMALL_INTS; i++) unchecked(SMALL[i] = new NumV(<f64>i));
+}
+export function mkNull(): Value { return NULL; }
 export function mkBool(b: bool): Value { return b ? TRUE : FALSE; }
-export function mkNum(n: f64): Value { return new NumV(n); }
+export function mkNum(n: f64): Value {
+  // Integers 0..255 by their bits (so -0, which divides differently, keeps a value of its own).
+  const i = <i32>n;
+  if (<u32>i < <u32>SMALL_INTS && reinterpret<u64>(n) == reinterpret<u64>(<f64>i)) return unchecked(SMALL[i]);
+  return new NumV(n);
+}
 export function mkStr(s: string): Value { return new StrV(s); }
 
 // @ts-ignore: decorator

@@ -3,7 +3,8 @@
 // work. This drives the module's OPA ABI exports directly (opa_json_parse once, then the ABI-1.0
 // evaluation context per entrypoint), which every OPA-ABI module has, ours and `opa build`'s.
 import { HOST_BUILTINS } from './host-builtins.js';
-import { describeThrown, instantiate, RegoEvalError, toJsonBytes, type ResultSet } from './load.js';
+import { inputBytes, toJsonBytes } from './input-bytes.js';
+import { describeThrown, instantiate, RegoEvalError, type ResultSet } from './load.js';
 import type { HostBuiltin } from './compile-rego.js';
 
 type Export = (...args: number[]) => number;
@@ -51,9 +52,9 @@ export interface RegoBatch {
   /** Parses `value` into the module once, for BatchCall.set. */
   constant(value: unknown): BatchConstant;
   /**
-   * Evaluates each entrypoint (name or id) on `input`, which is serialised and parsed once. One
-   * entry per entrypoint, in order: its result set, or the RegoEvalError it raised (an error in one
-   * entrypoint does not stop the others).
+   * Evaluates each entrypoint (name or id) on `input` (a JSON value or a PreparedInput), which is
+   * serialised and parsed once. One entry per entrypoint, in order: its result set, or the
+   * RegoEvalError it raised (an error in one entrypoint does not stop the others).
    */
   evaluate(input: unknown, calls: readonly BatchCall[]): (ResultSet | RegoEvalError)[];
 }
@@ -131,7 +132,7 @@ export async function loadRegoBatch(
       return { address };
     },
     evaluate(input, calls) {
-      const bytes = toJsonBytes(input, 'input');
+      const bytes = inputBytes(input);
       for (const call of calls) {
         if (typeof call !== 'object' || !call.set || pathIds.has(call.set.path)) continue;
         pathIds.set(call.set.path, pathOf(call.set.path));

@@ -6,6 +6,7 @@ export { parseModule } from './syntax/parser.js';
 export type { Module, Rule, Term, Literal } from './syntax/ast.js';
 export { lex, type Token } from './syntax/lexer.js';
 export { loadRegoPolicy, RegoEvalError, type RegoPolicy, type ResultSet } from './load.js';
+export { prepareInput, PreparedInput } from './input-bytes.js';
 export { HOST_BUILTINS } from './host-builtins.js';
 export { buildWasm, findOpa, type BuildOptions, type BuildResult } from './build-wasm.js';
 export { extractTarGzFile, createTar } from './tar.js';

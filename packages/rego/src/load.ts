@@ -1,21 +1,20 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { HOST_BUILTINS } from './host-builtins.js';
+import { describeThrown, RegoEvalError } from './eval-error.js';
+import { inputBuffer, toJsonBuffer } from './input-bytes.js';
 import type { HostBuiltin } from './compile-rego.js';
+
+export { describeThrown, RegoEvalError } from './eval-error.js';
 
 /** OPA's result set: one row per result, empty when the entrypoint is undefined. */
 export type ResultSet = { result: unknown }[];
 
 export interface RegoPolicy {
   readonly entrypoints: Record<string, number>;
+  /** `input`: a JSON value, or a PreparedInput of one (serialised once for many evaluations). */
   evaluate(input: unknown, entrypoint?: string | number): ResultSet;
   setData(data: unknown): void;
 }
-
-export class RegoEvalError extends Error {
-  override name = 'RegoEvalError';
-}
-
-const encoder = new TextEncoder();
 
 /** The SDK's loadPolicy, its failure turned into a RegoEvalError naming the likely fix. */
 export async function instantiate<T>(wasm: Uint8Array, hostBuiltins: Record<string, HostBuiltin>, options: { memoryPages?: number }): Promise<T> {
@@ -29,32 +28,6 @@ export async function instantiate<T>(wasm: Uint8Array, hostBuiltins: Record<stri
   }
 }
 
-/** `value` as UTF-8 JSON, or a RegoEvalError saying why it cannot be an input or data document. */
-export function toJsonBytes(value: unknown, what: string): Uint8Array {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (e) {
-    throw new RegoEvalError(`${what} is not JSON-serialisable: ${(e as Error).message}; pass plain objects, arrays, strings, numbers, booleans and null`);
-  }
-  if (text === undefined) throw new RegoEvalError(`${what} is not JSON-serialisable (got ${typeof value})`);
-  return encoder.encode(text);
-}
-
-function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
-  const bytes = toJsonBytes(value, what);
-  // The SDK takes a whole ArrayBuffer: copy only when the encoder handed out a view into a larger one.
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-export function describeThrown(e: unknown): string {
-  if (typeof e === 'string') return e;
-  if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
-
 interface SdkPolicy {
   entrypoints: Record<string, number>;
   evaluate(input: unknown, entrypoint?: string | number): unknown;
@@ -63,7 +36,8 @@ interface SdkPolicy {
 
 /**
  * Loads an OPA-ABI module (ours or `opa build`'s) with the unmodified SDK. Inputs are serialised
- * here, so that falsy inputs (0, false, "") are not mistaken by the SDK for "no input".
+ * here, so that falsy inputs (0, false, "") are not mistaken by the SDK for "no input"; a
+ * PreparedInput's bytes are handed over as they are.
  */
 export async function loadRegoPolicy(
   wasm: Uint8Array,
@@ -74,7 +48,7 @@ export async function loadRegoPolicy(
   return {
     entrypoints: sdk.entrypoints,
     evaluate(input, entrypoint = 0) {
-      const buf = input === undefined ? undefined : toJsonBuffer(input, 'input');
+      const buf = inputBuffer(input);
       try {
         return sdk.evaluate(buf, entrypoint) as ResultSet;
       } catch (e) {

@@ -7,6 +7,7 @@
 import type { JsonContext } from './context.js';
 import { goJsonMarshal } from './gojson.js';
 import { isObject } from './json.js';
+import { PreparedQuery } from './prepared-query.js';
 
 const VARIABLES_RE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
 const VARIABLE_INIT_RE = /^\{\{(\{[^{}]*\}|[^{}])*\}\}/;
@@ -32,6 +33,8 @@ interface VariableRef {
   initial: boolean;
   variable: string;
   shallow: boolean;
+  /** `variable` prepared for JsonContext.query, on first use. */
+  query?: PreparedQuery;
 }
 
 /**
@@ -70,7 +73,7 @@ function resolveVariable(ctx: JsonContext, ref: VariableRef, isDelete: boolean, 
   }
   if (isDelete) variable = variable.replaceAll('request.object', 'request.oldObject');
   try {
-    return ctx.query(variable);
+    return ctx.query(isDelete ? variable : (ref.query ??= new PreparedQuery(variable)));
   } catch (e) {
     throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${(e as Error).message}`, e);
   }

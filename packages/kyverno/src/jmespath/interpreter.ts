@@ -41,7 +41,8 @@ class Missing {
 /** An expression compiled once: a tree of closures over (current value, root). */
 type Evaluator = (value: unknown, root: unknown) => unknown;
 
-interface Compiled {
+/** An expression compiled for kyvernoSearch; callers that query the same text repeatedly keep it (context.ts). */
+export interface Compiled {
   evaluate: Evaluator;
   /**
    * Whether `request` is the one top-level key the expression reads (no other key, no `@` or `$` at the
@@ -55,7 +56,8 @@ const REMEMBERED_KEY = 'request';
 /** Compiled expressions kept; policies hold a few hundred distinct ones, generated inputs may hold many more. */
 const MAX_COMPILED = 10_000;
 
-function compileCached(expression: string): Compiled {
+/** `expression` compiled (remembered by text); throws JmesPathError when it does not parse, every time. */
+export function compileCached(expression: string): Compiled {
   let c = compiled.get(expression);
   if (!c) {
     let node: Node;
@@ -487,7 +489,11 @@ const runtime: CodegenRuntime = {
  * missing key, JmesPathError for syntax or function errors.
  */
 export function kyvernoSearch(expression: string, data: unknown): unknown {
-  const c = compileCached(expression);
+  return searchCompiled(compileCached(expression), data);
+}
+
+/** kyvernoSearch with the expression compiled already (compileCached). */
+export function searchCompiled(c: Compiled, data: unknown): unknown {
   let result: unknown;
   const keyed = c.requestOnly && isObject(data) ? data[REMEMBERED_KEY] : undefined;
   let memo: Map<Compiled, unknown> | undefined;

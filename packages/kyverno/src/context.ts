@@ -42,6 +42,12 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
   return out;
 }
 
+/** `element<n>` and `elementIndex<n>` for the usual nesting levels, built once: they are set for every element. */
+const ELEMENT_KEYS = Array.from({ length: 4 }, (_, n) => `element${n}`);
+const ELEMENT_INDEX_KEYS = Array.from({ length: 4 }, (_, n) => `elementIndex${n}`);
+const elementKey = (nesting: number): string => ELEMENT_KEYS[nesting] ?? `element${nesting}`;
+const elementIndexKey = (nesting: number): string => ELEMENT_INDEX_KEYS[nesting] ?? `elementIndex${nesting}`;
+
 /**
  * A context entry evaluated when first read (setLazy): its expression cannot fail (cannot-fail.ts) and is
  * evaluated on the data as it was when the entry was added, so the value is the one eager loading gives.
@@ -191,9 +197,9 @@ export class JsonContext {
     const e = element as JsonObject[string];
     const data = copy(this.data);
     data['element'] = e;
-    data[`element${nesting}`] = e;
+    data[elementKey(nesting)] = e;
     data['elementIndex'] = index;
-    data[`elementIndex${nesting}`] = index;
+    data[elementIndexKey(nesting)] = index;
     this.data = data;
   }
 

@@ -11,8 +11,12 @@ export class PreparedQuery {
   /** A quoted identifier may spell a name with escapes, which the text test of mentions() would not see. */
   readonly escapes: boolean;
   private compiledQuery: Compiled | undefined;
-  /** By key: context keys are the policy's own names (context entries, `images`), a bounded set. */
-  private readonly mentioned = new Map<string, boolean>();
+  /**
+   * Keys asked about and the answers, side by side: the keys are a context's deferred and lazy entry names
+   * (`images`, a rule's context entries), a few, so a scan by identity beats hashing them.
+   */
+  private readonly keys: string[] = [];
+  private readonly hits: boolean[] = [];
 
   constructor(expression: string) {
     this.text = expression.trim();
@@ -21,8 +25,14 @@ export class PreparedQuery {
 
   /** Whether the text names `key` (a text test, conservative). */
   mentions(key: string): boolean {
-    let hit = this.mentioned.get(key);
-    if (hit === undefined) this.mentioned.set(key, (hit = this.text.includes(key)));
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.hits[i] as boolean;
+    const hit = this.text.includes(key);
+    // Bounded: past a few dozen names (not seen in policies) answers are recomputed rather than kept.
+    if (keys.length < 32) {
+      keys.push(key);
+      this.hits.push(hit);
+    }
     return hit;
   }
 

@@ -31,6 +31,8 @@ interface VariableRef {
   prefix: string;
   /** Whether the string starts with this occurrence. */
   initial: boolean;
+  /** Whether the occurrence is the whole string it was found in (compared once, not per substitution). */
+  whole: boolean;
   variable: string;
   shallow: boolean;
   /** `variable` prepared for JsonContext.query, on first use. */
@@ -53,7 +55,7 @@ function findVars(s: string): VariableRef[] {
     const old = m[0];
     const initial = VARIABLE_INIT_RE.test(old);
     const text = initial ? old : old.slice(1);
-    return { text, prefix: initial ? '' : (old[0] as string), initial, ...stripBraces(text) };
+    return { text, prefix: initial ? '' : (old[0] as string), initial, whole: text === s, ...stripBraces(text) };
   });
   if (refsCache.size >= MAX_CACHED_STRINGS) refsCache.clear();
   refsCache.set(s, refs);
@@ -86,7 +88,7 @@ function substituteString(ctx: JsonContext, input: string, path: string): unknow
   let vars = findVars(value);
   // The common case, a string that is exactly one variable: its value, as the first round below returns it.
   const first = vars[0];
-  if (first !== undefined && first.text === input) return resolveVariable(ctx, first, isDelete, path);
+  if (first?.whole) return resolveVariable(ctx, first, isDelete, path);
   let rounds = 0;
   while (vars.length > 0) {
     if (++rounds > MAX_ROUNDS) throw new SubstitutionError(`variable substitution did not terminate at path ${path}`);

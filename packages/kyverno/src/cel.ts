@@ -87,9 +87,10 @@ function list(v: unknown): JsonObject[] {
 /**
  * Variable values shared by the CEL rules evaluated on one request (engine.ts keeps one per request): the
  * rules podsec emits declare the same leading variables (template, spec, containers, …) over the same object,
- * so each is evaluated once per request instead of once per rule. A value is shared under the whole list of
- * the block's variable names plus the expressions up to and including it, and only for the request values it
- * was made for: CEL evaluation is pure, so the shared value is the one evaluating again would give.
+ * so each is evaluated once per request instead of once per rule. A value is shared under the names and
+ * expressions of the variables up to and including it (blocks that differ only in later variables share it),
+ * and only for the request values it was made for: CEL evaluation is pure, so the shared value is the one
+ * evaluating again would give.
  */
 export interface CelShared {
   readonly object: JsonObject | null;
@@ -115,6 +116,8 @@ interface PlannedVariable extends BindableVariable {
    * runs it on a map of only the variables before it, as binding in declaration order shows them.
    */
   binding?: 'shared' | 'isolated';
+  /** Whether every variable before it compiled (prefixCompiles), once known. */
+  prefixCompiles?: boolean;
 }
 
 /** A `validate.cel` block with its paths, sharing keys and name resolution worked out once. */
@@ -144,13 +147,15 @@ function blockPlan(cel: JsonObject): BlockPlan {
   if (plan) return plan;
   const varDecls = list(cel['variables']);
   const names = varDecls.map((v) => String(v['name'] ?? ''));
-  let chain = `${names.length}\u0000${names.join('\u0000')}`;
+  // Names and expressions up to the variable: its value depends on nothing else (a later declaration is not
+  // visible to it, variables.ts binding aside), so blocks that differ only after it share it.
+  let chain = '';
   let shareable = true;
   const variables = varDecls.map((v, i): PlannedVariable => {
     const expression = v['expression'];
     // After a variable that is not a string no later one is shared: its error text would be the block's own.
     if (typeof expression !== 'string') shareable = false;
-    chain += `\u0001${String(expression)}`;
+    chain += `\u0001${names[i] ?? ''}\u0002${String(expression)}`;
     const path = `validate.cel.variables[${i}].expression`;
     return { name: names[i] ?? '', index: i, expression, path, shareId: shareable ? internIdentity(chain) : undefined };
   });
@@ -193,6 +198,20 @@ function planVariable(v: PlannedVariable, p: CelProgram, plan: BlockPlan): void 
   if (declared.length > 0) v.reads = { variables: declared.sort((a, b) => a.index - b.index) };
 }
 
+/**
+ * Whether every variable before `v` compiled. Whether one compiles depends on the names its block declares
+ * (a reference to an undeclared name does not), which the sharing key leaves out; a variable reading one that
+ * failed here may read one that evaluated elsewhere, so it is shared only when none before it failed.
+ */
+function prefixCompiles(v: PlannedVariable, input: CelRuleInput, plan: BlockPlan): boolean {
+  if (v.prefixCompiles === undefined) {
+    v.prefixCompiles = plan.variables
+      .slice(0, v.index)
+      .every((u) => typeof u.expression === 'string' && typeof program(input.cel, u.expression, input.policy, u.path, plan.names) !== 'string');
+  }
+  return v.prefixCompiles;
+}
+
 const raise = (r: CelResult & { ok: false }): never => rethrowAsCel(r.error);
 const failure = (message: string): CelResult => ({ ok: false, error: { code: 'evaluation_error', message } });
 
@@ -226,14 +245,15 @@ export function evaluateCelRule(input: CelRuleInput): CelRuleOutcome {
     const v = b as PlannedVariable;
     let r = results[v.index];
     if (r !== undefined) return r;
-    const shareId = shared ? v.shareId : undefined;
-    r = shareId !== undefined ? shared!.get(shareId) : undefined;
-    if (r === undefined) {
-      if (typeof v.expression !== 'string') r = failure(`${v.path} must be a string`);
+    if (typeof v.expression !== 'string') r = failure(`${v.path} must be a string`);
+    else {
+      const p = program(input.cel, v.expression, input.policy, v.path, names);
+      // A program that did not compile is not shared: its message may name this policy.
+      if (typeof p === 'string') r = failure(p);
       else {
-        const p = program(input.cel, v.expression, input.policy, v.path, names);
-        if (typeof p === 'string') r = failure(p);
-        else {
+        const shareId = shared && v.shareId !== undefined && prefixCompiles(v, input, plan) ? v.shareId : undefined;
+        r = shareId !== undefined ? shared!.get(shareId) : undefined;
+        if (r === undefined) {
           if (v.binding === undefined) planVariable(v, p, plan);
           if (v.binding === 'isolated') {
             const own: CelActivation = { ...activation, variables: {} };
@@ -243,7 +263,6 @@ export function evaluateCelRule(input: CelRuleInput): CelRuleOutcome {
             if (v.reads) bindReads(v.reads, activation, evaluateVariable, raise);
             r = evaluateCel(p, activation);
           }
-          // A program that did not compile is not shared: its message may name this policy.
           if (shareId !== undefined) shared!.set(shareId, r);
         }
       }

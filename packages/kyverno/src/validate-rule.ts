@@ -157,6 +157,11 @@ class Validator {
     return ruleName(this.env);
   }
 
+  /** A foreach element's pass message is never read (validateElements counts passes): not built per element. */
+  private passMessage(): string {
+    return this.nesting === 0 ? `validation rule '${this.name}' passed.` : '';
+  }
+
   private get ruleMessage(): string {
     const v = this.env.rule['validate'];
     return isObject(v) && typeof v['message'] === 'string' ? v['message'] : '';
@@ -233,7 +238,7 @@ class Validator {
     } catch (e) {
       return outcome('error', `failed to check deny conditions: ${errorMessage(e)}`);
     }
-    if (!r.value) return outcome('pass', `validation rule '${this.name}' passed.`);
+    if (!r.value) return outcome('pass', this.passMessage());
     if (this.ruleMessage === '' && r.message === '') return outcome('fail', `validation error: rule ${this.name} failed`);
     const text = [this.ruleMessage, r.message].filter((s) => s !== '').join('; ');
     try {
@@ -284,7 +289,7 @@ class Validator {
       const r = matchPattern(resource, pattern);
       switch (r.status) {
         case 'pass':
-          return outcome('pass', `validation rule '${this.name}' passed.`);
+          return outcome('pass', this.passMessage());
         case 'skip':
           return outcome('skip', r.message);
         case 'error':

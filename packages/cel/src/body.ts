@@ -216,6 +216,22 @@ function variableReads(refs: readonly Reference[], variables: readonly CompiledV
 }
 
 /**
+ * The `variables.<name>` fields `program` reads, from its AST, and whether it uses the map as a whole
+ * (`size(variables)`, `variables[k]`), which names no field. For engines that bind variables themselves,
+ * lazily (Kyverno's validate.cel rules).
+ */
+export function variablesRead(program: CelProgram): { names: string[]; whole: boolean } {
+  const names = new Set<string>();
+  let whole = false;
+  for (const ref of freeReferences(program.run.ast as CelNode)) {
+    if (ref.root !== 'variables') continue;
+    if (ref.field === undefined) whole = true;
+    else names.add(ref.field);
+  }
+  return { names: [...names], whole };
+}
+
+/**
  * Evaluates `e`, or reuses its result on this request when another policy already evaluated the same thing.
  * The variables it reads are bound first (variables.ts).
  */

@@ -11,10 +11,21 @@ export type {
   KyvernoStatus,
   UserInfo,
 } from './types.js';
-export { compileCel, evaluateCel, type CelActivation, type CelCompileEnv, type CelProgram, type CelResult, type CompileResult } from './compile.js';
+export {
+  compileCel,
+  evaluateCel,
+  rethrowAsCel,
+  type CelActivation,
+  type CelCompileEnv,
+  type CelProgram,
+  type CelResult,
+  type CompileResult,
+} from './compile.js';
 export { estimateCost, PER_EXPRESSION_COST_LIMIT, PER_POLICY_COST_BUDGET, UNBOUNDED_LIST_SIZE, type CostEstimate, type CostOptions } from './cost.js';
 export { toCel, fromCel } from './values.js';
 export { intern as internIdentity } from './share.js';
+export { variablesRead } from './body.js';
+export { bindReads, type BindableVariable, type VariableReads } from './variables.js';
 export { CelAdmissionRequest, prepareCelRequest } from './request.js';
 export { CelPolicyShapeError } from './shape.js';
 export { restMappingFor, type RestMapping } from './restmapper.js';

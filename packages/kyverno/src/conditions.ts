@@ -45,13 +45,20 @@ function evaluateOne(ctx: JsonContext, condition: unknown): ConditionResult {
   }
 }
 
-const join = (parts: string[], sep: string): string => parts.filter((p) => p !== '').join(sep);
+/** Messages of the conditions that decided, non-empty ones only (most conditions have none): joined or ''. */
+const join = (parts: string[] | undefined, sep: string): string => (parts === undefined ? '' : parts.join(sep));
+function add(parts: string[] | undefined, message: string): string[] | undefined {
+  if (message === '') return parts;
+  if (parts === undefined) return [message];
+  parts.push(message);
+  return parts;
+}
 
 function evaluateAnyAll(ctx: JsonContext, block: Record<string, unknown>): ConditionResult {
   const anyConds = block['any'];
   const allConds = block['all'];
-  const trueMsgs: string[] = [];
-  const falseMsgs: string[] = [];
+  let trueMsgs: string[] | undefined;
+  let falseMsgs: string[] | undefined;
   let anyResult = true;
   if (Array.isArray(anyConds)) {
     anyResult = false;
@@ -59,10 +66,10 @@ function evaluateAnyAll(ctx: JsonContext, block: Record<string, unknown>): Condi
       const r = evaluateOne(ctx, c);
       if (r.value) {
         anyResult = true;
-        trueMsgs.push(r.message);
+        trueMsgs = add(trueMsgs, r.message);
         break;
       }
-      falseMsgs.push(r.message);
+      falseMsgs = add(falseMsgs, r.message);
     }
   }
   let allResult = true;
@@ -71,25 +78,28 @@ function evaluateAnyAll(ctx: JsonContext, block: Record<string, unknown>): Condi
       const r = evaluateOne(ctx, c);
       if (!r.value) {
         allResult = false;
-        falseMsgs.push(r.message);
+        falseMsgs = add(falseMsgs, r.message);
         break;
       }
-      trueMsgs.push(r.message);
+      trueMsgs = add(trueMsgs, r.message);
     }
   }
   const value = anyResult && allResult;
   return { value, message: join(value ? trueMsgs : falseMsgs, '; ') };
 }
 
+/** The answer for no conditions; shared, as callers only read results. */
+const NO_CONDITIONS: ConditionResult = Object.freeze({ value: true, message: '' });
+
 /** Evaluate a conditions block; `undefined`/null means "no conditions" and is true. */
 export function evaluateConditions(ctx: JsonContext, conditions: unknown): ConditionResult {
-  if (conditions === undefined || conditions === null) return { value: true, message: '' };
+  if (conditions === undefined || conditions === null) return NO_CONDITIONS;
   if (Array.isArray(conditions)) {
-    const msgs: string[] = [];
+    let msgs: string[] | undefined;
     for (const c of conditions) {
       const r = evaluateOne(ctx, c);
       if (!r.value) return { value: false, message: r.message };
-      msgs.push(r.message);
+      msgs = add(msgs, r.message);
     }
     return { value: true, message: join(msgs, ';') };
   }

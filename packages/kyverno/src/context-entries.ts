@@ -13,6 +13,25 @@ export class ContextLoadError extends Error {}
 
 const isNil = (v: unknown): boolean => v === undefined || v === null;
 
+/**
+ * The expression of a `variable` entry that may be evaluated when first read: nothing to substitute, no value
+ * or default, an expression that cannot fail (so it need not run before it is read); null otherwise. Worked
+ * out once per entry object: rules load the same entries for every request.
+ */
+const lazyExpressions = new WeakMap<object, string | null>();
+function lazyExpression(v: Record<string, unknown>): string | null {
+  let lazy = lazyExpressions.get(v);
+  if (lazy === undefined) {
+    const jmesPath = v['jmesPath'];
+    lazy =
+      typeof jmesPath === 'string' && isNil(v['value']) && isNil(v['default']) && !jmesPath.includes('{{') && cannotFail(jmesPath.trim())
+        ? jmesPath.trim()
+        : null;
+    lazyExpressions.set(v, lazy);
+  }
+  return lazy;
+}
+
 export function loadContextEntries(ctx: JsonContext, entries: unknown): void {
   if (!Array.isArray(entries)) return;
   for (const entry of entries) {
@@ -20,10 +39,9 @@ export function loadContextEntries(ctx: JsonContext, entries: unknown): void {
     const name = typeof entry['name'] === 'string' ? entry['name'] : '';
     const v = entry['variable'];
     if (!isObject(v)) throw new ContextLoadError(`context entry ${name}: only 'variable' entries are supported`);
-    const jmesPath = v['jmesPath'];
-    // Nothing to substitute, no value or default: an expression that cannot fail need not run before it is read.
-    if (typeof jmesPath === 'string' && isNil(v['value']) && isNil(v['default']) && !jmesPath.includes('{{') && cannotFail(jmesPath.trim())) {
-      ctx.setLazy(name, jmesPath.trim());
+    const lazy = lazyExpression(v);
+    if (lazy !== null) {
+      ctx.setLazy(name, lazy);
       continue;
     }
     let path = '';

@@ -3,7 +3,8 @@
  * context `variable` entries, foreach `element`/`elementIndex` and values injected by the CLI.
  */
 import { isObject, shallowCopy as copy, type JsonObject } from './json.js';
-import { kyvernoSearch } from './jmespath/interpreter.js';
+import { kyvernoSearch, searchCompiled } from './jmespath/interpreter.js';
+import { preparedQuery, type PreparedQuery } from './prepared-query.js';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
@@ -41,19 +42,11 @@ function merged(target: JsonObject, patch: JsonObject): JsonObject {
   return out;
 }
 
-/** Whether `expression` names `key` (a text test, conservative), remembered: queries repeat across requests. */
-const mentionCache = new Map<string, Map<string, boolean>>();
-function mentions(expression: string, key: string): boolean {
-  let byExpression = mentionCache.get(key);
-  if (!byExpression) mentionCache.set(key, (byExpression = new Map()));
-  let hit = byExpression.get(expression);
-  if (hit === undefined) {
-    hit = expression.includes(key);
-    if (byExpression.size >= 10_000) byExpression.clear();
-    byExpression.set(expression, hit);
-  }
-  return hit;
-}
+/** `element<n>` and `elementIndex<n>` for the usual nesting levels, built once: they are set for every element. */
+const ELEMENT_KEYS = Array.from({ length: 4 }, (_, n) => `element${n}`);
+const ELEMENT_INDEX_KEYS = Array.from({ length: 4 }, (_, n) => `elementIndex${n}`);
+const elementKey = (nesting: number): string => ELEMENT_KEYS[nesting] ?? `element${nesting}`;
+const elementIndexKey = (nesting: number): string => ELEMENT_INDEX_KEYS[nesting] ?? `elementIndex${nesting}`;
 
 /**
  * A context entry evaluated when first read (setLazy): its expression cannot fail (cannot-fail.ts) and is
@@ -102,19 +95,19 @@ export class JsonContext {
   }
 
   /** Adds the deferred entries the data lacks (all, or those `expression` mentions). */
-  private materialize(expression?: string): void {
+  private materialize(expression?: PreparedQuery): void {
     const deferred = this.deferred;
     if (!deferred) return;
     let missing = false;
     for (const k in deferred) {
-      if (!Object.hasOwn(this.data, k) && (expression === undefined || mentions(expression, k))) missing = true;
+      if (!Object.hasOwn(this.data, k) && (expression === undefined || expression.mentions(k))) missing = true;
     }
     if (!missing) return;
     const values = (this.deferredValues ??= new Map());
     const out: JsonObject = {};
     for (const k of [...Object.keys(this.initial), ...Object.keys(deferred)]) {
       const thunk = Object.hasOwn(deferred, k) ? deferred[k] : undefined;
-      if (thunk && (expression === undefined || mentions(expression, k))) {
+      if (thunk && (expression === undefined || expression.mentions(k))) {
         if (!values.has(k)) values.set(k, thunk() as JsonObject[string]);
         out[k] = values.get(k) as JsonObject[string];
       } else if (Object.hasOwn(this.data, k)) out[k] = this.data[k] as JsonObject[string];
@@ -124,11 +117,11 @@ export class JsonContext {
   }
 
   /** Replaces the lazy entries (all, or those `expression` mentions) by their values. */
-  private resolve(expression?: string): void {
+  private resolve(expression?: PreparedQuery): void {
     let data: JsonObject | undefined;
     for (const k of this.lazyNames) {
       const v = (data ?? this.data)[k];
-      if (!(v instanceof LazyEntry) || (expression !== undefined && !mentions(expression, k))) continue;
+      if (!(v instanceof LazyEntry) || (expression !== undefined && !expression.mentions(k))) continue;
       data ??= copy(this.data);
       data[k] = v.get() as JsonObject[string];
     }
@@ -149,13 +142,13 @@ export class JsonContext {
     return this.data;
   }
 
-  query(expression: string): unknown {
-    const q = expression.trim();
-    if (q === '') throw new Error('invalid query (nil)');
+  /** `expression` on the data: a text, or one prepared once (prepared-query.ts) by a caller that repeats it. */
+  query(expression: string | PreparedQuery): unknown {
+    const q = typeof expression === 'string' ? preparedQuery(expression) : expression;
+    if (q.text === '') throw new Error('invalid query (nil)');
     this.materialize(q);
-    // A quoted identifier may spell a name with escapes, which the text test would not see.
-    if (this.lazyNames.size) this.resolve(q.includes('\\') ? undefined : q);
-    return kyvernoSearch(q, this.data);
+    if (this.lazyNames.size) this.resolve(q.escapes ? undefined : q);
+    return searchCompiled(q.compiled(), this.data);
   }
 
   /** The operation the substitution layer uses to rewrite request.object → request.oldObject on DELETE. */
@@ -188,8 +181,9 @@ export class JsonContext {
    */
   setLazy(key: string, expression: string): void {
     this.materializeBefore(key);
-    this.materialize(expression);
-    this.resolve(expression);
+    const q = preparedQuery(expression);
+    this.materialize(q);
+    this.resolve(q);
     const data = copy(this.data);
     data[key] = new LazyEntry(expression, this.data) as unknown as JsonObject[string];
     this.lazyNames.add(key);
@@ -203,9 +197,9 @@ export class JsonContext {
     const e = element as JsonObject[string];
     const data = copy(this.data);
     data['element'] = e;
-    data[`element${nesting}`] = e;
+    data[elementKey(nesting)] = e;
     data['elementIndex'] = index;
-    data[`elementIndex${nesting}`] = index;
+    data[elementIndexKey(nesting)] = index;
     this.data = data;
   }
 

@@ -108,15 +108,28 @@ function stateInputs(request: KyvernoAdmissionRequest, evalCtx: EvaluationContex
   ];
 }
 
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Whether `inputs` (stateInputs, in its order) are still those of `request` and `evalCtx`, without building a new list. */
+function sameInputs(inputs: readonly unknown[], request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): boolean {
+  return (
+    inputs[0] === request.operation &&
+    inputs[1] === request.object &&
+    inputs[2] === request.oldObject &&
+    inputs[3] === request.userInfo &&
+    inputs[4] === request.roles &&
+    inputs[5] === request.clusterRoles &&
+    inputs[6] === request.subresource &&
+    inputs[7] === request.kind &&
+    inputs[8] === request.namespace &&
+    inputs[9] === evalCtx.variables &&
+    inputs[10] === evalCtx.namespaceLabels &&
+    inputs[11] === evalCtx.namespaceObject
+  );
 }
 
 function requestState(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): RequestState {
-  const inputs = stateInputs(request, evalCtx);
   const known = states.get(request);
-  if (known && sameInputs(known.inputs, inputs)) return known;
+  if (known && sameInputs(known.inputs, request, evalCtx)) return known;
+  const inputs = stateInputs(request, evalCtx);
   const operation = request.operation ?? 'CREATE';
   const object = request.object && Object.keys(request.object).length > 0 ? request.object : null;
   const oldObject = request.oldObject ?? null;

@@ -74,7 +74,8 @@ export function evaluateRule(env: RuleEnv): RuleOutcome | undefined {
       return { status: 'skip', message: `rule is skipped due to policy exceptions${keys.join(', ')}`, exceptions: keys };
     }
     if (isObject(validate['cel'])) return celHandler(env, validate);
-    return new Validator(env, rule, validate, 0, undefined).validate();
+    // The rule's preconditions held just above, on the same context: the validator need not evaluate them again.
+    return new Validator(env, rule, validate, 0, undefined, undefined, true).validate();
   } finally {
     ctx.restore();
   }
@@ -145,10 +146,20 @@ class Validator {
     /** The foreach element when it is the validation scope (elementScope). */
     private readonly element: JsonObject | undefined,
     private readonly contextEntries: unknown = undefined,
+    /**
+     * Whether the preconditions it would check already held on this context. Upstream checks the rule's twice
+     * (invokeRuleHandler, then the validator); they read the same context, so the second answer is the first.
+     */
+    private readonly preconditionsHeld = false,
   ) {}
 
   private get name(): string {
     return ruleName(this.env);
+  }
+
+  /** A foreach element's pass message is never read (validateElements counts passes): not built per element. */
+  private passMessage(): string {
+    return this.nesting === 0 ? `validation rule '${this.name}' passed.` : '';
   }
 
   private get ruleMessage(): string {
@@ -163,13 +174,15 @@ class Validator {
     } catch (e) {
       return outcome('error', `failed to load context: ${errorMessage(e)}`);
     }
-    let pre;
-    try {
-      pre = evaluateConditions(ctx, this.nesting === 0 ? this.env.rule['preconditions'] : this.block['preconditions']);
-    } catch (e) {
-      return outcome('error', `failed to evaluate preconditions: ${errorMessage(e)}`);
+    if (!this.preconditionsHeld) {
+      let pre;
+      try {
+        pre = evaluateConditions(ctx, this.nesting === 0 ? this.env.rule['preconditions'] : this.block['preconditions']);
+      } catch (e) {
+        return outcome('error', `failed to evaluate preconditions: ${errorMessage(e)}`);
+      }
+      if (!pre.value) return outcome('skip', ['preconditions not met', pre.message].filter((s) => s !== '').join('; '));
     }
-    if (!pre.value) return outcome('skip', ['preconditions not met', pre.message].filter((s) => s !== '').join('; '));
 
     const v = this.spec;
     let result: RuleOutcome | undefined;
@@ -225,7 +238,7 @@ class Validator {
     } catch (e) {
       return outcome('error', `failed to check deny conditions: ${errorMessage(e)}`);
     }
-    if (!r.value) return outcome('pass', `validation rule '${this.name}' passed.`);
+    if (!r.value) return outcome('pass', this.passMessage());
     if (this.ruleMessage === '' && r.message === '') return outcome('fail', `validation error: rule ${this.name} failed`);
     const text = [this.ruleMessage, r.message].filter((s) => s !== '').join('; ');
     try {
@@ -276,7 +289,7 @@ class Validator {
       const r = matchPattern(resource, pattern);
       switch (r.status) {
         case 'pass':
-          return outcome('pass', `validation rule '${this.name}' passed.`);
+          return outcome('pass', this.passMessage());
         case 'skip':
           return outcome('skip', r.message);
         case 'error':

@@ -9,6 +9,7 @@
 import type { JsonContext } from './context.js';
 import { goJsonMarshal } from './gojson.js';
 import { isObject } from './json.js';
+import { PreparedQuery } from './prepared-query.js';
 
 const VARIABLES_RE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
 const VARIABLE_INIT_RE = /^\{\{(\{[^{}]*\}|[^{}])*\}\}/;
@@ -34,8 +35,12 @@ interface VariableRef {
   prefix: string;
   /** Whether the string starts with this occurrence. */
   initial: boolean;
+  /** Whether the occurrence is the whole string it was found in (compared once, not per substitution). */
+  whole: boolean;
   variable: string;
   shallow: boolean;
+  /** `variable` prepared for JsonContext.query, on first use. */
+  query?: PreparedQuery;
 }
 
 /**
@@ -54,7 +59,7 @@ function findVars(s: string): VariableRef[] {
     const old = m[0];
     const initial = VARIABLE_INIT_RE.test(old);
     const text = initial ? old : old.slice(1);
-    return { text, prefix: initial ? '' : (old[0] as string), initial, ...stripBraces(text) };
+    return { text, prefix: initial ? '' : (old[0] as string), initial, whole: text === s, ...stripBraces(text) };
   });
   if (refsCache.size >= MAX_CACHED_STRINGS) refsCache.clear();
   refsCache.set(s, refs);
@@ -74,7 +79,7 @@ function resolveVariable(ctx: JsonContext, ref: VariableRef, isDelete: boolean, 
   }
   if (isDelete) variable = variable.replaceAll('request.object', 'request.oldObject');
   try {
-    return ctx.query(variable);
+    return ctx.query(isDelete ? variable : (ref.query ??= new PreparedQuery(variable)));
   } catch (e) {
     throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${(e as Error).message}`, e);
   }
@@ -98,7 +103,7 @@ function substituteString(ctx: JsonContext, raw: string, path: string): unknown 
   let vars = findVars(value);
   // The common case, a string that is exactly one variable: its value, as the first round below returns it.
   const first = vars[0];
-  if (first !== undefined && first.text === input) return resolveVariable(ctx, first, isDelete, path);
+  if (first?.whole) return resolveVariable(ctx, first, isDelete, path);
   let rounds = 0;
   while (vars.length > 0) {
     if (++rounds > MAX_ROUNDS) throw new SubstitutionError(`variable substitution did not terminate at path ${path}`);

@@ -330,6 +330,45 @@ describe('validate.cel and celPreconditions (validate_cel.go)', () => {
   });
 });
 
+describe('validate.cel variables are evaluated lazily (k8s.io/apiserver/pkg/cel/lazy)', () => {
+  const rule = (expression: string, messageExpression?: string) =>
+    policy([
+      podRule('lazy', {
+        message: 'lazy',
+        cel: {
+          variables: [
+            { name: 'broken', expression: 'object.spec.nope.deeper' },
+            { name: 'hostNetwork', expression: 'has(object.spec.hostNetwork) && object.spec.hostNetwork' },
+            { name: 'fromLater', expression: 'variables.later' },
+            { name: 'later', expression: "'x'" },
+          ],
+          expressions: [{ expression, ...(messageExpression ? { messageExpression } : {}) }],
+        },
+      }),
+    ]);
+  it('a failing variable no expression reads fails nothing', () => {
+    expect(evaluateKyvernoPolicy(rule('!variables.hostNetwork'), req(pod({})))).toMatchObject([{ status: 'pass' }]);
+    expect(evaluateKyvernoPolicy(rule('!variables.hostNetwork'), req(pod({ hostNetwork: true })))).toMatchObject([{ status: 'fail', message: 'lazy' }]);
+  });
+  it('a failing variable fails the expression that reads it, with its error', () => {
+    const [r] = evaluateKyvernoPolicy(rule('variables.broken == 1'), req(pod({})));
+    expect(r).toMatchObject({ status: 'fail' });
+    expect(r?.message).toMatch(/^expression 'variables\.broken == 1' resulted in error: .*nope/);
+  });
+  it('a failing variable read only by a messageExpression leaves the message to the rule', () => {
+    expect(evaluateKyvernoPolicy(rule('!variables.hostNetwork', 'variables.broken'), req(pod({ hostNetwork: true })))).toMatchObject([
+      { status: 'fail', message: 'lazy' },
+    ]);
+  });
+  it('a variable sees only the variables declared before it, whatever was read first', () => {
+    for (const expression of ["variables.fromLater == 'x'", "variables.later == 'x' && variables.fromLater == 'x'"]) {
+      const [r] = evaluateKyvernoPolicy(rule(expression), req(pod({})));
+      expect(r).toMatchObject({ status: 'fail' });
+      expect(r?.message).toMatch(/resulted in error: No such key: later$/);
+    }
+  });
+});
+
 describe('loadKyvernoPolicy: clear errors, unsupported features reported', () => {
   const doc = (rule: Obj): Obj => ({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'x' }, spec: { rules: [rule] } });
   it('rejects mutate/generate/verifyImages rules as unsupported, naming file and path', () => {

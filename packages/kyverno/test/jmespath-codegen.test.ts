@@ -109,6 +109,16 @@ describe('results remembered per request', () => {
     expect(kyvernoSearch('length(@)', { request })).toBe(1);
     expect(kyvernoSearch('length(@)', { request, other: 1 })).toBe(2);
   });
+  it('a bare null (the field `null`) is remembered with the request only while the document has no such key', () => {
+    const request = { object: { spec: {} } };
+    const expression = 'request.object.spec.x == null';
+    for (let i = 0; i < 2; i++) {
+      expect(kyvernoSearch(expression, { request })).toBe(true);
+      expect(kyvernoSearch(expression, { request, null: 5 })).toBe(false);
+      expect(kyvernoSearch('request.object.spec == null', { request, null: {} })).toBe(true);
+    }
+    expect(kyvernoSearch(expression, { request: { object: { spec: { x: 1 } } } })).toBe(false);
+  });
   it('a missing key is reported again, not remembered as a value', () => {
     const doc = { request: { object: {} } };
     expect(() => kyvernoSearch('request.object.spec', doc)).toThrow('Unknown key "spec" in path');

@@ -90,6 +90,38 @@ describe('one request evaluated by many policies', () => {
     const two: KyvernoAdmissionRequest = { operation: 'CREATE', object: pod(1, ['x']) as never };
     expect(evaluateKyvernoPolicy(celRenamed, two).map((r) => r.status)).toEqual(['pass']);
   });
+  it('CEL variables shared by blocks that differ only after them decide as fresh requests do', () => {
+    const celRule = (name: string, variables: Obj[], expression: string) => ({
+      name,
+      match,
+      validate: { message: name, cel: { variables, expressions: [{ expression }] } },
+    });
+    const containers = { name: 'containers', expression: 'has(object.spec.containers) ? object.spec.containers : []' };
+    // `x` reads a later name: a runtime error where `later` is declared, a compile error where it is not.
+    const x = { name: 'x', expression: 'variables.later' };
+    const y = { name: 'y', expression: "variables.x == 'a'" };
+    const rules = [
+      celRule('named-a', [containers, { name: 'a', expression: 'size(variables.containers)' }], 'variables.a < 2'),
+      celRule('named-b', [containers, { name: 'b', expression: 'size(variables.containers) * 2' }], 'variables.b < 4'),
+      celRule('later-declared', [x, y, { name: 'later', expression: "'a'" }], 'variables.y'),
+      celRule('later-undeclared', [x, y], 'variables.y'),
+    ];
+    const blocks = policy('blocks', rules);
+    const fresh = (object: Obj) =>
+      rules.map((r) => {
+        const one = policy('blocks', [r]);
+        const [res] = evaluateKyvernoPolicy(one, { operation: 'CREATE', object: object as never });
+        return `${res?.rule} ${res?.status} ${res?.message}`;
+      });
+    for (const object of [pod(0, ['a']), pod(0, ['a', 'b'])]) {
+      const shared: KyvernoAdmissionRequest = { operation: 'CREATE', object: object as never };
+      const got = evaluateKyvernoPolicy(blocks, shared).map((r) => `${r.rule} ${r.status} ${r.message}`);
+      expect(got).toEqual(fresh(object));
+    }
+    const [declared, undeclared] = evaluateKyvernoPolicy(blocks, { operation: 'CREATE', object: pod(0, []) as never }).slice(2);
+    expect(declared?.message).toMatch(/No such key: later$/);
+    expect(undeclared?.message).toContain("undeclared reference to 'variables.later'");
+  });
   it('a request whose object is replaced is evaluated on the new object', () => {
     const request: KyvernoAdmissionRequest = { operation: 'CREATE', object: pod(0, ['a']) as never };
     expect(evaluateKyvernoPolicy(withContext, request).map((r) => r.status)).toEqual(['fail']);

@@ -41,21 +41,30 @@ class Missing {
 /** An expression compiled once: a tree of closures over (current value, root). */
 type Evaluator = (value: unknown, root: unknown) => unknown;
 
-interface Compiled {
+/** An expression compiled for kyvernoSearch; callers that query the same text repeatedly keep it (context.ts). */
+export interface Compiled {
   evaluate: Evaluator;
   /**
    * Whether `request` is the one top-level key the expression reads (no other key, no `@` or `$` at the
-   * top): then the request decides the result, which is remembered per request value (see `remembered`).
+   * top) besides a bare `null`: then the request decides the result, which is remembered per request value
+   * (see `remembered`) on documents without a `null` key.
    */
   requestOnly: boolean;
+  /**
+   * Whether it reads a top-level `null` key: JMESPath has no null keyword, so `x == null` compares with the
+   * field `null`, which on a document without it reads as null; with one, the document decides the result.
+   */
+  readsNull: boolean;
 }
 
 const compiled = new Map<string, Compiled>();
 const REMEMBERED_KEY = 'request';
+const NULL_FIELD = 'null';
 /** Compiled expressions kept; policies hold a few hundred distinct ones, generated inputs may hold many more. */
 const MAX_COMPILED = 10_000;
 
-function compileCached(expression: string): Compiled {
+/** `expression` compiled (remembered by text); throws JmesPathError when it does not parse, every time. */
+export function compileCached(expression: string): Compiled {
   let c = compiled.get(expression);
   if (!c) {
     let node: Node;
@@ -66,7 +75,9 @@ function compileCached(expression: string): Compiled {
     }
     const keys = new Set<string>();
     const whole = readsTop(node, true, keys);
-    c = { evaluate: generateEvaluator(node, runtime), requestOnly: !whole && keys.size === 1 && keys.has(REMEMBERED_KEY) };
+    const readsNull = keys.has(NULL_FIELD);
+    const requestOnly = !whole && keys.has(REMEMBERED_KEY) && keys.size === (readsNull ? 2 : 1);
+    c = { evaluate: generateEvaluator(node, runtime), requestOnly, readsNull };
     if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(expression, c);
   }
@@ -487,9 +498,13 @@ const runtime: CodegenRuntime = {
  * missing key, JmesPathError for syntax or function errors.
  */
 export function kyvernoSearch(expression: string, data: unknown): unknown {
-  const c = compileCached(expression);
+  return searchCompiled(compileCached(expression), data);
+}
+
+/** kyvernoSearch with the expression compiled already (compileCached). */
+export function searchCompiled(c: Compiled, data: unknown): unknown {
   let result: unknown;
-  const keyed = c.requestOnly && isObject(data) ? data[REMEMBERED_KEY] : undefined;
+  const keyed = c.requestOnly && isObject(data) && !(c.readsNull && Object.hasOwn(data, NULL_FIELD)) ? data[REMEMBERED_KEY] : undefined;
   let memo: Map<Compiled, unknown> | undefined;
   if (typeof keyed === 'object' && keyed !== null) {
     memo = remembered.get(keyed);

@@ -12,9 +12,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
-import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
+import { CHUNK_FIXTURES, finishVerify, planVerify, runLength, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
 import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
-import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
 export { CHUNK_FIXTURES };
@@ -71,6 +71,8 @@ export interface VerifyWorkers {
   share(modules: SharedWasm[]): void;
   /** Posts the run to every worker still alive; `handlers` receive their chunks. */
   run(message: WorkerRun, handlers: RunHandlers): void;
+  /** Posts chunk k of the run's fixtures to every worker still alive (after `run`, as each is drawn). */
+  fixtures(k: number, bytes: SharedArrayBuffer): void;
   /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
   stopLoading(): void;
   /** Settles when every worker has finished, failed or been stopped. */
@@ -145,6 +147,10 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       share([]);
       for (const t of threads) if (!t.settled) t.worker.postMessage(message);
     },
+    fixtures(k, bytes) {
+      const message: WorkerFixtures = { type: 'fixtures', k, bytes };
+      for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+    },
     stopLoading() {
       for (const t of threads) if (!t.ready) t.end();
     },
@@ -160,9 +166,9 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
   // This thread's engines are loaded: the workers may stop waiting for its Wasm while it plans.
   options.pool?.share(sharedWasmOf(options.build));
-  const plan = planVerify(options, options.chunkFixtures ?? CHUNK_FIXTURES);
-  const { fixtures } = plan;
-  const chunkCount = fixtures.chunks;
+  const chunkFixtures = options.chunkFixtures ?? CHUNK_FIXTURES;
+  const total = runLength(options);
+  const chunkCount = Math.ceil(total / chunkFixtures);
   const mainThread = options.mainThread !== false;
   const wanted = Math.min(options.pool?.count ?? options.workers, chunkCount - (mainThread ? 1 : 0));
   const pool =
@@ -179,10 +185,11 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
   pool?.share(sharedWasmOf(options.build));
   // Every engine of this run is loaded (the workers were handed the parsed YAML at their start).
   forgetYaml(options.build);
+  const parallel = Boolean(pool?.count) && wanted > 0 && options.adapters.length > 0;
   try {
-    if (!pool?.count || wanted <= 0 || !options.adapters.length) {
+    if (!parallel) {
       pool?.close();
-      const total = fixtures.length;
+      const plan = planVerify(options, chunkFixtures);
       const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
       const all: ChunkResult[] = [];
       for (let k = 0; k < chunkCount; k++) all.push(runPlanChunk(plan, options.adapters, k, onFixture));
@@ -195,11 +202,13 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     const finished = (k: number, result: ChunkResult, thread: 'main' | number) => {
       results[k] = result;
       options.onChunk?.(k, thread);
-      const [s, e] = fixtures.bounds(k);
-      done += e - s;
-      options.onProgress?.(done, fixtures.length);
+      done += Math.min(total, (k + 1) * chunkFixtures) - k * chunkFixtures;
+      options.onProgress?.(done, total);
     };
-    pool.run({ type: 'run', fixtures: fixtures.packed, chunkFixtures: fixtures.chunkFixtures, next }, { chunk: finished });
+    // The run goes out before its fixtures are drawn: workers evaluate each chunk as it is posted,
+    // while this thread still draws the next ones.
+    pool!.run({ type: 'run', chunks: chunkCount, chunkFixtures, next }, { chunk: finished });
+    const plan = planVerify(options, chunkFixtures, (k, bytes) => pool!.fixtures(k, bytes));
     const runHere = (k: number) => finished(k, runPlanChunk(plan, options.adapters, k), 'main');
     for (let k = mainThread ? Atomics.add(next, 0, 1) : chunkCount; k < chunkCount; k = Atomics.add(next, 0, 1)) {
       runHere(k);
@@ -208,8 +217,8 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     }
     // Workers still loading their engines when this thread runs out of chunks are not waited for;
     // a chunk such a worker took in the meantime is run below, like a failed worker's.
-    if (mainThread) pool.stopLoading();
-    await pool.finished();
+    if (mainThread) pool!.stopLoading();
+    await pool!.finished();
     // Chunks a failed worker had taken but not returned.
     for (let k = 0; k < chunkCount; k++) if (!results[k]) runHere(k);
     return finishVerify(options, plan, results as ChunkResult[]);

@@ -1,6 +1,5 @@
 /** What verifyParallel and its worker threads (verify-worker.ts) send each other. */
 import type { ParsedYaml } from './adapters/admission.js';
-import type { PackedFixtures } from './fixture-store.js';
 import type { SharedWasm } from './prebuilt.js';
 import type { EngineId, LoadedBuild } from './types.js';
 import type { ChunkResult } from './verify.js';
@@ -13,13 +12,24 @@ export interface WorkerData {
   factoriesModule?: string;
 }
 
-/** The run, posted once the fixtures are planned: the worker then takes chunks until none is left. */
+/**
+ * The run, posted before its fixtures are drawn: the worker then takes chunks until none is left,
+ * waiting for a chunk's WorkerFixtures when it has not arrived yet.
+ */
 export interface WorkerRun {
   type: 'run';
-  fixtures: PackedFixtures;
+  /** Chunks the run has in all. */
+  chunks: number;
   chunkFixtures: number;
   /** Index of the next chunk nobody has taken yet, shared by every thread (Atomics.add). */
   next: Int32Array;
+}
+
+/** One chunk of the run's fixtures (FixtureStore), posted to every worker as soon as it is drawn. */
+export interface WorkerFixtures {
+  type: 'fixtures';
+  k: number;
+  bytes: SharedArrayBuffer;
 }
 
 /**
@@ -38,6 +48,6 @@ export interface WorkerYaml {
 }
 
 /** What the main thread posts to a worker. */
-export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun;
+export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun | WorkerFixtures;
 
 export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };

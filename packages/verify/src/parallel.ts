@@ -14,8 +14,9 @@ import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
 import { CHUNK_FIXTURES, finishVerify, planVerify, runLength, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
 import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
-import type { WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
-import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
+import type { WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerWasm } from './worker-protocol.js';
+import { expectYaml, forgetYaml } from './adapters/admission.js';
+import { YamlCollector, yamlWork } from './yaml-share.js';
 
 export { CHUNK_FIXTURES };
 
@@ -96,13 +97,16 @@ export interface WorkerStart {
  */
 export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   const count = WORKER ? Math.max(0, start.workers) : 0;
+  const work = yamlWork(start.build);
   const data: WorkerData = {
     build: start.build,
     engines: [...start.engines],
     ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
+    yaml: work,
   };
   let handlers: RunHandlers | undefined;
   let shared = false;
+  let yaml: YamlCollector | undefined;
   const threads = Array.from({ length: count }, (_, w) => {
     const worker = startWorker(WORKER!, data);
     const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
@@ -110,6 +114,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       t.end = (why?: string) => {
         if (t.settled) return;
         t.settled = true;
+        yaml?.workerEnded();
         if (why) start.onWorkerError?.(why);
         void worker.terminate();
         resolve();
@@ -118,7 +123,8 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('message', (m: WorkerMessage) => {
       // A stopped worker's last messages may still arrive: its chunks are the main thread's now.
       if (t.settled) return;
-      if (m.type === 'ready') t.ready = true;
+      if (m.type === 'yaml') yaml?.fromWorker(w, m);
+      else if (m.type === 'ready') t.ready = true;
       else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
       else if (m.type === 'error') t.end(m.message);
       else t.end();
@@ -128,9 +134,11 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     return t;
   });
   if (threads.length) {
-    // Parsed here once (this thread's engines read them from the same cache), not once per thread.
-    const yaml: WorkerYaml = { type: 'yaml', files: parsedYamlOf(start.build) };
-    for (const t of threads) t.worker.postMessage(yaml);
+    // Every thread parses a share while the others parse theirs; this thread's engines wait
+    // (loadAdapters) until the workers' shares are in.
+    yaml = new YamlCollector(start.build, work, (m, except) => threads.forEach((t, w) => w !== except && !t.settled && t.worker.postMessage(m)));
+    expectYaml(start.build, yaml.done);
+    yaml.parseHere();
   }
   const share = (modules: SharedWasm[]) => {
     if (shared) return;

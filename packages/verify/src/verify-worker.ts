@@ -11,20 +11,22 @@ import { expectSharedWasm } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
 import { unpackChunk } from './fixture-store.js';
 import { ChunkInbox } from './chunk-inbox.js';
-import type { ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm } from './worker-protocol.js';
+import { parseBatches } from './yaml-share.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
 // Listening from the start: the main thread's Wasm and the run may be posted while the engines still load.
-let onYaml: (files: WorkerYaml['files']) => void = () => {};
+let onYamlDone: () => void = () => {};
 let onWasm: (modules: WorkerWasm['modules']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
-const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
+const yamlDone = new Promise<void>((resolve) => (onYamlDone = resolve));
 const wasm = new Promise<WorkerWasm['modules']>((resolve) => (onWasm = resolve));
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
 const chunks = new ChunkInbox();
 parentPort!.on('message', (m: ToWorker) => {
-  if (m.type === 'yaml') onYaml(m.files);
+  if (m.type === 'yaml') seedYaml(data.build, m.files);
+  else if (m.type === 'yaml-done') onYamlDone();
   else if (m.type === 'wasm') onWasm(m.modules);
   else if (m.type === 'fixtures') chunks.receive(m.k, m.bytes);
   else onRun(m);
@@ -37,7 +39,9 @@ try {
     : ADAPTER_FACTORIES;
   const missing = data.engines.filter((id) => !factories[id]);
   if (missing.length) throw new Error(`no adapter is registered for ${missing.join(', ')}`);
-  seedYaml(data.build, await yaml);
+  // This thread's share of the YAML, then the other threads' (posted as they parse theirs).
+  parseBatches(data.build, data.yaml, send);
+  await yamlDone;
   // All at once: an engine waiting for the main thread's Wasm lets the others load meanwhile.
   const adapters = await Promise.all(data.engines.map((id) => factories[id]!(data.build)));
   forgetYaml(data.build);

@@ -10,6 +10,16 @@ export interface WorkerData {
   engines: EngineId[];
   /** URL of a module exporting `ADAPTER_FACTORIES` to use instead of the registry. */
   factoriesModule?: string;
+  /** The build's YAML files, parsed by every thread in turn (yaml-share.ts). */
+  yaml: YamlWork;
+}
+
+/** YAML files to parse and the counter of the next batch nobody has taken (Atomics.add), shared by every thread. */
+export interface YamlWork {
+  files: string[];
+  /** Files per batch. */
+  batch: number;
+  next: Int32Array;
 }
 
 /**
@@ -41,13 +51,24 @@ export interface WorkerWasm {
   modules: SharedWasm[];
 }
 
-/** The build's YAML files as the main thread parsed them, posted as soon as the worker starts. */
+/** One batch of the build's YAML files as a thread parsed them: posted by whoever parsed it, to every other thread. */
 export interface WorkerYaml {
   type: 'yaml';
+  batch: number;
   files: [string, ParsedYaml][];
 }
 
-/** What the main thread posts to a worker. */
-export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun | WorkerFixtures;
+/** Every batch a worker will be posted has been: it loads its engines (parsing any file still missing). */
+export interface WorkerYamlDone {
+  type: 'yaml-done';
+}
 
-export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
+/** What the main thread posts to a worker. */
+export type ToWorker = WorkerYaml | WorkerYamlDone | WorkerWasm | WorkerRun | WorkerFixtures;
+
+export type WorkerMessage =
+  | WorkerYaml
+  | { type: 'ready' }
+  | { type: 'chunk'; index: number; result: ChunkResult }
+  | { type: 'error'; message: string }
+  | { type: 'done' };

@@ -13,8 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
 import { CHUNK_FIXTURES, finishVerify, planVerify, runLength, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
-import type { WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerWasm } from './worker-protocol.js';
+import { postCompiledWasm, sharedWasmOf, type SharedWasm } from './prebuilt.js';
+import type { ToWorker, WorkerData, WorkerFixtures, WorkerMessage, WorkerRun } from './worker-protocol.js';
 import { expectYaml, forgetYaml } from './adapters/admission.js';
 import { YamlCollector, yamlWork } from './yaml-share.js';
 
@@ -133,18 +133,27 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
     return t;
   });
+  const broadcast = (m: ToWorker, except?: number) => threads.forEach((t, w) => w !== except && !t.settled && t.worker.postMessage(m));
+  /** Modules already posted one by one: the full list leaves them out. */
+  const posted = new Set<string>();
   if (threads.length) {
     // Every thread parses a share while the others parse theirs; this thread's engines wait
     // (loadAdapters) until the workers' shares are in.
-    yaml = new YamlCollector(start.build, work, (m, except) => threads.forEach((t, w) => w !== except && !t.settled && t.worker.postMessage(m)));
+    yaml = new YamlCollector(start.build, work, broadcast);
     expectYaml(start.build, yaml.done);
     yaml.parseHere();
+    // Each module this thread compiles goes out at once: workers instantiate it while this thread
+    // compiles the next one and loads its other engines.
+    postCompiledWasm(start.build, (module) => {
+      if (shared) return;
+      posted.add(module.key);
+      broadcast({ type: 'wasm-module', module });
+    });
   }
   const share = (modules: SharedWasm[]) => {
     if (shared) return;
     shared = true;
-    const message: WorkerWasm = { type: 'wasm', modules };
-    for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+    broadcast({ type: 'wasm', modules: modules.filter((m) => !posted.has(m.key)) });
   };
   return {
     count,

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES } from './adapters.js';
 import { forgetYaml, seedYaml } from './adapters/admission.js';
-import { expectSharedWasm } from './prebuilt.js';
+import { expectSharedWasm, receiveSharedWasm } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
 import { unpackChunk } from './fixture-store.js';
 import { ChunkInbox } from './chunk-inbox.js';
@@ -28,6 +28,7 @@ parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'yaml') seedYaml(data.build, m.files);
   else if (m.type === 'yaml-done') onYamlDone();
   else if (m.type === 'wasm') onWasm(m.modules);
+  else if (m.type === 'wasm-module') receiveSharedWasm(data.build, m.module);
   else if (m.type === 'fixtures') chunks.receive(m.k, m.bytes);
   else onRun(m);
 });

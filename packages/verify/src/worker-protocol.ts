@@ -43,12 +43,19 @@ export interface WorkerFixtures {
 }
 
 /**
- * The Wasm modules the main thread compiled while loading its engines (prebuilt.ts), posted once
- * before the run: a worker waits for them instead of compiling the same Rego again.
+ * The Wasm modules the main thread compiled while loading its engines (prebuilt.ts) and did not
+ * post one by one already (WorkerWasmModule), posted once before the run: a worker waits for them
+ * instead of compiling the same Rego again, and after this compiles whatever it still lacks.
  */
 export interface WorkerWasm {
   type: 'wasm';
   modules: SharedWasm[];
+}
+
+/** One module the main thread compiled, posted as soon as it is compiled (WorkerWasm then leaves it out). */
+export interface WorkerWasmModule {
+  type: 'wasm-module';
+  module: SharedWasm;
 }
 
 /** One batch of the build's YAML files as a thread parsed them: posted by whoever parsed it, to every other thread. */
@@ -64,7 +71,7 @@ export interface WorkerYamlDone {
 }
 
 /** What the main thread posts to a worker. */
-export type ToWorker = WorkerYaml | WorkerYamlDone | WorkerWasm | WorkerRun | WorkerFixtures;
+export type ToWorker = WorkerYaml | WorkerYamlDone | WorkerWasm | WorkerWasmModule | WorkerRun | WorkerFixtures;
 
 export type WorkerMessage =
   | WorkerYaml

@@ -5,7 +5,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PolicyIR } from '@podsec/ir';
 import { CliError } from './io.js';
-import { selectPolicies } from './select.js';
+import { policyCollector, type LoadedPolicy } from './policy-collector.js';
 import { keepsParsedSources, typecheckPolicyModules } from './typecheck.js';
 import { typecheckInWorker, typecheckWorkerAvailable } from './typecheck-thread.js';
 import type { ChildMessage } from './policy-modules-protocol.js';
@@ -17,10 +17,7 @@ export const MODULE_TIMEOUT_MS = 30_000;
 /** The child process needs a moment to start Node and the TypeScript loader before the first module. */
 const STARTUP_MS = 30_000;
 
-export interface LoadedPolicy {
-  ir: PolicyIR;
-  file: string;
-}
+export type { LoadedPolicy } from './policy-collector.js';
 
 /** Policy modules below `dir`: TypeScript/JavaScript files, not tests, not declaration files. */
 export function findPolicyModules(dir: string): string[] {
@@ -58,15 +55,16 @@ export interface LoadOptions {
  * ending podsec.
  */
 interface ChildImport {
-  loaded: Promise<{ rel: string; irs: PolicyIR[] }[]>;
+  /** Settles once every module has loaded (each passed to `onLoaded` as it arrives). */
+  loaded: Promise<void>;
   /** Stops the child when its result is no longer wanted (the type check failed); `loaded` then rejects. */
   cancel: () => void;
 }
 
-function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string): ChildImport {
+function importInChild(modules: { path: string; rel: string }[], shownDir: string, cwd: string, onLoaded: (rel: string, irs: PolicyIR[]) => void): ChildImport {
   const timeoutMs = Number(process.env.PODSEC_MODULE_TIMEOUT_MS) || MODULE_TIMEOUT_MS;
   let cancel = () => {};
-  const loaded = new Promise<{ rel: string; irs: PolicyIR[] }[]>((done, fail) => {
+  const loaded = new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(modules)], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -76,7 +74,6 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
     const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-4000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    const loaded: { rel: string; irs: PolicyIR[] }[] = [];
     let current: string | undefined;
     let settled = false;
     let timer: NodeJS.Timeout;
@@ -86,7 +83,7 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       clearTimeout(timer);
       child.kill('SIGKILL');
       if (error) fail(error);
-      else done(loaded);
+      else done();
     };
     cancel = () => finish(new CliError(`${shownDir}: loading the policy modules was stopped.`));
     const where = () => (current ? join(shownDir, current) : shownDir);
@@ -109,8 +106,9 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
       if (m.type === 'start') {
         current = m.rel;
         arm(timeoutMs);
-      } else if (m.type === 'loaded') loaded.push({ rel: m.rel, irs: m.irs });
-      else if (m.type === 'error') finish(new CliError(`${join(shownDir, m.rel)}: the policy module failed to load:\n  ${m.message}`));
+      } else if (m.type === 'loaded') {
+        if (!settled) onLoaded(m.rel, m.irs);
+      } else if (m.type === 'error') finish(new CliError(`${join(shownDir, m.rel)}: the policy module failed to load:\n  ${m.message}`));
       else finish();
     });
     child.on('error', (e) => finish(new CliError(`${shownDir}: cannot start the policy loader (${e.message}).`)));
@@ -131,22 +129,31 @@ function importInChild(modules: { path: string; rel: string }[], shownDir: strin
   return { loaded, cancel };
 }
 
-export interface PendingPolicies {
-  /** Every policy of the folder once imported; until `checked` has settled they may not type-check. */
-  loaded: Promise<LoadedPolicy[]>;
+export interface PendingPolicies<P = LoadedPolicy> {
+  /**
+   * Every selected policy of the folder once imported (prepared, sorted by name); until `checked`
+   * has settled they may not type-check.
+   */
+  loaded: Promise<P[]>;
   /** Settles when the type check has passed (or was skipped); rejects with the type errors. */
   checked: Promise<unknown>;
 }
 
 /**
  * Starts type-checking and importing every policy module below `dir` (TypeScript runs through the
- * tsx loader, so authors have no compile step). In the one-shot executable the check runs on a
- * worker thread while the child imports the modules, two cores for two jobs; a long-lived process
- * (tests, tools) checks first on its own thread, where the parsed libraries are kept for the next
- * run. Use `withCheckedPolicies` (or `loadPolicies`), which make a type error win over anything
- * the import or its use throws.
+ * tsx loader, so authors have no compile step), and runs `prepare` on each selected policy as soon
+ * as its module has loaded. In the one-shot executable the check runs on a worker thread while the
+ * child imports the modules, two cores for two jobs; a long-lived process (tests, tools) checks
+ * first on its own thread, where the parsed libraries are kept for the next run. Use
+ * `withPreparedPolicies` (or `withCheckedPolicies`, `loadPolicies`), which make a type error win
+ * over anything the import, `prepare` or the use of the policies throws.
  */
-export function startLoadingPolicies(dir: string, cwd: string, options: LoadOptions = {}): PendingPolicies & { cancel: () => void } {
+export function startLoadingPolicies<P>(
+  dir: string,
+  cwd: string,
+  options: LoadOptions,
+  prepare: (policy: LoadedPolicy) => P,
+): PendingPolicies<P> & { cancel: () => void } {
   const root = resolve(cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new CliError(`${dir}: no such policy directory. Fix: pass the folder that holds your policy modules (default: policies).`, 2);
@@ -154,56 +161,44 @@ export function startLoadingPolicies(dir: string, cwd: string, options: LoadOpti
   const modules = files.map((path) => ({ path, rel: relative(root, path).split(sep).join('/') }));
   const typecheck = options.typecheck !== false && files.length > 0;
   const overlap = typecheck && typecheckWorkerAvailable && !keepsParsedSources();
+  const collector = policyCollector(dir, options.select ?? [], prepare);
+  const add = (rel: string, irs: PolicyIR[]) => collector.add(rel, irs);
   let cancel = () => {};
   let checked: Promise<unknown>;
-  let imported: Promise<{ rel: string; irs: PolicyIR[] }[]>;
+  let imported: Promise<void>;
   if (overlap) {
-    const child = importInChild(modules, dir, cwd);
+    const child = importInChild(modules, dir, cwd, add);
     ({ cancel } = child);
     imported = child.loaded;
     checked = typecheckInWorker(files, cwd);
   } else {
     checked = typecheck ? typecheckPolicyModules(files, cwd) : Promise.resolve();
     imported = checked.then(() => {
-      if (!modules.length) return [];
-      const child = importInChild(modules, dir, cwd);
+      if (!modules.length) return;
+      const child = importInChild(modules, dir, cwd, add);
       ({ cancel } = child);
       return child.loaded;
     });
   }
   // A failed check stops the import at once: a module that hangs must not delay the type errors.
   checked.catch(() => cancel());
-  return { loaded: imported.then((all) => collectPolicies(all, dir, options)), checked, cancel: () => cancel() };
-}
-
-/** The policies of every module, sorted by name and selected; a name used twice is refused. */
-function collectPolicies(modules: { rel: string; irs: PolicyIR[] }[], dir: string, options: LoadOptions): LoadedPolicy[] {
-  const byName = new Map<string, LoadedPolicy>();
-  for (const { rel, irs } of modules) {
-    for (const policy of irs) {
-      const ir: PolicyIR = { ...policy, source: rel };
-      const clash = byName.get(ir.name);
-      if (clash)
-        throw new CliError(
-          clash.file === rel
-            ? `${join(dir, rel)}: two different policies are named "${ir.name}" in this module; the later would silently replace the earlier. Fix: give each policy a unique name.`
-            : `${join(dir, rel)}: policy name "${ir.name}" is already used by ${join(dir, clash.file)}. Fix: give each policy a unique name.`,
-        );
-      byName.set(ir.name, { ir, file: rel });
-    }
-  }
-  if (byName.size === 0) throw new CliError(`${dir}: no policies found. Fix: export definePolicy(...) from .ts modules in that folder.`, 2);
-  const all = [...byName.values()].sort((a, b) => (a.ir.name < b.ir.name ? -1 : 1));
-  return selectPolicies(all, options.select ?? [], (l) => l.ir.name);
+  return { loaded: imported.then(() => collector.finish()), checked, cancel: () => cancel() };
 }
 
 /**
- * Loads the policies below `dir` and runs `use` on them, possibly while the type check is still
- * running (it is pure: nothing is written before this resolves). A type error wins over whatever
- * the import or `use` throws, as when the check ran first.
+ * Loads the policies below `dir`, prepares each selected one as it arrives, and runs `use` on the
+ * prepared values (sorted by policy name), possibly while the type check is still running (both
+ * must be pure: nothing is written before this resolves). A type error wins over whatever the
+ * import, `prepare` or `use` throws, as when the check ran first.
  */
-export async function withCheckedPolicies<T>(dir: string, cwd: string, options: LoadOptions, use: (policies: LoadedPolicy[]) => T | Promise<T>): Promise<T> {
-  const pending = startLoadingPolicies(dir, cwd, options);
+export async function withPreparedPolicies<P, T>(
+  dir: string,
+  cwd: string,
+  options: LoadOptions,
+  prepare: (policy: LoadedPolicy) => P,
+  use: (prepared: P[]) => T | Promise<T>,
+): Promise<T> {
+  const pending = startLoadingPolicies(dir, cwd, options, prepare);
   pending.checked.catch(() => undefined);
   let result: T;
   try {
@@ -215,6 +210,11 @@ export async function withCheckedPolicies<T>(dir: string, cwd: string, options: 
   }
   await pending.checked;
   return result;
+}
+
+/** withPreparedPolicies without a preparation: `use` gets the loaded policies themselves. */
+export function withCheckedPolicies<T>(dir: string, cwd: string, options: LoadOptions, use: (policies: LoadedPolicy[]) => T | Promise<T>): Promise<T> {
+  return withPreparedPolicies(dir, cwd, options, (policy) => policy, use);
 }
 
 /**

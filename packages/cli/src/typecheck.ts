@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,8 +116,10 @@ export function keepParsedSources(keep: boolean): void {
 /** Whether this process keeps parsed files between checks (a long-lived one; see keepParsedSources). */
 export const keepsParsedSources = (): boolean => keepParsed;
 
+// Files are parsed without parent pointers: the binder sets them on every file it checks, so the
+// parser's own pass over each tree (setParentNodes) would only repeat that work.
 function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHost {
-  const host = ts.createCompilerHost(options, true);
+  const host = ts.createCompilerHost(options);
   const original = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = host.readFile(fileName);
@@ -124,7 +127,7 @@ function cachingHost(ts: typeof TS, options: TS.CompilerOptions): TS.CompilerHos
     const key = `${fileName}\0${typeof languageVersion === 'object' ? JSON.stringify(languageVersion) : languageVersion}`;
     const hit = parsed.get(key);
     if (hit && hit.text === text) return hit.sf;
-    const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+    const sf = ts.createSourceFile(fileName, text, languageVersion);
     if (keepParsed) parsed.set(key, { text, sf });
     return sf;
   };
@@ -147,6 +150,15 @@ function format(ts: typeof TS, d: TS.Diagnostic, cwd: string): string {
 }
 
 /**
+ * The compiler, loaded only once a check has to run (a cached result never pays for it). Required
+ * rather than imported: as an ES import, Node first scans typescript.js (9 MB of CommonJS) for its
+ * export names and the tsx loader inspects it too, which costs about a second of CPU per process.
+ */
+function loadTypescript(): typeof TS {
+  return createRequire(import.meta.url)('typescript') as typeof TS;
+}
+
+/**
  * Throws a CliError (exit 2) listing every type error of the policy modules `files` and the
  * modules they import (outside node_modules and podsec itself).
  */
@@ -161,7 +173,7 @@ export async function typecheckPolicyModules(files: readonly string[], cwd: stri
   const cache = readCache(cacheFile);
   if (stillClean(cache.clean[key])) return { checked: roots.length, cached: true, ms: Date.now() - started };
 
-  const ts = (await import('typescript')).default;
+  const ts = loadTypescript();
   const options = compilerOptions(ts, roots[0]!, configFile);
   const program = ts.createProgram(roots, options, cachingHost(ts, options));
   const own = program.getSourceFiles().filter((sf) => isUsersFile(ts, program, sf));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { bindParameters, type PolicyIR } from '@podsec/ir';
 import { generatedHeader, PODSEC_VERSION } from './shared/header.js';
 import { generatedNames } from './shared/names.js';
-import type { GeneratedFile } from './shared/output.js';
+import type { GeneratedFile, TargetId } from './shared/output.js';
 import type { CompileOptions, TargetCompiler } from './shared/target.js';
 import { TARGETS } from './targets.js';
 import { policyDoc } from './docs/policy-doc.js';
@@ -53,9 +53,11 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 /** Targets whose output reads a policy instance's parameters at run time (`input.parameters`). */
 const RUNTIME_PARAMETERS: ReadonlySet<string> = new Set(['rego', 'gatekeeper']);
 
+const irPath = (ir: PolicyIR) => `ir/${ir.name}.json`;
+
 function irFile(ir: PolicyIR): GeneratedFile {
   const header = generatedHeader(ir).trimEnd().split('\n')[0]!.replace(/^# /, '');
-  return { path: `ir/${ir.name}.json`, content: json({ $comment: header, ...ir }) };
+  return { path: irPath(ir), content: json({ $comment: header, ...ir }) };
 }
 
 /**
@@ -89,37 +91,81 @@ function sharedAlready(shared: Map<string, { content: string; ir: PolicyIR }>, f
   );
 }
 
+/** What a build needs from one policy, compiled on its own (see compilePolicy). */
+export interface CompiledPolicy {
+  ir: PolicyIR;
+  /** `ir/<name>.json`; absent only when writing it threw. */
+  irFile?: GeneratedFile;
+  /** Each target's files, in target order; instances of one template each carry the shared file. */
+  targets: { id: TargetId; files: GeneratedFile[] }[];
+  /** The policy's page, absent when a compiler threw. */
+  doc?: GeneratedFile;
+  entry: ManifestPolicy;
+  /**
+   * What a compiler threw. Kept rather than thrown, so that a build of policies compiled as they
+   * arrive fails on the same policy (the first by name) and the same error as a build in one pass.
+   */
+  error?: unknown;
+}
+
+type BuildOptions = { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } & CompileOptions;
+
+/**
+ * One policy for every target. Pure and independent of the other policies, so a caller may compile
+ * each policy as soon as it has it and pass the results to assembleBuild.
+ */
+export function compilePolicy(ir: PolicyIR, options: BuildOptions = {}): CompiledPolicy {
+  const targets = options.targets ?? TARGETS;
+  const compileOptions: CompileOptions = options.kyvernoControllers ? { kyvernoControllers: options.kyvernoControllers } : {};
+  const entry: ManifestPolicy = { name: ir.name, title: ir.title, source: ir.source, mode: ir.mode, ir: { file: irPath(ir) } };
+  const compiled: CompiledPolicy = { ir, targets: [], entry };
+  const targetFiles: { target: string; file: string }[] = [];
+  try {
+    const names = generatedNames(ir);
+    compiled.irFile = irFile(ir);
+    for (const target of targets) {
+      // Rego and Gatekeeper read parameters at run time; the other targets get this instance's values inlined.
+      const out = target.compile(RUNTIME_PARAMETERS.has(target.id) || !ir.parameters ? ir : bindParameters(ir), names, compileOptions);
+      compiled.targets.push({ id: target.id, files: out.files });
+      targetFiles.push(...out.files.map((f) => ({ target: target.id, file: f.path })));
+      entry[target.id] = out.manifest;
+    }
+    compiled.doc = policyDoc(ir, targetFiles);
+    entry.docs = { file: compiled.doc.path };
+  } catch (e) {
+    compiled.error = e;
+  }
+  return compiled;
+}
+
 /**
  * Compiles policies for every target. Pure: returns the files and manifest; writing them is the
  * caller's job (atomically). Output is a function of the IR alone, so it is byte-stable.
  */
-export function buildPolicies(
-  irs: readonly PolicyIR[],
-  options: { targets?: readonly TargetCompiler[]; bundles?: Record<string, string[]> } & CompileOptions = {},
-): BuildResult {
-  const targets = options.targets ?? TARGETS;
-  const compileOptions: CompileOptions = options.kyvernoControllers ? { kyvernoControllers: options.kyvernoControllers } : {};
-  const sorted = [...irs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function buildPolicies(irs: readonly PolicyIR[], options: BuildOptions = {}): BuildResult {
+  return assembleBuild(
+    irs.map((ir) => compilePolicy(ir, options)),
+    options,
+  );
+}
+
+/**
+ * The build of policies compiled one by one (compilePolicy), in any order: sorted by name, the
+ * files a template's instances share written once, and the manifest. Throws the first error by
+ * policy name, at the point a build in one pass would have met it.
+ */
+export function assembleBuild(compiled: readonly CompiledPolicy[], options: { bundles?: Record<string, string[]> } = {}): BuildResult {
+  const sortedCompiled = [...compiled].sort((a, b) => (a.ir.name < b.ir.name ? -1 : a.ir.name > b.ir.name ? 1 : 0));
+  const sorted = sortedCompiled.map((c) => c.ir);
   const files: GeneratedFile[] = [];
   const shared = new Map<string, { content: string; ir: PolicyIR }>();
   const policies: ManifestPolicy[] = [];
-  for (const ir of sorted) {
-    const names = generatedNames(ir);
-    const ir_ = irFile(ir);
-    files.push(ir_);
-    const entry: ManifestPolicy = { name: ir.name, title: ir.title, source: ir.source, mode: ir.mode, ir: { file: ir_.path } };
-    const targetFiles: { target: string; file: string }[] = [];
-    for (const target of targets) {
-      // Rego and Gatekeeper read parameters at run time; the other targets get this instance's values inlined.
-      const out = target.compile(RUNTIME_PARAMETERS.has(target.id) || !ir.parameters ? ir : bindParameters(ir), names, compileOptions);
-      files.push(...out.files.filter((f) => !sharedAlready(shared, f, ir)));
-      targetFiles.push(...out.files.map((f) => ({ target: target.id, file: f.path })));
-      entry[target.id] = out.manifest;
-    }
-    const doc = policyDoc(ir, targetFiles);
-    files.push(doc);
-    entry.docs = { file: doc.path };
-    policies.push(entry);
+  for (const c of sortedCompiled) {
+    if (c.irFile) files.push(c.irFile);
+    for (const t of c.targets) files.push(...t.files.filter((f) => !sharedAlready(shared, f, c.ir)));
+    if (c.error !== undefined) throw c.error;
+    files.push(c.doc!);
+    policies.push(c.entry);
   }
   const bundles = options.bundles ?? pssBundles(sorted);
   const manifest: BuildManifest = {

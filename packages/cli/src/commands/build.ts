@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { BUILD_LOCK_FILE, buildPolicies, MANIFEST_FILE, type BuildResult } from '@podsec/compilers';
+import { assembleBuild, BUILD_LOCK_FILE, compilePolicy, MANIFEST_FILE, type BuildResult } from '@podsec/compilers';
 import { CliError, EXIT, type CommandIO } from '../io.js';
 import { unifiedDiff } from '../diff.js';
-import { withCheckedPolicies, type LoadOptions } from '../load-policies.js';
+import { withPreparedPolicies, type LoadOptions } from '../load-policies.js';
 import { writeFilesAtomic } from '../fs/atomic.js';
 import { lockHolder, processAlive, withDirLock } from '../fs/lock.js';
 import { planOutput, removeLeftoverTemps, removeStale, type OutputPlan } from '../fs/output-dir.js';
@@ -32,12 +32,14 @@ export async function compilePolicyDir(
   options: LoadOptions = {},
   compile: { kyvernoControllers?: 'autogen' | 'explicit' } = {},
 ): Promise<BuildResult> {
-  // Compiling is pure, so it overlaps with the type check; the caller writes only once this resolves.
-  return withCheckedPolicies(policyDir, io.cwd, options, (loaded) =>
-    buildPolicies(
-      loaded.map((l) => l.ir),
-      compile,
-    ),
+  // Compiling is pure, so it overlaps with the type check and with importing the later modules (each
+  // policy is compiled as its module arrives); the caller writes only once this resolves.
+  return withPreparedPolicies(
+    policyDir,
+    io.cwd,
+    options,
+    (loaded) => compilePolicy(loaded.ir, compile),
+    (compiled) => assembleBuild(compiled),
   );
 }
 

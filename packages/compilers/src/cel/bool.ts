@@ -10,13 +10,18 @@ export const TRUE = 'true';
 export const FALSE = 'false';
 
 /** The binary operators (and ternary) outside brackets and string literals in `e`. */
+// Sticky, matched at each top-level space in place: no copy of the rest of the text per space.
+const OPERATOR_AT = / (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /y;
+
 function topLevel(e: string): Set<string> {
   const ops = new Set<string>();
-  for (const { i, c, depth } of scanExpression(e, CEL_QUOTES)) {
-    if (depth !== 0 || c !== ' ') continue;
-    const op = /^ (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /.exec(e.slice(i));
+  scanExpression(e, CEL_QUOTES, (i, c, depth) => {
+    if (depth !== 0 || c !== ' ') return true;
+    OPERATOR_AT.lastIndex = i;
+    const op = OPERATOR_AT.exec(e);
     if (op) ops.add(op[1]!);
-  }
+    return true;
+  });
   return ops;
 }
 
@@ -24,11 +29,12 @@ function topLevel(e: string): Set<string> {
 function splitTopLevel(e: string, sep: string): string[] {
   const parts: string[] = [];
   let start = 0;
-  for (const { i, c, depth } of scanExpression(e, CEL_QUOTES)) {
-    if (depth !== 0 || i < start || '([{)]}'.includes(c) || !e.startsWith(sep, i)) continue;
+  scanExpression(e, CEL_QUOTES, (i, c, depth) => {
+    if (depth !== 0 || i < start || '([{)]}'.includes(c) || !e.startsWith(sep, i)) return true;
     parts.push(e.slice(start, i));
     start = i + sep.length;
-  }
+    return true;
+  });
   parts.push(e.slice(start));
   return parts;
 }

@@ -34,11 +34,16 @@ export const FALSE = '`false`';
 function isAtom(e: string): boolean {
   if (!/^(?:!|[a-z_]+)?\(/.test(e) || !e.endsWith(')')) return false;
   let last = 0;
-  for (const { i, c, depth } of scanExpression(e, JMESPATH_QUOTES)) {
-    if (c === ')' && depth === 0 && i < e.length - 1) return false;
+  let spans = true;
+  scanExpression(e, JMESPATH_QUOTES, (i, c, depth) => {
+    if (c === ')' && depth === 0 && i < e.length - 1) {
+      spans = false;
+      return false;
+    }
     last = depth;
-  }
-  return last === 0;
+    return true;
+  });
+  return spans && last === 0;
 }
 const TWO_CHAR_OPS: Record<string, string> = { '||': '||', '&&': '&&', '==': 'cmp', '!=': 'cmp' };
 
@@ -50,13 +55,17 @@ const TWO_CHAR_OPS: Record<string, string> = { '||': '||', '&&': '&&', '==': 'cm
 function topLevel(e: string): Set<string> {
   const ops = new Set<string>();
   let skip = -1;
-  for (const { i, c, depth } of scanExpression(e, JMESPATH_QUOTES)) {
-    if (depth !== 0 || i <= skip || c === ')' || c === ']' || c === '}') continue;
-    const two = e.slice(i, i + 2);
-    const op = TWO_CHAR_OPS[two] ?? (c === '|' ? '|' : c === '<' || c === '>' ? 'cmp' : undefined);
-    if (op) ops.add(op);
-    if (TWO_CHAR_OPS[two]) skip = i + 1;
-  }
+  scanExpression(e, JMESPATH_QUOTES, (i, c, depth) => {
+    if (depth !== 0 || i <= skip || c === ')' || c === ']' || c === '}') return true;
+    // Only these start a two-character operator: no slice for every other character.
+    const two = c === '|' || c === '&' || c === '=' || c === '!' ? TWO_CHAR_OPS[e.slice(i, i + 2)] : undefined;
+    if (two) {
+      ops.add(two);
+      skip = i + 1;
+    } else if (c === '|') ops.add('|');
+    else if (c === '<' || c === '>') ops.add('cmp');
+    return true;
+  });
   return ops;
 }
 const wrapIf = (e: string, looser: readonly string[]): string => {

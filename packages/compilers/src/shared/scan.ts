@@ -1,9 +1,12 @@
 /**
  * Walks an expression the compilers built (CEL, JMESPath) character by character, skipping string
- * literals, with the bracket depth after each character. Both targets fold and parenthesise their
- * own text, and must never mistake an operator inside a literal or a group for a top-level one.
+ * literals, and calls `visit` with each character's index, the character and the bracket depth
+ * after it; `visit` returning false ends the walk. Both targets fold and parenthesise their own
+ * text, and must never mistake an operator inside a literal or a group for a top-level one.
+ * A callback rather than a generator: the walk runs over every operand each time operands are
+ * combined, and an iterator result object per character was a tenth of the build's time.
  */
-export function* scanExpression(e: string, quotes: string): Generator<{ i: number; c: string; depth: number }> {
+export function scanExpression(e: string, quotes: string, visit: (i: number, c: string, depth: number) => boolean | undefined): void {
   let depth = 0;
   for (let i = 0; i < e.length; i++) {
     const c = e[i]!;
@@ -13,6 +16,6 @@ export function* scanExpression(e: string, quotes: string): Generator<{ i: numbe
     }
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    yield { i, c, depth };
+    if (visit(i, c, depth) === false) return;
   }
 }

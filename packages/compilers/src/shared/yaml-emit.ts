@@ -97,14 +97,28 @@ function scalarString(value: string, ctx: Ctx, style: EmitStyle, chompKeep: () =
   return stringTag.stringify!(item, ctx as never, undefined, chompKeep);
 }
 
-function scalar(value: unknown, ctx: Ctx, style: EmitStyle, chompKeep: () => void): string | undefined {
-  if (typeof value === 'string') return scalarString(value, ctx, style, chompKeep);
+/**
+ * A scalar written the same in every context (a number, boolean, null or bare word), or undefined:
+ * most values of a manifest, written without the context the library's writer needs.
+ */
+function plainScalar(value: unknown, style: EmitStyle): string | undefined {
+  if (typeof value === 'string')
+    return !HAS_UNSAFE.test(value) && !(style.fold !== undefined && value.length > style.fold * 0.8 && !value.includes('\n')) && bare(value)
+      ? value
+      : undefined;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Object.is(value, -0)) throw new Unsupported('number');
     return JSON.stringify(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
+  return undefined;
+}
+
+function scalar(value: unknown, ctx: Ctx, style: EmitStyle, chompKeep: () => void): string | undefined {
+  const plain = plainScalar(value, style);
+  if (plain !== undefined) return plain;
+  if (typeof value === 'string') return scalarString(value, ctx, style, chompKeep);
   // A string the compiler styled itself (the Gatekeeper template's Rego as a `|` block): written as the library writes that node.
   if (value instanceof Scalar && typeof value.value === 'string') {
     if (value.anchor || value.tag || value.comment || value.commentBefore || value.spaceBefore || value.format) throw new Unsupported('scalar props');
@@ -113,9 +127,10 @@ function scalar(value: unknown, ctx: Ctx, style: EmitStyle, chompKeep: () => voi
   return undefined;
 }
 
-function key(k: string, ctx: Ctx): string {
+/** A key of a map whose items are at `parent.indent`; `indent`: the key's own (the pair's). */
+function key(k: string, parent: Ctx, indent: string): string {
   if (bare(k)) return k;
-  const str = stringTag.stringify!(new Scalar(k), { ...ctx, implicitKey: true } as never);
+  const str = stringTag.stringify!(new Scalar(k), { ...parent, indent, implicitKey: true } as never);
   if (str.length > 1024 || str.includes('\n')) throw new Unsupported('key');
   return str;
 }
@@ -145,11 +160,26 @@ function collection(value: object, ctx: Ctx, style: EmitStyle, chompKeep: () => 
     return lines.join(`\n${ctx.indent}`);
   }
   if (!isPlainObject(value)) throw new Unsupported('object');
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, v]) => pair(k, v, ctx, style, chompKeep));
-  return lines.join(`\n${ctx.indent}`);
+  // One context for the values of every pair of this map: the library builds an equal one per pair.
+  const pairs: PairContext = { parent: ctx, indent: `${ctx.indent}  ` };
+  let out: string | undefined;
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (v === undefined) continue;
+    const line = pair(k, v, pairs, style, chompKeep);
+    out = out === undefined ? line : `${out}\n${ctx.indent}${line}`;
+  }
+  return out ?? '{}';
 }
+
+/** The map a pair is in, and its pairs' shared value context, built on first use. */
+interface PairContext {
+  parent: Ctx;
+  indent: string;
+  value?: Ctx;
+}
+
+const valueContext = (p: PairContext): Ctx => (p.value ??= { ...p.parent, allNullValues: false, implicitKey: false, indent: p.indent });
 
 function node(value: unknown, ctx: Ctx, style: EmitStyle, chompKeep: () => void): string {
   const s = scalar(value, ctx, style, chompKeep);
@@ -159,19 +189,20 @@ function node(value: unknown, ctx: Ctx, style: EmitStyle, chompKeep: () => void)
 }
 
 /** `key: value` as stringifyPair writes it (never an explicit `? key`, never comments). */
-function pair(k: string, v: unknown, parent: Ctx, style: EmitStyle, chompKeep: () => void): string {
-  const indent = `${parent.indent}  `;
-  const head = `${key(k, { ...parent, indent })}:`;
+function pair(k: string, v: unknown, pairs: PairContext, style: EmitStyle, chompKeep: () => void): string {
+  const { indent } = pairs;
+  const head = `${key(k, pairs.parent, indent)}:`;
+  const plain = plainScalar(v, style);
+  if (plain !== undefined) return `${head} ${plain}`;
   if (Array.isArray(v) && style.flow?.has(k) && v.every((x) => typeof x === 'string' && x.length < 40)) {
-    return `${head} ${flowList(v as string[], { ...parent, indent, allNullValues: false, implicitKey: false }, style)}`;
+    return `${head} ${flowList(v as string[], valueContext(pairs), style)}`;
   }
-  const ctx: Ctx = { ...parent, allNullValues: false, implicitKey: false, indent };
   if (typeof v === 'object' && v !== null && !(v instanceof Scalar)) {
-    const str = collection(v, ctx, style, chompKeep);
+    const str = collection(v, valueContext(pairs), style, chompKeep);
     // An empty collection stays on the key's line as {} or []; any other goes below it.
     return str === '{}' || str === '[]' ? `${head} ${str}` : `${head}\n${indent}${str}`;
   }
-  ctx.indentAtStart = head.length + 1;
+  const ctx: Ctx = { ...valueContext(pairs), indentAtStart: head.length + 1 };
   const str = scalar(v, ctx, style, chompKeep);
   if (str === undefined) throw new Unsupported(typeof v);
   return str === '' || str[0] === '\n' ? head + str : `${head} ${str}`;

@@ -16,12 +16,13 @@ import { absentOptional, hasKey, optionalPath, presentOptional } from './path.js
 interface Value {
   text: string;
   type?: ValueType;
+  /** An enclosing conjunction already tested that the value is a map. */
+  mapTested?: boolean;
 }
 
 type Renderer<Op extends Predicate['op']> = (pred: Extract<Predicate, { op: Op }>, v: Value) => string;
 type RendererTable = { [Op in Predicate['op']]: Renderer<Op> };
 
-const MAP_TYPES: ReadonlySet<ValueType> = new Set(['object', 'string-map']);
 const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'string', 'integer[]': 'integer', 'object[]': 'object' };
 
 // Type tests stay even where the Kubernetes schema fixes the type: the API server would refuse a
@@ -30,7 +31,11 @@ const ELEMENT_TYPE: Partial<Record<ValueType, ValueType>> = { 'string[]': 'strin
 const isNumber = (v: Value) => `type(${v.text}) in [int, double]`;
 const isString = (v: Value) => `type(${v.text}) == string`;
 const isList = (v: Value) => `type(${v.text}) == list`;
-const isMap = (v: Value) => (v.type && MAP_TYPES.has(v.type) ? TRUE : `type(${v.text}) == map`);
+// Even an `object` field is tested: `"x".?level` is an empty optional, so on a raw manifest with
+// `seLinuxOptions: x` an untested path read would pass as "unset" instead of failing closed.
+const isMap = (v: Value) => (v.mapTested ? TRUE : `type(${v.text}) == map`);
+/** Operators that hold only for maps, so a conjunction of several tests the type once. */
+const MAP_OPS: ReadonlySet<Predicate['op']> = new Set(['at', 'hasAnyKey', 'keysIn']);
 
 /**
  * The capability normalisation of `normalizeCapability`: upper-case, then strip one `CAP_` prefix.
@@ -106,7 +111,11 @@ const RENDERERS: RendererTable = {
     return and(presentOptional(opt), `type(${r}) in [string, int, double, bool]`, `type(${v.text}) == type(${r})`, `${v.text} == ${r}`);
   },
   some: unsupported,
-  and: (p, v) => and(...p.of.map((q) => render(q, v))),
+  and: (p, v) => {
+    if (p.of.filter((q) => MAP_OPS.has(q.op)).length < 2) return and(...p.of.map((q) => render(q, v)));
+    const map = { ...v, mapTested: true };
+    return and(isMap(v), ...p.of.map((q) => render(q, map)));
+  },
   or: (p, v) => or(...p.of.map((q) => render(q, v))),
   not: (p, v) => not(render(p.pred, v)),
 };

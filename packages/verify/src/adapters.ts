@@ -3,7 +3,7 @@
  * here as it lands; an engine without a factory is reported as "not run", never as passing.
  */
 import { evaluatePolicy, type AdmissionContext, type PolicyIR } from '@podsec/ir';
-import { MODE_ACTION, yamlSettled } from './adapters/admission.js';
+import { MODE_ACTION } from './adapters/admission.js';
 import { ENGINE_ADAPTERS } from './adapters/index.js';
 import type { AdapterFactory, EngineAdapter, EngineDecision, EngineId, LoadedBuild } from './types.js';
 
@@ -66,8 +66,6 @@ export async function loadAdapters(
 ): Promise<ResolvedAdapters> {
   const adapters: EngineAdapter[] = [];
   const notRun: EngineId[] = [];
-  // Worker threads may be parsing part of the build's YAML for this thread (startVerifyWorkers).
-  await yamlSettled(build);
   for (const id of engines) {
     const factory = factories[id];
     if (factory) adapters.push(await factory(build));

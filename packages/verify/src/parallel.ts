@@ -12,11 +12,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
-import { CHUNK_FIXTURES, finishVerify, planVerify, runLength, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import { postCompiledWasm, sharedWasmOf, type SharedWasm } from './prebuilt.js';
-import type { ToWorker, WorkerData, WorkerFixtures, WorkerMessage, WorkerRun } from './worker-protocol.js';
-import { expectYaml, forgetYaml } from './adapters/admission.js';
-import { YamlCollector, yamlWork } from './yaml-share.js';
+import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
+import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
+import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
 export { CHUNK_FIXTURES };
 
@@ -72,8 +71,6 @@ export interface VerifyWorkers {
   share(modules: SharedWasm[]): void;
   /** Posts the run to every worker still alive; `handlers` receive their chunks. */
   run(message: WorkerRun, handlers: RunHandlers): void;
-  /** Posts chunk k of the run's fixtures to every worker still alive (after `run`, as each is drawn). */
-  fixtures(k: number, bytes: SharedArrayBuffer): void;
   /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
   stopLoading(): void;
   /** Settles when every worker has finished, failed or been stopped. */
@@ -97,16 +94,13 @@ export interface WorkerStart {
  */
 export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   const count = WORKER ? Math.max(0, start.workers) : 0;
-  const work = yamlWork(start.build);
   const data: WorkerData = {
     build: start.build,
     engines: [...start.engines],
     ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
-    yaml: work,
   };
   let handlers: RunHandlers | undefined;
   let shared = false;
-  let yaml: YamlCollector | undefined;
   const threads = Array.from({ length: count }, (_, w) => {
     const worker = startWorker(WORKER!, data);
     const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
@@ -114,7 +108,6 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       t.end = (why?: string) => {
         if (t.settled) return;
         t.settled = true;
-        yaml?.workerEnded();
         if (why) start.onWorkerError?.(why);
         void worker.terminate();
         resolve();
@@ -123,8 +116,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('message', (m: WorkerMessage) => {
       // A stopped worker's last messages may still arrive: its chunks are the main thread's now.
       if (t.settled) return;
-      if (m.type === 'yaml') yaml?.fromWorker(w, m);
-      else if (m.type === 'ready') t.ready = true;
+      if (m.type === 'ready') t.ready = true;
       else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
       else if (m.type === 'error') t.end(m.message);
       else t.end();
@@ -133,27 +125,16 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
     return t;
   });
-  const broadcast = (m: ToWorker, except?: number) => threads.forEach((t, w) => w !== except && !t.settled && t.worker.postMessage(m));
-  /** Modules already posted one by one: the full list leaves them out. */
-  const posted = new Set<string>();
   if (threads.length) {
-    // Every thread parses a share while the others parse theirs; this thread's engines wait
-    // (loadAdapters) until the workers' shares are in.
-    yaml = new YamlCollector(start.build, work, broadcast);
-    expectYaml(start.build, yaml.done);
-    yaml.parseHere();
-    // Each module this thread compiles goes out at once: workers instantiate it while this thread
-    // compiles the next one and loads its other engines.
-    postCompiledWasm(start.build, (module) => {
-      if (shared) return;
-      posted.add(module.key);
-      broadcast({ type: 'wasm-module', module });
-    });
+    // Parsed here once (this thread's engines read them from the same cache), not once per thread.
+    const yaml: WorkerYaml = { type: 'yaml', files: parsedYamlOf(start.build) };
+    for (const t of threads) t.worker.postMessage(yaml);
   }
   const share = (modules: SharedWasm[]) => {
     if (shared) return;
     shared = true;
-    broadcast({ type: 'wasm', modules: modules.filter((m) => !posted.has(m.key)) });
+    const message: WorkerWasm = { type: 'wasm', modules };
+    for (const t of threads) if (!t.settled) t.worker.postMessage(message);
   };
   return {
     count,
@@ -162,10 +143,6 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       handlers = h;
       // A worker waits for the Wasm before compiling its own: never leave it waiting.
       share([]);
-      for (const t of threads) if (!t.settled) t.worker.postMessage(message);
-    },
-    fixtures(k, bytes) {
-      const message: WorkerFixtures = { type: 'fixtures', k, bytes };
       for (const t of threads) if (!t.settled) t.worker.postMessage(message);
     },
     stopLoading() {
@@ -183,9 +160,9 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
   // This thread's engines are loaded: the workers may stop waiting for its Wasm while it plans.
   options.pool?.share(sharedWasmOf(options.build));
-  const chunkFixtures = options.chunkFixtures ?? CHUNK_FIXTURES;
-  const total = runLength(options);
-  const chunkCount = Math.ceil(total / chunkFixtures);
+  const plan = planVerify(options, options.chunkFixtures ?? CHUNK_FIXTURES);
+  const { fixtures } = plan;
+  const chunkCount = fixtures.chunks;
   const mainThread = options.mainThread !== false;
   const wanted = Math.min(options.pool?.count ?? options.workers, chunkCount - (mainThread ? 1 : 0));
   const pool =
@@ -202,11 +179,10 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
   pool?.share(sharedWasmOf(options.build));
   // Every engine of this run is loaded (the workers were handed the parsed YAML at their start).
   forgetYaml(options.build);
-  const parallel = Boolean(pool?.count) && wanted > 0 && options.adapters.length > 0;
   try {
-    if (!parallel) {
+    if (!pool?.count || wanted <= 0 || !options.adapters.length) {
       pool?.close();
-      const plan = planVerify(options, chunkFixtures);
+      const total = fixtures.length;
       const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
       const all: ChunkResult[] = [];
       for (let k = 0; k < chunkCount; k++) all.push(runPlanChunk(plan, options.adapters, k, onFixture));
@@ -219,13 +195,11 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     const finished = (k: number, result: ChunkResult, thread: 'main' | number) => {
       results[k] = result;
       options.onChunk?.(k, thread);
-      done += Math.min(total, (k + 1) * chunkFixtures) - k * chunkFixtures;
-      options.onProgress?.(done, total);
+      const [s, e] = fixtures.bounds(k);
+      done += e - s;
+      options.onProgress?.(done, fixtures.length);
     };
-    // The run goes out before its fixtures are drawn: workers evaluate each chunk as it is posted,
-    // while this thread still draws the next ones.
-    pool!.run({ type: 'run', chunks: chunkCount, chunkFixtures, next }, { chunk: finished });
-    const plan = planVerify(options, chunkFixtures, (k, bytes) => pool!.fixtures(k, bytes));
+    pool.run({ type: 'run', fixtures: fixtures.packed, chunkFixtures: fixtures.chunkFixtures, next }, { chunk: finished });
     const runHere = (k: number) => finished(k, runPlanChunk(plan, options.adapters, k), 'main');
     for (let k = mainThread ? Atomics.add(next, 0, 1) : chunkCount; k < chunkCount; k = Atomics.add(next, 0, 1)) {
       runHere(k);
@@ -234,8 +208,8 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
     }
     // Workers still loading their engines when this thread runs out of chunks are not waited for;
     // a chunk such a worker took in the meantime is run below, like a failed worker's.
-    if (mainThread) pool!.stopLoading();
-    await pool!.finished();
+    if (mainThread) pool.stopLoading();
+    await pool.finished();
     // Chunks a failed worker had taken but not returned.
     for (let k = 0; k < chunkCount; k++) if (!results[k]) runHere(k);
     return finishVerify(options, plan, results as ChunkResult[]);

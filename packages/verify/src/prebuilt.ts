@@ -23,17 +23,11 @@ export interface SharedWasm {
 interface Store {
   compiled: Map<string, SharedWasm>;
   incoming?: Promise<ReadonlyMap<string, SharedWasm>>;
-  /** Modules the other thread posted one by one, before its full list (`incoming`). */
-  arrived: Map<string, SharedWasm>;
-  /** Callers waiting for a module of `arrived`, by key. */
-  waiting: Map<string, ((s: SharedWasm) => void)[]>;
-  /** Told each module this thread compiles, as soon as it is compiled. */
-  onCompiled?: (s: SharedWasm) => void;
 }
 const stores = new WeakMap<LoadedBuild, Store>();
 const storeOf = (build: LoadedBuild): Store => {
   let s = stores.get(build);
-  if (!s) stores.set(build, (s = { compiled: new Map(), arrived: new Map(), waiting: new Map() }));
+  if (!s) stores.set(build, (s = { compiled: new Map() }));
   return s;
 };
 
@@ -72,45 +66,17 @@ function fromShared(s: SharedWasm): BuildResult {
 
 /**
  * `buildWasm` for an adapter loading `build`: the bytes another thread shared for the same sources
- * when there are any (waited for while that thread may still post them), else compiled here (and
- * kept, to be shared in turn). Throws what buildWasm throws.
+ * when there are any, else compiled here (and kept, to be shared in turn). Throws what buildWasm throws.
  */
 export async function buildWasmFor(build: LoadedBuild, sources: RegoSource[], options: BuildOptions): Promise<BuildResult> {
   const store = storeOf(build);
   const key = keyOf(sources, options);
-  const shared = store.arrived.get(key) ?? (await sharedLater(store, key)) ?? store.compiled.get(key);
+  const shared = (await store.incoming)?.get(key) ?? store.compiled.get(key);
   if (shared) return fromShared(shared);
   const built = buildWasm(sources, options);
   const s = toShared(key, built);
-  if (s) {
-    store.compiled.set(key, s);
-    store.onCompiled?.(s);
-  }
+  if (s) store.compiled.set(key, s);
   return built;
-}
-
-/** The other thread's module for `key`: as soon as it is posted alone, else from its full list (if there). */
-function sharedLater(store: Store, key: string): Promise<SharedWasm | undefined> | undefined {
-  if (!store.incoming) return undefined;
-  const alone = new Promise<SharedWasm>((resolve) => {
-    const list = store.waiting.get(key);
-    if (list) list.push(resolve);
-    else store.waiting.set(key, [resolve]);
-  });
-  return Promise.race([alone, store.incoming.then((all) => all.get(key) ?? store.arrived.get(key))]);
-}
-
-/** One module another thread compiled for `build`, posted before its full list: callers waiting for it go on. */
-export function receiveSharedWasm(build: LoadedBuild, s: SharedWasm): void {
-  const store = storeOf(build);
-  store.arrived.set(s.key, s);
-  for (const resolve of store.waiting.get(s.key) ?? []) resolve(s);
-  store.waiting.delete(s.key);
-}
-
-/** Tells `post` each module this thread compiles for `build` from now on, as soon as it is compiled. */
-export function postCompiledWasm(build: LoadedBuild, post: (s: SharedWasm) => void): void {
-  storeOf(build).onCompiled = post;
 }
 
 /** What this thread compiled for `build`, to post to the threads that load it too. */

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
-import { buildArbitrary, drawRandomFixtures } from './fixtures/random-fixtures.js';
+import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
 import { FixtureStore } from './fixture-store.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
 import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
@@ -466,15 +466,7 @@ export interface VerifyPlan {
 /** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
 export const CHUNK_FIXTURES = 64;
 
-/** How many fixtures a run has: the given ones and the random ones, known before any is drawn. */
-export const runLength = (options: Pick<VerifyOptions, 'fixtures' | 'random'>): number => options.fixtures.length + Math.max(0, options.random ?? 0);
-
-/**
- * Checks the given fixtures, then draws the random ones into the plan's store. `onChunk` is told
- * each chunk as soon as it is full, while later ones are still being drawn (verifyParallel posts
- * them to its workers from there).
- */
-export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES, onChunk?: (k: number, bytes: SharedArrayBuffer) => void): VerifyPlan {
+export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): VerifyPlan {
   const { build } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
@@ -483,9 +475,7 @@ export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURE
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
-  const fixtures = new FixtureStore(runLength(options), chunkFixtures, onChunk);
-  fixtures.add(options.fixtures);
-  if (arb) drawRandomFixtures(arb, runs, seed, (f) => fixtures.add([f]));
+  const fixtures = new FixtureStore([...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])], chunkFixtures);
   return { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FixtureStore, unpackChunk } from '../src/fixture-store.js';
+import { FixtureStore } from '../src/fixture-store.js';
 import type { Fixture } from '../src/fixtures/types.js';
 
 const fixtures: Fixture[] = Array.from({ length: 10 }, (_, i) => ({
@@ -10,7 +10,7 @@ const fixtures: Fixture[] = Array.from({ length: 10 }, (_, i) => ({
 }));
 
 describe('FixtureStore', () => {
-  const store = FixtureStore.of(fixtures, 4);
+  const store = new FixtureStore(fixtures, 4);
 
   it('cuts the fixtures into chunks and gives each back as the same values, in new objects', () => {
     expect(store.length).toBe(10);
@@ -35,26 +35,5 @@ describe('FixtureStore', () => {
     expect(store.at(5)).toBe(store.at(5));
     expect(store.at(0).name).toBe('f0');
     expect(store.at(4)).toEqual(fixtures[4]);
-  });
-
-  it('packs each chunk as soon as it is full, and the last one when the run is complete', () => {
-    const posted: [number, string[]][] = [];
-    const streamed = new FixtureStore(fixtures.length, 4, (k, bytes) => posted.push([k, unpackChunk(bytes).map((f) => f.name)]));
-    streamed.add(fixtures.slice(0, 5));
-    expect(posted).toEqual([[0, ['f0', 'f1', 'f2', 'f3']]]);
-    expect(streamed.complete).toBe(false);
-    expect(() => streamed.chunk(1)).toThrow(/not been packed yet/);
-    for (const f of fixtures.slice(5)) streamed.add([f]);
-    expect(streamed.complete).toBe(true);
-    expect(posted.map(([k]) => k)).toEqual([0, 1, 2]);
-    expect(posted[2]![1]).toEqual(['f8', 'f9']);
-    expect([0, 1, 2].flatMap((k) => streamed.chunk(k))).toEqual(fixtures);
-    expect(() => streamed.add(fixtures.slice(0, 1))).toThrow(/added to a run of 10/);
-  });
-
-  it('has no chunk for a run without fixtures', () => {
-    const empty = FixtureStore.of([], 4);
-    expect(empty.chunks).toBe(0);
-    expect(empty.complete).toBe(true);
   });
 });

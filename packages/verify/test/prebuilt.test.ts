@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadRegoBatch } from '@podsec/rego';
-import { buildWasmFor, expectSharedWasm, postCompiledWasm, receiveSharedWasm, sharedWasmOf, type SharedWasm } from '../src/prebuilt.js';
+import { buildWasmFor, expectSharedWasm, sharedWasmOf } from '../src/prebuilt.js';
 import { gatekeeperReview } from '../src/adapters/rego.js';
 import { buildOf, SEED_IRS } from './support.js';
 
@@ -49,37 +49,5 @@ describe('Wasm shared between threads', () => {
     // Compiled on the worker's side, and kept there to be shared in turn.
     expect(sharedWasmOf(worker).map((s) => s.wasm)).toEqual([built.wasm]);
     expect(sharedWasmOf(build).some((s) => s.wasm === built.wasm)).toBe(false);
-  });
-
-  it('posts each module as soon as it is compiled, and a waiting thread takes it before the full list comes', async () => {
-    const main = buildOf(SEED_IRS.slice(0, 2));
-    const posted: SharedWasm[] = [];
-    postCompiledWasm(main, (s) => posted.push(s));
-    const { sources, options } = regoOf(0);
-    const here = await buildWasmFor(main, sources, options);
-    expect(posted.map((s) => s.wasm)).toEqual([here.wasm]);
-
-    // The worker waits for the main thread's full list, which never comes here: the module posted alone is enough.
-    const worker = structuredClone(main);
-    expectSharedWasm(worker, new Promise<SharedWasm[]>(() => {}));
-    const waiting = buildWasmFor(worker, sources, options);
-    const alone = structuredClone(posted[0]!);
-    receiveSharedWasm(worker, alone);
-    expect((await waiting).wasm).toBe(alone.wasm);
-    // Posted before it is asked for: taken at once.
-    expect((await buildWasmFor(worker, sources, options)).wasm).toBe(alone.wasm);
-    expect(sharedWasmOf(worker)).toEqual([]);
-  });
-
-  it('finds a module posted alone when the full list, which leaves it out, comes first', async () => {
-    const { sources, options } = regoOf(0);
-    const worker = structuredClone(build);
-    let all: (list: SharedWasm[]) => void = () => {};
-    expectSharedWasm(worker, new Promise<SharedWasm[]>((resolve) => (all = resolve)));
-    await buildWasmFor(build, sources, options);
-    const alone = structuredClone(sharedWasmOf(build).find((s) => s.entrypoints[options.entrypoints[0]!] !== undefined)!);
-    receiveSharedWasm(worker, alone);
-    all([]);
-    expect((await buildWasmFor(worker, sources, options)).wasm).toBe(alone.wasm);
   });
 });

@@ -99,27 +99,10 @@ export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
   return structuredClone(parsed.docs);
 }
 
-/** The build's YAML files, in build order. */
-export const yamlFilesOf = (build: LoadedBuild): string[] => [...build.files.keys()].filter((f) => f.endsWith('.yaml'));
-
-/** YAML files of the build parsed (every one by default), for another thread to start from (seedYaml) instead of parsing again. */
-export function parsedYamlOf(build: LoadedBuild, paths: readonly string[] = yamlFilesOf(build)): [string, ParsedYaml][] {
-  return paths.map((f) => [f, parsedOf(build, f)]);
+/** Every YAML file of the build parsed, for a worker thread to start from (seedYaml) instead of parsing again. */
+export function parsedYamlOf(build: LoadedBuild): [string, ParsedYaml][] {
+  return [...build.files.keys()].filter((f) => f.endsWith('.yaml')).map((f) => [f, parsedOf(build, f)]);
 }
-
-/** Per build: settles once other threads have handed over the files they parse (see yaml-share.ts). */
-const pendingYaml = new WeakMap<LoadedBuild, Promise<void>>();
-
-/** Makes yamlSettled(build) wait for `handedOver`. */
-export function expectYaml(build: LoadedBuild, handedOver: Promise<void>): void {
-  pendingYaml.set(build, handedOver);
-}
-
-/**
- * Settles when no other thread is still parsing files of `build` for this one: loading engines
- * before that would parse those files a second time (a file never handed over is parsed here).
- */
-export const yamlSettled = (build: LoadedBuild): Promise<void> => pendingYaml.get(build) ?? Promise.resolve();
 
 /** Takes another thread's parsedYamlOf for this build: the files whose text is this build's are not parsed again. */
 export function seedYaml(build: LoadedBuild, parsed: readonly (readonly [string, ParsedYaml])[]): void {

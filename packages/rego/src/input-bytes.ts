@@ -3,6 +3,8 @@
 // and serialising it again for each policy cost about as much as evaluating it.
 import { RegoEvalError } from './eval-error.js';
 
+const PREPARED = Symbol.for('@podsec/rego.PreparedInput');
+
 /**
  * What prepareInput() made of a value: its JSON bytes, fixed when it was prepared (later changes
  * to the value are not seen). RegoPolicy.evaluate and RegoBatch.evaluate take it wherever they
@@ -11,9 +13,19 @@ import { RegoEvalError } from './eval-error.js';
 export class PreparedInput {
   /** The value's UTF-8 JSON text, never written to; undefined: no input. */
   readonly bytes: ArrayBuffer | undefined;
+  readonly [PREPARED] = true;
   constructor(bytes: ArrayBuffer | undefined) {
     this.bytes = bytes;
   }
+}
+
+/**
+ * Recognised by a registry-wide symbol, not `instanceof`: with two copies of @podsec/rego loaded
+ * (a bundler, a nested install), the other copy's PreparedInput would otherwise be serialised as
+ * the plain object `{"bytes":{}}` and silently decide on the wrong input.
+ */
+export function isPreparedInput(value: unknown): value is PreparedInput {
+  return typeof value === 'object' && value !== null && (value as { [PREPARED]?: unknown })[PREPARED] === true;
 }
 
 /** Serialises `value` once (a RegoEvalError if it cannot be an input), for several evaluations. */
@@ -45,13 +57,13 @@ export function toJsonBuffer(value: unknown, what: string): ArrayBuffer {
 
 /** An input's bytes as the SDK takes them, prepared or not; undefined: no input. */
 export function inputBuffer(input: unknown): ArrayBuffer | undefined {
-  if (input instanceof PreparedInput) return input.bytes;
+  if (isPreparedInput(input)) return input.bytes;
   return input === undefined ? undefined : toJsonBuffer(input, 'input');
 }
 
 /** An input's bytes, prepared or not; a RegoEvalError for no input (undefined), which has none. */
 export function inputBytes(input: unknown): Uint8Array {
-  if (!(input instanceof PreparedInput)) return toJsonBytes(input, 'input');
+  if (!isPreparedInput(input)) return toJsonBytes(input, 'input');
   if (input.bytes === undefined) return toJsonBytes(undefined, 'input');
   return new Uint8Array(input.bytes);
 }

@@ -30,6 +30,15 @@ describe('prepareInput', () => {
     expect(a.evaluate(prepareInput(INPUTS[0]), 'a/violation')).toEqual([{ result: ['x'] }]);
   });
 
+  it('is recognised when another copy of @podsec/rego prepared it (no instanceof)', async () => {
+    const a = await policyOf(PRIVILEGED, ['a/violation']);
+    const ours = prepareInput(INPUTS[0]);
+    // What a second loaded copy of the package hands over: same brand, different class.
+    const theirs = { [Symbol.for('@podsec/rego.PreparedInput')]: true, bytes: ours.bytes };
+    expect(theirs instanceof PreparedInput).toBe(false);
+    expect(a.evaluate(theirs, 'a/violation')).toEqual([{ result: ['x'] }]);
+  });
+
   it('is what loadRegoBatch evaluates too', async () => {
     const compiled = compileRego(
       [PRIVILEGED, UNNAMED].map((text, i) => ({ path: `m${i}.rego`, text })),

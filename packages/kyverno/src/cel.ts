@@ -170,6 +170,11 @@ function blockPlan(cel: JsonObject): BlockPlan {
   return plan;
 }
 
+/** The declarations `names` denote in the block (`byName`), in declaration order. */
+function declarationsOf(names: readonly string[], plan: BlockPlan): PlannedVariable[] {
+  return names.flatMap((n) => plan.byName.get(n) ?? []).sort((a, b) => a.index - b.index);
+}
+
 /** The declarations an expression of the block reads (`byName`: how its names resolve); null when none. */
 function expressionReads(p: CelProgram, plan: BlockPlan): VariableReads | null {
   let reads = plan.reads.get(p);
@@ -177,7 +182,7 @@ function expressionReads(p: CelProgram, plan: BlockPlan): VariableReads | null {
   const { names, whole } = variablesRead(p);
   if (whole) reads = { variables: [], whole: plan.visible };
   else {
-    const read = names.flatMap((n) => plan.byName.get(n) ?? []).sort((a, b) => a.index - b.index);
+    const read = declarationsOf(names, plan);
     reads = read.length > 0 ? { variables: read } : null;
   }
   plan.reads.set(p, reads);
@@ -187,7 +192,7 @@ function expressionReads(p: CelProgram, plan: BlockPlan): VariableReads | null {
 /** Fills in how variable `v` binds what it reads (PlannedVariable.binding). */
 function planVariable(v: PlannedVariable, p: CelProgram, plan: BlockPlan): void {
   const { names, whole } = variablesRead(p);
-  const declared = names.flatMap((n) => plan.byName.get(n) ?? []);
+  const declared = declarationsOf(names, plan);
   if (whole || declared.some((d) => d.index >= v.index)) {
     v.binding = 'isolated';
     const before = [...lastDeclarations(plan.variables.slice(0, v.index)).values()];
@@ -195,7 +200,7 @@ function planVariable(v: PlannedVariable, p: CelProgram, plan: BlockPlan): void 
     return;
   }
   v.binding = 'shared';
-  if (declared.length > 0) v.reads = { variables: declared.sort((a, b) => a.index - b.index) };
+  if (declared.length > 0) v.reads = { variables: declared };
 }
 
 /**
@@ -255,14 +260,9 @@ export function evaluateCelRule(input: CelRuleInput): CelRuleOutcome {
         r = shareId !== undefined ? shared!.get(shareId) : undefined;
         if (r === undefined) {
           if (v.binding === undefined) planVariable(v, p, plan);
-          if (v.binding === 'isolated') {
-            const own: CelActivation = { ...activation, variables: {} };
-            if (v.reads) bindReads(v.reads, own, evaluateVariable, raise);
-            r = evaluateCel(p, own);
-          } else {
-            if (v.reads) bindReads(v.reads, activation, evaluateVariable, raise);
-            r = evaluateCel(p, activation);
-          }
+          const target: CelActivation = v.binding === 'isolated' ? { ...activation, variables: {} } : activation;
+          if (v.reads) bindReads(v.reads, target, evaluateVariable, raise);
+          r = evaluateCel(p, target);
           if (shareId !== undefined) shared!.set(shareId, r);
         }
       }

@@ -90,40 +90,33 @@ interface RequestState {
 
 const states = new WeakMap<KyvernoAdmissionRequest, RequestState>();
 
-/** Everything a state depends on, compared by identity (callers do not mutate what they hand in). */
+/**
+ * Everything a state depends on, compared by identity (callers do not mutate what they hand in), in one
+ * order: stateInputs records them, sameInputs compares them.
+ */
+const STATE_INPUTS: readonly ((request: KyvernoAdmissionRequest, evalCtx: EvaluationContext) => unknown)[] = [
+  (r) => r.operation,
+  (r) => r.object,
+  (r) => r.oldObject,
+  (r) => r.userInfo,
+  (r) => r.roles,
+  (r) => r.clusterRoles,
+  (r) => r.subresource,
+  (r) => r.kind,
+  (r) => r.namespace,
+  (_, c) => c.variables,
+  (_, c) => c.namespaceLabels,
+  (_, c) => c.namespaceObject,
+];
+
 function stateInputs(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): unknown[] {
-  return [
-    request.operation,
-    request.object,
-    request.oldObject,
-    request.userInfo,
-    request.roles,
-    request.clusterRoles,
-    request.subresource,
-    request.kind,
-    request.namespace,
-    evalCtx.variables,
-    evalCtx.namespaceLabels,
-    evalCtx.namespaceObject,
-  ];
+  return STATE_INPUTS.map((input) => input(request, evalCtx));
 }
 
-/** Whether `inputs` (stateInputs, in its order) are still those of `request` and `evalCtx`, without building a new list. */
+/** Whether `inputs` (stateInputs) are still those of `request` and `evalCtx`, without building a new list. */
 function sameInputs(inputs: readonly unknown[], request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): boolean {
-  return (
-    inputs[0] === request.operation &&
-    inputs[1] === request.object &&
-    inputs[2] === request.oldObject &&
-    inputs[3] === request.userInfo &&
-    inputs[4] === request.roles &&
-    inputs[5] === request.clusterRoles &&
-    inputs[6] === request.subresource &&
-    inputs[7] === request.kind &&
-    inputs[8] === request.namespace &&
-    inputs[9] === evalCtx.variables &&
-    inputs[10] === evalCtx.namespaceLabels &&
-    inputs[11] === evalCtx.namespaceObject
-  );
+  for (let i = 0; i < STATE_INPUTS.length; i++) if (inputs[i] !== STATE_INPUTS[i]!(request, evalCtx)) return false;
+  return true;
 }
 
 function requestState(request: KyvernoAdmissionRequest, evalCtx: EvaluationContext): RequestState {

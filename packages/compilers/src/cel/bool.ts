@@ -9,10 +9,10 @@ const CEL_QUOTES = `"'`;
 export const TRUE = 'true';
 export const FALSE = 'false';
 
-/** The binary operators (and ternary) outside brackets and string literals in `e`. */
 // Sticky, matched at each top-level space in place: no copy of the rest of the text per space.
 const OPERATOR_AT = / (&&|\|\||\?|:|==|!=|<=|>=|<|>|in|\+|-) /y;
 
+/** The binary operators (and ternary) outside brackets and string literals in `e`. */
 function topLevel(e: string): Set<string> {
   const ops = new Set<string>();
   scanExpression(e, CEL_QUOTES, (i, c, depth) => {

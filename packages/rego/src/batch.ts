@@ -4,7 +4,8 @@
 // evaluation context per entrypoint), which every OPA-ABI module has, ours and `opa build`'s.
 import { HOST_BUILTINS } from './host-builtins.js';
 import { inputBytes, toJsonBytes } from './input-bytes.js';
-import { describeThrown, instantiate, RegoEvalError, type ResultSet } from './load.js';
+import { describeThrown, RegoEvalError } from './eval-error.js';
+import { instantiate, type ResultSet } from './load.js';
 import type { HostBuiltin } from './compile-rego.js';
 
 type Export = (...args: number[]) => number;

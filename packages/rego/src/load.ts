@@ -4,8 +4,6 @@ import { describeThrown, RegoEvalError } from './eval-error.js';
 import { inputBuffer, toJsonBuffer } from './input-bytes.js';
 import type { HostBuiltin } from './compile-rego.js';
 
-export { describeThrown, RegoEvalError } from './eval-error.js';
-
 /** OPA's result set: one row per result, empty when the entrypoint is undefined. */
 export type ResultSet = { result: unknown }[];
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compileRego } from '../src/index.js';
-import { describeThrown } from '../src/load.js';
+import { describeThrown } from '../src/eval-error.js';
 import { ensureRuntime, policyOf, RUNTIME_BUILD_TIMEOUT_MS, valueOf } from './helpers.js';
 
 beforeAll(ensureRuntime, RUNTIME_BUILD_TIMEOUT_MS);

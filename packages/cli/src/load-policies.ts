@@ -162,12 +162,11 @@ export function startLoadingPolicies<P>(
   const typecheck = options.typecheck !== false && files.length > 0;
   const overlap = typecheck && typecheckWorkerAvailable && !keepsParsedSources();
   const collector = policyCollector(dir, options.select ?? [], prepare);
-  const add = (rel: string, irs: PolicyIR[]) => collector.add(rel, irs);
   let cancel = () => {};
   let checked: Promise<unknown>;
   let imported: Promise<void>;
   if (overlap) {
-    const child = importInChild(modules, dir, cwd, add);
+    const child = importInChild(modules, dir, cwd, collector.add);
     ({ cancel } = child);
     imported = child.loaded;
     checked = typecheckInWorker(files, cwd);
@@ -175,7 +174,7 @@ export function startLoadingPolicies<P>(
     checked = typecheck ? typecheckPolicyModules(files, cwd) : Promise.resolve();
     imported = checked.then(() => {
       if (!modules.length) return;
-      const child = importInChild(modules, dir, cwd, add);
+      const child = importInChild(modules, dir, cwd, collector.add);
       ({ cancel } = child);
       return child.loaded;
     });

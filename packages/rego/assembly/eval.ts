@@ -17,8 +17,9 @@ const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_A
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
-// constants (after folding), whose result is memoised per evaluation (see Plan.fold).
-const VM_FUNC_CONST_ARGS: i32 = 100;
+// constants or rule values (after folding), none bound in a frame, so its result is memoised per
+// epoch (see Plan.fold and memoFunc): `containers(pod_spec, ["containers"])` runs once per input.
+const VM_FUNC_PURE_ARGS: i32 = 100;
 // VM-only: a regex.match / glob.match call whose pattern (and delimiters) are constants, compiled
 // once when the plan is decoded (Plan.matches; its index is appended to the node).
 const VM_MATCH_CONST: i32 = 101;
@@ -40,6 +41,11 @@ function setOp(node: Value, o: i32): void { node.kind = OP_BASE + o; }
 // @ts-ignore: decorator
 @inline function int(node: Value, i: i32): i32 { return <i32>asNum(unchecked(asArr(node).items[i])).n; }
 function isNil(v: Value): bool { return v.kind == 0; }
+
+/** Documents parsed or patched so far: a new one may sit where an old one was (see Plan.epochFor). */
+let parses: i32 = 0;
+/** Called by everything that parses a document or changes one in place (index.ts). */
+export function noteParse(): void { parses++; }
 
 export class Plan {
   rules: Array<Value> = new Array<Value>();
@@ -73,9 +79,9 @@ export class Plan {
   }
 
   // The rule memo lives as long as the plan (allocated at start, below every heap reset) and is
-  // valid for one evaluation: an entry counts only when its stamp is the evaluation's epoch. A
-  // module holding many policies' rules (batch evaluation) would otherwise clear the memo of all
-  // of them for every entrypoint it evaluates.
+  // valid for one epoch: an entry counts only when its stamp is the epoch. A module holding many
+  // policies' rules (batch evaluation) would otherwise clear the memo of all of them for every
+  // entrypoint it evaluates. An epoch spans consecutive evaluations of one input (see epochFor).
   memo: Array<Value | null> = new Array<Value | null>(0);
   memoStamp: Array<i32> = new Array<i32>(0);
   memoState: Array<i32> = new Array<i32>(0);
@@ -83,6 +89,42 @@ export class Plan {
   noneReplaced: Array<i32> = new Array<i32>(0);
   noReplacement: Array<Value | null> = new Array<Value | null>(0);
   epoch: i32 = 0;
+  /** Results of user-function calls with frame-free arguments, this epoch (see memoFunc). */
+  fmemo: Array<FuncMemo> = new Array<FuncMemo>();
+  // What the current epoch's evaluations ran on (see epochFor).
+  private epochInput: usize = 0;
+  private epochData: usize = 0;
+  private epochParses: i32 = -1;
+  private epochHeapEnd: usize = 0;
+  private evaluating: bool = false;
+
+  /**
+   * The epoch for an evaluation of `input` and `data` starting with the heap at `heap`. It is the
+   * previous one, memoised rules and function results included, only when that cannot change a
+   * value: the same input and data documents, nothing parsed or patched since (a value at a
+   * reused address may be another document), the heap not reset below where the last evaluation
+   * left it (the memoised values are still there), and the last evaluation not aborted (an
+   * aborted one leaves rules marked in progress). Batch evaluation of many entrypoints on one
+   * input thereby evaluates the rules they share (after shareIdenticalRules, every policy's
+   * `applies` and `pod_spec`) once.
+   */
+  epochFor(input: Value | null, data: Value, heap: usize): i32 {
+    const i = changetype<usize>(input), d = changetype<usize>(data);
+    const same = !this.evaluating && i == this.epochInput && d == this.epochData && parses == this.epochParses && heap >= this.epochHeapEnd;
+    this.evaluating = true;
+    if (same) return this.epoch;
+    this.epochInput = i;
+    this.epochData = d;
+    this.epochParses = parses;
+    this.fmemo = new Array<FuncMemo>();
+    return this.nextEpoch();
+  }
+
+  /** Marks the end of an evaluation that returned, its values below `heap`. */
+  evaluated(heap: usize): void {
+    this.evaluating = false;
+    this.epochHeapEnd = heap;
+  }
 
   nextEpoch(): i32 {
     if (this.epoch == i32.MAX_VALUE) {
@@ -137,9 +179,9 @@ function foldTerm(t: Value): void {
     case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
-      let allConst = items.length > 2;
-      for (let i = 2; i < items.length; i++) { foldTerm(items[i]); allConst = allConst && isConst(items[i]); }
-      if (allConst) { items[0] = mkNum(<f64>VM_FUNC_CONST_ARGS); setOp(t, VM_FUNC_CONST_ARGS); }
+      let pure = items.length > 2;
+      for (let i = 2; i < items.length; i++) { foldTerm(items[i]); pure = pure && (isConst(items[i]) || op(items[i]) == T_RULE); }
+      if (pure) { items[0] = mkNum(<f64>VM_FUNC_PURE_ARGS); setOp(t, VM_FUNC_PURE_ARGS); }
       return;
     }
     case T_ARRAY: case T_SET: case T_OBJECT: {
@@ -217,14 +259,15 @@ export class Evaluator {
   /** Rules replaced by an enclosing `with data.… as`: 1 where `replaced` holds the rule's value. */
   isReplaced: Array<i32>;
   replaced: Array<Value | null>;
-  /** Results of user-function calls with constant arguments, this evaluation (VM_FUNC_CONST_ARGS). */
-  fmemo: Array<FuncMemo> = new Array<FuncMemo>();
+  /** Results of user-function calls with frame-free arguments, this epoch (VM_FUNC_PURE_ARGS). */
+  fmemo: Array<FuncMemo>;
   /** The solution list of holds(), reused (see there). */
   scratch: Array<Frame> = new Array<Frame>(0);
   /** Set by defValue(): its definition's solutions gave different values. */
   defConflict: bool = false;
-  constructor(public plan: Plan, public input: Value | null, public data: Value) {
-    this.epoch = plan.nextEpoch();
+  constructor(public plan: Plan, public input: Value | null, public data: Value, heap: usize) {
+    this.epoch = plan.epochFor(input, data, heap);
+    this.fmemo = plan.fmemo;
     this.memo = plan.memo;
     this.memoStamp = plan.memoStamp;
     this.memoState = plan.memoState;
@@ -305,7 +348,7 @@ export class Evaluator {
         return cur;
       }
       case T_RULE: return this.rule(int(t, 1));
-      case VM_FUNC_CONST_ARGS: return this.memoFunc(t);
+      case VM_FUNC_PURE_ARGS: return this.memoFunc(t, f);
       case VM_MATCH_CONST: {
         const items = asArr(t).items;
         const v = this.term(unchecked(items[items.length - 2]), f);
@@ -390,20 +433,29 @@ export class Evaluator {
     throw new Error("podsec runtime: bad term opcode " + op(t).toString());
   }
 
-  /** A constant-argument function call, evaluated once per evaluation (and per `with` scope). */
-  memoFunc(t: Value): Value | null {
+  /**
+   * A call whose arguments are constants or rule values, evaluated once per epoch (and per `with`
+   * scope). Memoised rule values are the same object on every read, so comparing arguments is
+   * mostly one pointer comparison (see compare()).
+   */
+  memoFunc(t: Value, f: Frame): Value | null {
     const items = asArr(t).items;
     const idx = int(t, 1);
+    const n = items.length - 2;
+    const args = new Array<Value>(n);
+    for (let j = 0; j < n; j++) {
+      const v = this.term(unchecked(items[j + 2]), f);
+      if (v === null) return null;
+      unchecked(args[j] = v);
+    }
     const memo = this.fmemo;
     for (let i = 0; i < memo.length; i++) {
-      const m = memo[i];
+      const m = unchecked(memo[i]);
       if (m.idx != idx) continue;
       let same = true;
-      for (let j = 0; j < m.args.length && same; j++) same = equal(m.args[j], at(items[j + 2], 1));
+      for (let j = 0; j < n && same; j++) same = equal(unchecked(m.args[j]), unchecked(args[j]));
       if (same) return m.value;
     }
-    const args = new Array<Value>();
-    for (let i = 2; i < items.length; i++) args.push(at(items[i], 1));
     const v = this.func(idx, args);
     memo.push(new FuncMemo(idx, args, v));
     return v;

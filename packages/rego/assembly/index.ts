@@ -12,7 +12,7 @@ import {
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
 import { Parser, dumpBytes, inputParser } from "./json";
-import { Plan, Evaluator, initFrames } from "./eval";
+import { Plan, Evaluator, initFrames, noteParse } from "./eval";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
 
@@ -57,6 +57,7 @@ export function opa_malloc(size: usize): usize { return __alloc(size); }
 export function opa_free(ptr: usize): void {}
 
 export function opa_json_parse(ptr: usize, len: usize): usize {
+  noteParse();
   const v = new Parser(ptr, len).parseDocument();
   return v === null ? 0 : changetype<usize>(v);
 }
@@ -79,6 +80,7 @@ export function opa_value_add_path(base: usize, path: usize, value: usize): i32 
   if (b.kind != K_OBJ || p.kind != K_ARR) return OPA_ERR_INVALID_TYPE;
   const keys = asArr(p).items;
   if (keys.length == 0) return OPA_ERR_INVALID_PATH;
+  noteParse();
   let cur = asObj(b);
   for (let i = 0; i < keys.length - 1; i++) {
     let next = objGet(cur, keys[i]);
@@ -111,7 +113,10 @@ function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
   if (entrypoint < 0 || entrypoint >= p.entryRules.length) {
     throw new Error("podsec runtime: unknown entrypoint id " + entrypoint.toString());
   }
-  const v = new Evaluator(p, input, data).rule(p.entryRules[entrypoint]);
+  // Where the heap stands (the stub allocator's offset is not readable here; an empty block's
+  // address is): tells Plan.epochFor whether the memoised values of the last evaluation remain.
+  const v = new Evaluator(p, input, data, __alloc(0)).rule(p.entryRules[entrypoint]);
+  p.evaluated(__alloc(0));
   const rows = new Array<Value>();
   if (v !== null) {
     const row = newObj();
@@ -126,6 +131,7 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
   let input: Value | null = null;
   if (inputLen > 0) {
     // The input's bytes stay in place below the heap until this evaluation ends: parse it lazily.
+    noteParse();
     const p = inputParser(inputAddr, inputLen);
     input = p.parseDocument();
     if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);

@@ -122,15 +122,22 @@ export async function loadRegoBatch(
   };
   // Each call's path, by the identity of its path array (callers reuse one array per policy).
   const pathIds = new WeakMap<readonly string[], number>();
+  const constants = new Map<string, BatchConstant>();
 
   return {
     entrypoints: ids,
     constant(value) {
       const bytes = toJsonBytes(value, 'constant');
-      abi.opa_heap_ptr_set(base);
-      const address = parse(bytes, 'constant');
-      base = abi.opa_heap_ptr_get();
-      return { address };
+      // Equal constants share one address, so that calls setting equal values set nothing new.
+      const key = decoder.decode(bytes);
+      let constant = constants.get(key);
+      if (!constant) {
+        abi.opa_heap_ptr_set(base);
+        constant = { address: parse(bytes, 'constant') };
+        base = abi.opa_heap_ptr_get();
+        constants.set(key, constant);
+      }
+      return constant;
     },
     evaluate(input, calls) {
       const bytes = inputBytes(input);
@@ -140,7 +147,11 @@ export async function loadRegoBatch(
       }
       abi.opa_heap_ptr_set(base);
       const value = parse(bytes, 'input');
-      let mark = abi.opa_heap_ptr_get();
+      // The heap is not reset between the calls: podsec's runtime keeps the values of the rules
+      // the entrypoints share from one call to the next while the input stays as it is (see
+      // Plan.epochFor in assembly/eval.ts), and setting the input changes it only when the value
+      // differs from what the path already holds.
+      const holds = new Map<number, number>();
       return calls.map((call) => {
         const { entrypoint: ep, set } = typeof call === 'object' ? call : { entrypoint: call, set: undefined };
         const id = typeof ep === 'number' ? ep : Object.hasOwn(ids, ep) ? ids[ep] : undefined;
@@ -148,13 +159,13 @@ export async function loadRegoBatch(
           return new RegoEvalError(`entrypoint ${JSON.stringify(ep)} is not in this module (it has ${Object.keys(ids).join(', ')})`);
         }
         try {
-          abi.opa_heap_ptr_set(mark);
-          if (set) {
+          const path = set && pathIds.get(set.path)!;
+          if (set && path !== undefined && holds.get(path) !== set.value.address) {
             if (!addPath) throw new RegoEvalError(`the module lacks ${ADD_PATH}, which setting ${set.path.join('.')} of the input needs`);
-            const code = addPath(value, pathIds.get(set.path)!, set.value.address);
+            holds.clear();
+            const code = addPath(value, path, set.value.address);
             if (code !== 0) throw new RegoEvalError(`setting input.${set.path.join('.')} failed (${ADD_PATH} returned ${code}); the input must be an object`);
-            // What the path and the patched input now hold must survive the next call's reset.
-            mark = abi.opa_heap_ptr_get();
+            holds.set(path, set.value.address);
           }
           const ctx = abi.opa_eval_ctx_new();
           abi.opa_eval_ctx_set_input(ctx, value);

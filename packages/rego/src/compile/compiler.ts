@@ -5,6 +5,7 @@ import { parseModule } from '../syntax/parser.js';
 import { RULE_KIND, T, type PlanNode } from '../plan/opcodes.js';
 import { buildProgram, pathKey, type Program, type RuleGroup } from './program.js';
 import { inlineReaders } from './inline.js';
+import { shareIdenticalRules } from './share.js';
 import { HostTable, Lowerer, Scope } from './lower.js';
 
 export interface RegoSource {
@@ -131,6 +132,7 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
     };
     entryRules.forEach(visit);
   }
+  shareIdenticalRules(rules, entryRules);
   return {
     plan: [rules, entrypoints, entryRules, table.natives, table.names],
     entrypoints: entryIds,

@@ -4,11 +4,8 @@
 // emits, called per container and field. The call then costs a few lookups instead of an argument
 // list, a frame, a body and an else chain, with the same meaning: undefined when the argument is,
 // the value at the path when it is defined, else the constant.
-import { RULE_KIND, S, T, type PlanNode } from '../plan/opcodes.js';
-
-type Node = unknown[];
-
-const isNode = (x: unknown): x is Node => Array.isArray(x);
+import { RULE_KIND, S, T } from '../plan/opcodes.js';
+import { isNode, mapRule, type Node } from '../plan/walk.js';
 const isVar = (x: unknown, slot?: number): boolean => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
 const isConstKey = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && (typeof x[1] === 'string' || typeof x[1] === 'number');
 
@@ -38,56 +35,9 @@ export function inlineReaders(rules: unknown[]): void {
     if (shape) readers.set(i, shape);
   });
   if (readers.size === 0) return;
-  const term = (t: unknown): unknown => {
-    if (!isNode(t)) return t;
-    switch (t[0]) {
-      case T.FUNC: {
-        const args = t.slice(2).map(term);
-        const reader = readers.get(t[1] as number);
-        if (reader && args.length === 1) return [T.REFOR, args[0], reader.fallback, ...reader.path];
-        return [T.FUNC, t[1], ...args];
-      }
-      case T.REF:
-      case T.ARRAY:
-      case T.SET:
-      case T.OBJECT:
-        return [t[0], ...t.slice(1).map(term)];
-      case T.CALL:
-      case T.HOST:
-        return [t[0], t[1], ...t.slice(2).map(term)];
-      case T.COMPR:
-        return [T.COMPR, t[1], term(t[2]), term(t[3]), stmts(t[4] as Node[])];
-      default:
-        return t;
-    }
+  const term = (t: Node): unknown => {
+    const reader = t[0] === T.FUNC && t.length === 3 ? readers.get(t[1] as number) : undefined;
+    return reader ? [T.REFOR, t[2], reader.fallback, ...reader.path] : t;
   };
-  const stmt = (s: Node): Node => {
-    switch (s[0]) {
-      case S.EXPR:
-        return [S.EXPR, term(s[1])];
-      case S.MATCH:
-        return [S.MATCH, term(s[1]), term(s[2])];
-      case S.SCAN:
-        return [S.SCAN, term(s[1]), term(s[2]), term(s[3])];
-      case S.NOT:
-        return [S.NOT, stmts(s[1] as Node[])];
-      case S.EVERY:
-        return [S.EVERY, term(s[1]), term(s[2]), term(s[3]), stmts(s[4] as Node[])];
-      case S.WITH:
-        return [S.WITH, s[1], (s[2] as Node[]).map(term), stmts(s[3] as Node[])];
-      default:
-        return s;
-    }
-  };
-  const stmts = (list: Node[]): Node[] => list.map(stmt);
-  const def = (d: unknown): unknown => {
-    if (!isNode(d)) return d;
-    const [args, key, value, body, orElse] = d as [Node[], unknown, unknown, Node[], unknown];
-    return [args.map(term), term(key), term(value), stmts(body), def(orElse)];
-  };
-  for (const r of rules) {
-    if (!isNode(r)) continue;
-    r[2] = (r[2] as unknown[]).map(def) as PlanNode;
-    r[3] = term(r[3]);
-  }
+  rules.forEach((r, i) => (rules[i] = mapRule(r, { term })));
 }

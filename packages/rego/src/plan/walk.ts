@@ -1,0 +1,65 @@
+// The passes over a finished plan (compile/inline.ts, compile/share.ts) differ only in what they
+// do to one term; the walk over definitions, statements and terms is this one.
+import { S, T, type PlanNode } from './opcodes.js';
+
+export type Node = unknown[];
+
+export const isNode = (x: unknown): x is Node => Array.isArray(x);
+
+export interface RuleVisitor {
+  /** Each term once its sub-terms are rewritten; returns what replaces it. */
+  term(t: Node): unknown;
+  /** Each statement as found, before its terms are rewritten. */
+  statement?(s: Node): void;
+}
+
+/** A copy of one entry of the plan's rule table with every term rewritten by `visitor`. */
+export function mapRule(rule: unknown, visitor: RuleVisitor): unknown {
+  if (!isNode(rule)) return rule;
+  const term = (t: unknown): unknown => {
+    if (!isNode(t)) return t;
+    switch (t[0]) {
+      case T.FUNC:
+      case T.CALL:
+      case T.HOST:
+        return visitor.term([t[0], t[1], ...t.slice(2).map(term)]);
+      case T.REF:
+      case T.REFOR:
+      case T.ARRAY:
+      case T.SET:
+      case T.OBJECT:
+        return visitor.term([t[0], ...t.slice(1).map(term)]);
+      case T.COMPR:
+        return visitor.term([T.COMPR, t[1], term(t[2]), term(t[3]), stmts(t[4] as Node[])]);
+      default:
+        return visitor.term(t);
+    }
+  };
+  const stmt = (s: Node): Node => {
+    visitor.statement?.(s);
+    switch (s[0]) {
+      case S.EXPR:
+        return [S.EXPR, term(s[1])];
+      case S.MATCH:
+        return [S.MATCH, term(s[1]), term(s[2])];
+      case S.SCAN:
+        return [S.SCAN, term(s[1]), term(s[2]), term(s[3])];
+      case S.NOT:
+        return [S.NOT, stmts(s[1] as Node[])];
+      case S.EVERY:
+        return [S.EVERY, term(s[1]), term(s[2]), term(s[3]), stmts(s[4] as Node[])];
+      case S.WITH:
+        return [S.WITH, s[1], (s[2] as Node[]).map(term), stmts(s[3] as Node[])];
+      default:
+        return s;
+    }
+  };
+  const stmts = (list: Node[]): Node[] => list.map(stmt);
+  const def = (d: unknown): unknown => {
+    if (!isNode(d)) return d;
+    const [args, key, value, body, orElse] = d as [Node[], unknown, unknown, Node[], unknown];
+    return [args.map(term), term(key), term(value), stmts(body), def(orElse)];
+  };
+  const [kind, slots, defs, dflt, ...rest] = rule as [number, number, unknown[], unknown, ...unknown[]];
+  return [kind, slots, defs.map(def) as PlanNode, term(dflt), ...rest];
+}

@@ -376,7 +376,9 @@ class Parser {
 
   /**
    * `[a | b]` may be a comprehension or an array holding a set union; like OPA's parser, try the
-   * comprehension first and fall back to a literal when that does not parse.
+   * comprehension first and fall back to a literal when that does not parse. `parse` returns null
+   * where a literal is plain to see (no `|` after the head): most literals, and an error built per
+   * literal cost measurable time in modules of many policies.
    */
   private attempt<R>(parse: () => R): R | null {
     const start = this.i;
@@ -407,7 +409,8 @@ class Parser {
     const start = this.i;
     const compr = this.attempt(() => {
       const head = this.term({ noBar: true });
-      this.expect('|');
+      if (!this.is('|')) return null;
+      this.next();
       const body = this.literals(']');
       this.expect(']');
       return { type: 'arraycompr' as const, head, body, pos };
@@ -431,14 +434,15 @@ class Parser {
       return { type: 'object', entries: [], pos };
     }
     const start = this.i;
-    const compr = this.attempt((): Term => {
+    const compr = this.attempt((): Term | null => {
       const head = this.term({ noBar: true });
       let value: Term | null = null;
       if (this.is(':')) {
         this.next();
         value = this.term({ noBar: true });
       }
-      this.expect('|');
+      if (!this.is('|')) return null;
+      this.next();
       const body = this.literals('}');
       this.expect('}');
       return value ? { type: 'objectcompr', key: head, value, body, pos } : { type: 'setcompr', head, body, pos };

@@ -150,8 +150,9 @@ export async function loadRegoBatch(
       // The heap is not reset between the calls: podsec's runtime keeps the values of the rules
       // the entrypoints share from one call to the next while the input stays as it is (see
       // Plan.epochFor in assembly/eval.ts), and setting the input changes it only when the value
-      // differs from what the path already holds.
-      const holds = new Map<number, number>();
+      // differs from what the last call set there (a set may overwrite another path's: only the
+      // last one is known to hold).
+      let held: { path: number; address: number } | undefined;
       return calls.map((call) => {
         const { entrypoint: ep, set } = typeof call === 'object' ? call : { entrypoint: call, set: undefined };
         const id = typeof ep === 'number' ? ep : Object.hasOwn(ids, ep) ? ids[ep] : undefined;
@@ -159,13 +160,13 @@ export async function loadRegoBatch(
           return new RegoEvalError(`entrypoint ${JSON.stringify(ep)} is not in this module (it has ${Object.keys(ids).join(', ')})`);
         }
         try {
-          const path = set && pathIds.get(set.path)!;
-          if (set && path !== undefined && holds.get(path) !== set.value.address) {
+          const path = set ? pathIds.get(set.path)! : -1;
+          if (set && (held?.path !== path || held.address !== set.value.address)) {
             if (!addPath) throw new RegoEvalError(`the module lacks ${ADD_PATH}, which setting ${set.path.join('.')} of the input needs`);
-            holds.clear();
+            held = undefined;
             const code = addPath(value, path, set.value.address);
             if (code !== 0) throw new RegoEvalError(`setting input.${set.path.join('.')} failed (${ADD_PATH} returned ${code}); the input must be an object`);
-            holds.set(path, set.value.address);
+            held = { path, address: set.value.address };
           }
           const ctx = abi.opa_eval_ctx_new();
           abi.opa_eval_ctx_set_input(ctx, value);

@@ -17,13 +17,11 @@ const localName = (rule: Node): string => String(rule[4]).split('.').at(-1)!;
  * replace the others. Rewrites `rules` and `entryRules` in place.
  */
 export function shareIdenticalRules(rules: unknown[], entryRules: number[]): void {
+  // Seen while the rules are compared below; nothing is written until every rule has been.
   let hasWith = false;
   const statement = (s: Node): void => {
     if (s[0] === S.WITH) hasWith = true;
   };
-  for (const r of rules) mapRule(r, { term: (t) => t, statement });
-  if (hasWith) return;
-
   const shared = new Map<number, number>();
   const byShape = new Map<string, number>();
   const rewritten: unknown[] = [...rules];
@@ -35,7 +33,7 @@ export function shareIdenticalRules(rules: unknown[], entryRules: number[]): voi
     const rule = rules[i];
     if (!isNode(rule)) return i;
     const term = (t: Node): unknown => ((t[0] === T.RULE || t[0] === T.FUNC) && typeof t[1] === 'number' ? [t[0], sharedIndex(t[1]), ...t.slice(2)] : t);
-    const mapped = mapRule(rule, { term }) as Node;
+    const mapped = mapRule(rule, { term, statement }) as Node;
     rewritten[i] = mapped;
     const shape = JSON.stringify([localName(mapped), ...mapped.slice(0, 4)]);
     const first = byShape.get(shape);
@@ -45,6 +43,7 @@ export function shareIdenticalRules(rules: unknown[], entryRules: number[]): voi
     return index;
   };
   rules.forEach((_, i) => sharedIndex(i));
+  if (hasWith) return;
   const copies = new Map<number, number>();
   for (const [i, index] of shared) if (i !== index) copies.set(index, (copies.get(index) ?? 0) + 1);
   rewritten.forEach((r, i) => {

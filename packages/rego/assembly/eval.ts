@@ -203,9 +203,28 @@ function foldTerm(t: Value): void {
       return;
     }
     case T_COMPR: {
-      foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); return;
+      foldTerm(items[2]); foldTerm(items[3]); foldBody(items[4]); return;
     }
   }
+}
+
+// A body's own node (the array of its statements) is marked when the plan is decoded with what
+// the evaluator would otherwise work out on every evaluation: whether it can yield more than one
+// solution (SCAN, WITH), and whether it binds at all (only expressions).
+const BODY_LINEAR: i32 = OP_BASE + 200; // no SCAN or WITH: at most one solution, the frame itself
+const BODY_EXPRS: i32 = OP_BASE + 201; // linear, and only expressions: binds nothing
+const BODY_ITERATES: i32 = OP_BASE + 202;
+
+function foldBody(body: Value): void {
+  const stmts = asArr(body).items;
+  foldStmts(stmts);
+  let kind = BODY_EXPRS;
+  for (let i = 0; i < stmts.length; i++) {
+    const o = op(unchecked(stmts[i]));
+    if (o == S_SCAN || o == S_WITH) { kind = BODY_ITERATES; break; }
+    if (o != S_EXPR) kind = BODY_LINEAR;
+  }
+  body.kind = kind;
 }
 
 function foldStmts(stmts: Array<Value>): void {
@@ -218,28 +237,43 @@ function foldStmts(stmts: Array<Value>): void {
       case S_EXPR: foldTerm(items[1]); break;
       case S_MATCH: foldTerm(items[1]); foldTerm(items[2]); break;
       case S_SCAN: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); break;
-      case S_NOT: foldStmts(asArr(items[1]).items); break;
-      case S_EVERY: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldStmts(asArr(items[4]).items); break;
+      case S_NOT: foldBody(items[1]); break;
+      case S_EVERY: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldBody(items[4]); break;
       case S_WITH: {
         const vs = asArr(items[2]).items;
         for (let j = 0; j < vs.length; j++) foldTerm(vs[j]);
-        foldStmts(asArr(items[3]).items);
+        foldBody(items[3]);
         break;
       }
     }
   }
 }
 
+/**
+ * A definition node whose argument patterns are all distinct variables: a call binds them without
+ * matching (its frame starts unbound). Plan nodes are never Rego values (see OP_BASE).
+ */
+const DEF_VAR_ARGS: i32 = OP_BASE + 210;
+
 function foldDef(d: Value): void {
   while (!isNil(d)) {
     const items = asArr(d).items;
     const args = asArr(items[0]).items;
     for (let i = 0; i < args.length; i++) foldTerm(args[i]);
+    if (distinctVars(args)) d.kind = DEF_VAR_ARGS;
     foldTerm(items[1]);
     foldTerm(items[2]);
-    foldStmts(asArr(items[3]).items);
+    foldBody(items[3]);
     d = items[4];
   }
+}
+
+function distinctVars(pats: Array<Value>): bool {
+  for (let i = 0; i < pats.length; i++) {
+    if (op(pats[i]) != T_VAR) return false;
+    for (let j = 0; j < i; j++) if (int(pats[j], 1) == int(pats[i], 1)) return false;
+  }
+  return true;
 }
 
 function foldRule(r: Value): void {
@@ -527,76 +561,78 @@ export class Evaluator {
     while (true) {
       if (i == stmts.length) { out.push(f); return; }
       const s = unchecked(stmts[i]);
-      switch (op(s)) {
-        case S_EXPR: {
-          const v = this.term(at(s, 1), f);
-          if (v === null || isFalse(v)) return;
-          i++;
-          continue;
+      const o = op(s);
+      if (o == S_SCAN) {
+        const c = this.term(at(s, 1), f);
+        if (c === null) return;
+        const kp = at(s, 2), vp = at(s, 3);
+        // Array keys are materialised only when a key pattern asks for them.
+        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+        const vs = valuesOf(c);
+        for (let j = 0; j < vs.length; j++) {
+          // The frame is this path's own (see single()): the last member can have it.
+          const g = j == vs.length - 1 ? f : f.slice(0);
+          if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
+          if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
+          this.body(stmts, i + 1, g, out, limit);
+          if (limit > 0 && out.length >= limit) return;
         }
-        case S_MATCH: {
-          // Matched in place: every caller that goes on using a frame after body() returns (SCAN
-          // and EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
-          const v = this.term(at(s, 2), f);
-          if (v === null || !this.match(at(s, 1), v, f)) return;
-          i++;
-          continue;
-        }
-        case S_SCAN: {
-          const c = this.term(at(s, 1), f);
-          if (c === null) return;
-          const kp = at(s, 2), vp = at(s, 3);
-          // Array keys are materialised only when a key pattern asks for them.
-          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-          const vs = valuesOf(c);
-          for (let j = 0; j < vs.length; j++) {
-            // The frame is this path's own (see S_MATCH): the last member can have it.
-            const g = j == vs.length - 1 ? f : f.slice(0);
-            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
-            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
-            this.body(stmts, i + 1, g, out, limit);
-            if (limit > 0 && out.length >= limit) return;
-          }
-          return;
-        }
-        case S_NOT: {
-          const inner = asArr(at(s, 1)).items;
-          // Expressions never bind, so a body of only expressions can run on this frame itself.
-          if (this.holds(inner, onlyExpressions(inner) ? f : f.slice(0))) return;
-          i++;
-          continue;
-        }
-        case S_WITH: {
-          const sols = new Array<Frame>();
-          this.withScope(s, f, sols);
-          for (let j = 0; j < sols.length; j++) {
-            this.body(stmts, i + 1, sols[j], out, limit);
-            if (limit > 0 && out.length >= limit) return;
-          }
-          return;
-        }
-        case S_EVERY: {
-          const c = this.term(at(s, 1), f);
-          if (c === null) return;
-          const kp = at(s, 2), vp = at(s, 3);
-          const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
-          const vs = valuesOf(c);
-          const inner = asArr(at(s, 4)).items;
-          // One frame for every member, reset from `f` each time: only whether a member's body
-          // holds is asked, so nothing keeps the frame once holds() returns.
-          const g = f.slice(0);
-          for (let j = 0; j < vs.length; j++) {
-            if (j > 0) memory.copy(g.dataStart, f.dataStart, <usize>f.length << alignof<usize>());
-            if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return;
-            if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return;
-            if (!this.holds(inner, g)) return;
-          }
-          i++;
-          continue;
-        }
+        return;
       }
-      throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
+      if (o == S_WITH) {
+        const sols = new Array<Frame>();
+        this.withScope(s, f, sols);
+        for (let j = 0; j < sols.length; j++) {
+          this.body(stmts, i + 1, sols[j], out, limit);
+          if (limit > 0 && out.length >= limit) return;
+        }
+        return;
+      }
+      if (!this.single(s, f)) return;
+      i++;
     }
+  }
+
+  /**
+   * Whether a statement that yields at most one solution (anything but SCAN and WITH) holds,
+   * binding `f` in place: every caller that goes on using a frame after body() returns (SCAN and
+   * EVERY per member, NOT, WITH, comprehensions, each definition) hands body() a copy.
+   */
+  single(s: Value, f: Frame): bool {
+    switch (op(s)) {
+      case S_EXPR: {
+        const v = this.term(at(s, 1), f);
+        return v !== null && !isFalse(v);
+      }
+      case S_MATCH: {
+        const v = this.term(at(s, 2), f);
+        return v !== null && this.match(at(s, 1), v, f);
+      }
+      case S_NOT: {
+        const inner = at(s, 1);
+        // Expressions never bind, so a body of only expressions can run on this frame itself.
+        return !this.holds(inner, inner.kind == BODY_EXPRS ? f : f.slice(0));
+      }
+      case S_EVERY: {
+        const c = this.term(at(s, 1), f);
+        if (c === null) return false;
+        const kp = at(s, 2), vp = at(s, 3);
+        const ks = isNil(kp) ? valuesOf(c) : keysOf(c);
+        const vs = valuesOf(c);
+        const inner = at(s, 4);
+        // One frame for every member, reset from `f` each time: only whether a member's body
+        // holds is asked, so nothing keeps the frame once holds() returns.
+        const g = f.slice(0);
+        for (let j = 0; j < vs.length; j++) {
+          if (j > 0) memory.copy(g.dataStart, f.dataStart, <usize>f.length << alignof<usize>());
+          if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return false;
+          if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return false;
+          if (!this.holds(inner, g)) return false;
+        }
+        return true;
+      }
+    }
+    throw new Error("podsec runtime: bad statement opcode " + op(s).toString());
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -608,12 +644,17 @@ export class Evaluator {
   }
 
   /**
-   * Whether a body has a solution (a body without SCAN or WITH binds `f` in place: its only
-   * solution is `f`). No solution list is allocated: body() pushes the first solution into the
-   * shared scratch list after every nested evaluation has returned and then stops (limit 1), and
-   * nested uses leave the list empty.
+   * Whether a body (its node) has a solution. A linear body (no SCAN or WITH) binds `f` in place
+   * and its only solution is `f`: its statements run in a loop of their own. Otherwise no solution
+   * list is allocated: body() pushes the first solution into the shared scratch list after every
+   * nested evaluation has returned and then stops (limit 1), and nested uses leave the list empty.
    */
-  holds(stmts: Array<Value>, f: Frame): bool {
+  holds(body: Value, f: Frame): bool {
+    const stmts = asArr(body).items;
+    if (body.kind != BODY_ITERATES) {
+      for (let i = 0; i < stmts.length; i++) if (!this.single(unchecked(stmts[i]), f)) return false;
+      return true;
+    }
     const out = this.scratch;
     out.length = 0;
     this.body(stmts, 0, f, out, 1);
@@ -632,16 +673,16 @@ export class Evaluator {
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
       const g = isNil(at(d, 4)) ? f : f.slice(0);
-      const stmts = asArr(at(d, 3)).items;
-      if (isLinear(stmts)) {
-        if (this.holds(stmts, g)) {
+      const body = at(d, 3);
+      if (body.kind != BODY_ITERATES) {
+        if (this.holds(body, g)) {
           const v = this.term(at(d, 2), g);
           this.defConflict = false;
           return v;
         }
       } else {
         const sols = new Array<Frame>();
-        this.body(stmts, 0, g, sols);
+        this.body(asArr(body).items, 0, g, sols);
         if (sols.length > 0) {
           let out: Value | null = null;
           let conflict = false;
@@ -699,11 +740,11 @@ export class Evaluator {
       const members = new Array<Value>();
       const g = newFrame(nslots);
       for (let i = 0; i < defs.length; i++) {
-        const stmts = asArr(at(defs[i], 3)).items;
-        if (isLinear(stmts)) {
+        const body = at(defs[i], 3);
+        if (body.kind != BODY_ITERATES) {
           if (i > 0) clearFrame(g);
           const f = g;
-          if (!this.holds(stmts, f)) continue;
+          if (!this.holds(body, f)) continue;
           const k = this.term(at(defs[i], 1), f);
           if (k !== null) members.push(k);
           continue;
@@ -766,12 +807,18 @@ export class Evaluator {
       if (pats.length != nargs) continue;
       if (changetype<usize>(f) == 0) f = newFrame(nslots);
       else clearFrame(f);
-      let ok = true;
-      for (let j = 0; j < nargs && ok; j++) {
-        const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
-        ok = this.match(unchecked(pats[j]), a, f);
+      if (defs[i].kind == DEF_VAR_ARGS) {
+        for (let j = 0; j < nargs; j++) {
+          unchecked(f[int(unchecked(pats[j]), 1)] = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2)));
+        }
+      } else {
+        let ok = true;
+        for (let j = 0; j < nargs && ok; j++) {
+          const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
+          ok = this.match(unchecked(pats[j]), a, f);
+        }
+        if (!ok) continue;
       }
-      if (!ok) continue;
       const v = this.defValue(defs[i], f);
       if (this.defConflict) conflict = true;
       if (v === null) continue;
@@ -831,20 +878,6 @@ function lookupPath(v: Value, path: Array<Value>): Value | null {
 }
 
 function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
-
-function onlyExpressions(stmts: Array<Value>): bool {
-  for (let i = 0; i < stmts.length; i++) if (op(unchecked(stmts[i])) != S_EXPR) return false;
-  return true;
-}
-
-/** A body without SCAN or WITH yields at most one solution: the frame it is given. */
-function isLinear(stmts: Array<Value>): bool {
-  for (let i = 0; i < stmts.length; i++) {
-    const o = op(unchecked(stmts[i]));
-    if (o == S_SCAN || o == S_WITH) return false;
-  }
-  return true;
-}
 
 /**
  * The frame of every body without variables (`applies`, `<rule>_when`, constants): it has no slot

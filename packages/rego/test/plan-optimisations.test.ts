@@ -115,6 +115,64 @@ describe('frames', () => {
   });
 });
 
+describe('calls bind plain variable arguments without matching (DEF_VAR_ARGS)', () => {
+  it('only definitions whose arguments are distinct variables; a repeated variable or a constant still matches', async () => {
+    // same(x, x) must compare its arguments; one(1, y) must compare with the constant; the
+    // second definition of each starts from an unbound frame after the first one bound a slot.
+    const src = mod(
+      [
+        'same(x, x) := "same"',
+        'same(x, y) := "differ" if x != y',
+        'one(1, y) := y',
+        'one(x, y) := x if x != 1',
+        'pair(a, b) := [b, a]',
+        'r := [same(input.p, input.q), one(input.p, input.q), pair(input.p, input.q)]',
+      ].join('\n'),
+    );
+    expect(await valueOf(src, 't/r', { p: 1, q: 1 })).toEqual(['same', 1, [1, 1]]);
+    expect(await valueOf(src, 't/r', { p: 1, q: 2 })).toEqual(['differ', 2, [2, 1]]);
+    expect(await valueOf(src, 't/r', { p: 3, q: 2 })).toEqual(['differ', 3, [2, 3]]);
+    expect(await valueOf(src, 't/r', { p: { a: [1] }, q: { a: [1] } })).toEqual(['same', { a: [1] }, [{ a: [1] }, { a: [1] }]]);
+  });
+});
+
+describe('bodies marked linear, binding or iterating when the plan is decoded', () => {
+  it("not over a body of only expressions (run on the caller's frame) and over one that iterates, in bodies that bind", async () => {
+    const src = mod(
+      [
+        'exprs if { input.x > 0; not input.x > 5 }',
+        'binds if { y := input.x; not big(y) }',
+        'big(v) if { z := v + 1; z > 5 }',
+        'iterates if { some w in input.ws; not has(w) }',
+        'has(w) if { some v in input.vs; v == w }',
+      ].join('\n'),
+    );
+    expect(await valueOf(src, 't/exprs', { x: 3 })).toBe(true);
+    expect(await evalRule(src, 't/exprs', { x: 7 })).toEqual([]);
+    expect(await valueOf(src, 't/binds', { x: 4 })).toBe(true);
+    expect(await evalRule(src, 't/binds', { x: 5 })).toEqual([]);
+    expect(await valueOf(src, 't/iterates', { ws: [1, 2], vs: [1] })).toBe(true);
+    expect(await evalRule(src, 't/iterates', { ws: [1, 2], vs: [2, 1] })).toEqual([]);
+  });
+
+  it('every over a binding body and an iterating one; a set rule with both kinds of definition', async () => {
+    const src = mod(
+      [
+        'all_big if { every c in input.cs { v := c.v; v > 1 } }',
+        'all_found if { every c in input.cs { some d in input.ds; d == c.v } }',
+        's contains x if { x := input.a; x > 0 }',
+        's contains x if { some x in input.bs; x > 0 }',
+      ].join('\n'),
+    );
+    expect(await valueOf(src, 't/all_big', { cs: [{ v: 2 }, { v: 3 }] })).toBe(true);
+    expect(await evalRule(src, 't/all_big', { cs: [{ v: 2 }, { v: 1 }] })).toEqual([]);
+    expect(await valueOf(src, 't/all_found', { cs: [{ v: 2 }, { v: 3 }], ds: [3, 2] })).toBe(true);
+    expect(await evalRule(src, 't/all_found', { cs: [{ v: 2 }, { v: 4 }], ds: [3, 2] })).toEqual([]);
+    expect(await valueOf(src, 't/s', { a: 5, bs: [-1, 2, 5] })).toEqual([2, 5]);
+    expect(await valueOf(src, 't/s', { a: -5, bs: [] })).toEqual([]);
+  });
+});
+
 describe('bodies solved without a solution list (holds) share one scratch list', () => {
   it('nested calls and negations inside a body do not leak a solution into the caller', async () => {
     // g's body fails after its nested calls succeeded (and after a nested `not` with an iterating

@@ -18,12 +18,18 @@
  * is left inside podsec's modules, measured on inputs serialised beforehand. The 1.2 x OPA goal is a
  * bound on the sum, so the split says how fast the module itself has to be.
  *
- * Run: pnpm bench:rego [OBJECTS] [SEED] [--repeat N] [--only a,b]  → bench/results/rego-wasm.json
+ * With --against DIR/runtime-<key> (a runtime another commit built: the .wasm and .json of its
+ * packages/rego/.cache), the current runtime and that one also run the same plans in this one
+ * process, alternating round by round (best of 7 per runtime): on a machine whose speed drifts by
+ * tens of percent between runs, that is what shows a change of a few percent in the runtime.
+ *
+ * Run: pnpm bench:rego [OBJECTS] [SEED] [--repeat N] [--only a,b] [--against PATH]  → bench/results/rego-wasm.json
  */
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { compilePolicyDir } from '../packages/cli/src/commands/build.js';
 import { gatekeeperInput } from '../packages/compilers/src/index.js';
-import { compileRego, loadRegoBatch, loadRegoPolicy, prepareInput, runtimeModule, type RegoPolicy } from '../packages/rego/src/index.js';
+import { compileRego, loadRegoBatch, loadRegoPolicy, prepareInput, runtimeModule, type RegoPolicy, type RuntimeModule } from '../packages/rego/src/index.js';
 import { targetEntry } from '../packages/verify/src/adapters/admission.js';
 import { ADAPTER_FACTORIES, buildArbitrary, loadBuildFromResult, randomFixtures, type EngineId, type LoadedBuild } from '../packages/verify/src/index.js';
 import { writeBenchResult } from './support.js';
@@ -39,6 +45,7 @@ const flag = (name: string) => {
 };
 const REPEAT = Number(flag('--repeat') ?? 3);
 const ONLY = flag('--only')?.split(',');
+const AGAINST = flag('--against');
 const OBJECTS = Number(args[0] ?? 2000);
 const SEED = Number(args[1] ?? 5);
 
@@ -250,11 +257,89 @@ async function measureCostSplit() {
   return split;
 }
 
+/** A runtime built by another commit: DIR/runtime-<key>.wasm and its .json (where its plan goes). */
+function runtimeAt(path: string): RuntimeModule {
+  const stem = path.replace(/\.(wasm|json)$/, '');
+  const meta = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as { planAddr: number };
+  return { wasm: new Uint8Array(readFileSync(`${stem}.wasm`)), planAddr: meta.planAddr };
+}
+
+/**
+ * The current runtime against `other` on the same plans, alternating per round in this process:
+ * per policy through the SDK on inputs serialised beforehand, and the batch of every policy.
+ * CPU microseconds per evaluation, best of 7 rounds each; ratio < 1: the current one is faster.
+ */
+async function measureAgainst(path: string) {
+  const pair = [runtime, runtimeAt(path)];
+  const prepared = reviews.map((r) => prepareInput(r));
+  const cpu = (round: () => void) => {
+    const c0 = process.cpuUsage();
+    round();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / prepared.length;
+  };
+  const logs = [0, 0];
+  const cases = policies.map(regoCase);
+  for (const c of cases) {
+    const loaded = await Promise.all(
+      pair.map(async (rt) => {
+        const compiled = compileRego(c.sources, { entrypoints: [c.entrypoint], runtime: rt });
+        return loadRegoPolicy(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
+      }),
+    );
+    const best = [Infinity, Infinity];
+    for (let r = 0; r < 7; r++) {
+      loaded.forEach((p, i) => {
+        best[i] = Math.min(
+          best[i]!,
+          cpu(() => {
+            for (const input of prepared) p.evaluate(input, c.entrypoint);
+          }),
+        );
+      });
+    }
+    best.forEach((b, i) => (logs[i]! += Math.log(b)));
+  }
+  const entrypoints = cases.map((c) => c.entrypoint);
+  const batches = await Promise.all(
+    pair.map(async (rt) => {
+      const compiled = compileRego(
+        cases.flatMap((c) => c.sources),
+        { entrypoints, runtime: rt },
+      );
+      return loadRegoBatch(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
+    }),
+  );
+  const batchBest = [Infinity, Infinity];
+  for (let r = 0; r < 7; r++) {
+    batches.forEach((b, i) => {
+      batchBest[i] = Math.min(
+        batchBest[i]!,
+        cpu(() => {
+          for (const input of prepared) b.evaluate(input, entrypoints);
+        }) / entrypoints.length,
+      );
+    });
+  }
+  const sdk = logs.map((l) => Math.exp(l / cases.length));
+  const ab = {
+    against: path,
+    sdkPreSerialisedMicros: { current: +sdk[0]!.toFixed(3), against: +sdk[1]!.toFixed(3), ratio: +(sdk[0]! / sdk[1]!).toFixed(3) },
+    batchMicros: { current: +batchBest[0]!.toFixed(3), against: +batchBest[1]!.toFixed(3), ratio: +(batchBest[0]! / batchBest[1]!).toFixed(3) },
+  };
+  process.stderr.write(
+    `against    ${path}: SDK path ${ab.sdkPreSerialisedMicros.current} vs ${ab.sdkPreSerialisedMicros.against} µs (×${ab.sdkPreSerialisedMicros.ratio}), ` +
+      `batch ${ab.batchMicros.current} vs ${ab.batchMicros.against} µs (×${ab.batchMicros.ratio}); < 1: the current runtime is faster\n`,
+  );
+  return ab;
+}
+
 const rego = await measure('rego', policies.map(regoCase));
 const costSplit = await measureCostSplit();
 const gatekeeper = await measure('gatekeeper', policies.map(gatekeeperCase));
 const batch = await measureBatch();
 const verifyAdapters = await measureAdapters();
+const runtimeAB = AGAINST ? await measureAgainst(AGAINST) : undefined;
 
 const result = {
   benchmark: 'rego-wasm',
@@ -274,6 +359,7 @@ const result = {
   gatekeeper,
   batch,
   verifyAdapters,
+  ...(runtimeAB ? { runtimeAB } : {}),
 };
 writeBenchResult('rego-wasm', result, {
   headline: [

@@ -807,18 +807,15 @@ export class Evaluator {
       if (pats.length != nargs) continue;
       if (changetype<usize>(f) == 0) f = newFrame(nslots);
       else clearFrame(f);
-      if (defs[i].kind == DEF_VAR_ARGS) {
-        for (let j = 0; j < nargs; j++) {
-          unchecked(f[int(unchecked(pats[j]), 1)] = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2)));
-        }
-      } else {
-        let ok = true;
-        for (let j = 0; j < nargs && ok; j++) {
-          const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
-          ok = this.match(unchecked(pats[j]), a, f);
-        }
-        if (!ok) continue;
+      const bind = defs[i].kind == DEF_VAR_ARGS;
+      let ok = true;
+      for (let j = 0; j < nargs && ok; j++) {
+        const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
+        const pat = unchecked(pats[j]);
+        if (bind) unchecked(f[int(pat, 1)] = a);
+        else ok = this.match(pat, a, f);
       }
+      if (!ok) continue;
       const v = this.defValue(defs[i], f);
       if (this.defConflict) conflict = true;
       if (v === null) continue;

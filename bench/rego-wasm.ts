@@ -92,6 +92,14 @@ function gatekeeperCase(policy: string): Case {
   };
 }
 
+/** CPU microseconds per item of one round over `n` items. */
+function cpuMicros(n: number, round: () => void): number {
+  const c0 = process.cpuUsage();
+  round();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / n;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -127,6 +135,8 @@ function evalRate(policy: RegoPolicy, c: Case): { perSecond: number; perCpuSecon
 }
 
 const runtime = await runtimeModule();
+/** The review inputs serialised beforehand, for the measurements of the module alone. */
+const prepared = reviews.map((r) => prepareInput(r));
 
 interface PolicyFigures {
   perSecond: number;
@@ -205,18 +215,12 @@ async function measureAdapters() {
 async function measureCostSplit() {
   const best = (round: () => void) => {
     let min = Infinity;
-    for (let r = 0; r < REPEAT; r++) {
-      const c0 = process.cpuUsage();
-      round();
-      const c = process.cpuUsage(c0);
-      min = Math.min(min, (c.user + c.system) / reviews.length);
-    }
+    for (let r = 0; r < REPEAT; r++) min = Math.min(min, cpuMicros(reviews.length, round));
     return min;
   };
   const serialiseMicros = best(() => {
     for (const r of reviews) prepareInput(r);
   });
-  const prepared = reviews.map((r) => prepareInput(r));
   const empty = prepareInput({});
   const perPolicy: number[] = [];
   let roundTripMicros = Infinity;
@@ -271,13 +275,7 @@ function runtimeAt(path: string): RuntimeModule {
  */
 async function measureAgainst(path: string) {
   const pair = [runtime, runtimeAt(path)];
-  const prepared = reviews.map((r) => prepareInput(r));
-  const cpu = (round: () => void) => {
-    const c0 = process.cpuUsage();
-    round();
-    const c = process.cpuUsage(c0);
-    return (c.user + c.system) / prepared.length;
-  };
+  const cpu = (round: () => void) => cpuMicros(prepared.length, round);
   // Best of 7 rounds per runtime, the two taking turns within each round.
   const alternating = (round: (runtime: number) => number) => {
     const best = [Infinity, Infinity];

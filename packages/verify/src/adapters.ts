@@ -64,12 +64,8 @@ export async function loadAdapters(
   engines: readonly EngineId[],
   factories: Partial<Record<EngineId, AdapterFactory>> = ADAPTER_FACTORIES,
 ): Promise<ResolvedAdapters> {
-  const adapters: EngineAdapter[] = [];
-  const notRun: EngineId[] = [];
-  for (const id of engines) {
-    const factory = factories[id];
-    if (factory) adapters.push(await factory(build));
-    else notRun.push(id);
-  }
+  const notRun = engines.filter((id) => !factories[id]);
+  // All at once: an engine waiting for another thread's Wasm (prebuilt.ts) lets the others load meanwhile.
+  const adapters = await Promise.all(engines.filter((id) => factories[id]).map((id) => factories[id]!(build)));
   return { adapters, notRun };
 }

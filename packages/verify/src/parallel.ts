@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
 import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
-import { sharedWasmOf, type SharedWasm } from './prebuilt.js';
+import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
@@ -65,10 +65,10 @@ interface RunHandlers {
 export interface VerifyWorkers {
   readonly count: number;
   /**
-   * Posts the Wasm modules this thread compiled while loading its engines (prebuilt.ts): workers
-   * wait for them rather than compile the same Rego again. Once; a run posts none if never called.
+   * Tells the workers this thread's engines are loaded: it will post no more Wasm modules, so a
+   * worker still waiting for one compiles it itself (prebuilt.ts). Once; run() calls it too.
    */
-  share(modules: SharedWasm[]): void;
+  loaded(): void;
   /** Posts the run to every worker still alive; `handlers` receive their chunks. */
   run(message: WorkerRun, handlers: RunHandlers): void;
   /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
@@ -94,30 +94,50 @@ export interface WorkerStart {
  */
 export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   const count = WORKER ? Math.max(0, start.workers) : 0;
-  const data: WorkerData = {
-    build: start.build,
+  const { build } = start;
+  const data = (w: number): WorkerData => ({
+    build,
     engines: [...start.engines],
+    thread: w + 1,
+    threads: count + 1,
     ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
-  };
+  });
   let handlers: RunHandlers | undefined;
-  let shared = false;
+  let mainLoaded = false;
+  /** Posts to every worker still alive except `from` (the one a relayed message came from). */
+  const postAll = (message: WorkerWasm | WorkerYaml | WorkerRun, from = -1) => {
+    threads.forEach((t, w) => {
+      if (w !== from && !t.settled) t.worker.postMessage(message);
+    });
+  };
   const threads = Array.from({ length: count }, (_, w) => {
-    const worker = startWorker(WORKER!, data);
+    const worker = startWorker(WORKER!, data(w));
     const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
+    // A worker that is loaded or gone posts no more Wasm: nobody waits for it any longer.
+    const noMoreWasm = () => {
+      threadDone(build, w + 1);
+      postAll({ type: 'wasm', modules: [], done: w + 1 }, w);
+    };
     t.done = new Promise<void>((resolve) => {
       t.end = (why?: string) => {
         if (t.settled) return;
         t.settled = true;
         if (why) start.onWorkerError?.(why);
         void worker.terminate();
+        if (!t.ready) noMoreWasm();
         resolve();
       };
     });
     worker.on('message', (m: WorkerMessage) => {
       // A stopped worker's last messages may still arrive: its chunks are the main thread's now.
       if (t.settled) return;
-      if (m.type === 'ready') t.ready = true;
-      else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
+      if (m.type === 'ready') {
+        t.ready = true;
+        noMoreWasm();
+      } else if (m.type === 'wasm') {
+        receiveWasm(build, m.modules);
+        postAll(m, w);
+      } else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
       else if (m.type === 'error') t.end(m.message);
       else t.end();
     });
@@ -127,23 +147,22 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   });
   if (threads.length) {
     // Parsed here once (this thread's engines read them from the same cache), not once per thread.
-    const yaml: WorkerYaml = { type: 'yaml', files: parsedYamlOf(start.build) };
-    for (const t of threads) t.worker.postMessage(yaml);
+    postAll({ type: 'yaml', files: parsedYamlOf(build) });
+    shareWasm(build, { thread: 0, threads: count + 1, engines: start.engines, post: (modules) => postAll({ type: 'wasm', modules }) });
   }
-  const share = (modules: SharedWasm[]) => {
-    if (shared) return;
-    shared = true;
-    const message: WorkerWasm = { type: 'wasm', modules };
-    for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+  const loaded = () => {
+    if (mainLoaded) return;
+    mainLoaded = true;
+    postAll({ type: 'wasm', modules: [], done: 0 });
   };
   return {
     count,
-    share,
+    loaded,
     run(message, h) {
       handlers = h;
-      // A worker waits for the Wasm before compiling its own: never leave it waiting.
-      share([]);
-      for (const t of threads) if (!t.settled) t.worker.postMessage(message);
+      // A worker waiting for this thread's Wasm must not wait for ever.
+      loaded();
+      postAll(message);
     },
     stopLoading() {
       for (const t of threads) if (!t.ready) t.end();
@@ -159,7 +178,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
   // This thread's engines are loaded: the workers may stop waiting for its Wasm while it plans.
-  options.pool?.share(sharedWasmOf(options.build));
+  options.pool?.loaded();
   const plan = planVerify(options, options.chunkFixtures ?? CHUNK_FIXTURES);
   const { fixtures } = plan;
   const chunkCount = fixtures.chunks;
@@ -176,7 +195,7 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
           ...(options.onWorkerError ? { onWorkerError: options.onWorkerError } : {}),
         })
       : undefined);
-  pool?.share(sharedWasmOf(options.build));
+  pool?.loaded();
   // Every engine of this run is loaded (the workers were handed the parsed YAML at their start).
   forgetYaml(options.build);
   try {

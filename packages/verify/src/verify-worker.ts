@@ -7,22 +7,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES } from './adapters.js';
 import { forgetYaml, seedYaml } from './adapters/admission.js';
-import { expectSharedWasm } from './prebuilt.js';
+import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
 import { unpackChunk } from './fixture-store.js';
 import type { ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
-// Listening from the start: the main thread's Wasm and the run may be posted while the engines still load.
+// Listening from the start: other threads' Wasm and the run may be posted while the engines still load.
 let onYaml: (files: WorkerYaml['files']) => void = () => {};
-let onWasm: (modules: WorkerWasm['modules']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
 const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
-const wasm = new Promise<WorkerWasm['modules']>((resolve) => (onWasm = resolve));
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
-parentPort!.on('message', (m: ToWorker) => (m.type === 'yaml' ? onYaml(m.files) : m.type === 'wasm' ? onWasm(m.modules) : onRun(m)));
-expectSharedWasm(data.build, wasm);
+const onWasm = (m: WorkerWasm) => {
+  receiveWasm(data.build, m.modules);
+  if (m.done !== undefined) threadDone(data.build, m.done);
+};
+parentPort!.on('message', (m: ToWorker) => (m.type === 'yaml' ? onYaml(m.files) : m.type === 'wasm' ? onWasm(m) : onRun(m)));
+shareWasm(data.build, { thread: data.thread, threads: data.threads, engines: data.engines, post: (modules) => send({ type: 'wasm', modules }) });
 
 try {
   const factories = data.factoriesModule

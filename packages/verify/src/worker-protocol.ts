@@ -9,6 +9,9 @@ import type { ChunkResult } from './verify.js';
 export interface WorkerData {
   build: LoadedBuild;
   engines: EngineId[];
+  /** This worker's place among the run's threads (the main thread is 0), for splitting the Wasm compiles. */
+  thread: number;
+  threads: number;
   /** URL of a module exporting `ADAPTER_FACTORIES` to use instead of the registry. */
   factoriesModule?: string;
 }
@@ -23,12 +26,14 @@ export interface WorkerRun {
 }
 
 /**
- * The Wasm modules the main thread compiled while loading its engines (prebuilt.ts), posted once
- * before the run: a worker waits for them instead of compiling the same Rego again.
+ * Wasm modules another thread compiled while loading its engines (prebuilt.ts), posted as each is
+ * compiled: a thread waits for the modules it does not own instead of compiling the same Rego
+ * again. `done` names a thread that will post nothing more (waiting for it is over).
  */
 export interface WorkerWasm {
   type: 'wasm';
   modules: SharedWasm[];
+  done?: number;
 }
 
 /** The build's YAML files as the main thread parsed them, posted as soon as the worker starts. */
@@ -40,4 +45,9 @@ export interface WorkerYaml {
 /** What the main thread posts to a worker. */
 export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun;
 
-export type WorkerMessage = { type: 'ready' } | { type: 'chunk'; index: number; result: ChunkResult } | { type: 'error'; message: string } | { type: 'done' };
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'wasm'; modules: SharedWasm[] }
+  | { type: 'chunk'; index: number; result: ChunkResult }
+  | { type: 'error'; message: string }
+  | { type: 'done' };

@@ -2,17 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { ADAPTER_FACTORIES as REGISTRY, loadAdapters } from '../src/adapters.js';
 import { generatedFixtures } from '../src/fixtures/generate.js';
 import { startVerifyWorkers, verifyParallel, type ParallelOptions } from '../src/parallel.js';
+import { wasmOf } from '../src/prebuilt.js';
 import { REPORTERS } from '../src/report/index.js';
 import { ENGINE_IDS, type AdapterFactory, type EngineId } from '../src/types.js';
 import { ADAPTER_FACTORIES as BROKEN } from './parallel-factories.js';
 import { buildOf, SEED_IRS } from './support.js';
 
-const build = buildOf(SEED_IRS);
+const BUILD = buildOf(SEED_IRS);
 const fixtures = generatedFixtures(SEED_IRS);
 const FACTORIES_MODULE = new URL('./parallel-factories.ts', import.meta.url).href;
 
 /** Every report format of one run, so "the same result" means the same bytes users get. */
-async function reports(factories: Partial<Record<EngineId, AdapterFactory>>, options: Partial<ParallelOptions>) {
+async function reports(factories: Partial<Record<EngineId, AdapterFactory>>, options: Partial<ParallelOptions>, build = BUILD) {
   const { adapters, notRun } = await loadAdapters(build, ENGINE_IDS, factories);
   const threads = new Set<'main' | number>();
   const errors: string[] = [];
@@ -69,11 +70,26 @@ describe('verify on worker threads', () => {
   it('runs on workers started before the fixtures were planned (as the CLI starts them), with the same reports', async () => {
     const one = await reports(BROKEN, {});
     const errors: string[] = [];
-    const pool = startVerifyWorkers({ build, engines: ENGINE_IDS, workers: 1, factoriesModule: FACTORIES_MODULE, onWorkerError: (e) => errors.push(e) });
+    const pool = startVerifyWorkers({ build: BUILD, engines: ENGINE_IDS, workers: 1, factoriesModule: FACTORIES_MODULE, onWorkerError: (e) => errors.push(e) });
     const early = await reports(BROKEN, { pool, mainThread: false });
     expect(errors).toEqual([]);
     expect(early.threads).toEqual([0]);
     expect(early.text).toEqual(one.text);
+  });
+
+  it('splits the two Rego→Wasm compiles between this thread and the worker started before it loaded (as the CLI does)', async () => {
+    const one = await reports(REGISTRY, {});
+    const build = buildOf(SEED_IRS);
+    const errors: string[] = [];
+    const pool = startVerifyWorkers({ build, engines: ENGINE_IDS, workers: 1, onWorkerError: (e) => errors.push(e) });
+    const both = await reports(REGISTRY, { pool }, build);
+    expect(errors).toEqual([]);
+    // Plain Rego compiled here, Gatekeeper on the worker: one module each way, none compiled twice.
+    const { compiled, received } = wasmOf(build);
+    expect(compiled).toHaveLength(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.key).not.toBe(compiled[0]!.key);
+    expect(both.text).toEqual(one.text);
   });
 
   it('runs the chunks of a worker that fails in this thread, and says so', async () => {

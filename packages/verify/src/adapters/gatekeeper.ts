@@ -70,7 +70,7 @@ async function mergedTemplates(build: LoadedBuild, loaded: Loaded[]): Promise<Re
     return undefined;
   const sources = texts.map((s, i) => ({ path: `template-${i}.rego`, text: s.text }));
   try {
-    const built = await buildWasmFor(build, sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
+    const built = await buildWasmFor(build, 'gatekeeper', sources, { entrypoints: [...new Set(ok.map((l) => l.entrypoint!))] });
     const batch = await loadRegoBatch(built.wasm, built.hostBuiltins, { memoryPages: built.memoryPages });
     for (const l of ok) l.parameters = batch.constant(l.constraint!.parameters);
     return batch;

@@ -57,6 +57,7 @@ async function batchOf(
   try {
     const built = await buildWasmFor(
       build,
+      'rego',
       loaded.map((l, i) => ({ path: l.files[0]!, text: texts[i]! })),
       { entrypoints: loaded.map((l) => l.entrypoint) },
     );

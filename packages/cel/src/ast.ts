@@ -68,8 +68,20 @@ export interface Reference {
   field?: string;
 }
 
+/**
+ * Per expression tree: compiled expressions share their tree (compileCel's analyses), and a
+ * ValidatingPolicy and a ValidatingAdmissionPolicy compile the same expressions.
+ */
+const referencesOf = new WeakMap<CelNode, readonly Reference[]>();
+
 /** Identifiers not bound by a comprehension or cel.bind, with the field selected on them. */
-export function freeReferences(root: CelNode): Reference[] {
+export function freeReferences(root: CelNode): readonly Reference[] {
+  let known = referencesOf.get(root);
+  if (!known) referencesOf.set(root, (known = collectFreeReferences(root)));
+  return known;
+}
+
+function collectFreeReferences(root: CelNode): Reference[] {
   const refs: Reference[] = [];
   const walk = (node: CelNode, bound: ReadonlySet<string>, parent?: CelNode): void => {
     const id = identName(node);

@@ -140,32 +140,71 @@ function referenceProblem(ast: CelNode, env: CelCompileEnv): { kind: CelDiagnost
  * Parses and checks one expression. Failures come back as a diagnostic naming the policy and the expression's
  * path, never as an exception.
  */
-export function compileCel(expression: string, env: CelCompileEnv, location: ExpressionLocation): CompileResult {
-  const { env: celEnv, functions } = celEnvironment();
-  let parsed: ParseResult;
-  try {
-    parsed = celEnv.parse(expression);
-  } catch (e) {
-    const message = e instanceof ParseError ? `syntax error: ${firstLine(e.message)}` : `syntax error: ${String(e)}`;
-    return { ok: false, diagnostic: diagnostic(location, expression, 'parse', message), warnings: [] };
-  }
-  const ast = parsed.ast as unknown;
-  if (!isNode(ast)) {
-    return { ok: false, diagnostic: diagnostic(location, expression, 'parse', 'the parser returned no expression'), warnings: [] };
-  }
-  const problem = referenceProblem(ast, env);
-  if (problem) return { ok: false, diagnostic: diagnostic(location, expression, problem.kind, problem.message), warnings: [] };
+/**
+ * What an expression's text alone decides: its parse, type check and cost, each worked out once per
+ * thread. The ValidatingPolicy and the ValidatingAdmissionPolicy of a policy hold the same
+ * expressions, and generated policy sets repeat them across policies: at 1,000 policies, parsing
+ * and checking them again was over a second per thread. What depends on where the expression sits
+ * (the variables it may read) is checked per compile. Bounded, like the JMESPath cache:
+ * expression texts are policy input.
+ */
+interface ExpressionFacts {
+  run?: ParseResult;
+  parseError?: string;
+  /** null: the type check passed. */
+  checkProblem?: { kind: CelDiagnosticKind; message: string } | null;
+  costs: Map<string, CostEstimate>;
+}
+const facts = new Map<string, ExpressionFacts>();
+const MAX_FACTS = 10_000;
 
-  const checked = parsed.check();
-  if (!checked.valid) {
-    const message = firstLine(checked.error?.message ?? 'type check failed');
-    const unknown = calledFunctions(ast).find((name) => !functions.has(name) && !isMacro(name));
-    const result = unknown
-      ? diagnostic(location, expression, 'unsupported', `unsupported function '${unknown}': podsec's CEL environment does not provide it (${message})`)
-      : diagnostic(location, expression, 'type', `type error: ${message}`);
-    return { ok: false, diagnostic: result, warnings: [] };
+function factsOf(expression: string): ExpressionFacts {
+  let f = facts.get(expression);
+  if (f) return f;
+  f = { costs: new Map() };
+  try {
+    f.run = celEnvironment().env.parse(expression);
+    if (!isNode(f.run.ast)) f.parseError = 'the parser returned no expression';
+  } catch (e) {
+    f.parseError = e instanceof ParseError ? `syntax error: ${firstLine(e.message)}` : `syntax error: ${String(e)}`;
   }
-  const cost = estimateCost(ast, env.cost);
+  if (facts.size >= MAX_FACTS) facts.clear();
+  facts.set(expression, f);
+  return f;
+}
+
+function checkProblemOf(run: ParseResult, ast: CelNode): { kind: CelDiagnosticKind; message: string } | null {
+  const checked = run.check();
+  if (checked.valid) return null;
+  const message = firstLine(checked.error?.message ?? 'type check failed');
+  const { functions } = celEnvironment();
+  const unknown = calledFunctions(ast).find((name) => !functions.has(name) && !isMacro(name));
+  return unknown
+    ? { kind: 'unsupported', message: `unsupported function '${unknown}': podsec's CEL environment does not provide it (${message})` }
+    : { kind: 'type', message: `type error: ${message}` };
+}
+
+function costOf(f: ExpressionFacts, ast: CelNode, options: CostOptions | undefined): CostEstimate {
+  const key = options === undefined ? '' : JSON.stringify(options);
+  let cost = f.costs.get(key);
+  if (!cost) f.costs.set(key, (cost = estimateCost(ast, options)));
+  return cost;
+}
+
+export function compileCel(expression: string, env: CelCompileEnv, location: ExpressionLocation): CompileResult {
+  const fail = (kind: CelDiagnosticKind, message: string): CompileResult => ({
+    ok: false,
+    diagnostic: diagnostic(location, expression, kind, message),
+    warnings: [],
+  });
+  const f = factsOf(expression);
+  if (f.parseError !== undefined || !f.run) return fail('parse', f.parseError ?? 'the parser returned no expression');
+  const ast = f.run.ast as CelNode;
+  const problem = referenceProblem(ast, env);
+  if (problem) return fail(problem.kind, problem.message);
+  if (f.checkProblem === undefined) f.checkProblem = checkProblemOf(f.run, ast);
+  if (f.checkProblem) return fail(f.checkProblem.kind, f.checkProblem.message);
+  const cost = costOf(f, ast, env.cost);
   const warnings = cost.exceedsPerExpressionLimit
     ? [
         diagnostic(
@@ -178,7 +217,7 @@ export function compileCel(expression: string, env: CelCompileEnv, location: Exp
         ),
       ]
     : [];
-  return { ok: true, program: { expression, location, cost, run: parsed }, warnings };
+  return { ok: true, program: { expression, location, cost, run: f.run }, warnings };
 }
 
 const MACROS = new Set(['has', 'all', 'exists', 'exists_one', 'map', 'filter', 'bind']);

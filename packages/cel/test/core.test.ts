@@ -167,3 +167,42 @@ describe('cel-spec behaviour admission policies rely on (issue 14)', () => {
     expect(run('object.spec.?securityContext.optMap(s, s.runAsUser).orValue(0) == 1000', pod)).toEqual({ ok: true, value: true });
   });
 });
+
+describe('an expression is parsed, checked and costed once, wherever it sits', () => {
+  const vpol: CelCompileEnv = { ...env, flavor: 'vpol' };
+  const expression = 'object.spec.containers.all(c, c.name != "")';
+
+  it('shares one parse between a ValidatingAdmissionPolicy and a ValidatingPolicy, each program keeping its own location', () => {
+    const other = { policy: 'q', expressionPath: 'spec.validations[3].expression' };
+    const a = compileCel(expression, env, loc);
+    const b = compileCel(expression, vpol, other);
+    if (!a.ok || !b.ok) throw new Error('both compile');
+    expect(b.program.run).toBe(a.program.run);
+    expect(a.program.location).toEqual(loc);
+    expect(b.program.location).toEqual(other);
+    const r = evaluateCel(b.program, activation(pod));
+    expect(r.ok && r.value).toBe(true);
+  });
+
+  it('checks the variables an expression reads in each environment, whichever compiled it first', () => {
+    const expr = 'params.maxReplicas > 2';
+    expect(compileCel(expr, { ...env, hasParams: true }, loc).ok).toBe(true);
+    const without = compileCel(expr, env, loc);
+    expect(!without.ok && without.diagnostic.message).toMatch(/paramKind/);
+  });
+
+  it('names each location in a type error found once', () => {
+    const expr = 'object.metadata.name + 1 == "x"';
+    const first = compileCel(expr, env, loc);
+    const second = compileCel(expr, env, { policy: 'r', expressionPath: 'spec.variables[0].expression' });
+    expect(!first.ok && first.diagnostic).toMatchObject({ policy: 'p', kind: 'type' });
+    expect(!second.ok && second.diagnostic).toMatchObject({ policy: 'r', expressionPath: 'spec.variables[0].expression', kind: 'type' });
+  });
+
+  it('estimates the cost for the list sizes each compile assumes', () => {
+    const small = compileCel(expression, { ...env, cost: { listSizes: { 'object.spec.containers': 10 } } }, loc);
+    const large = compileCel(expression, { ...env, cost: { listSizes: { 'object.spec.containers': 100_000 } } }, loc);
+    if (!small.ok || !large.ok) throw new Error('both compile');
+    expect(large.program.cost.cost).toBeGreaterThan(small.program.cost.cost);
+  });
+});

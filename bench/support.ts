@@ -21,6 +21,30 @@ export function benchPods(count = BENCH_POD_COUNT, seed = BENCH_SEED): Record<st
   return fc.sample(arbitraryPodObject({ kinds: ['Pod'] }), { numRuns: count, seed });
 }
 
+/**
+ * A fixed single-threaded workload (objects, strings, JSON, a Map: what the engines spend their
+ * time on), best of five, in milliseconds. This machine's speed drifts by tens of percent from one
+ * hour to the next; a result records the probe at the bench's start and end, so a figure that moved
+ * can be told apart from a machine that did.
+ */
+export function speedProbeMs(): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    let acc = 0;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 100_000; i++) {
+      const o = { a: i, b: `k${i % 1000}`, c: [i, i + 1], d: { e: i % 7 === 0 } };
+      acc += (JSON.parse(JSON.stringify(o)) as typeof o).c[1]!;
+      counts.set(o.b, (counts.get(o.b) ?? 0) + (o.d.e ? 1 : 0));
+    }
+    if (acc + counts.size < 0) throw new Error('unreachable: keeps the work observable');
+    best = Math.min(best, performance.now() - t0);
+  }
+  return +best.toFixed(1);
+}
+const probeAtStart = speedProbeMs();
+
 /** Where a result was measured: figures from different machines or commits are not comparable. */
 export function benchEnvironment() {
   const git = (args: string[]) => {
@@ -36,6 +60,7 @@ export function benchEnvironment() {
       model: cpus()[0]?.model ?? 'unknown',
       memoryMiB: Math.round(totalmem() / 2 ** 20),
       loadAverage: loadavg().map((l) => +l.toFixed(2)),
+      speedProbeMs: { start: probeAtStart, end: speedProbeMs() },
     },
     node: process.version,
     commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
@@ -60,6 +85,7 @@ export function writeBenchResult(name: string, result: unknown, options: WriteOp
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
   process.stderr.write(formatComparison(name, compareFigures(previous?.result, full, options.headline), previous?.from));
+  process.stderr.write(speedProbeLine(name, previous?.result, full));
   // A headline figure the result lacks would silently drop out of the comparison: say so and fail.
   const missing = missingHeadline(full, options.headline);
   if (missing.length) {
@@ -67,4 +93,12 @@ export function writeBenchResult(name: string, result: unknown, options: WriteOp
     process.exitCode = 1;
   }
   return out;
+}
+
+/** The machine's speed probe now and in the previous result: how much of a change is the machine's own. */
+function speedProbeLine(name: string, previous: unknown, current: { machine: { speedProbeMs: { start: number; end: number } } }): string {
+  const now = current.machine.speedProbeMs;
+  const before = (previous as { machine?: { speedProbeMs?: { start: number; end: number } } } | undefined)?.machine?.speedProbeMs;
+  const was = before ? `; previous result ${before.start} → ${before.end} ms` : '; the previous result has no probe';
+  return `${name}: machine speed probe ${now.start} ms at the start, ${now.end} ms at the end (lower is faster)${was}\n`;
 }

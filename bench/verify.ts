@@ -3,11 +3,12 @@
  * end to end over the 31 policies the goal was set on (policies/pss + policies/seed, copied to
  * .cache/bench31 so later additions to policies/ do not move the figure), as one node process
  * timed by /usr/bin/time (wall clock, CPU, peak RSS of the process and its worker threads), on
- * worker threads (default) and on one thread (--workers 0), both reports compared byte for byte;
+ * worker threads (default) and on one thread (--workers 0), taking turns for --rounds rounds (the
+ * median run is the figure), both reports compared byte for byte;
  * then the main job, `podsec verify policies` as it is (every bundled policy, default fixtures);
  * then each engine's share of the evaluation time, measured in-process over the same random
  * objects, so the lead can see where the rest of the time goes.
- * Writes bench/results/verify.json. Run: `pnpm bench verify` or `npx tsx bench/verify.ts [N] [SEED]`.
+ * Writes bench/results/verify.json. Run: `pnpm bench verify` or `npx tsx bench/verify.ts [N] [SEED] [--rounds R]`.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,8 +29,16 @@ import {
 import { writeBenchResult } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const N = Number(process.argv[2] ?? 10_000);
-const SEED = Number(process.argv[3] ?? 5);
+const argv = process.argv.slice(2);
+const roundsAt = argv.indexOf('--rounds');
+/**
+ * Runs of each timed command, taking turns (threads, one thread, threads, …): this machine's speed
+ * drifts by tens of percent from one minute to the next, so one run says little. The median is
+ * reported as `seconds`, with every run beside it.
+ */
+const ROUNDS = roundsAt < 0 ? 3 : Number(argv.splice(roundsAt, 2)[1]);
+const N = Number(argv[0] ?? 10_000);
+const SEED = Number(argv[1] ?? 5);
 /** Objects per engine for the per-engine shares (a sample: the shares, not the totals, are the point). */
 const SHARE_OBJECTS = Math.min(N, 2000);
 
@@ -61,6 +70,12 @@ function timed(args: string[], out: string): Timed {
   return t;
 }
 
+/** The run of median wall time, with the wall times of all of them (in the order they ran) and the fastest. */
+function medianRun(runs: Timed[]): Timed & { runs: number[]; fastest: number } {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[(sorted.length - 1) >> 1]!, runs: runs.map((r) => r.seconds), fastest: sorted[0]!.seconds };
+}
+
 /** The policy folders of the 31 policies the goal was set on. */
 const GOAL_FOLDERS = ['pss', 'seed'];
 // Under the repository (gitignored .cache/), so the modules resolve the workspace packages as in policies/.
@@ -73,8 +88,14 @@ const policyDir = '.cache/bench31';
 const tmp = mkdtempSync(join(tmpdir(), 'podsec-bench-verify-'));
 try {
   const args = ['verify', policyDir, '--random', String(N), '--seed', String(SEED), '--format', 'json', '--no-typecheck'];
-  const parallel = timed(args, join(tmp, 'workers.json'));
-  const single = timed([...args, '--workers', '0'], join(tmp, 'single.json'));
+  const parallelRuns: Timed[] = [];
+  const singleRuns: Timed[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    parallelRuns.push(timed(args, join(tmp, 'workers.json')));
+    singleRuns.push(timed([...args, '--workers', '0'], join(tmp, 'single.json')));
+  }
+  const parallel = medianRun(parallelRuns);
+  const single = medianRun(singleRuns);
   const report = readFileSync(join(tmp, 'workers.json'), 'utf8');
   const sameReport = report === readFileSync(join(tmp, 'single.json'), 'utf8');
   const summary = JSON.parse(report) as { totals: { fixtures: number; evaluations: number; disagreements: number } };

@@ -54,6 +54,14 @@ export class Plan {
   natives: Array<i32> = new Array<i32>();
   host: Array<Value> = new Array<Value>();
   matches: Array<PreparedMatch> = new Array<PreparedMatch>();
+  /**
+   * Per rule: every definition (else branches included) has the same constant value, so the first
+   * definition that holds decides and no other can conflict with it. Evaluation stops there, as
+   * OPA's early exit does for complete rules and functions with constant values (`allow if …`,
+   * `f(x) if …`): later definitions are not evaluated, and an iterating body stops at its first
+   * solution.
+   */
+  earlyExit: Array<bool> = new Array<bool>();
   constructor(root: Value) {
     const parts = asArr(root).items;
     this.rules = asArr(parts[0]).items;
@@ -71,6 +79,7 @@ export class Plan {
     folding = this;
     for (let i = 0; i < this.rules.length; i++) foldRule(this.rules[i]);
     const n = this.rules.length;
+    for (let i = 0; i < n; i++) this.earlyExit.push(constantValued(this.rules[i]));
     this.memo = new Array<Value | null>(n);
     this.memoStamp = new Array<i32>(n);
     this.memoState = new Array<i32>(n);
@@ -274,6 +283,22 @@ function distinctVars(pats: Array<Value>): bool {
     for (let j = 0; j < i; j++) if (int(pats[j], 1) == int(pats[i], 1)) return false;
   }
   return true;
+}
+
+/** Whether every definition of `r`, else branches included, has one and the same constant value. */
+function constantValued(r: Value): bool {
+  const defs = asArr(at(r, 2)).items;
+  let value: Value | null = null;
+  for (let i = 0; i < defs.length; i++) {
+    for (let d = defs[i]; !isNil(d); d = at(d, 4)) {
+      const v = at(d, 2);
+      if (op(v) != T_CONST) return false;
+      const c = at(v, 1);
+      if (value === null) value = c;
+      else if (!equal(value!, c)) return false;
+    }
+  }
+  return value !== null;
 }
 
 function foldRule(r: Value): void {
@@ -668,13 +693,14 @@ export class Evaluator {
    * none). Sets defConflict when the body's solutions give different values; callers read it right
    * after the call, before evaluating anything else. No value list is allocated.
    */
-  defValue(def: Value, f: Frame): Value | null {
+  defValue(def: Value, f: Frame, early: bool): Value | null {
     let d = def;
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
       const g = isNil(at(d, 4)) ? f : f.slice(0);
       const body = at(d, 3);
-      if (body.kind != BODY_ITERATES) {
+      // A constant value (early exit) needs one solution only, and none of its bindings.
+      if (body.kind != BODY_ITERATES || early) {
         if (this.holds(body, g)) {
           const v = this.term(at(d, 2), g);
           this.defConflict = false;
@@ -719,18 +745,21 @@ export class Evaluator {
     const defs = asArr(at(r, 2)).items;
     let result: Value | null = null;
     if (kind == R_COMPLETE) {
-      // Every definition is evaluated before a conflict is reported, as when values were listed.
+      // Every definition is evaluated before a conflict is reported, as when values were listed,
+      // unless they all have one constant value (early exit: no conflict is possible).
+      const early = unchecked(this.plan.earlyExit[idx]);
       let conflict = false;
       // One frame for every definition, cleared before each: nothing keeps a frame once a
       // definition's value is computed (values never point into frames).
       const g = newFrame(nslots);
       for (let i = 0; i < defs.length; i++) {
         if (i > 0) clearFrame(g);
-        const v = this.defValue(defs[i], g);
+        const v = this.defValue(defs[i], g, early);
         if (this.defConflict) conflict = true;
         if (v === null) continue;
         if (result === null) result = v;
         else if (!equal(result, v)) conflict = true;
+        if (early) break;
       }
       if (conflict) {
         throw new Error("eval_conflict_error: rule " + ruleName(r) + " produced conflicting values");
@@ -800,6 +829,7 @@ export class Evaluator {
     const defs = asArr(at(r, 2)).items;
     let result: Value | null = null;
     let conflict = false;
+    const early = unchecked(this.plan.earlyExit[idx]);
     // One frame for every definition (see rule()), cleared before each one but the first.
     let f = changetype<Frame>(0);
     for (let i = 0; i < defs.length; i++) {
@@ -816,11 +846,12 @@ export class Evaluator {
         else ok = this.match(pat, a, f);
       }
       if (!ok) continue;
-      const v = this.defValue(defs[i], f);
+      const v = this.defValue(defs[i], f, early);
       if (this.defConflict) conflict = true;
       if (v === null) continue;
       if (result === null) result = v;
       else if (!equal(result, v)) conflict = true;
+      if (early) break;
     }
     if (conflict) {
       throw new Error("eval_conflict_error: functions must not produce multiple outputs for same inputs (function " + ruleName(r) + ")");

@@ -286,3 +286,46 @@ describe('reader functions inlined as a path read with a fallback (compile/inlin
     expect(shapes('p := 1\nf(c) := v if {\n\tv := c.x\n\tv > 1\n} else := null')).toEqual([false, false]);
   });
 });
+
+describe('early exit: definitions with one constant value', () => {
+  // `c` raises eval_conflict_error when evaluated: a definition that reads it shows whether it ran.
+  const conflicting = 'c := 1 if true\nc := 2 if true';
+
+  it('a complete rule stops at the first definition that holds, as OPA does for `allow if …`', async () => {
+    const src = mod(`${conflicting}\nallow if input.a == 1\nallow if c == 1`);
+    expect(await valueOf(src, 't/allow', { a: 1 })).toBe(true);
+    // The first definition fails: the second runs, and so does the conflict it reads.
+    await expect(evalRule(src, 't/allow', { a: 2 })).rejects.toThrow(/eval_conflict_error/);
+  });
+
+  it('a function stops at its first definition that holds', async () => {
+    const src = mod(`${conflicting}\nf(x) if x == 1\nf(x) if c == x\nok if f(input.a)`);
+    expect(await valueOf(src, 't/ok', { a: 1 })).toBe(true);
+    await expect(evalRule(src, 't/ok', { a: 2 })).rejects.toThrow(/eval_conflict_error/);
+  });
+
+  it('an iterating body with a constant value needs one solution, not all of them', async () => {
+    // Solutions after the first would read `c`; with the first enough, they are never reached.
+    const src = mod(`${conflicting}\nany_big if { some x in input.xs; x > 10; x == 11 }\nany_big if { some x in input.xs; x > 10; c == x }`);
+    expect(await valueOf(src, 't/any_big', { xs: [11, 12] })).toBe(true);
+    await expect(evalRule(src, 't/any_big', { xs: [12] })).rejects.toThrow(/eval_conflict_error/);
+  });
+
+  it('definitions with different or non-constant values are all evaluated, and conflicts are errors', async () => {
+    const src = mod(
+      'g(x) := 1 if x > 0\ng(x) := 2 if x > 0\nh(x) := x if x > 0\nh(x) := 5 if x > 0\nk := true if input.a\nk := false if input.a\nv := g(input.n)\nw := h(input.n)',
+    );
+    await expect(evalRule(src, 't/v', { n: 1 })).rejects.toThrow(/eval_conflict_error/);
+    await expect(evalRule(src, 't/w', { n: 1 })).rejects.toThrow(/eval_conflict_error/);
+    expect(await valueOf(src, 't/w', { n: 5 })).toBe(5);
+    await expect(evalRule(src, 't/k', { a: true })).rejects.toThrow(/eval_conflict_error/);
+  });
+
+  it('an else branch with another value keeps every definition evaluated', async () => {
+    const src = mod('e(x) := true if x == 1 else := false\ne(x) := true if x == 2\nr := e(input.n)');
+    expect(await valueOf(src, 't/r', { n: 1 })).toBe(true);
+    expect(await valueOf(src, 't/r', { n: 3 })).toBe(false);
+    // Definition 1 gives false by its else, definition 2 true: a conflict, found only by evaluating both.
+    await expect(evalRule(src, 't/r', { n: 2 })).rejects.toThrow(/eval_conflict_error/);
+  });
+});

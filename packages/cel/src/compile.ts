@@ -137,10 +137,6 @@ function referenceProblem(ast: CelNode, env: CelCompileEnv): { kind: CelDiagnost
 }
 
 /**
- * Parses and checks one expression. Failures come back as a diagnostic naming the policy and the expression's
- * path, never as an exception.
- */
-/**
  * What an expression's text alone decides: its parse, type check and cost, each worked out once per
  * thread. The ValidatingPolicy and the ValidatingAdmissionPolicy of a policy hold the same
  * expressions, and generated policy sets repeat them across policies: at 1,000 policies, parsing
@@ -191,6 +187,10 @@ function costOf(f: ExpressionFacts, ast: CelNode, options: CostOptions | undefin
   return cost;
 }
 
+/**
+ * Parses and checks one expression. Failures come back as a diagnostic naming the policy and the expression's
+ * path, never as an exception.
+ */
 export function compileCel(expression: string, env: CelCompileEnv, location: ExpressionLocation): CompileResult {
   const fail = (kind: CelDiagnosticKind, message: string): CompileResult => ({
     ok: false,

@@ -123,6 +123,8 @@ export async function buildWasmFor(build: LoadedBuild, engine: EngineId, sources
 export function shareWasm(build: LoadedBuild, sharing: WasmSharing): void {
   const store = storeOf(build);
   store.sharing = sharing;
+  // A new run's threads: those of an earlier run on this build being done says nothing of them.
+  store.done.clear();
   // Compiled before the run had other threads (a pool started after this thread's engines loaded).
   if (store.compiled.size) sharing.post([...store.compiled.values()]);
 }

@@ -86,4 +86,20 @@ describe('Wasm compiles split between threads', () => {
     // And posts it all the same: the worker, had it asked, would not compile it again.
     expect(wasmOf(worker).received.map((s) => s.key)).toEqual(wasmOf(main).compiled.map((s) => s.key));
   });
+
+  it('waits for the owner again on a later run of the same build', async () => {
+    const [main] = twoThreads();
+    threadDone(main, 1);
+    // A second run on this build, with a worker of its own: its thread 1 is not done.
+    const posted: string[] = [];
+    shareWasm(main, { thread: 0, threads: 2, engines: ENGINE_IDS, post: (modules) => posted.push(...modules.map((m) => m.key)) });
+    const { sources, options } = regoOf(1);
+    let settled = false;
+    const waiting = buildWasmFor(main, 'gatekeeper', sources, options).finally(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    threadDone(main, 1);
+    await waiting;
+    expect(posted).toHaveLength(1);
+  });
 });

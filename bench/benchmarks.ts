@@ -6,4 +6,4 @@
 export const BENCHMARKS = ['rego-wasm', 'kyverno', 'cel', 'verify', 'scale-build', 'scale-verify', 'cold-start'] as const;
 
 /** Files of bench/ that are machinery, not benchmarks. */
-export const BENCH_MACHINERY = ['benchmarks', 'compare', 'run', 'support'] as const;
+export const BENCH_MACHINERY = ['benchmarks', 'compare', 'run', 'speed-probe', 'support'] as const;

@@ -7,6 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arbitraryPodObject } from '../packages/verify/src/fixtures/random.js';
 import { compareFigures, formatComparison, missingHeadline, previousResult } from './compare.js';
+import { probeAtStart, speedProbeMs } from './speed-probe.js';
+
+type Probe = { start?: number; end: number };
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,30 +24,6 @@ export function benchPods(count = BENCH_POD_COUNT, seed = BENCH_SEED): Record<st
   return fc.sample(arbitraryPodObject({ kinds: ['Pod'] }), { numRuns: count, seed });
 }
 
-/**
- * A fixed single-threaded workload (objects, strings, JSON, a Map: what the engines spend their
- * time on), best of five, in milliseconds. This machine's speed drifts by tens of percent from one
- * hour to the next; a result records the probe at the bench's start and end, so a figure that moved
- * can be told apart from a machine that did.
- */
-export function speedProbeMs(): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
-    let acc = 0;
-    const counts = new Map<string, number>();
-    for (let i = 0; i < 100_000; i++) {
-      const o = { a: i, b: `k${i % 1000}`, c: [i, i + 1], d: { e: i % 7 === 0 } };
-      acc += (JSON.parse(JSON.stringify(o)) as typeof o).c[1]!;
-      counts.set(o.b, (counts.get(o.b) ?? 0) + (o.d.e ? 1 : 0));
-    }
-    if (acc + counts.size < 0) throw new Error('unreachable: keeps the work observable');
-    best = Math.min(best, performance.now() - t0);
-  }
-  return +best.toFixed(1);
-}
-const probeAtStart = speedProbeMs();
-
 /** Where a result was measured: figures from different machines or commits are not comparable. */
 export function benchEnvironment() {
   const git = (args: string[]) => {
@@ -54,13 +33,14 @@ export function benchEnvironment() {
       return undefined;
     }
   };
+  const start = probeAtStart();
   return {
     machine: {
       cpus: cpus().length,
       model: cpus()[0]?.model ?? 'unknown',
       memoryMiB: Math.round(totalmem() / 2 ** 20),
       loadAverage: loadavg().map((l) => +l.toFixed(2)),
-      speedProbeMs: { start: probeAtStart, end: speedProbeMs() },
+      speedProbeMs: { ...(start === undefined ? {} : { start }), end: speedProbeMs() },
     },
     node: process.version,
     commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
@@ -96,9 +76,9 @@ export function writeBenchResult(name: string, result: unknown, options: WriteOp
 }
 
 /** The machine's speed probe now and in the previous result: how much of a change is the machine's own. */
-function speedProbeLine(name: string, previous: unknown, current: { machine: { speedProbeMs: { start: number; end: number } } }): string {
-  const now = current.machine.speedProbeMs;
-  const before = (previous as { machine?: { speedProbeMs?: { start: number; end: number } } } | undefined)?.machine?.speedProbeMs;
-  const was = before ? `; previous result ${before.start} → ${before.end} ms` : '; the previous result has no probe';
-  return `${name}: machine speed probe ${now.start} ms at the start, ${now.end} ms at the end (lower is faster)${was}\n`;
+function speedProbeLine(name: string, previous: unknown, current: { machine: { speedProbeMs: Probe } }): string {
+  const show = (p: Probe) => `${p.start === undefined ? 'not taken' : `${p.start} ms`} at the start, ${p.end} ms at the end`;
+  const before = (previous as { machine?: { speedProbeMs?: Probe } } | undefined)?.machine?.speedProbeMs;
+  const was = before ? `; previous result ${show(before)}` : '; the previous result has no probe';
+  return `${name}: machine speed probe ${show(current.machine.speedProbeMs)} (lower is faster; the start is taken by \`pnpm bench\`)${was}\n`;
 }

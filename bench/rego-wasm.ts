@@ -32,17 +32,11 @@ import { gatekeeperInput } from '../packages/compilers/src/index.js';
 import { compileRego, loadRegoBatch, loadRegoPolicy, prepareInput, runtimeModule, type RegoPolicy, type RuntimeModule } from '../packages/rego/src/index.js';
 import { targetEntry } from '../packages/verify/src/adapters/admission.js';
 import { ADAPTER_FACTORIES, buildArbitrary, loadBuildFromResult, randomFixtures, type EngineId, type LoadedBuild } from '../packages/verify/src/index.js';
-import { writeBenchResult } from './support.js';
+import { takeFlag, writeBenchResult } from './support.js';
 
 /** verify's default random fixture count and seed, as in the measurement. */
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const flag = (name: string) => takeFlag(args, name);
 const REPEAT = Number(flag('--repeat') ?? 3);
 const ONLY = flag('--only')?.split(',');
 const AGAINST = flag('--against');

@@ -16,7 +16,7 @@ import { buildPolicies } from '../packages/compilers/src/index.js';
 import { ENGINE_IDS, loadAdapters, loadBuildFromResult, startVerifyWorkers, verifyParallel, type EngineAdapter } from '../packages/verify/src/index.js';
 import { generatePolicies } from './scale/generate.js';
 import { lineFit } from './scale/measure.js';
-import { writeBenchResult } from './support.js';
+import { medianRun, takeFlag, writeBenchResult } from './support.js';
 
 const SEED = 1;
 const DEFAULT_SIZES = ['100x250', '250x250', '500x250', '1000x250', '1000x500', '1000x1000'];
@@ -68,13 +68,12 @@ if (process.argv[2] === '--one') {
 } else {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const args = process.argv.slice(2);
-  const roundsAt = args.indexOf('--rounds');
   // The goal's size runs this many times (this machine's speed drifts by tens of percent between
   // runs): its median run is the figure, every run's wall time beside it.
-  const goalRounds = roundsAt < 0 ? 3 : Number(args.splice(roundsAt, 2)[1]);
+  const goalRounds = Number(takeFlag(args, '--rounds') ?? 3);
   const sizes = (args.length ? args : DEFAULT_SIZES).map((s) => s.split('x').map(Number) as [number, number]);
   type Run = One & { seconds: number; cpuSeconds: number; maxRssMB: number; usPerPair: number };
-  const runs: Record<string, Run & { rounds?: number[] }> = {};
+  const runs: Record<string, Run & { rounds?: number[]; fastest?: number }> = {};
   const runOnce = (p: number, f: number): Run => {
     const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, '--import', 'tsx', 'bench/scale-verify.ts', '--one', String(p), String(f)], {
       cwd: root,
@@ -98,8 +97,7 @@ if (process.argv[2] === '--one') {
   for (const [p, f] of sizes) {
     const repeats = p === 1000 && f === 1000 ? Math.max(1, goalRounds) : 1;
     const all = Array.from({ length: repeats }, () => runOnce(p, f));
-    const median = [...all].sort((a, b) => a.seconds - b.seconds)[(repeats - 1) >> 1]!;
-    runs[`${p}x${f}`] = repeats > 1 ? { ...median, rounds: all.map((r) => r.seconds) } : median;
+    runs[`${p}x${f}`] = repeats > 1 ? medianRun(all) : all[0]!;
   }
   const rows = Object.values(runs);
   const pairs = lineFit(rows.map((r) => [r.policies * r.fixtures, r.ms.verify]));

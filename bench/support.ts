@@ -82,3 +82,22 @@ function speedProbeLine(name: string, previous: unknown, current: { machine: { s
   const was = before ? `; previous result ${show(before)}` : '; the previous result has no probe';
   return `${name}: machine speed probe ${show(current.machine.speedProbeMs)} (lower is faster; the start is taken by \`pnpm bench\`)${was}\n`;
 }
+
+/**
+ * Removes `name VALUE` from `args` (a bench's own argv, given flags and positional arguments in
+ * any order) and returns VALUE; undefined when the flag is absent.
+ */
+export function takeFlag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  return args.splice(i, 2)[1];
+}
+
+/**
+ * The run of median wall time (`seconds`), with every run's wall time in the order they ran and
+ * the fastest: on this machine one run says little.
+ */
+export function medianRun<T extends { seconds: number }>(runs: readonly T[]): T & { rounds: number[]; fastest: number } {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[(sorted.length - 1) >> 1]!, rounds: runs.map((r) => r.seconds), fastest: sorted[0]!.seconds };
+}

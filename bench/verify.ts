@@ -26,17 +26,16 @@ import {
   referenceAdapterFactory,
   type EngineAdapter,
 } from '../packages/verify/src/index.js';
-import { writeBenchResult } from './support.js';
+import { medianRun, takeFlag, writeBenchResult } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const roundsAt = argv.indexOf('--rounds');
 /**
  * Runs of each timed command, taking turns (threads, one thread, threads, …): this machine's speed
  * drifts by tens of percent from one minute to the next, so one run says little. The median is
  * reported as `seconds`, with every run beside it.
  */
-const ROUNDS = roundsAt < 0 ? 3 : Number(argv.splice(roundsAt, 2)[1]);
+const ROUNDS = Number(takeFlag(argv, '--rounds') ?? 3);
 const N = Number(argv[0] ?? 10_000);
 const SEED = Number(argv[1] ?? 5);
 /** Objects per engine for the per-engine shares (a sample: the shares, not the totals, are the point). */
@@ -68,12 +67,6 @@ function timed(args: string[], out: string): Timed {
   process.stderr.write(`${t.command}: ${t.seconds.toFixed(1)} s wall, ${t.cpuSeconds} s CPU, ${t.maxRssMB} MB, exit ${t.exit}\n`);
   if (t.exit !== 0) throw new Error(`${t.command} failed:\n${r.stdout}\n${r.stderr}`);
   return t;
-}
-
-/** The run of median wall time, with the wall times of all of them (in the order they ran) and the fastest. */
-function medianRun(runs: Timed[]): Timed & { runs: number[]; fastest: number } {
-  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  return { ...sorted[(sorted.length - 1) >> 1]!, runs: runs.map((r) => r.seconds), fastest: sorted[0]!.seconds };
 }
 
 /** The policy folders of the 31 policies the goal was set on. */

@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, NumV, K_ARR, K_OBJ, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum,
+  Value, ArrV, NumV, K_ARR, K_OBJ, K_NULL, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum,
 } from "./values";
 import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
@@ -13,7 +13,7 @@ const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
 const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
-  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13;
+  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
@@ -184,7 +184,7 @@ function foldTerm(t: Value): void {
   setOp(t, o);
   const items = asArr(t).items;
   switch (o) {
-    case T_REF: case T_REFOR: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_REF: case T_REFOR: case T_DEFAULTED: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
     case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
@@ -221,7 +221,9 @@ function foldTerm(t: Value): void {
 // the evaluator would otherwise work out on every evaluation: whether it can yield more than one
 // solution (SCAN, WITH), and whether it binds at all (only expressions).
 const BODY_LINEAR: i32 = OP_BASE + 200; // no SCAN or WITH: at most one solution, the frame itself
-const BODY_EXPRS: i32 = OP_BASE + 201; // linear, and only expressions: binds nothing
+// Linear and binds nothing: only expressions, and negations and `every`s, which run on a copy of
+// the frame or on a body that itself binds nothing (see single()).
+const BODY_EXPRS: i32 = OP_BASE + 201;
 const BODY_ITERATES: i32 = OP_BASE + 202;
 
 function foldBody(body: Value): void {
@@ -231,7 +233,7 @@ function foldBody(body: Value): void {
   for (let i = 0; i < stmts.length; i++) {
     const o = op(unchecked(stmts[i]));
     if (o == S_SCAN || o == S_WITH) { kind = BODY_ITERATES; break; }
-    if (o != S_EXPR) kind = BODY_LINEAR;
+    if (o != S_EXPR && o != S_NOT && o != S_EVERY) kind = BODY_LINEAR;
   }
   body.kind = kind;
 }
@@ -405,6 +407,13 @@ export class Evaluator {
           if (cur === null) return at(at(t, 2), 1);
         }
         return cur;
+      }
+      case T_DEFAULTED: {
+        // An inlined fallback reader (src/compile/inline.ts): the read value unless it is
+        // undefined or null, else the fallback.
+        const v = this.term(at(t, 1), f);
+        if (v !== null && v.kind != K_NULL) return v;
+        return this.term(at(t, 2), f);
       }
       case T_RULE: return this.rule(int(t, 1));
       case VM_FUNC_PURE_ARGS: return this.memoFunc(t, f);

@@ -299,7 +299,8 @@ describe('early exit: definitions with one constant value', () => {
   });
 
   it('a function stops at its first definition that holds', async () => {
-    const src = mod(`${conflicting}\nf(x) if x == 1\nf(x) if c == x\nok if f(input.a)`);
+    // A call in a value position: a call written as a statement is inlined (see below), not called.
+    const src = mod(`${conflicting}\nf(x) if x == 1\nf(x) if c == x\nok := f(input.a)`);
     expect(await valueOf(src, 't/ok', { a: 1 })).toBe(true);
     await expect(evalRule(src, 't/ok', { a: 2 })).rejects.toThrow(/eval_conflict_error/);
   });
@@ -327,5 +328,128 @@ describe('early exit: definitions with one constant value', () => {
     expect(await valueOf(src, 't/r', { n: 3 })).toBe(false);
     // Definition 1 gives false by its else, definition 2 true: a conflict, found only by evaluating both.
     await expect(evalRule(src, 't/r', { n: 2 })).rejects.toThrow(/eval_conflict_error/);
+  });
+});
+
+/** The plan's rule table for `body` (package t), with `entrypoint` as its one entrypoint. */
+async function planRules(body: string, entrypoint: string): Promise<unknown[][]> {
+  const { compileToPlan } = await import('../src/compile/compiler.js');
+  return compileToPlan([{ path: 't.rego', text: mod(body) }], [entrypoint]).plan[0] as unknown[][];
+}
+
+/** Names of the user functions a rule calls (T.FUNC terms anywhere in its definitions). */
+function calledFunctions(rules: unknown[][], name: string): string[] {
+  const rule = rules.find((r) => r[4] === `data.t.${name}`)!;
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (!Array.isArray(x)) return;
+    if (x[0] === 5 && typeof x[1] === 'number' && Array.isArray(x[2])) out.push(String(rules[x[1]]![4]).replace('data.t.', ''));
+    x.forEach(walk);
+  };
+  walk(rule[2]);
+  return out;
+}
+
+describe('predicate calls inlined (compile/inline-predicates.ts)', () => {
+  it('a statement call of a predicate becomes its body; calls on constants or rules stay calls (the runtime memoises them)', async () => {
+    const rules = await planRules(
+      'pos(x) if x > 0\nlimit := 3\nok contains i if { some i, v in input.xs; pos(v) }\nconst_arg if pos(limit)\nvalue := pos(input.n)',
+      't/ok',
+    );
+    expect(calledFunctions(rules, 'ok')).toEqual([]);
+    expect(calledFunctions(rules, 'const_arg')).toEqual(['pos']);
+    // A call whose value is used is not a statement: it stays a call.
+    expect(calledFunctions(rules, 'value')).toEqual(['pos']);
+  });
+
+  it('keeps the meaning of the call: in a negation, with an undefined argument, with a body that binds its own variables', async () => {
+    const src = mod(
+      [
+        'big(x) if { y := x * 2; y > 10 }',
+        'bigs contains i if { some i, v in input.xs; big(v) }',
+        'smalls contains i if { some i, v in input.xs; not big(v) }',
+        'all_big if every v in input.xs { big(v) }',
+        'listed := [v | some v in input.xs; big(v)]',
+        'missing if big(input.none)',
+        'not_missing if not big(input.none)',
+      ].join('\n'),
+    );
+    const input = { xs: [1, 6, 5, 20] };
+    expect(await valueOf(src, 't/bigs', input)).toEqual([1, 3]);
+    expect(await valueOf(src, 't/smalls', input)).toEqual([0, 2]);
+    expect(await evalRule(src, 't/all_big', input)).toEqual([]);
+    expect(await valueOf(src, 't/all_big', { xs: [6, 7] })).toBe(true);
+    expect(await valueOf(src, 't/listed', input)).toEqual([6, 20]);
+    // An undefined argument leaves the call undefined; under `not` too, since OPA evaluates a negated
+    // call's arguments before the negation (compile/negation.ts): the body fails there already.
+    expect(await evalRule(src, 't/missing', input)).toEqual([]);
+    expect(await evalRule(src, 't/not_missing', input)).toEqual([]);
+  });
+
+  it('several definitions hold when one does, in order and stopping at the first, and yield one solution', async () => {
+    const conflicting = 'c := 1 if true\nc := 2 if true';
+    const src = mod(`${conflicting}\nf(x) if x == 1\nf(x) if c == x\nok if f(input.a)`);
+    expect(await valueOf(src, 't/ok', { a: 1 })).toBe(true);
+    // The first definition fails: the second runs, and so does the conflict it reads.
+    await expect(evalRule(src, 't/ok', { a: 2 })).rejects.toThrow(/eval_conflict_error/);
+    const either = mod('small_or_big(x) if x < 2\nsmall_or_big(x) if x > 8\nhits := [x | some x in input.xs; small_or_big(x)]');
+    expect(await valueOf(either, 't/hits', { xs: [0, 5, 9, 1] })).toEqual([0, 9, 1]);
+  });
+
+  it('an iterating body counts once per call, not once per solution', async () => {
+    const src = mod('has_even(xs) if { some x in xs; x % 2 == 0 }\nwith_even := [i | some i, xs in input.xss; has_even(xs)]');
+    expect(await valueOf(src, 't/with_even', { xss: [[2, 4, 6], [1], [3, 8]] })).toEqual([0, 2]);
+  });
+
+  it('predicates calling predicates flatten; an argument used twice binds both parameters', async () => {
+    const src = mod('p2(x) if x > 1\np1(x) if p2(x)\nsame(a, b) if a == b\nok contains v if { some v in input.xs; p1(v); same(v, v) }');
+    expect(await valueOf(src, 't/ok', { xs: [0, 2, 3] })).toEqual([2, 3]);
+    expect(calledFunctions(await planRules('p2(x) if x > 1\np1(x) if p2(x)\nok if { some v in input.xs; p1(v) }', 't/ok'), 'ok')).toEqual([]);
+  });
+
+  it('a negation over a body that only tests (expressions, `not`, `every`) leaves the bindings it sees as they were', async () => {
+    const src = mod('ok if { x := input.x; not every v in input.xs { v > x }; x == input.x }');
+    expect(await valueOf(src, 't/ok', { x: 1, xs: [0, 2] })).toBe(true);
+    expect(await evalRule(src, 't/ok', { x: 1, xs: [2, 3] })).toEqual([]);
+  });
+});
+
+describe('fallback readers inlined (compile/inline.ts)', () => {
+  const readers = [
+    'pod := input.pod',
+    'own(c) := v if {\n\tv := c.a.b\n} else := null',
+    'effective(c) := v if {\n\tv := own(c)\n\tv != null\n} else := pod',
+    'direct(c) := v if {\n\tv := c.a.b\n\tnull != v\n} else := "none"',
+    'vals := [effective(c) | some c in input.cs]',
+    'directs := [direct(c) | some c in input.cs]',
+    'on_missing := effective(input.c)',
+  ].join('\n');
+  const cs = [{ a: { b: 1 } }, { a: { b: null } }, {}, { a: 'str' }, { a: { b: false } }];
+
+  it('is the value when it is defined and not null, else the fallback (a rule or a constant)', async () => {
+    const src = mod(readers);
+    expect(await valueOf(src, 't/vals', { pod: 'P', cs })).toEqual([1, 'P', 'P', 'P', false]);
+    expect(await valueOf(src, 't/directs', { cs })).toEqual([1, 'none', 'none', 'none', false]);
+    // An undefined fallback leaves the value undefined (the comprehension skips it).
+    expect(await valueOf(src, 't/vals', { cs })).toEqual([1, false]);
+    // A call on an undefined argument is undefined, not the fallback: it stays a call.
+    expect(await evalRule(src, 't/on_missing', { pod: 'P' })).toEqual([]);
+    expect(await valueOf(src, 't/on_missing', { pod: 'P', c: { a: { b: 2 } } })).toBe(2);
+  });
+
+  it('the shape is recognised only where inlining keeps the meaning', async () => {
+    const { fallbackShape } = await import('../src/compile/inline.js');
+    const { compileToPlan } = await import('../src/compile/compiler.js');
+    const shapes = (body: string) => {
+      const { plan } = compileToPlan([{ path: 't.rego', text: mod(`p := 1\n${body}`) }], ['t/p']);
+      const natives = plan[3] as string[];
+      return (plan[0] as unknown[]).slice(1).map((r) => fallbackShape(r, natives.indexOf('neq')) !== undefined);
+    };
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := 0')).toEqual([true]);
+    // No else, a test other than `!= null`, a fallback that reads the argument, a second definition: not fallback readers.
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n}')).toEqual([false]);
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != 1\n} else := 0')).toEqual([false]);
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := c.y')).toEqual([false]);
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := 0\nf(c) := 1 if c.z')).toEqual([false]);
   });
 });

@@ -5,6 +5,7 @@ import { parseModule } from '../syntax/parser.js';
 import { RULE_KIND, T, type PlanNode } from '../plan/opcodes.js';
 import { buildProgram, pathKey, type Program, type RuleGroup } from './program.js';
 import { inlineReaders } from './inline.js';
+import { inlinePredicates } from './inline-predicates.js';
 import { shareIdenticalRules } from './share.js';
 import { HostTable, Lowerer, Scope } from './lower.js';
 
@@ -108,7 +109,8 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
     }
   });
   checkRecursion(program, deps);
-  inlineReaders(rules);
+  inlineReaders(rules, table.natives);
+  inlinePredicates(rules);
   const entryIds: Record<string, number> = {};
   const entryRules: number[] = [];
   entrypoints.forEach((name, i) => {

@@ -1,9 +1,16 @@
-// Calls of reader functions become one REFOR term. A reader is a function of one argument whose
+// Calls of reader functions become one term. A reader is a function of one argument whose
 // only definition reads a constant path below it, with a constant `else` for when the path is
 // undefined: `f(c) := v if { v := c.a.b } else := null`, the shape of every field reader podsec
 // emits, called per container and field. The call then costs a few lookups instead of an argument
 // list, a frame, a body and an else chain, with the same meaning: undefined when the argument is,
 // the value at the path when it is defined, else the constant.
+//
+// Calls of fallback readers then become one DEFAULTED term: a function of one argument that reads
+// a path below it and falls back to a constant or a rule when the value there is null or
+// undefined: `f(c) := v if { v := c.a.b; v != null } else := pod_value`, the shape of every
+// "the container's own value, else the Pod's" podsec emits. Only calls on a variable are
+// rewritten: a variable the plan reads is bound, so the read is never undefined for want of its
+// argument (the one case where the call is undefined but the fallback is not).
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
 import { isNode, mapRule, type Node } from '../plan/walk.js';
 const isVar = (x: unknown, slot?: number): boolean => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
@@ -27,8 +34,64 @@ export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | u
   return { path: read.slice(2) as Node[], fallback: elseValue };
 }
 
-/** Rewrites, in place, every call of a reader in `rules` (the plan's rule table) to a REFOR term. */
-export function inlineReaders(rules: unknown[]): void {
+const isConstOrRule = (x: unknown): boolean => isNode(x) && (x[0] === T.CONST || x[0] === T.RULE);
+const isNull = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && x[1] === null;
+
+/**
+ * The read and fallback of a fallback reader's plan entry (after readers are inlined), or undefined
+ * when it is not one. `neq` is the index of the `neq` built-in in the plan's native table.
+ */
+export function fallbackShape(rule: unknown, neq: number): { argSlot: number; read: Node; fallback: Node } | undefined {
+  if (!isNode(rule) || rule[0] !== RULE_KIND.function || rule[3] !== null) return undefined;
+  const defs = rule[2] as Node[];
+  if (defs.length !== 1) return undefined;
+  const [args, key, value, stmts, orElse] = defs[0] as [Node[], unknown, Node, Node[], Node | null];
+  if (args.length !== 1 || !isVar(args[0]) || key !== null || !isVar(value) || stmts.length !== 2) return undefined;
+  const argSlot = args[0]![1] as number;
+  const valueSlot = value[1] as number;
+  if (valueSlot === argSlot) return undefined;
+  const [bind, test] = stmts as [Node, Node];
+  const [bindOp, pattern, read] = bind as [number, Node, Node];
+  if (bindOp !== S.MATCH || !isVar(pattern, valueSlot)) return undefined;
+  // The read: a path below the argument, with or without a constant for an undefined path.
+  if (!isNode(read) || (read[0] !== T.REF && read[0] !== T.REFOR) || !isVar(read[1], argSlot)) return undefined;
+  if (read[0] === T.REF ? read.length < 3 || !read.slice(2).every(isConstKey) : !read.slice(3).every(isConstKey)) return undefined;
+  const [testOp, call] = test as [number, Node];
+  if (testOp !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== neq || call.length !== 4) return undefined;
+  const [a, b] = [call[2], call[3]];
+  if (!((isVar(a, valueSlot) && isNull(b)) || (isNull(a) && isVar(b, valueSlot)))) return undefined;
+  if (!isNode(orElse)) return undefined;
+  const [elseArgs, elseKey, elseValue, elseStmts, elseNext] = orElse as [Node[], unknown, Node, Node[], unknown];
+  if (elseArgs.length !== 1 || !isVar(elseArgs[0], argSlot) || elseKey !== null || !isConstOrRule(elseValue) || elseStmts.length !== 0 || elseNext !== null)
+    return undefined;
+  return { argSlot, read, fallback: elseValue };
+}
+
+/**
+ * Rewrites, in place, every call of a reader in `rules` (the plan's rule table) to a REFOR term,
+ * then every call of a fallback reader on a variable to a DEFAULTED term. `natives` is the plan's
+ * native built-in table.
+ */
+export function inlineReaders(rules: unknown[], natives: readonly string[] = []): void {
+  inlinePlainReaders(rules);
+  const neq = natives.indexOf('neq');
+  if (neq < 0) return;
+  const fallbacks = new Map<number, { argSlot: number; read: Node; fallback: Node }>();
+  rules.forEach((r, i) => {
+    const shape = fallbackShape(r, neq);
+    if (shape) fallbacks.set(i, shape);
+  });
+  if (fallbacks.size === 0) return;
+  const term = (t: Node): unknown => {
+    const f = t[0] === T.FUNC && t.length === 3 && isVar(t[2]) ? fallbacks.get(t[1] as number) : undefined;
+    if (!f) return t;
+    // The read's base is the argument: the call's variable takes its place.
+    return [T.DEFAULTED, [f.read[0], t[2], ...f.read.slice(2)], f.fallback];
+  };
+  rules.forEach((r, i) => (rules[i] = mapRule(r, { term })));
+}
+
+function inlinePlainReaders(rules: unknown[]): void {
   const readers = new Map<number, { path: Node[]; fallback: Node }>();
   rules.forEach((r, i) => {
     const shape = readerShape(r);

@@ -22,6 +22,11 @@ export const T = {
   HOST: 12,
   /** A reader call, inlined (compile/inline.ts): [REFOR, base, fallback, ...constant keys]. */
   REFOR: 13,
+  /**
+   * A fallback reader call, inlined (compile/inline.ts): [DEFAULTED, read, fallback], the value of
+   * `read` when it is defined and not null, else the value of `fallback`.
+   */
+  DEFAULTED: 14,
 } as const;
 
 export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;

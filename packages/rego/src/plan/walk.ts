@@ -11,11 +11,29 @@ export interface RuleVisitor {
   term(t: Node): unknown;
   /** Each statement as found, before its terms are rewritten. */
   statement?(s: Node): void;
+  /** Each statement once rewritten: the statements that replace it, or undefined to keep it. */
+  expand?(s: Node): Node[] | undefined;
 }
 
 /** A copy of one entry of the plan's rule table with every term rewritten by `visitor`. */
 export function mapRule(rule: unknown, visitor: RuleVisitor): unknown {
   if (!isNode(rule)) return rule;
+  const { term, stmts } = walker(visitor);
+  const def = (d: unknown): unknown => {
+    if (!isNode(d)) return d;
+    const [args, key, value, body, orElse] = d as [Node[], unknown, unknown, Node[], unknown];
+    return [args.map(term), term(key), term(value), stmts(body), def(orElse)];
+  };
+  const [kind, slots, defs, dflt, ...rest] = rule as [number, number, unknown[], unknown, ...unknown[]];
+  return [kind, slots, defs.map(def) as PlanNode, term(dflt), ...rest];
+}
+
+/** A copy of a statement list with every term rewritten by `visitor`. */
+export function mapStatements(list: Node[], visitor: RuleVisitor): Node[] {
+  return walker(visitor).stmts(list);
+}
+
+function walker(visitor: RuleVisitor): { term: (t: unknown) => unknown; stmts: (list: Node[]) => Node[] } {
   const term = (t: unknown): unknown => {
     if (!isNode(t)) return t;
     switch (t[0]) {
@@ -25,6 +43,7 @@ export function mapRule(rule: unknown, visitor: RuleVisitor): unknown {
         return visitor.term([t[0], t[1], ...t.slice(2).map(term)]);
       case T.REF:
       case T.REFOR:
+      case T.DEFAULTED:
       case T.ARRAY:
       case T.SET:
       case T.OBJECT:
@@ -54,12 +73,10 @@ export function mapRule(rule: unknown, visitor: RuleVisitor): unknown {
         return s;
     }
   };
-  const stmts = (list: Node[]): Node[] => list.map(stmt);
-  const def = (d: unknown): unknown => {
-    if (!isNode(d)) return d;
-    const [args, key, value, body, orElse] = d as [Node[], unknown, unknown, Node[], unknown];
-    return [args.map(term), term(key), term(value), stmts(body), def(orElse)];
-  };
-  const [kind, slots, defs, dflt, ...rest] = rule as [number, number, unknown[], unknown, ...unknown[]];
-  return [kind, slots, defs.map(def) as PlanNode, term(dflt), ...rest];
+  const stmts = (list: Node[]): Node[] =>
+    list.flatMap((s) => {
+      const mapped = stmt(s);
+      return visitor.expand?.(mapped) ?? [mapped];
+    });
+  return { term, stmts };
 }

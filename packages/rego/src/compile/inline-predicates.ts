@@ -13,7 +13,7 @@
 // Calls whose arguments are all constants or rule values are kept: the runtime memoises those per
 // input (assembly/eval.ts, VM_FUNC_PURE_ARGS), which is cheaper than inlining when they repeat.
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { isNode, mapRule, mapStatements, type Node } from '../plan/walk.js';
+import { callsAny, isNode, mapRule, mapStatements, type Node } from '../plan/walk.js';
 
 interface Predicate {
   /** Argument slots of each definition, in argument order. */
@@ -71,6 +71,10 @@ export function inlinePredicates(rules: unknown[]): void {
     const known = done.get(i);
     if (known) return known;
     const rule = rules[i] as Node;
+    if (!callsAny(rule, predicates)) {
+      done.set(i, rule);
+      return rule;
+    }
     let next = rule[1] as number;
     const fresh = () => next++;
     const expand = (s: Node): Node[] | undefined => {
@@ -106,6 +110,6 @@ export function inlinePredicates(rules: unknown[]): void {
     return out;
   };
   rules.forEach((r, i) => {
-    if (isNode(r)) rules[i] = rewrite(i);
+    if (callsAny(r, predicates)) rules[i] = rewrite(i);
   });
 }

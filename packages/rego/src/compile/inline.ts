@@ -12,7 +12,7 @@
 // rewritten: a variable the plan reads is bound, so the read is never undefined for want of its
 // argument (the one case where the call is undefined but the fallback is not).
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { isNode, mapRule, type Node } from '../plan/walk.js';
+import { callsAny, isNode, mapRule, type Node } from '../plan/walk.js';
 const isVar = (x: unknown, slot?: number): boolean => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
 const isConstKey = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && (typeof x[1] === 'string' || typeof x[1] === 'number');
 
@@ -88,7 +88,9 @@ export function inlineReaders(rules: unknown[], natives: readonly string[] = [])
     // The read's base is the argument: the call's variable takes its place.
     return [T.DEFAULTED, [f.read[0], t[2], ...f.read.slice(2)], f.fallback];
   };
-  rules.forEach((r, i) => (rules[i] = mapRule(r, { term })));
+  rules.forEach((r, i) => {
+    if (callsAny(r, fallbacks)) rules[i] = mapRule(r, { term });
+  });
 }
 
 function inlinePlainReaders(rules: unknown[]): void {
@@ -102,5 +104,7 @@ function inlinePlainReaders(rules: unknown[]): void {
     const reader = t[0] === T.FUNC && t.length === 3 ? readers.get(t[1] as number) : undefined;
     return reader ? [T.REFOR, t[2], reader.fallback, ...reader.path] : t;
   };
-  rules.forEach((r, i) => (rules[i] = mapRule(r, { term })));
+  rules.forEach((r, i) => {
+    if (callsAny(r, readers)) rules[i] = mapRule(r, { term });
+  });
 }

@@ -15,6 +15,17 @@ export interface RuleVisitor {
   expand?(s: Node): Node[] | undefined;
 }
 
+/**
+ * Whether a plan node calls one of the user functions `indexes` (a T.FUNC term anywhere below it):
+ * the inlining passes copy only the rules that do, which at a thousand policies is most of their cost.
+ */
+export function callsAny(node: unknown, indexes: ReadonlySet<number> | ReadonlyMap<number, unknown>): boolean {
+  if (!isNode(node)) return false;
+  if (node[0] === T.FUNC && indexes.has(node[1] as number) && node.length >= 2 && typeof node[1] === 'number') return true;
+  for (const x of node) if (callsAny(x, indexes)) return true;
+  return false;
+}
+
 /** A copy of one entry of the plan's rule table with every term rewritten by `visitor`. */
 export function mapRule(rule: unknown, visitor: RuleVisitor): unknown {
   if (!isNode(rule)) return rule;

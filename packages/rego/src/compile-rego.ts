@@ -11,6 +11,8 @@ export interface CompileOptions {
   entrypoints: string[];
   /** See PlanOptions: ignore errors in rules the entrypoints never reach (test runners). */
   onlyReachable?: boolean;
+  /** See PlanOptions: false turns the planner's inlining passes off (differential tests). */
+  inline?: boolean;
   /** A specific runtime build (benchmarks); defaults to the cached -O3 build. */
   runtime?: RuntimeModule;
 }
@@ -28,7 +30,7 @@ export interface CompileResult {
 
 export function compileRego(sources: RegoSource[], options: CompileOptions): CompileResult {
   const t0 = performance.now();
-  const compiled = compileToPlan(sources, options.entrypoints, { onlyReachable: options.onlyReachable ?? false });
+  const compiled = compileToPlan(sources, options.entrypoints, { onlyReachable: options.onlyReachable ?? false, inline: options.inline ?? true });
   const runtime = options.runtime ?? runtimeModuleSync();
   const planJson = JSON.stringify(compiled.plan);
   const linked = linkPlan(runtime.wasm, runtime.planAddr, planJson);

@@ -71,6 +71,12 @@ export interface PlanOptions {
    * subset does not stop the others; `podsec rego build` checks every rule, as `opa build` does.
    */
   onlyReachable?: boolean;
+  /**
+   * Inline the calls of readers, fallback readers and predicates (compile/inline.ts,
+   * compile/inline-predicates.ts). Default true; false plans the rules exactly as lowered, which
+   * the differential tests of those passes compare against.
+   */
+  inline?: boolean;
 }
 
 export function compileToPlan(sources: RegoSource[], entrypoints: string[], options: PlanOptions = {}): CompiledPlan {
@@ -109,8 +115,10 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
     }
   });
   checkRecursion(program, deps);
-  inlineReaders(rules, table.natives);
-  inlinePredicates(rules);
+  if (options.inline !== false) {
+    inlineReaders(rules, table.natives);
+    inlinePredicates(rules);
+  }
   const entryIds: Record<string, number> = {};
   const entryRules: number[] = [];
   entrypoints.forEach((name, i) => {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { gatekeeperInput } from '@podsec/compilers';
+import { parseConstraint, parseConstraintTemplate, templateEntrypoint } from '@podsec/gatekeeper';
 import type { PolicyIR } from '@podsec/ir';
 import { compileRego, loadRegoPolicy, type RegoPolicy } from '@podsec/rego';
 import { parse } from 'yaml';
@@ -31,17 +32,15 @@ function regoModule(build: LoadedBuild, policy: string): Module {
   return { sources: [{ path: file, text: build.files.get(file)! }], entrypoint, input: (o) => gatekeeperInput(o, {}) };
 }
 
+/** The ConstraintTemplate's Rego and libs, as the gatekeeper adapter reads them, on reviews carrying the Constraint's parameters. */
 function gatekeeperModule(build: LoadedBuild, policy: string): Module {
   const entry = targetEntry(build, policy, 'gatekeeper');
-  const template = parse(build.files.get(entry.template.file)!) as { spec: { targets: { rego: string; libs?: string[] }[] } };
-  const constraint = parse(build.files.get(entry.constraint.file)!) as { spec?: { parameters?: unknown } };
-  const target = template.spec.targets[0]!;
-  const pkg = /^package\s+(\S+)/m.exec(target.rego)![1]!;
-  const parameters = constraint.spec?.parameters ?? {};
+  const template = parseConstraintTemplate(parse(build.files.get(entry.template.file)!), entry.template.file);
+  const { parameters } = parseConstraint(parse(build.files.get(entry.constraint.file)!), entry.constraint.file, template.constraintKind);
   return {
-    sources: [target.rego, ...(target.libs ?? [])].map((text, i) => ({ path: `${entry.template.file}#${i}`, text })),
-    entrypoint: `${pkg.replace(/\./g, '/')}/violation`,
-    input: (o) => ({ review: (gatekeeperInput(o, {}) as { review: unknown }).review, parameters }),
+    sources: [template.rego, ...template.libs].map((text, i) => ({ path: `${template.file}#${i}`, text })),
+    entrypoint: templateEntrypoint(template),
+    input: (o) => ({ review: (gatekeeperInput(o, {}) as { review: unknown }).review, parameters: parameters ?? {} }),
   };
 }
 

@@ -16,17 +16,28 @@ import { callsAny, isNode, mapRule, type Node } from '../plan/walk.js';
 const isVar = (x: unknown, slot?: number): boolean => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
 const isConstKey = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && (typeof x[1] === 'string' || typeof x[1] === 'number');
 
-/** The path and fallback of a reader function's plan entry, or undefined when it is not one. */
-export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | undefined {
+/**
+ * The one definition of a function of one variable argument whose value is another variable (no
+ * key, no default): the head both reader shapes share. Undefined for any other plan entry.
+ */
+function oneVariableDefinition(rule: unknown): { argSlot: number; valueSlot: number; stmts: Node[]; orElse: Node | null } | undefined {
   if (!isNode(rule) || rule[0] !== RULE_KIND.function || rule[3] !== null) return undefined;
   const defs = rule[2] as Node[];
   if (defs.length !== 1) return undefined;
   const [args, key, value, stmts, orElse] = defs[0] as [Node[], unknown, Node, Node[], Node | null];
-  if (args.length !== 1 || !isVar(args[0]) || key !== null || !isVar(value) || stmts.length !== 1) return undefined;
+  if (args.length !== 1 || !isVar(args[0]) || key !== null || !isVar(value)) return undefined;
   const argSlot = args[0]![1] as number;
   const valueSlot = value[1] as number;
+  return valueSlot === argSlot ? undefined : { argSlot, valueSlot, stmts, orElse };
+}
+
+/** The path and fallback of a reader function's plan entry, or undefined when it is not one. */
+export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | undefined {
+  const def = oneVariableDefinition(rule);
+  if (def?.stmts.length !== 1) return undefined;
+  const { argSlot, valueSlot, stmts, orElse } = def;
   const [op, pattern, read] = stmts[0] as [number, Node, Node];
-  if (op !== S.MATCH || valueSlot === argSlot || !isVar(pattern, valueSlot)) return undefined;
+  if (op !== S.MATCH || !isVar(pattern, valueSlot)) return undefined;
   if (!isNode(read) || read[0] !== T.REF || !isVar(read[1], argSlot) || read.length < 3 || !read.slice(2).every(isConstKey)) return undefined;
   if (!isNode(orElse)) return undefined;
   const [, elseKey, elseValue, elseStmts, elseNext] = orElse as [Node[], unknown, Node, Node[], unknown];
@@ -42,14 +53,9 @@ const isNull = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && x[1] ==
  * when it is not one. `neq` is the index of the `neq` built-in in the plan's native table.
  */
 export function fallbackShape(rule: unknown, neq: number): { argSlot: number; read: Node; fallback: Node } | undefined {
-  if (!isNode(rule) || rule[0] !== RULE_KIND.function || rule[3] !== null) return undefined;
-  const defs = rule[2] as Node[];
-  if (defs.length !== 1) return undefined;
-  const [args, key, value, stmts, orElse] = defs[0] as [Node[], unknown, Node, Node[], Node | null];
-  if (args.length !== 1 || !isVar(args[0]) || key !== null || !isVar(value) || stmts.length !== 2) return undefined;
-  const argSlot = args[0]![1] as number;
-  const valueSlot = value[1] as number;
-  if (valueSlot === argSlot) return undefined;
+  const def = oneVariableDefinition(rule);
+  if (def?.stmts.length !== 2) return undefined;
+  const { argSlot, valueSlot, stmts, orElse } = def;
   const [bind, test] = stmts as [Node, Node];
   const [bindOp, pattern, read] = bind as [number, Node, Node];
   if (bindOp !== S.MATCH || !isVar(pattern, valueSlot)) return undefined;

@@ -13,15 +13,12 @@
 // Calls whose arguments are all constants or rule values are kept: the runtime memoises those per
 // input (assembly/eval.ts, VM_FUNC_PURE_ARGS), which is cheaper than inlining when they repeat.
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { callsAny, isNode, mapRule, mapStatements, type Node } from '../plan/walk.js';
+import { callsAny, isConstant, isNode, isVar, mapRule, mapStatements, type Node } from '../plan/walk.js';
 
 interface Predicate {
   /** Argument slots of each definition, in argument order. */
   defs: { args: number[] }[];
 }
-
-const isVar = (x: unknown): x is Node => isNode(x) && x[0] === T.VAR;
-const isTrue = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && x[1] === true;
 
 /** The definitions of a predicate function's plan entry, or undefined when it is not one. */
 function predicateShape(rule: unknown): Predicate | undefined {
@@ -29,7 +26,7 @@ function predicateShape(rule: unknown): Predicate | undefined {
   const defs: Predicate['defs'] = [];
   for (const d of rule[2] as Node[]) {
     const [args, key, value, , orElse] = d as [Node[], unknown, unknown, Node[], unknown];
-    if (key !== null || !isTrue(value) || orElse !== null || !args.every(isVar)) return undefined;
+    if (key !== null || !isConstant(value, true) || orElse !== null || !args.every((a) => isVar(a))) return undefined;
     const slots = args.map((a) => a[1] as number);
     if (new Set(slots).size !== slots.length) return undefined;
     defs.push({ args: slots });
@@ -109,7 +106,8 @@ export function inlinePredicates(rules: unknown[]): void {
     done.set(i, out);
     return out;
   };
+  // rewrite() leaves a rule that calls no predicate as it is.
   rules.forEach((r, i) => {
-    if (callsAny(r, predicates)) rules[i] = rewrite(i);
+    if (isNode(r)) rules[i] = rewrite(i);
   });
 }

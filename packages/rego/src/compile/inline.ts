@@ -12,8 +12,7 @@
 // rewritten: a variable the plan reads is bound, so the read is never undefined for want of its
 // argument (the one case where the call is undefined but the fallback is not).
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { callsAny, isNode, mapRule, type Node } from '../plan/walk.js';
-const isVar = (x: unknown, slot?: number): boolean => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
+import { callsAny, isConstant, isNode, isVar, mapRule, type Node } from '../plan/walk.js';
 const isConstKey = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && (typeof x[1] === 'string' || typeof x[1] === 'number');
 
 /**
@@ -46,13 +45,12 @@ export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | u
 }
 
 const isConstOrRule = (x: unknown): boolean => isNode(x) && (x[0] === T.CONST || x[0] === T.RULE);
-const isNull = (x: unknown): boolean => isNode(x) && x[0] === T.CONST && x[1] === null;
 
 /**
  * The read and fallback of a fallback reader's plan entry (after readers are inlined), or undefined
  * when it is not one. `neq` is the index of the `neq` built-in in the plan's native table.
  */
-export function fallbackShape(rule: unknown, neq: number): { argSlot: number; read: Node; fallback: Node } | undefined {
+export function fallbackShape(rule: unknown, neq: number): { read: Node; fallback: Node } | undefined {
   const def = oneVariableDefinition(rule);
   if (def?.stmts.length !== 2) return undefined;
   const { argSlot, valueSlot, stmts, orElse } = def;
@@ -65,12 +63,12 @@ export function fallbackShape(rule: unknown, neq: number): { argSlot: number; re
   const [testOp, call] = test as [number, Node];
   if (testOp !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== neq || call.length !== 4) return undefined;
   const [a, b] = [call[2], call[3]];
-  if (!((isVar(a, valueSlot) && isNull(b)) || (isNull(a) && isVar(b, valueSlot)))) return undefined;
+  if (!((isVar(a, valueSlot) && isConstant(b, null)) || (isConstant(a, null) && isVar(b, valueSlot)))) return undefined;
   if (!isNode(orElse)) return undefined;
   const [elseArgs, elseKey, elseValue, elseStmts, elseNext] = orElse as [Node[], unknown, Node, Node[], unknown];
   if (elseArgs.length !== 1 || !isVar(elseArgs[0], argSlot) || elseKey !== null || !isConstOrRule(elseValue) || elseStmts.length !== 0 || elseNext !== null)
     return undefined;
-  return { argSlot, read, fallback: elseValue };
+  return { read, fallback: elseValue };
 }
 
 /**
@@ -82,7 +80,7 @@ export function inlineReaders(rules: unknown[], natives: readonly string[] = [])
   inlinePlainReaders(rules);
   const neq = natives.indexOf('neq');
   if (neq < 0) return;
-  const fallbacks = new Map<number, { argSlot: number; read: Node; fallback: Node }>();
+  const fallbacks = new Map<number, { read: Node; fallback: Node }>();
   rules.forEach((r, i) => {
     const shape = fallbackShape(r, neq);
     if (shape) fallbacks.set(i, shape);

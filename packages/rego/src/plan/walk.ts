@@ -6,6 +6,12 @@ export type Node = unknown[];
 
 export const isNode = (x: unknown): x is Node => Array.isArray(x);
 
+/** A variable term (of slot `slot`, when given). */
+export const isVar = (x: unknown, slot?: number): x is Node => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
+
+/** A constant term holding exactly `value` (a scalar). */
+export const isConstant = (x: unknown, value: string | number | boolean | null): boolean => isNode(x) && x[0] === T.CONST && x[1] === value;
+
 export interface RuleVisitor {
   /** Each term once its sub-terms are rewritten; returns what replaces it. */
   term(t: Node): unknown;
@@ -21,7 +27,7 @@ export interface RuleVisitor {
  */
 export function callsAny(node: unknown, indexes: ReadonlySet<number> | ReadonlyMap<number, unknown>): boolean {
   if (!isNode(node)) return false;
-  if (node[0] === T.FUNC && indexes.has(node[1] as number) && node.length >= 2 && typeof node[1] === 'number') return true;
+  if (node[0] === T.FUNC && indexes.has(node[1] as number)) return true;
   for (const x of node) if (callsAny(x, indexes)) return true;
   return false;
 }

@@ -11,7 +11,7 @@ import {
 // opa_value_add_path's error codes, as OPA's runtime numbers them.
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
-import { Parser, dumpBytes, inputParser } from "./json";
+import { Parser, dumpBytes, inputParser, initJson } from "./json";
 import { Plan, Evaluator, initFrames, noteParse } from "./eval";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
@@ -21,6 +21,7 @@ const PLAN_LEN: u32 = load<u32>(PLAN_ADDR);
 const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
 initShared();
 initFrames();
+initJson();
 
 function decodePlan(): Plan | null {
   if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");

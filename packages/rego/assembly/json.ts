@@ -74,40 +74,33 @@ export class Parser {
     return v;
   }
 
+  /**
+   * The JSON number at `this.pos` (RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`,
+   * as OPA reads it: no leading zeros, no bare `.5`, `1.` or `1e`). Plain integers of up to 15
+   * digits (exact in f64, most numbers in a manifest) are summed here; the rest go to parseFloat.
+   */
   number(): Value | null {
     const start = this.pos;
-    // Fast path: a plain integer of up to 15 digits (exact in f64), the common case in manifests.
-    {
-      let p = this.pos;
-      const neg = p < this.end && load<u8>(p) == 0x2d;
-      if (neg) p++;
+    const end = numberEnd(start, this.end);
+    if (end == 0) {
+      this.pos = numberFailedAt;
+      return this.fail("invalid number");
+    }
+    this.pos = end;
+    let p = start;
+    const neg = load<u8>(p) == 0x2d;
+    if (neg) p++;
+    if (end - p <= 15) {
       let n: f64 = 0;
-      let count = 0;
-      while (p < this.end && count < 16) {
-        const c = <i32>load<u8>(p);
-        if (c < 0x30 || c > 0x39) break;
+      let plain = true;
+      for (let q = p; q < end; q++) {
+        const c = <i32>load<u8>(q);
+        if (c < 0x30 || c > 0x39) { plain = false; break; }
         n = n * 10 + <f64>(c - 0x30);
-        p++; count++;
       }
-      const next = p < this.end ? <i32>load<u8>(p) : -1;
-      if (count > 0 && count < 16 && next != 0x2e && next != 0x65 && next != 0x45) {
-        this.pos = p;
-        return mkNum(neg ? -n : n);
-      }
+      if (plain) return mkNum(neg ? -n : n);
     }
-    if (this.peek() == 0x2d) this.pos++;
-    let digits = 0;
-    while (this.pos < this.end) {
-      const c = load<u8>(this.pos);
-      if ((c >= 0x30 && c <= 0x39) || c == 0x2e || c == 0x65 || c == 0x45 || c == 0x2b || c == 0x2d) {
-        this.pos++; digits++;
-      } else break;
-    }
-    if (digits == 0) return this.fail("invalid number");
-    const text = String.UTF8.decodeUnsafe(start, this.pos - start);
-    const n = parseFloat(text);
-    if (isNaN(n)) return this.fail("invalid number");
-    return mkNum(n);
+    return mkNum(parseFloat(String.UTF8.decodeUnsafe(start, end - start)));
   }
 
   hex4(): i32 {
@@ -190,87 +183,129 @@ export class Parser {
    * once, not once per level.
    */
   member(depth: i32): Value | null {
+    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
     this.ws();
     const c = this.peek();
     if (c != 0x7b && c != 0x5b && c != 0x22) return this.value(depth);
     const start = this.pos;
     if (this.validated) this.pos = lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2));
-    else if (!this.skip(depth)) return null;
+    else if (!this.validate(depth)) return null;
     return new RawV(start, this.pos);
   }
 
-  /** Validates one value as value() would parse it, with the same errors, building nothing. */
-  skip(depth: i32): bool {
-    if (depth > MAX_DEPTH) { this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); return false; }
-    this.ws();
-    const c = this.peek();
-    const start = this.pos;
-    if (c == 0x7b) {
-      this.pos++;
-      this.ws();
-      if (this.peek() == 0x7d) { this.pos++; return this.ended(start); }
-      while (true) {
-        this.ws();
-        if (this.peek() != 0x22) { this.fail("expected string key in object"); return false; }
-        if (!this.skipStr()) return false;
-        this.ws();
-        if (this.peek() != 0x3a) { this.fail("expected : in object"); return false; }
-        this.pos++;
-        if (!this.skip(depth + 1)) return false;
-        this.ws();
-        const d = this.peek();
-        if (d == 0x2c) { this.pos++; continue; }
-        if (d == 0x7d) { this.pos++; return this.ended(start); }
-        this.fail("expected , or } in object");
-        return false;
+  /**
+   * Validates one value as value() would parse it, with the same errors at the same bytes,
+   * building nothing: one loop over the bytes with the open containers on a stack (VALIDATE_STACK),
+   * not a call per value. Records where every string and composite value ends (lazyEnds).
+   */
+  validate(depth0: i32): bool {
+    const end = this.end;
+    const stack = VALIDATE_STACK;
+    let p = this.pos;
+    let top = 0;
+    // What comes next: a value, or what follows a value (a comma or the open container's end),
+    // or an object's key.
+    let state = V_VALUE;
+    while (true) {
+      if (state == V_VALUE) {
+        if (depth0 + top > MAX_DEPTH) { this.pos = p; this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); return false; }
+        let c = p < end ? <i32>load<u8>(p) : -1;
+        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
+        if (c == 0x22) {
+          const e = this.stringEnd(p);
+          if (e == 0) return false;
+          store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
+          p = e;
+          state = V_AFTER;
+        } else if (c == 0x7b || c == 0x5b) {
+          const start = p;
+          p++;
+          let d = p < end ? <i32>load<u8>(p) : -1;
+          if (d <= 0x20 && d >= 0) { this.pos = p; this.ws(); p = this.pos; d = p < end ? <i32>load<u8>(p) : -1; }
+          if (d == c + 2) { // `}` or `]`: empty
+            p++;
+            store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(p - lazyBase));
+            state = V_AFTER;
+          } else {
+            unchecked(stack[top++] = <u32>(start - lazyBase) | (c == 0x7b ? IN_OBJECT : 0));
+            state = c == 0x7b ? V_KEY : V_VALUE;
+          }
+        } else if (c >= 0x30 && c <= 0x39 || c == 0x2d) {
+          const e = numberEnd(p, end);
+          if (e == 0) { this.pos = numberFailedAt; this.fail("invalid number"); return false; }
+          p = e;
+          state = V_AFTER;
+        } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+          this.pos = p;
+          if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
+          p = this.pos;
+          state = V_AFTER;
+        } else {
+          this.pos = p;
+          this.fail(c < 0 ? "unexpected end of input" : "unexpected character");
+          return false;
+        }
+      } else if (state == V_AFTER) {
+        if (top == 0) { this.pos = p; return true; }
+        let c = p < end ? <i32>load<u8>(p) : -1;
+        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
+        const open = unchecked(stack[top - 1]);
+        const inObject = (open & IN_OBJECT) != 0;
+        if (c == 0x2c) {
+          p++;
+          state = inObject ? V_KEY : V_VALUE;
+        } else if (c == (inObject ? 0x7d : 0x5d)) {
+          p++;
+          store<u32>(lazyEnds + (<usize>(open & ~IN_OBJECT) << 2), <u32>(p - lazyBase));
+          top--;
+        } else {
+          this.pos = p;
+          this.fail(inObject ? "expected , or } in object" : "expected , or ] in array");
+          return false;
+        }
+      } else {
+        // V_KEY: a key, its colon, then the member's value.
+        let c = p < end ? <i32>load<u8>(p) : -1;
+        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
+        if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return false; }
+        p = this.stringEnd(p);
+        if (p == 0) return false;
+        c = p < end ? <i32>load<u8>(p) : -1;
+        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
+        if (c != 0x3a) { this.pos = p; this.fail("expected : in object"); return false; }
+        p++;
+        state = V_VALUE;
       }
     }
-    if (c == 0x5b) {
-      this.pos++;
-      this.ws();
-      if (this.peek() == 0x5d) { this.pos++; return this.ended(start); }
-      while (true) {
-        if (!this.skip(depth + 1)) return false;
-        this.ws();
-        const d = this.peek();
-        if (d == 0x2c) { this.pos++; continue; }
-        if (d == 0x5d) { this.pos++; return this.ended(start); }
-        this.fail("expected , or ] in array");
-        return false;
-      }
-    }
-    if (c == 0x22) return this.skipStr();
-    // Scalars other than strings are rare inside skipped members: parse them as value() does.
-    return this.value(depth) !== null;
   }
 
-  /** Records where the string or composite at `start` ends (at this.pos); true. */
-  ended(start: usize): bool {
-    store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(this.pos - lazyBase));
-    return true;
-  }
-
-  /** Validates a string as str() would (escapes, control characters), building nothing. */
-  skipStr(): bool {
-    const start = this.pos;
-    this.pos++;
+  /**
+   * Validates the string at `start` as str() would (escapes, control characters), building
+   * nothing: the byte after its closing quote, or 0 after fail().
+   */
+  stringEnd(start: usize): usize {
+    const end = this.end;
+    let p = start + 1;
     while (true) {
       // Eight bytes at a time while none of them is a quote, a backslash or a control character
       // (most of an input is string bytes), then straight to the first one that is.
-      this.pos = toSpecial(this.pos, this.end, 0);
-      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
-      const c = load<u8>(this.pos);
-      if (c == 0x22) { this.pos++; return this.ended(start); }
-      if (c < 0x20) { this.fail("control character in string"); return false; }
-      this.pos++;
+      p = toSpecial(p, end, 0);
+      if (p >= end) { this.pos = p; this.fail("unterminated string"); return 0; }
+      const c = load<u8>(p);
+      if (c == 0x22) return p + 1;
+      if (c < 0x20) { this.pos = p; this.fail("control character in string"); return 0; }
+      p++;
       if (c != 0x5c) continue;
-      if (this.pos >= this.end) { this.fail("unterminated string"); return false; }
-      const e = load<u8>(this.pos++);
+      if (p >= end) { this.pos = p; this.fail("unterminated string"); return 0; }
+      const e = load<u8>(p++);
       if (e == 0x75) {
-        if (this.hex4() < 0) { this.fail("invalid \\u escape"); return false; }
+        this.pos = p;
+        if (this.hex4() < 0) { this.fail("invalid \\u escape"); return 0; }
+        p = this.pos;
       } else if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) {
+        this.pos = p;
         this.fail("invalid escape");
-        return false;
+        return 0;
       }
     }
   }
@@ -348,6 +383,7 @@ export class Parser {
         this.pos++;
         let o: ObjV;
         if (sorted) o = new ObjV(this.take(base, 2, 0), this.take(base, 2, 1));
+        else if (this.top - base <= 2 * SORT_IN_PLACE_MAX) o = this.sortedObject(base);
         else {
           o = newObj();
           for (let i = base; i < this.top; i += 2) objPut(o, unchecked(this.stack[i]), unchecked(this.stack[i + 1]), true);
@@ -358,7 +394,45 @@ export class Parser {
       return this.fail("expected , or } in object");
     }
   }
+
+  /**
+   * The members on the stack from `base` (key, value pairs whose keys are not in order: a
+   * container's `name` comes before its `image`) as an object: sorted in place by a stable
+   * insertion sort, the last of duplicate keys kept, as objPut does, without growing two lists
+   * member by member.
+   */
+  sortedObject(base: i32): ObjV {
+    const stack = this.stack;
+    const n = (this.top - base) >> 1;
+    for (let i = 1; i < n; i++) {
+      const k = unchecked(stack[base + 2 * i]), v = unchecked(stack[base + 2 * i + 1]);
+      const ks = asStr(k).s;
+      let j = i - 1;
+      while (j >= 0 && cmpStr(asStr(unchecked(stack[base + 2 * j])).s, ks) > 0) {
+        unchecked(stack[base + 2 * j + 2] = unchecked(stack[base + 2 * j]));
+        unchecked(stack[base + 2 * j + 3] = unchecked(stack[base + 2 * j + 1]));
+        j--;
+      }
+      unchecked(stack[base + 2 * j + 2] = k);
+      unchecked(stack[base + 2 * j + 3] = v);
+    }
+    let unique = n;
+    for (let i = 1; i < n; i++) if (cmpStr(asStr(unchecked(stack[base + 2 * i - 2])).s, asStr(unchecked(stack[base + 2 * i])).s) == 0) unique--;
+    const keys = new Array<Value>(unique), vals = new Array<Value>(unique);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      // Of a run of equal keys only the last, the one a later duplicate replaced the others with.
+      if (i + 1 < n && cmpStr(asStr(unchecked(stack[base + 2 * i])).s, asStr(unchecked(stack[base + 2 * i + 2])).s) == 0) continue;
+      unchecked(keys[at] = unchecked(stack[base + 2 * i]));
+      unchecked(vals[at] = unchecked(stack[base + 2 * i + 1]));
+      at++;
+    }
+    return new ObjV(keys, vals);
+  }
 }
+
+/** Objects with more members out of order than this are built by objPut (no quadratic sort). */
+const SORT_IN_PLACE_MAX: i32 = 64;
 
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
@@ -395,6 +469,49 @@ const HIGHS: u64 = 0x8080808080808080;
     p += 8;
   }
   return p;
+}
+
+// @ts-ignore: decorator
+@inline function isDigit(p: usize, end: usize): bool {
+  if (p >= end) return false;
+  const c = load<u8>(p);
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Where the last numberEnd() that failed found the byte breaking the grammar. */
+let numberFailedAt: usize = 0;
+
+/** Where the JSON number that starts at `p` ends, or 0 when its bytes break the grammar (see numberFailedAt). */
+function numberEnd(p: usize, end: usize): usize {
+  if (p < end && load<u8>(p) == 0x2d) p++;
+  if (!isDigit(p, end)) { numberFailedAt = p; return 0; }
+  if (load<u8>(p) == 0x30) p++;
+  else while (isDigit(p, end)) p++;
+  if (p < end && load<u8>(p) == 0x2e) {
+    p++;
+    if (!isDigit(p, end)) { numberFailedAt = p; return 0; }
+    while (isDigit(p, end)) p++;
+  }
+  if (p < end && (load<u8>(p) | 0x20) == 0x65) {
+    p++;
+    if (p < end && (load<u8>(p) == 0x2b || load<u8>(p) == 0x2d)) p++;
+    if (!isDigit(p, end)) { numberFailedAt = p; return 0; }
+    while (isDigit(p, end)) p++;
+  }
+  return p;
+}
+
+// Parser.validate's states, and the flag of an open container on its stack that is an object.
+const V_VALUE = 0;
+const V_AFTER = 1;
+const V_KEY = 2;
+const IN_OBJECT: u32 = 0x80000000;
+/** Parser.validate's open containers (their first byte, from lazyBase, and IN_OBJECT): see initJson. */
+let VALIDATE_STACK: StaticArray<u32> = changetype<StaticArray<u32>>(0);
+
+/** Allocates what the parser keeps across evaluations: called once, after the plan area is reserved. */
+export function initJson(): void {
+  VALIDATE_STACK = new StaticArray<u32>(MAX_DEPTH + 2);
 }
 
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where

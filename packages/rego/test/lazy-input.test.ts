@@ -39,6 +39,23 @@ async function evalBytes(src: string, entrypoint: string, json: string): Promise
   }
 }
 
+/** One compiled module in the unmodified SDK, for many raw inputs. */
+async function sdkPolicy(src: string, entrypoint: string): Promise<{ evaluate(input: ArrayBuffer, entrypoint: string): unknown; entrypoint: string }> {
+  const r = compileRego([{ path: 'm.rego', text: src }], { entrypoints: [entrypoint] });
+  const p = await loadPolicy(r.wasm, undefined, r.hostBuiltins);
+  return { evaluate: (input, e) => p.evaluate(input, e), entrypoint };
+}
+
+/** The policy's result set on raw JSON text, or the message it was rejected with. */
+function run(p: { evaluate(input: ArrayBuffer, entrypoint: string): unknown; entrypoint: string }, json: string): unknown {
+  const bytes = new TextEncoder().encode(json);
+  try {
+    return p.evaluate(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, p.entrypoint);
+  } catch (e) {
+    return describeThrown(e);
+  }
+}
+
 describe('lazily parsed input', () => {
   it('dumps the whole input unchanged, however little of it was read before', async () => {
     expect(await valueOf(mod('p := input'), 't/p', pod)).toEqual(pod);
@@ -111,6 +128,13 @@ describe('lazily parsed input', () => {
       ['{"a":1,"b":[1 2]}', 'expected , or ] in array'],
       ['{"a":1,"b":{"c":tru}}', 'invalid literal'],
       ['{"a":1,"b":{"c":"x}}', 'unterminated string'],
+      // Numbers follow JSON's grammar, as OPA's parser does: no leading zeros, digits after `.` and `e`.
+      ['{"a":1,"b":[01]}', 'expected , or ] in array at byte 13'],
+      ['{"a":1,"b":[1.]}', 'invalid number at byte 14'],
+      ['{"a":1,"b":[-]}', 'invalid number at byte 13'],
+      ['{"a":1,"b":[1e+]}', 'invalid number at byte 15'],
+      ['{"a":1,"b":[1.2.3]}', 'expected , or ] in array at byte 15'],
+      ['{"a":1,"b":[.5]}', 'unexpected character at byte 12'],
     ];
     for (const [json, error] of cases) {
       const got = (await evalBytes(src, 't/p', json)) as { thrown?: string };
@@ -118,8 +142,70 @@ describe('lazily parsed input', () => {
     }
   });
 
+  it('validates every input as the eager parser does: the same value, or the same error at the same byte', async () => {
+    // Inputs above LAZY_MAX_BYTES (1 MiB) are parsed eagerly, so the same text behind 1 MiB of
+    // leading spaces is the eager parser's verdict, its byte offsets shifted by the padding.
+    const pad = ' '.repeat(1 << 20);
+    const readNothing = await sdkPolicy(mod('p := 1'), 't/p');
+    const readAll = await sdkPolicy(mod('p := input'), 't/p');
+    const bases = [
+      JSON.stringify(pod),
+      JSON.stringify(pod, null, 1).replace(/\n/g, '\r\n\t'),
+      '{"a":[-7,1.5e3,-2E-2,12345678901234567,0.1],"b":"\\u00e9\\n\\"\\/","c":{"d":[[],{},[{}],""]},"e":[true,false,null]}',
+    ];
+    const specials = ['{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\u0001', 't', 'n', '0', '-', '.', 'e', 'x', 'u'];
+    let seed = 20261204;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n; // the low bits of this generator repeat with short periods
+    };
+    const texts: string[] = [...bases];
+    for (let i = 0; i < 400; i++) {
+      const base = bases[next(bases.length)]!;
+      const at = next(base.length);
+      const ch = specials[next(specials.length)]!;
+      const edits = [
+        base.slice(0, at),
+        base.slice(0, at) + ch + base.slice(at + 1),
+        base.slice(0, at) + base.slice(at + 1),
+        base.slice(0, at) + ch + base.slice(at),
+      ];
+      const edited = edits[next(edits.length)]!;
+      // As UTF-8 sees it (an edit inside a surrogate pair leaves U+FFFD); no bytes at all are no input.
+      if (edited !== '') texts.push(new TextDecoder().decode(new TextEncoder().encode(edited)));
+    }
+    // Nesting at the limit (512 levels) is accepted, one level more is not, also in a member never read.
+    texts.push(`{"a":1,"b":${'['.repeat(511)}${']'.repeat(511)}}`, `{"a":1,"b":${'['.repeat(512)}${']'.repeat(512)}}`, `{"a":1,"b":${'[ '.repeat(512)}]}`);
+    let invalid = 0;
+    for (const text of texts) {
+      const lazy = run(readNothing, text);
+      const eager = run(readNothing, pad + text);
+      const shifted = typeof eager === 'string' ? eager.replace(/at byte (\d+)/, (_, n: string) => `at byte ${Number(n) - pad.length}`) : eager;
+      expect([text, lazy]).toEqual([text, shifted]);
+      if (typeof lazy === 'string') invalid++;
+      else expect([text, run(readAll, text)]).toEqual([text, [{ result: JSON.parse(text) }]]);
+    }
+    // Most edits break the text, and some leave it valid: both paths are exercised.
+    expect(invalid).toBeGreaterThan(texts.length / 3);
+    expect(invalid).toBeLessThan(texts.length - 20);
+  });
+
   it('keeps the last of duplicate keys, also when the duplicates are unread composites', async () => {
     expect(await evalBytes(mod('p := input'), 't/p', '{"b":{"x":1},"a":[1],"b":{"y":[2]}}')).toEqual([{ result: { a: [1], b: { y: [2] } } }]);
     expect(await evalBytes(mod('p := input.b.y'), 't/p', ' { "b" : { "x" : 1 } , "b" : { "y" : [ 2 , { } ] } } ')).toEqual([{ result: [2, {}] }]);
+    // Keys out of order, repeated, at the root and inside members, in objects small enough to be
+    // sorted in place and large enough to be built key by key: the last of each key wins, as in JSON.parse.
+    const readAll = await sdkPolicy(mod('p := [input, input.m, count(input.m)]'), 't/p');
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (const size of [2, 3, 5, 9, 17, 40, 64, 65, 90]) {
+      const members = Array.from({ length: size }, (_, i) => `"k${next(size)}":${i % 3 === 0 ? `{"v":${i}}` : i}`);
+      const text = `{${members.join(',')},"m":{${members.join(',')}}}`;
+      const want = JSON.parse(text) as { m: object };
+      expect([size, run(readAll, text)]).toEqual([size, [{ result: [want, want.m, Object.keys(want.m).length] }]]);
+    }
   });
 });

@@ -13,6 +13,7 @@ const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
 import { Parser, dumpBytes, inputParser, initJson } from "./json";
 import { Plan, Evaluator, initFrames, noteParse } from "./eval";
+import { initIntern } from "./intern";
 
 @external("env", "opa_abort") declare function opa_abort(addr: usize): void;
 
@@ -22,11 +23,13 @@ const PLAN_RESERVED: usize = __alloc(<usize>PLAN_LEN + 4);
 initShared();
 initFrames();
 initJson();
+initIntern();
 
 function decodePlan(): Plan | null {
   if (PLAN_RESERVED != PLAN_ADDR) throw new Error("podsec runtime: plan area was allocated over");
   if (PLAN_LEN == 0) return null;
   const p = new Parser(PLAN_ADDR + 4, PLAN_LEN);
+  p.planStrings = true;
   const root = p.parseDocument();
   if (root === null) throw new Error("podsec runtime: corrupt plan: " + p.error);
   return new Plan(root);

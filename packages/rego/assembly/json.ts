@@ -3,6 +3,7 @@
 import {
   Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
 } from "./values";
+import { internPlanString, planStringAt } from "./intern";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
 export const MAX_DEPTH: i32 = 512;
@@ -19,6 +20,8 @@ export class Parser {
    * heap their members would be parsed into is reset between evaluations.
    */
   lazy: bool = false;
+  /** Decoding the plan: every string becomes the plan's one value for it (intern.ts). */
+  planStrings: bool = false;
   /** Lazy mode inside a raw member: its bytes were validated and lazyEnds holds its composites' ends. */
   validated: bool = false;
   constructor(public base: usize, len: usize, stackSize: i32 = 64) {
@@ -55,7 +58,7 @@ export class Parser {
     if (c == 0x5b) return this.array(depth);
     if (c == 0x22) {
       const s = this.str();
-      return s === null ? null : mkStr(s);
+      return s === null ? null : this.planStrings ? internPlanString(s) : mkStr(s);
     }
     if (c == 0x74) return this.word("true", mkBool(true));
     if (c == 0x66) return this.word("false", mkBool(false));
@@ -118,30 +121,56 @@ export class Parser {
     return v;
   }
 
-  /** A string without escapes or non-ASCII bytes (most keys and values), widened in one pass. */
-  asciiStr(): string | null {
-    const start = this.pos + 1;
+  /**
+   * Where the string at `this.pos` ends (its closing quote) when it has no escapes, control
+   * characters or non-ASCII bytes (most keys and values), else 0.
+   */
+  asciiEnd(): usize {
     // Straight to the first byte that ends the fast path (a quote, a backslash, a control
     // character or a non-ASCII byte), or to the last few bytes, which go one by one.
-    let p = toSpecial(start, this.end, HIGHS);
+    let p = toSpecial(this.pos + 1, this.end, HIGHS);
     while (p < this.end) {
       const c = load<u8>(p);
-      if (c == 0x22) break;
-      if (c == 0x5c || c < 0x20 || c >= 0x80) return null;
+      if (c == 0x22) return p;
+      if (c == 0x5c || c < 0x20 || c >= 0x80) return 0;
       p++;
     }
-    if (p >= this.end) return null;
-    const n = <i32>(p - start);
+    return 0;
+  }
+
+  /** The ASCII string from `this.pos + 1` to its closing quote at `close` (asciiEnd), widened in one pass. */
+  widen(close: usize): string {
+    const start = this.pos + 1;
+    const n = <i32>(close - start);
     const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
     const dst = changetype<usize>(out);
     for (let i = 0; i < n; i++) store<u16>(dst + (<usize>i << 1), load<u8>(start + <usize>i));
-    this.pos = p + 1;
+    this.pos = close + 1;
     return out;
   }
 
+  /** An object's key: the plan's own value for it when the plan has the same string (intern.ts). */
+  key(): Value | null {
+    if (this.planStrings) {
+      const s = this.str();
+      return s === null ? null : internPlanString(s);
+    }
+    const close = this.asciiEnd();
+    if (close == 0) {
+      const s = this.str();
+      return s === null ? null : mkStr(s);
+    }
+    const known = planStringAt(this.pos + 1, <i32>(close - this.pos - 1));
+    if (known !== null) {
+      this.pos = close + 1;
+      return known;
+    }
+    return mkStr(this.widen(close));
+  }
+
   str(): string | null {
-    const fast = this.asciiStr();
-    if (fast !== null) return fast;
+    const close = this.asciiEnd();
+    if (close != 0) return this.widen(close);
     this.pos++; // opening quote
     let out = "";
     let runStart = this.pos;
@@ -365,8 +394,9 @@ export class Parser {
     while (true) {
       this.ws();
       if (this.peek() != 0x22) return this.fail("expected string key in object");
-      const k = this.str();
-      if (k === null) return null;
+      const kv = this.key();
+      if (kv === null) return null;
+      const k = asStr(kv).s;
       this.ws();
       if (this.peek() != 0x3a) return this.fail("expected : in object");
       this.pos++;
@@ -374,7 +404,7 @@ export class Parser {
       if (v === null) return null;
       if (sorted && last !== null && cmpStr(last, k) >= 0) sorted = false;
       last = k;
-      this.push(mkStr(k));
+      this.push(kv);
       this.push(v);
       this.ws();
       const c = this.peek();

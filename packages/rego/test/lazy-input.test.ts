@@ -190,6 +190,21 @@ describe('lazily parsed input', () => {
     expect(invalid).toBeLessThan(texts.length - 20);
   });
 
+  it('reads keys that equal the plan\u2019s strings, whatever their length, spelling or number', async () => {
+    // Input keys with the bytes of a plan string become the plan's own value (assembly/intern.ts):
+    // lengths around the 8-byte words the table hashes, keys that differ only in their last byte,
+    // escaped and non-ASCII spellings (parsed the slow way), and plans with more strings than the table holds.
+    const names = ['', 'a', 'abcdefg', 'abcdefgh', 'abcdefghi', 'abcdefghijklmnop', 'abcdefghijklmnopq', 'abcdefghijklmnopr', 'é', 'securityContext'];
+    const src = mod(`p := [v | some k in ${JSON.stringify(names)}; v := input[k]]\nq := input["ab\\u0063"]`);
+    const input = Object.fromEntries(names.map((n, i) => [n, i]));
+    const text = JSON.stringify({ ...input, abc: 'c' }).replace('"abcdefgh":', '"abcdefg\\u0068":');
+    expect(await evalBytes(src, 't/p', text)).toEqual([{ result: names.map((_, i) => i) }]);
+    expect(await evalBytes(src, 't/q', text)).toEqual([{ result: 'c' }]);
+    const many = Array.from({ length: 6000 }, (_, i) => `s${i}`);
+    const big = mod(`strings := ${JSON.stringify(many)}\np := [input[k] | some k in ["s0", "s2999", "s5999", "t"]]`);
+    expect(await evalBytes(big, 't/p', JSON.stringify({ s0: 0, s2999: 1, s5999: 2, t: 3, u: 4 }))).toEqual([{ result: [0, 1, 2, 3] }]);
+  });
+
   it('keeps the last of duplicate keys, also when the duplicates are unread composites', async () => {
     expect(await evalBytes(mod('p := input'), 't/p', '{"b":{"x":1},"a":[1],"b":{"y":[2]}}')).toEqual([{ result: { a: [1], b: { y: [2] } } }]);
     expect(await evalBytes(mod('p := input.b.y'), 't/p', ' { "b" : { "x" : 1 } , "b" : { "y" : [ 2 , { } ] } } ')).toEqual([{ result: [2, {}] }]);

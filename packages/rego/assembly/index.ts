@@ -11,7 +11,7 @@ import {
 // opa_value_add_path's error codes, as OPA's runtime numbers them.
 const OPA_ERR_INVALID_TYPE: i32 = 2;
 const OPA_ERR_INVALID_PATH: i32 = 3;
-import { Parser, dumpBytes, inputParser, initJson } from "./json";
+import { Parser, dumpBytes, dumpResultSetBytes, inputParser, initJson } from "./json";
 import { Plan, Evaluator, initFrames, noteParse } from "./eval";
 import { initIntern } from "./intern";
 
@@ -112,7 +112,8 @@ export function entrypoints(): usize {
   return changetype<usize>(o);
 }
 
-function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
+/** The entrypoint's value, or null when it is undefined. */
+function entryValue(entrypoint: i32, input: Value | null, data: Value): Value | null {
   const p = plan();
   if (entrypoint < 0 || entrypoint >= p.entryRules.length) {
     throw new Error("podsec runtime: unknown entrypoint id " + entrypoint.toString());
@@ -121,6 +122,11 @@ function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
   // address is): tells Plan.epochFor whether the memoised values of the last evaluation remain.
   const v = new Evaluator(p, input, data, __alloc(0)).rule(p.entryRules[entrypoint]);
   p.evaluated(__alloc(0));
+  return v;
+}
+
+function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
+  const v = entryValue(entrypoint, input, data);
   const rows = new Array<Value>();
   if (v !== null) {
     const row = newObj();
@@ -141,7 +147,7 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
     if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);
   }
   const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
-  return dumpBytes(resultSet(entrypoint, input, data));
+  return dumpResultSetBytes(entryValue(entrypoint, input, data));
 }
 
 // Older evaluation-context path (ABI 1.0/1.1), kept because it costs a few globals.

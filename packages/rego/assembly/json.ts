@@ -558,15 +558,13 @@ const LAZY_MAX_BYTES: usize = 1 << 20;
  * for the end table, which is allocated on the evaluation's heap and dies with it.
  */
 export function inputParser(base: usize, len: usize): Parser {
-  const p = new Parser(base, len);
+  const p = new Parser(base, len, 16);
   if (len <= LAZY_MAX_BYTES) {
     lazyBase = base;
     lazyEnds = __alloc(len << 2);
     p.lazy = true;
-    const q = new Parser(base, len, 16);
-    q.lazy = true;
-    q.validated = true;
-    lazyParser = q;
+    // The same parser builds the raw members later: the document is parsed (and validated) by then.
+    lazyParser = p;
   }
   return p;
 }
@@ -575,6 +573,7 @@ export function inputParser(base: usize, len: usize): Parser {
 function parseRawSpan(r: RawV): Value {
   // One parser per evaluation: parsing a raw member never reads another, so it is never re-entered.
   const p = lazyParser!;
+  p.validated = true;
   p.pos = r.start;
   p.end = r.end;
   p.top = 0;
@@ -759,6 +758,25 @@ function listBytes(items: Array<Value>): void {
     dumpBytesTo(items[i]);
   }
   byte(0x5d);
+}
+
+/**
+ * An entrypoint's result set as NUL-terminated UTF-8 JSON text, `[{"result":v}]` or `[]` when
+ * `v` is undefined (null), written as dumpBytes(ArrV([ObjV({result: v})])) would write it without
+ * building the row: its address.
+ */
+export function dumpResultSetBytes(v: Value | null): usize {
+  outCap = 256;
+  out = __alloc(outCap);
+  outLen = 0;
+  if (v === null) ascii("[]");
+  else {
+    ascii("[{\"result\":");
+    dumpBytesTo(v);
+    ascii("}]");
+  }
+  byte(0);
+  return out;
 }
 
 /** `v` as NUL-terminated UTF-8 JSON text in freshly allocated memory: its address. */

@@ -150,6 +150,19 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
   return dumpResultSetBytes(entryValue(entrypoint, input, data));
 }
 
+/**
+ * podsec's own export, not in the OPA ABI: the entrypoint's result set on an input already parsed
+ * (opa_json_parse), as the text opa_json_dump would give for the evaluation context's result.
+ * Batch evaluation (src/batch.ts) makes this one call per entrypoint where the ABI takes six;
+ * modules without it (`opa build`'s) are driven through the context exports below.
+ */
+export function podsec_eval_parsed(entrypoint: i32, dataAddr: usize, inputAddr: usize): usize {
+  let input: Value | null = null;
+  if (inputAddr != 0) input = changetype<Value>(inputAddr);
+  const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
+  return dumpResultSetBytes(entryValue(entrypoint, input, data));
+}
+
 // Older evaluation-context path (ABI 1.0/1.1), kept because it costs a few globals.
 let ctxInput: usize = 0;
 let ctxData: usize = 0;

@@ -34,6 +34,8 @@ const ABI_EXPORTS = [
 ] as const;
 /** Needed only by calls that patch the input (see BatchCall.set). */
 const ADD_PATH = 'opa_value_add_path';
+/** podsec's runtime only: one call per entrypoint instead of six (see evalParsed below). */
+const EVAL_PARSED = 'podsec_eval_parsed';
 type Abi = Record<(typeof ABI_EXPORTS)[number], Export>;
 
 /** A JSON value parsed into the module once and kept for the batch's lifetime. */
@@ -68,7 +70,11 @@ const EMPTY_SET_RESULT = encoder.encode('[{"result":[]}]');
 export async function loadRegoBatch(
   wasm: Uint8Array,
   hostBuiltins: Record<string, HostBuiltin> = HOST_BUILTINS,
-  options: { memoryPages?: number } = {},
+  options: {
+    memoryPages?: number;
+    /** Drive the OPA ABI's evaluation context even where the module has podsec's one-call export (tests). */
+    opaAbiOnly?: boolean;
+  } = {},
 ): Promise<RegoBatch> {
   const sdk = await instantiate<SdkInstance>(wasm, hostBuiltins, options);
   const exports = sdk.wasmInstance?.exports ?? {};
@@ -78,6 +84,9 @@ export async function loadRegoBatch(
   }
   const abi = exports as unknown as Abi;
   const addPath = exports[ADD_PATH] as Export | undefined;
+  // podsec's modules evaluate a parsed input in one call (assembly/index.ts podsec_eval_parsed),
+  // with the same result text as the six calls of the ABI's evaluation context below.
+  const evalParsed = options.opaAbiOnly ? undefined : (exports[EVAL_PARSED] as Export | undefined);
   const ids = sdk.entrypoints;
   // Everything below `base` outlives an evaluation: the module's data, setData's document and
   // the batch's constants. Each evaluate() starts its allocations there.
@@ -104,7 +113,9 @@ export async function loadRegoBatch(
   // is recognised by its bytes, without decoding and parsing it.
   const readResult = (addr: number): ResultSet => {
     const mem = new Uint8Array(sdk.mem.buffer);
-    if (mem[addr + EMPTY_SET_RESULT.length] === 0 && EMPTY_SET_RESULT.every((b, i) => mem[addr + i] === b)) return [{ result: [] }];
+    let i = 0;
+    while (i < EMPTY_SET_RESULT.length && mem[addr + i] === EMPTY_SET_RESULT[i]) i++;
+    if (i === EMPTY_SET_RESULT.length && mem[addr + i] === 0) return [{ result: [] }];
     return JSON.parse(decoder.decode(mem.subarray(addr, mem.indexOf(0, addr)))) as ResultSet;
   };
   // Paths set by calls, parsed once below `base` (before any input: they outlive every evaluate()).
@@ -168,6 +179,7 @@ export async function loadRegoBatch(
             if (code !== 0) throw new RegoEvalError(`setting input.${set.path.join('.')} failed (${ADD_PATH} returned ${code}); the input must be an object`);
             held = { path, address: set.value.address };
           }
+          if (evalParsed) return readResult(evalParsed(id, sdk.dataAddr, value));
           const ctx = abi.opa_eval_ctx_new();
           abi.opa_eval_ctx_set_input(ctx, value);
           abi.opa_eval_ctx_set_data(ctx, sdk.dataAddr);

@@ -13,12 +13,12 @@ const MODULES = [
 ];
 const ENTRYPOINTS = ['a/violation', 'b/violation', 'b/limit', 'c/x'];
 
-async function both() {
+async function both(opaAbiOnly: boolean) {
   const compiled = compileRego(
     MODULES.map((text, i) => ({ path: `m${i}.rego`, text })),
     { entrypoints: ENTRYPOINTS },
   );
-  const batch = await loadRegoBatch(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
+  const batch = await loadRegoBatch(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages, opaAbiOnly });
   const single = await loadRegoPolicy(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
   return { batch, single };
 }
@@ -28,9 +28,10 @@ const review = (containers: unknown[], name?: string) => ({
   values: [1],
 });
 
-describe('loadRegoBatch', () => {
+// Through podsec's one-call export, and through the OPA ABI's evaluation context as for a module `opa build` made.
+describe.each([false, true])('loadRegoBatch (OPA ABI only: %s)', (opaAbiOnly) => {
   it('gives, for each entrypoint, the result set the SDK gives for it alone', async () => {
-    const { batch, single } = await both();
+    const { batch, single } = await both(opaAbiOnly);
     const inputs = [review([{ name: 'x', privileged: true }, { name: 'y' }], 'p'), review([]), review([{ name: 'z', privileged: false }], 'q'), { review: 1 }];
     for (const input of inputs) {
       expect(batch.evaluate(input, ENTRYPOINTS)).toEqual(ENTRYPOINTS.map((e) => single.evaluate(input, e)));
@@ -39,7 +40,7 @@ describe('loadRegoBatch', () => {
   });
 
   it('an error in one entrypoint is that entrypoint’s result; the others still run', async () => {
-    const { batch } = await both();
+    const { batch } = await both(opaAbiOnly);
     const rs = batch.evaluate({ values: [1, 2], review: { object: { metadata: { name: 'n' } } } }, ['c/x', 'b/violation', 'nope/x']);
     expect(rs[0]).toBeInstanceOf(RegoEvalError);
     expect(String((rs[0] as Error).message)).toMatch(/eval_conflict_error/);
@@ -49,7 +50,7 @@ describe('loadRegoBatch', () => {
   });
 
   it('sets an input path to a constant per call, and each call sees only its own', async () => {
-    const { batch, single } = await both();
+    const { batch, single } = await both(opaAbiOnly);
     const small = batch.constant({ max: 1 });
     const large = batch.constant({ max: 100 });
     const calls: BatchCall[] = [
@@ -66,7 +67,7 @@ describe('loadRegoBatch', () => {
   });
 
   it('constants and results stay intact over many evaluations (each one starts its heap above the constants)', async () => {
-    const { batch } = await both();
+    const { batch } = await both(opaAbiOnly);
     const params = batch.constant({ max: 7 });
     const input = {
       ...review(
@@ -84,7 +85,7 @@ describe('loadRegoBatch', () => {
   });
 
   it('rejects inputs that are not JSON, naming the reason', async () => {
-    const { batch } = await both();
+    const { batch } = await both(opaAbiOnly);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => batch.evaluate(cyclic, ENTRYPOINTS)).toThrow(/input is not JSON-serialisable/);

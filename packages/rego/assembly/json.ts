@@ -707,9 +707,31 @@ function run(s: string, from: i32, to: i32): void {
 }
 
 function quoteBytes(s: string): void {
-  byte(0x22);
-  let runStart = 0;
-  for (let i = 0; i < s.length; i++) {
+  // One pass while the units are printable ASCII (most strings: names, messages); the first
+  // other unit sends the rest to quoteFrom.
+  const n = s.length;
+  reserve(<usize>n + 2);
+  let o = out + outLen;
+  store<u8>(o++, 0x22);
+  const units = changetype<usize>(s);
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u16>(units + (<usize>i << 1));
+    if (c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5c) {
+      store<u8>(o++, <u8>c);
+      continue;
+    }
+    outLen = o - out;
+    quoteFrom(s, i);
+    return;
+  }
+  store<u8>(o++, 0x22);
+  outLen = o - out;
+}
+
+/** The rest of a string quoteBytes has written up to unit `from` (the opening quote included). */
+function quoteFrom(s: string, from: i32): void {
+  let runStart = from;
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
     if (i > runStart) run(s, runStart, i);

@@ -5,7 +5,16 @@ export * from './adapters.js';
 export * from './verify.js';
 export * from './messages.js';
 export type { MessageSample } from './message-samples.js';
-export { CHUNK_FIXTURES, startVerifyWorkers, verifyParallel, type ParallelOptions, type VerifyWorkers, type WorkerStart } from './parallel.js';
+export {
+  CHUNK_FIXTURES,
+  prewarmVerifyWorkers,
+  startVerifyWorkers,
+  verifyParallel,
+  type ParallelOptions,
+  type PrewarmedWorkers,
+  type VerifyWorkers,
+  type WorkerStart,
+} from './parallel.js';
 export * from './eval.js';
 export * from './fixtures/types.js';
 export * from './fixtures/errors.js';

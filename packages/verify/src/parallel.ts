@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
 import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
-import type { WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { PrewarmData, WorkerData, WorkerMessage, WorkerRun, WorkerStartMessage, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
 export { CHUNK_FIXTURES };
@@ -49,7 +49,7 @@ const WORKER = [new URL('./verify-worker.js', import.meta.url), new URL('./verif
  * Starts the worker module. From source it is TypeScript: the worker registers tsx's ESM hooks in
  * its own thread first (a parent's `--import tsx` does not reach worker threads' module loading).
  */
-function startWorker(file: string, workerData: WorkerData): Worker {
+function startWorker(file: string, workerData: WorkerData | PrewarmData): Worker {
   if (!file.endsWith('.ts')) return new Worker(file, { workerData });
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
@@ -79,8 +79,46 @@ export interface VerifyWorkers {
   close(): void;
 }
 
+/**
+ * Worker threads started before the build is known (the CLI starts them before it loads the
+ * policies): each loads its modules meanwhile, which takes a second or two from source, and
+ * startVerifyWorkers hands them the build. Closing them is for a run that never starts.
+ */
+export interface PrewarmedWorkers {
+  /** Takes the next worker not yet taken, with the failure it had while nobody listened, if any. */
+  take(): { worker: Worker; failure: string | undefined } | undefined;
+  close(): void;
+}
+
+export function prewarmVerifyWorkers(count: number): PrewarmedWorkers {
+  const threads = (WORKER ? Array.from({ length: Math.max(0, count) }, () => startWorker(WORKER!, { prewarm: true })) : []).map((worker) => {
+    const t = { worker, failure: undefined as string | undefined, taken: false };
+    // Until a run takes it, a failure is only noted (an 'error' nobody listens to would throw here).
+    worker.on('error', (e) => (t.failure ??= e instanceof Error ? e.message : String(e)));
+    worker.on('exit', (code) => (t.failure ??= `worker thread exited with code ${code}`));
+    return t;
+  });
+  return {
+    take() {
+      const t = threads.find((x) => !x.taken);
+      if (!t) return undefined;
+      t.taken = true;
+      return { worker: t.worker, failure: t.failure };
+    },
+    close() {
+      for (const t of threads) {
+        if (t.taken) continue;
+        t.taken = true;
+        void t.worker.terminate();
+      }
+    },
+  };
+}
+
 export interface WorkerStart {
   build: LoadedBuild;
+  /** Workers started earlier (prewarmVerifyWorkers) to use first; the ones left over are stopped. */
+  prewarmed?: PrewarmedWorkers;
   engines: readonly EngineId[];
   workers: number;
   factoriesModule?: string;
@@ -111,7 +149,9 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     });
   };
   const threads = Array.from({ length: count }, (_, w) => {
-    const worker = startWorker(WORKER!, data(w));
+    const early = start.prewarmed?.take();
+    const worker = early?.worker ?? startWorker(WORKER!, data(w));
+    if (early) worker.postMessage({ type: 'start', data: data(w) } satisfies WorkerStartMessage);
     const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
     // A worker that is loaded or gone posts no more Wasm: nobody waits for it any longer.
     const noMoreWasm = () => {
@@ -143,8 +183,10 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     });
     worker.on('error', (e) => t.end(e instanceof Error ? e.message : String(e)));
     worker.on('exit', (code) => t.end(`worker thread exited with code ${code}`));
+    if (early?.failure) queueMicrotask(() => t.end(early.failure));
     return t;
   });
+  start.prewarmed?.close();
   if (threads.length) {
     // Parsed here once (this thread's engines read them from the same cache), not once per thread.
     postAll({ type: 'yaml', files: parsedYamlOf(build) });

@@ -10,23 +10,36 @@ import { forgetYaml, seedYaml } from './adapters/admission.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
 import { unpackChunk } from './fixture-store.js';
-import type { ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { PrewarmData, ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 
-const data = workerData as WorkerData;
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
+// A prewarmed worker (started before the build was known) is told its WorkerData by the first
+// message; every other message comes after it.
+const prewarmed = (workerData as Partial<PrewarmData>).prewarm === true;
+let current: WorkerData | undefined = prewarmed ? undefined : (workerData as WorkerData);
+let onStart: (data: WorkerData) => void = () => {};
+const started: Promise<WorkerData> = current ? Promise.resolve(current) : new Promise<WorkerData>((resolve) => (onStart = resolve));
 // Listening from the start: other threads' Wasm and the run may be posted while the engines still load.
 let onYaml: (files: WorkerYaml['files']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
 const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
 const onWasm = (m: WorkerWasm) => {
-  receiveWasm(data.build, m.modules);
-  if (m.done !== undefined) threadDone(data.build, m.done);
+  receiveWasm(current!.build, m.modules);
+  if (m.done !== undefined) threadDone(current!.build, m.done);
 };
-parentPort!.on('message', (m: ToWorker) => (m.type === 'yaml' ? onYaml(m.files) : m.type === 'wasm' ? onWasm(m) : onRun(m)));
-shareWasm(data.build, { thread: data.thread, threads: data.threads, engines: data.engines, post: (modules) => send({ type: 'wasm', modules }) });
+parentPort!.on('message', (m: ToWorker) => {
+  if (m.type === 'start') {
+    current = m.data;
+    onStart(m.data);
+  } else if (m.type === 'yaml') onYaml(m.files);
+  else if (m.type === 'wasm') onWasm(m);
+  else onRun(m);
+});
 
 try {
+  const data = await started;
+  shareWasm(data.build, { thread: data.thread, threads: data.threads, engines: data.engines, post: (modules) => send({ type: 'wasm', modules }) });
   const factories = data.factoriesModule
     ? ((await import(data.factoriesModule)) as { ADAPTER_FACTORIES: typeof ADAPTER_FACTORIES }).ADAPTER_FACTORIES
     : ADAPTER_FACTORIES;

@@ -16,6 +16,20 @@ export interface WorkerData {
   factoriesModule?: string;
 }
 
+/**
+ * A worker started before the build is known (prewarmVerifyWorkers) starts with this instead of
+ * WorkerData: it loads its modules meanwhile and waits for a WorkerStart.
+ */
+export interface PrewarmData {
+  prewarm: true;
+}
+
+/** What a prewarmed worker is given once the build is known: the WorkerData it would have started with. */
+export interface WorkerStartMessage {
+  type: 'start';
+  data: WorkerData;
+}
+
 /** The run, posted once the fixtures are planned: the worker then takes chunks until none is left. */
 export interface WorkerRun {
   type: 'run';
@@ -43,7 +57,7 @@ export interface WorkerYaml {
 }
 
 /** What the main thread posts to a worker. */
-export type ToWorker = WorkerYaml | WorkerWasm | WorkerRun;
+export type ToWorker = WorkerStartMessage | WorkerYaml | WorkerWasm | WorkerRun;
 
 export type WorkerMessage =
   | { type: 'ready' }

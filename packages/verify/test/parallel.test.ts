@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ADAPTER_FACTORIES as REGISTRY, loadAdapters } from '../src/adapters.js';
 import { generatedFixtures } from '../src/fixtures/generate.js';
-import { startVerifyWorkers, verifyParallel, type ParallelOptions } from '../src/parallel.js';
+import { prewarmVerifyWorkers, startVerifyWorkers, verifyParallel, type ParallelOptions } from '../src/parallel.js';
 import { wasmOf } from '../src/prebuilt.js';
 import { REPORTERS } from '../src/report/index.js';
 import { ENGINE_IDS, type AdapterFactory, type EngineId } from '../src/types.js';
@@ -75,6 +75,30 @@ describe('verify on worker threads', () => {
     expect(errors).toEqual([]);
     expect(early.threads).toEqual([0]);
     expect(early.text).toEqual(one.text);
+  });
+
+  it('runs on workers started before the build was known (prewarmed, as the CLI starts them), and stops the ones it does not need', async () => {
+    const one = await reports(BROKEN, {});
+    const errors: string[] = [];
+    const prewarmed = prewarmVerifyWorkers(2);
+    const pool = startVerifyWorkers({
+      build: BUILD,
+      engines: ENGINE_IDS,
+      workers: 1,
+      factoriesModule: FACTORIES_MODULE,
+      prewarmed,
+      onWorkerError: (e) => errors.push(e),
+    });
+    const early = await reports(BROKEN, { pool, mainThread: false });
+    expect(errors).toEqual([]);
+    expect(early.threads).toEqual([0]);
+    expect(early.text).toEqual(one.text);
+    // Both were taken or stopped: none is left for another run.
+    expect(prewarmed.take()).toBeUndefined();
+    // Prewarmed workers no run takes are stopped by close() (a run that never starts).
+    const unused = prewarmVerifyWorkers(1);
+    unused.close();
+    expect(unused.take()).toBeUndefined();
   });
 
   it('splits the two Rego→Wasm compiles between this thread and the worker started before it loaded (as the CLI does)', async () => {

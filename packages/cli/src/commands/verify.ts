@@ -25,6 +25,7 @@ import {
   psaFixtures,
   renderVerifySarif,
   REPORTERS,
+  prewarmVerifyWorkers,
   startVerifyWorkers,
   userFixtures,
   verifyParallel,
@@ -179,16 +180,27 @@ function checkOptions(options: VerifyCommandOptions): void {
 
 export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO, deps: VerifyDeps = {}): Promise<number> {
   checkOptions(options);
-  const build = await loadBuildFor(options, io);
+  // Workers load their engines from the registry, so adapters of the caller's own run here only.
+  const workers = deps.factories ? 0 : (options.workers ?? defaultWorkers());
+  // Started before the policies are loaded: loading their own modules overlaps with that.
+  const prewarmed = workers > 0 ? prewarmVerifyWorkers(workers) : undefined;
+  let build: Awaited<ReturnType<typeof loadBuildFor>>;
+  try {
+    build = await loadBuildFor(options, io);
+  } catch (e) {
+    prewarmed?.close();
+    throw e;
+  }
   if (build.modified?.length)
     io.stderr(
       `podsec: ${build.modified.length} file(s) of ${options.build} differ from what its manifest.json records (edited by hand?): ${build.modified.join(', ')}. Verifying them as they are.\n`,
     );
   const onWorkerError = (why: string) => io.stderr(`podsec: a verify worker thread failed (${why}); its fixtures were run in the main thread.\n`);
-  // Workers load their engines from the registry, so adapters of the caller's own run here only.
-  const workers = deps.factories ? 0 : (options.workers ?? defaultWorkers());
-  // Started now, so they load their engines while this thread collects fixtures and loads its own.
-  const pool = workers > 0 ? startVerifyWorkers({ build, engines: ENGINE_IDS.filter((id) => ADAPTER_FACTORIES[id]), workers, onWorkerError }) : undefined;
+  // Given the build now, so they load their engines while this thread collects fixtures and loads its own.
+  const pool =
+    workers > 0
+      ? startVerifyWorkers({ build, engines: ENGINE_IDS.filter((id) => ADAPTER_FACTORIES[id]), workers, onWorkerError, ...(prewarmed ? { prewarmed } : {}) })
+      : undefined;
   let adapters: EngineAdapter[] = [];
   try {
     const fixtures = collectFixtures(options, build, io);

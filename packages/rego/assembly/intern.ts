@@ -16,10 +16,16 @@ let filled: i32 = 0;
   return <i32>(h >> 40) & (CAPACITY - 1);
 }
 
-/** The slot of the ASCII string of `len` bytes at `p` (bytes past the string are masked off). */
+/**
+ * The slot of the ASCII string of `len` bytes at `p`. A word is read past a short string only
+ * while it stays below `limit` (the end of the document), and its bytes past the string are masked off.
+ */
 // @ts-ignore: decorator
-@inline function slotOfBytes(p: usize, len: i32): i32 {
-  const first = len >= 8 ? load<u64>(p) : load<u64>(p) & ((<u64>1 << (<u64>len << 3)) - 1);
+@inline function slotOfBytes(p: usize, len: i32, limit: usize): i32 {
+  let first: u64 = 0;
+  if (len >= 8) first = load<u64>(p);
+  else if (p + 8 <= limit) first = load<u64>(p) & ((<u64>1 << (<u64>len << 3)) - 1);
+  else for (let i = 0; i < len; i++) first |= <u64>load<u8>(p + <usize>i) << (<u64>i << 3);
   const last = len > 8 ? load<u64>(p + <usize>len - 8) : 0;
   return mix(first, last, len);
 }
@@ -64,9 +70,9 @@ export function internPlanString(s: string): Value {
   return v;
 }
 
-/** The plan's value for the `len` ASCII bytes at `p` (a string without escapes), or null. */
-export function planStringAt(p: usize, len: i32): Value | null {
-  let i = slotOfBytes(p, len);
+/** The plan's value for the `len` ASCII bytes at `p` (a string without escapes, in a document ending at `limit`), or null. */
+export function planStringAt(p: usize, len: i32, limit: usize): Value | null {
+  let i = slotOfBytes(p, len, limit);
   while (true) {
     const at = unchecked(table[i]);
     if (at == 0) return null;

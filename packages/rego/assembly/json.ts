@@ -160,7 +160,7 @@ export class Parser {
       const s = this.str();
       return s === null ? null : mkStr(s);
     }
-    const known = planStringAt(this.pos + 1, <i32>(close - this.pos - 1));
+    const known = planStringAt(this.pos + 1, <i32>(close - this.pos - 1), this.end);
     if (known !== null) {
       this.pos = close + 1;
       return known;

@@ -112,9 +112,15 @@ export function entrypoints(): usize {
   return changetype<usize>(o);
 }
 
-/** The entrypoint's value, or null when it is undefined. */
-function entryValue(entrypoint: i32, input: Value | null, data: Value): Value | null {
+/** The value at a Value address the SDK handed over; null for address 0 (no input). */
+function valueAt(addr: usize): Value | null {
+  return addr == 0 ? null : changetype<Value>(addr);
+}
+
+/** The entrypoint's value, or null when it is undefined. Data at address 0 is the empty object. */
+function entryValue(entrypoint: i32, input: Value | null, dataAddr: usize): Value | null {
   const p = plan();
+  const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
   if (entrypoint < 0 || entrypoint >= p.entryRules.length) {
     throw new Error("podsec runtime: unknown entrypoint id " + entrypoint.toString());
   }
@@ -125,8 +131,8 @@ function entryValue(entrypoint: i32, input: Value | null, data: Value): Value | 
   return v;
 }
 
-function resultSet(entrypoint: i32, input: Value | null, data: Value): Value {
-  const v = entryValue(entrypoint, input, data);
+function resultSet(entrypoint: i32, input: Value | null, dataAddr: usize): Value {
+  const v = entryValue(entrypoint, input, dataAddr);
   const rows = new Array<Value>();
   if (v !== null) {
     const row = newObj();
@@ -146,8 +152,7 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
     input = p.parseDocument();
     if (input === null) throw new Error("opa_eval: input is not valid JSON: " + p.error);
   }
-  const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
-  return dumpResultSetBytes(entryValue(entrypoint, input, data));
+  return dumpResultSetBytes(entryValue(entrypoint, input, dataAddr));
 }
 
 /**
@@ -157,10 +162,7 @@ export function podsec_eval(entrypoint: i32, dataAddr: usize, inputAddr: usize, 
  * modules without it (`opa build`'s) are driven through the context exports below.
  */
 export function podsec_eval_parsed(entrypoint: i32, dataAddr: usize, inputAddr: usize): usize {
-  let input: Value | null = null;
-  if (inputAddr != 0) input = changetype<Value>(inputAddr);
-  const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
-  return dumpResultSetBytes(entryValue(entrypoint, input, data));
+  return dumpResultSetBytes(entryValue(entrypoint, valueAt(inputAddr), dataAddr));
 }
 
 // Older evaluation-context path (ABI 1.0/1.1), kept because it costs a few globals.
@@ -175,9 +177,6 @@ export function opa_eval_ctx_set_data(ctx: usize, v: usize): void { ctxData = v;
 export function opa_eval_ctx_set_entrypoint(ctx: usize, e: i32): void { ctxEntrypoint = e; }
 export function opa_eval_ctx_get_result(ctx: usize): usize { return ctxResult; }
 export function eval(ctx: usize): i32 {
-  let input: Value | null = null;
-  if (ctxInput != 0) input = changetype<Value>(ctxInput);
-  const data = ctxData == 0 ? newObj() : changetype<Value>(ctxData);
-  ctxResult = changetype<usize>(resultSet(ctxEntrypoint, input, data));
+  ctxResult = changetype<usize>(resultSet(ctxEntrypoint, valueAt(ctxInput), ctxData));
   return 0;
 }

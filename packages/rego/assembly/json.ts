@@ -41,6 +41,7 @@ export class Parser {
     }
   }
   peek(): i32 { return this.pos < this.end ? <i32>load<u8>(this.pos) : -1; }
+  tooDeep(): Value | null { return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); }
 
   parseDocument(): Value | null {
     const v = this.value(0);
@@ -51,7 +52,7 @@ export class Parser {
   }
 
   value(depth: i32): Value | null {
-    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
+    if (depth > MAX_DEPTH) return this.tooDeep();
     this.ws();
     const c = this.peek();
     if (c == 0x7b) return this.object(depth);
@@ -212,7 +213,7 @@ export class Parser {
    * once, not once per level.
    */
   member(depth: i32): Value | null {
-    if (depth > MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels");
+    if (depth > MAX_DEPTH) return this.tooDeep();
     this.ws();
     const c = this.peek();
     if (c != 0x7b && c != 0x5b && c != 0x22) return this.value(depth);
@@ -237,7 +238,7 @@ export class Parser {
     let state = V_VALUE;
     while (true) {
       if (state == V_VALUE) {
-        if (depth0 + top > MAX_DEPTH) { this.pos = p; this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); return false; }
+        if (depth0 + top > MAX_DEPTH) { this.pos = p; this.tooDeep(); return false; }
         let c = p < end ? <i32>load<u8>(p) : -1;
         if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
         if (c == 0x22) {

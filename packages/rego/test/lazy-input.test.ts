@@ -29,25 +29,22 @@ const pod = {
 
 /** Evaluates raw input bytes through the unmodified SDK (loadRegoPolicy always serialises valid JSON). */
 async function evalBytes(src: string, entrypoint: string, json: string): Promise<unknown> {
-  const r = compileRego([{ path: 'm.rego', text: src }], { entrypoints: [entrypoint] });
-  const p = await loadPolicy(r.wasm, undefined, r.hostBuiltins);
-  const bytes = new TextEncoder().encode(json);
-  try {
-    return p.evaluate(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, entrypoint);
-  } catch (e) {
-    return { thrown: describeThrown(e) };
-  }
+  const got = run(await sdkPolicy(src, entrypoint), json);
+  // A result set is an array: a string is the message the evaluation was rejected with.
+  return typeof got === 'string' ? { thrown: got } : got;
 }
 
-/** One compiled module in the unmodified SDK, for many raw inputs. */
-async function sdkPolicy(src: string, entrypoint: string): Promise<{ evaluate(input: ArrayBuffer, entrypoint: string): unknown; entrypoint: string }> {
+/** One compiled module in the unmodified SDK and the entrypoint evaluated, for many raw inputs. */
+type SdkPolicy = { evaluate(input: ArrayBuffer, entrypoint: string): unknown; entrypoint: string };
+
+async function sdkPolicy(src: string, entrypoint: string): Promise<SdkPolicy> {
   const r = compileRego([{ path: 'm.rego', text: src }], { entrypoints: [entrypoint] });
   const p = await loadPolicy(r.wasm, undefined, r.hostBuiltins);
   return { evaluate: (input, e) => p.evaluate(input, e), entrypoint };
 }
 
 /** The policy's result set on raw JSON text, or the message it was rejected with. */
-function run(p: { evaluate(input: ArrayBuffer, entrypoint: string): unknown; entrypoint: string }, json: string): unknown {
+function run(p: SdkPolicy, json: string): unknown {
   const bytes = new TextEncoder().encode(json);
   try {
     return p.evaluate(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, p.entrypoint);

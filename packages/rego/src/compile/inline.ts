@@ -92,9 +92,7 @@ export function inlineReaders(rules: unknown[], natives: readonly string[] = [])
     // The read's base is the argument: the call's variable takes its place.
     return [T.DEFAULTED, [f.read[0], t[2], ...f.read.slice(2)], f.fallback];
   };
-  rules.forEach((r, i) => {
-    if (callsAny(r, fallbacks)) rules[i] = mapRule(r, { term });
-  });
+  rewriteCallers(rules, fallbacks, term);
 }
 
 function inlinePlainReaders(rules: unknown[]): void {
@@ -108,7 +106,12 @@ function inlinePlainReaders(rules: unknown[]): void {
     const reader = t[0] === T.FUNC && t.length === 3 ? readers.get(t[1] as number) : undefined;
     return reader ? [T.REFOR, t[2], reader.fallback, ...reader.path] : t;
   };
+  rewriteCallers(rules, readers, term);
+}
+
+/** Rewrites, in place, the terms of every rule that calls one of `callees` (the others are not copied). */
+function rewriteCallers(rules: unknown[], callees: ReadonlyMap<number, unknown>, term: (t: Node) => unknown): void {
   rules.forEach((r, i) => {
-    if (callsAny(r, readers)) rules[i] = mapRule(r, { term });
+    if (callsAny(r, callees)) rules[i] = mapRule(r, { term });
   });
 }

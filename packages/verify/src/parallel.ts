@@ -3,7 +3,8 @@
  * (startVerifyWorkers), so they load their engines while this thread still generates fixtures and
  * loads its own. Fixtures are cut into chunks; this thread and each worker thread take the next
  * chunk from one shared atomic counter until none is left, so a slow or late worker never holds
- * the run up. Chunk results are merged in fixture order, so the report is byte for byte the one a
+ * the run up. The workers start on the chunks of the given fixtures while this thread still draws
+ * the random ones (a second or so for verify's 10,000), and take those as they are posted. Chunk results are merged in fixture order, so the report is byte for byte the one a
  * single thread writes. A worker that fails only costs time: its chunks are run here.
  */
 import { existsSync } from 'node:fs';
@@ -12,9 +13,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineId, LoadedBuild } from './types.js';
-import { CHUNK_FIXTURES, finishVerify, planVerify, runPlanChunk, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
+import { addRandom, CHUNK_FIXTURES, finishVerify, runPlanChunk, startPlan, type ChunkResult, type VerifyOptions, type VerifyResult } from './verify.js';
+import type { PackedFixtures } from './fixture-store.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
-import type { PrewarmData, WorkerData, WorkerMessage, WorkerRun, WorkerStartMessage, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { PrewarmData, WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerStartMessage, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
 
 export { CHUNK_FIXTURES };
@@ -71,6 +73,8 @@ export interface VerifyWorkers {
   loaded(): void;
   /** Posts the run to every worker still alive; `handlers` receive their chunks. */
   run(message: WorkerRun, handlers: RunHandlers): void;
+  /** Posts the next chunks of the run's fixtures (after run); `last` once no more will come. */
+  fixtures(segment: PackedFixtures | undefined, last: boolean): void;
   /** Stops the workers that are still loading their engines (their chunks are run elsewhere). */
   stopLoading(): void;
   /** Settles when every worker has finished, failed or been stopped. */
@@ -143,7 +147,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   let handlers: RunHandlers | undefined;
   let mainLoaded = false;
   /** Posts to every worker still alive except `from` (the one a relayed message came from). */
-  const postAll = (message: WorkerWasm | WorkerYaml | WorkerRun, from = -1) => {
+  const postAll = (message: WorkerWasm | WorkerYaml | WorkerRun | WorkerFixtures, from = -1) => {
     threads.forEach((t, w) => {
       if (w !== from && !t.settled) t.worker.postMessage(message);
     });
@@ -206,6 +210,9 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       loaded();
       postAll(message);
     },
+    fixtures(segment, last) {
+      postAll({ type: 'fixtures', segment, last });
+    },
     stopLoading() {
       for (const t of threads) if (!t.ready) t.end();
     },
@@ -221,9 +228,10 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
 export async function verifyParallel(options: ParallelOptions): Promise<VerifyResult> {
   // This thread's engines are loaded: the workers may stop waiting for its Wasm while it plans.
   options.pool?.loaded();
-  const plan = planVerify(options, options.chunkFixtures ?? CHUNK_FIXTURES);
+  const { plan, first } = startPlan(options, options.chunkFixtures ?? CHUNK_FIXTURES);
   const { fixtures } = plan;
-  const chunkCount = fixtures.chunks;
+  const total = fixtures.length + plan.runs;
+  const chunkCount = Math.ceil(total / fixtures.chunkFixtures);
   const mainThread = options.mainThread !== false;
   const wanted = Math.min(options.pool?.count ?? options.workers, chunkCount - (mainThread ? 1 : 0));
   const pool =
@@ -243,7 +251,7 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
   try {
     if (!pool?.count || wanted <= 0 || !options.adapters.length) {
       pool?.close();
-      const total = fixtures.length;
+      addRandom(plan);
       const onFixture = options.onProgress && ((i: number) => options.onProgress!(i + 1, total));
       const all: ChunkResult[] = [];
       for (let k = 0; k < chunkCount; k++) all.push(runPlanChunk(plan, options.adapters, k, onFixture));
@@ -258,9 +266,15 @@ export async function verifyParallel(options: ParallelOptions): Promise<VerifyRe
       options.onChunk?.(k, thread);
       const [s, e] = fixtures.bounds(k);
       done += e - s;
-      options.onProgress?.(done, fixtures.length);
+      options.onProgress?.(done, total);
     };
-    pool.run({ type: 'run', fixtures: fixtures.packed, chunkFixtures: fixtures.chunkFixtures, next }, { chunk: finished });
+    // The workers start on the chunks of the given fixtures while this thread draws the random ones.
+    pool.run({ type: 'run', chunkFixtures: fixtures.chunkFixtures, next }, { chunk: finished });
+    if (first) pool.fixtures(first, false);
+    const rest = addRandom(plan);
+    if (fixtures.chunks !== chunkCount) throw new Error(`verify: planned ${chunkCount} chunks of fixtures but packed ${fixtures.chunks}`);
+    rest.forEach((segment, i) => pool.fixtures(segment, i === rest.length - 1));
+    if (!rest.length) pool.fixtures(undefined, true);
     const runHere = (k: number) => finished(k, runPlanChunk(plan, options.adapters, k), 'main');
     for (let k = mainThread ? Atomics.add(next, 0, 1) : chunkCount; k < chunkCount; k = Atomics.add(next, 0, 1)) {
       runHere(k);

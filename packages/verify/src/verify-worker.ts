@@ -9,7 +9,7 @@ import { ADAPTER_FACTORIES } from './adapters.js';
 import { forgetYaml, seedYaml } from './adapters/admission.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
-import { unpackChunk } from './fixture-store.js';
+import { ArrivingFixtures } from './fixture-store.js';
 import type { PrewarmData, ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -24,6 +24,8 @@ let onYaml: (files: WorkerYaml['files']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
 const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
+// The run's chunks, which may start coming before this thread is ready to run them.
+const arriving = new ArrivingFixtures();
 const onWasm = (m: WorkerWasm) => {
   receiveWasm(current!.build, m.modules);
   if (m.done !== undefined) threadDone(current!.build, m.done);
@@ -34,6 +36,7 @@ parentPort!.on('message', (m: ToWorker) => {
     onStart(m.data);
   } else if (m.type === 'yaml') onYaml(m.files);
   else if (m.type === 'wasm') onWasm(m);
+  else if (m.type === 'fixtures') arriving.receive(m.segment, m.last);
   else onRun(m);
 });
 
@@ -51,14 +54,16 @@ try {
   forgetYaml(data.build);
   const prep = prepare(data.build);
   send({ type: 'ready' });
-  const { fixtures, chunkFixtures, next } = await run;
-  parentPort!.removeAllListeners('message');
-  const chunks = fixtures.offsets.length - 1;
-  for (let k = Atomics.add(next, 0, 1); k < chunks; k = Atomics.add(next, 0, 1)) {
-    const chunk = unpackChunk(fixtures, k);
+  const { chunkFixtures, next } = await run;
+  for (;;) {
+    const k = Atomics.add(next, 0, 1);
+    // Waits while the main thread still draws the random fixtures this chunk is made of.
+    const chunk = await arriving.chunk(k);
+    if (!chunk) break;
     const start = k * chunkFixtures;
     send({ type: 'chunk', index: k, result: runChunk(prep, adapters, chunk, start, start + chunk.length, undefined, start) });
   }
+  parentPort!.removeAllListeners('message');
   for (const a of adapters) a.close?.();
   send({ type: 'done' });
 } catch (e) {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { AdmissionContext } from '@podsec/ir';
 import { referenceDecision, type ReferenceDecision } from './adapters.js';
 import { buildArbitrary, randomFixtures } from './fixtures/random-fixtures.js';
-import { FixtureStore } from './fixture-store.js';
+import { FixtureStore, type PackedFixtures } from './fixture-store.js';
 import type { Fixture, FixtureGroup } from './fixtures/types.js';
 import { type MessageSample, MessageSamples, type SeenMessage } from './message-samples.js';
 import { type DisagreementKind, type ExpectedMessage, type MessageMismatch, messageMismatches, messagesByRule, untracedViolations } from './messages.js';
@@ -466,7 +466,11 @@ export interface VerifyPlan {
 /** Fixtures per chunk: small enough to balance two threads, large enough that messages cost nothing. */
 export const CHUNK_FIXTURES = 64;
 
-export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): VerifyPlan {
+/**
+ * The plan with the given fixtures added to its store, the random ones not drawn yet (addRandom):
+ * `first` holds the chunks those fixtures fill, which other threads may run meanwhile.
+ */
+export function startPlan(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): { plan: VerifyPlan; first: PackedFixtures | undefined } {
   const { build } = options;
   for (const f of options.fixtures)
     for (const p of f.policies ?? [])
@@ -475,8 +479,22 @@ export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURE
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const runs = options.random ?? 0;
   const arb = runs > 0 ? buildArbitrary(build.irs.values()) : undefined;
-  const fixtures = new FixtureStore([...options.fixtures, ...(arb ? randomFixtures(arb, runs, seed) : [])], chunkFixtures);
-  return { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed };
+  const fixtures = new FixtureStore(chunkFixtures);
+  const first = fixtures.add(options.fixtures);
+  return { plan: { prep: prepare(build), fixtures, ...(arb ? { arb } : {}), runs, seed }, first };
+}
+
+/** Draws the plan's random fixtures and seals its store: the segments of the chunks that were left. */
+export function addRandom(plan: VerifyPlan): PackedFixtures[] {
+  const { fixtures, arb, runs, seed } = plan;
+  const segments = [arb ? fixtures.add(randomFixtures(arb, runs, seed)) : undefined, fixtures.seal()];
+  return segments.filter((s): s is PackedFixtures => s !== undefined);
+}
+
+export function planVerify(options: VerifyOptions, chunkFixtures = CHUNK_FIXTURES): VerifyPlan {
+  const { plan } = startPlan(options, chunkFixtures);
+  addRandom(plan);
+  return plan;
 }
 
 /** Runs chunk k of the plan in this thread. */

@@ -30,13 +30,22 @@ export interface WorkerStartMessage {
   data: WorkerData;
 }
 
-/** The run, posted once the fixtures are planned: the worker then takes chunks until none is left. */
+/**
+ * The run, posted once the fixtures the run was given are packed: the worker then takes chunks
+ * until none is left. The chunks come in WorkerFixtures messages, the random ones after the others.
+ */
 export interface WorkerRun {
   type: 'run';
-  fixtures: PackedFixtures;
   chunkFixtures: number;
   /** Index of the next chunk nobody has taken yet, shared by every thread (Atomics.add). */
   next: Int32Array;
+}
+
+/** Chunks of the run's fixtures, in run order; `last` says no more will come. */
+export interface WorkerFixtures {
+  type: 'fixtures';
+  segment: PackedFixtures | undefined;
+  last: boolean;
 }
 
 /**
@@ -57,7 +66,7 @@ export interface WorkerYaml {
 }
 
 /** What the main thread posts to a worker. */
-export type ToWorker = WorkerStartMessage | WorkerYaml | WorkerWasm | WorkerRun;
+export type ToWorker = WorkerStartMessage | WorkerYaml | WorkerWasm | WorkerRun | WorkerFixtures;
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -203,8 +203,9 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
       : undefined;
   let adapters: EngineAdapter[] = [];
   try {
-    const fixtures = collectFixtures(options, build, io);
+    // Engines first: the Wasm this thread compiles is what the workers wait for; they wait for the fixtures anyway.
     const loaded = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
+    const fixtures = collectFixtures(options, build, io);
     adapters = loaded.adapters;
     const result = await verifyParallel({
       workers,

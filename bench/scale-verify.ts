@@ -13,7 +13,15 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPolicies } from '../packages/compilers/src/index.js';
-import { ENGINE_IDS, loadAdapters, loadBuildFromResult, startVerifyWorkers, verifyParallel, type EngineAdapter } from '../packages/verify/src/index.js';
+import {
+  ENGINE_IDS,
+  loadAdapters,
+  loadBuildFromResult,
+  prewarmVerifyWorkers,
+  startVerifyWorkers,
+  verifyParallel,
+  type EngineAdapter,
+} from '../packages/verify/src/index.js';
 import { generatePolicies } from './scale/generate.js';
 import { lineFit } from './scale/measure.js';
 import { medianRun, takeFlag, writeBenchResult } from './support.js';
@@ -37,12 +45,15 @@ async function one(policies: number, fixtures: number, workers = Math.max(0, ava
     t = performance.now();
     return ms;
   };
+  // As the CLI does: the workers load their modules while this thread builds, then their engines
+  // while this thread loads its own.
+  const prewarmed = workers > 0 ? prewarmVerifyWorkers(workers) : undefined;
   const build = loadBuildFromResult(buildPolicies(generatePolicies(policies, SEED)));
   const buildMs = lap();
-  // As the CLI does: the workers load their engines while this thread loads its own.
-  const pool = workers > 0 ? startVerifyWorkers({ build, engines: ENGINE_IDS, workers }) : undefined;
+  const pool = workers > 0 ? startVerifyWorkers({ build, engines: ENGINE_IDS, workers, ...(prewarmed ? { prewarmed } : {}) }) : undefined;
   let adapters: EngineAdapter[] = [];
   try {
+    await pool?.yamlParsed;
     const loaded = await loadAdapters(build, ENGINE_IDS);
     adapters = loaded.adapters;
     const notRun = loaded.notRun;

@@ -17,7 +17,8 @@ import { addRandom, CHUNK_FIXTURES, finishVerify, runPlanChunk, startPlan, type 
 import type { PackedFixtures } from './fixture-store.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import type { PrewarmData, WorkerData, WorkerFixtures, WorkerMessage, WorkerRun, WorkerStartMessage, WorkerWasm, WorkerYaml } from './worker-protocol.js';
-import { forgetYaml, parsedYamlOf } from './adapters/admission.js';
+import { forgetYaml, parsedYamlOf, seedYaml } from './adapters/admission.js';
+import { parseYamlShare, tookYaml, yamlCounters, type ParsedFiles } from './yaml-share.js';
 
 export { CHUNK_FIXTURES };
 
@@ -81,6 +82,11 @@ export interface VerifyWorkers {
   finished(): Promise<void>;
   /** Stops every worker (idempotent): for a run that ends early or never starts. */
   close(): void;
+  /**
+   * Settles once this thread holds every YAML file of the build, parsed here or by a worker. Await
+   * it before loading this thread's engines: it also lets the workers' parsed files in.
+   */
+  readonly yamlParsed: Promise<void>;
 }
 
 /**
@@ -137,12 +143,14 @@ export interface WorkerStart {
 export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   const count = WORKER ? Math.max(0, start.workers) : 0;
   const { build } = start;
+  const counters = yamlCounters(count);
   const data = (w: number): WorkerData => ({
     build,
     engines: [...start.engines],
     thread: w + 1,
     threads: count + 1,
     ...(start.factoriesModule ? { factoriesModule: start.factoriesModule } : {}),
+    yamlCounters: counters,
   });
   let handlers: RunHandlers | undefined;
   let mainLoaded = false;
@@ -156,7 +164,16 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     const early = start.prewarmed?.take();
     const worker = early?.worker ?? startWorker(WORKER!, data(w));
     if (early) worker.postMessage({ type: 'start', data: data(w) } satisfies WorkerStartMessage);
-    const t = { worker, ready: false, settled: false, end: (_why?: string) => {}, done: Promise.resolve() };
+    let yamlPosted: (files: ParsedFiles) => void = () => {};
+    const t = {
+      worker,
+      ready: false,
+      settled: false,
+      end: (_why?: string) => {},
+      done: Promise.resolve(),
+      // What it parsed of the YAML; nothing if it ends first (this thread then parses what it took).
+      yaml: new Promise<ParsedFiles>((resolve) => (yamlPosted = resolve)),
+    };
     // A worker that is loaded or gone posts no more Wasm: nobody waits for it any longer.
     const noMoreWasm = () => {
       threadDone(build, w + 1);
@@ -169,6 +186,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
         if (why) start.onWorkerError?.(why);
         void worker.terminate();
         if (!t.ready) noMoreWasm();
+        yamlPosted([]);
         resolve();
       };
     });
@@ -181,6 +199,9 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
       } else if (m.type === 'wasm') {
         receiveWasm(build, m.modules);
         postAll(m, w);
+      } else if (m.type === 'yaml') {
+        seedYaml(build, m.files);
+        yamlPosted(m.files);
       } else if (m.type === 'chunk') handlers?.chunk(m.index, m.result, w);
       else if (m.type === 'error') t.end(m.message);
       else t.end();
@@ -191,9 +212,21 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     return t;
   });
   start.prewarmed?.close();
+  let yamlParsed = Promise.resolve();
   if (threads.length) {
-    // Parsed here once (this thread's engines read them from the same cache), not once per thread.
-    postAll({ type: 'yaml', files: parsedYamlOf(build) });
+    // This thread's share of the YAML now; a worker that took none by the time it is done never will.
+    parseYamlShare(build, counters);
+    const theirs = threads.map((t, w) => (tookYaml(counters, w) ? t.yaml : Promise.resolve<ParsedFiles>([])));
+    yamlParsed = Promise.all(theirs).then((parsed) => {
+      // Each file once per thread: a worker is sent what it did not parse (a file a failed worker
+      // took is parsed here, by parsedYamlOf).
+      const all = parsedYamlOf(build);
+      threads.forEach((t, w) => {
+        if (t.settled) return;
+        const own = new Set(parsed[w]!.map(([f]) => f));
+        t.worker.postMessage({ type: 'yaml', files: all.filter(([f]) => !own.has(f)) } satisfies WorkerYaml);
+      });
+    });
     shareWasm(build, { thread: 0, threads: count + 1, engines: start.engines, post: (modules) => postAll({ type: 'wasm', modules }) });
   }
   const loaded = () => {
@@ -220,6 +253,7 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
     close() {
       for (const t of threads) t.end();
     },
+    yamlParsed,
   };
 }
 

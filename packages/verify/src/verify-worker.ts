@@ -9,6 +9,7 @@ import { ADAPTER_FACTORIES } from './adapters.js';
 import { forgetYaml, seedYaml } from './adapters/admission.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
+import { parseYamlShare } from './yaml-share.js';
 import { ArrivingFixtures } from './fixture-store.js';
 import type { PrewarmData, ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
 
@@ -42,6 +43,8 @@ parentPort!.on('message', (m: ToWorker) => {
 
 try {
   const data = await started;
+  // This thread's share of the build's YAML, then the rest as the other threads parsed it.
+  send({ type: 'yaml', files: parseYamlShare(data.build, data.yamlCounters, data.thread - 1) });
   shareWasm(data.build, { thread: data.thread, threads: data.threads, engines: data.engines, post: (modules) => send({ type: 'wasm', modules }) });
   const factories = data.factoriesModule
     ? ((await import(data.factoriesModule)) as { ADAPTER_FACTORIES: typeof ADAPTER_FACTORIES }).ADAPTER_FACTORIES

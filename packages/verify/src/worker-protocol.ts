@@ -14,6 +14,8 @@ export interface WorkerData {
   threads: number;
   /** URL of a module exporting `ADAPTER_FACTORIES` to use instead of the registry. */
   factoriesModule?: string;
+  /** The counters that split parsing the build's YAML files between the threads (yaml-share.ts). */
+  yamlCounters: Int32Array;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface WorkerWasm {
   done?: number;
 }
 
-/** The build's YAML files as the main thread parsed them, posted as soon as the worker starts. */
+/** The build's YAML files this worker did not parse itself, posted once every thread's share is parsed. */
 export interface WorkerYaml {
   type: 'yaml';
   files: [string, ParsedYaml][];
@@ -71,6 +73,8 @@ export type ToWorker = WorkerStartMessage | WorkerYaml | WorkerWasm | WorkerRun 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'wasm'; modules: SharedWasm[] }
+  /** The YAML files this worker parsed (possibly none), once it found no file left to take. */
+  | { type: 'yaml'; files: [string, ParsedYaml][] }
   | { type: 'chunk'; index: number; result: ChunkResult }
   | { type: 'error'; message: string }
   | { type: 'done' };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { parsedYamlOf, seedYaml, yamlDocuments } from '../src/adapters/admission.js';
+import { parsedYamlOf, seedYaml, yamlDocuments, yamlFilesOf } from '../src/adapters/admission.js';
+import { parseYamlShare, tookYaml, yamlCounters } from '../src/yaml-share.js';
 import { buildOf, SEED_IRS } from './support.js';
 
 const fresh = () => buildOf(SEED_IRS.slice(0, 1));
@@ -50,5 +51,27 @@ describe('YAML of a build parsed once per build', () => {
     expect(() => yamlDocuments(fresh(), 'kyverno/missing.yaml')).toThrow(
       'kyverno/missing.yaml: listed in manifest.json but missing from the build. Fix: rebuild with `podsec build`.',
     );
+  });
+});
+
+describe('YAML parsing shared between threads (yaml-share.ts)', () => {
+  it('gives every file to exactly one taker, and tells which workers took any', () => {
+    const build = buildOf(SEED_IRS);
+    const files = yamlFilesOf(build);
+    expect(files.length).toBeGreaterThan(4);
+    const counters = yamlCounters(2);
+    // Worker 0 has taken the first files when the main thread starts on the rest; worker 1 comes too late.
+    const early: ReturnType<typeof parseYamlShare> = [];
+    for (let k = 0; k < 3; k++) {
+      Atomics.add(counters, 1, 1);
+      const i = Atomics.add(counters, 0, 1);
+      early.push([files[i]!, { docs: [] }]);
+    }
+    const main = parseYamlShare(build, counters);
+    const late = parseYamlShare(build, counters, 1);
+    expect(late).toEqual([]);
+    expect([tookYaml(counters, 0), tookYaml(counters, 1)]).toEqual([true, false]);
+    expect([...early, ...main].map(([f]) => f)).toEqual(files);
+    expect(main).toEqual(parsedYamlOf(buildOf(SEED_IRS)).slice(3));
   });
 });

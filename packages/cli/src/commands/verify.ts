@@ -204,6 +204,7 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
   let adapters: EngineAdapter[] = [];
   try {
     // Engines first: the Wasm this thread compiles is what the workers wait for; they wait for the fixtures anyway.
+    await pool?.yamlParsed;
     const loaded = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
     const fixtures = collectFixtures(options, build, io);
     adapters = loaded.adapters;

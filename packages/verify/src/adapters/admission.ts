@@ -80,7 +80,8 @@ function cacheOf(build: LoadedBuild): Map<string, { text: string; parsed: Parsed
   return files;
 }
 
-function parsedOf(build: LoadedBuild, path: string): ParsedYaml {
+/** A YAML file of the build, parsed on first use (per build and thread). */
+export function parsedOf(build: LoadedBuild, path: string): ParsedYaml {
   const text = build.files.get(path);
   if (text === undefined) throw new Error(`${path}: listed in manifest.json but missing from the build. Fix: rebuild with \`podsec build\`.`);
   const files = cacheOf(build);
@@ -99,9 +100,14 @@ export function yamlDocuments(build: LoadedBuild, path: string): Obj[] {
   return structuredClone(parsed.docs);
 }
 
-/** Every YAML file of the build parsed, for a worker thread to start from (seedYaml) instead of parsing again. */
+/** The build's YAML files, in the build's order (the same on every thread). */
+export function yamlFilesOf(build: LoadedBuild): string[] {
+  return [...build.files.keys()].filter((f) => f.endsWith('.yaml'));
+}
+
+/** Every YAML file of the build parsed, for another thread to start from (seedYaml) instead of parsing again. */
 export function parsedYamlOf(build: LoadedBuild): [string, ParsedYaml][] {
-  return [...build.files.keys()].filter((f) => f.endsWith('.yaml')).map((f) => [f, parsedOf(build, f)]);
+  return yamlFilesOf(build).map((f) => [f, parsedOf(build, f)]);
 }
 
 /** Takes another thread's parsedYamlOf for this build: the files whose text is this build's are not parsed again. */

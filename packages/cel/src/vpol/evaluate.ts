@@ -142,6 +142,28 @@ function admissionOf(status: KyvernoStatus, policy: VpolPolicy, message: string 
   return { allowed: !(failing && policy.validationActions.includes('Deny')), warnings };
 }
 
+const NO_AUTOGEN: Partial<VpolResult> = Object.freeze({});
+const NO_EXTRA: Partial<VpolResult> = Object.freeze({});
+
+/**
+ * One evaluation's result. Object.assign, not `{ …, ...extra }`: on Node 20 a spread into a literal
+ * with other fields costs microseconds per object, more than evaluating the policy.
+ */
+function resultOf(compiled: CompiledVpol, autogen: Partial<VpolResult>, status: KyvernoStatus, extra = NO_EXTRA): VpolResult {
+  const { policy } = compiled;
+  const s: KyvernoStatus = status === 'fail' && !policy.scored ? 'warn' : status;
+  const base: VpolResult = {
+    policy: policy.name,
+    status: s,
+    applied: true,
+    auditAnnotations: {},
+    validationActions: policy.validationActions,
+    admission: admissionOf(s, policy, extra.message),
+    diagnostics: compiled.diagnostics,
+  };
+  return Object.assign(base, autogen, extra);
+}
+
 /**
  * Evaluates a Kyverno ValidatingPolicy against one admission request the way Kyverno's CEL engine does
  * (pkg/cel/policies/vpol/engine): match, matchConditions (failurePolicy decides on errors), lazily bound
@@ -158,50 +180,35 @@ export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttribute
     );
   }
   // The matched autogen variant, reported on every result after matching.
-  let autogen: Partial<VpolResult> = {};
-  // Object.assign, not `{ …, ...extra }`: on Node 20 a spread into a literal with other fields costs
-  // microseconds per object, more than evaluating the policy.
-  const result = (status: KyvernoStatus, extra: Partial<VpolResult> = {}): VpolResult => {
-    const s: KyvernoStatus = status === 'fail' && !policy.scored ? 'warn' : status;
-    const base: VpolResult = {
-      policy: policy.name,
-      status: s,
-      applied: true,
-      auditAnnotations: {},
-      validationActions: policy.validationActions,
-      admission: admissionOf(s, policy, extra.message),
-      diagnostics: compiled.diagnostics,
-    };
-    return Object.assign(base, autogen, extra);
-  };
+  let autogen: Partial<VpolResult> = NO_AUTOGEN;
   // Kyverno refuses to load a policy whose expressions do not compile; `kyverno test` prints a `skip` row for it
   // (reason "invalid policy"), so a result is produced, unlike for resources the policy does not match.
-  if (compiled.diagnostics.some((d) => d.severity === 'error')) return result('skip', { skipReason: 'invalid-policy' });
+  if (compiled.diagnostics.some((d) => d.severity === 'error')) return resultOf(compiled, autogen, 'skip', { skipReason: 'invalid-policy' });
   const disabled = (options.context === 'admission' && !policy.admissionEnabled) || (options.context === 'background' && !policy.backgroundEnabled);
-  if (disabled) return result('skip', { applied: false, skipReason: 'evaluation-disabled' });
+  if (disabled) return resultOf(compiled, autogen, 'skip', { applied: false, skipReason: 'evaluation-disabled' });
 
   const prepared = prepareCelRequest(attrs);
   const req = prepared.resolved;
   const variant = compiled.variants.find((v) => variantMatches(v, req));
-  if (!variant) return result('skip', { applied: false, skipReason: 'not-matched' });
+  if (!variant) return resultOf(compiled, autogen, 'skip', { applied: false, skipReason: 'not-matched' });
   if (variant.autogen) autogen = { autogen: variant.autogen };
 
   const activation = activationFor(prepared.data('vpol'), undefined);
   const polex = matchingExceptions(options.exceptions ?? [], policy.name, activation);
-  if (polex.state === 'error') return result('error', { error: polex.error, message: polex.error.message });
+  if (polex.state === 'error') return resultOf(compiled, autogen, 'error', { error: polex.error, message: polex.error.message });
   if (polex.state === 'excepted') {
-    return result('skip', {
+    return resultOf(compiled, autogen, 'skip', {
       skipReason: 'exception',
       exceptions: polex.names,
       message: `rule is skipped due to policy exceptions: ${polex.names.join(', ')}`,
     });
   }
   const mc = evaluateMatchConditions(variant.body, activation);
-  if (mc.state === 'no-match') return result('skip', { skipReason: 'match-conditions' });
+  if (mc.state === 'no-match') return resultOf(compiled, autogen, 'skip', { skipReason: 'match-conditions' });
   if (mc.state === 'error') {
-    if (policy.failurePolicy === 'Ignore') return result('skip', { skipReason: 'match-conditions' });
+    if (policy.failurePolicy === 'Ignore') return resultOf(compiled, autogen, 'skip', { skipReason: 'match-conditions' });
     const first = mc.errors[0];
-    return result('error', first ? { error: first.error, message: `matchCondition ${first.condition}: ${first.error.message}` } : {});
+    return resultOf(compiled, autogen, 'error', first ? { error: first.error, message: `matchCondition ${first.condition}: ${first.error.message}` } : {});
   }
   bindVariables(variant.body, activation);
   for (const v of variant.body.validations) {
@@ -209,16 +216,20 @@ export function evaluateValidatingPolicy(doc: unknown, attrs: AdmissionAttribute
     if (out.result === 'pass') continue;
     const failedValidation = { index: v.index, expression: v.spec.expression, expressionPath: v.expression.path };
     if (out.result === 'error') {
-      return result('error', { failedValidation, error: Object.assign({}, out.error, { expressionPath: v.expression.path }), message: out.error.message });
+      return resultOf(compiled, autogen, 'error', {
+        failedValidation,
+        error: Object.assign({}, out.error, { expressionPath: v.expression.path }),
+        message: out.error.message,
+      });
     }
     const message = failureMessage(v, activation);
     const annotations = evaluateAuditAnnotations(variant.body, activation);
-    if (!annotations.ok) return result('error', { failedValidation, error: annotations.error, message: annotations.error.message });
-    return result('fail', { failedValidation, message, auditAnnotations: annotations.values });
+    if (!annotations.ok) return resultOf(compiled, autogen, 'error', { failedValidation, error: annotations.error, message: annotations.error.message });
+    return resultOf(compiled, autogen, 'fail', { failedValidation, message, auditAnnotations: annotations.values });
   }
   const annotations = evaluateAuditAnnotations(variant.body, activation);
-  if (!annotations.ok) return result('error', { error: annotations.error, message: annotations.error.message });
-  return result('pass', { auditAnnotations: annotations.values });
+  if (!annotations.ok) return resultOf(compiled, autogen, 'error', { error: annotations.error, message: annotations.error.message });
+  return resultOf(compiled, autogen, 'pass', { auditAnnotations: annotations.values });
 }
 
 type AnnotationsResult = { ok: true; values: Record<string, string> } | { ok: false; error: CelError };

@@ -176,20 +176,24 @@ export function decideEach<L extends { policy: string; error?: unknown; files?: 
   only: readonly string[] | undefined,
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
-  // Set on the decision `decide` just made, to the policy's own (read-only) list: no copy of either
-  // per decision, which verify makes millions of. The key lands where a spread would put it.
-  const withFiles = (l: L, d: EngineDecision): EngineDecision => {
-    if (l.files?.length) d.files = l.files as string[];
-    return d;
-  };
-  return loaded
-    .filter((l) => !only || only.includes(l.policy))
-    .map((l) => {
-      if (l.error !== undefined) return withFiles(l, loadFailure(engine, l.policy, l.error));
+  const out: EngineDecision[] = [];
+  // verify asks for every policy, in the build's order, on most objects: no search per policy then.
+  const all = !only || (only.length === loaded.length && loaded.every((l, i) => only[i] === l.policy));
+  for (const l of loaded) {
+    if (!all && !only!.includes(l.policy)) continue;
+    let d: EngineDecision;
+    if (l.error !== undefined) d = loadFailure(engine, l.policy, l.error);
+    else {
       try {
-        return withFiles(l, decide(l));
+        d = decide(l);
       } catch (e) {
-        return withFiles(l, loadFailure(engine, l.policy, e));
+        d = loadFailure(engine, l.policy, e);
       }
-    });
+    }
+    // Set on the decision just made, to the policy's own (read-only) list: no copy of either per
+    // decision, which verify makes millions of. The key lands where a spread would put it.
+    if (l.files?.length) d.files = l.files as string[];
+    out.push(d);
+  }
+  return out;
 }

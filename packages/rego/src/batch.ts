@@ -111,8 +111,11 @@ export async function loadRegoBatch(
   };
   // Most evaluations of a policy library find nothing: `[{"result":[]}]` (an empty violation set)
   // is recognised by its bytes, without decoding and parsing it.
+  let view = new Uint8Array(sdk.mem.buffer);
   const readResult = (addr: number): ResultSet => {
-    const mem = new Uint8Array(sdk.mem.buffer);
+    // A view per call would be an allocation per entrypoint; a new one only when the memory grew.
+    if (view.buffer !== sdk.mem.buffer) view = new Uint8Array(sdk.mem.buffer);
+    const mem = view;
     let i = 0;
     while (i < EMPTY_SET_RESULT.length && mem[addr + i] === EMPTY_SET_RESULT[i]) i++;
     if (i === EMPTY_SET_RESULT.length && mem[addr + i] === 0) return [{ result: [] }];
@@ -165,7 +168,8 @@ export async function loadRegoBatch(
       // last one is known to hold).
       let held: { path: number; address: number } | undefined;
       return calls.map((call) => {
-        const { entrypoint: ep, set } = typeof call === 'object' ? call : { entrypoint: call, set: undefined };
+        const ep = typeof call === 'object' ? call.entrypoint : call;
+        const set = typeof call === 'object' ? call.set : undefined;
         const id = typeof ep === 'number' ? ep : Object.hasOwn(ids, ep) ? ids[ep] : undefined;
         if (id === undefined) {
           return new RegoEvalError(`entrypoint ${JSON.stringify(ep)} is not in this module (it has ${Object.keys(ids).join(', ')})`);

@@ -167,6 +167,15 @@ export const loadFailure = (engine: EngineId, policy: string, e: unknown): Engin
 });
 
 /**
+ * The loaded policies `only` names (all when absent), in load order. verify asks for every policy,
+ * in the build's order, on most objects: then there is no search per policy.
+ */
+export function wantedOf<L extends { policy: string }>(loaded: readonly L[], only: readonly string[] | undefined): readonly L[] {
+  if (!only || (only.length === loaded.length && loaded.every((l, i) => only[i] === l.policy))) return loaded;
+  return loaded.filter((l) => only.includes(l.policy));
+}
+
+/**
  * Runs `decide` for each loaded policy the caller asked for; a policy whose artifact failed to
  * load, or whose evaluation throws, becomes an `error` decision rather than a crash.
  */
@@ -177,10 +186,7 @@ export function decideEach<L extends { policy: string; error?: unknown; files?: 
   decide: (l: L) => EngineDecision,
 ): EngineDecision[] {
   const out: EngineDecision[] = [];
-  // verify asks for every policy, in the build's order, on most objects: no search per policy then.
-  const all = !only || (only.length === loaded.length && loaded.every((l, i) => only[i] === l.policy));
-  for (const l of loaded) {
-    if (!all && !only!.includes(l.policy)) continue;
+  for (const l of wantedOf(loaded, only)) {
     let d: EngineDecision;
     if (l.error !== undefined) d = loadFailure(engine, l.policy, l.error);
     else {

@@ -20,7 +20,17 @@ import { mergeable, refusal, tryBatch } from './merge.js';
 
 /** Where each call puts its policy's parameters (one array: the batch caches its parsed path by identity). */
 const PARAMETERS: readonly string[] = ['parameters'];
-import { admissionFacts, decideEach, namespaceObject, policyNames, targetEntry, userInfoOf, yamlDocuments, type AdmissionFacts } from './admission.js';
+import {
+  admissionFacts,
+  decideEach,
+  namespaceObject,
+  wantedOf,
+  policyNames,
+  targetEntry,
+  userInfoOf,
+  yamlDocuments,
+  type AdmissionFacts,
+} from './admission.js';
 
 interface Loaded {
   policy: string;
@@ -159,6 +169,13 @@ const MISS_REASON = {
   namespaceSelector: 'match.namespaceSelector not matched',
 } as const;
 
+/** A merged template without a result: its Constraint did not match, or the batch refused the review. */
+function unmerged(l: Loaded, ref: ReturnType<typeof objectRef>, refused: unknown): ReviewResult {
+  const miss = matchMiss(l.constraint!.match, ref);
+  if (miss) return { status: 'skip', miss };
+  throw refusal(refused);
+}
+
 /** The ConstraintTemplate's Rego, gated by the Constraint's match and acted on per its enforcementAction. */
 export interface GatekeeperAdapterOptions {
   /** One module for every template when that cannot change a decision (default); false: one module each. */
@@ -187,7 +204,7 @@ export const createGatekeeperAdapterFactory =
         const ref = objectRef(review);
         let refused: unknown;
         if (merged && WEBHOOK_SUBRESOURCES.has(f.subResource)) {
-          const wanted = loaded.filter((l) => l.parameters && (!only || only.includes(l.policy)) && !matchMiss(l.constraint!.match, ref));
+          const wanted = wantedOf(loaded, only).filter((l) => l.parameters && !matchMiss(l.constraint!.match, ref));
           const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint!, set: { path: PARAMETERS, value: l.parameters! } }));
           // `parameters: null` holds the key's place, so that setting it needs no allocation.
           const rs = calls.length
@@ -198,12 +215,6 @@ export const createGatekeeperAdapterFactory =
             : [];
           wanted.forEach((l, i) => rs[i] && batched.set(l.policy, rs[i]));
         }
-        // A merged template without a result: its Constraint did not match, or the batch refused the review.
-        const unmerged = (l: Loaded): ReviewResult => {
-          const miss = matchMiss(l.constraint!.match, ref);
-          if (miss) return { status: 'skip', miss };
-          throw refusal(refused);
-        };
         // Decisions are built as literals: object spreads cost microseconds per decision on Node 20.
         return decideEach('gatekeeper', loaded, only, (l): EngineDecision => {
           const engine = 'gatekeeper' as const;
@@ -216,7 +227,7 @@ export const createGatekeeperAdapterFactory =
             ? { status: 'evaluated' as const, violations: violationsOf(pre) }
             : l.program
               ? reviewConstraint(l.program, l.constraint!, review)
-              : unmerged(l);
+              : unmerged(l, ref, refused);
           if (r.status === 'skip')
             return { engine, policy, outcome: 'satisfied', action: 'skip', skipReason: `${MISS_REASON[r.miss]} (${l.constraint!.file})`, violations: [] };
           if (!r.violations.length) return { engine, policy, outcome: 'satisfied', action: 'allow', violations: [] };

@@ -11,7 +11,7 @@ import {
 } from '@podsec/rego';
 import { gatekeeperInput } from '@podsec/compilers';
 import type { AdapterFactory, EngineDecision, EngineViolation, LoadedBuild } from '../types.js';
-import { decideEach, policyNames, targetEntry } from './admission.js';
+import { decideEach, policyNames, targetEntry, wantedOf } from './admission.js';
 import { buildWasmFor } from '../prebuilt.js';
 import { mergeable, refusal, tryBatch } from './merge.js';
 
@@ -69,6 +69,11 @@ async function batchOf(
   }
 }
 
+/** Each call sets its policy's parameter values on the shared input, as Gatekeeper passes them. */
+function callsOf(ls: readonly Loaded[], parameters: ReadonlyMap<string, BatchConstant>): BatchCall[] {
+  return ls.map((l) => ({ entrypoint: l.entrypoint, set: { path: PARAMETERS, value: parameters.get(l.policy)! } }));
+}
+
 /**
  * Each policy's Rego file compiled to WebAssembly (podsec's compiler, or `opa build` when an opa
  * binary is on PATH / OPA_BIN) and run by the unmodified @open-policy-agent/opa-wasm SDK.
@@ -105,6 +110,8 @@ export const createRegoAdapterFactory =
         l.error = error;
       }
     }
+    // The calls for every policy, the same on every object verify asks about (the batch reads them, never changes them).
+    let everyCall: BatchCall[] | undefined;
     return {
       id: 'rego',
       // Each violation's msg is the rule's message naming its offending containers (violationMessage).
@@ -119,9 +126,8 @@ export const createRegoAdapterFactory =
         const results = new Map<string, ResultSet | RegoEvalError>();
         let refused: unknown;
         if (merged) {
-          const wanted = only ? loaded.filter((l) => only.includes(l.policy)) : loaded;
-          // Each call sets its policy's parameter values on the shared input, as Gatekeeper passes them.
-          const calls: BatchCall[] = wanted.map((l) => ({ entrypoint: l.entrypoint, set: { path: PARAMETERS, value: merged.parameters.get(l.policy)! } }));
+          const wanted = wantedOf(loaded, only);
+          const calls = wanted === loaded ? (everyCall ??= callsOf(loaded, merged.parameters)) : callsOf(wanted, merged.parameters);
           // An input the batch cannot take at all (not JSON) is an error for each policy below.
           const rs = tryBatch(
             () => merged.batch.evaluate({ ...gatekeeperReview(object, ctx), parameters: null }, calls),

@@ -215,16 +215,18 @@ export function startVerifyWorkers(start: WorkerStart): VerifyWorkers {
   let yamlParsed = Promise.resolve();
   if (threads.length) {
     // This thread's share of the YAML now; a worker that took none by the time it is done never will.
-    parseYamlShare(build, counters);
+    const mine = parseYamlShare(build, counters);
+    postAll({ type: 'yaml', files: mine, complete: false });
     const theirs = threads.map((t, w) => (tookYaml(counters, w) ? t.yaml : Promise.resolve<ParsedFiles>([])));
     yamlParsed = Promise.all(theirs).then((parsed) => {
-      // Each file once per thread: a worker is sent what it did not parse (a file a failed worker
-      // took is parsed here, by parsedYamlOf).
+      // Each file once per thread: a worker is sent what it has not parsed or been sent (a file a
+      // failed worker took is parsed here, by parsedYamlOf).
       const all = parsedYamlOf(build);
+      const sent = new Set(mine.map(([f]) => f));
       threads.forEach((t, w) => {
         if (t.settled) return;
         const own = new Set(parsed[w]!.map(([f]) => f));
-        t.worker.postMessage({ type: 'yaml', files: all.filter(([f]) => !own.has(f)) } satisfies WorkerYaml);
+        t.worker.postMessage({ type: 'yaml', files: all.filter(([f]) => !own.has(f) && !sent.has(f)), complete: true } satisfies WorkerYaml);
       });
     });
     shareWasm(build, { thread: 0, threads: count + 1, engines: start.engines, post: (modules) => postAll({ type: 'wasm', modules }) });

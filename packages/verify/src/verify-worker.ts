@@ -6,12 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES } from './adapters.js';
-import { forgetYaml, seedYaml } from './adapters/admission.js';
+import { forgetYaml } from './adapters/admission.js';
 import { receiveWasm, shareWasm, threadDone } from './prebuilt.js';
 import { prepare, runChunk } from './verify.js';
-import { parseYamlShare } from './yaml-share.js';
+import { ArrivingYaml, parseYamlShare } from './yaml-share.js';
 import { ArrivingFixtures } from './fixture-store.js';
-import type { PrewarmData, ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm, WorkerYaml } from './worker-protocol.js';
+import type { PrewarmData, ToWorker, WorkerData, WorkerMessage, WorkerRun, WorkerWasm } from './worker-protocol.js';
 
 const send = (m: WorkerMessage) => parentPort!.postMessage(m);
 // A prewarmed worker (started before the build was known) is told its WorkerData by the first
@@ -21,9 +21,9 @@ let current: WorkerData | undefined = prewarmed ? undefined : (workerData as Wor
 let onStart: (data: WorkerData) => void = () => {};
 const started: Promise<WorkerData> = current ? Promise.resolve(current) : new Promise<WorkerData>((resolve) => (onStart = resolve));
 // Listening from the start: other threads' Wasm and the run may be posted while the engines still load.
-let onYaml: (files: WorkerYaml['files']) => void = () => {};
 let onRun: (run: WorkerRun) => void = () => {};
-const yaml = new Promise<WorkerYaml['files']>((resolve) => (onYaml = resolve));
+// The other threads' parsed YAML, which may come before this thread needs it.
+const yaml = new ArrivingYaml();
 const run = new Promise<WorkerRun>((resolve) => (onRun = resolve));
 // The run's chunks, which may start coming before this thread is ready to run them.
 const arriving = new ArrivingFixtures();
@@ -35,7 +35,7 @@ parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'start') {
     current = m.data;
     onStart(m.data);
-  } else if (m.type === 'yaml') onYaml(m.files);
+  } else if (m.type === 'yaml') yaml.receive(m.files, m.complete);
   else if (m.type === 'wasm') onWasm(m);
   else if (m.type === 'fixtures') arriving.receive(m.segment, m.last);
   else onRun(m);
@@ -44,14 +44,15 @@ parentPort!.on('message', (m: ToWorker) => {
 try {
   const data = await started;
   // This thread's share of the build's YAML, then the rest as the other threads parsed it.
-  send({ type: 'yaml', files: parseYamlShare(data.build, data.yamlCounters, data.thread - 1) });
+  const ownYaml = parseYamlShare(data.build, data.yamlCounters, data.thread - 1);
+  send({ type: 'yaml', files: ownYaml });
   shareWasm(data.build, { thread: data.thread, threads: data.threads, engines: data.engines, post: (modules) => send({ type: 'wasm', modules }) });
   const factories = data.factoriesModule
     ? ((await import(data.factoriesModule)) as { ADAPTER_FACTORIES: typeof ADAPTER_FACTORIES }).ADAPTER_FACTORIES
     : ADAPTER_FACTORIES;
   const missing = data.engines.filter((id) => !factories[id]);
   if (missing.length) throw new Error(`no adapter is registered for ${missing.join(', ')}`);
-  seedYaml(data.build, await yaml);
+  await yaml.into(data.build, ownYaml);
   // All at once: an engine waiting for the main thread's Wasm lets the others load meanwhile.
   const adapters = await Promise.all(data.engines.map((id) => factories[id]!(data.build)));
   forgetYaml(data.build);

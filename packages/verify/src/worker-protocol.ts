@@ -61,10 +61,14 @@ export interface WorkerWasm {
   done?: number;
 }
 
-/** The build's YAML files this worker did not parse itself, posted once every thread's share is parsed. */
+/**
+ * YAML files of the build the other threads parsed: the main thread's share as soon as it is
+ * parsed, then (`complete`) every file this worker lacks once each worker's share has come.
+ */
 export interface WorkerYaml {
   type: 'yaml';
   files: [string, ParsedYaml][];
+  complete: boolean;
 }
 
 /** What the main thread posts to a worker. */

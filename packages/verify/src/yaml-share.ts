@@ -8,7 +8,7 @@
  * it takes one, lowered when there was none left), so once the main thread finds the counter
  * exhausted, a worker whose count is 0 will never post a file and is not waited for.
  */
-import { parsedOf, yamlFilesOf, type ParsedYaml } from './adapters/admission.js';
+import { parsedOf, seedYaml, yamlFilesOf, type ParsedYaml } from './adapters/admission.js';
 import type { LoadedBuild } from './types.js';
 
 export type ParsedFiles = [string, ParsedYaml][];
@@ -35,3 +35,34 @@ export function parseYamlShare(build: LoadedBuild, counters: Int32Array, worker?
 
 /** Whether worker `w` took files (read once this thread's share is parsed: then it takes no more). */
 export const tookYaml = (counters: Int32Array, w: number): boolean => Atomics.load(counters, 1 + w) > 0;
+
+/**
+ * A worker's view of the files the other threads parsed: the main thread posts its own share at
+ * once and the rest once every worker that took files has posted them (`complete`). With one
+ * worker, its own share and the main thread's are every file, so it waits for nothing more.
+ */
+export class ArrivingYaml {
+  private readonly received: ParsedFiles[] = [];
+  private complete = false;
+  private wake: () => void = () => {};
+
+  receive(files: ParsedFiles, complete: boolean): void {
+    this.received.push(files);
+    if (complete) this.complete = true;
+    this.wake();
+  }
+
+  /** Seeds `build`'s cache with what arrives until it holds every YAML file, or nothing more will come. */
+  async into(build: LoadedBuild, own: ParsedFiles): Promise<void> {
+    const missing = new Set(yamlFilesOf(build));
+    for (const [f] of own) missing.delete(f);
+    for (;;) {
+      for (const files of this.received.splice(0)) {
+        seedYaml(build, files);
+        for (const [f] of files) missing.delete(f);
+      }
+      if (missing.size === 0 || this.complete) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}

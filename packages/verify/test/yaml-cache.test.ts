@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { parsedYamlOf, seedYaml, yamlDocuments, yamlFilesOf } from '../src/adapters/admission.js';
-import { parseYamlShare, tookYaml, yamlCounters } from '../src/yaml-share.js';
+import { ArrivingYaml, parseYamlShare, tookYaml, yamlCounters } from '../src/yaml-share.js';
 import { buildOf, SEED_IRS } from './support.js';
 
 const fresh = () => buildOf(SEED_IRS.slice(0, 1));
@@ -73,5 +73,27 @@ describe('YAML parsing shared between threads (yaml-share.ts)', () => {
     expect([tookYaml(counters, 0), tookYaml(counters, 1)]).toEqual([true, false]);
     expect([...early, ...main].map(([f]) => f)).toEqual(files);
     expect(main).toEqual(parsedYamlOf(buildOf(SEED_IRS)).slice(3));
+  });
+});
+
+describe('ArrivingYaml (a worker receiving the other threads’ parsed files)', () => {
+  it('is done once it holds every file, and otherwise waits for the main thread to say nothing more comes', async () => {
+    const build = buildOf(SEED_IRS);
+    const all = parsedYamlOf(buildOf(SEED_IRS));
+    const own = all.slice(0, 2);
+    // One worker: its own share and the main thread's are every file.
+    const one = new ArrivingYaml();
+    one.receive(all.slice(2), false);
+    await one.into(build, own);
+    // Two workers: the other one's share comes with the main thread's last message.
+    const two = new ArrivingYaml();
+    two.receive(all.slice(2, 4), false);
+    let done = false;
+    const waiting = two.into(buildOf(SEED_IRS), own).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    two.receive(all.slice(4), true);
+    await waiting;
+    expect(done).toBe(true);
   });
 });

@@ -4,8 +4,10 @@
  * loads its own. Fixtures are cut into chunks; this thread and each worker thread take the next
  * chunk from one shared atomic counter until none is left, so a slow or late worker never holds
  * the run up. The workers start on the chunks of the given fixtures while this thread still draws
- * the random ones (a second or so for verify's 10,000), and take those as they are posted. Chunk results are merged in fixture order, so the report is byte for byte the one a
- * single thread writes. A worker that fails only costs time: its chunks are run here.
+ * the random ones (a second or so for verify's 10,000), and take those as they are posted. The
+ * build's YAML files are parsed once across the threads (yaml-share.ts). Chunk results are merged
+ * in fixture order, so the report is byte for byte the one a single thread writes. A worker that
+ * fails only costs time: its chunks are run here.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

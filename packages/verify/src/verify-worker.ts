@@ -1,8 +1,8 @@
 /**
- * A worker thread of verifyParallel: loads the engines from the registry for the build as soon as
- * it starts (while the main thread still plans the fixtures), then, once told the run, takes
- * chunks of fixtures from the shared counter until none is left, sending back each chunk's counts
- * and disagreements.
+ * A worker thread of verifyParallel: parses its share of the build's YAML and loads the engines
+ * from the registry as soon as it starts (while the main thread still loads its own), then, once
+ * told the run, takes chunks of fixtures from the shared counter until none is left (waiting for
+ * those the main thread is still drawing), sending back each chunk's counts and disagreements.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ADAPTER_FACTORIES } from './adapters.js';

@@ -203,7 +203,8 @@ export async function verifyCommand(options: VerifyCommandOptions, io: CommandIO
       : undefined;
   let adapters: EngineAdapter[] = [];
   try {
-    // Engines first: the Wasm this thread compiles is what the workers wait for; they wait for the fixtures anyway.
+    // Loading the engines reads every YAML file: the workers' share of them first. Then the engines,
+    // before the fixtures: the Wasm this thread compiles is what the workers wait for.
     await pool?.yamlParsed;
     const loaded = await loadAdapters(build, ENGINE_IDS, deps.factories ?? ADAPTER_FACTORIES);
     const fixtures = collectFixtures(options, build, io);

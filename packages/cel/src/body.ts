@@ -274,16 +274,21 @@ export type MatchConditionsOutcome =
  * even when another one errors; errors decide only when no condition is false.
  */
 export function evaluateMatchConditions(body: CompiledBody, activation: CelActivation): MatchConditionsOutcome {
-  const errors: { condition: string; error: CelError }[] = [];
+  // Evaluated for every policy on every request: nothing is allocated when all conditions hold.
+  let errors: { condition: string; error: CelError }[] | undefined;
   for (const m of body.matchConditions) {
     const r = runExpression(m, activation);
-    if (!r.ok) errors.push({ condition: m.name, error: r.error });
+    if (!r.ok) (errors ??= []).push({ condition: m.name, error: r.error });
     else if (typeof r.value !== 'boolean') {
-      errors.push({ condition: m.name, error: { code: 'type_error', message: `matchCondition must evaluate to bool, got ${typeof r.value}` } });
+      (errors ??= []).push({ condition: m.name, error: { code: 'type_error', message: `matchCondition must evaluate to bool, got ${typeof r.value}` } });
     } else if (!r.value) return { state: 'no-match', condition: m.name };
   }
-  return errors.length > 0 ? { state: 'error', errors } : { state: 'match' };
+  return errors ? { state: 'error', errors } : MATCHED;
 }
+
+const MATCHED: MatchConditionsOutcome = Object.freeze({ state: 'match' });
+const PASSED: ValidationOutcome = Object.freeze({ result: 'pass' });
+const FAILED: ValidationOutcome = Object.freeze({ result: 'fail' });
 
 export type ValidationOutcome = { result: 'pass' } | { result: 'fail' } | { result: 'error'; error: CelError };
 
@@ -293,7 +298,7 @@ export function evaluateValidation(v: CompiledValidation, activation: CelActivat
   if (typeof r.value !== 'boolean') {
     return { result: 'error', error: { code: 'type_error', message: `validation expression must evaluate to bool, got ${describeValue(r.value)}` } };
   }
-  return { result: r.value ? 'pass' : 'fail' };
+  return r.value ? PASSED : FAILED;
 }
 
 function describeValue(v: unknown): string {

@@ -175,6 +175,20 @@ function validationMessage(v: CompiledValidation, activation: CelActivation): st
   return `failed expression: ${v.spec.expression}`;
 }
 
+/**
+ * A passing validation's record holds nothing of the request: one frozen record per validation
+ * serves every request (five per policy on every object verify evaluates).
+ */
+const passedRecords = new WeakMap<CompiledValidation, VapValidationResult>();
+function passedRecord(v: CompiledValidation): VapValidationResult {
+  let r = passedRecords.get(v);
+  if (!r) {
+    r = Object.freeze({ index: v.index, expression: v.spec.expression, expressionPath: v.expression.path, result: 'pass', action: 'admit' });
+    passedRecords.set(v, r);
+  }
+  return r;
+}
+
 function evaluateOnce(compiled: CompiledVap, data: CelRequestData, param: Record<string, unknown> | null): VapEvaluation {
   const { policy, body } = compiled;
   const activation = activationFor(data, param);
@@ -202,7 +216,7 @@ function evaluateOnce(compiled: CompiledVap, data: CelRequestData, param: Record
     const index = v.index;
     const expression = v.spec.expression;
     const expressionPath = v.expression.path;
-    if (out.result === 'pass') evaluation.validations.push({ index, expression, expressionPath, result: 'pass', action: 'admit' });
+    if (out.result === 'pass') evaluation.validations.push(passedRecord(v));
     else if (out.result === 'fail') {
       evaluation.validations.push({
         index,

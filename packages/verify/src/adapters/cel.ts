@@ -150,7 +150,7 @@ export const vapAdapterFactory: AdapterFactory = async (build) => {
         }
         if (!d.denials.length && !d.warnings.length && !d.audits.length)
           return { engine: 'vap', policy: l.policy, outcome: 'satisfied', action: 'allow', violations: [] };
-        const all = [...d.denials, ...d.warnings, ...d.audits];
+        const all = d.denials.concat(d.warnings, d.audits);
         const fired = d.bindings.filter((b) => b.matched && b.evaluations.some((e) => e.validations.some((v) => v.result !== 'pass')));
         const actions = fired.flatMap((b) => b.validationActions);
         return {

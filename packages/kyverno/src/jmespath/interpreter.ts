@@ -507,7 +507,8 @@ export function searchCompiled(c: Compiled, data: unknown): unknown {
   const keyed = c.requestOnly && isObject(data) && !(c.readsNull && Object.hasOwn(data, NULL_FIELD)) ? data[REMEMBERED_KEY] : undefined;
   let memo: Map<Compiled, unknown> | undefined;
   if (typeof keyed === 'object' && keyed !== null) {
-    memo = memoFor(keyed);
+    memo = remembered.get(keyed);
+    if (memo === undefined) remembered.set(keyed, (memo = new Map()));
     result = memo.get(c);
   }
   if (result === undefined) {
@@ -547,13 +548,3 @@ export function searchWithClosures(expression: string, data: unknown): unknown {
  * context variables) change with every rule: remembering them cost more than it saved.
  */
 const remembered = new WeakMap<object, Map<Compiled, unknown>>();
-/** The last request's results: every query of one request's rules and policies asks for the same. */
-let lastRequest: { request: object; memo: Map<Compiled, unknown> } | undefined;
-
-function memoFor(request: object): Map<Compiled, unknown> {
-  if (lastRequest?.request === request) return lastRequest.memo;
-  let memo = remembered.get(request);
-  if (memo === undefined) remembered.set(request, (memo = new Map()));
-  lastRequest = { request, memo };
-  return memo;
-}

@@ -206,9 +206,7 @@ export function testValue(t: TestedPredicate, v: Json, env: Env = EMPTY_ENV): bo
 function bind(env: Env, name: string, value: Json): Env {
   const vars: Record<string, Json> = Object.assign({}, env.vars);
   vars[name] = value;
-  return env.focus === undefined
-    ? { params: env.params, vars, exemptImages: env.exemptImages }
-    : { params: env.params, vars, exemptImages: env.exemptImages, focus: env.focus };
+  return { params: env.params, vars, exemptImages: env.exemptImages, focus: env.focus };
 }
 
 function withFocus(env: Env, focus: ContainerRef | null): Env {

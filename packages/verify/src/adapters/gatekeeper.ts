@@ -24,10 +24,10 @@ import {
   admissionFacts,
   decideEach,
   namespaceObject,
-  wantedOf,
   policyNames,
   targetEntry,
   userInfoOf,
+  wantedOf,
   yamlDocuments,
   type AdmissionFacts,
 } from './admission.js';

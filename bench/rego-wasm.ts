@@ -6,7 +6,10 @@
  * policy at a time, exactly as `loadRegoPolicy(...).evaluate(input)` runs them.
  *
  * No `opa` binary is available here, so OPA's own modules cannot be rebuilt: the figures the issue
- * measured for them (same SDK, same kind of machine) are printed beside ours for reference.
+ * measured for them (same SDK, same kind of machine) are printed beside ours for reference. The
+ * issue measured the 31 policies bundled then (policies/pss and policies/seed): the figure held
+ * against its goal is the geometric mean over those (`issueSet`); the one over every bundled policy,
+ * the gatekeeper-library ports in policies/psp included, is printed beside it but is not comparable.
  *
  * Also measured: the batch path (one module with every policy's entrypoint, the object parsed once
  * per object, see packages/rego/src/batch.ts), per-policy compile time, and the rego and
@@ -56,6 +59,9 @@ const TARGET = Math.round(OPA_ISSUE_15.geometricMean * 1.2);
 const io = { stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), cwd: process.cwd() };
 const build: LoadedBuild = loadBuildFromResult(await compilePolicyDir('policies', io));
 const policies = build.manifest.policies.map((p) => p.name).filter((n) => !ONLY || ONLY.includes(n));
+/** The policies bundled when issue 15 measured OPA's modules: its goal is a mean over these. */
+const ISSUE_SOURCES = /^(pss|seed)\//;
+const issueSet = new Set(build.manifest.policies.filter((p) => ISSUE_SOURCES.test(p.source)).map((p) => p.name));
 const objects = randomFixtures(buildArbitrary(build.irs.values()), OBJECTS, SEED).map((f) => f.object);
 const reviews = objects.map((o) => gatekeeperInput(o, {}));
 
@@ -154,12 +160,18 @@ async function measure(kind: string, cases: Case[]) {
     const figure = `${String(p.perSecond).padStart(7)}/s (${String(p.perCpuSecond).padStart(7)}/CPU s)`;
     process.stderr.write(`${kind.padEnd(10)} ${c.policy.padEnd(40)} ${figure}${opa ? `   OPA (issue 15): ${opa}/s` : ''}\n`);
   }
-  const geometricMean = Math.round(geomean(Object.values(per).map((p) => p.perSecond)));
-  const geometricMeanCpu = Math.round(geomean(Object.values(per).map((p) => p.perCpuSecond)));
+  const all = Object.entries(per);
+  const inIssue = all.filter(([name]) => issueSet.has(name));
+  const mean = (rows: [string, PolicyFigures][], figure: 'perSecond' | 'perCpuSecond') => Math.round(geomean(rows.map(([, p]) => p[figure])));
+  const issueSetGeometricMean = mean(inIssue, 'perSecond');
+  const issueSetGeometricMeanCpu = mean(inIssue, 'perCpuSecond');
+  const geometricMean = mean(all, 'perSecond');
+  const geometricMeanCpu = mean(all, 'perCpuSecond');
   process.stderr.write(
-    `${kind.padEnd(10)} geometric mean ${geometricMean}/s (${geometricMeanCpu}/CPU s) over ${cases.length} policies; OPA (issue 15): ${OPA_ISSUE_15.geometricMean}/s; goal >= ${TARGET}/s\n`,
+    `${kind.padEnd(10)} geometric mean over issue 15's ${inIssue.length} policies ${issueSetGeometricMean}/s (${issueSetGeometricMeanCpu}/CPU s); ` +
+      `OPA (issue 15): ${OPA_ISSUE_15.geometricMean}/s; goal >= ${TARGET}/s. Over all ${all.length} policies ${geometricMean}/s (${geometricMeanCpu}/CPU s)\n`,
   );
-  return { geometricMean, geometricMeanCpu, policies: per };
+  return { issueSetGeometricMean, issueSetGeometricMeanCpu, issueSetPolicies: inIssue.length, geometricMean, geometricMeanCpu, policies: per };
 }
 
 /** Every policy's plain Rego in one module, each object parsed once for all entrypoints. */
@@ -204,7 +216,8 @@ async function measureAdapters() {
  * UTF-8), which the SDK does for OPA's modules too; the SDK's round trip on the empty object
  * (copy in, parse, an evaluation that stops at `applies`, result out); and, per policy, the
  * evaluation on inputs serialised beforehand, whose geometric mean less the round trip is the
- * time spent in podsec's module on the object itself.
+ * time spent in podsec's module on the object itself (over issue 15's policies, and over all). The
+ * issue's OPA figure less the same outside cost estimates what OPA's modules spend inside.
  */
 async function measureCostSplit() {
   const best = (round: () => void) => {
@@ -216,13 +229,14 @@ async function measureCostSplit() {
     for (const r of reviews) prepareInput(r);
   });
   const empty = prepareInput({});
-  const perPolicy: number[] = [];
+  const perPolicy = new Map<string, number>();
   let roundTripMicros = Infinity;
   for (const c of policies.map(regoCase)) {
     const compiled = compileRego(c.sources, { entrypoints: [c.entrypoint], runtime });
     const policy = await loadRegoPolicy(compiled.wasm, compiled.hostBuiltins, { memoryPages: compiled.memoryPages });
     for (const input of prepared.slice(0, 200)) policy.evaluate(input, c.entrypoint);
-    perPolicy.push(
+    perPolicy.set(
+      c.policy,
       best(() => {
         for (const input of prepared) policy.evaluate(input, c.entrypoint);
       }),
@@ -234,7 +248,8 @@ async function measureCostSplit() {
       }),
     );
   }
-  const preSerialisedMicros = geomean(perPolicy);
+  const preSerialisedMicros = geomean([...perPolicy.values()]);
+  const issuePreSerialisedMicros = geomean([...perPolicy].filter(([name]) => issueSet.has(name)).map(([, micros]) => micros));
   const outside = serialiseMicros + roundTripMicros;
   const opaMicros = 1e6 / OPA_ISSUE_15.geometricMean;
   const split = {
@@ -244,13 +259,16 @@ async function measureCostSplit() {
     sdkCeilingPerSecond: Math.round(1e6 / outside),
     preSerialisedGeometricMeanMicros: +preSerialisedMicros.toFixed(2),
     inModuleGeometricMeanMicros: +(preSerialisedMicros - roundTripMicros).toFixed(2),
+    issueSetInModuleGeometricMeanMicros: +(issuePreSerialisedMicros - roundTripMicros).toFixed(2),
     opaIssue15Micros: +opaMicros.toFixed(2),
+    opaIssue15InModuleEstimateMicros: +(opaMicros - outside).toFixed(2),
     goalMicros: +(1e6 / TARGET).toFixed(2),
     goalInModuleMicros: +(1e6 / TARGET - outside).toFixed(2),
   };
   process.stderr.write(
     `split      outside the module: serialise ${split.serialiseMicros} µs + SDK round trip ${split.sdkRoundTripMicros} µs = ${split.outsideModuleMicros} µs (ceiling ${split.sdkCeilingPerSecond}/s); ` +
-      `in podsec's modules ${split.inModuleGeometricMeanMicros} µs (geometric mean); the goal (${split.goalMicros} µs per evaluation) leaves ${split.goalInModuleMicros} µs in the module\n`,
+      `in podsec's modules ${split.issueSetInModuleGeometricMeanMicros} µs over issue 15's policies (${split.inModuleGeometricMeanMicros} µs over all; geometric means), ` +
+      `in OPA's about ${split.opaIssue15InModuleEstimateMicros} µs (its issue 15 figure less the same outside cost); the goal (${split.goalMicros} µs per evaluation) leaves ${split.goalInModuleMicros} µs in the module\n`,
   );
   return split;
 }
@@ -350,8 +368,10 @@ const result = {
 };
 writeBenchResult('rego-wasm', result, {
   headline: [
+    'rego.issueSetGeometricMean',
+    'rego.issueSetGeometricMeanCpu',
     'rego.geometricMean',
-    'rego.geometricMeanCpu',
+    'costSplit.issueSetInModuleGeometricMeanMicros',
     'costSplit.inModuleGeometricMeanMicros',
     'costSplit.outsideModuleMicros',
     'gatekeeper.geometricMean',
@@ -362,8 +382,9 @@ writeBenchResult('rego-wasm', result, {
   ],
 });
 const summary = {
-  rego: rego.geometricMean,
-  regoPerCpuSecond: rego.geometricMeanCpu,
+  rego: rego.issueSetGeometricMean,
+  regoPerCpuSecond: rego.issueSetGeometricMeanCpu,
+  regoAllPolicies: rego.geometricMean,
   gatekeeper: gatekeeper.geometricMean,
   batch: batch.evaluationsPerSecond,
   batchPerCpuSecond: batch.evaluationsPerCpuSecond,

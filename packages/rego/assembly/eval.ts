@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, NumV, K_ARR, K_OBJ, K_NULL, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum,
+  Value, ArrV, NumV, K_ARR, K_OBJ, K_NULL, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum, put,
 } from "./values";
 import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
@@ -384,7 +384,7 @@ export class Evaluator {
   term(t: Value, f: Frame): Value | null {
     switch (op(t)) {
       case T_CONST: return at(t, 1);
-      case T_VAR: return f[int(t, 1)];
+      case T_VAR: return unchecked(f[int(t, 1)]);
       case T_REF: {
         let cur = this.term(at(t, 1), f);
         const items = asArr(t).items;
@@ -448,7 +448,7 @@ export class Evaluator {
         for (let i = 0; i < n; i++) {
           const v = this.term(unchecked(items[i + 2]), f);
           if (v === null) return null;
-          unchecked(args[i] = v);
+          put<Value>(args, i, v);
         }
         return this.func(int(t, 1), args);
       }
@@ -458,7 +458,7 @@ export class Evaluator {
         for (let i = 2; i < items.length; i++) {
           const v = this.term(unchecked(items[i]), f);
           if (v === null) return null;
-          unchecked(args[i - 2] = v);
+          put<Value>(args, i - 2, v);
         }
         return callHost(int(t, 1), args);
       }
@@ -468,7 +468,7 @@ export class Evaluator {
         for (let i = 1; i < items.length; i++) {
           const v = this.term(unchecked(items[i]), f);
           if (v === null) return null;
-          unchecked(out[i - 1] = v);
+          put<Value>(out, i - 1, v);
         }
         return new ArrV(out);
       }
@@ -514,7 +514,7 @@ export class Evaluator {
     for (let j = 0; j < n; j++) {
       const v = this.term(unchecked(items[j + 2]), f);
       if (v === null) return null;
-      unchecked(args[j] = v);
+      put<Value>(args, j, v);
     }
     const memo = this.fmemo;
     for (let i = 0; i < memo.length; i++) {
@@ -559,8 +559,8 @@ export class Evaluator {
     const o = op(p);
     if (o == T_VAR) {
       const slot = int(p, 1);
-      const cur = f[slot];
-      if (cur === null) { f[slot] = v; return true; }
+      const cur = unchecked(f[slot]);
+      if (cur === null) { put(f, slot, v); return true; }
       return equal(cur, v);
     }
     if (o == T_ARRAY) {
@@ -741,14 +741,14 @@ export class Evaluator {
   }
 
   rule(idx: i32): Value | null {
-    if (unchecked(this.isReplaced[idx]) != 0) return this.replaced[idx];
-    const r = this.plan.rules[idx];
-    if (this.memoStamp[idx] == this.epoch) {
+    if (unchecked(this.isReplaced[idx]) != 0) return unchecked(this.replaced[idx]);
+    const r = unchecked(this.plan.rules[idx]);
+    if (unchecked(this.memoStamp[idx]) == this.epoch) {
       if (unchecked(this.memoState[idx]) == 2) return unchecked(this.memo[idx]);
       throw new Error("rego_recursion_error: rule " + ruleName(r) + " is recursive");
     }
-    this.memoStamp[idx] = this.epoch;
-    this.memoState[idx] = 1;
+    put(this.memoStamp, idx, this.epoch);
+    put(this.memoState, idx, 1);
     const kind = int(r, 0);
     const nslots = int(r, 1);
     const defs = asArr(at(r, 2)).items;
@@ -811,8 +811,8 @@ export class Evaluator {
       }
       result = o;
     }
-    this.memo[idx] = result;
-    this.memoState[idx] = 2;
+    put(this.memo, idx, result);
+    put(this.memoState, idx, 2);
     return result;
   }
 
@@ -851,7 +851,7 @@ export class Evaluator {
       for (let j = 0; j < nargs && ok; j++) {
         const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
         const pat = unchecked(pats[j]);
-        if (bind) unchecked(f[int(pat, 1)] = a);
+        if (bind) put(f, int(pat, 1), a);
         else ok = this.match(pat, a, f);
       }
       if (!ok) continue;

@@ -1,7 +1,7 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr,
+  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr, put, search, setPendingObjects,
 } from "./values";
 import { internPlanString, planStringAt } from "./intern";
 
@@ -55,7 +55,7 @@ export class Parser {
     if (depth > MAX_DEPTH) return this.tooDeep();
     this.ws();
     const c = this.peek();
-    if (c == 0x7b) return this.object(depth);
+    if (c == 0x7b) return this.validated ? this.pendingObject() : this.object(depth);
     if (c == 0x5b) return this.array(depth);
     if (c == 0x22) {
       const s = this.str();
@@ -224,6 +224,18 @@ export class Parser {
   }
 
   /**
+   * The validated object at `this.pos`, its members not built (see ObjV.pending): a policy looks up
+   * a few of an object's keys, so most are never interned, allocated or sorted.
+   */
+  pendingObject(): Value {
+    const start = this.pos;
+    this.pos = endOfRaw(start);
+    const o = new ObjV(changetype<Array<Value>>(0), changetype<Array<Value>>(0));
+    o.pending = start;
+    return o;
+  }
+
+  /**
    * Validates one value as value() would parse it, with the same errors at the same bytes,
    * building nothing: one loop over the bytes with the open containers on a stack (VALIDATE_STACK),
    * not a call per value. Records where every string and composite value ends (lazyEnds).
@@ -347,8 +359,9 @@ export class Parser {
   stack: Array<Value>;
   top: i32 = 0;
 
-  push(v: Value): void {
-    if (this.top == this.stack.length) this.stack.push(v); else unchecked(this.stack[this.top] = v);
+  // @ts-ignore: decorator
+  @inline push(v: Value): void {
+    if (this.top == this.stack.length) this.stack.push(v); else put(this.stack, this.top, v);
     this.top++;
   }
 
@@ -356,7 +369,7 @@ export class Parser {
   take(base: i32, stride: i32, offset: i32): Array<Value> {
     const n = (this.top - base) / stride;
     const out = new Array<Value>(n);
-    for (let i = 0; i < n; i++) unchecked(out[i] = unchecked(this.stack[base + i * stride + offset]));
+    for (let i = 0; i < n; i++) put(out, i, unchecked(this.stack[base + i * stride + offset]));
     return out;
   }
 
@@ -440,12 +453,12 @@ export class Parser {
       const ks = asStr(k).s;
       let j = i - 1;
       while (j >= 0 && cmpStr(asStr(unchecked(stack[base + 2 * j])).s, ks) > 0) {
-        unchecked(stack[base + 2 * j + 2] = unchecked(stack[base + 2 * j]));
-        unchecked(stack[base + 2 * j + 3] = unchecked(stack[base + 2 * j + 1]));
+        put(stack, base + 2 * j + 2, unchecked(stack[base + 2 * j]));
+        put(stack, base + 2 * j + 3, unchecked(stack[base + 2 * j + 1]));
         j--;
       }
-      unchecked(stack[base + 2 * j + 2] = k);
-      unchecked(stack[base + 2 * j + 3] = v);
+      put(stack, base + 2 * j + 2, k);
+      put(stack, base + 2 * j + 3, v);
     }
     let unique = n;
     for (let i = 1; i < n; i++) if (cmpStr(asStr(unchecked(stack[base + 2 * i - 2])).s, asStr(unchecked(stack[base + 2 * i])).s) == 0) unique--;
@@ -454,8 +467,8 @@ export class Parser {
     for (let i = 0; i < n; i++) {
       // Of a run of equal keys only the last, the one a later duplicate replaced the others with.
       if (i + 1 < n && cmpStr(asStr(unchecked(stack[base + 2 * i])).s, asStr(unchecked(stack[base + 2 * i + 2])).s) == 0) continue;
-      unchecked(keys[at] = unchecked(stack[base + 2 * i]));
-      unchecked(vals[at] = unchecked(stack[base + 2 * i + 1]));
+      put(keys, at, unchecked(stack[base + 2 * i]));
+      put(vals, at, unchecked(stack[base + 2 * i + 1]));
       at++;
     }
     return new ObjV(keys, vals);
@@ -543,6 +556,7 @@ let VALIDATE_STACK: StaticArray<u32> = changetype<StaticArray<u32>>(0);
 /** Allocates what the parser keeps across evaluations: called once, after the plan area is reserved. */
 export function initJson(): void {
   VALIDATE_STACK = new StaticArray<u32>(MAX_DEPTH + 2);
+  MISSING = new Value(K_NULL);
 }
 
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
@@ -562,6 +576,7 @@ export function inputParser(base: usize, len: usize): Parser {
   const p = new Parser(base, len, 16);
   if (len <= LAZY_MAX_BYTES) {
     lazyBase = base;
+    lazyEnd = base + len;
     lazyEnds = __alloc(len << 2);
     p.lazy = true;
     // The same parser builds the raw members later: the document is parsed (and validated) by then.
@@ -569,6 +584,134 @@ export function inputParser(base: usize, len: usize): Parser {
   }
   return p;
 }
+
+/** Where the validated string or composite starting at `start` ends (Parser.validate recorded it). */
+// @ts-ignore: decorator
+@inline function endOfRaw(start: usize): usize { return lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2)); }
+
+/** The end of the current lazily parsed document. */
+let lazyEnd: usize = 0;
+
+/** A pending object's lookup found no such key (ObjV.hits): only its pointer is used. */
+let MISSING: Value = changetype<Value>(0);
+
+/** How many keys a pending object answers from its bytes before its members are built. */
+const PENDING_HITS_MAX: i32 = 12;
+
+// @ts-ignore: decorator
+@inline function skipWs(p: usize): usize {
+  while (p < lazyEnd) {
+    const c = load<u8>(p);
+    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) p++; else break;
+  }
+  return p;
+}
+
+/** Whether `s` is ASCII (its UTF-16 units then compare with the bytes of a key one to one). */
+function isAscii(s: string): bool {
+  const p = changetype<usize>(s);
+  for (let i = 0; i < s.length; i++) if (load<u16>(p + (<usize>i << 1)) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Builds a pending object's members in place. Values its lookups already handed out stay the ones
+ * it holds: a memoised argument then still compares equal to them by pointer.
+ */
+function buildPending(o: ObjV): void {
+  const p = lazyParser!;
+  const start = o.pending;
+  p.validated = true;
+  p.pos = start;
+  p.end = endOfRaw(start);
+  p.top = 0;
+  const built = p.object(0);
+  if (built === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
+  o._keys = asObj(built)._keys;
+  o._vals = asObj(built)._vals;
+  o.pending = 0;
+  const hits = o.hits;
+  if (hits === null) return;
+  for (let i = 0; i < hits.length; i += 2) {
+    const v = unchecked(hits[i + 1]);
+    if (v === MISSING) continue;
+    const j = search(o._keys, unchecked(hits[i]));
+    if (j >= 0) put<Value>(o._vals, j, v);
+  }
+  o.hits = null;
+}
+
+/**
+ * The value of string key `k` in a pending object, read from its bytes: the last member with that
+ * key, as when its members are built (OPA keeps the last of duplicate keys). Keys with escapes,
+ * non-ASCII lookups and objects asked for many keys are built instead.
+ */
+function pendingGet(o: ObjV, k: Value): Value | null {
+  let hits = o.hits;
+  if (hits !== null) {
+    // Keys a policy looks up are mostly the plan's own values for them (intern.ts): one pointer each.
+    for (let i = 0; i < hits.length; i += 2) {
+      if (unchecked(hits[i]) === k) {
+        const v = unchecked(hits[i + 1]);
+        return v === MISSING ? null : v;
+      }
+    }
+    if (hits.length >= 2 * PENDING_HITS_MAX) return builtGet(o, k);
+  }
+  const s = asStr(k).s;
+  const n = s.length;
+  if (!isAscii(s)) return builtGet(o, k);
+  const units = changetype<usize>(s);
+  let p = skipWs(o.pending + 1);
+  let found: usize = 0;
+  while (load<u8>(p) != 0x7d) {
+    // A key: its bytes up to the closing quote (validated: there is one).
+    const keyStart = p + 1;
+    const close = toSpecial(keyStart, lazyEnd, 0);
+    let q = close;
+    while (load<u8>(q) != 0x22) {
+      if (load<u8>(q) == 0x5c) return builtGet(o, k); // an escaped key: compare decoded keys
+      q++;
+    }
+    let same = <i32>(q - keyStart) == n;
+    for (let j = 0; same && j < n; j++) same = <u32>load<u8>(keyStart + <usize>j) == <u32>load<u16>(units + (<usize>j << 1));
+    p = skipWs(skipWs(q + 1) + 1); // the colon, then the value
+    if (same) found = p;
+    const c = load<u8>(p);
+    if (c == 0x7b || c == 0x5b || c == 0x22) p = endOfRaw(p);
+    else if (c == 0x74 || c == 0x6e) p += 4;
+    else if (c == 0x66) p += 5;
+    else p = numberEnd(p, lazyEnd);
+    p = skipWs(p);
+    if (load<u8>(p) == 0x2c) p = skipWs(p + 1);
+  }
+  let v: Value | null = null;
+  if (found != 0) {
+    const parser = lazyParser!;
+    parser.validated = true;
+    parser.pos = found;
+    parser.end = lazyEnd;
+    parser.top = 0;
+    v = parser.value(0);
+    if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + parser.error);
+  }
+  if (hits === null) {
+    hits = new Array<Value>();
+    o.hits = hits;
+  }
+  hits.push(k);
+  hits.push(v === null ? MISSING : v!);
+  return v;
+}
+
+/** objGet on the object's built members. */
+function builtGet(o: ObjV, k: Value): Value | null {
+  const keys = o.keys;
+  const i = search(keys, k);
+  return i >= 0 ? objVal(o, i) : null;
+}
+
+setPendingObjects(buildPending, pendingGet);
 
 /** A RawV span's value, one level parsed (its strings and composite members raw again). */
 function parseRawSpan(r: RawV): Value {

@@ -32,7 +32,23 @@ export class ArrV extends Value {
   constructor(public items: Array<Value>) { super(K_ARR); }
 }
 export class ObjV extends Value {
-  constructor(public keys: Array<Value>, public vals: Array<Value>) { super(K_OBJ); }
+  /**
+   * Lazy input (json.ts): where the object's bytes start while its members are not built yet, else
+   * 0. A pending object answers lookups of string keys from its bytes (pendingGet); anything else
+   * that reads its members (iteration, comparison, dumps, count) builds them first.
+   */
+  pending: usize = 0;
+  /** While pending: the key, value pairs lookups found (MISSING: the key is absent), see json.ts. */
+  hits: Array<Value> | null = null;
+  constructor(public _keys: Array<Value>, public _vals: Array<Value>) { super(K_OBJ); }
+  get keys(): Array<Value> {
+    if (this.pending != 0) buildPending(this);
+    return this._keys;
+  }
+  get vals(): Array<Value> {
+    if (this.pending != 0) buildPending(this);
+    return this._vals;
+  }
 }
 export class SetV extends Value {
   constructor(public items: Array<Value>) { super(K_SET); }
@@ -42,9 +58,24 @@ export class RawV extends Value {
   constructor(public start: usize, public end: usize) { super(K_RAW); }
 }
 
+/**
+ * `a[i] = v` for an index known to be inside `a`: AssemblyScript's Array has no unchecked store
+ * (`unchecked(a[i] = v)` still calls __set, which checks the length and may grow the array).
+ */
+// @ts-ignore: decorator
+@inline export function put<T>(a: Array<T>, i: i32, v: T): void { store<T>(a.dataStart + (<usize>i << alignof<T>()), v); }
+
 /** Parses a RawV (set by json.ts, which depends on this module). */
 let parseRaw: (r: RawV) => Value = (r: RawV): Value => { unreachable(); return r; };
 export function setRawParser(f: (r: RawV) => Value): void { parseRaw = f; }
+
+/** Builds a pending object's members, and looks a string key up in one (set by json.ts). */
+let buildPending: (o: ObjV) => void = (o: ObjV): void => { unreachable(); };
+let pendingGet: (o: ObjV, k: Value) => Value | null = (o: ObjV, k: Value): Value | null => { unreachable(); return null; };
+export function setPendingObjects(build: (o: ObjV) => void, get: (o: ObjV, k: Value) => Value | null): void {
+  buildPending = build;
+  pendingGet = get;
+}
 
 /** Member `i` of an object, parsed first if it was left raw. */
 export function objVal(o: ObjV, i: i32): Value {
@@ -53,7 +84,7 @@ export function objVal(o: ObjV, i: i32): Value {
   const r = changetype<RawV>(v);
   let p = r.parsed;
   if (p === null) { p = parseRaw(r); r.parsed = p; }
-  unchecked(o.vals[i] = p);
+  put<Value>(o.vals, i, p);
   return p;
 }
 
@@ -113,9 +144,11 @@ export function mkStr(s: string): Value { return new StrV(s); }
 export function cmpStr(a: string, b: string): i32 {
   if (changetype<usize>(a) == changetype<usize>(b)) return 0;
   const n = min(a.length, b.length);
+  const pa = changetype<usize>(a), pb = changetype<usize>(b);
   for (let i = 0; i < n; i++) {
     // Equal units need no mapping; only the first difference is put in code point order.
-    const u = a.charCodeAt(i), w = b.charCodeAt(i);
+    const o = <usize>i << 1;
+    const u = <i32>load<u16>(pa + o), w = <i32>load<u16>(pb + o);
     if (u == w) continue;
     const x = cpOrder(u), y = cpOrder(w);
     return x < y ? -1 : 1;
@@ -178,7 +211,32 @@ export function search(list: Array<Value>, k: Value): i32 {
   return -lo - 1;
 }
 
+/**
+ * search() for a string key: object keys are mostly strings, and a lookup's key mostly the plan's
+ * own value for it, which an input key with the same bytes is too (intern.ts): then the keys
+ * compare by pointer before their units are.
+ */
+function searchStr(list: Array<Value>, k: Value): i32 {
+  const s = asStr(k).s;
+  let lo = 0, hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = unchecked(list[mid]);
+    if (m === k) return mid;
+    // OPA's order between kinds (see compare()): null, booleans and numbers before strings.
+    const c = m.kind == K_STR ? cmpStr(asStr(m).s, s) : (m.kind < K_STR ? -1 : 1);
+    if (c == 0) return mid;
+    if (c < 0) lo = mid + 1; else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
 export function objGet(o: ObjV, k: Value): Value | null {
+  if (k.kind == K_STR) {
+    if (o.pending != 0) return pendingGet(o, k);
+    const i = searchStr(o._keys, k);
+    return i >= 0 ? objVal(o, i) : null;
+  }
   const i = search(o.keys, k);
   return i >= 0 ? objVal(o, i) : null;
 }

@@ -220,4 +220,40 @@ describe('lazily parsed input', () => {
       expect([size, run(readAll, text)]).toEqual([size, [{ result: [want, want.m, Object.keys(want.m).length] }]]);
     }
   });
+
+  it('answers lookups in objects it has not built from their bytes, as building them would', async () => {
+    // A nested object read only by key lookups is never built (ObjV.pending): its bytes are
+    // scanned for the key. Duplicate, escaped and non-ASCII keys, whitespace, absent keys, more
+    // lookups than a pending object answers, and the whole object read after some lookups must
+    // all give what JSON.parse gives.
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const ws = () => [' ', '', '\n\t', ''][next(4)]!;
+    const scalars = ['1', '-2.5e3', 'true', 'false', 'null', '"s\\"q\\u00e9"', '""', '{}', '[]', '{"x":[1,{"y":2}]}', '[{"a":1},"b"]'];
+    for (const size of [1, 3, 12, 13, 20, 70]) {
+      const keys = Array.from({ length: size + 3 }, (_, i) => `k${i}`).concat(['é', 'k']);
+      const members = Array.from({ length: size + size / 2 }, () => {
+        const key = keys[next(size)]!;
+        const spelt = next(4) === 0 ? key.replace('k', '\\u006b') : next(9) === 0 ? 'é' : key;
+        return `${ws()}"${spelt}"${ws()}:${ws()}${scalars[next(scalars.length)]}${ws()}`;
+      });
+      const text = `{"m":${ws()}{${members.join(',')}},"n":{"m":{${members.join(',')}}}}`;
+      const m = (JSON.parse(text) as { m: Record<string, unknown> }).m;
+      const looked = keys.filter((k) => k in m).map((k) => [k, m[k]]);
+      const src = mod(
+        [
+          `keys := ${JSON.stringify(keys)}`,
+          'p := [[k, v] | some k in keys; v := input.m[k]]',
+          'q := [[[k, v] | some k in keys; v := input.n.m[k]], input.n.m, [[k, v] | some k in keys; v := input.n.m[k]]]',
+        ].join('\n'),
+      );
+      const policy = await sdkPolicy(src, 't/p');
+      expect([size, run(policy, text)]).toEqual([size, [{ result: looked }]]);
+      const whole = await sdkPolicy(src, 't/q');
+      expect([size, run(whole, text)]).toEqual([size, [{ result: [looked, m, looked] }]]);
+    }
+  });
 });

@@ -556,7 +556,6 @@ let VALIDATE_STACK: StaticArray<u32> = changetype<StaticArray<u32>>(0);
 /** Allocates what the parser keeps across evaluations: called once, after the plan area is reserved. */
 export function initJson(): void {
   VALIDATE_STACK = new StaticArray<u32>(MAX_DEPTH + 2);
-  MISSING = new Value(K_NULL);
 }
 
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
@@ -592,11 +591,10 @@ export function inputParser(base: usize, len: usize): Parser {
 /** The end of the current lazily parsed document. */
 let lazyEnd: usize = 0;
 
-/** A pending object's lookup found no such key (ObjV.hits): only its pointer is used. */
-let MISSING: Value = changetype<Value>(0);
-
-/** How many keys a pending object answers from its bytes before its members are built. */
-const PENDING_HITS_MAX: i32 = 12;
+// A pending object's index (ObjV.index), built by its first lookup: per member, where its key
+// starts and how many bytes it has, where its value starts, and the value once a lookup parsed it.
+const ENTRY_BYTES: usize = 16;
+const E_KEY: usize = 0, E_KEY_LEN: usize = 4, E_VALUE_AT: usize = 8, E_VALUE: usize = 12;
 
 // @ts-ignore: decorator
 @inline function skipWs(p: usize): usize {
@@ -614,10 +612,7 @@ function isAscii(s: string): bool {
   return true;
 }
 
-/**
- * Builds a pending object's members in place. Values its lookups already handed out stay the ones
- * it holds: a memoised argument then still compares equal to them by pointer.
- */
+/** Builds a pending object's members in place. */
 function buildPending(o: ObjV): void {
   const p = lazyParser!;
   const start = o.pending;
@@ -630,53 +625,34 @@ function buildPending(o: ObjV): void {
   o._keys = asObj(built)._keys;
   o._vals = asObj(built)._vals;
   o.pending = 0;
-  const hits = o.hits;
-  if (hits === null) return;
-  for (let i = 0; i < hits.length; i += 2) {
-    const v = unchecked(hits[i + 1]);
-    if (v === MISSING) continue;
-    const j = search(o._keys, unchecked(hits[i]));
-    if (j >= 0) put<Value>(o._vals, j, v);
-  }
-  o.hits = null;
+  o.index = 0;
 }
 
 /**
- * The value of string key `k` in a pending object, read from its bytes: the last member with that
- * key, as when its members are built (OPA keeps the last of duplicate keys). Keys with escapes,
- * non-ASCII lookups and objects asked for many keys are built instead.
+ * Locates a pending object's members in its bytes (one pass, skipping values through the end
+ * table) so that its lookups compare keys without scanning again. False when a key has escapes:
+ * then keys compare decoded, in the built object.
  */
-function pendingGet(o: ObjV, k: Value): Value | null {
-  let hits = o.hits;
-  if (hits !== null) {
-    // Keys a policy looks up are mostly the plan's own values for them (intern.ts): one pointer each.
-    for (let i = 0; i < hits.length; i += 2) {
-      if (unchecked(hits[i]) === k) {
-        const v = unchecked(hits[i + 1]);
-        return v === MISSING ? null : v;
-      }
-    }
-    if (hits.length >= 2 * PENDING_HITS_MAX) return builtGet(o, k);
-  }
-  const s = asStr(k).s;
-  const n = s.length;
-  if (!isAscii(s)) return builtGet(o, k);
-  const units = changetype<usize>(s);
-  let p = skipWs(o.pending + 1);
-  let found: usize = 0;
+function indexPending(o: ObjV): bool {
+  const start = o.pending;
+  // A member takes at least five bytes (`"":0,`), so this bounds their number.
+  const index = __alloc((((endOfRaw(start) - start) >> 2) + 1) * ENTRY_BYTES);
+  let n = 0;
+  let p = skipWs(start + 1);
   while (load<u8>(p) != 0x7d) {
-    // A key: its bytes up to the closing quote (validated: there is one).
     const keyStart = p + 1;
-    const close = toSpecial(keyStart, lazyEnd, 0);
-    let q = close;
+    let q = toSpecial(keyStart, lazyEnd, 0);
     while (load<u8>(q) != 0x22) {
-      if (load<u8>(q) == 0x5c) return builtGet(o, k); // an escaped key: compare decoded keys
+      if (load<u8>(q) == 0x5c) return false;
       q++;
     }
-    let same = <i32>(q - keyStart) == n;
-    for (let j = 0; same && j < n; j++) same = <u32>load<u8>(keyStart + <usize>j) == <u32>load<u16>(units + (<usize>j << 1));
     p = skipWs(skipWs(q + 1) + 1); // the colon, then the value
-    if (same) found = p;
+    const e = index + <usize>n * ENTRY_BYTES;
+    store<u32>(e + E_KEY, <u32>(keyStart - lazyBase));
+    store<u32>(e + E_KEY_LEN, <u32>(q - keyStart));
+    store<u32>(e + E_VALUE_AT, <u32>(p - lazyBase));
+    store<u32>(e + E_VALUE, 0);
+    n++;
     const c = load<u8>(p);
     if (c == 0x7b || c == 0x5b || c == 0x22) p = endOfRaw(p);
     else if (c == 0x74 || c == 0x6e) p += 4;
@@ -685,23 +661,43 @@ function pendingGet(o: ObjV, k: Value): Value | null {
     p = skipWs(p);
     if (load<u8>(p) == 0x2c) p = skipWs(p + 1);
   }
-  let v: Value | null = null;
-  if (found != 0) {
+  o.index = index;
+  o.members = n;
+  return true;
+}
+
+/**
+ * The value of string key `k` in a pending object, found through its index: the last member with
+ * that key, as when its members are built (OPA keeps the last of duplicate keys). A value is parsed
+ * once and kept, so every lookup hands out the same one. Escaped input keys and non-ASCII lookups
+ * are answered by the built object.
+ */
+function pendingGet(o: ObjV, k: Value): Value | null {
+  if (o.index == 0 && !indexPending(o)) return builtGet(o, k);
+  const s = asStr(k).s;
+  const n = s.length;
+  if (!isAscii(s)) return builtGet(o, k);
+  const units = changetype<usize>(s);
+  for (let i = o.members - 1; i >= 0; i--) {
+    const e = o.index + <usize>i * ENTRY_BYTES;
+    if (load<u32>(e + E_KEY_LEN) != <u32>n) continue;
+    const key = lazyBase + <usize>load<u32>(e + E_KEY);
+    let same = true;
+    for (let j = 0; same && j < n; j++) same = <u32>load<u8>(key + <usize>j) == <u32>load<u16>(units + (<usize>j << 1));
+    if (!same) continue;
+    const known = load<u32>(e + E_VALUE);
+    if (known != 0) return changetype<Value>(<usize>known);
     const parser = lazyParser!;
     parser.validated = true;
-    parser.pos = found;
+    parser.pos = lazyBase + <usize>load<u32>(e + E_VALUE_AT);
     parser.end = lazyEnd;
     parser.top = 0;
-    v = parser.value(0);
+    const v = parser.value(0);
     if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + parser.error);
+    store<u32>(e + E_VALUE, <u32>changetype<usize>(v));
+    return v;
   }
-  if (hits === null) {
-    hits = new Array<Value>();
-    o.hits = hits;
-  }
-  hits.push(k);
-  hits.push(v === null ? MISSING : v!);
-  return v;
+  return null;
 }
 
 /** objGet on the object's built members. */

@@ -38,8 +38,9 @@ export class ObjV extends Value {
    * that reads its members (iteration, comparison, dumps, count) builds them first.
    */
   pending: usize = 0;
-  /** While pending: the key, value pairs lookups found (MISSING: the key is absent), see json.ts. */
-  hits: Array<Value> | null = null;
+  /** While pending: its members' keys and values located in its bytes, once looked up (json.ts). */
+  index: usize = 0;
+  members: i32 = 0;
   constructor(public _keys: Array<Value>, public _vals: Array<Value>) { super(K_OBJ); }
   get keys(): Array<Value> {
     if (this.pending != 0) buildPending(this);

@@ -24,7 +24,7 @@ const VM_FUNC_PURE_ARGS: i32 = 100;
 // once when the plan is decoded (Plan.matches; its index is appended to the node).
 const VM_MATCH_CONST: i32 = 101;
 
-type Frame = Array<Value | null>;
+type Frame = StaticArray<Value | null>;
 
 // Plan nodes come from our own compiler and their shape is fixed per opcode, so reading a node's
 // fields skips the bounds checks (they were a measurable share of evaluation time). A node's
@@ -375,7 +375,7 @@ export class Evaluator {
         }
       }
     }
-    this.body(asArr(at(s, 3)).items, 0, f.slice(0), sols);
+    this.body(asArr(at(s, 3)).items, 0, copyFrame(f), sols);
     saved.restore(this);
   }
 
@@ -534,7 +534,7 @@ export class Evaluator {
     const sols = new Array<Frame>();
     // The body binds the comprehension's own slots in the frame it is given: give it a copy, so a
     // second evaluation of the same comprehension in this frame starts unbound.
-    this.body(asArr(at(t, 4)).items, 0, f.slice(0), sols);
+    this.body(asArr(at(t, 4)).items, 0, copyFrame(f), sols);
     if (kind == 2) {
       const o = newObj();
       for (let i = 0; i < sols.length; i++) {
@@ -560,7 +560,7 @@ export class Evaluator {
     if (o == T_VAR) {
       const slot = int(p, 1);
       const cur = unchecked(f[slot]);
-      if (cur === null) { put(f, slot, v); return true; }
+      if (cur === null) { unchecked(f[slot] = v); return true; }
       return equal(cur, v);
     }
     if (o == T_ARRAY) {
@@ -605,7 +605,7 @@ export class Evaluator {
         const vs = valuesOf(c);
         for (let j = 0; j < vs.length; j++) {
           // The frame is this path's own (see single()): the last member can have it.
-          const g = j == vs.length - 1 ? f : f.slice(0);
+          const g = j == vs.length - 1 ? f : copyFrame(f);
           if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
           if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
           this.body(stmts, i + 1, g, out, limit);
@@ -645,7 +645,7 @@ export class Evaluator {
       case S_NOT: {
         const inner = at(s, 1);
         // Expressions never bind, so a body of only expressions can run on this frame itself.
-        return !this.holds(inner, inner.kind == BODY_EXPRS ? f : f.slice(0));
+        return !this.holds(inner, inner.kind == BODY_EXPRS ? f : copyFrame(f));
       }
       case S_EVERY: {
         const c = this.term(at(s, 1), f);
@@ -656,9 +656,9 @@ export class Evaluator {
         const inner = at(s, 4);
         // One frame for every member, reset from `f` each time: only whether a member's body
         // holds is asked, so nothing keeps the frame once holds() returns.
-        const g = f.slice(0);
+        const g = copyFrame(f);
         for (let j = 0; j < vs.length; j++) {
-          if (j > 0) memory.copy(g.dataStart, f.dataStart, <usize>f.length << alignof<usize>());
+          if (j > 0) memory.copy(changetype<usize>(g), changetype<usize>(f), <usize>f.length << alignof<usize>());
           if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return false;
           if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return false;
           if (!this.holds(inner, g)) return false;
@@ -706,7 +706,7 @@ export class Evaluator {
     let d = def;
     while (true) {
       // Only an `else` needs the unbound frame again; callers give each definition its own frame.
-      const g = isNil(at(d, 4)) ? f : f.slice(0);
+      const g = isNil(at(d, 4)) ? f : copyFrame(f);
       const body = at(d, 3);
       // A constant value (early exit) needs one solution only, and none of its bindings.
       if (body.kind != BODY_ITERATES || early) {
@@ -851,7 +851,7 @@ export class Evaluator {
       for (let j = 0; j < nargs && ok; j++) {
         const a = inArray ? unchecked(args![j]) : (j == 0 ? a0 : (j == 1 ? a1 : a2));
         const pat = unchecked(pats[j]);
-        if (bind) put(f, int(pat, 1), a);
+        if (bind) unchecked(f[int(pat, 1)] = a);
         else ok = this.match(pat, a, f);
       }
       if (!ok) continue;
@@ -922,17 +922,25 @@ function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
  * plan area is reserved (see assembly/index.ts), below every heap reset.
  */
 let NO_SLOTS: Frame = changetype<Frame>(0);
-export function initFrames(): void { NO_SLOTS = new Array<Value | null>(0); }
+export function initFrames(): void { NO_SLOTS = new StaticArray<Value | null>(0); }
 
 function newFrame(n: i32): Frame {
   if (n == 0) return NO_SLOTS;
-  return new Array<Value | null>(n); // the Array constructor zeroes its storage: every slot null
+  return new StaticArray<Value | null>(n); // the constructor zeroes its storage: every slot null
 }
 
 function z0(): Value { return changetype<Value>(0); }
 
 /** Every slot of `f` unbound again. */
 function clearFrame(f: Frame): void {
-  memory.fill(f.dataStart, 0, <usize>f.length << alignof<usize>());
+  memory.fill(changetype<usize>(f), 0, <usize>f.length << alignof<usize>());
+}
+
+/** A copy of `f`, for a path of evaluation that binds slots of its own (one allocation, not zeroed first). */
+function copyFrame(f: Frame): Frame {
+  const bytes = <usize>f.length << alignof<usize>();
+  const g = changetype<Frame>(__new(bytes, idof<Frame>()));
+  memory.copy(changetype<usize>(g), changetype<usize>(f), bytes);
+  return g;
 }
 

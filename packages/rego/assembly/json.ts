@@ -254,7 +254,7 @@ export class Parser {
         let c = p < end ? <i32>load<u8>(p) : -1;
         if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
         if (c == 0x22) {
-          const e = this.stringEnd(p);
+          const e = this.stringEndAt(p);
           if (e == 0) return false;
           store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
           p = e;
@@ -278,9 +278,15 @@ export class Parser {
           p = e;
           state = V_AFTER;
         } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
-          this.pos = p;
-          if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
-          p = this.pos;
+          // One word compare per literal (little-endian "true", "null", and "alse" after the f);
+          // word() only says what is wrong with one that is not.
+          if (c == 0x66 ? p + 5 <= end && load<u32>(p + 1) == 0x65736c61 : p + 4 <= end && load<u32>(p) == (c == 0x74 ? 0x65757274 : 0x6c6c756e)) {
+            p += c == 0x66 ? 5 : 4;
+          } else {
+            this.pos = p;
+            if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
+            p = this.pos;
+          }
           state = V_AFTER;
         } else {
           this.pos = p;
@@ -310,7 +316,7 @@ export class Parser {
         let c = p < end ? <i32>load<u8>(p) : -1;
         if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
         if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return false; }
-        p = this.stringEnd(p);
+        p = this.stringEndAt(p);
         if (p == 0) return false;
         c = p < end ? <i32>load<u8>(p) : -1;
         if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
@@ -319,6 +325,13 @@ export class Parser {
         state = V_VALUE;
       }
     }
+  }
+
+  /** stringEnd() without a call for a string whose first special byte is its closing quote (most). */
+  // @ts-ignore: decorator
+  @inline stringEndAt(start: usize): usize {
+    const q = toSpecial(start + 1, this.end, 0);
+    return q < this.end && load<u8>(q) == 0x22 ? q + 1 : this.stringEnd(start);
   }
 
   /**

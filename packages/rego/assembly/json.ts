@@ -44,6 +44,18 @@ export class Parser {
   tooDeep(): Value | null { return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); }
 
   parseDocument(): Value | null {
+    if (this.lazy && !this.validated) {
+      // The whole document validated first, then read like a raw member: an object, the root
+      // included, is built only when something other than key lookups reads it.
+      this.ws();
+      const start = this.pos;
+      if (!this.validate(0)) return null;
+      this.ws();
+      if (this.pos != this.end) return this.fail("unexpected trailing characters");
+      this.validated = true;
+      this.pos = start;
+      return this.value(0);
+    }
     const v = this.value(0);
     if (v === null) return null;
     this.ws();

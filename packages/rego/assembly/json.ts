@@ -13,9 +13,11 @@ export class Parser {
   end: usize;
   error: string = "";
   /**
-   * Lazy mode (the input of one evaluation, whose bytes stay in place until it ends): composite
-   * member values of objects are validated but kept as RawV spans, parsed when first read. A Pod
-   * policy reads a few of an object's fields, so most of the input is never built. Values parsed
+   * Lazy mode (the input of one evaluation, whose bytes stay in place until it ends): the whole
+   * document is validated first; an object read from it stays pending (ObjV.pending), answering
+   * key lookups from its bytes, and one that is built keeps its string and composite members as
+   * RawV spans, parsed when first read. A Pod policy reads a few of an object's fields, so most of
+   * the input is never built. Values parsed
    * once and kept across evaluations (opa_json_parse: data, batch inputs) must not be lazy: the
    * heap their members would be parsed into is reset between evaluations.
    */

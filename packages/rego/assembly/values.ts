@@ -38,8 +38,9 @@ export class ObjV extends Value {
    * that reads its members (iteration, comparison, dumps, count) builds them first.
    */
   pending: usize = 0;
-  /** While pending: its members' keys and values located in its bytes, once looked up (json.ts). */
+  /** While pending, once looked up: where its members' keys and values are in its bytes (json.ts). */
   index: usize = 0;
+  /** The number of entries in `index`. */
   members: i32 = 0;
   constructor(public _keys: Array<Value>, public _vals: Array<Value>) { super(K_OBJ); }
   get keys(): Array<Value> {

@@ -42,6 +42,12 @@ export class ObjV extends Value {
   index: usize = 0;
   /** The number of entries in `index`. */
   members: i32 = 0;
+  // The last two keys looked up while pending (their addresses; 0: none) and their values (0:
+  // absent): `input.review` and `input.review.object` head most of a policy's references.
+  lastKey: usize = 0;
+  lastValue: usize = 0;
+  lastKey2: usize = 0;
+  lastValue2: usize = 0;
   constructor(public _keys: Array<Value>, public _vals: Array<Value>) { super(K_OBJ); }
   get keys(): Array<Value> {
     if (this.pending != 0) buildPending(this);
@@ -235,7 +241,17 @@ function searchStr(list: Array<Value>, k: Value): i32 {
 
 export function objGet(o: ObjV, k: Value): Value | null {
   if (k.kind == K_STR) {
-    if (o.pending != 0) return pendingGet(o, k);
+    if (o.pending != 0) {
+      const key = changetype<usize>(k);
+      if (key == o.lastKey) return changetype<Value | null>(o.lastValue);
+      if (key == o.lastKey2) return changetype<Value | null>(o.lastValue2);
+      const v = pendingGet(o, k);
+      o.lastKey2 = o.lastKey;
+      o.lastValue2 = o.lastValue;
+      o.lastKey = key;
+      o.lastValue = changetype<usize>(v);
+      return v;
+    }
     const i = searchStr(o._keys, k);
     return i >= 0 ? objVal(o, i) : null;
   }

@@ -71,10 +71,7 @@ export class Parser {
     const c = this.peek();
     if (c == 0x7b) return this.validated ? this.pendingObject() : this.object(depth);
     if (c == 0x5b) return this.array(depth);
-    if (c == 0x22) {
-      const s = this.str();
-      return s === null ? null : this.planStrings ? internPlanString(s) : mkStr(s);
-    }
+    if (c == 0x22) return this.strValue();
     if (c == 0x74) return this.word("true", mkBool(true));
     if (c == 0x66) return this.word("false", mkBool(false));
     if (c == 0x6e) return this.word("null", mkNull());
@@ -164,8 +161,12 @@ export class Parser {
     return out;
   }
 
-  /** An object's key: the plan's own value for it when the plan has the same string (intern.ts). */
-  key(): Value | null {
+  /**
+   * A string, an object's key or a value: the plan's own value for it when the plan has the same
+   * string (intern.ts). Then it takes no allocation, and comparing it with the plan's constant
+   * (`kind == "Pod"`, a key lookup) is one pointer comparison.
+   */
+  strValue(): Value | null {
     if (this.planStrings) {
       const s = this.str();
       return s === null ? null : internPlanString(s);
@@ -435,7 +436,7 @@ export class Parser {
     while (true) {
       this.ws();
       if (this.peek() != 0x22) return this.fail("expected string key in object");
-      const kv = this.key();
+      const kv = this.strValue();
       if (kv === null) return null;
       const k = asStr(kv).s;
       this.ws();

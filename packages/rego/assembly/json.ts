@@ -623,6 +623,8 @@ let lazyEnd: usize = 0;
 // starts and how many bytes it has, where its value starts, and the value once a lookup parsed it.
 const ENTRY_BYTES: usize = 16;
 const E_KEY: usize = 0, E_KEY_LEN: usize = 4, E_VALUE_AT: usize = 8, E_VALUE: usize = 12;
+/** Entries an index starts with. */
+const INDEX_CAPACITY: usize = 8;
 
 // @ts-ignore: decorator
 @inline function skipWs(p: usize): usize {
@@ -663,8 +665,10 @@ function buildPending(o: ObjV): void {
  */
 function indexPending(o: ObjV): bool {
   const start = o.pending;
-  // A member takes at least five bytes (`"":0,`), so this bounds their number.
-  const index = __alloc((((endOfRaw(start) - start) >> 2) + 1) * ENTRY_BYTES);
+  // Room for most objects' members; doubled when full. (Sizing it by the object's bytes would
+  // take four times the input for each object on the path down to a field.)
+  let capacity: usize = INDEX_CAPACITY;
+  let index = __alloc(capacity * ENTRY_BYTES);
   let n = 0;
   let p = skipWs(start + 1);
   while (load<u8>(p) != 0x7d) {
@@ -675,6 +679,12 @@ function indexPending(o: ObjV): bool {
       q++;
     }
     p = skipWs(skipWs(q + 1) + 1); // the colon, then the value
+    if (<usize>n == capacity) {
+      const grown = __alloc((capacity << 1) * ENTRY_BYTES);
+      memory.copy(grown, index, capacity * ENTRY_BYTES);
+      index = grown;
+      capacity <<= 1;
+    }
     const e = index + <usize>n * ENTRY_BYTES;
     store<u32>(e + E_KEY, <u32>(keyStart - lazyBase));
     store<u32>(e + E_KEY_LEN, <u32>(q - keyStart));

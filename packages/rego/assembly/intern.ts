@@ -39,7 +39,8 @@ function slotOfString(s: string): i32 {
   return mix(first, last, len);
 }
 
-function isAscii(s: string): bool {
+/** Whether `s` is ASCII: then its UTF-16 units compare with the bytes of its UTF-8 one to one. */
+export function isAscii(s: string): bool {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
   return true;
 }

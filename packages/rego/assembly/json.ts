@@ -1,9 +1,9 @@
 // JSON text <-> Value. Parses UTF-8 straight from linear memory; dumps in OPA's canonical form
 // (sorted object keys, sets as arrays, integers without a fraction).
 import {
-  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, newObj, cmpStr, put, search, setPendingObjects,
+  Value, ArrV, ObjV, RawV, setRawParser, objVal, K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, mkNull, mkBool, mkNum, mkStr, asBool, asNum, asStr, asArr, asObj, asSet, objPut, objGet, newObj, cmpStr, put, setPendingObjects,
 } from "./values";
-import { internPlanString, planStringAt } from "./intern";
+import { internPlanString, isAscii, planStringAt } from "./intern";
 
 /** Deeper documents are rejected rather than risking a Wasm stack overflow. */
 export const MAX_DEPTH: i32 = 512;
@@ -36,12 +36,7 @@ export class Parser {
     if (this.error.length == 0) this.error = msg + " at byte " + (this.pos - this.base).toString();
     return null;
   }
-  ws(): void {
-    while (this.pos < this.end) {
-      const c = load<u8>(this.pos);
-      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) this.pos++; else break;
-    }
-  }
+  ws(): void { this.pos = skipWs(this.pos, this.end); }
   peek(): i32 { return this.pos < this.end ? <i32>load<u8>(this.pos) : -1; }
   tooDeep(): Value | null { return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); }
 
@@ -503,6 +498,16 @@ export class Parser {
   }
 }
 
+/** The first byte from `p` that is not JSON whitespace, or `end`. */
+// @ts-ignore: decorator
+@inline function skipWs(p: usize, end: usize): usize {
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) p++; else break;
+  }
+  return p;
+}
+
 /** Objects with more members out of order than this are built by objPut (no quadratic sort). */
 const SORT_IN_PLACE_MAX: i32 = 64;
 
@@ -626,32 +631,9 @@ const E_KEY: usize = 0, E_KEY_LEN: usize = 4, E_VALUE_AT: usize = 8, E_VALUE: us
 /** Entries an index starts with. */
 const INDEX_CAPACITY: usize = 8;
 
-// @ts-ignore: decorator
-@inline function skipWs(p: usize): usize {
-  while (p < lazyEnd) {
-    const c = load<u8>(p);
-    if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) p++; else break;
-  }
-  return p;
-}
-
-/** Whether `s` is ASCII (its UTF-16 units then compare with the bytes of a key one to one). */
-function isAscii(s: string): bool {
-  const p = changetype<usize>(s);
-  for (let i = 0; i < s.length; i++) if (load<u16>(p + (<usize>i << 1)) >= 0x80) return false;
-  return true;
-}
-
 /** Builds a pending object's members in place. */
 function buildPending(o: ObjV): void {
-  const p = lazyParser!;
-  const start = o.pending;
-  p.validated = true;
-  p.pos = start;
-  p.end = endOfRaw(start);
-  p.top = 0;
-  const built = p.object(0);
-  if (built === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
+  const built = parseValidated(o.pending, endOfRaw(o.pending), true);
   o._keys = asObj(built)._keys;
   o._vals = asObj(built)._vals;
   o.pending = 0;
@@ -670,7 +652,7 @@ function indexPending(o: ObjV): bool {
   let capacity: usize = INDEX_CAPACITY;
   let index = __alloc(capacity * ENTRY_BYTES);
   let n = 0;
-  let p = skipWs(start + 1);
+  let p = skipWs(start + 1, lazyEnd);
   while (load<u8>(p) != 0x7d) {
     const keyStart = p + 1;
     let q = toSpecial(keyStart, lazyEnd, 0);
@@ -678,7 +660,7 @@ function indexPending(o: ObjV): bool {
       if (load<u8>(q) == 0x5c) return false;
       q++;
     }
-    p = skipWs(skipWs(q + 1) + 1); // the colon, then the value
+    p = skipWs(skipWs(q + 1, lazyEnd) + 1, lazyEnd); // the colon, then the value
     if (<usize>n == capacity) {
       const grown = __alloc((capacity << 1) * ENTRY_BYTES);
       memory.copy(grown, index, capacity * ENTRY_BYTES);
@@ -696,8 +678,8 @@ function indexPending(o: ObjV): bool {
     else if (c == 0x74 || c == 0x6e) p += 4;
     else if (c == 0x66) p += 5;
     else p = numberEnd(p, lazyEnd);
-    p = skipWs(p);
-    if (load<u8>(p) == 0x2c) p = skipWs(p + 1);
+    p = skipWs(p, lazyEnd);
+    if (load<u8>(p) == 0x2c) p = skipWs(p + 1, lazyEnd);
   }
   o.index = index;
   o.members = n;
@@ -731,13 +713,7 @@ function pendingGet(o: ObjV, k: Value): Value | null {
     if (unitBits >= 0x80) return builtGet(o, k);
     const known = load<u32>(e + E_VALUE);
     if (known != 0) return changetype<Value>(<usize>known);
-    const parser = lazyParser!;
-    parser.validated = true;
-    parser.pos = lazyBase + <usize>load<u32>(e + E_VALUE_AT);
-    parser.end = lazyEnd;
-    parser.top = 0;
-    const v = parser.value(0);
-    if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + parser.error);
+    const v = parseValidated(lazyBase + <usize>load<u32>(e + E_VALUE_AT), lazyEnd, false);
     store<u32>(e + E_VALUE, <u32>changetype<usize>(v));
     return v;
   }
@@ -747,22 +723,27 @@ function pendingGet(o: ObjV, k: Value): Value | null {
 
 /** objGet on the object's built members. */
 function builtGet(o: ObjV, k: Value): Value | null {
-  const keys = o.keys;
-  const i = search(keys, k);
-  return i >= 0 ? objVal(o, i) : null;
+  buildPending(o);
+  return objGet(o, k);
 }
 
 setPendingObjects(buildPending, pendingGet);
 
 /** A RawV span's value, one level parsed (its strings and composite members raw again). */
-function parseRawSpan(r: RawV): Value {
+function parseRawSpan(r: RawV): Value { return parseValidated(r.start, r.end, false); }
+
+/**
+ * The validated value at `start` (its bytes end by `end`), one level built; `object`: the object
+ * there with its members built, not left pending.
+ */
+function parseValidated(start: usize, end: usize, object: bool): Value {
   // One parser per evaluation: parsing a raw member never reads another, so it is never re-entered.
   const p = lazyParser!;
   p.validated = true;
-  p.pos = r.start;
-  p.end = r.end;
+  p.pos = start;
+  p.end = end;
   p.top = 0;
-  const v = p.value(0);
+  const v = object ? p.object(0) : p.value(0);
   if (v === null) throw new Error("podsec runtime: lazily parsed input member is invalid: " + p.error);
   return v;
 }

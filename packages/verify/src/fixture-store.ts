@@ -10,6 +10,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import type { Fixture } from './fixtures/types.js';
+import { Arrivals } from './arrivals.js';
 
 /**
  * Consecutive chunks serialised once into one shared buffer, so a worker holds only the chunk it
@@ -133,23 +134,19 @@ export class FixtureStore {
  * the last segment has come.
  */
 export class ArrivingFixtures {
-  private readonly segments: PackedFixtures[] = [];
-  private complete = false;
-  private wake: () => void = () => {};
+  private readonly segments = new Arrivals<PackedFixtures>();
 
   receive(segment: PackedFixtures | undefined, last: boolean): void {
-    if (segment) this.segments.push(segment);
-    if (last) this.complete = true;
-    this.wake();
+    this.segments.receive(segment, last);
   }
 
   /** Chunk k's fixtures once its segment is here; undefined when the run has no chunk k. */
   async chunk(k: number): Promise<Fixture[] | undefined> {
     for (;;) {
-      const segment = this.segments.find((s) => segmentHolds(s, k));
+      const segment = this.segments.items.find((s) => segmentHolds(s, k));
       if (segment) return unpackChunk(segment, k);
-      if (this.complete) return undefined;
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.segments.complete) return undefined;
+      await this.segments.next();
     }
   }
 }

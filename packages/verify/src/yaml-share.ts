@@ -10,6 +10,7 @@
  */
 import { parsedOf, seedYaml, yamlFilesOf, type ParsedYaml } from './adapters/admission.js';
 import type { LoadedBuild } from './types.js';
+import { Arrivals } from './arrivals.js';
 
 export type ParsedFiles = [string, ParsedYaml][];
 
@@ -42,27 +43,24 @@ export const tookYaml = (counters: Int32Array, w: number): boolean => Atomics.lo
  * worker, its own share and the main thread's are every file, so it waits for nothing more.
  */
 export class ArrivingYaml {
-  private readonly received: ParsedFiles[] = [];
-  private complete = false;
-  private wake: () => void = () => {};
+  private readonly received = new Arrivals<ParsedFiles>();
 
   receive(files: ParsedFiles, complete: boolean): void {
-    this.received.push(files);
-    if (complete) this.complete = true;
-    this.wake();
+    this.received.receive(files, complete);
   }
 
   /** Seeds `build`'s cache with what arrives until it holds every YAML file, or nothing more will come. */
   async into(build: LoadedBuild, own: ParsedFiles): Promise<void> {
     const missing = new Set(yamlFilesOf(build));
     for (const [f] of own) missing.delete(f);
-    for (;;) {
-      for (const files of this.received.splice(0)) {
+    for (let seeded = 0; ; ) {
+      for (const files of this.received.items.slice(seeded)) {
         seedYaml(build, files);
         for (const [f] of files) missing.delete(f);
       }
-      if (missing.size === 0 || this.complete) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      seeded = this.received.items.length;
+      if (missing.size === 0 || this.received.complete) return;
+      await this.received.next();
     }
   }
 }

@@ -13,7 +13,7 @@ const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
 const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
-  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14;
+  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14, T_GATHER = 15;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
@@ -184,7 +184,7 @@ function foldTerm(t: Value): void {
   setOp(t, o);
   const items = asArr(t).items;
   switch (o) {
-    case T_REF: case T_REFOR: case T_DEFAULTED: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_REF: case T_REFOR: case T_DEFAULTED: case T_GATHER: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
     case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
@@ -414,6 +414,13 @@ export class Evaluator {
         const v = this.term(at(t, 1), f);
         if (v !== null && v.kind != K_NULL) return v;
         return this.term(at(t, 2), f);
+      }
+      case T_GATHER: {
+        // An inlined gatherer (src/compile/gather.ts): undefined with either argument.
+        const c = this.term(at(t, 1), f);
+        if (c === null) return null;
+        const keys = this.term(at(t, 2), f);
+        return keys === null ? null : gather(c, keys);
       }
       case T_RULE: return this.rule(int(t, 1));
       case VM_FUNC_PURE_ARGS: return this.memoFunc(t, f);
@@ -923,6 +930,23 @@ function ruleName(r: Value): string { return asStr(at(r, 4)).s; }
  */
 let NO_SLOTS: Frame = changetype<Frame>(0);
 export function initFrames(): void { NO_SLOTS = new StaticArray<Value | null>(0); }
+
+/**
+ * The members of every array at one of `keys` (iterated as SCAN iterates a collection) in `c`, in
+ * the order of the keys: `[x | some k in keys; l := c[k]; is_array(l); some x in l]`.
+ */
+function gather(c: Value, keys: Value): Value {
+  const ks = valuesOf(keys);
+  let out: Array<Value> | null = null;
+  for (let i = 0; i < ks.length; i++) {
+    const l = lookup(c, unchecked(ks[i]));
+    if (l === null || l.kind != K_ARR) continue;
+    const items = asArr(l).items;
+    if (out === null) { out = items.slice(0); continue; }
+    for (let j = 0; j < items.length; j++) out.push(unchecked(items[j]));
+  }
+  return new ArrV(out === null ? new Array<Value>() : out);
+}
 
 function newFrame(n: i32): Frame {
   if (n == 0) return NO_SLOTS;

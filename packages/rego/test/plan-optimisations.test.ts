@@ -331,6 +331,64 @@ describe('early exit: definitions with one constant value', () => {
   });
 });
 
+describe('gatherer calls inlined as one GATHER term (compile/gather.ts)', () => {
+  const gatherer = 'gather(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l]';
+  // The same comprehension written where no call can be rewritten: what the term must equal.
+  const written = (s: string, ks: string) => `[x | some k in ${ks}; l := ${s}[k]; is_array(l); some x in l]`;
+
+  it('is the members of the arrays at the keys, in key order: duplicates, sets and objects of keys, non-arrays and missing keys', async () => {
+    const src = mod(
+      [
+        gatherer,
+        'got := [gather(s, ks) | some case in input.cases; s := case.s; ks := case.ks]',
+        `want := [${written('s', 'ks')} | some case in input.cases; s := case.s; ks := case.ks]`,
+      ].join('\n'),
+    );
+    const cases = [
+      { s: { a: [1, 2], b: [3], c: 'str', d: { x: [9] } }, ks: ['b', 'a', 'c', 'd', 'missing', 'a'] },
+      { s: { a: [1], b: [2] }, ks: { first: 'b', second: 'a' } },
+      { s: [[10], 'x', [20, 21]], ks: [2, 0, 1, 5, 'a', 0.5] },
+      { s: { a: [] }, ks: ['a'] },
+      { s: 'not a collection', ks: ['a'] },
+      { s: { a: [1] }, ks: 7 },
+    ];
+    const got = await valueOf(src, 't/got', { cases });
+    expect(got).toEqual(await valueOf(src, 't/want', { cases }));
+    expect(got).toEqual([[3, 1, 2, 1, 2], [2, 1], [20, 21, 10], [], [], []]);
+    // A set of keys is iterated in the set's order.
+    expect(await valueOf(mod(`${gatherer}\nv := gather(input.s, {"b", "a"})`), 't/v', { s: { a: [1], b: [2] } })).toEqual([1, 2]);
+  });
+
+  it('is undefined with an undefined argument, as the call is; calls on constants or rules stay calls (memoised)', async () => {
+    const src = mod(`${gatherer}\nv := gather(input.s, input.ks)\nkinds := ["a"]\nsrc := input\nmemo := gather(src, kinds)`);
+    expect(await evalRule(src, 't/v', { s: { a: [1] } })).toEqual([]);
+    expect(await evalRule(src, 't/v', { ks: ['a'] })).toEqual([]);
+    expect(await valueOf(src, 't/memo', { a: [5] })).toEqual([5]);
+    const rules = await planRules(`${gatherer}\nv := gather(input.s, input.ks)\nkinds := ["a"]\nsrc := input\nmemo := gather(src, kinds)`, 't/v');
+    expect(calledFunctions(rules, 'v')).toEqual([]);
+    expect(calledFunctions(rules, 'memo')).toEqual(['gather']);
+  });
+
+  it('the shape is recognised only where the term keeps the meaning', async () => {
+    const { isGatherer } = await import('../src/compile/gather.js');
+    const { compileToPlan } = await import('../src/compile/compiler.js');
+    const shapes = (body: string) => {
+      const { plan } = compileToPlan([{ path: 't.rego', text: mod(`p := is_array(input)\n${body}`) }], ['t/p']);
+      const natives = plan[3] as string[];
+      return (plan[0] as unknown[]).slice(1).map((r) => isGatherer(r, natives.indexOf('is_array')));
+    };
+    expect(shapes(gatherer)).toEqual([true]);
+    // Another test than is_array, a set comprehension, a head that is not the member, an else, a
+    // second definition, a body with one more statement: not gatherers.
+    expect(shapes('g(s, ks) := [x | some k in ks; l := s[k]; is_object(l); some x in l]')).toEqual([false]);
+    expect(shapes('g(s, ks) := {x | some k in ks; l := s[k]; is_array(l); some x in l}')).toEqual([false]);
+    expect(shapes('g(s, ks) := [k | some k in ks; l := s[k]; is_array(l); some x in l]')).toEqual([false]);
+    expect(shapes('g(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l] if true\ng(s, ks) := [] if false')).toEqual([false]);
+    expect(shapes('g(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l; x != 1]')).toEqual([false]);
+    expect(shapes('g(s, ks) := [x | some k in ks; l := ks[k]; is_array(l); some x in l]')).toEqual([false]);
+  });
+});
+
 /** The plan's rule table for `body` (package t), with `entrypoint` as its one entrypoint. */
 async function planRules(body: string, entrypoint: string): Promise<unknown[][]> {
   const { compileToPlan } = await import('../src/compile/compiler.js');

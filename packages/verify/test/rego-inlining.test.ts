@@ -1,5 +1,5 @@
 /**
- * The Rego planner inlines calls of readers, fallback readers and predicates
+ * The Rego planner inlines calls of readers, fallback readers, predicates and gatherers
  * (packages/rego/src/compile/inline*.ts). That is only an optimisation: every policy the compilers
  * emit, as plain Rego and as a Gatekeeper ConstraintTemplate with its Constraint's parameters,
  * must give the same result set (violations, messages, details) with the passes as without them,

@@ -5,6 +5,7 @@ import { parseModule } from '../syntax/parser.js';
 import { RULE_KIND, T, type PlanNode } from '../plan/opcodes.js';
 import { buildProgram, pathKey, type Program, type RuleGroup } from './program.js';
 import { inlineReaders } from './inline.js';
+import { inlineGatherers } from './gather.js';
 import { inlinePredicates } from './inline-predicates.js';
 import { shareIdenticalRules } from './share.js';
 import { HostTable, Lowerer, Scope } from './lower.js';
@@ -72,8 +73,8 @@ export interface PlanOptions {
    */
   onlyReachable?: boolean;
   /**
-   * Inline the calls of readers, fallback readers and predicates (compile/inline.ts,
-   * compile/inline-predicates.ts). Default true; false plans the rules exactly as lowered, which
+   * Inline the calls of readers, fallback readers, predicates and gatherers (compile/inline.ts,
+   * compile/inline-predicates.ts, compile/gather.ts). Default true; false plans the rules exactly as lowered, which
    * the differential tests of those passes compare against.
    */
   inline?: boolean;
@@ -118,6 +119,7 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
   if (options.inline !== false) {
     inlineReaders(rules, table.natives);
     inlinePredicates(rules);
+    inlineGatherers(rules, table.natives);
   }
   const entryIds: Record<string, number> = {};
   const entryRules: number[] = [];

@@ -13,7 +13,7 @@
 // Calls whose arguments are all constants or rule values are kept: the runtime memoises those per
 // input (assembly/eval.ts, VM_FUNC_PURE_ARGS), which is cheaper than inlining when they repeat.
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { callsAny, isConstant, isNode, isVar, mapRule, mapStatements, type Node } from '../plan/walk.js';
+import { callsAny, frameFree, isConstant, isNode, isVar, mapRule, mapStatements, type Node } from '../plan/walk.js';
 
 interface Predicate {
   /** Argument slots of each definition, in argument order. */
@@ -34,14 +34,6 @@ function predicateShape(rule: unknown): Predicate | undefined {
   const arity = defs[0]?.args.length;
   if (arity === undefined || defs.some((d) => d.args.length !== arity)) return undefined;
   return { defs };
-}
-
-/** Constants and rule values: what the runtime's memo of pure-argument calls takes. */
-function frameFree(t: unknown): boolean {
-  if (!isNode(t)) return false;
-  if (t[0] === T.CONST || t[0] === T.RULE) return true;
-  if (t[0] === T.ARRAY || t[0] === T.SET || t[0] === T.OBJECT) return t.slice(1).every((x) => isNode(x) && x[0] === T.CONST);
-  return false;
 }
 
 const iterates = (stmts: Node[]): boolean => stmts.some((s) => s[0] === S.SCAN || s[0] === S.WITH);

@@ -27,6 +27,11 @@ export const T = {
    * `read` when it is defined and not null, else the value of `fallback`.
    */
   DEFAULTED: 14,
+  /**
+   * A gatherer call, inlined (compile/gather.ts): [GATHER, collection, keys], the members of every
+   * array found at one of `keys` in `collection`, in the order of the keys.
+   */
+  GATHER: 15,
 } as const;
 
 export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;

@@ -12,6 +12,18 @@ export const isVar = (x: unknown, slot?: number): x is Node => isNode(x) && x[0]
 /** A constant term holding exactly `value` (a scalar). */
 export const isConstant = (x: unknown, value: string | number | boolean | null): boolean => isNode(x) && x[0] === T.CONST && x[1] === value;
 
+/**
+ * Constants and rule values, and literals of constants: what the runtime's memo of calls with
+ * pure arguments takes (assembly/eval.ts, VM_FUNC_PURE_ARGS). The inlining passes leave such calls
+ * as they are: when they repeat, the memo is cheaper than evaluating the inlined body again.
+ */
+export function frameFree(t: unknown): boolean {
+  if (!isNode(t)) return false;
+  if (t[0] === T.CONST || t[0] === T.RULE) return true;
+  if (t[0] === T.ARRAY || t[0] === T.SET || t[0] === T.OBJECT) return t.slice(1).every((x) => isNode(x) && x[0] === T.CONST);
+  return false;
+}
+
 export interface RuleVisitor {
   /** Each term once its sub-terms are rewritten; returns what replaces it. */
   term(t: Node): unknown;
@@ -61,6 +73,7 @@ function walker(visitor: RuleVisitor): { term: (t: unknown) => unknown; stmts: (
       case T.REF:
       case T.REFOR:
       case T.DEFAULTED:
+      case T.GATHER:
       case T.ARRAY:
       case T.SET:
       case T.OBJECT:

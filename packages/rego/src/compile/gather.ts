@@ -1,0 +1,69 @@
+// Calls of gatherer functions become one GATHER term. A gatherer is a function of two arguments
+// whose only definition is the array comprehension
+//
+//   f(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l]
+//
+// the members of every array found at one of the keys in `ks`, in the order of the keys: the
+// shape of `containers(spec, kinds)`, which every podsec policy calls once per container it
+// reports (`not require({kind: [c]})`). The runtime then reads the keys and copies the arrays
+// instead of setting up a call, a frame and a comprehension that copies its frame per member.
+// Meaning is kept: the call is undefined when an argument is, the keys are iterated as `some k in
+// ks` iterates them (values of an array, set or object; none of anything else), and a key whose
+// value is not an array contributes nothing, as is_array filters it.
+import { RULE_KIND, S, T } from '../plan/opcodes.js';
+import { callsAny, frameFree, isNode, isVar, mapRule, type Node } from '../plan/walk.js';
+
+/**
+ * Whether a plan entry is a gatherer. `isArray` is the index of the `is_array` built-in in the
+ * plan's native table (-1 when the plan calls none, and then nothing is a gatherer).
+ */
+export function isGatherer(rule: unknown, isArray: number): boolean {
+  if (isArray < 0 || !isNode(rule) || rule[0] !== RULE_KIND.function || rule[3] !== null) return false;
+  const defs = rule[2] as Node[];
+  if (defs.length !== 1) return false;
+  const [args, key, value, stmts, orElse] = defs[0] as [Node[], unknown, Node, Node[], unknown];
+  if (args.length !== 2 || key !== null || stmts.length !== 0 || orElse !== null || !args.every((a) => isVar(a))) return false;
+  const [s, ks] = args.map((a) => a[1] as number) as [number, number];
+  if (!isNode(value) || value[0] !== T.COMPR || value[1] !== 0 || value[3] !== null || !isVar(value[2])) return false;
+  const x = value[2][1] as number;
+  const body = value[4] as Node[];
+  if (body.length !== 4) return false;
+  const [scanKeys, bindList, test, scanList] = body as [Node, Node, Node, Node];
+  // some k in ks
+  if (scanKeys[0] !== S.SCAN || !isVar(scanKeys[1], ks) || scanKeys[2] !== null || !isVar(scanKeys[3])) return false;
+  const k = scanKeys[3][1] as number;
+  // l := s[k]
+  if (bindList[0] !== S.MATCH || !isVar(bindList[1])) return false;
+  const l = bindList[1][1] as number;
+  const read = bindList[2];
+  if (!isNode(read) || read[0] !== T.REF || read.length !== 3 || !isVar(read[1], s) || !isVar(read[2], k)) return false;
+  // is_array(l)
+  const call = test[1];
+  if (test[0] !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== isArray || call.length !== 3 || !isVar(call[2], l)) return false;
+  // some x in l
+  if (scanList[0] !== S.SCAN || !isVar(scanList[1], l) || scanList[2] !== null || !isVar(scanList[3], x)) return false;
+  // The comprehension's own variables are fresh: none is an argument or another's slot.
+  return new Set([s, ks, k, l, x]).size === 5;
+}
+
+/**
+ * Rewrites, in place, every call of a gatherer in `rules` (the plan's rule table) to a GATHER
+ * term, except calls whose arguments are all constants or rule values (the runtime memoises
+ * those). `natives` is the plan's native built-in table.
+ */
+export function inlineGatherers(rules: unknown[], natives: readonly string[]): void {
+  const isArray = natives.indexOf('is_array');
+  const gatherers = new Set<number>();
+  rules.forEach((r, i) => {
+    if (isGatherer(r, isArray)) gatherers.add(i);
+  });
+  if (gatherers.size === 0) return;
+  const term = (t: Node): unknown => {
+    if (t[0] !== T.FUNC || t.length !== 4 || !gatherers.has(t[1] as number)) return t;
+    const args = t.slice(2);
+    return args.every(frameFree) ? t : [T.GATHER, ...args];
+  };
+  rules.forEach((r, i) => {
+    if (callsAny(r, gatherers)) rules[i] = mapRule(r, { term });
+  });
+}

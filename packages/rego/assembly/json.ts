@@ -255,86 +255,97 @@ export class Parser {
     const stack = VALIDATE_STACK;
     let p = this.pos;
     let top = 0;
-    // What comes next: a value, or what follows a value (a comma or the open container's end),
-    // or an object's key.
-    let state = V_VALUE;
+    // Each pass of the outer loop reads one value; the inner loop then reads what follows a value
+    // (a comma, then an object's next key, or the open container's end). Where the reading is in
+    // the grammar is where the code is, not a state variable tested per token.
+    // Depth only grows where a container opens, so it is checked there, before the container's
+    // first value is read, as value() checks it on entering that value.
+    if (depth0 > MAX_DEPTH) { this.tooDeep(); return false; }
     while (true) {
-      if (state == V_VALUE) {
-        if (depth0 + top > MAX_DEPTH) { this.pos = p; this.tooDeep(); return false; }
-        let c = p < end ? <i32>load<u8>(p) : -1;
-        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
-        if (c == 0x22) {
-          const e = this.stringEndAt(p);
-          if (e == 0) return false;
-          store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
-          p = e;
-          state = V_AFTER;
-        } else if (c == 0x7b || c == 0x5b) {
-          const start = p;
+      let c = p < end ? <i32>load<u8>(p) : -1;
+      if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+      if (c == 0x22) {
+        const e = this.stringEndAt(p);
+        if (e == 0) return false;
+        store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
+        p = e;
+      } else if (c == 0x7b || c == 0x5b) {
+        const start = p;
+        p++;
+        let d = p < end ? <i32>load<u8>(p) : -1;
+        if (<u32>d <= 0x20) { p = skipWs(p, end); d = p < end ? <i32>load<u8>(p) : -1; }
+        if (d == c + 2) { // `}` or `]`: empty
           p++;
-          let d = p < end ? <i32>load<u8>(p) : -1;
-          if (d <= 0x20 && d >= 0) { this.pos = p; this.ws(); p = this.pos; d = p < end ? <i32>load<u8>(p) : -1; }
-          if (d == c + 2) { // `}` or `]`: empty
-            p++;
-            store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(p - lazyBase));
-            state = V_AFTER;
-          } else {
-            unchecked(stack[top++] = <u32>(start - lazyBase) | (c == 0x7b ? IN_OBJECT : 0));
-            state = c == 0x7b ? V_KEY : V_VALUE;
+          store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(p - lazyBase));
+        } else {
+          unchecked(stack[top++] = <u32>(start - lazyBase) | (c == 0x7b ? IN_OBJECT : 0));
+          if (c == 0x7b) {
+            p = this.keyAndColon(p);
+            if (p == 0) return false;
           }
-        } else if (c >= 0x30 && c <= 0x39 || c == 0x2d) {
-          const e = numberEnd(p, end);
-          if (e == 0) { this.pos = numberFailedAt; this.fail("invalid number"); return false; }
-          p = e;
-          state = V_AFTER;
-        } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
-          // One word compare per literal (little-endian "true", "null", and "alse" after the f);
-          // word() only says what is wrong with one that is not.
-          if (c == 0x66 ? p + 5 <= end && load<u32>(p + 1) == 0x65736c61 : p + 4 <= end && load<u32>(p) == (c == 0x74 ? 0x65757274 : 0x6c6c756e)) {
-            p += c == 0x66 ? 5 : 4;
-          } else {
-            this.pos = p;
-            if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
-            p = this.pos;
-          }
-          state = V_AFTER;
+          if (depth0 + top > MAX_DEPTH) { this.pos = p; this.tooDeep(); return false; }
+          continue; // the container's first value
+        }
+      } else if (c >= 0x30 && c <= 0x39 || c == 0x2d) {
+        const e = numberEnd(p, end);
+        if (e == 0) { this.pos = numberFailedAt; this.fail("invalid number"); return false; }
+        p = e;
+      } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+        // One word compare per literal (little-endian "true", "null", and "alse" after the f);
+        // word() only says what is wrong with one that is not.
+        if (c == 0x66 ? p + 5 <= end && load<u32>(p + 1) == 0x65736c61 : p + 4 <= end && load<u32>(p) == (c == 0x74 ? 0x65757274 : 0x6c6c756e)) {
+          p += c == 0x66 ? 5 : 4;
         } else {
           this.pos = p;
-          this.fail(c < 0 ? "unexpected end of input" : "unexpected character");
-          return false;
+          if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
+          p = this.pos;
         }
-      } else if (state == V_AFTER) {
+      } else {
+        this.pos = p;
+        this.fail(c < 0 ? "unexpected end of input" : "unexpected character");
+        return false;
+      }
+      // After a value: close containers until a comma leads to the next value.
+      while (true) {
         if (top == 0) { this.pos = p; return true; }
         let c = p < end ? <i32>load<u8>(p) : -1;
-        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
+        if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
         const open = unchecked(stack[top - 1]);
         const inObject = (open & IN_OBJECT) != 0;
         if (c == 0x2c) {
           p++;
-          state = inObject ? V_KEY : V_VALUE;
-        } else if (c == (inObject ? 0x7d : 0x5d)) {
+          if (inObject) {
+            p = this.keyAndColon(p);
+            if (p == 0) return false;
+          }
+          break;
+        }
+        if (c == (inObject ? 0x7d : 0x5d)) {
           p++;
           store<u32>(lazyEnds + (<usize>(open & ~IN_OBJECT) << 2), <u32>(p - lazyBase));
           top--;
-        } else {
-          this.pos = p;
-          this.fail(inObject ? "expected , or } in object" : "expected , or ] in array");
-          return false;
+          continue;
         }
-      } else {
-        // V_KEY: a key, its colon, then the member's value.
-        let c = p < end ? <i32>load<u8>(p) : -1;
-        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
-        if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return false; }
-        p = this.stringEndAt(p);
-        if (p == 0) return false;
-        c = p < end ? <i32>load<u8>(p) : -1;
-        if (c <= 0x20 && c >= 0) { this.pos = p; this.ws(); p = this.pos; c = p < end ? <i32>load<u8>(p) : -1; }
-        if (c != 0x3a) { this.pos = p; this.fail("expected : in object"); return false; }
-        p++;
-        state = V_VALUE;
+        this.pos = p;
+        this.fail(inObject ? "expected , or } in object" : "expected , or ] in array");
+        return false;
       }
     }
+  }
+
+  /** validate(): an object's key and its colon at `p`; the byte after the colon, or 0 after fail(). */
+  // @ts-ignore: decorator
+  @inline keyAndColon(p: usize): usize {
+    const end = this.end;
+    let c = p < end ? <i32>load<u8>(p) : -1;
+    if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+    if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return 0; }
+    p = this.stringEndAt(p);
+    if (p == 0) return 0;
+    c = p < end ? <i32>load<u8>(p) : -1;
+    if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+    if (c != 0x3a) { this.pos = p; this.fail("expected : in object"); return 0; }
+    return p + 1;
   }
 
   /** stringEnd() without a call for a string whose first special byte is its closing quote (most). */
@@ -578,10 +589,7 @@ function numberEnd(p: usize, end: usize): usize {
   return p;
 }
 
-// Parser.validate's states, and the flag of an open container on its stack that is an object.
-const V_VALUE = 0;
-const V_AFTER = 1;
-const V_KEY = 2;
+// The flag of an open container on Parser.validate's stack that is an object.
 const IN_OBJECT: u32 = 0x80000000;
 /** Parser.validate's open containers (their first byte, from lazyBase, and IN_OBJECT): see initJson. */
 let VALIDATE_STACK: StaticArray<u32> = changetype<StaticArray<u32>>(0);

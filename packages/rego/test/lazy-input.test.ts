@@ -173,6 +173,10 @@ describe('lazily parsed input', () => {
     }
     // Nesting at the limit (512 levels) is accepted, one level more is not, also in a member never read.
     texts.push(`{"a":1,"b":${'['.repeat(511)}${']'.repeat(511)}}`, `{"a":1,"b":${'['.repeat(512)}${']'.repeat(512)}}`, `{"a":1,"b":${'[ '.repeat(512)}]}`);
+    // The same with objects, whose limit is met after a key, and with empty and scalar innermost values.
+    for (const depth of [510, 511, 512]) {
+      for (const inner of ['{}', '[]', '1', '{"k": 2}']) texts.push(`{"a":1,"b":${'{"k": '.repeat(depth)}${inner}${'}'.repeat(depth)}}`);
+    }
     let invalid = 0;
     for (const text of texts) {
       const lazy = run(readNothing, text);

@@ -1,6 +1,6 @@
 /**
  * The Rego planner inlines calls of readers, fallback readers, predicates and gatherers
- * (packages/rego/src/compile/inline*.ts). That is only an optimisation: every policy the compilers
+ * (packages/rego/src/compile/inline*.ts, gather.ts). That is only an optimisation: every policy the compilers
  * emit, as plain Rego and as a Gatekeeper ConstraintTemplate with its Constraint's parameters,
  * must give the same result set (violations, messages, details) with the passes as without them,
  * on the generated and random fixtures of the whole bundled library.

@@ -13,7 +13,7 @@ const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
 const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
-  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14, T_GATHER = 15;
+  T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14, T_GATHER = 15, T_CHECKED = 16;
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
@@ -184,7 +184,7 @@ function foldTerm(t: Value): void {
   setOp(t, o);
   const items = asArr(t).items;
   switch (o) {
-    case T_REF: case T_REFOR: case T_DEFAULTED: case T_GATHER: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
+    case T_REF: case T_REFOR: case T_DEFAULTED: case T_GATHER: case T_CHECKED: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
     case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
@@ -413,6 +413,16 @@ export class Evaluator {
         // undefined or null, else the fallback.
         const v = this.term(at(t, 1), f);
         if (v !== null && v.kind != K_NULL) return v;
+        return this.term(at(t, 2), f);
+      }
+      case T_CHECKED: {
+        // An inlined checked reader (src/compile/inline.ts): the read value if it passes the type
+        // test, else the fallback.
+        const v = this.term(at(t, 1), f);
+        if (v !== null) {
+          const ok = callNative(unchecked(this.plan.natives[int(at(t, 3), 1)]), v, z0(), z0());
+          if (ok !== null && !isFalse(ok)) return v;
+        }
         return this.term(at(t, 2), f);
       }
       case T_GATHER: {

@@ -389,6 +389,35 @@ describe('gatherer calls inlined as one GATHER term (compile/gather.ts)', () => 
   });
 });
 
+describe('checked readers inlined (compile/inline.ts)', () => {
+  const readers = [
+    'pod := input.pod',
+    'name(c) := v if {\n\tv := c.name\n\tis_string(v)\n} else := ""',
+    'list(c) := v if {\n\tv := c.a.b\n\tis_array(v)\n} else := pod',
+    'nulls(c) := v if {\n\tv := c.a.b\n\tis_null(v)\n} else := "set"',
+    'names := [name(c) | some c in input.cs]',
+    'lists := [list(c) | some c in input.cs]',
+    'all_nulls := [nulls(c) | some c in input.cs]',
+    'on_missing := name(input.c)',
+  ].join('\n');
+  const cs = [{ name: 'n', a: { b: [1] } }, { name: 7, a: { b: null } }, {}, { name: null, a: 'str' }, { name: '', a: { b: false } }];
+
+  it('is the value when it is defined and passes the type test, else the fallback (a rule or a constant)', async () => {
+    const src = mod(readers);
+    expect(await valueOf(src, 't/names', { cs })).toEqual(['n', '', '', '', '']);
+    expect(await valueOf(src, 't/lists', { pod: 'P', cs })).toEqual([[1], 'P', 'P', 'P', 'P']);
+    expect(await valueOf(src, 't/all_nulls', { cs })).toEqual(['set', null, 'set', 'set', 'set']);
+    // An undefined fallback leaves the value undefined (the comprehension skips it).
+    expect(await valueOf(src, 't/lists', { cs })).toEqual([[1]]);
+    // A call on an undefined argument is undefined, not the fallback: it stays a call.
+    expect(await evalRule(src, 't/on_missing', {})).toEqual([]);
+    expect(await valueOf(src, 't/on_missing', { c: { name: 'x' } })).toBe('x');
+    const rules = await planRules(readers, 't/names');
+    expect(calledFunctions(rules, 'names')).toEqual([]);
+    expect(calledFunctions(rules, 'on_missing')).toEqual(['name']);
+  });
+});
+
 /** The plan's rule table for `body` (package t), with `entrypoint` as its one entrypoint. */
 async function planRules(body: string, entrypoint: string): Promise<unknown[][]> {
   const { compileToPlan } = await import('../src/compile/compiler.js');
@@ -501,12 +530,17 @@ describe('fallback readers inlined (compile/inline.ts)', () => {
     const shapes = (body: string) => {
       const { plan } = compileToPlan([{ path: 't.rego', text: mod(`p := 1\n${body}`) }], ['t/p']);
       const natives = plan[3] as string[];
-      return (plan[0] as unknown[]).slice(1).map((r) => fallbackShape(r, natives.indexOf('neq')) !== undefined);
+      return (plan[0] as unknown[]).slice(1).map((r) => fallbackShape(r, natives)?.test ?? fallbackShape(r, natives) !== undefined);
     };
     expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := 0')).toEqual([true]);
-    // No else, a test other than `!= null`, a fallback that reads the argument, a second definition: not fallback readers.
+    // A type test makes a checked reader (its test is the built-in's index).
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tis_string(v)\n} else := ""')).toEqual([0]);
+    // No else, a test other than `!= null` or a type, a test of something else than the value, a
+    // fallback that reads the argument, a second definition: not fallback readers.
     expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n}')).toEqual([false]);
     expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != 1\n} else := 0')).toEqual([false]);
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tcount(v)\n} else := 0')).toEqual([false]);
+    expect(shapes('f(c) := v if {\n\tv := c.x\n\tis_string(c)\n} else := 0')).toEqual([false]);
     expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := c.y')).toEqual([false]);
     expect(shapes('f(c) := v if {\n\tv := c.x\n\tv != null\n} else := 0\nf(c) := 1 if c.z')).toEqual([false]);
   });

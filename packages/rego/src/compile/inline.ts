@@ -8,7 +8,9 @@
 // Calls of fallback readers then become one DEFAULTED term: a function of one argument that reads
 // a path below it and falls back to a constant or a rule when the value there is null or
 // undefined: `f(c) := v if { v := c.a.b; v != null } else := pod_value`, the shape of every
-// "the container's own value, else the Pod's" podsec emits. Only calls on a variable are
+// "the container's own value, else the Pod's" podsec emits. A fallback reader whose test is a type
+// (`is_string(v)`, any of the is_* built-ins) instead of `v != null` becomes a CHECKED term:
+// `container_name(c)`, called for every container a policy reports. Only calls on a variable are
 // rewritten: a variable the plan reads is bound, so the read is never undefined for want of its
 // argument (the one case where the call is undefined but the fallback is not).
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
@@ -46,11 +48,21 @@ export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | u
 
 const isConstOrRule = (x: unknown): boolean => isNode(x) && (x[0] === T.CONST || x[0] === T.RULE);
 
+/** The type tests a checked reader may make: each holds or not for any value, never undefined. */
+export const TYPE_TESTS: readonly string[] = ['is_string', 'is_number', 'is_boolean', 'is_array', 'is_object', 'is_set', 'is_null'];
+
+export interface FallbackShape {
+  read: Node;
+  fallback: Node;
+  /** The index in the native table of the type test the value must pass; undefined: `!= null`. */
+  test?: number;
+}
+
 /**
- * The read and fallback of a fallback reader's plan entry (after readers are inlined), or undefined
- * when it is not one. `neq` is the index of the `neq` built-in in the plan's native table.
+ * The read, fallback and test of a fallback reader's plan entry (after readers are inlined), or
+ * undefined when it is not one. `natives` is the plan's native built-in table.
  */
-export function fallbackShape(rule: unknown, neq: number): { read: Node; fallback: Node } | undefined {
+export function fallbackShape(rule: unknown, natives: readonly string[]): FallbackShape | undefined {
   const def = oneVariableDefinition(rule);
   if (def?.stmts.length !== 2) return undefined;
   const { argSlot, valueSlot, stmts, orElse } = def;
@@ -61,28 +73,34 @@ export function fallbackShape(rule: unknown, neq: number): { read: Node; fallbac
   if (!isNode(read) || (read[0] !== T.REF && read[0] !== T.REFOR) || !isVar(read[1], argSlot)) return undefined;
   if (read[0] === T.REF ? read.length < 3 || !read.slice(2).every(isConstKey) : !read.slice(3).every(isConstKey)) return undefined;
   const [testOp, call] = test as [number, Node];
-  if (testOp !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== neq || call.length !== 4) return undefined;
-  const [a, b] = [call[2], call[3]];
-  if (!((isVar(a, valueSlot) && isConstant(b, null)) || (isConstant(a, null) && isVar(b, valueSlot)))) return undefined;
+  if (testOp !== S.EXPR || !isNode(call) || call[0] !== T.CALL) return undefined;
+  const native = natives[call[1] as number];
+  let typeTest: number | undefined;
+  if (native === 'neq' && call.length === 4) {
+    const [a, b] = [call[2], call[3]];
+    if (!((isVar(a, valueSlot) && isConstant(b, null)) || (isConstant(a, null) && isVar(b, valueSlot)))) return undefined;
+  } else if (native !== undefined && TYPE_TESTS.includes(native) && call.length === 3 && isVar(call[2], valueSlot)) {
+    typeTest = call[1] as number;
+  } else {
+    return undefined;
+  }
   if (!isNode(orElse)) return undefined;
   const [elseArgs, elseKey, elseValue, elseStmts, elseNext] = orElse as [Node[], unknown, Node, Node[], unknown];
   if (elseArgs.length !== 1 || !isVar(elseArgs[0], argSlot) || elseKey !== null || !isConstOrRule(elseValue) || elseStmts.length !== 0 || elseNext !== null)
     return undefined;
-  return { read, fallback: elseValue };
+  return typeTest === undefined ? { read, fallback: elseValue } : { read, fallback: elseValue, test: typeTest };
 }
 
 /**
  * Rewrites, in place, every call of a reader in `rules` (the plan's rule table) to a REFOR term,
- * then every call of a fallback reader on a variable to a DEFAULTED term. `natives` is the plan's
- * native built-in table.
+ * then every call of a fallback reader on a variable to a DEFAULTED or CHECKED term. `natives` is
+ * the plan's native built-in table.
  */
 export function inlineReaders(rules: unknown[], natives: readonly string[] = []): void {
   inlinePlainReaders(rules);
-  const neq = natives.indexOf('neq');
-  if (neq < 0) return;
-  const fallbacks = new Map<number, { read: Node; fallback: Node }>();
+  const fallbacks = new Map<number, FallbackShape>();
   rules.forEach((r, i) => {
-    const shape = fallbackShape(r, neq);
+    const shape = fallbackShape(r, natives);
     if (shape) fallbacks.set(i, shape);
   });
   if (fallbacks.size === 0) return;
@@ -90,7 +108,8 @@ export function inlineReaders(rules: unknown[], natives: readonly string[] = [])
     const f = t[0] === T.FUNC && t.length === 3 && isVar(t[2]) ? fallbacks.get(t[1] as number) : undefined;
     if (!f) return t;
     // The read's base is the argument: the call's variable takes its place.
-    return [T.DEFAULTED, [f.read[0], t[2], ...f.read.slice(2)], f.fallback];
+    const read = [f.read[0], t[2], ...f.read.slice(2)];
+    return f.test === undefined ? [T.DEFAULTED, read, f.fallback] : [T.CHECKED, read, f.fallback, [T.CONST, f.test]];
   };
   rewriteCallers(rules, fallbacks, term);
 }

@@ -32,6 +32,12 @@ export const T = {
    * array found at one of `keys` in `collection`, in the order of the keys.
    */
   GATHER: 15,
+  /**
+   * A checked reader call, inlined (compile/inline.ts): [CHECKED, read, fallback, [CONST, native]],
+   * the value of `read` when it is defined and the one-argument type test `native` (an index in
+   * the native table) holds for it, else the value of `fallback`.
+   */
+  CHECKED: 16,
 } as const;
 
 export const RULE_KIND = { complete: 0, set: 1, object: 2, function: 3 } as const;

@@ -74,6 +74,7 @@ function walker(visitor: RuleVisitor): { term: (t: unknown) => unknown; stmts: (
       case T.REFOR:
       case T.DEFAULTED:
       case T.GATHER:
+      case T.CHECKED:
       case T.ARRAY:
       case T.SET:
       case T.OBJECT:

@@ -888,31 +888,51 @@ const LANE_HIGHS: u64 = 0x8000800080008000;
 @inline function zeroLanes(x: u64): u64 { return (x - LANES) & ~x & LANE_HIGHS; }
 
 function quoteBytes(s: string): void {
-  // One pass while the units are printable ASCII (most strings: names, messages); the first
-  // other unit sends the rest to quoteFrom.
+  // One pass while the units are ASCII (most strings: names, messages), escaping those JSON
+  // escapes in place; the first unit above 0x7f sends the rest to quoteFrom.
   const n = s.length;
   reserve(<usize>n + 2);
   let o = out + outLen;
   store<u8>(o++, 0x22);
   const units = changetype<usize>(s);
   let i = 0;
-  // Four units at a time while all four are printable ASCII other than `"` and `\`.
-  for (; i + 4 <= n; i += 4) {
-    const x = load<u64>(units + (<usize>i << 1));
-    if ((x & 0xff80ff80ff80ff80) != 0) break; // a unit above 0x7f
-    if ((((x - LANES * 0x20) & ~x) | zeroLanes(x ^ (LANES * 0x22)) | zeroLanes(x ^ (LANES * 0x5c))) & LANE_HIGHS) break;
-    store<u32>(o, <u32>((x & 0xff) | ((x >> 8) & 0xff00) | ((x >> 16) & 0xff0000) | ((x >> 24) & 0xff000000)));
-    o += 4;
-  }
-  for (; i < n; i++) {
+  while (i < n) {
+    // Four units at a time while all four are printable ASCII other than `"` and `\`.
+    if (i + 4 <= n) {
+      const x = load<u64>(units + (<usize>i << 1));
+      if ((x & 0xff80ff80ff80ff80) == 0 && ((((x - LANES * 0x20) & ~x) | zeroLanes(x ^ (LANES * 0x22)) | zeroLanes(x ^ (LANES * 0x5c))) & LANE_HIGHS) == 0) {
+        store<u32>(o, <u32>((x & 0xff) | ((x >> 8) & 0xff00) | ((x >> 16) & 0xff0000) | ((x >> 24) & 0xff000000)));
+        o += 4;
+        i += 4;
+        continue;
+      }
+    }
     const c = <u32>load<u16>(units + (<usize>i << 1));
+    i++;
     if (c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5c) {
       store<u8>(o++, <u8>c);
       continue;
     }
+    if (c >= 0x80) {
+      outLen = o - out;
+      quoteFrom(s, i - 1);
+      return;
+    }
+    // An escape takes up to six bytes (\u00XX) where the unit was counted as one.
     outLen = o - out;
-    quoteFrom(s, i);
-    return;
+    reserve(<usize>(n - i) + 7);
+    o = out + outLen;
+    store<u8>(o++, 0x5c);
+    if (c == 0x22 || c == 0x5c) store<u8>(o++, <u8>c);
+    else if (c == 0x0a) store<u8>(o++, 0x6e);
+    else if (c == 0x0d) store<u8>(o++, 0x72);
+    else if (c == 0x09) store<u8>(o++, 0x74);
+    else {
+      store<u32>(o, 0x30303075); // "u00" and a byte the digits overwrite
+      store<u8>(o + 3, <u8>HEX.charCodeAt(<i32>(c >> 4)));
+      store<u8>(o + 4, <u8>HEX.charCodeAt(<i32>(c & 15)));
+      o += 5;
+    }
   }
   store<u8>(o++, 0x22);
   outLen = o - out;

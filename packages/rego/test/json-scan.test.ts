@@ -63,4 +63,38 @@ describe('string scanning in the runtime JSON parser', () => {
       }
     }
   });
+
+  it('dumps every string as the same JSON text: `"`, `\\`, \\n, \\r and \\t escaped as such, other controls as \\u00xx, the rest as UTF-8', async () => {
+    const r = compileRego([{ path: 'm.rego', text: 'package t\n\np := input' }], { entrypoints: ['t/p'] });
+    // The SDK's instance and memory: the dump's text is read from them, not parsed by the SDK.
+    const sdk = (await loadPolicy(r.wasm, undefined, r.hostBuiltins)) as unknown as {
+      wasmInstance: { exports: Record<string, (...args: number[]) => number> };
+      mem: { buffer: ArrayBuffer };
+    };
+    const exports = sdk.wasmInstance.exports;
+    const dumpText = (value: unknown): string => {
+      const bytes = new TextEncoder().encode(JSON.stringify(value));
+      const at = exports.opa_malloc!(bytes.length);
+      new Uint8Array(sdk.mem.buffer).set(bytes, at);
+      const text = exports.opa_json_dump!(exports.opa_json_parse!(at, bytes.length));
+      const mem = new Uint8Array(sdk.mem.buffer);
+      let end = text;
+      while (mem[end] !== 0) end++;
+      return new TextDecoder().decode(mem.subarray(text, end));
+    };
+    const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const expected = (str: string) => `"${[...str].map((c) => named[c] ?? (c < ' ' ? `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('')}"`;
+    const units = [...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)), 'é', '😀'];
+    const texts: string[] = [];
+    const values: string[] = [];
+    for (const unit of units) {
+      for (const s of strings(unit).filter((x) => x.length <= 12)) {
+        values.push(s);
+        texts.push(expected(s));
+      }
+    }
+    // One document of them all, and each alone (the output buffer grows from empty).
+    expect(dumpText(values)).toBe(`[${texts.join(',')}]`);
+    for (let i = 0; i < values.length; i += 97) expect(dumpText(values[i])).toBe(texts[i]);
+  });
 });

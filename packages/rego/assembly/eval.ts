@@ -427,7 +427,17 @@ export class Evaluator {
       }
       case T_GATHER: {
         // An inlined gatherer (src/compile/gather.ts): undefined with either argument.
-        const c = this.term(at(t, 1), f);
+        const from = at(t, 1);
+        if (op(from) == T_OBJECT && asArr(from).items.length == 3) {
+          // A literal object of one member (`{kind: [c]}`) is read where it stands, not built.
+          const k = this.term(at(from, 1), f);
+          if (k === null) return null;
+          const v = this.term(at(from, 2), f);
+          if (v === null) return null;
+          const keys = this.term(at(t, 2), f);
+          return keys === null ? null : gatherOne(k, v, keys);
+        }
+        const c = this.term(from, f);
         if (c === null) return null;
         const keys = this.term(at(t, 2), f);
         return keys === null ? null : gather(c, keys);
@@ -956,6 +966,19 @@ function gather(c: Value, keys: Value): Value {
     for (let j = 0; j < items.length; j++) out.push(unchecked(items[j]));
   }
   return new ArrV(out === null ? new Array<Value>() : out);
+}
+
+/** gather() of the object `{k: v}`: v's members once for every key equal to `k`, when v is an array. */
+function gatherOne(k: Value, v: Value, keys: Value): Value {
+  const out = new Array<Value>();
+  if (v.kind != K_ARR) return new ArrV(out);
+  const ks = valuesOf(keys);
+  const items = asArr(v).items;
+  for (let i = 0; i < ks.length; i++) {
+    if (!equal(unchecked(ks[i]), k)) continue;
+    for (let j = 0; j < items.length; j++) out.push(unchecked(items[j]));
+  }
+  return new ArrV(out);
 }
 
 function newFrame(n: i32): Frame {

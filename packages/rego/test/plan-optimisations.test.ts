@@ -389,6 +389,65 @@ describe('gatherer calls inlined as one GATHER term (compile/gather.ts)', () => 
   });
 });
 
+describe('a predicate argument read once is put where it is read (compile/inline-predicates.ts)', () => {
+  const gatherer = 'gather(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l]';
+  /** Whether a rule's first definition matches an object literal into a slot (S.MATCH of a T.OBJECT). */
+  const matchesLiteral = (rules: unknown[][], name: string) =>
+    ((rules.find((r) => r[4] === `data.t.${name}`)![2] as unknown[][])[0]![3] as unknown[][]).some((s) => s[0] === 1 && (s[2] as unknown[])[0] === 7);
+
+  it('a literal read once by a statement of the body is not matched first; one read twice, in a comprehension or not total is', async () => {
+    const body = [
+      gatherer,
+      'all_big(s) if every x in gather(s, ["a", "b"]) { x > 1 }',
+      'twice(s) if { count(s) > 0; s.a }',
+      // Unified with a pattern: the literal is matched against the pattern where `s` was.
+      'in_pattern(s) if { {"a": x} = s; x > 0 }',
+      'in_compr(s) if { [1 | s.a] }',
+      'one if { some k in input.ks; xs := input.xs; all_big({k: xs}) }',
+      'two if { some k in input.ks; xs := input.xs; twice({k: xs}) }',
+      'three if { some k in input.ks; in_pattern({k: 1}) }',
+      'four if { some k in input.ks; in_compr({k: 1}) }',
+      // Not total (input.xs may be undefined, which must fail the call): matched first.
+      'five if { some k in input.ks; all_big({k: input.xs}) }',
+    ].join('\n');
+    const rules = await planRules(body, 't/one');
+    expect(['one', 'two', 'four', 'five'].map((name) => matchesLiteral(rules, name))).toEqual([false, true, true, true]);
+    const src = mod(body);
+    expect(await valueOf(src, 't/one', { ks: ['a'], xs: [2, 3] })).toBe(true);
+    expect(await evalRule(src, 't/one', { ks: ['a'], xs: [2, 1] })).toEqual([]);
+    // A key that is not gathered leaves nothing to test: `every` over nothing holds.
+    expect(await valueOf(src, 't/one', { ks: ['z'], xs: [0] })).toBe(true);
+    expect(await valueOf(src, 't/two', { ks: ['a'], xs: 1 })).toBe(true);
+    expect(await valueOf(src, 't/three', { ks: ['a'] })).toBe(true);
+    expect(await evalRule(src, 't/three', { ks: ['b'] })).toEqual([]);
+    expect(await valueOf(src, 't/four', { ks: ['a'] })).toBe(true);
+    expect(await evalRule(src, 't/five', { ks: ['a'] })).toEqual([]);
+    expect(await valueOf(src, 't/five', { ks: ['a'], xs: [2] })).toBe(true);
+  });
+
+  it('a gatherer on a literal object of one member reads it as the object would be read', async () => {
+    const src = mod(
+      [
+        gatherer,
+        'got := [gather({k: v}, ks) | some case in input.cases; k := case.k; v := case.v; ks := case.ks]',
+        'want := [[x | some kk in ks; l := o[kk]; is_array(l); some x in l] | some case in input.cases; o := {case.k: case.v}; ks := case.ks]',
+        'undefined_value := gather({"a": input.none}, ["a"])',
+      ].join('\n'),
+    );
+    const cases = [
+      { k: 'a', v: [1, 2], ks: ['a', 'b', 'a'] },
+      { k: 'a', v: 'str', ks: ['a'] },
+      { k: 1, v: [1], ks: [1.0, '1'] },
+      { k: 'b', v: [3], ks: { x: 'b' } },
+      { k: 'a', v: [], ks: ['a'] },
+    ];
+    const got = await valueOf(src, 't/got', { cases });
+    expect(got).toEqual(await valueOf(src, 't/want', { cases }));
+    expect(got).toEqual([[1, 2, 1, 2], [], [1], [3], []]);
+    expect(await evalRule(src, 't/undefined_value', {})).toEqual([]);
+  });
+});
+
 describe('checked readers inlined (compile/inline.ts)', () => {
   const readers = [
     'pod := input.pod',

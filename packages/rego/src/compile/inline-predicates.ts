@@ -43,6 +43,63 @@ const renamed = (stmts: Node[], slot: (n: number) => number): Node[] =>
   mapStatements(stmts, { term: (t) => (t[0] === T.VAR ? [T.VAR, slot(t[1] as number)] : t) });
 
 /**
+ * A linear body spliced in after the matches of its arguments. An argument that cannot be undefined
+ * (variables, constants and literals of them) and is read once, by a statement of the body itself,
+ * is put where it is read instead of matched into its slot first: evaluated once either way, and
+ * `containers({kind: [c]}, kinds)` (podsec's per-container check) then reads the literal object
+ * (compile/gather.ts, assembly/eval.ts) without building it.
+ */
+function spliced(pre: Node[], body: Node[]): Node[] {
+  const kept: Node[] = [];
+  let out = body;
+  for (const m of pre) {
+    const [, pattern, arg] = m as [number, Node, Node];
+    const put = total(arg) ? putOnce(out, pattern[1] as number, arg) : undefined;
+    if (put) out = put;
+    else kept.push(m);
+  }
+  return [...kept, ...out];
+}
+
+/** A term that is never undefined where the plan evaluates it (a variable it reads is bound). */
+function total(t: unknown): boolean {
+  if (!isNode(t)) return false;
+  if (t[0] === T.VAR || t[0] === T.CONST) return true;
+  if (t[0] === T.ARRAY || t[0] === T.SET || t[0] === T.OBJECT) return t.slice(1).every(total);
+  return false;
+}
+
+const uses = (x: unknown, slot: number): number => (isVar(x, slot) ? 1 : isNode(x) ? x.reduce((n: number, y) => n + uses(y, slot), 0) : 0);
+
+/** Where a statement's term is evaluated once per evaluation of the statement (not a pattern, not a nested body). */
+const TERM_AT: Partial<Record<number, number>> = { [S.EXPR]: 1, [S.MATCH]: 2, [S.EVERY]: 1 };
+
+/**
+ * `stmts` with the one read of variable `slot` replaced by `term`, when that read is in a term a
+ * statement of `stmts` evaluates (outside comprehensions, whose bodies iterate); else undefined.
+ */
+function putOnce(stmts: Node[], slot: number, term: Node): Node[] | undefined {
+  if (uses(stmts, slot) !== 1) return undefined;
+  let replaced = false;
+  const put = (t: unknown): unknown => {
+    if (isVar(t, slot)) {
+      replaced = true;
+      return term;
+    }
+    if (!isNode(t) || t[0] === T.COMPR) return t;
+    return t.map((x, i) => (i === 0 ? x : put(x)));
+  };
+  const out = stmts.map((s) => {
+    const at = TERM_AT[s[0] as number];
+    if (at === undefined || uses(s[at], slot) === 0) return s;
+    const copy = [...s];
+    copy[at] = put(s[at]);
+    return copy;
+  });
+  return replaced ? out : undefined;
+}
+
+/**
  * Rewrites, in place, every statement call of a predicate in `rules` (the plan's rule table) to the
  * predicate's body, growing each caller's frame by the slots the bodies use.
  */
@@ -90,7 +147,7 @@ export function inlinePredicates(rules: unknown[]): void {
           return m;
         });
       });
-      if (bodies.length === 1 && !iterates(bodies[0]!)) return [...pre, ...bodies[0]!];
+      if (bodies.length === 1 && !iterates(bodies[0]!)) return spliced(pre, bodies[0]!);
       return [...pre, [S.NOT, bodies.map((b) => [S.NOT, b])]];
     };
     const out = mapRule(rule, { term: (t) => t, expand }) as Node;

@@ -2,7 +2,7 @@
 // is deterministic (one value or undefined = null); iteration happens only in SCAN and EVERY
 // statements, and a body is solved by collecting every binding frame that satisfies it.
 import {
-  Value, ArrV, NumV, K_ARR, K_OBJ, K_NULL, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum, put,
+  Value, ArrV, NumV, K_ARR, K_OBJ, K_NULL, K_STR, asNum, asArr, asObj, equal, isFalse, asStr, keysOf, valuesOf, lookup, newObj, newObjFor, objPut, objGet, setFrom, setFromOwned, mkNum, mkStr, put,
 } from "./values";
 import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, PreparedMatch } from "./builtins";
 import { callHost } from "./host";
@@ -14,6 +14,8 @@ const W_INPUT = 0;
 // Term opcodes.
 const T_CONST = 0, T_VAR = 1, T_REF = 2, T_RULE = 3, T_CALL = 4, T_FUNC = 5, T_ARRAY = 6, T_OBJECT = 7,
   T_SET = 8, T_COMPR = 9, T_INPUT = 10, T_DATA = 11, T_HOST = 12, T_REFOR = 13, T_DEFAULTED = 14, T_GATHER = 15, T_CHECKED = 16;
+// The concat built-in's id (builtins.ts NAMES).
+const B_CONCAT: i32 = resolveBuiltin("concat");
 // Rule kinds.
 const R_COMPLETE = 0, R_SET = 1, R_OBJECT = 2, R_FUNC = 3;
 // VM-only term opcode, never in a plan: a call of a user function whose arguments are all
@@ -23,6 +25,9 @@ const VM_FUNC_PURE_ARGS: i32 = 100;
 // VM-only: a regex.match / glob.match call whose pattern (and delimiters) are constants, compiled
 // once when the plan is decoded (Plan.matches; its index is appended to the node).
 const VM_MATCH_CONST: i32 = 101;
+// VM-only: `concat(sep, [a, b, …])` with an array literal that is not constant, joined from its
+// members' values without building the array (podsec's violation messages).
+const VM_CONCAT_LITERAL: i32 = 102;
 
 type Frame = StaticArray<Value | null>;
 
@@ -185,7 +190,16 @@ function foldTerm(t: Value): void {
   const items = asArr(t).items;
   switch (o) {
     case T_REF: case T_REFOR: case T_DEFAULTED: case T_GATHER: case T_CHECKED: for (let i = 1; i < items.length; i++) foldTerm(items[i]); return;
-    case T_CALL: for (let i = 2; i < items.length; i++) foldTerm(items[i]); prepareCall(t); return;
+    case T_CALL: {
+      for (let i = 2; i < items.length; i++) foldTerm(items[i]);
+      if (items.length == 4 && folding!.natives[int(t, 1)] == B_CONCAT && op(items[3]) == T_ARRAY) {
+        items[0] = mkNum(<f64>VM_CONCAT_LITERAL);
+        setOp(t, VM_CONCAT_LITERAL);
+        return;
+      }
+      prepareCall(t);
+      return;
+    }
     case T_HOST: for (let i = 2; i < items.length; i++) foldTerm(items[i]); return;
     case T_FUNC: {
       let pure = items.length > 2;
@@ -448,6 +462,18 @@ export class Evaluator {
         const items = asArr(t).items;
         const v = this.term(unchecked(items[items.length - 2]), f);
         return v === null ? null : runPrepared(this.plan.matches[int(t, items.length - 1)], v);
+      }
+      case VM_CONCAT_LITERAL: {
+        const sep = this.term(at(t, 2), f);
+        if (sep === null) return null;
+        const parts = asArr(at(t, 3)).items;
+        const values = new Array<Value>(parts.length - 1);
+        for (let i = 1; i < parts.length; i++) {
+          const v = this.term(unchecked(parts[i]), f);
+          if (v === null) return null;
+          put<Value>(values, i - 1, v);
+        }
+        return joinStrings(sep, values);
       }
       case T_CALL: {
         // Native built-ins take at most three arguments (src/compile/builtins.ts): they are
@@ -966,6 +992,31 @@ function gather(c: Value, keys: Value): Value {
     for (let j = 0; j < items.length; j++) out.push(unchecked(items[j]));
   }
   return new ArrV(out === null ? new Array<Value>() : out);
+}
+
+/** concat(sep, values): their strings joined by `sep`, or null (undefined) when one is not a string. */
+function joinStrings(sep: Value, values: Array<Value>): Value | null {
+  if (sep.kind != K_STR) return null;
+  const n = values.length;
+  const s = asStr(sep).s;
+  let units = n > 1 ? s.length * (n - 1) : 0;
+  for (let i = 0; i < n; i++) {
+    const v = unchecked(values[i]);
+    if (v.kind != K_STR) return null;
+    units += asStr(v).s.length;
+  }
+  const out = changetype<string>(__new(<usize>units << 1, idof<string>()));
+  let at = changetype<usize>(out);
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && s.length > 0) {
+      memory.copy(at, changetype<usize>(s), <usize>s.length << 1);
+      at += <usize>s.length << 1;
+    }
+    const part = asStr(unchecked(values[i])).s;
+    memory.copy(at, changetype<usize>(part), <usize>part.length << 1);
+    at += <usize>part.length << 1;
+  }
+  return mkStr(out);
 }
 
 /** gather() of the object `{k: v}`: v's members once for every key equal to `k`, when v is an array. */

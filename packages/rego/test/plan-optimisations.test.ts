@@ -448,6 +448,26 @@ describe('a predicate argument read once is put where it is read (compile/inline
   });
 });
 
+describe('concat over an array literal that is not constant, joined without building the array', () => {
+  it('is the join of its members, undefined with an undefined member, and undefined when a member or the separator is not a string', async () => {
+    const src = mod(
+      [
+        'joined := concat(", ", ["a", input.s, concat("", [input.s, "!"])])',
+        'one := concat("-", [input.s])',
+        'bad_member := concat("", ["a", input.n])',
+        'bad_sep := concat(input.n, ["a", input.s])',
+        'missing := concat("", ["a", input.none])',
+        'via_array := concat("/", [x | some x in input.xs])',
+      ].join('\n'),
+    );
+    const input = { s: 'é😀', n: 1, xs: ['p', 'q'] };
+    expect(await valueOf(src, 't/joined', input)).toBe('a, é😀, é😀!');
+    expect(await valueOf(src, 't/one', input)).toBe('é😀');
+    expect(await valueOf(src, 't/via_array', input)).toBe('p/q');
+    for (const rule of ['bad_member', 'bad_sep', 'missing']) expect(await evalRule(src, `t/${rule}`, input)).toEqual([]);
+  });
+});
+
 describe('checked readers inlined (compile/inline.ts)', () => {
   const readers = [
     'pod := input.pod',

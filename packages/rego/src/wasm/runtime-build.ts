@@ -28,6 +28,8 @@ const ascFlags = (optimize: string) => [
   '--noExportMemory',
   '--use',
   'abort=index/abortHandler',
+  '--enable',
+  'simd',
   optimize,
   '--debug',
   '--outFile',
@@ -87,11 +89,12 @@ function findFunctionByExport(binaryen: Binaryen, m: BinaryenModule, exportName:
 
 /** Adds the heap-pointer exports and the ABI-1.2 opa_eval wrapper that moves the heap first. */
 function addAbiGlue(binaryen: Binaryen, bytes: Uint8Array): Uint8Array {
-  // asc's default features (bulk memory, sign extension, ...); never CompactImports and other
-  // post-MVP encodings Node 20 cannot load.
+  // asc's default features (bulk memory, sign extension, ...) and SIMD (json.ts scans strings 16
+  // bytes at a time; every engine the SDK runs in has it); never CompactImports and other post-MVP
+  // encodings Node 20 cannot load.
   const m = binaryen.readBinary(bytes);
   const F = binaryen.Features;
-  m.setFeatures(F.MVP | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.SignExt);
+  m.setFeatures(F.MVP | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.SignExt | F.SIMD128);
   try {
     let found = false;
     for (let i = 0; i < m.getNumGlobals(); i++) {

@@ -24,6 +24,16 @@ function strings(special: string): string[] {
   return out;
 }
 
+/** Strings of 31 to 40 filler characters with `special` at every offset. */
+function longer(special: string): string[] {
+  const out: string[] = [];
+  for (const len of [31, 32, 33, 40]) {
+    const filler = 'abcdefghijklmnopqrstuvwxyz0123456789ABCD'.slice(0, len);
+    for (let at = 0; at <= len; at++) out.push(filler.slice(0, at) + special + filler.slice(at));
+  }
+  return out;
+}
+
 describe('string scanning in the runtime JSON parser', () => {
   it('parses every string in keys, member values and array elements, special bytes at every offset', async () => {
     const policy = await policyOf('package t\n\nall := input\nkeys := object.keys(input.o)\nfirst := input.a[0]', ['t/all', 't/keys', 't/first']);
@@ -88,7 +98,8 @@ describe('string scanning in the runtime JSON parser', () => {
     const texts: string[] = [];
     const values: string[] = [];
     for (const unit of units) {
-      for (const s of strings(unit).filter((x) => x.length <= 12)) {
+      // Up to 20 units and a few past the 16 the dump copies at a time, the unit at every offset.
+      for (const s of [...strings(unit), ...longer(unit)]) {
         values.push(s);
         texts.push(expected(s));
       }

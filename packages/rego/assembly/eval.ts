@@ -8,7 +8,7 @@ import { callNative, resolveBuiltin, prepareMatch, matchArity, runPrepared, Prep
 import { callHost } from "./host";
 
 // Statement opcodes (mirrors src/plan/opcodes.ts).
-const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5;
+const S_EXPR = 0, S_MATCH = 1, S_SCAN = 2, S_NOT = 3, S_EVERY = 4, S_WITH = 5, S_GATHER = 6;
 // `with` targets.
 const W_INPUT = 0;
 // Term opcodes.
@@ -246,7 +246,7 @@ function foldBody(body: Value): void {
   let kind = BODY_EXPRS;
   for (let i = 0; i < stmts.length; i++) {
     const o = op(unchecked(stmts[i]));
-    if (o == S_SCAN || o == S_WITH) { kind = BODY_ITERATES; break; }
+    if (o == S_SCAN || o == S_WITH || o == S_GATHER) { kind = BODY_ITERATES; break; }
     if (o != S_EXPR && o != S_NOT && o != S_EVERY) kind = BODY_LINEAR;
   }
   body.kind = kind;
@@ -262,6 +262,7 @@ function foldStmts(stmts: Array<Value>): void {
       case S_EXPR: foldTerm(items[1]); break;
       case S_MATCH: foldTerm(items[1]); foldTerm(items[2]); break;
       case S_SCAN: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); break;
+      case S_GATHER: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldTerm(items[4]); break;
       case S_NOT: foldBody(items[1]); break;
       case S_EVERY: foldTerm(items[1]); foldTerm(items[2]); foldTerm(items[3]); foldBody(items[4]); break;
       case S_WITH: {
@@ -663,6 +664,30 @@ export class Evaluator {
           if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
           this.body(stmts, i + 1, g, out, limit);
           if (limit > 0 && out.length >= limit) return;
+        }
+        return;
+      }
+      if (o == S_GATHER) {
+        // src/compile/gather.ts: `some k in keys; l := c[k]; is_array(l); some v in l`. The
+        // collection is read once the keys are known to be some, as the scans read it per key.
+        const keys = this.term(at(s, 2), f);
+        if (keys === null) return;
+        const ks = valuesOf(keys);
+        if (ks.length == 0) return;
+        const c = this.term(at(s, 1), f);
+        if (c === null) return;
+        const kp = at(s, 3), vp = at(s, 4);
+        for (let j = 0; j < ks.length; j++) {
+          const k = unchecked(ks[j]);
+          const l = lookup(c, k);
+          if (l === null || l.kind != K_ARR) continue;
+          const vs = asArr(l).items;
+          for (let m = 0; m < vs.length; m++) {
+            const g = copyFrame(f);
+            if (!this.match(kp, k, g) || !this.match(vp, unchecked(vs[m]), g)) continue;
+            this.body(stmts, i + 1, g, out, limit);
+            if (limit > 0 && out.length >= limit) return;
+          }
         }
         return;
       }

@@ -373,7 +373,8 @@ describe('gatherer calls inlined as one GATHER term (compile/gather.ts)', () => 
     const { isGatherer } = await import('../src/compile/gather.js');
     const { compileToPlan } = await import('../src/compile/compiler.js');
     const shapes = (body: string) => {
-      const { plan } = compileToPlan([{ path: 't.rego', text: mod(`p := is_array(input)\n${body}`) }], ['t/p']);
+      // As lowered: the passes would turn the gatherer's own comprehension into a GATHER statement.
+      const { plan } = compileToPlan([{ path: 't.rego', text: mod(`p := is_array(input)\n${body}`) }], ['t/p'], { inline: false });
       const natives = plan[3] as string[];
       return (plan[0] as unknown[]).slice(1).map((r) => isGatherer(r, natives.indexOf('is_array')));
     };
@@ -386,6 +387,55 @@ describe('gatherer calls inlined as one GATHER term (compile/gather.ts)', () => 
     expect(shapes('g(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l] if true\ng(s, ks) := [] if false')).toEqual([false]);
     expect(shapes('g(s, ks) := [x | some k in ks; l := s[k]; is_array(l); some x in l; x != 1]')).toEqual([false]);
     expect(shapes('g(s, ks) := [x | some k in ks; l := ks[k]; is_array(l); some x in l]')).toEqual([false]);
+  });
+});
+
+describe('gathering scans become one GATHER statement (compile/gather.ts)', () => {
+  /** Whether the comprehension a rule's one definition has as its value (`r := [… | …]`) runs a GATHER statement. */
+  const gathers = (rules: unknown[][], name: string) => {
+    const value = ((rules.find((r) => r[4] === `data.t.${name}`)![2] as unknown[][])[0]![2] as unknown[])[4] as unknown[][];
+    return value.some((stmt) => stmt[0] === 6);
+  };
+
+  it('binds the key and each member of the arrays at the keys, in order, as the four statements do', async () => {
+    const body = [
+      // The shape podsec's "containers at fault" comprehensions have: the key is read again later.
+      'pairs := [[k, c] | some k in input.ks; l := input.o[k]; is_array(l); some c in l]',
+      // A pattern filters the members.
+      'patterned := [x | some k in input.ks; l := input.o[k]; is_array(l); some [x, 1] in l]',
+      // The list read again, or a collection that depends on the key: left as four statements.
+      'reread := [[c, count(l)] | some k in input.ks; l := input.o[k]; is_array(l); some c in l]',
+      'depends := [c | some k in input.ks; l := input.o[k][k]; is_array(l); some c in l]',
+      // No keys: the collection is never read, so its conflict is never raised.
+      'conflict := 1 if input.x\nconflict := 2 if input.x',
+      'no_keys := [c | some k in []; l := {"a": conflict}[k]; is_array(l); some c in l]',
+    ].join('\n');
+    const rules = await planRules(body, 't/pairs');
+    expect(['pairs', 'patterned', 'reread', 'depends'].map((name) => gathers(rules, name))).toEqual([true, true, false, false]);
+    const src = mod(body);
+    const o = { a: [1, [2, 1]], b: 'str', c: [[3, 1], 4], d: { x: [5] } };
+    const input = { ks: ['c', 'a', 'b', 'missing', 'd', 'a'], o, x: true };
+    expect(await valueOf(src, 't/pairs', input)).toEqual([
+      ['c', [3, 1]],
+      ['c', 4],
+      ['a', 1],
+      ['a', [2, 1]],
+      ['a', 1],
+      ['a', [2, 1]],
+    ]);
+    expect(await valueOf(src, 't/patterned', input)).toEqual([3, 2, 2]);
+    expect(await valueOf(src, 't/reread', { ks: ['a'], o })).toEqual([
+      [1, 2],
+      [[2, 1], 2],
+    ]);
+    expect(await valueOf(src, 't/depends', { ks: ['a'], o: { a: { a: [7] } } })).toEqual([7]);
+    expect(await valueOf(src, 't/no_keys', input)).toEqual([]);
+    // Keys given as an object iterate its values; a collection that is not one gathers nothing.
+    expect(await valueOf(src, 't/pairs', { ks: { x: 'a' }, o })).toEqual([
+      ['a', 1],
+      ['a', [2, 1]],
+    ]);
+    expect(await valueOf(src, 't/pairs', { ks: ['a'], o: 'str' })).toEqual([]);
   });
 });
 

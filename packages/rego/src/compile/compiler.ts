@@ -5,7 +5,7 @@ import { parseModule } from '../syntax/parser.js';
 import { RULE_KIND, T, type PlanNode } from '../plan/opcodes.js';
 import { buildProgram, pathKey, type Program, type RuleGroup } from './program.js';
 import { inlineReaders } from './inline.js';
-import { inlineGatherers } from './gather.js';
+import { inlineGatherers, inlineGatheringScans } from './gather.js';
 import { inlinePredicates } from './inline-predicates.js';
 import { shareIdenticalRules } from './share.js';
 import { HostTable, Lowerer, Scope } from './lower.js';
@@ -120,6 +120,7 @@ export function compileToPlan(sources: RegoSource[], entrypoints: string[], opti
     inlineReaders(rules, table.natives);
     inlinePredicates(rules);
     inlineGatherers(rules, table.natives);
+    inlineGatheringScans(rules, table.natives);
   }
   const entryIds: Record<string, number> = {};
   const entryRules: number[] = [];

@@ -11,7 +11,7 @@
 // ks` iterates them (values of an array, set or object; none of anything else), and a key whose
 // value is not an array contributes nothing, as is_array filters it.
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { callsAny, frameFree, isNode, isVar, mapRule, type Node } from '../plan/walk.js';
+import { callsAny, frameFree, isNode, isVar, mapRule, type Node, varUses } from '../plan/walk.js';
 
 /**
  * Whether a plan entry is a gatherer. `isArray` is the index of the `is_array` built-in in the
@@ -66,4 +66,62 @@ export function inlineGatherers(rules: unknown[], natives: readonly string[]): v
   rules.forEach((r, i) => {
     if (callsAny(r, gatherers)) rules[i] = mapRule(r, { term });
   });
+}
+
+/**
+ * Rewrites, in place, the four statements `some k in keys; l := c[k]; is_array(l); some v in l` of
+ * any body (the same gathering, written out: podsec's "containers at fault" comprehensions, which
+ * also need `k`) to one GATHER statement, when nothing else in the rule reads `l`. It binds `k`
+ * and `v` as the scans did, for every member of every array at one of the keys, in order.
+ */
+export function inlineGatheringScans(rules: unknown[], natives: readonly string[]): void {
+  const isArray = natives.indexOf('is_array');
+  if (isArray < 0) return;
+  rules.forEach((rule, i) => {
+    if (!isNode(rule)) return;
+    let found = false;
+    const list = (stmts: Node[]): Node[] => {
+      const out: Node[] = [];
+      for (let j = 0; j < stmts.length; j++) {
+        const scan = gatheringScan(rule, stmts.slice(j, j + 4), isArray);
+        if (scan) {
+          out.push(scan);
+          found = true;
+          j += 3;
+        } else {
+          out.push(stmts[j]!);
+        }
+      }
+      return out;
+    };
+    const rewritten = mapRule(rule, { term: (t) => t, list });
+    if (found) rules[i] = rewritten;
+  });
+}
+
+/** The GATHER statement four statements of `rule` amount to, or undefined. */
+function gatheringScan(rule: Node, window: Node[], isArray: number): Node | undefined {
+  if (window.length !== 4) return undefined;
+  const [scanKeys, bindList, test, scanList] = window as [Node, Node, Node, Node];
+  // some k in keys
+  if (scanKeys[0] !== S.SCAN || scanKeys[2] !== null || !isVar(scanKeys[3])) return undefined;
+  const [, keys, , keyPattern] = scanKeys as [number, Node, null, Node];
+  const k = keyPattern[1] as number;
+  // l := c[k]
+  if (bindList[0] !== S.MATCH || !isVar(bindList[1])) return undefined;
+  const l = bindList[1][1] as number;
+  const read = bindList[2];
+  if (!isNode(read) || read[0] !== T.REF || !isVar(read.at(-1), k)) return undefined;
+  // c: the reference without its last key (`pod_spec`, `input.o` of `input.o[k]`).
+  const collection = (read.length === 3 ? read[1] : read.slice(0, -1)) as Node;
+  // is_array(l)
+  const call = test[1];
+  if (test[0] !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== isArray || call.length !== 3 || !isVar(call[2], l)) return undefined;
+  // some v in l
+  if (scanList[0] !== S.SCAN || !isVar(scanList[1], l) || scanList[2] !== null) return undefined;
+  const valuePattern = scanList[3] as Node;
+  // `l` exists only here (three reads in the whole rule); the collection is read once, before
+  // the keys' loop, so it must not depend on it.
+  if (l === k || varUses(rule, l) !== 3 || varUses(collection, k) !== 0 || varUses(keys, k) !== 0) return undefined;
+  return [S.GATHER, collection, keys, keyPattern, valuePattern];
 }

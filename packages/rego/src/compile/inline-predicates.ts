@@ -13,7 +13,7 @@
 // Calls whose arguments are all constants or rule values are kept: the runtime memoises those per
 // input (assembly/eval.ts, VM_FUNC_PURE_ARGS), which is cheaper than inlining when they repeat.
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
-import { callsAny, frameFree, isConstant, isNode, isVar, mapRule, mapStatements, type Node } from '../plan/walk.js';
+import { callsAny, frameFree, isConstant, isNode, isVar, mapRule, mapStatements, type Node, varUses } from '../plan/walk.js';
 
 interface Predicate {
   /** Argument slots of each definition, in argument order. */
@@ -36,7 +36,7 @@ function predicateShape(rule: unknown): Predicate | undefined {
   return { defs };
 }
 
-const iterates = (stmts: Node[]): boolean => stmts.some((s) => s[0] === S.SCAN || s[0] === S.WITH);
+const iterates = (stmts: Node[]): boolean => stmts.some((s) => s[0] === S.SCAN || s[0] === S.WITH || s[0] === S.GATHER);
 
 /** A copy of a statement list with every variable slot renamed by `slot`. */
 const renamed = (stmts: Node[], slot: (n: number) => number): Node[] =>
@@ -69,8 +69,6 @@ function total(t: unknown): boolean {
   return false;
 }
 
-const uses = (x: unknown, slot: number): number => (isVar(x, slot) ? 1 : isNode(x) ? x.reduce((n: number, y) => n + uses(y, slot), 0) : 0);
-
 /** Where a statement's term is evaluated once per evaluation of the statement (not a pattern, not a nested body). */
 const TERM_AT: Partial<Record<number, number>> = { [S.EXPR]: 1, [S.MATCH]: 2, [S.EVERY]: 1 };
 
@@ -79,7 +77,7 @@ const TERM_AT: Partial<Record<number, number>> = { [S.EXPR]: 1, [S.MATCH]: 2, [S
  * statement of `stmts` evaluates (outside comprehensions, whose bodies iterate); else undefined.
  */
 function putOnce(stmts: Node[], slot: number, term: Node): Node[] | undefined {
-  if (uses(stmts, slot) !== 1) return undefined;
+  if (varUses(stmts, slot) !== 1) return undefined;
   let replaced = false;
   const put = (t: unknown): unknown => {
     if (isVar(t, slot)) {
@@ -91,7 +89,7 @@ function putOnce(stmts: Node[], slot: number, term: Node): Node[] | undefined {
   };
   const out = stmts.map((s) => {
     const at = TERM_AT[s[0] as number];
-    if (at === undefined || uses(s[at], slot) === 0) return s;
+    if (at === undefined || varUses(s[at], slot) === 0) return s;
     const copy = [...s];
     copy[at] = put(s[at]);
     return copy;

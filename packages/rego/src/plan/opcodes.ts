@@ -1,7 +1,19 @@
 // Plan encoding shared with the AssemblyScript evaluator (assembly/eval.ts declares the same
 // numbers). A plan is JSON: [rules, entrypointNames, entrypointRuleIndexes, nativeBuiltins, hostBuiltins].
 
-export const S = { EXPR: 0, MATCH: 1, SCAN: 2, NOT: 3, EVERY: 4, WITH: 5 } as const;
+export const S = {
+  EXPR: 0,
+  MATCH: 1,
+  SCAN: 2,
+  NOT: 3,
+  EVERY: 4,
+  WITH: 5,
+  /**
+   * A gathering scan (compile/gather.ts): [GATHER, collection, keys, keyPattern, valuePattern],
+   * `some k in keys; l := collection[k]; is_array(l); some v in l` without binding `l`.
+   */
+  GATHER: 6,
+} as const;
 
 /** What a `with` modifier replaces: the input document or a path below data. */
 export const WITH_TARGET = { input: 0, data: 1 } as const;

@@ -9,6 +9,9 @@ export const isNode = (x: unknown): x is Node => Array.isArray(x);
 /** A variable term (of slot `slot`, when given). */
 export const isVar = (x: unknown, slot?: number): x is Node => isNode(x) && x[0] === T.VAR && (slot === undefined || x[1] === slot);
 
+/** How many times variable `slot` occurs anywhere in a plan node. */
+export const varUses = (x: unknown, slot: number): number => (isVar(x, slot) ? 1 : isNode(x) ? x.reduce((n: number, y) => n + varUses(y, slot), 0) : 0);
+
 /** A constant term holding exactly `value` (a scalar). */
 export const isConstant = (x: unknown, value: string | number | boolean | null): boolean => isNode(x) && x[0] === T.CONST && x[1] === value;
 
@@ -31,6 +34,8 @@ export interface RuleVisitor {
   statement?(s: Node): void;
   /** Each statement once rewritten: the statements that replace it, or undefined to keep it. */
   expand?(s: Node): Node[] | undefined;
+  /** Each statement list once its statements are rewritten: what replaces it. */
+  list?(stmts: Node[]): Node[];
 }
 
 /**
@@ -94,6 +99,8 @@ function walker(visitor: RuleVisitor): { term: (t: unknown) => unknown; stmts: (
         return [S.MATCH, term(s[1]), term(s[2])];
       case S.SCAN:
         return [S.SCAN, term(s[1]), term(s[2]), term(s[3])];
+      case S.GATHER:
+        return [S.GATHER, term(s[1]), term(s[2]), term(s[3]), term(s[4])];
       case S.NOT:
         return [S.NOT, stmts(s[1] as Node[])];
       case S.EVERY:
@@ -104,10 +111,12 @@ function walker(visitor: RuleVisitor): { term: (t: unknown) => unknown; stmts: (
         return s;
     }
   };
-  const stmts = (list: Node[]): Node[] =>
-    list.flatMap((s) => {
-      const mapped = stmt(s);
-      return visitor.expand?.(mapped) ?? [mapped];
+  const stmts = (list: Node[]): Node[] => {
+    const mapped = list.flatMap((s) => {
+      const one = stmt(s);
+      return visitor.expand?.(one) ?? [one];
     });
+    return visitor.list ? visitor.list(mapped) : mapped;
+  };
   return { term, stmts };
 }

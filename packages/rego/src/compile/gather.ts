@@ -78,7 +78,8 @@ export function inlineGatheringScans(rules: unknown[], natives: readonly string[
   const isArray = natives.indexOf('is_array');
   if (isArray < 0) return;
   rules.forEach((rule, i) => {
-    if (!isNode(rule)) return;
+    // Only rules that call is_array can hold the four statements: the others are not copied.
+    if (!isNode(rule) || !callsNative(rule, isArray)) return;
     let found = false;
     const list = (stmts: Node[]): Node[] => {
       const out: Node[] = [];
@@ -97,6 +98,13 @@ export function inlineGatheringScans(rules: unknown[], natives: readonly string[
     const rewritten = mapRule(rule, { term: (t) => t, list });
     if (found) rules[i] = rewritten;
   });
+}
+
+/** Whether a plan node calls native built-in `index` (a T.CALL term anywhere below it). */
+function callsNative(node: unknown, index: number): boolean {
+  if (!isNode(node)) return false;
+  if (node[0] === T.CALL && node[1] === index) return true;
+  return node.some((x) => callsNative(x, index));
 }
 
 /** The GATHER statement four statements of `rule` amount to, or undefined. */

@@ -248,7 +248,8 @@ export class Parser {
   /**
    * Validates one value as value() would parse it, with the same errors at the same bytes,
    * building nothing: one loop over the bytes with the open containers on a stack (VALIDATE_STACK),
-   * not a call per value. Records where every string and composite value ends (lazyEnds).
+   * not a call per value. Records where every key and value ends (lazyEnds): member() skips
+   * values by it, and the pending index both keys and values.
    */
   validate(depth0: i32): bool {
     const end = this.end;
@@ -289,12 +290,15 @@ export class Parser {
       } else if (c >= 0x30 && c <= 0x39 || c == 0x2d) {
         const e = numberEnd(p, end);
         if (e == 0) { this.pos = numberFailedAt; this.fail("invalid number"); return false; }
+        store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
         p = e;
       } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
         // One word compare per literal (little-endian "true", "null", and "alse" after the f);
         // word() only says what is wrong with one that is not.
         if (c == 0x66 ? p + 5 <= end && load<u32>(p + 1) == 0x65736c61 : p + 4 <= end && load<u32>(p) == (c == 0x74 ? 0x65757274 : 0x6c6c756e)) {
-          p += c == 0x66 ? 5 : 4;
+          const e = p + (c == 0x66 ? 5 : 4);
+          store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase));
+          p = e;
         } else {
           this.pos = p;
           if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
@@ -340,8 +344,13 @@ export class Parser {
     let c = p < end ? <i32>load<u8>(p) : -1;
     if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
     if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return 0; }
-    p = this.stringEndAt(p);
-    if (p == 0) return 0;
+    // Where the key ends, for the pending index; flagged when the key may hold escapes.
+    const q = toSpecialWide(p + 1, end, false);
+    const plain = q < end && load<u8>(q) == 0x22;
+    const e = plain ? q + 1 : this.stringEnd(p);
+    if (e == 0) return 0;
+    store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase) | (plain ? 0 : KEY_NOT_PLAIN));
+    p = e;
     c = p < end ? <i32>load<u8>(p) : -1;
     if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
     if (c != 0x3a) { this.pos = p; this.fail("expected : in object"); return 0; }
@@ -617,7 +626,7 @@ export function initJson(): void {
 }
 
 // The lazily parsed document of the current evaluation: its first byte, and a u32 per byte where
-// the composite starting there ends (written for composites only, read only there).
+// the key or value starting there ends (written by validation for those bytes only, read only there).
 let lazyBase: usize = 0;
 let lazyEnds: usize = 0;
 let lazyParser: Parser | null = null;
@@ -642,7 +651,10 @@ export function inputParser(base: usize, len: usize): Parser {
   return p;
 }
 
-/** Where the validated string or composite starting at `start` ends (Parser.validate recorded it). */
+/** On a key's entry in lazyEnds: the key may hold escapes (it did not end at its first special byte). */
+const KEY_NOT_PLAIN: u32 = 0x80000000;
+
+/** Where the validated value or key starting at `start` ends (Parser.validate recorded it). */
 // @ts-ignore: decorator
 @inline function endOfRaw(start: usize): usize { return lazyBase + <usize>load<u32>(lazyEnds + ((start - lazyBase) << 2)); }
 
@@ -679,12 +691,11 @@ function indexPending(o: ObjV): bool {
   let n = 0;
   let p = skipWs(start + 1, lazyEnd);
   while (load<u8>(p) != 0x7d) {
+    // Validation recorded where every key and value ends: no byte of them is read again here.
     const keyStart = p + 1;
-    let q = toSpecialWide(keyStart, lazyEnd, false);
-    while (load<u8>(q) != 0x22) {
-      if (load<u8>(q) == 0x5c) return false;
-      q++;
-    }
+    const keyEnd = load<u32>(lazyEnds + ((p - lazyBase) << 2));
+    if ((keyEnd & KEY_NOT_PLAIN) != 0 && hasEscape(keyStart, lazyBase + <usize>(keyEnd & ~KEY_NOT_PLAIN) - 1)) return false;
+    const q = lazyBase + <usize>(keyEnd & ~KEY_NOT_PLAIN) - 1; // the closing quote
     p = skipWs(skipWs(q + 1, lazyEnd) + 1, lazyEnd); // the colon, then the value
     if (<usize>n == capacity) {
       const grown = __alloc((capacity << 1) * ENTRY_BYTES);
@@ -698,17 +709,18 @@ function indexPending(o: ObjV): bool {
     store<u32>(e + E_VALUE_AT, <u32>(p - lazyBase));
     store<u32>(e + E_VALUE, 0);
     n++;
-    const c = load<u8>(p);
-    if (c == 0x7b || c == 0x5b || c == 0x22) p = endOfRaw(p);
-    else if (c == 0x74 || c == 0x6e) p += 4;
-    else if (c == 0x66) p += 5;
-    else p = numberEnd(p, lazyEnd);
-    p = skipWs(p, lazyEnd);
+    p = skipWs(endOfRaw(p), lazyEnd);
     if (load<u8>(p) == 0x2c) p = skipWs(p + 1, lazyEnd);
   }
   o.index = index;
   o.members = n;
   return true;
+}
+
+/** Whether the key bytes from `from` to its closing quote at `quote` hold a backslash. */
+function hasEscape(from: usize, quote: usize): bool {
+  for (let q = from; q < quote; q++) if (load<u8>(q) == 0x5c) return true;
+  return false;
 }
 
 /**

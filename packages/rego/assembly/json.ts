@@ -264,7 +264,7 @@ export class Parser {
     if (depth0 > MAX_DEPTH) { this.tooDeep(); return false; }
     while (true) {
       let c = p < end ? <i32>load<u8>(p) : -1;
-      if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+      if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
       if (c == 0x22) {
         const e = this.stringEndAt(p);
         if (e == 0) return false;
@@ -274,7 +274,7 @@ export class Parser {
         const start = p;
         p++;
         let d = p < end ? <i32>load<u8>(p) : -1;
-        if (<u32>d <= 0x20) { p = skipWs(p, end); d = p < end ? <i32>load<u8>(p) : -1; }
+        if (<u32>d <= 0x20) { p = spaced(p, end); d = p < end ? <i32>load<u8>(p) : -1; }
         if (d == c + 2) { // `}` or `]`: empty
           p++;
           store<u32>(lazyEnds + ((start - lazyBase) << 2), <u32>(p - lazyBase));
@@ -313,7 +313,7 @@ export class Parser {
       while (true) {
         if (top == 0) { this.pos = p; return true; }
         let c = p < end ? <i32>load<u8>(p) : -1;
-        if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+        if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
         const open = unchecked(stack[top - 1]);
         const inObject = (open & IN_OBJECT) != 0;
         if (c == 0x2c) {
@@ -342,7 +342,7 @@ export class Parser {
   @inline keyAndColon(p: usize): usize {
     const end = this.end;
     let c = p < end ? <i32>load<u8>(p) : -1;
-    if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+    if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
     if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return 0; }
     // Where the key ends, for the pending index; flagged when the key may hold escapes.
     const q = toSpecialWide(p + 1, end, false);
@@ -352,7 +352,7 @@ export class Parser {
     store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase) | (plain ? 0 : KEY_NOT_PLAIN));
     p = e;
     c = p < end ? <i32>load<u8>(p) : -1;
-    if (<u32>c <= 0x20) { p = skipWs(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
+    if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
     if (c != 0x3a) { this.pos = p; this.fail("expected : in object"); return 0; }
     return p + 1;
   }
@@ -519,6 +519,12 @@ export class Parser {
 }
 
 /** The first byte from `p` that is not JSON whitespace, or `end`. */
+/** skipWs() inside validation, noting that the document has whitespace between tokens. */
+function spaced(p: usize, end: usize): usize {
+  lazySpaced = true;
+  return skipWs(p, end);
+}
+
 // @ts-ignore: decorator
 @inline function skipWs(p: usize, end: usize): usize {
   while (p < end) {
@@ -630,6 +636,8 @@ export function initJson(): void {
 let lazyBase: usize = 0;
 let lazyEnds: usize = 0;
 let lazyParser: Parser | null = null;
+/** Validation met whitespace between the tokens of the current lazy document (JSON.stringify's has none). */
+let lazySpaced: bool = false;
 
 /** Inputs larger than this are parsed eagerly: the end table costs four bytes per input byte. */
 const LAZY_MAX_BYTES: usize = 1 << 20;
@@ -644,6 +652,7 @@ export function inputParser(base: usize, len: usize): Parser {
     lazyBase = base;
     lazyEnd = base + len;
     lazyEnds = __alloc(len << 2);
+    lazySpaced = false;
     p.lazy = true;
     // The same parser builds the raw members later: the document is parsed (and validated) by then.
     lazyParser = p;
@@ -689,14 +698,17 @@ function indexPending(o: ObjV): bool {
   let capacity: usize = INDEX_CAPACITY;
   let index = __alloc(capacity * ENTRY_BYTES);
   let n = 0;
-  let p = skipWs(start + 1, lazyEnd);
+  // Without whitespace a value starts two bytes after its key's closing quote, and the next key
+  // one byte after it: no byte between them needs reading.
+  const compact = !lazySpaced;
+  let p = compact ? start + 1 : skipWs(start + 1, lazyEnd);
   while (load<u8>(p) != 0x7d) {
     // Validation recorded where every key and value ends: no byte of them is read again here.
     const keyStart = p + 1;
     const keyEnd = load<u32>(lazyEnds + ((p - lazyBase) << 2));
     if ((keyEnd & KEY_NOT_PLAIN) != 0 && hasEscape(keyStart, lazyBase + <usize>(keyEnd & ~KEY_NOT_PLAIN) - 1)) return false;
     const q = lazyBase + <usize>(keyEnd & ~KEY_NOT_PLAIN) - 1; // the closing quote
-    p = skipWs(skipWs(q + 1, lazyEnd) + 1, lazyEnd); // the colon, then the value
+    p = compact ? q + 2 : skipWs(skipWs(q + 1, lazyEnd) + 1, lazyEnd); // the colon, then the value
     if (<usize>n == capacity) {
       const grown = __alloc((capacity << 1) * ENTRY_BYTES);
       memory.copy(grown, index, capacity * ENTRY_BYTES);
@@ -709,8 +721,8 @@ function indexPending(o: ObjV): bool {
     store<u32>(e + E_VALUE_AT, <u32>(p - lazyBase));
     store<u32>(e + E_VALUE, 0);
     n++;
-    p = skipWs(endOfRaw(p), lazyEnd);
-    if (load<u8>(p) == 0x2c) p = skipWs(p + 1, lazyEnd);
+    p = compact ? endOfRaw(p) : skipWs(endOfRaw(p), lazyEnd);
+    if (load<u8>(p) == 0x2c) p = compact ? p + 1 : skipWs(p + 1, lazyEnd);
   }
   o.index = index;
   o.members = n;

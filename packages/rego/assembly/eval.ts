@@ -1057,9 +1057,15 @@ function gatherOne(k: Value, v: Value, keys: Value): Value {
   return new ArrV(out);
 }
 
-function newFrame(n: i32): Frame {
+// Frames are made and copied everywhere a body binds: inlined, they are compiled with the hot
+// code that uses them rather than waiting, as small functions of their own, for V8's tier-up.
+// @ts-ignore: decorator
+@inline function newFrame(n: i32): Frame {
   if (n == 0) return NO_SLOTS;
-  return new StaticArray<Value | null>(n); // the constructor zeroes its storage: every slot null
+  const bytes = <usize>n << alignof<usize>();
+  const f = changetype<Frame>(__new(bytes, idof<Frame>()));
+  memory.fill(changetype<usize>(f), 0, bytes); // every slot null
+  return f;
 }
 
 function z0(): Value { return changetype<Value>(0); }
@@ -1070,7 +1076,8 @@ function clearFrame(f: Frame): void {
 }
 
 /** A copy of `f`, for a path of evaluation that binds slots of its own (one allocation, not zeroed first). */
-function copyFrame(f: Frame): Frame {
+// @ts-ignore: decorator
+@inline function copyFrame(f: Frame): Frame {
   const bytes = <usize>f.length << alignof<usize>();
   const g = changetype<Frame>(__new(bytes, idof<Frame>()));
   memory.copy(changetype<usize>(g), changetype<usize>(f), bytes);

@@ -118,7 +118,8 @@ function valueAt(addr: usize): Value | null {
 }
 
 /** The entrypoint's value, or null when it is undefined. Data at address 0 is the empty object. */
-function entryValue(entrypoint: i32, input: Value | null, dataAddr: usize): Value | null {
+// @ts-ignore: decorator
+@inline function entryValue(entrypoint: i32, input: Value | null, dataAddr: usize): Value | null {
   const p = plan();
   const data = dataAddr == 0 ? newObj() : changetype<Value>(dataAddr);
   if (entrypoint < 0 || entrypoint >= p.entryRules.length) {

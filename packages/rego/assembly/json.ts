@@ -40,7 +40,12 @@ export class Parser {
   peek(): i32 { return this.pos < this.end ? <i32>load<u8>(this.pos) : -1; }
   tooDeep(): Value | null { return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " levels"); }
 
-  parseDocument(): Value | null {
+  // Inlined, with validate(), into the evaluation's one call per input (index.ts podsec_eval), so
+  // that code runs inside the validation loop's function: V8 moves a function to its optimising
+  // compiler after a budget of bytes executed, and a function called once per evaluation would
+  // wait thousands of evaluations for it.
+  // @ts-ignore: decorator
+  @inline parseDocument(): Value | null {
     if (this.lazy && !this.validated) {
       // The whole document validated first, then read like a raw member: an object, the root
       // included, is built only when something other than key lookups reads it.
@@ -251,7 +256,8 @@ export class Parser {
    * not a call per value. Records where every key and value ends (lazyEnds): member() skips
    * values by it, and the pending index both keys and values.
    */
-  validate(depth0: i32): bool {
+  // @ts-ignore: decorator
+  @inline validate(depth0: i32): bool {
     const end = this.end;
     const stack = VALIDATE_STACK;
     let p = this.pos;
@@ -646,7 +652,8 @@ const LAZY_MAX_BYTES: usize = 1 << 20;
  * A parser for the input of one evaluation (see Parser.lazy): lazy when the input is small enough
  * for the end table, which is allocated on the evaluation's heap and dies with it.
  */
-export function inputParser(base: usize, len: usize): Parser {
+// @ts-ignore: decorator
+@inline export function inputParser(base: usize, len: usize): Parser {
   const p = new Parser(base, len, 16);
   if (len <= LAZY_MAX_BYTES) {
     lazyBase = base;
@@ -1038,7 +1045,8 @@ function listBytes(items: Array<Value>): void {
  * `v` is undefined (null), written as dumpBytes(ArrV([ObjV({result: v})])) would write it without
  * building the row: its address.
  */
-export function dumpResultSetBytes(v: Value | null): usize {
+// @ts-ignore: decorator
+@inline export function dumpResultSetBytes(v: Value | null): usize {
   // Room for a few violations with their messages without growing.
   outCap = 1024;
   out = __alloc(outCap);

@@ -121,13 +121,15 @@ export function initShared(): void {
 }
 export function mkNull(): Value { return NULL; }
 export function mkBool(b: bool): Value { return b ? TRUE : FALSE; }
-export function mkNum(n: f64): Value {
+// @ts-ignore: decorator
+@inline export function mkNum(n: f64): Value {
   // Integers 0..255 by their bits (so -0, which divides differently, keeps a value of its own).
   const i = <i32>n;
   if (<u32>i < <u32>SMALL_INTS && reinterpret<u64>(n) == reinterpret<u64>(<f64>i)) return unchecked(SMALL[i]);
   return new NumV(n);
 }
-export function mkStr(s: string): Value { return new StrV(s); }
+// @ts-ignore: decorator
+@inline export function mkStr(s: string): Value { return new StrV(s); }
 
 // @ts-ignore: decorator
 @inline export function asBool(v: Value): BoolV { return changetype<BoolV>(v); }
@@ -349,7 +351,8 @@ export function keysOf(c: Value): Array<Value> {
   return new Array<Value>();
 }
 
-export function valuesOf(c: Value): Array<Value> {
+// @ts-ignore: decorator
+@inline export function valuesOf(c: Value): Array<Value> {
   if (c.kind == K_ARR) return asArr(c).items;
   if (c.kind == K_OBJ) return objVals(asObj(c));
   if (c.kind == K_SET) return asSet(c).items;

@@ -609,6 +609,16 @@ export class Evaluator {
 
   // ---- patterns (unification of a term that may hold unbound variables with a value) -------
 
+  /** match(), with a variable pattern (most: `some x in`, `x := …`) bound without a call. */
+  // @ts-ignore: decorator
+  @inline bind(p: Value, v: Value, f: Frame): bool {
+    if (op(p) != T_VAR) return this.match(p, v, f);
+    const slot = int(p, 1);
+    const cur = unchecked(f[slot]);
+    if (cur === null) { unchecked(f[slot] = v); return true; }
+    return equal(cur, v);
+  }
+
   match(p: Value, v: Value, f: Frame): bool {
     const o = op(p);
     if (o == T_VAR) {
@@ -660,8 +670,8 @@ export class Evaluator {
         for (let j = 0; j < vs.length; j++) {
           // The frame is this path's own (see single()): the last member can have it.
           const g = j == vs.length - 1 ? f : copyFrame(f);
-          if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) continue;
-          if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) continue;
+          if (!isNil(kp) && !this.bind(kp, unchecked(ks[j]), g)) continue;
+          if (!isNil(vp) && !this.bind(vp, unchecked(vs[j]), g)) continue;
           this.body(stmts, i + 1, g, out, limit);
           if (limit > 0 && out.length >= limit) return;
         }
@@ -684,7 +694,7 @@ export class Evaluator {
           const vs = asArr(l).items;
           for (let m = 0; m < vs.length; m++) {
             const g = copyFrame(f);
-            if (!this.match(kp, k, g) || !this.match(vp, unchecked(vs[m]), g)) continue;
+            if (!this.bind(kp, k, g) || !this.bind(vp, unchecked(vs[m]), g)) continue;
             this.body(stmts, i + 1, g, out, limit);
             if (limit > 0 && out.length >= limit) return;
           }
@@ -718,7 +728,7 @@ export class Evaluator {
       }
       case S_MATCH: {
         const v = this.term(at(s, 2), f);
-        return v !== null && this.match(at(s, 1), v, f);
+        return v !== null && this.bind(at(s, 1), v, f);
       }
       case S_NOT: {
         const inner = at(s, 1);
@@ -737,8 +747,8 @@ export class Evaluator {
         const g = copyFrame(f);
         for (let j = 0; j < vs.length; j++) {
           if (j > 0) memory.copy(changetype<usize>(g), changetype<usize>(f), <usize>f.length << alignof<usize>());
-          if (!isNil(kp) && !this.match(kp, unchecked(ks[j]), g)) return false;
-          if (!isNil(vp) && !this.match(vp, unchecked(vs[j]), g)) return false;
+          if (!isNil(kp) && !this.bind(kp, unchecked(ks[j]), g)) return false;
+          if (!isNil(vp) && !this.bind(vp, unchecked(vs[j]), g)) return false;
           if (!this.holds(inner, g)) return false;
         }
         return true;

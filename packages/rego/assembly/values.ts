@@ -359,7 +359,8 @@ export function keysOf(c: Value): Array<Value> {
   return new Array<Value>();
 }
 
-export function lookup(c: Value, k: Value): Value | null {
+// @ts-ignore: decorator
+@inline export function lookup(c: Value, k: Value): Value | null {
   if (c.kind == K_OBJ) return objGet(asObj(c), k);
   if (c.kind == K_ARR) {
     if (k.kind != K_NUM) return null;

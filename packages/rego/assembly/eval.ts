@@ -103,8 +103,8 @@ export class Plan {
   noneReplaced: Array<i32> = new Array<i32>(0);
   noReplacement: Array<Value | null> = new Array<Value | null>(0);
   epoch: i32 = 0;
-  /** Results of user-function calls with frame-free arguments, this epoch (see memoFunc). */
-  fmemo: Array<FuncMemo> = new Array<FuncMemo>();
+  /** Results of user-function calls with frame-free arguments, this epoch (see memoFunc); 0 until the first. */
+  fmemo: Array<FuncMemo> = changetype<Array<FuncMemo>>(0);
   // What the current epoch's evaluations ran on (see epochFor).
   private epochInput: usize = 0;
   private epochData: usize = 0;
@@ -130,7 +130,7 @@ export class Plan {
     this.epochInput = i;
     this.epochData = d;
     this.epochParses = parses;
-    this.fmemo = new Array<FuncMemo>();
+    this.fmemo = changetype<Array<FuncMemo>>(0);
     return this.nextEpoch();
   }
 
@@ -337,8 +337,8 @@ export class Evaluator {
   replaced: Array<Value | null>;
   /** Results of user-function calls with frame-free arguments, this epoch (VM_FUNC_PURE_ARGS). */
   fmemo: Array<FuncMemo>;
-  /** The solution list of holds(), reused (see there). */
-  scratch: Array<Frame> = new Array<Frame>(0);
+  /** The solution list of holds(), reused (see there); allocated by its first use. */
+  scratch: Array<Frame> = changetype<Array<Frame>>(0);
   /** Set by defValue(): its definition's solutions gave different values. */
   defConflict: bool = false;
   constructor(public plan: Plan, public input: Value | null, public data: Value, heap: usize) {
@@ -570,15 +570,25 @@ export class Evaluator {
       if (v === null) return null;
       put<Value>(args, j, v);
     }
-    const memo = this.fmemo;
-    for (let i = 0; i < memo.length; i++) {
-      const m = unchecked(memo[i]);
-      if (m.idx != idx) continue;
-      let same = true;
-      for (let j = 0; j < n && same; j++) same = equal(unchecked(m.args[j]), unchecked(args[j]));
-      if (same) return m.value;
+    let memo = this.fmemo;
+    if (changetype<usize>(memo) != 0) {
+      for (let i = 0; i < memo.length; i++) {
+        const m = unchecked(memo[i]);
+        if (m.idx != idx) continue;
+        let same = true;
+        for (let j = 0; j < n && same; j++) same = equal(unchecked(m.args[j]), unchecked(args[j]));
+        if (same) return m.value;
+      }
     }
     const v = this.func(idx, args);
+    // Allocated with the epoch's first memoised call (the call itself may have made it). A `with`
+    // scope has one of its own from the start, so this one is the plan's, for the whole epoch.
+    memo = this.fmemo;
+    if (changetype<usize>(memo) == 0) {
+      memo = new Array<FuncMemo>();
+      this.fmemo = memo;
+      this.plan.fmemo = memo;
+    }
     memo.push(new FuncMemo(idx, args, v));
     return v;
   }
@@ -777,7 +787,11 @@ export class Evaluator {
       for (let i = 0; i < stmts.length; i++) if (!this.single(unchecked(stmts[i]), f)) return false;
       return true;
     }
-    const out = this.scratch;
+    let out = this.scratch;
+    if (changetype<usize>(out) == 0) {
+      out = new Array<Frame>();
+      this.scratch = out;
+    }
     out.length = 0;
     this.body(stmts, 0, f, out, 1);
     const ok = out.length != 0;

@@ -49,7 +49,7 @@ export function readerShape(rule: unknown): { path: Node[]; fallback: Node } | u
 const isConstOrRule = (x: unknown): boolean => isNode(x) && (x[0] === T.CONST || x[0] === T.RULE);
 
 /** The type tests a checked reader may make: each holds or not for any value, never undefined. */
-export const TYPE_TESTS: readonly string[] = ['is_string', 'is_number', 'is_boolean', 'is_array', 'is_object', 'is_set', 'is_null'];
+const TYPE_TESTS: readonly string[] = ['is_string', 'is_number', 'is_boolean', 'is_array', 'is_object', 'is_set', 'is_null'];
 
 export interface FallbackShape {
   read: Node;

@@ -307,8 +307,8 @@ export class Parser {
           p = e;
         } else {
           this.pos = p;
-          if (this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull()) === null) return false;
-          p = this.pos;
+          this.word(c == 0x74 ? "true" : c == 0x66 ? "false" : "null", mkNull());
+          return false;
         }
       } else {
         this.pos = p;
@@ -351,11 +351,10 @@ export class Parser {
     if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
     if (c != 0x22) { this.pos = p; this.fail("expected string key in object"); return 0; }
     // Where the key ends, for the pending index; flagged when the key may hold escapes.
-    const q = toSpecialWide(p + 1, end, false);
-    const plain = q < end && load<u8>(q) == 0x22;
-    const e = plain ? q + 1 : this.stringEnd(p);
+    const plain = plainStringEnd(p, end);
+    const e = plain != 0 ? plain : this.stringEnd(p);
     if (e == 0) return 0;
-    store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase) | (plain ? 0 : KEY_NOT_PLAIN));
+    store<u32>(lazyEnds + ((p - lazyBase) << 2), <u32>(e - lazyBase) | (plain != 0 ? 0 : KEY_NOT_PLAIN));
     p = e;
     c = p < end ? <i32>load<u8>(p) : -1;
     if (<u32>c <= 0x20) { p = spaced(p, end); c = p < end ? <i32>load<u8>(p) : -1; }
@@ -366,8 +365,8 @@ export class Parser {
   /** stringEnd() without a call for a string whose first special byte is its closing quote (most). */
   // @ts-ignore: decorator
   @inline stringEndAt(start: usize): usize {
-    const q = toSpecialWide(start + 1, this.end, false);
-    return q < this.end && load<u8>(q) == 0x22 ? q + 1 : this.stringEnd(start);
+    const e = plainStringEnd(start, this.end);
+    return e != 0 ? e : this.stringEnd(start);
   }
 
   /**
@@ -524,13 +523,13 @@ export class Parser {
   }
 }
 
-/** The first byte from `p` that is not JSON whitespace, or `end`. */
 /** skipWs() inside validation, noting that the document has whitespace between tokens. */
 function spaced(p: usize, end: usize): usize {
   lazySpaced = true;
   return skipWs(p, end);
 }
 
+/** The first byte from `p` that is not JSON whitespace, or `end`. */
 // @ts-ignore: decorator
 @inline function skipWs(p: usize, end: usize): usize {
   while (p < end) {
@@ -595,6 +594,16 @@ const HIGHS: u64 = 0x8080808080808080;
     p += 16;
   }
   return toSpecial(p, end, high ? HIGHS : 0);
+}
+
+/**
+ * The byte after the closing quote of the string at `start` when its first special byte is that
+ * quote (no escape, control character or end of input before it), else 0.
+ */
+// @ts-ignore: decorator
+@inline function plainStringEnd(start: usize, end: usize): usize {
+  const q = toSpecialWide(start + 1, end, false);
+  return q < end && load<u8>(q) == 0x22 ? q + 1 : 0;
 }
 
 // @ts-ignore: decorator
@@ -935,6 +944,26 @@ const LANE_HIGHS: u64 = 0x8000800080008000;
 // @ts-ignore: decorator
 @inline function zeroLanes(x: u64): u64 { return (x - LANES) & ~x & LANE_HIGHS; }
 
+/**
+ * Writes at `o` JSON's escape of an ASCII unit it escapes (`"`, the backslash, a control
+ * character): `\"`, `\\`, `\n`, `\r`, `\t` or `\u00xx`, at most six bytes. The byte after it.
+ */
+// @ts-ignore: decorator
+@inline function escapeAt(o: usize, c: u32): usize {
+  store<u8>(o++, 0x5c);
+  if (c == 0x22 || c == 0x5c) store<u8>(o++, <u8>c);
+  else if (c == 0x0a) store<u8>(o++, 0x6e);
+  else if (c == 0x0d) store<u8>(o++, 0x72);
+  else if (c == 0x09) store<u8>(o++, 0x74);
+  else {
+    store<u32>(o, 0x30303075); // "u00" and a byte the digits overwrite
+    store<u8>(o + 3, <u8>HEX.charCodeAt(<i32>(c >> 4)));
+    store<u8>(o + 4, <u8>HEX.charCodeAt(<i32>(c & 15)));
+    o += 5;
+  }
+  return o;
+}
+
 function quoteBytes(s: string): void {
   // One pass while the units are ASCII (most strings: names, messages), escaping those JSON
   // escapes in place; the first unit above 0x7f sends the rest to quoteFrom.
@@ -969,18 +998,7 @@ function quoteBytes(s: string): void {
     // An escape takes up to six bytes (\u00XX) where the unit was counted as one.
     outLen = o - out;
     reserve(<usize>(n - i) + 7);
-    o = out + outLen;
-    store<u8>(o++, 0x5c);
-    if (c == 0x22 || c == 0x5c) store<u8>(o++, <u8>c);
-    else if (c == 0x0a) store<u8>(o++, 0x6e);
-    else if (c == 0x0d) store<u8>(o++, 0x72);
-    else if (c == 0x09) store<u8>(o++, 0x74);
-    else {
-      store<u32>(o, 0x30303075); // "u00" and a byte the digits overwrite
-      store<u8>(o + 3, <u8>HEX.charCodeAt(<i32>(c >> 4)));
-      store<u8>(o + 4, <u8>HEX.charCodeAt(<i32>(c & 15)));
-      o += 5;
-    }
+    o = escapeAt(out + outLen, c);
   }
   store<u8>(o++, 0x22);
   outLen = o - out;
@@ -993,12 +1011,8 @@ function quoteFrom(s: string, from: i32): void {
     const c = s.charCodeAt(i);
     if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
     if (i > runStart) run(s, runStart, i);
-    if (c == 0x22) ascii("\\\"");
-    else if (c == 0x5c) ascii("\\\\");
-    else if (c == 0x0a) ascii("\\n");
-    else if (c == 0x0d) ascii("\\r");
-    else if (c == 0x09) ascii("\\t");
-    else ascii("\\u00" + HEX.charAt(c >> 4) + HEX.charAt(c & 15));
+    reserve(6);
+    outLen = escapeAt(out + outLen, <u32>c) - out;
     runStart = i + 1;
   }
   if (runStart < s.length) run(s, runStart, s.length);

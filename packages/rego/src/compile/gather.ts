@@ -13,6 +13,38 @@
 import { RULE_KIND, S, T } from '../plan/opcodes.js';
 import { callsAny, frameFree, isNode, isVar, mapRule, type Node, varUses } from '../plan/walk.js';
 
+/** The parts of the four statements `some k in keys; l := c[k]; is_array(l); some v in l`. */
+interface Gathering {
+  keys: Node;
+  /** `c`: the reference the list is read from, without its last key (`pod_spec`, `input.o`). */
+  collection: Node;
+  /** `k` and `l`, both variables. */
+  keyPattern: Node;
+  list: number;
+  valuePattern: Node;
+}
+
+/** The parts of `window` when it is the four statements of a gathering, else undefined. */
+function gathering(window: Node[], isArray: number): Gathering | undefined {
+  if (window.length !== 4) return undefined;
+  const [scanKeys, bindList, test, scanList] = window as [Node, Node, Node, Node];
+  // some k in keys
+  if (scanKeys[0] !== S.SCAN || scanKeys[2] !== null || !isVar(scanKeys[3])) return undefined;
+  const [, keys, , keyPattern] = scanKeys as [number, Node, null, Node];
+  // l := c[k]
+  if (bindList[0] !== S.MATCH || !isVar(bindList[1])) return undefined;
+  const list = bindList[1][1] as number;
+  const read = bindList[2];
+  if (!isNode(read) || read[0] !== T.REF || !isVar(read.at(-1), keyPattern[1] as number)) return undefined;
+  const collection = (read.length === 3 ? read[1] : read.slice(0, -1)) as Node;
+  // is_array(l)
+  const call = test[1];
+  if (test[0] !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== isArray || call.length !== 3 || !isVar(call[2], list)) return undefined;
+  // some v in l
+  if (scanList[0] !== S.SCAN || !isVar(scanList[1], list) || scanList[2] !== null) return undefined;
+  return { keys, collection, keyPattern, list, valuePattern: scanList[3] as Node };
+}
+
 /**
  * Whether a plan entry is a gatherer. `isArray` is the index of the `is_array` built-in in the
  * plan's native table (-1 when the plan calls none, and then nothing is a gatherer).
@@ -26,24 +58,11 @@ export function isGatherer(rule: unknown, isArray: number): boolean {
   const [s, ks] = args.map((a) => a[1] as number) as [number, number];
   if (!isNode(value) || value[0] !== T.COMPR || value[1] !== 0 || value[3] !== null || !isVar(value[2])) return false;
   const x = value[2][1] as number;
-  const body = value[4] as Node[];
-  if (body.length !== 4) return false;
-  const [scanKeys, bindList, test, scanList] = body as [Node, Node, Node, Node];
-  // some k in ks
-  if (scanKeys[0] !== S.SCAN || !isVar(scanKeys[1], ks) || scanKeys[2] !== null || !isVar(scanKeys[3])) return false;
-  const k = scanKeys[3][1] as number;
-  // l := s[k]
-  if (bindList[0] !== S.MATCH || !isVar(bindList[1])) return false;
-  const l = bindList[1][1] as number;
-  const read = bindList[2];
-  if (!isNode(read) || read[0] !== T.REF || read.length !== 3 || !isVar(read[1], s) || !isVar(read[2], k)) return false;
-  // is_array(l)
-  const call = test[1];
-  if (test[0] !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== isArray || call.length !== 3 || !isVar(call[2], l)) return false;
-  // some x in l
-  if (scanList[0] !== S.SCAN || !isVar(scanList[1], l) || scanList[2] !== null || !isVar(scanList[3], x)) return false;
+  const g = gathering(value[4] as Node[], isArray);
+  // Over the arguments themselves (`s[k]`, not a path below `s`), collecting the members.
+  if (!g || !isVar(g.keys, ks) || !isVar(g.collection, s) || !isVar(g.valuePattern, x)) return false;
   // The comprehension's own variables are fresh: none is an argument or another's slot.
-  return new Set([s, ks, k, l, x]).size === 5;
+  return new Set([s, ks, g.keyPattern[1] as number, g.list, x]).size === 5;
 }
 
 /**
@@ -77,9 +96,10 @@ export function inlineGatherers(rules: unknown[], natives: readonly string[]): v
 export function inlineGatheringScans(rules: unknown[], natives: readonly string[]): void {
   const isArray = natives.indexOf('is_array');
   if (isArray < 0) return;
+  const arrayTests = new Set([isArray]);
   rules.forEach((rule, i) => {
     // Only rules that call is_array can hold the four statements: the others are not copied.
-    if (!isNode(rule) || !callsNative(rule, isArray)) return;
+    if (!isNode(rule) || !callsAny(rule, arrayTests, T.CALL)) return;
     let found = false;
     const list = (stmts: Node[]): Node[] => {
       const out: Node[] = [];
@@ -100,36 +120,13 @@ export function inlineGatheringScans(rules: unknown[], natives: readonly string[
   });
 }
 
-/** Whether a plan node calls native built-in `index` (a T.CALL term anywhere below it). */
-function callsNative(node: unknown, index: number): boolean {
-  if (!isNode(node)) return false;
-  if (node[0] === T.CALL && node[1] === index) return true;
-  return node.some((x) => callsNative(x, index));
-}
-
 /** The GATHER statement four statements of `rule` amount to, or undefined. */
 function gatheringScan(rule: Node, window: Node[], isArray: number): Node | undefined {
-  if (window.length !== 4) return undefined;
-  const [scanKeys, bindList, test, scanList] = window as [Node, Node, Node, Node];
-  // some k in keys
-  if (scanKeys[0] !== S.SCAN || scanKeys[2] !== null || !isVar(scanKeys[3])) return undefined;
-  const [, keys, , keyPattern] = scanKeys as [number, Node, null, Node];
-  const k = keyPattern[1] as number;
-  // l := c[k]
-  if (bindList[0] !== S.MATCH || !isVar(bindList[1])) return undefined;
-  const l = bindList[1][1] as number;
-  const read = bindList[2];
-  if (!isNode(read) || read[0] !== T.REF || !isVar(read.at(-1), k)) return undefined;
-  // c: the reference without its last key (`pod_spec`, `input.o` of `input.o[k]`).
-  const collection = (read.length === 3 ? read[1] : read.slice(0, -1)) as Node;
-  // is_array(l)
-  const call = test[1];
-  if (test[0] !== S.EXPR || !isNode(call) || call[0] !== T.CALL || call[1] !== isArray || call.length !== 3 || !isVar(call[2], l)) return undefined;
-  // some v in l
-  if (scanList[0] !== S.SCAN || !isVar(scanList[1], l) || scanList[2] !== null) return undefined;
-  const valuePattern = scanList[3] as Node;
+  const g = gathering(window, isArray);
+  if (!g) return undefined;
+  const k = g.keyPattern[1] as number;
   // `l` exists only here (three reads in the whole rule); the collection is read once, before
   // the keys' loop, so it must not depend on it.
-  if (l === k || varUses(rule, l) !== 3 || varUses(collection, k) !== 0 || varUses(keys, k) !== 0) return undefined;
-  return [S.GATHER, collection, keys, keyPattern, valuePattern];
+  if (g.list === k || varUses(rule, g.list) !== 3 || varUses(g.collection, k) !== 0 || varUses(g.keys, k) !== 0) return undefined;
+  return [S.GATHER, g.collection, g.keys, g.keyPattern, g.valuePattern];
 }

@@ -39,13 +39,14 @@ export interface RuleVisitor {
 }
 
 /**
- * Whether a plan node calls one of the user functions `indexes` (a T.FUNC term anywhere below it):
- * the inlining passes copy only the rules that do, which at a thousand policies is most of their cost.
+ * Whether a plan node calls one of the user functions `indexes` (a T.FUNC term anywhere below it),
+ * or with `op` T.CALL one of those native built-ins: the passes copy only the rules that do, which
+ * at a thousand policies is most of their cost.
  */
-export function callsAny(node: unknown, indexes: ReadonlySet<number> | ReadonlyMap<number, unknown>): boolean {
+export function callsAny(node: unknown, indexes: ReadonlySet<number> | ReadonlyMap<number, unknown>, op: number = T.FUNC): boolean {
   if (!isNode(node)) return false;
-  if (node[0] === T.FUNC && indexes.has(node[1] as number)) return true;
-  for (const x of node) if (callsAny(x, indexes)) return true;
+  if (node[0] === op && indexes.has(node[1] as number)) return true;
+  for (const x of node) if (callsAny(x, indexes, op)) return true;
   return false;
 }
 
